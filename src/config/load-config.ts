@@ -38,7 +38,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     // class-validator messages start with the property name; keep one copy of it.
-    throw new ConfigError(first.property, reason.startsWith(first.property) ? reason.slice(first.property.length).trim() : reason);
+    throw new ConfigError(
+      first.property,
+      reason.startsWith(first.property) ? reason.slice(first.property.length).trim() : reason,
+    );
   }
   if (config.EVENT_STORE === 'postgres' && !config.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres');
@@ -50,7 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('EVENTSTOREDB_URL', 'is required when EVENT_STORE=eventstoredb');
   }
   if (Boolean(config.LENGOW_ACCESS_TOKEN) !== Boolean(config.LENGOW_SECRET)) {
-    throw new ConfigError(config.LENGOW_ACCESS_TOKEN ? 'LENGOW_SECRET' : 'LENGOW_ACCESS_TOKEN', 'must be set together with its pair');
+    throw new ConfigError(
+      config.LENGOW_ACCESS_TOKEN ? 'LENGOW_SECRET' : 'LENGOW_ACCESS_TOKEN',
+      'must be set together with its pair',
+    );
   }
   return config;
 }

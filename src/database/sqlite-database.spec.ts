@@ -2,7 +2,10 @@ import { SqliteDatabase, toSqlitePlaceholders } from './sqlite-database.js';
 
 describe('SqliteDatabase', () => {
   it('rewrites $n placeholders, reusing and reordering them, but not inside literals', () => {
-    expect(toSqlitePlaceholders(`SELECT '$1', $2, $1, "a$3"`)).toEqual({ sql: `SELECT '$1', ?, ?, "a$3"`, order: [2, 1] });
+    expect(toSqlitePlaceholders(`SELECT '$1', $2, $1, "a$3"`)).toEqual({
+      sql: `SELECT '$1', ?, ?, "a$3"`,
+      order: [2, 1],
+    });
   });
 
   it('binds reused parameters and rolls a failed transaction back', async () => {

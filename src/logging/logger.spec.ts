@@ -11,7 +11,10 @@ describe('createLogger', () => {
       },
     });
     const logger = createLogger({ destination, level: 'info' });
-    logger.info({ secret: 's3cr3t-value', request: { access_token: 'tok-123' }, headers: { authorization: 'auth-456' } }, 'call');
+    logger.info(
+      { secret: 's3cr3t-value', request: { access_token: 'tok-123' }, headers: { authorization: 'auth-456' } },
+      'call',
+    );
     const output = lines.join('');
     expect(output).toContain('"msg":"call"');
     for (const value of ['s3cr3t-value', 'tok-123', 'auth-456']) expect(output).not.toContain(value);
