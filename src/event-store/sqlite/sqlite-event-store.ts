@@ -1,0 +1,292 @@
+import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../../database/sqlite-database.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventStoreHealth,
+  EventToAppend,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAppend,
+  SubscribeOptions,
+} from '../event-store.port.js';
+import {
+  checkCount,
+  checkFilter,
+  InvalidEventStoreInput,
+  metadataOf,
+  prepareAppends,
+  resolveRetry,
+  type PreparedAppend,
+  type StoredEventRef,
+} from '../event-ids.js';
+import { catchUpSubscription } from '../subscription/catch-up-subscription.js';
+import { Doorbell } from '../subscription/doorbell.js';
+import { WrongExpectedRevision } from '../wrong-expected-revision.error.js';
+import { formatSqlitePosition, parseSqlitePosition } from './sqlite-position.js';
+import { SQLITE_EVENT_STORE_SCHEMA } from './sqlite-event-store-schema.js';
+
+export interface SqliteEventStoreOptions {
+  logger?: Logger;
+  /**
+   * Live subscriptions re-read at least this often. Appends through this store wake them at once; the poll only
+   * matters for appends made by another process on the same file.
+   */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
+class RetryWithIdLookup extends Error {}
+
+const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+
+/**
+ * The event store on the shared SQLite connection. SQLite has one writer at a time, so rowids are handed out and
+ * committed in the same order: the rowid is the global position and a reader checkpointing on it cannot miss a row
+ * that commits later with a lower one. Events are never deleted, so rowids are never reused.
+ *
+ * Every statement runs inside `db.exclusive()`, so nothing of the read models or the shop can land inside an append's
+ * transaction (or the reverse).
+ */
+export class SqliteEventStore implements EventStore {
+  readonly adapter = 'sqlite' as const;
+  private readonly ready: Promise<void>;
+  private readonly doorbell = new Doorbell();
+  private readonly closing = new AbortController();
+  private readonly logger: Logger;
+  private readonly pollIntervalMs: number;
+  private statements?: Statements;
+  private readonly filteredReads = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger();
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.ready = db.exclusive(() => {
+      db.db.exec(SQLITE_EVENT_STORE_SCHEMA);
+      this.statements = prepareStatements(db.db);
+    });
+    // Surfaced by the first call that awaits `ready`; never an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Creates the tables if needed (idempotent); every method also waits for it. */
+  init(): Promise<void> {
+    return this.ready;
+  }
+
+  async append(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, events, expectedRevision: options.expectedRevision }]);
+    return result;
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    const prepared = prepareAppends(appends);
+    await this.ready;
+    const results = await this.db.exclusive(() => {
+      const { writeFast, writeChecked } = this.stmts();
+      try {
+        return writeFast.immediate(prepared);
+      } catch (error) {
+        // The cheap path does not look ids up: a unique violation or a revision mismatch may just be a retry of an
+        // append that already succeeded, which the checked path recognises. Both paths roll back entirely on error.
+        if (error instanceof RetryWithIdLookup || isUniqueViolation(error)) return writeChecked.immediate(prepared);
+        throw error;
+      }
+    });
+    this.doorbell.ring();
+    return results;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (typeof stream !== 'string') throw new InvalidEventStoreInput('stream must be a string');
+    const backwards = options.direction === 'backwards';
+    if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) {
+      throw new InvalidEventStoreInput(`direction must be 'forwards' or 'backwards'`);
+    }
+    const from = checkCount('fromRevision', options.fromRevision) ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const limit = checkCount('maxCount', options.maxCount) ?? -1;
+    await this.ready;
+    const rows = await this.db.exclusive(() => {
+      const { readForwards, readBackwards } = this.stmts();
+      return (backwards ? readBackwards : readForwards).all(stream, from, limit) as EventRow[];
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.fromPosition == null ? 0n : parseSqlitePosition(options.fromPosition);
+    const limit = checkCount('maxCount', options.maxCount) ?? -1;
+    const filter = checkFilter(options.filter);
+    await this.ready;
+    const rows = await this.db.exclusive(() => {
+      if (!filter) return this.stmts().readAll.all(after, limit) as EventRow[];
+      const statement = this.filteredRead(filter.streamPrefixes.length, filter.eventTypes.length);
+      const prefixArgs = filter.streamPrefixes.flatMap((prefix) => [prefix, prefix]);
+      return statement.all(after, ...prefixArgs, ...filter.eventTypes, limit) as EventRow[];
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
+    return catchUpSubscription(
+      {
+        read: (from: GlobalPosition | null, maxCount: number, filter: EventFilter | undefined) =>
+          this.readAll({ fromPosition: from, maxCount, filter }),
+        doorbell: this.doorbell,
+      },
+      { ...options, storeSignal: this.closing.signal, pollIntervalMs: this.pollIntervalMs, logger: this.logger },
+    );
+  }
+
+  async health(): Promise<EventStoreHealth> {
+    try {
+      await this.ready;
+      const events = await this.db.exclusive(() => (this.stmts().count.get() as { n: number }).n);
+      return { ok: true, adapter: 'sqlite', details: { file: this.db.db.name, events } };
+    } catch (error) {
+      return { ok: false, adapter: 'sqlite', details: { error: (error as Error).message } };
+    }
+  }
+
+  /** Ends live subscriptions. The connection belongs to SqliteDatabase, which its owner closes. */
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
+
+  private stmts(): Statements {
+    if (!this.statements) throw new Error('SqliteEventStore used before its schema was created');
+    return this.statements;
+  }
+
+  private filteredRead(prefixes: number, types: number): Database.Statement {
+    const key = `${prefixes}:${types}`;
+    let statement = this.filteredReads.get(key);
+    if (!statement) {
+      const conditions: string[] = [];
+      if (prefixes > 0) conditions.push(`(${Array(prefixes).fill('substr(stream, 1, length(?)) = ?').join(' OR ')})`);
+      if (types > 0) conditions.push(`type IN (${Array(types).fill('?').join(', ')})`);
+      statement = this.db.db.prepare(
+        `SELECT ${COLUMNS} FROM es_events WHERE position > ? AND ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
+      );
+      this.filteredReads.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+interface Statements {
+  writeFast: Database.Transaction<(appends: PreparedAppend[]) => AppendResult[]>;
+  writeChecked: Database.Transaction<(appends: PreparedAppend[]) => AppendResult[]>;
+  readForwards: Database.Statement;
+  readBackwards: Database.Statement;
+  readAll: Database.Statement;
+  count: Database.Statement;
+}
+
+function prepareStatements(db: Database.Database): Statements {
+  const insert = db.prepare(
+    'INSERT INTO es_events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const lastRevision = db.prepare('SELECT revision FROM es_events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
+  const findById = db.prepare('SELECT position, event_id, stream, revision FROM es_events WHERE event_id = ?');
+
+  const write = (appends: PreparedAppend[], lookUpIds: boolean): AppendResult[] => {
+    const recordedAt = new Date().toISOString();
+    const results: AppendResult[] = [];
+    for (const append of appends) {
+      if (lookUpIds) {
+        const original = resolveRetry(append, storedRefs(findById, append));
+        if (original) {
+          results.push(original);
+          continue;
+        }
+      }
+      const current = lastRevision.get(append.stream) as number | undefined;
+      if (!revisionMatches(append.expectedRevision, current)) {
+        if (!lookUpIds) throw new RetryWithIdLookup();
+        throw new WrongExpectedRevision(append.stream, append.expectedRevision, current ?? 'no_stream');
+      }
+      let revision = current ?? -1;
+      let position = 0;
+      for (const event of append.events) {
+        revision++;
+        const info = insert.run(event.id, append.stream, revision, event.type, event.data, event.metadata, recordedAt);
+        position = Number(info.lastInsertRowid);
+      }
+      results.push({ nextExpectedRevision: revision, position: formatSqlitePosition(position) });
+    }
+    return results;
+  };
+
+  return {
+    writeFast: db.transaction((appends: PreparedAppend[]) => write(appends, false)),
+    writeChecked: db.transaction((appends: PreparedAppend[]) => write(appends, true)),
+    readForwards: db.prepare(
+      `SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    readBackwards: db.prepare(
+      `SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    readAll: db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`),
+    count: db.prepare('SELECT count(*) AS n FROM es_events'),
+  };
+}
+
+function storedRefs(findById: Database.Statement, append: PreparedAppend): Map<string, StoredEventRef> {
+  const refs = new Map<string, StoredEventRef>();
+  for (const event of append.events) {
+    const row = findById.get(event.id) as Pick<EventRow, 'position' | 'event_id' | 'stream' | 'revision'> | undefined;
+    if (row) {
+      refs.set(row.event_id, {
+        id: row.event_id,
+        stream: row.stream,
+        revision: row.revision,
+        position: formatSqlitePosition(row.position),
+      });
+    }
+  }
+  return refs;
+}
+
+function revisionMatches(expected: PreparedAppend['expectedRevision'], current: number | undefined): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === undefined;
+  if (expected === 'stream_exists') return current !== undefined;
+  return current === expected;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    stream: row.stream,
+    revision: row.revision,
+    position: formatSqlitePosition(row.position),
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: metadataOf(JSON.parse(row.metadata)),
+    recordedAt: row.recorded_at,
+  };
+}
