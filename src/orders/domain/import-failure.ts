@@ -1,0 +1,64 @@
+/**
+ * Why an import did not create anything. Messages are the plugins' English texts (lengow-api.md §9) so that merchants
+ * who know the PrestaShop/Magento back office recognise them; codes are ours and stable.
+ */
+export type ImportFailureCode =
+  | 'NO_PACKAGE'
+  | 'NO_DELIVERY_ADDRESS'
+  | 'NO_PRODUCTS'
+  | 'INVALID_LINE'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_IS_PARENT'
+  | 'PRODUCT_NOT_ADDABLE'
+  | 'INVALID_PRODUCT_ID'
+  | 'NO_CURRENCY'
+  | 'CURRENCY_NOT_AVAILABLE'
+  | 'NO_EXCHANGE_RATE'
+  | 'NO_BILLING_ADDRESS'
+  | 'BILLING_WITHOUT_COUNTRY'
+  | 'DELIVERY_WITHOUT_COUNTRY'
+  | 'DELIVERY_COUNTRY_NOT_ACTIVE'
+  | 'NO_DEFAULT_CARRIER'
+  /** Reported by the shop or Lengow adapters (creation refused, unreachable…): free text from the port. */
+  | 'SHOP_ERROR'
+  | 'SHOP_UNAVAILABLE'
+  | 'LENGOW_UNAVAILABLE';
+
+export interface ImportFailure {
+  readonly code: ImportFailureCode;
+  readonly message: string;
+}
+
+export type ImportFailureKind = 'permanent' | 'transient';
+
+const failure = (code: ImportFailureCode, message: string): ImportFailure => ({ code, message });
+
+export const importFailures = {
+  noPackage: () => failure('NO_PACKAGE', 'Lengow error: no package in the order'),
+  noDeliveryAddress: () => failure('NO_DELIVERY_ADDRESS', 'Lengow error: no delivery address in the order'),
+  noProducts: () => failure('NO_PRODUCTS', 'Lengow error: no products in the order'),
+  invalidLine: (lineId: string) => failure('INVALID_LINE', `Lengow error: line ${lineId} has an invalid quantity or amount`),
+  productNotFound: (id: string) => failure('PRODUCT_NOT_FOUND', `product ${id} could not be found`),
+  productIsParent: (id: string) => failure('PRODUCT_IS_PARENT', `product ${id} is a parent ID. Product variation is needed`),
+  productNotAddable: (id: string) =>
+    failure('PRODUCT_NOT_ADDABLE', `product ${id} could not be added to cart. Make sure it is available to order or that there is enough in stock`),
+  invalidProductId: (id: string) => failure('INVALID_PRODUCT_ID', `cannot add product ${id} to cart (invalid ID format)`),
+  noCurrency: () => failure('NO_CURRENCY', 'Lengow error: no currency in the order'),
+  currencyNotAvailable: (iso: string) => failure('CURRENCY_NOT_AVAILABLE', `the ${iso} currency is not available in your shop`),
+  noExchangeRate: () => failure('NO_EXCHANGE_RATE', 'Lengow error: no exchange rates available for order prices'),
+  noBillingAddress: () => failure('NO_BILLING_ADDRESS', 'Lengow error: no billing address in the order'),
+  billingWithoutCountry: () => failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),
+  deliveryWithoutCountry: () => failure('DELIVERY_WITHOUT_COUNTRY', "Lengow error: delivery address doesn't contain the country"),
+  deliveryCountryNotActive: (name: string) => failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),
+  noDefaultCarrier: (country: string, marketplaceLabel: string) =>
+    failure('NO_DEFAULT_CARRIER', `You must select a default carrier for the country: ${country} and the marketplace: ${marketplaceLabel}`),
+};
+
+/** Same failures in any order: used to keep repeated polls from appending identical failure events. */
+export function sameFailures(a: readonly ImportFailure[], b: readonly ImportFailure[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (f: ImportFailure) => `${f.code}\u0000${f.message}`;
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.every((value, index) => value === right[index]);
+}

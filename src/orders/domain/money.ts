@@ -1,0 +1,17 @@
+/**
+ * Amounts are summed in integer ten-thousandths so that 0.1 + 0.2 stays 0.3 and three-decimal currencies survive;
+ * results go back to plain numbers because that is what the shop and Lengow exchange.
+ */
+const SCALE = 10_000;
+
+export function sumMoney(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += Math.round(value * SCALE);
+  return total / SCALE;
+}
+
+/** Unit price from a line total; rounded to the same precision so merged lines stay consistent. */
+export function divideMoney(value: number, divisor: number): number {
+  if (divisor === 0) return 0;
+  return Math.round((value / divisor) * SCALE) / SCALE;
+}
