@@ -1,0 +1,151 @@
+import { Expose, Transform, plainToInstance, type ClassConstructor } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import {
+  isIsoDateOrNull,
+  isMoney,
+  toIsoDate,
+  toMoney,
+  toOptionalBoolean,
+  toOptionalInteger,
+  toOptionalString,
+} from './normalise.js';
+
+/**
+ * Composite property decorators for the order DTOs. Every validator carries a short message that completes a field
+ * path ("packages[0].delivery.id" + " is missing"), which is the reason a "not formatted" order reports.
+ */
+
+export const MESSAGES = {
+  missing: 'is missing',
+  empty: 'is empty',
+  notString: 'is not a string',
+  notInteger: 'is not an integer',
+  negative: 'is negative',
+  notBoolean: 'is not a boolean',
+  notMoney: 'is not a decimal amount',
+  notDate: 'is not an ISO 8601 date',
+  notList: 'is not a list',
+  notObject: 'is not an object',
+} as const;
+
+function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+function fromRaw(normalise: (value: unknown) => unknown): PropertyDecorator {
+  // Expose makes the transform run for absent keys too, so "absent" gets the same normalisation as null. Reading the
+  // untouched source value keeps class-transformer's own copying out of the way.
+  return compose(
+    Expose(),
+    Transform(({ obj, key }) => normalise((obj as Record<string, unknown>)[key])),
+  );
+}
+
+export const OptionalText = (): PropertyDecorator =>
+  compose(fromRaw(toOptionalString), IsOptional(), IsString({ message: MESSAGES.notString }));
+
+export const RequiredText = (): PropertyDecorator =>
+  compose(
+    fromRaw((value) => {
+      const text = toOptionalString(value);
+      return typeof text === 'string' ? text.trim() : text;
+    }),
+    IsDefined({ message: MESSAGES.missing }),
+    IsString({ message: MESSAGES.notString }),
+    IsNotEmpty({ message: MESSAGES.empty }),
+  );
+
+export const OptionalInteger = (): PropertyDecorator =>
+  compose(fromRaw(toOptionalInteger), IsOptional(), IsInt({ message: MESSAGES.notInteger }));
+
+export const RequiredInteger = (options: { min?: number } = {}): PropertyDecorator =>
+  compose(
+    fromRaw(toOptionalInteger),
+    IsDefined({ message: MESSAGES.missing }),
+    IsInt({ message: MESSAGES.notInteger }),
+    ...(options.min === undefined ? [] : [Min(options.min, { message: MESSAGES.negative })]),
+  );
+
+export const OptionalBoolean = (): PropertyDecorator =>
+  compose(fromRaw(toOptionalBoolean), IsOptional(), IsBoolean({ message: MESSAGES.notBoolean }));
+
+export const Money = (): PropertyDecorator =>
+  compose(
+    fromRaw(toMoney),
+    IsOptional(),
+    ValidateBy({ name: 'isMoney', validator: { validate: isMoney, defaultMessage: () => MESSAGES.notMoney } }),
+  );
+
+export const IsoDate = (): PropertyDecorator =>
+  compose(
+    fromRaw(toIsoDate),
+    IsOptional(),
+    ValidateBy({ name: 'isIsoDate', validator: { validate: isIsoDateOrNull, defaultMessage: () => MESSAGES.notDate } }),
+  );
+
+/** Free-form objects (`metas`, `meta`, `order_meta`) travel as they are. */
+export const OptionalJsonObject = (): PropertyDecorator =>
+  compose(IsOptional(), IsObject({ message: MESSAGES.notObject }));
+
+function toInstance<T extends object>(type: ClassConstructor<T>, value: unknown): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? plainToInstance(type, value) : value;
+}
+
+/** A nested object that may be absent or null. */
+export const OptionalNested = <T extends object>(
+  type: () => ClassConstructor<T>,
+  normalise: (value: unknown) => unknown = (value) => value ?? null,
+): PropertyDecorator =>
+  compose(
+    fromRaw((value) => toInstance(type(), normalise(value))),
+    IsOptional(),
+    IsObject({ message: MESSAGES.notObject }),
+    ValidateNested(),
+  );
+
+/** A nested object that must be present and not null. */
+export const RequiredNested = <T extends object>(type: () => ClassConstructor<T>): PropertyDecorator =>
+  compose(
+    fromRaw((value) => toInstance(type(), value ?? null)),
+    IsDefined({ message: MESSAGES.missing }),
+    IsObject({ message: MESSAGES.notObject }),
+    ValidateNested(),
+  );
+
+/**
+ * A list of nested objects. `normalise` decides what an absent list means (usually an empty one); `required` makes
+ * absence an error instead, and `nonEmpty` makes an empty list one.
+ */
+export const NestedList = <T extends object>(
+  type: () => ClassConstructor<T>,
+  options: { required?: boolean; nonEmpty?: boolean; normalise?: (value: unknown) => unknown } = {},
+): PropertyDecorator => {
+  const normalise = options.normalise ?? ((value: unknown) => (value === undefined || value === null ? [] : value));
+  return compose(
+    fromRaw((value) => {
+      const list = options.required ? (value ?? null) : normalise(value);
+      return Array.isArray(list) ? list.map((item) => toInstance(type(), item)) : list;
+    }),
+    ...(options.required ? [IsDefined({ message: MESSAGES.missing })] : []),
+    IsArray({ message: MESSAGES.notList }),
+    ...(options.nonEmpty ? [ArrayNotEmpty({ message: MESSAGES.empty })] : []),
+    ValidateNested({ each: true }),
+  );
+};
+
+/** A list of scalars normalised to strings (`merchant_order_id`, `marketplace_order_line_ids`). */
+export const TextList = (normalise: (value: unknown) => unknown): PropertyDecorator =>
+  compose(fromRaw(normalise), IsArray({ message: MESSAGES.notList }), IsString({ each: true, message: MESSAGES.notString }));
