@@ -1,0 +1,41 @@
+import type { ActionType } from './marketplace-definition.js';
+
+/**
+ * Why an action did not succeed: refused by our own checks before any call (the plugins' send errors, lengow-api.md
+ * §10.2), refused by Lengow/the marketplace, unreachable, or timed out. Messages follow the plugins' texts.
+ */
+export type ActionFailureCode =
+  | 'ACTION_NOT_SUPPORTED'
+  | 'ACTION_NOT_ALLOWED_IN_STATUS'
+  | 'ARGUMENT_REQUIRED'
+  | 'INVALID_ARGUMENT_VALUE'
+  | 'NO_DELIVERY_COUNTRY'
+  | 'ORDER_LINE_REQUIRED'
+  | 'LENGOW_REFUSED'
+  | 'SEND_FAILED'
+  | 'LENGOW_UNAVAILABLE'
+  | 'TIMED_OUT';
+
+export interface ActionFailure {
+  readonly code: ActionFailureCode;
+  readonly message: string;
+}
+
+export const ACTION_TOO_OLD_MESSAGE = 'order action is too old. Please retry the call';
+export const LENGOW_UNAVAILABLE_MESSAGE = "can't create action because Lengow API is unavailable. Please retry";
+
+const failure = (code: ActionFailureCode, message: string): ActionFailure => ({ code, message });
+
+export const actionFailures = {
+  notSupported: (actionType: ActionType) => failure('ACTION_NOT_SUPPORTED', `marketplace actions ${actionType} are not present`),
+  notAllowedInStatus: (actionType: ActionType, status: string | null) =>
+    failure('ACTION_NOT_ALLOWED_IN_STATUS', `${actionType} action not available for this order_state: ${status ?? 'unknown'}`),
+  argumentRequired: (argument: string) => failure('ARGUMENT_REQUIRED', `can't send action: ${argument} is required`),
+  invalidValue: (argument: string, value: string) => failure('INVALID_ARGUMENT_VALUE', `can't send action: ${value} is not a valid value for ${argument}`),
+  noDeliveryCountry: () => failure('NO_DELIVERY_COUNTRY', "can't find the delivery country in the order"),
+  lineRequired: () => failure('ORDER_LINE_REQUIRED', 'order line is required but cannot be not found in order'),
+  refused: (message: string) => failure('LENGOW_REFUSED', message),
+  sendFailed: (message: string) => failure('SEND_FAILED', message),
+  unavailable: () => failure('LENGOW_UNAVAILABLE', LENGOW_UNAVAILABLE_MESSAGE),
+  timedOut: () => failure('TIMED_OUT', ACTION_TOO_OLD_MESSAGE),
+};

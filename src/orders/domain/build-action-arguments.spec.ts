@@ -1,0 +1,171 @@
+import { buildActionArguments, type BuildActionArgumentsInput } from './build-action-arguments.js';
+import type { ActionDefinition } from './marketplace-definition.js';
+import { carrierMapping, colissimo, definition, homeCarrier, NOW } from './testing/order-fixtures.js';
+
+const order = {
+  marketplaceCarrier: null,
+  shippingMethod: 'Standard',
+  deliveryCountry: 'FR',
+  shippingAmount: 4.9,
+  lines: ['DM-1', 'DM-2'],
+  lineQuantities: {},
+};
+const shipment = { carrier: colissimo, trackingNumber: 'TRK1', trackingUrl: null, returnCarrier: null, returnTrackingNumber: null };
+
+function build(overrides: Partial<BuildActionArgumentsInput> = {}) {
+  return buildActionArguments({
+    actionType: 'ship',
+    definition: definition(),
+    lengowStatus: 'waiting_shipment',
+    order,
+    shipment,
+    carrierMapping: carrierMapping(),
+    choices: {},
+    now: NOW,
+    ...overrides,
+  });
+}
+
+/** A definition whose `ship` action has the given shape (argument descriptions default to free strings). */
+function withShip(ship: Partial<ActionDefinition>) {
+  const base = definition();
+  return definition({ actions: { ...base.actions, ship: { ...base.actions.ship!, ...ship } } });
+}
+
+const failures = (result: ReturnType<typeof build>) => (result.ok ? [] : result.failures.map((failure) => `${failure.code}: ${failure.message}`));
+
+describe('buildActionArguments (lengow-api.md §10.2)', () => {
+  it('builds one ship action per line when the marketplace accepts `line`', () => {
+    const result = build();
+    expect(result).toEqual({
+      ok: true,
+      actions: [
+        {
+          line: 'DM-1',
+          arguments: { carrier: 'COLISSIMO', tracking_number: 'TRK1', tracking_url: 'https://track.example/TRK1', shipping_method: 'Standard', line: 'DM-1' },
+        },
+        {
+          line: 'DM-2',
+          arguments: { carrier: 'COLISSIMO', tracking_number: 'TRK1', tracking_url: 'https://track.example/TRK1', shipping_method: 'Standard', line: 'DM-2' },
+        },
+      ],
+    });
+  });
+
+  it('builds a single order-level action when the marketplace does not know lines', () => {
+    const result = build({ definition: withShip({ optionalArgs: ['tracking_url'] }) });
+    expect(result.ok && result.actions.map((action) => action.line)).toEqual([null]);
+  });
+
+  it('refuses a missing required argument without calling anyone', () => {
+    expect(failures(build({ shipment: { ...shipment, trackingNumber: null } }))).toEqual(["ARGUMENT_REQUIRED: can't send action: tracking_number is required"]);
+    expect(failures(build({ shipment: { ...shipment, trackingNumber: '  ' } }))).toEqual(["ARGUMENT_REQUIRED: can't send action: tracking_number is required"]);
+  });
+
+  it('prefers the carrier the marketplace sent with the order', () => {
+    const result = build({ order: { ...order, marketplaceCarrier: 'DHL' } });
+    expect(result.ok && result.actions[0]?.arguments.carrier).toBe('DHL');
+  });
+
+  it('maps a carrier given by label to the code the marketplace expects', () => {
+    const result = build({ order: { ...order, marketplaceCarrier: 'colissimo' } });
+    expect(result.ok && result.actions[0]?.arguments.carrier).toBe('COLISSIMO');
+  });
+
+  it('refuses a carrier outside the valid values when free values are not accepted', () => {
+    const result = build({ shipment: { ...shipment, carrier: homeCarrier }, carrierMapping: carrierMapping({ defaults: [] }) });
+    expect(failures(result)).toEqual(["INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier"]);
+  });
+
+  it('needs the delivery country to resolve a required carrier the marketplace did not give', () => {
+    expect(failures(build({ order: { ...order, deliveryCountry: null } }))).toEqual(["NO_DELIVERY_COUNTRY: can't find the delivery country in the order"]);
+  });
+
+  it('sends carrier_name only when the carrier is "other"', () => {
+    const named = build();
+    expect(named.ok && named.actions[0]?.arguments).not.toHaveProperty('carrier_name');
+    const other = build({ order: { ...order, marketplaceCarrier: 'OTHER' } });
+    expect(other.ok && other.actions[0]?.arguments).toMatchObject({ carrier: 'Other', carrier_name: 'Colissimo' });
+  });
+
+  it('sends an optional shipping method only when the order has one, never the default', () => {
+    const none = build({ order: { ...order, shippingMethod: null } });
+    expect(none.ok && none.actions[0]?.arguments).not.toHaveProperty('shipping_method');
+    const edited = build({ choices: { shipping_method: 'express' } });
+    expect(edited.ok && edited.actions[0]?.arguments.shipping_method).toBe('Express');
+  });
+
+  it('refuses a required shipping method the order does not have', () => {
+    const result = build({ definition: withShip({ args: ['carrier', 'shipping_method'], optionalArgs: [] }), order: { ...order, shippingMethod: '' } });
+    expect(failures(result)).toEqual(["ARGUMENT_REQUIRED: can't send action: shipping_method is required"]);
+  });
+
+  it('sends a tracking url only with a tracking number', () => {
+    const withoutNumber = build({ definition: withShip({ args: ['carrier'] }), shipment: { ...shipment, trackingNumber: null } });
+    expect(withoutNumber.ok && withoutNumber.actions[0]?.arguments).toEqual({ carrier: 'COLISSIMO', shipping_method: 'Standard', line: 'DM-1' });
+    const explicit = build({ shipment: { ...shipment, trackingUrl: 'https://carrier.example/x' } });
+    expect(explicit.ok && explicit.actions[0]?.arguments.tracking_url).toBe('https://carrier.example/x');
+  });
+
+  it('refuses the action in a Lengow status the definition does not allow', () => {
+    expect(failures(build({ lengowStatus: 'shipped' }))).toEqual(['ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: shipped']);
+    expect(failures(build({ lengowStatus: null }))).toEqual(['ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: unknown']);
+  });
+
+  it('refuses an action the marketplace does not have', () => {
+    expect(failures(build({ definition: definition({ actions: {} }) }))).toEqual(['ACTION_NOT_SUPPORTED: marketplace actions ship are not present']);
+  });
+
+  it('refuses a per-line action with required line when there is no line', () => {
+    const result = build({ definition: withShip({ args: ['carrier', 'line'], optionalArgs: [] }), order: { ...order, lines: [] } });
+    expect(failures(result)).toEqual(['ORDER_LINE_REQUIRED: order line is required but cannot be not found in order']);
+  });
+
+  it('takes the cancel reason from the merchant choice, else from the default value', () => {
+    const byDefault = build({ actionType: 'cancel', definition: definition() });
+    expect(byDefault.ok && byDefault.actions[0]?.arguments).toEqual({ reason: 'OUT_OF_STOCK', line: 'DM-1' });
+    const chosen = build({ actionType: 'cancel', choices: { reason: 'Customer request' } });
+    expect(chosen.ok && chosen.actions[0]?.arguments.reason).toBe('CUSTOMER_REQUEST');
+  });
+
+  it('refuses a reason outside the valid values, and a missing one without default', () => {
+    expect(failures(build({ actionType: 'cancel', choices: { reason: 'BORED' } }))).toEqual([
+      "INVALID_ARGUMENT_VALUE: can't send action: BORED is not a valid value for reason",
+    ]);
+    expect(failures(build({ actionType: 'refund', lengowStatus: 'shipped' }))).toEqual(["ARGUMENT_REQUIRED: can't send action: refund_reason is required"]);
+  });
+
+  it('sends one refund per refunded line with its quantity', () => {
+    const result = build({
+      actionType: 'refund',
+      lengowStatus: 'shipped',
+      choices: { refund_reason: 'RETURN' },
+      order: { ...order, lines: ['DM-2'], lineQuantities: { 'DM-2': 1 } },
+    });
+    expect(result).toEqual({ ok: true, actions: [{ line: 'DM-2', arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' } }] });
+  });
+
+  it('formats prices and dates, and uses the default value of other required arguments', () => {
+    const result = build({
+      definition: withShip({
+        args: ['carrier', 'shipping_price', 'shipping_date', 'invoice_number'],
+        optionalArgs: ['comment'],
+        argsDescription: { invoice_number: { type: 'string', validValues: {}, defaultValue: 'N/A', acceptFreeValues: true } },
+      }),
+    });
+    expect(result.ok && result.actions[0]?.arguments).toEqual({ carrier: 'COLISSIMO', shipping_price: '4.90', shipping_date: NOW, invoice_number: 'N/A' });
+  });
+
+  it('refuses a required argument with neither rule nor default instead of sending a placeholder', () => {
+    const result = build({ definition: withShip({ args: ['carrier', 'invoice_number'], optionalArgs: [] }) });
+    expect(failures(result)).toEqual(["ARGUMENT_REQUIRED: can't send action: invoice_number is required"]);
+  });
+
+  it('lists every failure once even with several lines', () => {
+    const result = build({ shipment: { ...shipment, trackingNumber: null, carrier: homeCarrier }, carrierMapping: carrierMapping({ defaults: [] }) });
+    expect(failures(result)).toEqual([
+      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
+      "ARGUMENT_REQUIRED: can't send action: tracking_number is required",
+    ]);
+  });
+});
