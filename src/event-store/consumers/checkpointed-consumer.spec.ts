@@ -1,0 +1,188 @@
+import { jest } from '@jest/globals';
+import { SqliteDatabase } from '../../database/sqlite-database.js';
+import type { RecordedEvent } from '../event-store.port.js';
+import { InMemoryEventStore } from '../projections/testing/in-memory-event-store.js';
+import { appendSampleEvents } from '../projections/testing/sample-events.js';
+import { CheckpointedConsumer, type CheckpointedConsumerOptions } from './checkpointed-consumer.js';
+import type { ConsumerHandler } from './consumer-handler.js';
+
+const fastRetry = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5, jitter: false };
+
+let db: SqliteDatabase;
+let store: InMemoryEventStore;
+const consumers: CheckpointedConsumer[] = [];
+
+beforeEach(() => {
+  db = new SqliteDatabase({ path: ':memory:' });
+  store = new InMemoryEventStore();
+});
+
+afterEach(async () => {
+  await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+  await db.close();
+});
+
+function consumer(handler: ConsumerHandler, options: Partial<CheckpointedConsumerOptions> = {}): CheckpointedConsumer {
+  const created = new CheckpointedConsumer({ store, db, handler, batchSize: 10, pollIntervalMs: 5, retry: fastRetry, ...options });
+  consumers.push(created);
+  return created;
+}
+
+async function storedPosition(name: string): Promise<string | null> {
+  const [row] = await db.query<{ position: string | null }>(`SELECT position FROM consumer_checkpoints WHERE name = $1`, [name]);
+  return row?.position ?? null;
+}
+
+/** A handler recording deliveries, with a hook to make chosen deliveries fail or wait. */
+function recorder(name: string, behave: (event: RecordedEvent, delivery: number) => Promise<void> | void = () => undefined) {
+  const delivered: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const handler: ConsumerHandler = {
+    name,
+    async handle(event) {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        delivered.push(event.id);
+        await new Promise((resolve) => setImmediate(resolve));
+        await behave(event, delivered.filter((id) => id === event.id).length);
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+  return { handler, delivered, maxInFlight: () => maxInFlight };
+}
+
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+};
+
+describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
+  it('delivers every event once, in order, one at a time, and checkpoints the last', async () => {
+    await appendSampleEvents(store, 35);
+    const r = recorder('mailer');
+    const c = consumer(r.handler);
+    await c.start();
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(r.delivered).toEqual(store.events.map((e) => e.id));
+    expect(r.maxInFlight()).toBe(1);
+    expect(await storedPosition('mailer')).toBe(store.events.at(-1)!.position);
+    expect(c.status()).toMatchObject({ state: 'running', delivered: 35, parked: 0 });
+  });
+
+  it('moves the checkpoint only after the handler completed', async () => {
+    await appendSampleEvents(store, 5);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const r = recorder('mailer', (event) => (event.id === store.events[3].id ? held : undefined));
+    const c = consumer(r.handler);
+    await c.start();
+    await until(() => r.delivered.length === 4);
+    expect(await storedPosition('mailer')).toBe(store.events[2].position);
+    release();
+    await c.waitUntilCaughtUp(store.events[4].position);
+    expect(await storedPosition('mailer')).toBe(store.events[4].position);
+  });
+
+  it('after a crash mid-batch redelivers only the event whose handler had not finished', async () => {
+    await appendSampleEvents(store, 25);
+    const victim = store.events[13];
+    const first = recorder('mailer', (event, delivery) => {
+      if (event.id === victim.id && delivery === 1) throw new Error('process dies here');
+    });
+    // A long backoff holds the failed event until the "kill".
+    const a = consumer(first.handler, { retry: { ...fastRetry, initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await a.start();
+    await until(() => first.delivered.includes(victim.id));
+    await a.stop();
+    expect(await storedPosition('mailer')).toBe(store.events[12].position);
+
+    const second = recorder('mailer');
+    const b = consumer(second.handler);
+    await b.start();
+    await b.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(first.delivered).toEqual(store.events.slice(0, 14).map((e) => e.id));
+    expect(second.delivered).toEqual(store.events.slice(13).map((e) => e.id));
+  });
+
+  it('parks a poison event after its retries, continues, and replays it on demand', async () => {
+    await appendSampleEvents(store, 12);
+    const poison = store.events[5];
+    let broken = true;
+    const r = recorder('mailer', (event) => {
+      if (event.id === poison.id && broken) throw new Error('smtp said 550');
+    });
+    const c = consumer(r.handler);
+    await c.start();
+    await appendSampleEvents(store, 3, { offset: 12 });
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+
+    expect(r.delivered.filter((id) => id === poison.id)).toHaveLength(3);
+    expect(new Set(r.delivered)).toEqual(new Set(store.events.map((e) => e.id)));
+    expect(c.status()).toMatchObject({ parked: 1, delivered: 14 });
+    const [parked] = await c.listParked();
+    expect(parked).toMatchObject({
+      consumer: 'mailer',
+      eventId: poison.id,
+      stream: poison.stream,
+      revision: poison.revision,
+      position: poison.position,
+      type: poison.type,
+      reason: 'smtp said 550',
+      attempts: 3,
+    });
+    expect(Date.parse(parked.parkedAt)).not.toBeNaN();
+
+    expect(await c.replayParked()).toEqual([{ eventId: poison.id, outcome: 'failed', reason: 'smtp said 550' }]);
+    expect((await c.listParked())[0].attempts).toBe(4);
+    broken = false;
+    expect(await c.replayParked(poison.id)).toEqual([{ eventId: poison.id, outcome: 'handled' }]);
+    expect(await c.listParked()).toEqual([]);
+    expect(await c.replayParked(poison.id)).toEqual([
+      { eventId: poison.id, outcome: 'missing', reason: expect.stringContaining('no event') },
+    ]);
+  });
+
+  it('skips what its filter excludes but still checkpoints past it', async () => {
+    await appendSampleEvents(store, 20);
+    const r = recorder('shipper');
+    const c = consumer({ ...r.handler, filter: { eventTypes: ['OrderShipped'] } });
+    await c.start();
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(r.delivered).toEqual(store.events.filter((e) => e.type === 'OrderShipped').map((e) => e.id));
+    expect(await storedPosition('shipper')).toBe(store.events.at(-1)!.position);
+  });
+
+  it('steps back when another instance moved its checkpoint, instead of rewinding it', async () => {
+    await appendSampleEvents(store, 10);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stale = recorder('mailer', (event, delivery) => (event.id === store.events[4].id && delivery === 1 ? held : undefined));
+    const a = consumer(stale.handler);
+    await a.start();
+    await until(() => stale.delivered.length === 5);
+
+    const fresh = recorder('mailer');
+    const b = consumer(fresh.handler);
+    await b.start();
+    await b.waitUntilCaughtUp(store.events.at(-1)!.position);
+    release();
+    await until(() => a.status().state !== 'running');
+    expect(a.status().state).toBe('superseded');
+    expect(await storedPosition('mailer')).toBe(store.events.at(-1)!.position);
+    expect(fresh.delivered).toEqual(store.events.slice(4).map((e) => e.id));
+  });
+
+  it('retries store outages without parking anything', async () => {
+    await appendSampleEvents(store, 4);
+    store.failReads = 2;
+    const handle = jest.fn(async () => undefined);
+    const c = consumer({ name: 'mailer', handle });
+    await c.start();
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(handle).toHaveBeenCalledTimes(4);
+    expect(await c.listParked()).toEqual([]);
+  });
+});
