@@ -1,0 +1,86 @@
+import type { DomainEvent } from './domain-event.js';
+import type { ImportFailure, ImportFailureKind } from './import-failure.js';
+import type { FilledInField } from './normalise-addresses.js';
+import type { OrderKey } from './order-key.js';
+import type { PlannedShopOrder, ShopOrderPlan, StockDecrementPlan } from './plan-shop-orders.js';
+
+/** Who asked for the import: a scheduled poll, an operator's one-order import, or an explicit re-import. */
+export type ImportTrigger = 'poll' | 'operator' | 'reimport';
+
+export type ImportIgnoreCode =
+  | 'MARKETPLACE_UNKNOWN'
+  | 'ANONYMIZED'
+  | 'TOO_OLD'
+  | 'ALREADY_IMPORTED_ELSEWHERE'
+  | 'STATUS_NOT_IMPORTABLE'
+  | 'LINES_WAITING_ACCEPTANCE'
+  | 'SHIPPED_BY_MARKETPLACE';
+
+/** The order is deliberately not created (yet); a later poll re-evaluates it. */
+export type OrderImportIgnored = DomainEvent<
+  'OrderImportIgnored',
+  {
+    readonly orderKey: OrderKey;
+    readonly code: ImportIgnoreCode;
+    readonly message: string;
+    readonly marketplaceStatus: string;
+    readonly lengowStatus: string | null;
+    readonly at: string;
+  }
+>;
+
+/** Validation passed: the intent to create these shop orders, picked up by the import saga with the plan's keys. */
+export type OrderImportPlanned = DomainEvent<
+  'OrderImportPlanned',
+  { readonly orderKey: OrderKey; readonly trigger: ImportTrigger; readonly plan: ShopOrderPlan; readonly at: string }
+>;
+
+export type OrderImportFailed = DomainEvent<
+  'OrderImportFailed',
+  {
+    readonly orderKey: OrderKey;
+    readonly generation: number;
+    readonly kind: ImportFailureKind;
+    readonly failures: readonly ImportFailure[];
+    /** Consecutive failed attempts, counting this one. */
+    readonly attempt: number;
+    /** When a poll may try again (transient failures only). */
+    readonly nextAttemptAt: string | null;
+    /** Transient failures past the retry budget: parked until an operator or a configuration change re-drives them. */
+    readonly parked: boolean;
+    /** Settings/catalogue revision the failure was decided with; a different revision makes a poll retry. */
+    readonly configurationRevision: string | null;
+    readonly marketplaceStatus: string | null;
+    readonly lengowStatus: string | null;
+    readonly filledIn: readonly FilledInField[];
+    readonly at: string;
+  }
+>;
+
+export interface CreatedShopOrder extends PlannedShopOrder {
+  readonly shopOrderId: string;
+}
+
+export interface ImportedOrderData {
+  readonly orderKey: OrderKey;
+  readonly generation: number;
+  readonly marketplaceStatus: string;
+  readonly lengowStatus: string;
+  readonly currency: string;
+  readonly customer: ShopOrderPlan['customer'];
+  readonly business: boolean;
+  readonly shippedByMarketplace: boolean;
+  readonly filledIn: readonly FilledInField[];
+  readonly shopOrders: readonly CreatedShopOrder[];
+  /** First moi to send (lengow-api.md §7): every shop order id of this generation. */
+  readonly merchantOrderIds: { readonly key: string; readonly ids: readonly string[] };
+  readonly at: string;
+}
+
+/** The shop orders exist: "imported" is derived from this fact, never from a status flag (lengow-api.md §13 #3). */
+export type OrderImported = DomainEvent<'OrderImported', ImportedOrderData & { readonly stockDecrement: StockDecrementPlan | null }>;
+
+/** New shop orders replace the previous ones, which go to "technical error"; stock is not touched again. */
+export type OrderReimported = DomainEvent<'OrderReimported', ImportedOrderData & { readonly replacedShopOrderIds: readonly string[] }>;
+
+export type ImportEvent = OrderImportIgnored | OrderImportPlanned | OrderImportFailed | OrderImported | OrderReimported;

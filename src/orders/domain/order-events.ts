@@ -1,0 +1,39 @@
+import type { ActionEvent } from './action-events.js';
+import type { ImportEvent } from './import-events.js';
+import type { ShopStatusEvent } from './shop-status-events.js';
+import type { SyncEvent } from './sync-events.js';
+
+/** Everything that can happen to one marketplace order; one stream per (marketplace, marketplace_order_id). */
+export type OrderEvent = ImportEvent | SyncEvent | ShopStatusEvent | ActionEvent;
+export type OrderEventType = OrderEvent['type'];
+export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;
+
+/** Current shape version of each event type; bump it together with an upcaster in `upcast.ts`. */
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = {
+  OrderImportIgnored: 1,
+  OrderImportPlanned: 1,
+  OrderImportFailed: 1,
+  OrderImported: 1,
+  OrderReimported: 1,
+  StockDecremented: 1,
+  MerchantOrderIdsSent: 1,
+  MerchantOrderIdsFailed: 1,
+  OrderResynchronisationRequested: 1,
+  OrderResynchronised: 1,
+  LengowStatusChanged: 1,
+  ShopOrderShipped: 1,
+  ShopOrderCanceled: 1,
+  ShopOrderRefunded: 1,
+  ShopOrderLineRefunded: 1,
+  ActionRequested: 1,
+  ActionSent: 1,
+  ActionSendFailed: 1,
+  ActionConfirmed: 1,
+  ActionRejected: 1,
+  ActionTimedOut: 1,
+};
+
+/** Builds an event at its current schema version. */
+export function orderEvent<T extends OrderEventType>(type: T, data: OrderEventOf<T>['data']): OrderEventOf<T> {
+  return { type, schemaVersion: CURRENT_SCHEMA_VERSIONS[type], data } as OrderEventOf<T>;
+}
