@@ -10,8 +10,9 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '2500
  * can quote the event data, which must not end up in logs.
  */
 export function mapPostgresError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors from Node's socket layer may come from another realm (e.g. a test VM), failing instanceof.
+  if (typeof error !== 'object' || error === null) return error;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code)) {
       return new EventStoreUnavailable(`PostgreSQL event store unavailable (${code})`, { cause: error });
@@ -20,8 +21,8 @@ export function mapPostgresError(error: unknown): unknown {
       return new InvalidEventStoreInput(`PostgreSQL refused the event store input (SQLSTATE ${code})`);
     }
   }
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) {
-    return new EventStoreUnavailable(`PostgreSQL event store unavailable (${error.message})`, { cause: error });
+  if (typeof message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
+    return new EventStoreUnavailable(`PostgreSQL event store unavailable (${message})`, { cause: error });
   }
   return error;
 }

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from '../../database/sqlite-database.js';
+import type { RecordedEvent } from '../event-store.port.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+/* SQLite-specific behaviour beyond the shared contract: the shared connection, another process on the same file. */
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  const databases: SqliteDatabase[] = [];
+  const open = (path = join(dir, 'events.db')) => {
+    const db = new SqliteDatabase({ path });
+    databases.push(db);
+    return db;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'es-sqlite-'));
+  });
+
+  afterEach(async () => {
+    for (const db of databases.splice(0)) await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates its schema idempotently; two stores on one file see the same log', async () => {
+    const db = open();
+    const first = new SqliteEventStore(db);
+    const second = new SqliteEventStore(db);
+    await Promise.all([first.init(), second.init()]);
+    await first.append('s', [{ type: 'A', data: {} }]);
+    const reopened = new SqliteEventStore(open());
+    expect((await reopened.readStream('s')).map((e) => e.type)).toEqual(['A']);
+    expect(await second.health()).toMatchObject({ ok: true, adapter: 'sqlite', details: { events: 1 } });
+  });
+
+  it('waits for a read-model transaction on the shared connection and is not rolled back with it', async () => {
+    const db = open();
+    const store = new SqliteEventStore(db);
+    await store.init();
+    await db.execute('CREATE TABLE read_model (n INTEGER)');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let appended = false;
+    const transaction = db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO read_model VALUES (1)');
+      await held;
+      throw new Error('read model failed');
+    });
+    const append = store.append('s', [{ type: 'A', data: {} }]).then(() => (appended = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(appended).toBe(false);
+    release();
+    await expect(transaction).rejects.toThrow('read model failed');
+    await append;
+    expect(await db.query('SELECT count(*) AS n FROM read_model')).toEqual([{ n: 0 }]);
+    expect(await store.readStream('s')).toHaveLength(1);
+  });
+
+  it('a subscriber notices appends made through another connection (another process) by polling', async () => {
+    const path = join(dir, 'shared.db');
+    const mine = new SqliteEventStore(open(path), { pollIntervalMs: 25 });
+    const theirs = new SqliteEventStore(open(path));
+    await mine.init();
+    await theirs.init();
+    const controller = new AbortController();
+    const got: RecordedEvent[] = [];
+    const done = (async () => {
+      for await (const e of mine.subscribe({ from: null, signal: controller.signal })) {
+        got.push(e);
+        if (got.length === 2) break;
+      }
+    })();
+    await theirs.append('elsewhere', [{ type: 'A', data: {} }, { type: 'B', data: {} }]);
+    try {
+      await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('not woken')), 5000))]);
+    } finally {
+      controller.abort();
+    }
+    expect(got.map((e) => e.type)).toEqual(['A', 'B']);
+  });
+
+  it('replays a large log in order through readAll pages', async () => {
+    const store = new SqliteEventStore(open());
+    const appends = Array.from({ length: 200 }, (_, s) => ({
+      stream: `order-${s}`,
+      events: Array.from({ length: 25 }, (_, i) => ({ type: 'Line', data: { s, i } })),
+    }));
+    await store.appendMany(appends);
+    let from: string | null = null;
+    let count = 0;
+    let previous = '';
+    for (;;) {
+      const page: RecordedEvent[] = await store.readAll({ fromPosition: from, maxCount: 1000 });
+      if (page.length === 0) break;
+      for (const e of page) {
+        expect(e.position > previous).toBe(true);
+        previous = e.position;
+      }
+      count += page.length;
+      from = page[page.length - 1].position;
+    }
+    expect(count).toBe(5000);
+  });
+
+  it('ends live subscriptions when the store closes', async () => {
+    const store = new SqliteEventStore(open());
+    const iterator = store.subscribe({ from: null })[Symbol.asyncIterator]();
+    const next = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await store.close();
+    expect((await next).done).toBe(true);
+  });
+});
