@@ -304,6 +304,8 @@ describe('EventStoreDbEventStore subscribe', () => {
     const { store } = setup();
     const iterator = store.subscribe({ from: 'not-a-position' })[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toBeInstanceOf(InvalidEventStoreInput);
+    const badBatch = store.subscribe({ from: null, batchSize: -5 })[Symbol.asyncIterator]();
+    await expect(badBatch.next()).rejects.toBeInstanceOf(InvalidEventStoreInput);
   });
 });
 

@@ -44,6 +44,7 @@ import { toEsdbSubscriptionFilter } from './esdb-subscription-filter.js';
 import { matchesEventFilter } from './event-filter-match.js';
 import { isEsdbStreamNotFound, isPermanentEsdbError, mapEsdbAppendError } from './map-esdb-error.js';
 import { toRecordedEvent } from './to-recorded-event.js';
+import { EsdbPositionMissing } from './esdb-position-missing.error.js';
 import { validateEventStoreDbUrl } from './validate-eventstoredb-url.js';
 
 /** The part of the client this adapter uses; tests hand in a fake with the same shape. */
@@ -358,7 +359,10 @@ export class EventStoreDbEventStore implements EventStore {
   private async *subscription(options: SubscribeOptions): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
     let checkpoint: GlobalPosition | null = options.from ?? null;
-    if (checkpoint !== null) decodeEsdbPosition(checkpoint); // bad input fails here, not on the first reconnect
+    // Bad input fails here, on the first next(), not on a later reconnect.
+    if (checkpoint !== null) decodeEsdbPosition(checkpoint);
+    // The client's stream buffers this many events before gRPC flow control holds the server back.
+    const highWaterMark = Math.max(1, checkCount('batchSize', options.batchSize) ?? 16);
     const stop = new AbortController();
     const abort = () => stop.abort();
     options.signal?.addEventListener('abort', abort, { once: true });
@@ -372,7 +376,7 @@ export class EventStoreDbEventStore implements EventStore {
             fromPosition: checkpoint === null ? START : decodeEsdbPosition(checkpoint),
             filter: toEsdbSubscriptionFilter(options.filter),
           },
-          { highWaterMark: Math.max(1, options.batchSize ?? 16) },
+          { highWaterMark },
         );
         const end = () => endSubscription(subscription);
         stop.signal.addEventListener('abort', end, { once: true });
@@ -393,7 +397,14 @@ export class EventStoreDbEventStore implements EventStore {
           this.logger?.warn({ checkpoint }, 'EventStoreDB subscription ended by the server; resubscribing');
         } catch (error) {
           if (stop.signal.aborted) return;
-          if (isPermanentEsdbError(error) || error instanceof InvalidEventStoreInput) throw error;
+          // Retrying cannot fix a refused request, a checkpoint we cannot read, or a server too old to report positions.
+          if (
+            isPermanentEsdbError(error) ||
+            error instanceof InvalidEventStoreInput ||
+            error instanceof EsdbPositionMissing
+          ) {
+            throw error;
+          }
           this.logger?.warn(
             { checkpoint, attempt, error: describeError(error) },
             'EventStoreDB subscription dropped; resubscribing',
