@@ -31,7 +31,10 @@ describe('normaliseActionErrors', () => {
     [[], []],
     [{}, []],
     ['Refused', ['Refused']],
-    [['a', '', ['b']], ['a', 'b']],
+    [
+      ['a', '', ['b']],
+      ['a', 'b'],
+    ],
     [{ carrier: ['required'] }, ['{"carrier":["required"]}']],
     [42, ['42']],
   ])('%j → %j', (value, expected) => {
@@ -41,7 +44,16 @@ describe('normaliseActionErrors', () => {
 
 describe('parseActionResource', () => {
   it('reads an action resource and keeps it raw', () => {
-    const raw = { id: '12', marketplace: 'Amazon_FR', queued: 'False', processed: false, errors: null, line: 3, action_type: 'ship', carrier: 'DHL' };
+    const raw = {
+      id: '12',
+      marketplace: 'Amazon_FR',
+      queued: 'False',
+      processed: false,
+      errors: null,
+      line: 3,
+      action_type: 'ship',
+      carrier: 'DHL',
+    };
     expect(parseActionResource(raw)).toEqual({
       id: 12,
       marketplaceOrderId: null,

@@ -60,7 +60,11 @@ export function parseActionResource(raw: unknown): LengowAction | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const record = raw as Record<string, unknown>;
   const id =
-    typeof record.id === 'number' ? record.id : typeof record.id === 'string' && /^\d+$/.test(record.id) ? Number(record.id) : NaN;
+    typeof record.id === 'number'
+      ? record.id
+      : typeof record.id === 'string' && /^\d+$/.test(record.id)
+        ? Number(record.id)
+        : NaN;
   if (!Number.isSafeInteger(id)) return null;
   const accountId = typeof record.account_id === 'number' ? record.account_id : Number(text(record.account_id) ?? NaN);
   return {

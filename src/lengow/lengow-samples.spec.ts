@@ -71,7 +71,12 @@ const EXPECTED: Record<string, Expectation> = {
     results: [{ ok: false, reason: 'packages[0].delivery.id is missing' }],
     check: ([parsed]) => {
       // The identity is still reported so the failure can be recorded against the order.
-      expect(parsed).toMatchObject({ ok: false, field: 'packages[0].delivery.id', marketplace: 'amazon_fr', marketplaceOrderId: 'LO-1' });
+      expect(parsed).toMatchObject({
+        ok: false,
+        field: 'packages[0].delivery.id',
+        marketplace: 'amazon_fr',
+        marketplaceOrderId: 'LO-1',
+      });
     },
   },
   'lengow-plugin-magento2-unit-customer-billing-address-amazon-us.json': {
@@ -100,7 +105,10 @@ const EXPECTED: Record<string, Expectation> = {
   'lengow-plugin-magento2-unit-customer-order-fragment-fba-express.json': {
     kind: 'fragment',
     check: (raw) => {
-      expect(parseOrder(raw)).toMatchObject({ ok: false, reason: 'marketplace is missing; marketplace_order_id is missing; packages is missing' });
+      expect(parseOrder(raw)).toMatchObject({
+        ok: false,
+        reason: 'marketplace is missing; marketplace_order_id is missing; packages is missing',
+      });
       const order = okOrder(parseOrder({ ...baseOrder(), ...(raw as object) }));
       expect(order.orderTypes).toEqual([
         { type: 'is_delivered_by_marketplace', label: 'Fulfillment' },
@@ -144,7 +152,9 @@ const EXPECTED: Record<string, Expectation> = {
       const packages = structuredClone((parsed!.raw as { packages: { cart: Record<string, unknown>[] }[] }).packages);
       for (const pkg of packages) for (const line of pkg.cart) line.quantity = 1;
       const order = okOrder(parseOrder({ ...baseOrder(), packages }));
-      expect(order.packages.map((pkg) => [pkg.delivery.id, pkg.cart.map((line) => line.marketplaceOrderLineId)])).toEqual([
+      expect(
+        order.packages.map((pkg) => [pkg.delivery.id, pkg.cart.map((line) => line.marketplaceOrderLineId)]),
+      ).toEqual([
         [54321, ['123-test-456-1']],
         [12345, ['123-test-456-2']],
       ]);
@@ -194,11 +204,18 @@ const EXPECTED: Record<string, Expectation> = {
     kind: 'orders',
     results: [{ ok: false, reason: 'packages[0].delivery is missing' }],
   },
-  [`${PREFIX}import-check-package-data.json`]: { kind: 'orders', results: [{ ok: false, reason: 'packages is empty' }] },
+  [`${PREFIX}import-check-package-data.json`]: {
+    kind: 'orders',
+    results: [{ ok: false, reason: 'packages is empty' }],
+  },
   [`${PREFIX}import-import-orders.json`]: {
     kind: 'orders',
     results: [
-      { ok: true, id: '1300435653830-A', check: (order) => expect([order.marketplaceStatus, order.lengowStatus]).toEqual(['STAGING', 'new']) },
+      {
+        ok: true,
+        id: '1300435653830-A',
+        check: (order) => expect([order.marketplaceStatus, order.lengowStatus]).toEqual(['STAGING', 'new']),
+      },
       { ok: true, id: '1300435653831-A' },
       {
         ok: true,
@@ -206,8 +223,14 @@ const EXPECTED: Record<string, Expectation> = {
         check: (order) => {
           // Multi-package, and the same line id in both packages: both kept, nothing merged.
           expect(order.packages.map((pkg) => pkg.delivery.id)).toEqual([7530, 7531]);
-          expect(order.packages.map((pkg) => pkg.cart[0]!.marketplaceOrderLineId)).toEqual(['1300435653833-A-1', '1300435653833-A-1']);
-          expect(order.packages.map((pkg) => pkg.delivery.trackings[0]!.number)).toEqual(['8D00432154798', 'CK00879241952']);
+          expect(order.packages.map((pkg) => pkg.cart[0]!.marketplaceOrderLineId)).toEqual([
+            '1300435653833-A-1',
+            '1300435653833-A-1',
+          ]);
+          expect(order.packages.map((pkg) => pkg.delivery.trackings[0]!.number)).toEqual([
+            '8D00432154798',
+            'CK00879241952',
+          ]);
           expect(order.packages[0]!.delivery.trackings[0]!.marketplaceOrderLineIds).toEqual(['1300435653833-A-1']);
         },
       },
@@ -244,7 +267,9 @@ const EXPECTED: Record<string, Expectation> = {
   },
   [`${PREFIX}import-order-check-billing-country.json`]: {
     kind: 'orders',
-    results: [{ ok: true, id: '1300435653837-A', check: (order) => expect(order.billingAddress!.countryIsoA2).toBeNull() }],
+    results: [
+      { ok: true, id: '1300435653837-A', check: (order) => expect(order.billingAddress!.countryIsoA2).toBeNull() },
+    ],
   },
   [`${PREFIX}import-order-check-currency-data.json`]: {
     kind: 'orders',
@@ -262,7 +287,13 @@ const EXPECTED: Record<string, Expectation> = {
   },
   [`${PREFIX}import-order-check-delivery-country.json`]: {
     kind: 'orders',
-    results: [{ ok: true, id: '1300435653838-A', check: (order) => expect(order.packages[0]!.delivery.countryIsoA2).toBeNull() }],
+    results: [
+      {
+        ok: true,
+        id: '1300435653838-A',
+        check: (order) => expect(order.packages[0]!.delivery.countryIsoA2).toBeNull(),
+      },
+    ],
   },
   [`${PREFIX}import-order-check-external-id.json`]: {
     kind: 'orders',
@@ -335,7 +366,8 @@ const EXPECTED: Record<string, Expectation> = {
   [`${PREFIX}import-order-get-carrier-id-require-carrier.json`]: {
     kind: 'marketplaces',
     codes: ['galeries_lafayette', 'menlook', 'darty', 'cdiscount'],
-    check: (definitions) => expect(definitions.get('galeries_lafayette')!.actionDefinition('ship')!.args).toContain('carrier'),
+    check: (definitions) =>
+      expect(definitions.get('galeries_lafayette')!.actionDefinition('ship')!.args).toContain('carrier'),
   },
   [`${PREFIX}import-order-get-carrier-id.json`]: {
     kind: 'orders',
@@ -346,7 +378,10 @@ const EXPECTED: Record<string, Expectation> = {
         id: '1300435653833-A',
         check: (order) => {
           expect(order.lengowStatus).toBe('canceled');
-          expect(order.packages[0]!.delivery.trackings[0]).toMatchObject({ number: '8D00432154798', carrier: 'LAPOSTE' });
+          expect(order.packages[0]!.delivery.trackings[0]).toMatchObject({
+            number: '8D00432154798',
+            carrier: 'LAPOSTE',
+          });
         },
       },
     ],
@@ -421,7 +456,8 @@ const EXPECTED: Record<string, Expectation> = {
   [`${PREFIX}marketplace-require-carrier-args.json`]: {
     kind: 'marketplaces',
     codes: ['galeries_lafayette', 'menlook', 'darty', 'cdiscount'],
-    check: (definitions) => expect(definitions.get('galeries_lafayette')!.actionDefinition('ship')!.args).toContain('carrier'),
+    check: (definitions) =>
+      expect(definitions.get('galeries_lafayette')!.actionDefinition('ship')!.args).toContain('carrier'),
   },
   [`${PREFIX}order-cancel-tracking-post.json`]: { kind: 'actions', bare: true, states: ['waiting_marketplace'] },
   [`${PREFIX}order-empty-tracking.json`]: { kind: 'actions', states: [] },
@@ -431,8 +467,14 @@ const EXPECTED: Record<string, Expectation> = {
   },
   ...Object.fromEntries(
     ['', '-ol1', '-ol2', '-ol3'].flatMap((suffix) => [
-      [`${PREFIX}order-send-tracking-post${suffix}.json`, { kind: 'actions', bare: true, states: ['waiting_marketplace'] } satisfies Expectation],
-      [`${PREFIX}order-send-tracking-queued${suffix}.json`, { kind: 'actions', states: ['queued'] } satisfies Expectation],
+      [
+        `${PREFIX}order-send-tracking-post${suffix}.json`,
+        { kind: 'actions', bare: true, states: ['waiting_marketplace'] } satisfies Expectation,
+      ],
+      [
+        `${PREFIX}order-send-tracking-queued${suffix}.json`,
+        { kind: 'actions', states: ['queued'] } satisfies Expectation,
+      ],
     ]),
   ),
   'lengow-plugin-prestashop-unit-marketplace-amazon-fr.json': {
@@ -440,11 +482,22 @@ const EXPECTED: Record<string, Expectation> = {
     codes: ['amazon_fr'],
     check: (definitions) => {
       const amazon = definitions.get('amazon_fr')!;
-      expect([amazon.packageName, amazon.legacyCode, amazon.countryIsoA2, amazon.country]).toEqual(['sp_amazon.mp.fr', 'amazon', 'FR', 'FRA']);
+      expect([amazon.packageName, amazon.legacyCode, amazon.countryIsoA2, amazon.country]).toEqual([
+        'sp_amazon.mp.fr',
+        'amazon',
+        'FR',
+        'FRA',
+      ]);
       expect(amazon.lengowStatusOf('Unshipped')).toBe('waiting_shipment');
       expect(amazon.lengowStatusOf('InvoiceUnconfirmed')).toBe('shipped');
       expect(amazon.actionDefinition('accept')).toBeUndefined();
-      expect([...amazon.actions.keys()].sort()).toEqual(['buy_shipment_label', 'cancel', 'refund', 'set_eligible_shipping_methods', 'ship']);
+      expect([...amazon.actions.keys()].sort()).toEqual([
+        'buy_shipment_label',
+        'cancel',
+        'refund',
+        'set_eligible_shipping_methods',
+        'ship',
+      ]);
       const ship = amazon.actionDefinition('ship')!;
       expect(ship.args).toEqual(['carrier', 'shipping_method']);
       expect(ship.optionalArgs).toEqual(['carrier_name', 'line', 'shipping_date', 'tracking_number']);
@@ -457,7 +510,11 @@ const EXPECTED: Record<string, Expectation> = {
       expect(amazon.argument('refund', 'reason').defaultValue).toBe('ProductOutofStock');
       expect(amazon.argument('refund', 'reason').acceptFreeValues).toBe(false);
       expect(amazon.carriers.size).toBe(227);
-      expect(amazon.shippingMethods.get('Standard')).toEqual({ code: 'Standard', label: 'Standard', lengowCode: 'standard' });
+      expect(amazon.shippingMethods.get('Standard')).toEqual({
+        code: 'Standard',
+        label: 'Standard',
+        lengowCode: 'standard',
+      });
     },
   },
   'lengow-plugin-woocommerce-mock-marketplace-sample.json': {
@@ -483,9 +540,14 @@ const EXPECTED: Record<string, Expectation> = {
         id: '4UT0-000001',
         check: (order) => {
           // Money types mixed within one order: numbers and strings both become numbers.
-          expect([order.totalOrder, order.totalTax, order.shipping, order.discount, order.commission, order.processingFee]).toEqual([
-            40.3, 0, 4.3, 0, 0, null,
-          ]);
+          expect([
+            order.totalOrder,
+            order.totalTax,
+            order.shipping,
+            order.discount,
+            order.commission,
+            order.processingFee,
+          ]).toEqual([40.3, 0, 4.3, 0, 0, null]);
           expect(order.original.totalOrder).toBe(40.3);
           expect(order.merchantOrderIds).toEqual([]);
           expect(order.anonymized).toBe(false);
@@ -509,7 +571,10 @@ const EXPECTED: Record<string, Expectation> = {
     check: ([parsed]) => {
       // The hand-built addresses use the v2 name `society`; read as `company`.
       const billing = parseAddress((parsed!.raw as { billing_address: unknown }).billing_address);
-      expect(billing).toMatchObject({ ok: true, address: { company: '', firstName: 'Jane', lastName: 'Doe', id: null } });
+      expect(billing).toMatchObject({
+        ok: true,
+        address: { company: '', firstName: 'Jane', lastName: 'Doe', id: null },
+      });
     },
   },
   'oca-connector-lengow-test-marketplaces-admarkt-amazon-fr.json': {
@@ -529,7 +594,11 @@ const EXPECTED: Record<string, Expectation> = {
 };
 
 describeSamples('Lengow samples', () => {
-  const files = available ? readdirSync(SAMPLES_DIR).filter((name) => name.endsWith('.json')).sort() : [];
+  const files = available
+    ? readdirSync(SAMPLES_DIR)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+    : [];
 
   it('has an expected outcome for every sample file', () => {
     expect(files.filter((file) => !(file in EXPECTED))).toEqual([]);
@@ -543,8 +612,14 @@ describeSamples('Lengow samples', () => {
         case 'orders': {
           const list = expected.bare ? [raw] : (raw as { results: unknown[] }).results;
           const parsed = list.map((item) => parseOrder(item));
-          expect(parsed.map((result) => (result.ok ? { ok: true, id: result.order.marketplaceOrderId } : { ok: false, reason: result.reason }))).toEqual(
-            expected.results.map((entry) => (entry.ok ? { ok: true, id: entry.id } : { ok: false, reason: entry.reason })),
+          expect(
+            parsed.map((result) =>
+              result.ok ? { ok: true, id: result.order.marketplaceOrderId } : { ok: false, reason: result.reason },
+            ),
+          ).toEqual(
+            expected.results.map((entry) =>
+              entry.ok ? { ok: true, id: entry.id } : { ok: false, reason: entry.reason },
+            ),
           );
           parsed.forEach((result, index) => {
             expect(result.raw).toBe(list[index]); // the raw JSON travels untouched with either outcome

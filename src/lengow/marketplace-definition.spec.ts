@@ -15,8 +15,18 @@ const demo = {
         args: ['carrier', 'tracking_number'],
         optional_args: ['line', 'tracking_url', 'shipping_method'],
         args_description: {
-          carrier: { type: 'string', valid_values: { COLISSIMO: { label: 'Colissimo' }, DHL: { label: 'DHL' } }, default_value: '', accept_free_values: false },
-          shipping_method: { type: 'string', valid_values: { Standard: 'Standard' }, default_value: 'Standard', accept_free_values: false },
+          carrier: {
+            type: 'string',
+            valid_values: { COLISSIMO: { label: 'Colissimo' }, DHL: { label: 'DHL' } },
+            default_value: '',
+            accept_free_values: false,
+          },
+          shipping_method: {
+            type: 'string',
+            valid_values: { Standard: 'Standard' },
+            default_value: 'Standard',
+            accept_free_values: false,
+          },
         },
       },
       cancel: { status: ['waiting_shipment'], args: ['reason'], optional_args: [], args_description: {} },
@@ -30,14 +40,14 @@ describe('MarketplaceDefinition', () => {
   const definition = parseMarketplaceDefinition('Demo_Market_FR', demo)!;
 
   it('is keyed by the lower-cased code and keeps the descriptive fields', () => {
-    expect([definition.code, definition.name, definition.packageName, definition.legacyCode, definition.countryIsoA2, definition.country]).toEqual([
-      'demo_market_fr',
-      'Demo Market FR',
-      'mp_demo_market',
-      'demomarket',
-      'FR',
-      'FRA',
-    ]);
+    expect([
+      definition.code,
+      definition.name,
+      definition.packageName,
+      definition.legacyCode,
+      definition.countryIsoA2,
+      definition.country,
+    ]).toEqual(['demo_market_fr', 'Demo Market FR', 'mp_demo_market', 'demomarket', 'FR', 'FRA']);
   });
 
   it('maps marketplace statuses exactly', () => {
@@ -48,7 +58,10 @@ describe('MarketplaceDefinition', () => {
 
   it('reads valid values in both shapes', () => {
     expect(definition.argument('ship', 'carrier').validValues).toEqual({ COLISSIMO: 'Colissimo', DHL: 'DHL' });
-    expect(definition.argument('ship', 'shipping_method')).toMatchObject({ validValues: { Standard: 'Standard' }, defaultValue: 'Standard' });
+    expect(definition.argument('ship', 'shipping_method')).toMatchObject({
+      validValues: { Standard: 'Standard' },
+      defaultValue: 'Standard',
+    });
   });
 
   it('requires a carrier when the carrier accepts no free value and no carrier_name escape exists', () => {
@@ -87,7 +100,9 @@ describe('parseMarketplaces', () => {
     const parsed = parseMarketplaces({
       good: demo,
       broken: 'nope',
-      partial: { orders: { status: { shipped: 'Sent' }, actions: { ship: 5, cancel: { args: 'reason' } }, carriers: [] } },
+      partial: {
+        orders: { status: { shipped: 'Sent' }, actions: { ship: 5, cancel: { args: 'reason' } }, carriers: [] },
+      },
     })!;
     expect([...parsed.definitions.keys()]).toEqual(['good', 'partial']);
     expect(parsed.problems).toEqual([
@@ -98,6 +113,12 @@ describe('parseMarketplaces', () => {
       'partial.orders.carriers is not an object',
     ]);
     const partial = parsed.definitions.get('partial')!;
-    expect(partial.actionDefinition('cancel')).toEqual({ type: 'cancel', status: [], args: [], optionalArgs: [], argsDescription: {} });
+    expect(partial.actionDefinition('cancel')).toEqual({
+      type: 'cancel',
+      status: [],
+      args: [],
+      optionalArgs: [],
+      argsDescription: {},
+    });
   });
 });

@@ -188,7 +188,11 @@ function carriers(value: unknown, path: string, problems: string[]): Map<string,
 }
 
 /** Reads one entry of the marketplaces object; `code` is its key. */
-export function parseMarketplaceDefinition(code: string, value: unknown, problems: string[] = []): MarketplaceDefinition | null {
+export function parseMarketplaceDefinition(
+  code: string,
+  value: unknown,
+  problems: string[] = [],
+): MarketplaceDefinition | null {
   const key = code.toLowerCase();
   if (!isObject(value)) {
     problems.push(`${key} is not an object`);

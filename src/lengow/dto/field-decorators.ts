@@ -148,4 +148,8 @@ export const NestedList = <T extends object>(
 
 /** A list of scalars normalised to strings (`merchant_order_id`, `marketplace_order_line_ids`). */
 export const TextList = (normalise: (value: unknown) => unknown): PropertyDecorator =>
-  compose(fromRaw(normalise), IsArray({ message: MESSAGES.notList }), IsString({ each: true, message: MESSAGES.notString }));
+  compose(
+    fromRaw(normalise),
+    IsArray({ message: MESSAGES.notList }),
+    IsString({ each: true, message: MESSAGES.notString }),
+  );

@@ -41,7 +41,8 @@ export function toIsoDate(value: unknown): unknown {
   let candidate = text.replace(' ', 'T');
   if (candidate.length > 10 && offset === undefined) candidate += 'Z';
   // JavaScript rejects "+0200" and "+02"; the API and PHP's date('c') both use "+02:00", but be lenient on input.
-  else if (offset && /^[+-]\d{4}$/.test(offset)) candidate = `${candidate.slice(0, -5)}${offset.slice(0, 3)}:${offset.slice(3)}`;
+  else if (offset && /^[+-]\d{4}$/.test(offset))
+    candidate = `${candidate.slice(0, -5)}${offset.slice(0, 3)}:${offset.slice(3)}`;
   else if (offset && /^[+-]\d{2}$/.test(offset)) candidate += ':00';
   const date = new Date(candidate);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();

@@ -78,14 +78,22 @@ describe('parseOrder', () => {
 
   it('treats absent money as null', () => {
     const typed = ok(parseOrder(order()));
-    expect([typed.shipping, typed.processingFee, typed.commission, typed.original.totalOrder]).toEqual([null, null, null, null]);
+    expect([typed.shipping, typed.processingFee, typed.commission, typed.original.totalOrder]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
-  it.each([['1,5'], ['12 EUR'], ['NaN'], [{}], [[]], [true]])('refuses the money value %j, naming the field', (value) => {
-    const parsed = failure(parseOrder(order({ shipping: value })));
-    expect(parsed.reason).toBe('shipping is not a decimal amount');
-    expect(parsed.field).toBe('shipping');
-  });
+  it.each([['1,5'], ['12 EUR'], ['NaN'], [{}], [[]], [true]])(
+    'refuses the money value %j, naming the field',
+    (value) => {
+      const parsed = failure(parseOrder(order({ shipping: value })));
+      expect(parsed.reason).toBe('shipping is not a decimal amount');
+      expect(parsed.field).toBe('shipping');
+    },
+  );
 
   it('names the line when a line amount is not money', () => {
     const raw = order();
@@ -117,7 +125,10 @@ describe('parseOrder', () => {
     [null, []],
     ['', []],
     ['gift wrap please', ['gift wrap please']],
-    [['one', '', 'two', null, 3], ['one', 'two', '3']],
+    [
+      ['one', '', 'two', null, 3],
+      ['one', 'two', '3'],
+    ],
   ])('reads comments %j as a list', (value, expected) => {
     expect(ok(parseOrder(order({ comments: value }))).comments).toEqual(expected);
   });
@@ -126,7 +137,10 @@ describe('parseOrder', () => {
     [null, []],
     [[], []],
     [['60'], ['60']],
-    [[60, '61'], ['60', '61']],
+    [
+      [60, '61'],
+      ['60', '61'],
+    ],
     ['60', ['60']],
   ])('reads merchant_order_id %j as a list of strings', (value, expected) => {
     expect(ok(parseOrder(order({ merchant_order_id: value }))).merchantOrderIds).toEqual(expected);
@@ -134,7 +148,15 @@ describe('parseOrder', () => {
 
   it('reads order types, bare strings included, and answers the type questions', () => {
     const typed = ok(
-      parseOrder(order({ order_types: [{ type: 'is_business', label: 'B2B' }, 'is_prime', { type: 'is_delivered_by_marketplace', label: 'AFN' }] })),
+      parseOrder(
+        order({
+          order_types: [
+            { type: 'is_business', label: 'B2B' },
+            'is_prime',
+            { type: 'is_delivered_by_marketplace', label: 'AFN' },
+          ],
+        }),
+      ),
     );
     expect(typed.orderTypes).toEqual([
       { type: 'is_business', label: 'B2B' },
@@ -155,7 +177,12 @@ describe('parseOrder', () => {
     const raw = order({ billing_address: null, currency: null, total_order: '-1' });
     (raw.packages as { cart: unknown[] }[])[0]!.cart = [];
     const typed = ok(parseOrder(raw));
-    expect([typed.billingAddress, typed.currency, typed.totalOrder, typed.packages[0]!.cart]).toEqual([null, null, -1, []]);
+    expect([typed.billingAddress, typed.currency, typed.totalOrder, typed.packages[0]!.cart]).toEqual([
+      null,
+      null,
+      -1,
+      [],
+    ]);
   });
 
   describe('"not formatted" (lengow-api.md §9 step 0)', () => {
@@ -184,7 +211,11 @@ describe('parseOrder', () => {
       packages.push({ delivery: { city: 'Lyon' }, cart: [] });
       const parsed = failure(parseOrder(raw));
       expect(parsed.reason).toBe('packages[1].delivery.id is missing');
-      expect(parsed).toMatchObject({ marketplace: 'demo_market_fr', marketplaceOrderId: 'DM-1', field: 'packages[1].delivery.id' });
+      expect(parsed).toMatchObject({
+        marketplace: 'demo_market_fr',
+        marketplaceOrderId: 'DM-1',
+        field: 'packages[1].delivery.id',
+      });
     });
 
     it('lists every problem, in document order', () => {
@@ -193,7 +224,10 @@ describe('parseOrder', () => {
           order({
             total_order: {},
             currency: 5,
-            packages: [{ delivery: 'x', cart: [1] }, { delivery: { id: 2, trackings: [null] }, cart: [{ quantity: -1 }] }],
+            packages: [
+              { delivery: 'x', cart: [1] },
+              { delivery: { id: 2, trackings: [null] }, cart: [{ quantity: -1 }] },
+            ],
           }),
         ),
       );
@@ -209,9 +243,12 @@ describe('parseOrder', () => {
       );
     });
 
-    it.each([[null], [[]], ['order'], [42], [undefined]])('a payload that is not an object (%j) is reported, not thrown', (raw) => {
-      expect(parseOrder(raw)).toEqual({ ok: false, reason: 'order is not an object', field: '', raw });
-    });
+    it.each([[null], [[]], ['order'], [42], [undefined]])(
+      'a payload that is not an object (%j) is reported, not thrown',
+      (raw) => {
+        expect(parseOrder(raw)).toEqual({ ok: false, reason: 'order is not an object', field: '', raw });
+      },
+    );
 
     it('carries no identity when the payload has none', () => {
       const parsed = failure(parseOrder({ packages: [] }));
@@ -228,7 +265,22 @@ describe('parseOrder', () => {
   });
 
   it('never throws, whatever is put in any field (seeded fuzz over the example order)', () => {
-    const oddValues: unknown[] = [null, '', {}, [], 0, -1, 1.5, 'abc', true, [null], [{}], { id: {} }, '2024-01-01', '10.00'];
+    const oddValues: unknown[] = [
+      null,
+      '',
+      {},
+      [],
+      0,
+      -1,
+      1.5,
+      'abc',
+      true,
+      [null],
+      [{}],
+      { id: {} },
+      '2024-01-01',
+      '10.00',
+    ];
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -238,7 +290,8 @@ describe('parseOrder', () => {
     const collect = (value: unknown, path: (string | number)[]) => {
       paths.push(path);
       if (value && typeof value === 'object') {
-        for (const [key, child] of Object.entries(value)) collect(child, [...path, Array.isArray(value) ? Number(key) : key]);
+        for (const [key, child] of Object.entries(value))
+          collect(child, [...path, Array.isArray(value) ? Number(key) : key]);
       }
     };
     collect(order(), []);
@@ -265,12 +318,18 @@ describe('parseOrder', () => {
 
 describe('parseAddress', () => {
   it('reads the v2 name society as company, when company is absent', () => {
-    expect(parseAddress({ society: 'ACME', first_name: 'Jane' })).toMatchObject({ ok: true, address: { company: 'ACME', firstName: 'Jane' } });
+    expect(parseAddress({ society: 'ACME', first_name: 'Jane' })).toMatchObject({
+      ok: true,
+      address: { company: 'ACME', firstName: 'Jane' },
+    });
     expect(parseAddress({ company: 'New', society: 'Old' })).toMatchObject({ ok: true, address: { company: 'New' } });
   });
 
   it('reports the problems of an unreadable address', () => {
-    expect(parseAddress({ zipcode: { code: 1 } })).toEqual({ ok: false, problems: [{ field: 'zipcode', message: 'is not a string' }] });
+    expect(parseAddress({ zipcode: { code: 1 } })).toEqual({
+      ok: false,
+      problems: [{ field: 'zipcode', message: 'is not a string' }],
+    });
     expect(parseAddress('x')).toEqual({ ok: false, problems: [{ field: '', message: 'is not an object' }] });
   });
 

@@ -74,7 +74,8 @@ export function flattenErrors(errors: ValidationError[], parent = ''): ShapeProb
     for (const text of messages) {
       const message = text.includes('nested property') ? MESSAGES.notObject : text;
       // IsObject and ValidateNested both object to a non-object; one line says it.
-      if (!problems.some((known) => known.field === field && known.message === message)) problems.push({ field, message });
+      if (!problems.some((known) => known.field === field && known.message === message))
+        problems.push({ field, message });
     }
     if (error.children?.length) problems.push(...flattenErrors(error.children, field));
   }
@@ -87,7 +88,8 @@ function identityOf(raw: unknown): { marketplace?: string; marketplaceOrderId?: 
   const identity: { marketplace?: string; marketplaceOrderId?: string } = {};
   const marketplace = record.marketplace;
   const orderId = record.marketplace_order_id;
-  if (typeof marketplace === 'string' && marketplace.trim() !== '') identity.marketplace = marketplace.trim().toLowerCase();
+  if (typeof marketplace === 'string' && marketplace.trim() !== '')
+    identity.marketplace = marketplace.trim().toLowerCase();
   if ((typeof orderId === 'string' && orderId.trim() !== '') || typeof orderId === 'number') {
     identity.marketplaceOrderId = String(orderId).trim();
   }
@@ -246,7 +248,9 @@ function toOrder(dto: OrderDto): LengowOrder {
  * Reads an address on its own (an order fragment) with the same rules as inside an order: the typed address, or the
  * problems that prevent representing it. Never throws.
  */
-export function parseAddress(raw: unknown): { ok: true; address: LengowAddress } | { ok: false; problems: ShapeProblem[] } {
+export function parseAddress(
+  raw: unknown,
+): { ok: true; address: LengowAddress } | { ok: false; problems: ShapeProblem[] } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ field: '', message: MESSAGES.notObject }] };
   }
