@@ -1,0 +1,31 @@
+import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js';
+
+/** `$<from>, $<from+1>, …` for an IN list of `count` values. */
+export function placeholders(count: number, from = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
+
+/** Splits a list so that IN lists stay far below both dialects' bound-parameter limits. */
+export function chunks<T>(items: T[], size = 400): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Serialises transactions that take the same named lock, until commit. PostgreSQL only: there, concurrent
+ * transactions from other connections or processes run in parallel. SQLite transactions start with BEGIN IMMEDIATE,
+ * which already admits one writer at a time. The schema is part of the name so that isolated schemas (tests, tenants)
+ * do not wait on each other.
+ */
+export async function serialise(tx: SqlExecutor, name: string): Promise<void> {
+  if (tx.dialect !== 'postgres') return;
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1)) AS locked`, [name]);
+}
+
+/** ` FOR UPDATE` on PostgreSQL, so a read-then-write on a row is not raced by another connection; nothing on SQLite. */
+export function forUpdate(tx: SqlExecutor): string {
+  return tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+}
+
+export const bool = (value: boolean): SqlParam => (value ? 1 : 0);

@@ -1,0 +1,61 @@
+import type { ShopOrderState } from './shop-order.js';
+
+/** What the merchant did in the shop; each becomes a Lengow action (ship, cancel, refund) in the engine. */
+export type ShopStatusChangeKind = 'shipped' | 'canceled' | 'refunded' | 'partially_refunded';
+
+export interface RefundedLine {
+  lineId: number;
+  productId: string;
+  /** Units refunded by this change. */
+  quantity: number;
+  marketplaceLineIds: string[];
+}
+
+export type ShopStatusChangePayload =
+  | {
+      kind: 'shipped';
+      carrierId: number | null;
+      carrierReferenceId: number | null;
+      carrierName: string | null;
+      trackingNumber: string;
+      trackingUrl: string | null;
+      shippedAt: string;
+    }
+  | { kind: 'canceled'; reason: string | null }
+  | { kind: 'refunded' | 'partially_refunded'; reason: string | null; lines: RefundedLine[] };
+
+/** One entry of the shop change feed; ids only grow, and an entry is visible only once every lower id is. */
+export type ShopStatusChange = {
+  id: number;
+  orderId: number;
+  orderReference: string;
+  marketplace: string;
+  marketplaceOrderId: string;
+  fromState: ShopOrderState;
+  toState: ShopOrderState;
+  at: string;
+} & ShopStatusChangePayload;
+
+export interface ShipOrderInput {
+  /** Id of any version of a shop carrier; or give `carrierName` for a carrier the shop does not list. */
+  carrierId?: number | null;
+  carrierName?: string | null;
+  trackingNumber: string;
+  /** Defaults to the carrier's template with `@` replaced by the tracking number. */
+  trackingUrl?: string | null;
+  /** ISO 8601. */
+  shippedAt: string;
+}
+
+export interface RefundOrderInput {
+  /** Omitted: the whole order (everything not yet refunded). */
+  lines?: { lineId: number; quantity: number }[];
+  reason?: string | null;
+}
+
+export interface MerchantChangeResult<Order> {
+  /** false when the call changed nothing (same cancel again, same tracking again): nothing was added to the feed. */
+  changed: boolean;
+  order: Order;
+  change: ShopStatusChange | null;
+}

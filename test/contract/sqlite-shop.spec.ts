@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from '../../src/database/sqlite-database.js';
+import { BuiltInShop } from '../../src/shop/built-in/built-in-shop.js';
+import { shopContract } from './shop.contract.js';
+
+shopContract('built-in shop on SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-contract-'));
+  const db = new SqliteDatabase({ path: join(dir, 'shop.db') });
+  const shop = new BuiltInShop(db);
+  await shop.init();
+  return {
+    shop,
+    // One process holds one SQLite connection (a second one in the same process would block the event loop on the
+    // file lock), so "another instance" is a second shop on that connection, as a second module would get.
+    openAnother: async () => {
+      const other = new BuiltInShop(db);
+      await other.init();
+      return other;
+    },
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
