@@ -1,0 +1,108 @@
+import { OrderStore, type JsonObject, type OrderQuery, type StoredOrder } from './order-store.js';
+import { SeededRandom } from './seeded-random.js';
+
+const ANCHOR = Date.parse('2025-06-01T00:00:00Z');
+const HOUR = 3600_000;
+
+/** Every order the store holds, found one by one and sorted the slow, obvious way. */
+function reference(store: OrderStore, keys: [string, string][], query: OrderQuery): StoredOrder[] {
+  const all = keys.map(([m, id]) => store.find(m, id)).filter((s): s is StoredOrder => s !== null);
+  return all
+    .filter((s) => {
+      if (query.updatedFrom !== undefined && s.updatedAtMs < query.updatedFrom) return false;
+      if (query.updatedTo !== undefined && s.updatedAtMs > query.updatedTo) return false;
+      const marks = s.order.merchant_order_id;
+      if (query.merchantOrderIdNone && Array.isArray(marks) && marks.length > 0) return false;
+      if (query.marketplace !== undefined && s.order.marketplace !== query.marketplace) return false;
+      if (query.lengowStatus !== undefined && s.order.lengow_status !== query.lengowStatus) return false;
+      return true;
+    })
+    .sort((a, b) => a.updatedAtMs - b.updatedAtMs || a.seq - b.seq);
+}
+
+function pageAll(store: OrderStore, query: OrderQuery, pageSize: number): JsonObject[] {
+  const first = store.query(query, 0, pageSize);
+  const out = [...first.results];
+  for (let offset = pageSize; offset < first.count; offset += pageSize) {
+    const page = store.query(query, offset, pageSize);
+    expect(page.count).toBe(first.count);
+    out.push(...page.results);
+  }
+  expect(out).toHaveLength(first.count);
+  return out;
+}
+
+const idOf = (order: JsonObject) => `${String(order.marketplace)}/${String(order.marketplace_order_id)}`;
+
+describe('OrderStore', () => {
+  it('pages a window in updated_at order, merging moved, marked and added orders exactly like a full sort', () => {
+    const store = new OrderStore({ seed: 3, accountId: 1, anchorMs: ANCHOR, spanMs: 48 * HOUR, initialCount: 300 });
+    const keys: [string, string][] = Array.from({ length: 300 }, (_, i) => {
+      const s = store.skeletonOf(i);
+      return [s.marketplace, s.marketplaceOrderId];
+    });
+    const rng = new SeededRandom(99);
+    let clock = ANCHOR;
+    for (let step = 0; step < 400; step++) {
+      const [marketplace, id] = rng.pick(keys);
+      const roll = rng.next();
+      if (roll < 0.35) {
+        clock += rng.int(0, 5) * 1000;
+        store.mutate(marketplace, id, (o) => (o.marketplace_status = `X${step}`), clock);
+      } else if (roll < 0.6) {
+        store.mutate(marketplace, id, (o) => (o.merchant_order_id = [String(step)]));
+      } else if (roll < 0.7) {
+        // An update back in time: the order must move earlier in the listing.
+        store.mutate(marketplace, id, () => undefined, ANCHOR - rng.int(1, 47) * HOUR);
+      } else if (roll < 0.85) {
+        const newId = `ADDED-${step}`;
+        store.add({ marketplace: 'demo', marketplace_order_id: newId, updated_at: new Date(ANCHOR - rng.int(0, 50) * HOUR).toISOString() }, clock);
+        keys.push(['demo', newId]);
+      } else if (roll < 0.9) {
+        const more = store.generateMore(5, clock);
+        for (let i = more.firstIndex; i < more.firstIndex + more.count; i++) {
+          const s = store.skeletonOf(i);
+          keys.push([s.marketplace, s.marketplaceOrderId]);
+        }
+      } else {
+        // Replace a generated order by an added one with the same key.
+        store.add({ marketplace, marketplace_order_id: id, updated_at: new Date(clock).toISOString(), replaced: true }, clock);
+      }
+    }
+    const queries: OrderQuery[] = [
+      {},
+      { updatedFrom: ANCHOR - 24 * HOUR, updatedTo: ANCHOR - 2 * HOUR },
+      { merchantOrderIdNone: true },
+      { updatedFrom: ANCHOR - 30 * HOUR, merchantOrderIdNone: true },
+      { marketplace: 'amazon_fr' },
+      { lengowStatus: 'waiting_shipment', updatedTo: ANCHOR - 10 * HOUR },
+    ];
+    for (const query of queries) {
+      const expected = reference(store, keys, query).map((s) => idOf(s.order));
+      for (const pageSize of [1, 7, 100]) expect(pageAll(store, query, pageSize).map(idOf)).toEqual(expected);
+    }
+  });
+
+  it('keeps a moi-marked order in place without changing its updated_at', () => {
+    const store = new OrderStore({ seed: 1, accountId: 1, anchorMs: ANCHOR, spanMs: HOUR, initialCount: 10 });
+    const before = store.query({}, 0, 10).results.map(idOf);
+    const s = store.skeletonOf(4);
+    const updatedAt = store.find(s.marketplace, s.marketplaceOrderId)!.order.updated_at;
+    store.mutate(s.marketplace, s.marketplaceOrderId, (o) => (o.merchant_order_id = ['77']));
+    expect(store.query({}, 0, 10).results.map(idOf)).toEqual(before);
+    expect(store.find(s.marketplace, s.marketplaceOrderId)!.order).toMatchObject({ merchant_order_id: ['77'], updated_at: updatedAt });
+    expect(store.query({ merchantOrderIdNone: true }, 0, 10).count).toBe(9);
+  });
+
+  it('serves the first and last pages of 100 000 generated orders', () => {
+    const store = new OrderStore({ seed: 5, accountId: 1, anchorMs: ANCHOR, spanMs: 48 * HOUR, initialCount: 100_000 });
+    const first = store.query({}, 0, 100);
+    const last = store.query({}, 99_900, 100);
+    expect(first.count).toBe(100_000);
+    expect(last.results).toHaveLength(100);
+    expect(last.results[99].marketplace_order_id).toBe(store.skeletonOf(99_999).marketplaceOrderId);
+    expect(first.results[0].marketplace_order_id).toBe(store.skeletonOf(0).marketplaceOrderId);
+    const updated = last.results.map((o) => Date.parse(String(o.updated_at)));
+    expect([...updated].sort((a, b) => a - b)).toEqual(updated);
+  });
+});
