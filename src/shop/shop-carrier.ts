@@ -16,7 +16,10 @@ export interface CarrierInput {
   trackingUrl?: string | null;
 }
 
-/** The tracking URL of a parcel: the template with every `@` replaced by the number. */
+/**
+ * The tracking URL of a parcel: the template with every `@` replaced by the number, URL-encoded because some carriers'
+ * numbers contain spaces or slashes that would otherwise break the link sent to the marketplace.
+ */
 export function trackingUrlFor(template: string | null, trackingNumber: string): string | null {
   if (!template) return null;
   return template.split('@').join(encodeURIComponent(trackingNumber));
