@@ -29,11 +29,12 @@ const FORM = 'application/x-www-form-urlencoded';
 const ORDER_FILTER_PARAMS = new Set(['account_id', 'page', 'page_size']);
 const ACTION_NON_FIELD_PARAMS = new Set(['account_id', 'page', 'page_size', 'id', 'queued', 'processed', 'updated_from', 'updated_to']);
 
-function formFields(body: unknown, route: string): QueryValues {
+function formFields(request: FastifyRequest, route: string): QueryValues {
+  const body = request.body;
   if (body instanceof FormBody) return body.fields;
-  if (body instanceof UnsupportedBody) throw badRequest(`${route} expects an ${FORM} body, got ${body.contentType}`);
   if (body === undefined || body === null) throw badRequest(`${route} expects an ${FORM} body, got no body`);
-  throw badRequest(`${route} expects an ${FORM} body, got JSON`);
+  const contentType = body instanceof UnsupportedBody ? body.contentType : String(request.headers['content-type'] ?? 'no content type');
+  throw badRequest(`${route} expects an ${FORM} body, got ${/json/i.test(contentType) ? 'JSON' : contentType}`);
 }
 
 function requireField(fields: QueryValues, name: string): string {
@@ -81,7 +82,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const deliveryGenerations = new Map<string, number>();
 
   app.post('/access/get_token', async (request, reply) => {
-    const fields = formFields(request.body, '/access/get_token');
+    const fields = formFields(request, '/access/get_token');
     const accessToken = requireField(fields, 'access_token');
     const secret = requireField(fields, 'secret');
     const pinned = ctx.credentials;
@@ -178,7 +179,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/v3.0/orders/actions/', async (request, reply) => {
-    const fields = formFields(request.body, '/v3.0/orders/actions/');
+    const fields = formFields(request, '/v3.0/orders/actions/');
     const accountId = authorise(ctx, request, fields.account_id);
     const args: Record<string, string> = {};
     for (const [name, value] of Object.entries(fields)) {
