@@ -45,7 +45,14 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
     });
 
     const runner = (options: Partial<ProjectionRunnerOptions> & Pick<ProjectionRunnerOptions, 'projections'>) => {
-      const created = new ProjectionRunner({ store, db, batchSize: 10, pollIntervalMs: 5, retry: fastRetry, ...options });
+      const created = new ProjectionRunner({
+        store,
+        db,
+        batchSize: 10,
+        pollIntervalMs: 5,
+        retry: fastRetry,
+        ...options,
+      });
       started.push(created);
       return created;
     };
@@ -63,7 +70,9 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
       }
     };
     const checkpoint = async (projection: string) =>
-      (await db.query<Record<string, unknown>>(`SELECT * FROM projection_checkpoints WHERE name = $1`, [projection]))[0];
+      (
+        await db.query<Record<string, unknown>>(`SELECT * FROM projection_checkpoints WHERE name = $1`, [projection])
+      )[0];
     const until = async (condition: () => boolean) => {
       while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
     };
@@ -190,7 +199,10 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
     it('rebuilds while appends continue, reports progress, and then equals the live tables', async () => {
       const initial = await appendSampleEvents(store, 50);
       const r = runner({
-        projections: [countingProjection({ name: 'rebuilt', prefix: 'r' }), countingProjection({ name: 'live', prefix: 'l' })],
+        projections: [
+          countingProjection({ name: 'rebuilt', prefix: 'r' }),
+          countingProjection({ name: 'live', prefix: 'l' }),
+        ],
       });
       await r.start();
       await r.waitUntilCaughtUp(initial!.position);
@@ -224,7 +236,10 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
         `SELECT physical_name FROM projection_tables WHERE projection = $1`,
         ['rebuilt'],
       );
-      expect(tables.map((t) => t.physical_name).sort()).toEqual([`r_streams__g${result.generation}`, `r_types__g${result.generation}`]);
+      expect(tables.map((t) => t.physical_name).sort()).toEqual([
+        `r_streams__g${result.generation}`,
+        `r_types__g${result.generation}`,
+      ]);
     });
 
     it('rebuilds into a bumped version at start and switches to it', async () => {

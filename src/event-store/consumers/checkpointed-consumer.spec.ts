@@ -23,18 +23,32 @@ afterEach(async () => {
 });
 
 function consumer(handler: ConsumerHandler, options: Partial<CheckpointedConsumerOptions> = {}): CheckpointedConsumer {
-  const created = new CheckpointedConsumer({ store, db, handler, batchSize: 10, pollIntervalMs: 5, retry: fastRetry, ...options });
+  const created = new CheckpointedConsumer({
+    store,
+    db,
+    handler,
+    batchSize: 10,
+    pollIntervalMs: 5,
+    retry: fastRetry,
+    ...options,
+  });
   consumers.push(created);
   return created;
 }
 
 async function storedPosition(name: string): Promise<string | null> {
-  const [row] = await db.query<{ position: string | null }>(`SELECT position FROM consumer_checkpoints WHERE name = $1`, [name]);
+  const [row] = await db.query<{ position: string | null }>(
+    `SELECT position FROM consumer_checkpoints WHERE name = $1`,
+    [name],
+  );
   return row?.position ?? null;
 }
 
 /** A handler recording deliveries, with a hook to make chosen deliveries fail or wait. */
-function recorder(name: string, behave: (event: RecordedEvent, delivery: number) => Promise<void> | void = () => undefined) {
+function recorder(
+  name: string,
+  behave: (event: RecordedEvent, delivery: number) => Promise<void> | void = () => undefined,
+) {
   const delivered: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -159,7 +173,9 @@ describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
     await appendSampleEvents(store, 10);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const stale = recorder('mailer', (event, delivery) => (event.id === store.events[4].id && delivery === 1 ? held : undefined));
+    const stale = recorder('mailer', (event, delivery) =>
+      event.id === store.events[4].id && delivery === 1 ? held : undefined,
+    );
     const a = consumer(stale.handler);
     await a.start();
     await until(() => stale.delivered.length === 5);

@@ -87,7 +87,8 @@ export class CheckpointedConsumer {
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.logger = (options.logger ?? silentLogger()).child({ consumer: name });
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('batchSize must be a positive integer');
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new Error('batchSize must be a positive integer');
   }
 
   get name(): string {
@@ -158,7 +159,11 @@ export class CheckpointedConsumer {
     for (const row of parked) {
       const [event] = await this.options.store.readStream(row.stream, { fromRevision: row.revision, maxCount: 1 });
       if (!event || event.id !== row.eventId) {
-        outcomes.push({ eventId: row.eventId, outcome: 'missing', reason: `not found at ${row.stream}@${row.revision}` });
+        outcomes.push({
+          eventId: row.eventId,
+          outcome: 'missing',
+          reason: `not found at ${row.stream}@${row.revision}`,
+        });
         continue;
       }
       try {
@@ -179,6 +184,8 @@ export class CheckpointedConsumer {
   private ensureSchema(): Promise<void> {
     this.schema ??= this.options.db
       .transaction(async (tx) => {
+        // Same race as the projection catalog: concurrent CREATE TABLE IF NOT EXISTS on PostgreSQL can collide.
+        if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext('consumer_catalog'))`);
         await this.checkpoints.ensureSchema(tx);
         await this.parkedEvents.ensureSchema(tx);
       })

@@ -37,7 +37,12 @@ export class ConsumerCheckpoints {
     return { name: row.name, position: row.position ?? null, updatedAt: row.updated_at };
   }
 
-  async advance(ex: SqlExecutor, name: string, expected: GlobalPosition | null, position: GlobalPosition): Promise<void> {
+  async advance(
+    ex: SqlExecutor,
+    name: string,
+    expected: GlobalPosition | null,
+    position: GlobalPosition,
+  ): Promise<void> {
     const changed = await ex.execute(
       `UPDATE consumer_checkpoints SET position = $1, updated_at = $2 WHERE name = $3 AND COALESCE(position, '') = $4`,
       [position, this.now(), name, expected ?? ''],

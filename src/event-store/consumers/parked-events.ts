@@ -85,6 +85,8 @@ export class ParkedEvents {
   }
 
   async remove(ex: SqlExecutor, consumer: string, eventId: string): Promise<boolean> {
-    return (await ex.execute(`DELETE FROM parked_events WHERE consumer = $1 AND event_id = $2`, [consumer, eventId])) > 0;
+    return (
+      (await ex.execute(`DELETE FROM parked_events WHERE consumer = $1 AND event_id = $2`, [consumer, eventId])) > 0
+    );
   }
 }

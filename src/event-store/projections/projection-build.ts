@@ -167,7 +167,12 @@ export class ProjectionBuild {
         await catalog.removeBuild(tx, slot.name);
       }),
     );
-    slot.adopt({ generation: this.row.generation, version: this.row.version, tables: this.tables, position: this.position });
+    slot.adopt({
+      generation: this.row.generation,
+      version: this.row.version,
+      tables: this.tables,
+      position: this.position,
+    });
   }
 
   /** Store or database trouble is retried without limit (until stop); handler errors and conflicts are not. */
@@ -197,9 +202,13 @@ export class ProjectionBuild {
   }
 
   private snapshot(head: GlobalPosition | null): RebuildProgress {
-    const targetPosition = maxPosition(maxPosition(head, this.ctx.highestSeen()), maxPosition(this.slot.position, this.position));
+    const targetPosition = maxPosition(
+      maxPosition(head, this.ctx.highestSeen()),
+      maxPosition(this.slot.position, this.position),
+    );
     const estimate = positionOrdinal(targetPosition);
-    const target = this.phase === 'done' ? this.processed : estimate === null ? null : Math.max(estimate, this.processed);
+    const target =
+      this.phase === 'done' ? this.processed : estimate === null ? null : Math.max(estimate, this.processed);
     return {
       projection: this.slot.name,
       version: this.row.version,

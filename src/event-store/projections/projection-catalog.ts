@@ -72,6 +72,9 @@ export class ProjectionCatalog {
 
   async ensureSchema(db: SqlDatabase): Promise<void> {
     await db.transaction(async (tx) => {
+      // Two PostgreSQL processes booting at once would race on CREATE TABLE IF NOT EXISTS (a unique violation in the
+      // catalog); the transaction-scoped lock queues the second. SQLite's BEGIN IMMEDIATE already serialises.
+      if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext('projection_catalog'))`);
       for (const statement of SCHEMA) await tx.execute(statement);
     });
   }
@@ -186,7 +189,10 @@ export class ProjectionCatalog {
   async dropGeneration(ex: SqlExecutor, projection: string, generation: number): Promise<void> {
     const tables = await this.tables(ex, projection, generation);
     for (const physical of Object.values(tables)) await ex.execute(`DROP TABLE IF EXISTS ${physical}`);
-    await ex.execute(`DELETE FROM projection_tables WHERE projection = $1 AND generation = $2`, [projection, generation]);
+    await ex.execute(`DELETE FROM projection_tables WHERE projection = $1 AND generation = $2`, [
+      projection,
+      generation,
+    ]);
   }
 
   async nextGeneration(ex: SqlExecutor, projection: string): Promise<number> {
@@ -228,7 +234,13 @@ export class ProjectionCatalog {
 
   async advanceBuild(
     ex: SqlExecutor,
-    write: { name: string; generation: number; expected: GlobalPosition | null; position: GlobalPosition; processed: number },
+    write: {
+      name: string;
+      generation: number;
+      expected: GlobalPosition | null;
+      position: GlobalPosition;
+      processed: number;
+    },
   ): Promise<void> {
     const changed = await ex.execute(
       `UPDATE projection_builds SET position = $1, processed = $2, updated_at = $3

@@ -23,7 +23,9 @@ afterEach(async () => {
   await db.close();
 });
 
-function runner(options: Partial<ProjectionRunnerOptions> & Pick<ProjectionRunnerOptions, 'projections'>): ProjectionRunner {
+function runner(
+  options: Partial<ProjectionRunnerOptions> & Pick<ProjectionRunnerOptions, 'projections'>,
+): ProjectionRunner {
   const created = new ProjectionRunner({ store, db, batchSize: 10, pollIntervalMs: 5, retry: fastRetry, ...options });
   runners.push(created);
   return created;
@@ -93,11 +95,18 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
     expect(await readCounts(db, 'g')).toEqual(foldCounts(store.events));
 
     const row = await checkpointRow('bad');
-    expect(row).toMatchObject({ status: 'failed', failed_position: poison.position, position: store.events[12].position });
+    expect(row).toMatchObject({
+      status: 'failed',
+      failed_position: poison.position,
+      position: store.events[12].position,
+    });
     expect(String(row.last_error)).toContain('cannot digest this');
     expect(String(row.last_error)).toContain(poison.id);
     expect(await readCounts(db, 'b')).toEqual(foldCounts(store.events.slice(0, 13)));
-    expect(r.status().find((s) => s.name === 'bad')).toMatchObject({ state: 'failed', failedPosition: poison.position });
+    expect(r.status().find((s) => s.name === 'bad')).toMatchObject({
+      state: 'failed',
+      failedPosition: poison.position,
+    });
 
     fixed = true;
     await r.resume('bad');
@@ -167,7 +176,10 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
   it('rebuilds while appends continue, reports progress, and ends equal to a projection that stayed live', async () => {
     await appendSampleEvents(store, 60);
     const r = runner({
-      projections: [countingProjection({ name: 'rebuilt', prefix: 'r' }), countingProjection({ name: 'live', prefix: 'l' })],
+      projections: [
+        countingProjection({ name: 'rebuilt', prefix: 'r' }),
+        countingProjection({ name: 'live', prefix: 'l' }),
+      ],
     });
     await r.start();
     await r.waitUntilCaughtUp();
@@ -307,7 +319,9 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
   it('refuses projections whose tables clash or are not plain identifiers', () => {
     const p = (name: string, prefix: string) => countingProjection({ name, prefix });
     expect(() => new ProjectionRunner({ store, db, projections: [p('a', 'x'), p('b', 'x')] })).toThrow(/claimed by/);
-    expect(() => new ProjectionRunner({ store, db, projections: [p('a', 'x'), p('a', 'y')] })).toThrow(/two projections/);
+    expect(() => new ProjectionRunner({ store, db, projections: [p('a', 'x'), p('a', 'y')] })).toThrow(
+      /two projections/,
+    );
     expect(() => new ProjectionRunner({ store, db, projections: [p('a', 'X; DROP TABLE t')] })).toThrow(/identifier/);
   });
 

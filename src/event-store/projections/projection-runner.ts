@@ -72,7 +72,8 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.logger = options.logger ?? silentLogger();
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a positive integer`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new Error(`batchSize must be a positive integer`);
     validateProjections(options.projections);
   }
 

@@ -133,7 +133,12 @@ export class ProjectionSlot {
   }
 
   /** Makes a freshly built generation live (called by the build, under the lock, after the switch committed). */
-  adopt(change: { generation: number; version: number; tables: ProjectionTables; position: GlobalPosition | null }): void {
+  adopt(change: {
+    generation: number;
+    version: number;
+    tables: ProjectionTables;
+    position: GlobalPosition | null;
+  }): void {
     this.generation = change.generation;
     this.liveVersion = change.version;
     this.tables = change.tables;
@@ -151,7 +156,9 @@ export class ProjectionSlot {
   status(): ProjectionStatus {
     const head = this.ctx.highestSeen();
     const caughtUp =
-      this.state === 'running' && this.tracker.idle && (head === null || (this.position !== null && this.position >= head));
+      this.state === 'running' &&
+      this.tracker.idle &&
+      (head === null || (this.position !== null && this.position >= head));
     const headOrdinal = positionOrdinal(head);
     const ownOrdinal = positionOrdinal(this.position);
     return {

@@ -7,6 +7,8 @@ export const MAX_BASE_TABLE_NAME_LENGTH = 48;
 
 export function assertSqlIdentifier(name: string, what: string, maxLength = MAX_BASE_TABLE_NAME_LENGTH): void {
   if (typeof name !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(name) || name.length > maxLength) {
-    throw new Error(`${what} must be a lowercase SQL identifier of at most ${maxLength} characters, got ${JSON.stringify(name)}`);
+    throw new Error(
+      `${what} must be a lowercase SQL identifier of at most ${maxLength} characters, got ${JSON.stringify(name)}`,
+    );
   }
 }

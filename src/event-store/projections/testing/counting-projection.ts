@@ -100,6 +100,8 @@ export async function readCounts(db: SqlExecutor, prefix: string): Promise<Count
     streams: streams
       .map((row) => ({ ...row, events: Number(row.events), last_revision: Number(row.last_revision) }))
       .sort((a, b) => (a.stream < b.stream ? -1 : 1)),
-    types: types.map((row) => ({ type: row.type, count: Number(row.count) })).sort((a, b) => (a.type < b.type ? -1 : 1)),
+    types: types
+      .map((row) => ({ type: row.type, count: Number(row.count) }))
+      .sort((a, b) => (a.type < b.type ? -1 : 1)),
   };
 }

@@ -66,7 +66,9 @@ export class InMemoryEventStore implements EventStore {
     if (options.direction === 'backwards') events = events.reverse();
     if (options.fromRevision !== undefined) {
       const from = options.fromRevision;
-      events = events.filter((event) => (options.direction === 'backwards' ? event.revision <= from : event.revision >= from));
+      events = events.filter((event) =>
+        options.direction === 'backwards' ? event.revision <= from : event.revision >= from,
+      );
     }
     return events.slice(0, options.maxCount ?? events.length);
   }
@@ -88,7 +90,11 @@ export class InMemoryEventStore implements EventStore {
   async *subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
     let from = options.from;
     while (!options.signal?.aborted) {
-      const batch = await this.readAll({ fromPosition: from, maxCount: options.batchSize ?? 100, filter: options.filter });
+      const batch = await this.readAll({
+        fromPosition: from,
+        maxCount: options.batchSize ?? 100,
+        filter: options.filter,
+      });
       for (const event of batch) {
         if (options.signal?.aborted) return;
         yield event;

@@ -14,9 +14,7 @@ export async function appendSampleEvents(
   const offset = options.offset ?? 0;
   let last: AppendResult | undefined;
   for (let i = offset; i < offset + count; i++) {
-    last = await store.append(streams[i % streams.length], [
-      { type: types[(i * 7) % types.length], data: { n: i } },
-    ]);
+    last = await store.append(streams[i % streams.length], [{ type: types[(i * 7) % types.length], data: { n: i } }]);
   }
   return last;
 }
