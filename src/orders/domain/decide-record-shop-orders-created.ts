@@ -1,0 +1,54 @@
+import { requireSeen } from './command-guards.js';
+import type { CreatedShopOrder, ImportedOrderData } from './import-events.js';
+import { parseInstant, toIso } from './instant.js';
+import type { RecordShopOrdersCreated } from './order-commands.js';
+import { OrderDomainError } from './order-domain-error.js';
+import { orderEvent, type OrderEvent } from './order-events.js';
+import { activeShopOrders, type OrderState } from './order-state.js';
+
+const sameIds = (state: OrderState, ids: Readonly<Record<string, string>>) => {
+  const active = activeShopOrders(state);
+  return active.length === Object.keys(ids).length && active.every((order) => ids[order.key]?.trim() === order.shopOrderId);
+};
+
+/**
+ * The shop created the planned orders. The first creation is `OrderImported` (with the stock decrement intent), any
+ * later generation is `OrderReimported` (previous shop orders replaced, no stock). Replays of the same result are no-ops.
+ */
+export function decideRecordShopOrdersCreated(command: RecordShopOrdersCreated, state: OrderState): OrderEvent[] {
+  const { data } = command;
+  const at = toIso(parseInstant(data.now));
+  const orderKey = requireSeen(state, data.orderKey);
+  const pending = state.pendingImport;
+  const ids = data.shopOrderIds ?? {};
+  if (pending === null) {
+    if (state.import.status === 'imported' && state.generation === data.generation && sameIds(state, ids)) return [];
+    throw new OrderDomainError('NO_PENDING_IMPORT', 'no shop order creation is pending for this order');
+  }
+  const { plan } = pending;
+  if (plan.generation !== data.generation) {
+    throw new OrderDomainError('IMPORT_GENERATION_MISMATCH', `pending import is generation ${plan.generation}, not ${data.generation}`);
+  }
+  const expected = plan.shopOrders.map((order) => order.key).sort();
+  const given = Object.keys(ids).sort();
+  const complete = expected.length === given.length && expected.every((key, index) => key === given[index] && typeof ids[key] === 'string' && ids[key].trim() !== '');
+  if (!complete) throw new OrderDomainError('SHOP_ORDER_KEYS_MISMATCH', 'shop order ids must be given for exactly the planned keys', { expected, given });
+
+  const shopOrders: CreatedShopOrder[] = plan.shopOrders.map((order) => ({ ...order, shopOrderId: String(ids[order.key]).trim() }));
+  const base: ImportedOrderData = {
+    orderKey,
+    generation: plan.generation,
+    marketplaceStatus: plan.marketplaceStatus,
+    lengowStatus: plan.lengowStatus,
+    currency: plan.currency,
+    customer: plan.customer,
+    business: plan.business,
+    shippedByMarketplace: plan.shippedByMarketplace,
+    filledIn: plan.filledIn,
+    shopOrders,
+    merchantOrderIds: { key: plan.merchantOrderIdsKey, ids: shopOrders.map((order) => order.shopOrderId) },
+    at,
+  };
+  if (state.generation === 0) return [orderEvent('OrderImported', { ...base, stockDecrement: plan.stockDecrement })];
+  return [orderEvent('OrderReimported', { ...base, replacedShopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId) })];
+}

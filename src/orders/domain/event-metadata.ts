@@ -1,0 +1,24 @@
+/**
+ * Metadata the wiring stores next to every order event (the event store's `metadata`). Types and a pure helper only:
+ * ids come from the caller, never generated here.
+ */
+export type Actor = 'system' | `operator:${string}` | `api-key:${string}` | `saga:${string}`;
+
+export interface OrderEventMetadata {
+  /** Id of the first message of the whole chain (the poll, the HTTP request…). */
+  readonly correlationId: string;
+  /** Id of the message (command or event) that directly caused this one. */
+  readonly causationId: string;
+  readonly actor: Actor;
+}
+
+export interface MessageIdentity {
+  readonly id: string;
+  /** The cause's own correlation id, when it has one. */
+  readonly correlationId?: string | null;
+}
+
+/** Metadata for events caused by `cause`: same correlation as the cause (or the cause itself when it starts a chain). */
+export function metadataCausedBy(cause: MessageIdentity, actor: Actor): OrderEventMetadata {
+  return { correlationId: cause.correlationId ?? cause.id, causationId: cause.id, actor };
+}

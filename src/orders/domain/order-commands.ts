@@ -1,0 +1,130 @@
+import type { CarrierMappingView } from './carrier-mapping.js';
+import type { ImportFailure, ImportFailureKind } from './import-failure.js';
+import type { ImportLookups } from './import-lookups.js';
+import type { ImportSettings, RetryPolicy } from './import-settings.js';
+import type { ActionType, MarketplaceDefinition } from './marketplace-definition.js';
+import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
+import type { OrderKey } from './order-key.js';
+import type { RefundedLine, ShopShipment } from './shop-status-events.js';
+
+/**
+ * Commands carry everything a decision needs that is not in the stream: the time (`now`, ISO 8601), the Lengow order
+ * as last seen, the marketplace definition, lookups in the shop and the settings. `decide` never asks anyone.
+ */
+interface Command<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+interface ImportInput {
+  readonly snapshot: MarketplaceOrderSnapshot;
+  /** Null when the marketplace is not in Lengow's list even after a refresh. */
+  readonly definition: MarketplaceDefinition | null;
+  readonly lookups: ImportLookups;
+  readonly settings: ImportSettings;
+  /** Opaque revision of settings + catalogue + carrier mapping; a change re-drives parked failures. */
+  readonly configurationRevision: string | null;
+  readonly now: string;
+}
+
+/** A poll (or an operator's one-order import) saw the order. Stream key = the snapshot's (marketplace, order id). */
+export type ImportOrder = Command<'ImportOrder', ImportInput & { readonly trigger: 'poll' | 'operator'; readonly retryAfterFix?: boolean }>;
+
+/** Explicit "import again now": a failed order is retried, an imported one gets new shop orders replacing the old. */
+export type ReimportOrder = Command<'ReimportOrder', ImportInput>;
+
+/** The shop created the planned orders; ids keyed by the plan's idempotency keys. */
+export type RecordShopOrdersCreated = Command<
+  'RecordShopOrdersCreated',
+  { readonly orderKey: OrderKey; readonly generation: number; readonly shopOrderIds: Readonly<Record<string, string>>; readonly now: string }
+>;
+
+/** The shop refused the creation, or the shop/Lengow could not be reached (`transient`, retried with backoff). */
+export type RecordImportFailure = Command<
+  'RecordImportFailure',
+  {
+    readonly orderKey: OrderKey;
+    /** Generation of the pending plan, or null when the failure happened before planning (e.g. lookups unreachable). */
+    readonly generation: number | null;
+    readonly kind: ImportFailureKind;
+    readonly failures: readonly ImportFailure[];
+    readonly retryPolicy: RetryPolicy;
+    readonly configurationRevision: string | null;
+    readonly now: string;
+  }
+>;
+
+export type RecordStockDecremented = Command<'RecordStockDecremented', { readonly orderKey: OrderKey; readonly key: string; readonly now: string }>;
+
+export type RecordMerchantOrderIdsSent = Command<
+  'RecordMerchantOrderIdsSent',
+  {
+    readonly orderKey: OrderKey;
+    readonly key: string;
+    readonly outcome: { readonly kind: 'sent' } | { readonly kind: 'failed'; readonly message: string };
+    readonly now: string;
+  }
+>;
+
+export type ResynchronizeOrder = Command<'ResynchronizeOrder', { readonly orderKey: OrderKey; readonly now: string }>;
+
+export type ShopStatusChange =
+  | ({ readonly kind: 'shipped' } & ShopShipment)
+  | { readonly kind: 'canceled' }
+  | { readonly kind: 'refunded' }
+  | { readonly kind: 'line_refunded'; readonly lines: readonly RefundedLine[] };
+
+export type RecordShopStatusChange = Command<
+  'RecordShopStatusChange',
+  { readonly orderKey: OrderKey; readonly changeId: string; readonly shopOrderId: string; readonly change: ShopStatusChange; readonly now: string }
+>;
+
+interface ActionInput {
+  readonly orderKey: OrderKey;
+  readonly definition: MarketplaceDefinition;
+  readonly carrierMapping: CarrierMappingView;
+  /** Merchant choices for `reason`, `refund_reason`, `refund_mode`, an edited `shipping_method`… */
+  readonly choices?: Readonly<Record<string, string>>;
+  readonly now: string;
+}
+
+/** Sagas issue these from the recorded shop change (`changeId`): shipped → ship, canceled → cancel, refunded → refund. */
+export type RequestShip = Command<'RequestShip', ActionInput & { readonly changeId: string }>;
+export type RequestCancel = Command<'RequestCancel', ActionInput & { readonly changeId: string }>;
+export type RequestRefund = Command<'RequestRefund', ActionInput & { readonly changeId: string }>;
+
+/** Operator's explicit re-send of the last failed action (of this type, or of any type). */
+export type ResendAction = Command<'ResendAction', ActionInput & { readonly actionType?: ActionType }>;
+
+export type RecordActionSent = Command<
+  'RecordActionSent',
+  { readonly orderKey: OrderKey; readonly attemptKey: string; readonly lengowActionId: string; readonly via: 'posted' | 'adopted'; readonly now: string }
+>;
+
+export type ActionOutcome =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'refused'; readonly errors: readonly string[] }
+  /** The saga checked the real order first (§13 #9) and still found no outcome. */
+  | { readonly kind: 'timed_out' }
+  | { readonly kind: 'send_failed'; readonly transient: boolean; readonly message: string; readonly retryPolicy: RetryPolicy };
+
+export type RecordActionOutcome = Command<
+  'RecordActionOutcome',
+  { readonly orderKey: OrderKey; readonly attemptKey: string; readonly outcome: ActionOutcome; readonly now: string }
+>;
+
+export type OrderCommand =
+  | ImportOrder
+  | ReimportOrder
+  | RecordShopOrdersCreated
+  | RecordImportFailure
+  | RecordStockDecremented
+  | RecordMerchantOrderIdsSent
+  | ResynchronizeOrder
+  | RecordShopStatusChange
+  | RequestShip
+  | RequestCancel
+  | RequestRefund
+  | ResendAction
+  | RecordActionSent
+  | RecordActionOutcome;

@@ -1,0 +1,87 @@
+import { latestRequest, latestTry, tryOutcome } from './action-lifecycle.js';
+import type { ImportIgnoreCode } from './import-events.js';
+import { isFinishingStatus } from './lengow-status.js';
+import { ACTION_TYPES, type ActionType } from './marketplace-definition.js';
+import { activeShopOrders, type ActionRequest, type OrderState } from './order-state.js';
+
+export type ImportSummary =
+  | { readonly status: 'not_seen' }
+  | { readonly status: 'importing'; readonly since: string }
+  | { readonly status: 'imported'; readonly generation: number; readonly reimportFailure: readonly string[] | null }
+  | {
+      readonly status: 'not_imported';
+      readonly messages: readonly string[];
+      /** `automatic`: a poll retries after `nextAttemptAt`; `after_fix`: waits for a re-import or a configuration change. */
+      readonly retry: 'automatic' | 'after_fix';
+      readonly nextAttemptAt: string | null;
+    }
+  | { readonly status: 'ignored'; readonly code: ImportIgnoreCode; readonly reason: string };
+
+/** "Not shipped"/"Not canceled"/"Not refunded" in the back office is `failed` with its messages. */
+export type ActionSummary =
+  | { readonly status: 'none' }
+  | { readonly status: 'waiting'; readonly since: string }
+  | { readonly status: 'done' }
+  | { readonly status: 'failed'; readonly messages: readonly string[] }
+  | { readonly status: 'closed' };
+
+export interface OrderSummary {
+  readonly import: ImportSummary;
+  readonly actions: Readonly<Record<ActionType, ActionSummary>>;
+  readonly shopOrderIds: readonly string[];
+  readonly marketplaceStatus: string | null;
+  readonly lengowStatus: string | null;
+  /** Closed once Lengow reports a finishing status, or when the marketplace ships the order itself and nothing is created. */
+  readonly progress: 'in_progress' | 'closed';
+}
+
+function summariseImport(state: OrderState): ImportSummary {
+  const current = state.import;
+  if (state.pendingImport && current.status !== 'imported') return { status: 'importing', since: state.pendingImport.at };
+  switch (current.status) {
+    case 'not_seen':
+      return { status: 'not_seen' };
+    case 'ignored':
+      return { status: 'ignored', code: current.code, reason: current.message };
+    case 'imported':
+      return { status: 'imported', generation: current.generation, reimportFailure: current.lastReimportFailure?.failures.map((failure) => failure.message) ?? null };
+    case 'not_imported':
+      return {
+        status: 'not_imported',
+        messages: current.failures.map((failure) => failure.message),
+        retry: current.kind === 'transient' && !current.parked ? 'automatic' : 'after_fix',
+        nextAttemptAt: current.nextAttemptAt,
+      };
+  }
+}
+
+function summariseAction(request: ActionRequest | undefined): ActionSummary {
+  const last = request ? latestTry(request) : undefined;
+  if (!last) return { status: 'none' };
+  switch (tryOutcome(last)) {
+    case 'open':
+      return { status: 'waiting', since: last.at };
+    case 'done':
+      return { status: 'done' };
+    case 'closed':
+      return { status: 'closed' };
+    case 'failed': {
+      const failures = last.engineRejection ?? last.attempts.flatMap((attempt) => (attempt.status === 'rejected' || attempt.status === 'timed_out' ? attempt.failures : []));
+      return { status: 'failed', messages: [...new Set(failures.map((failure) => failure.message))] };
+    }
+  }
+}
+
+/** What the order overview shows for one order, derived from its state only. */
+export function summariseOrder(state: OrderState): OrderSummary {
+  const actions = Object.fromEntries(ACTION_TYPES.map((type) => [type, summariseAction(latestRequest(state, type))])) as Record<ActionType, ActionSummary>;
+  const closed = isFinishingStatus(state.lengowStatus) || (state.import.status === 'ignored' && state.import.code === 'SHIPPED_BY_MARKETPLACE');
+  return {
+    import: summariseImport(state),
+    actions,
+    shopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId),
+    marketplaceStatus: state.marketplaceStatus,
+    lengowStatus: state.lengowStatus,
+    progress: closed ? 'closed' : 'in_progress',
+  };
+}
