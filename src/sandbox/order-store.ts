@@ -56,6 +56,12 @@ export interface OrderPage {
 
 const ADDED_SEQ_BASE = 2 ** 40;
 
+/** Marked by moi: a non-empty list (the 2016 samples carry `[]` for "not marked", the 2024 ones null). */
+export function isMarked(order: JsonObject): boolean {
+  const marks = order.merchant_order_id;
+  return Array.isArray(marks) ? marks.length > 0 : marks != null;
+}
+
 export function orderKey(marketplace: string, marketplaceOrderId: string): string {
   return `${marketplace.toLowerCase()}\u0000${marketplaceOrderId}`;
 }
@@ -198,7 +204,7 @@ export class OrderStore {
       this.insertExplicit(stored);
     } else if (index !== undefined) {
       this.overrides.set(index, stored);
-      if (stored.order.merchant_order_id == null) this.movedOrMarked.delete(index);
+      if (!isMarked(stored.order)) this.movedOrMarked.delete(index);
       else this.movedOrMarked.add(index);
     }
     this.version++;
@@ -227,7 +233,7 @@ export class OrderStore {
     const lo = this.implicitLowerBound(from, -Infinity);
     const hi = this.implicitLowerBound(to, Infinity);
     const implicitCount = hi - lo - (holes.countBelow(hi) - holes.countBelow(lo));
-    const window = this.explicitWindow(from, to).filter((s) => !query.merchantOrderIdNone || s.order.merchant_order_id == null);
+    const window = this.explicitWindow(from, to).filter((s) => !query.merchantOrderIdNone || !isMarked(s.order));
     const count = implicitCount + window.length;
     // Position of explicit entry j in the merged sequence: j plus the implicit orders sorting before it.
     const position = (j: number): number => {
@@ -393,8 +399,7 @@ function matches(order: JsonObject, updatedAtMs: number, query: OrderQuery): boo
   const orderDate = typeof order.marketplace_order_date === 'string' ? Date.parse(order.marketplace_order_date) : null;
   if (!within(orderDate, query.orderDateFrom, query.orderDateTo)) return false;
   const marks = order.merchant_order_id;
-  const marked = Array.isArray(marks) ? marks.length > 0 : marks != null;
-  if (query.merchantOrderIdNone && marked) return false;
+  if (query.merchantOrderIdNone && isMarked(order)) return false;
   if (query.merchantOrderId !== undefined && !(Array.isArray(marks) && marks.map(String).includes(query.merchantOrderId))) return false;
   if (query.marketplace !== undefined && String(order.marketplace ?? '').toLowerCase() !== query.marketplace.toLowerCase()) return false;
   if (query.marketplaceOrderId !== undefined && String(order.marketplace_order_id) !== query.marketplaceOrderId) return false;

@@ -1,3 +1,4 @@
+import { createLogger } from '../logging/logger.js';
 import { IMPORT_CASE_NAMES, importCaseManifest } from './import-cases.js';
 import { startSandbox, type Sandbox } from './sandbox-server.js';
 
@@ -108,6 +109,30 @@ describe('Lengow sandbox: token and authorisation', () => {
     const xml = await fetch(`${sandbox.url}/v3.0/orders/actions/`, { method: 'POST', headers: { Authorization: token, 'Content-Type': 'text/xml' }, body: '<a/>' });
     expect(xml.status).toBe(400);
     expect(((await xml.json()) as { error: { message: string } }).error.message).toMatch(/expects an application\/x-www-form-urlencoded body, got text\/xml/);
+  });
+});
+
+describe('Lengow sandbox: logging', () => {
+  it('logs each request without credentials, tokens or bodies', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const sandbox = await startSandbox({ orderCount: 3, logger, accessToken: 'ACCESS-abc123', secret: 'SECRET-xyz789' });
+    try {
+      const token = await tokenOf(sandbox, 'ACCESS-abc123', 'SECRET-xyz789');
+      await getJson(sandbox, token, '/v3.0/orders?account_id=4242');
+      await fetch(`${sandbox.url}/v3.0/orders/moi/`, {
+        method: 'PATCH',
+        headers: { Authorization: token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ account_id: 4242, marketplace: 'x', marketplace_order_id: 'y', merchant_order_id: ['z'] }),
+      });
+    } finally {
+      await sandbox.close();
+    }
+    const output = lines.join('');
+    expect(lines.filter((l) => l.includes('sandbox request'))).toHaveLength(3);
+    expect(output).toContain('/v3.0/orders/moi/');
+    for (const secret of ['ACCESS-abc123', 'SECRET-xyz789']) expect(output).not.toContain(secret);
+    expect(output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
   });
 });
 

@@ -55,6 +55,8 @@ export class SandboxState {
   orders!: OrderStore;
   marketplaces!: MarketplaceCatalogue;
   actions: SandboxAction[] = [];
+  /** Actions not processed yet, so each request looks at those only. */
+  private pending: SandboxAction[] = [];
   moiCalls: MoiCall[] = [];
   /** `METHOD /route` → status code → count. */
   requestCounts = new Map<string, Map<number, number>>();
@@ -91,6 +93,7 @@ export class SandboxState {
     });
     this.marketplaces = defaultMarketplaces();
     this.actions = [];
+    this.pending = [];
     this.moiCalls = [];
     this.requestCounts = new Map();
     this.nextActionId = 100_001;
@@ -151,6 +154,7 @@ export class SandboxState {
       errors: '',
     };
     this.actions.push(action);
+    this.pending.push(action);
     return action;
   }
 
@@ -164,8 +168,7 @@ export class SandboxState {
     const now = this.nowMs();
     type Step = { at: number; action: SandboxAction; kind: 'dequeue' | 'complete' };
     const steps: Step[] = [];
-    for (const action of this.actions) {
-      if (action.processed) continue;
+    for (const action of this.pending) {
       if (action.queued && action.queuedUntilMs <= now) steps.push({ at: action.queuedUntilMs, action, kind: 'dequeue' });
       if (action.completesAtMs <= now) steps.push({ at: action.completesAtMs, action, kind: 'complete' });
     }
@@ -178,6 +181,7 @@ export class SandboxState {
         this.complete(step.action, step.at);
       }
     }
+    if (steps.length > 0) this.pending = this.pending.filter((a) => !a.processed);
   }
 
   private complete(action: SandboxAction, at: number): void {
