@@ -325,6 +325,48 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
     expect(() => new ProjectionRunner({ store, db, projections: [p('a', 'X; DROP TABLE t')] })).toThrow(/identifier/);
   });
 
+  it('recovers a failed projection by rebuilding it with fixed code', async () => {
+    await appendSampleEvents(store, 30);
+    const poison = store.events[8];
+    let fixed = false;
+    const projection = countingProjection({
+      name: 'counts',
+      prefix: 'c',
+      afterWrite: (event) => {
+        if (event.id === poison.id && !fixed) throw new Error('bug');
+      },
+    });
+    const r = runner({ projections: [projection] });
+    await r.start();
+    await expect(r.waitUntilCaughtUp()).rejects.toThrow(/bug/);
+    fixed = true;
+    const result = await r.rebuild('counts');
+    expect(result.position).toBe(store.events.at(-1)!.position);
+    await appendSampleEvents(store, 4, { offset: 30 });
+    await r.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(r.status()[0]).toMatchObject({ state: 'running', lastError: null, failedPosition: null });
+    expect(await readCounts(db, 'c')).toEqual(foldCounts(store.events));
+    expect(await checkpointRow('counts')).toMatchObject({ status: 'running', generation: 2 });
+  });
+
+  it('keeps a projection whose setup throws failed, and starts the others', async () => {
+    await appendSampleEvents(store, 5);
+    const broken = countingProjection({ name: 'broken', prefix: 'x' });
+    broken.setup = async () => {
+      throw new Error('syntax error near TABEL');
+    };
+    const r = runner({ projections: [broken, countingProjection({ name: 'fine', prefix: 'f' })] });
+    await r.start();
+    await r.waitUntilCaughtUp(store.events.at(-1)!.position, { projections: ['fine'] });
+    expect(r.status().find((s) => s.name === 'broken')).toMatchObject({
+      state: 'failed',
+      lastError: 'setup failed: syntax error near TABEL',
+    });
+    await expect(r.waitUntilCaughtUp(undefined, { projections: ['broken'] })).rejects.toThrow(/TABEL/);
+    await expect(r.resume('broken')).rejects.toThrow(/TABEL/);
+    expect(r.status().find((s) => s.name === 'broken')?.state).toBe('failed');
+  });
+
   it('counts a non-Error throw as a handler failure with a readable reason', async () => {
     await appendSampleEvents(store, 3);
     const projection = countingProjection({

@@ -85,7 +85,9 @@ export class ProjectionRunner {
       await this.catalog.ensureSchema(this.options.db);
       const context = this.context();
       const slots = new Map(this.options.projections.map((p) => [p.name, new ProjectionSlot(p, context)]));
-      for (const slot of slots.values()) await slot.init();
+      for (const slot of slots.values()) {
+        await slot.init().catch((error: unknown) => slot.failToStart(error));
+      }
       this.slots = slots;
       this.phase = 'running';
     } catch (error) {
@@ -128,7 +130,10 @@ export class ProjectionRunner {
     if (this.phase !== 'running') throw new Error('projection runner is not running');
     const [slot] = this.selectSlots([name]);
     if (slot.state !== 'failed' && slot.state !== 'superseded') return;
-    await slot.init();
+    await slot.init().catch((error: unknown) => {
+      slot.failToStart(error);
+      throw error;
+    });
     slot.launch();
   }
 

@@ -42,6 +42,8 @@ export class ProjectionSlot {
   readonly sleeper = new InterruptibleSleep();
   readonly tracker = new CatchUpTracker(null, () => this.sleeper.wake());
   private loop?: Promise<void>;
+  /** Identifies the current live loop: a loop that finds a newer one started (adopt, resume) ends itself. */
+  private run = 0;
   private build?: ProjectionBuild;
   private buildDone?: Promise<unknown>;
   private resumableBuild?: BuildRow;
@@ -226,11 +228,12 @@ export class ProjectionSlot {
   }
 
   private async runLive(): Promise<void> {
+    const run = ++this.run;
     let infraFailures = 0;
-    while (this.state === 'running' && !this.ctx.stopping) {
+    while (run === this.run && this.state === 'running' && !this.ctx.stopping) {
       let idle: boolean;
       try {
-        idle = await this.lock.runExclusive(() => this.liveCycle());
+        idle = await this.lock.runExclusive(() => (run === this.run ? this.liveCycle() : false));
         infraFailures = 0;
       } catch (error) {
         // Store or database trouble, not the projection's: retried without limit, visible in the status meanwhile.
@@ -331,6 +334,13 @@ export class ProjectionSlot {
     }
     this.ctx.logger.error({ projection: this.name, position: failure.position, err: error.cause }, error.message);
     this.markFailed(failure.error, failure.position);
+  }
+
+  /** The projection could not even be prepared (its `setup` threw): it stays failed, the others start. */
+  failToStart(error: unknown): void {
+    const reason = `setup failed: ${describeError(error)}`;
+    this.ctx.logger.error({ projection: this.name, err: error }, reason);
+    this.markFailed(reason, null);
   }
 
   private markFailed(reason: string, failedPosition: GlobalPosition | null): void {
