@@ -493,8 +493,8 @@ describe('faults', () => {
   });
 
   it('retries a timeout, aborting the slow call at the route timeout', async () => {
-    fake.then('GET /v3.0/orders', { delayMs: 400, body: { count: 0, next: null, results: [] } });
-    const page = await firstPage(client({ timeoutsMs: { orders: 100 } }));
+    fake.then('GET /v3.0/orders', { delayMs: 2000, body: { count: 0, next: null, results: [] } });
+    const page = await firstPage(client({ timeoutsMs: { orders: 400 } }));
     expect(page.orders).toHaveLength(3);
     expect(fake.calls('GET /v3.0/orders')).toHaveLength(2);
   });
@@ -508,9 +508,9 @@ describe('faults', () => {
   });
 
   it('uses the timeout of the route: moi gets its own', async () => {
-    fake.then('PATCH /v3.0/orders/moi/', { delayMs: 200, body: {} });
+    fake.then('PATCH /v3.0/orders/moi/', { delayMs: 2000, body: {} });
     fake.on('PATCH /v3.0/orders/moi/', () => ({ body: { marketplace_order_id: 'DM-1' } }));
-    await client({ timeoutsMs: { moi: 50, orders: 5000 } }).setMerchantOrderIds({
+    await client({ timeoutsMs: { moi: 400, orders: 5000 } }).setMerchantOrderIds({
       marketplace: 'demo_market_fr',
       marketplaceOrderId: 'DM-1',
       merchantOrderIds: ['S-1'],

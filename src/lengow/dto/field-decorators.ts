@@ -1,4 +1,4 @@
-import { Expose, Transform, plainToInstance, type ClassConstructor } from 'class-transformer';
+import { Expose, Transform, Type, plainToInstance, type ClassConstructor } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -100,17 +100,39 @@ export const IsoDate = (): PropertyDecorator =>
 export const OptionalJsonObject = (): PropertyDecorator =>
   compose(IsOptional(), IsObject({ message: MESSAGES.notObject }));
 
-function toInstance<T extends object>(type: ClassConstructor<T>, value: unknown): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? plainToInstance(type, value) : value;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A nested object that may be absent or null. */
+/**
+ * Nested values are converted by class-transformer itself (`@Type`), once; the transform that follows only settles
+ * what absence means and reshapes what the API sends in a shorthand form (a bare currency code, a bare order type),
+ * converting just that reshaped value.
+ */
+function nested<T extends object>(
+  type: () => ClassConstructor<T>,
+  settle: (value: unknown, raw: unknown) => unknown,
+): PropertyDecorator {
+  return compose(
+    Expose(),
+    Type(type),
+    Transform(({ value, obj, key }) => settle(value, (obj as Record<string, unknown>)[key])),
+  );
+}
+
+/** A nested object that may be absent or null; `shorthand` rewrites a non-object form into the object form. */
 export const OptionalNested = <T extends object>(
   type: () => ClassConstructor<T>,
-  normalise: (value: unknown) => unknown = (value) => value ?? null,
+  shorthand?: (raw: unknown) => unknown,
 ): PropertyDecorator =>
   compose(
-    fromRaw((value) => toInstance(type(), normalise(value))),
+    nested(type, (value, raw) => {
+      if (shorthand && raw !== null && raw !== undefined && !isPlainObject(raw)) {
+        const reshaped = shorthand(raw);
+        return isPlainObject(reshaped) ? plainToInstance(type(), reshaped) : (reshaped ?? null);
+      }
+      return value ?? null;
+    }),
     IsOptional(),
     IsObject({ message: MESSAGES.notObject }),
     ValidateNested(),
@@ -119,32 +141,36 @@ export const OptionalNested = <T extends object>(
 /** A nested object that must be present and not null. */
 export const RequiredNested = <T extends object>(type: () => ClassConstructor<T>): PropertyDecorator =>
   compose(
-    fromRaw((value) => toInstance(type(), value ?? null)),
+    nested(type, (value) => value ?? null),
     IsDefined({ message: MESSAGES.missing }),
     IsObject({ message: MESSAGES.notObject }),
     ValidateNested(),
   );
 
 /**
- * A list of nested objects. `normalise` decides what an absent list means (usually an empty one); `required` makes
- * absence an error instead, and `nonEmpty` makes an empty list one.
+ * A list of nested objects. Absent or null is an empty list unless `required`, which makes it an error; `nonEmpty`
+ * makes an empty list one too. `shorthand` rewrites list items that are not objects into the object form.
  */
 export const NestedList = <T extends object>(
   type: () => ClassConstructor<T>,
-  options: { required?: boolean; nonEmpty?: boolean; normalise?: (value: unknown) => unknown } = {},
-): PropertyDecorator => {
-  const normalise = options.normalise ?? ((value: unknown) => (value === undefined || value === null ? [] : value));
-  return compose(
-    fromRaw((value) => {
-      const list = options.required ? (value ?? null) : normalise(value);
-      return Array.isArray(list) ? list.map((item) => toInstance(type(), item)) : list;
+  options: { required?: boolean; nonEmpty?: boolean; shorthand?: (item: unknown) => unknown } = {},
+): PropertyDecorator =>
+  compose(
+    nested(type, (value) => {
+      if (value === undefined || value === null) return options.required ? null : [];
+      if (!Array.isArray(value) || !options.shorthand) return value;
+      const reshape = options.shorthand;
+      return value.map((item) => {
+        if (isPlainObject(item) || item instanceof type()) return item;
+        const reshaped = reshape(item);
+        return isPlainObject(reshaped) ? plainToInstance(type(), reshaped) : reshaped;
+      });
     }),
     ...(options.required ? [IsDefined({ message: MESSAGES.missing })] : []),
     IsArray({ message: MESSAGES.notList }),
     ...(options.nonEmpty ? [ArrayNotEmpty({ message: MESSAGES.empty })] : []),
     ValidateNested({ each: true }),
   );
-};
 
 /** A list of scalars normalised to strings (`merchant_order_id`, `marketplace_order_line_ids`). */
 export const TextList = (normalise: (value: unknown) => unknown): PropertyDecorator =>

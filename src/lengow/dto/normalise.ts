@@ -86,17 +86,9 @@ export function toStringList(value: unknown): unknown {
   return value;
 }
 
-/** Absent or null lists are empty lists; anything that is not a list is left for the validator. */
-export function toList(value: unknown): unknown {
-  if (value === null || value === undefined) return [];
-  return value;
-}
-
-/** `order_types` items are `{type, label}`; a bare string is read as a type without a label. */
-export function toOrderTypes(value: unknown): unknown {
-  const list = toList(value);
-  if (!Array.isArray(list)) return list;
-  return list.map((item) => (typeof item === 'string' ? { type: item, label: null } : item));
+/** An `order_types` item given as a bare string is a type without a label. */
+export function toOrderType(item: unknown): unknown {
+  return typeof item === 'string' ? { type: item, label: null } : item;
 }
 
 /** `currency` is `{iso_a3, symbol, name}`; hand-written fixtures use a bare code, which means the same thing. */

@@ -14,7 +14,7 @@ import {
   OptionalText,
   RequiredText,
 } from './field-decorators.js';
-import { toCurrency, toOrderTypes, toStringList } from './normalise.js';
+import { toCurrency, toOrderType, toStringList } from './normalise.js';
 import { OrderTypeDto } from './order-type.dto.js';
 import { PackageDto } from './package.dto.js';
 import { PaymentDto } from './payment.dto.js';
@@ -65,7 +65,7 @@ export class OrderDto {
   @Money() original_total_buyer_amount: number | null;
   @Money() original_total_buyer_tax: number | null;
 
-  @NestedList(() => OrderTypeDto, { normalise: toOrderTypes }) order_types: OrderTypeDto[];
+  @NestedList(() => OrderTypeDto, { shorthand: toOrderType }) order_types: OrderTypeDto[];
 
   /** A string on some channels, a list on others; always a list here. */
   @Expose()

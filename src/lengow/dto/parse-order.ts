@@ -69,7 +69,8 @@ export function flattenErrors(errors: ValidationError[], parent = ''): ShapeProb
     const constraints = error.constraints ?? {};
     // "Missing", "not a list" and "not an object" make the other checks of the field moot; report the one that
     // explains the rest.
-    const decisive = constraints.isDefined ?? constraints.isArray ?? constraints.isObject;
+    const decisive =
+      constraints.isDefined ?? constraints.isArray ?? constraints.isObject ?? constraints.isInt ?? constraints.isString;
     const messages = decisive ? [decisive] : Object.values(constraints);
     for (const text of messages) {
       const message = text.includes('nested property') ? MESSAGES.notObject : text;
@@ -77,7 +78,8 @@ export function flattenErrors(errors: ValidationError[], parent = ''): ShapeProb
       if (!problems.some((known) => known.field === field && known.message === message))
         problems.push({ field, message });
     }
-    if (error.children?.length) problems.push(...flattenErrors(error.children, field));
+    // Inside a value of the wrong shape, the nested findings only restate that.
+    if (!decisive && error.children?.length) problems.push(...flattenErrors(error.children, field));
   }
   return problems;
 }
