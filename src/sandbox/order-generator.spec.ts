@@ -2,7 +2,7 @@ import { matchCatalogue, SANDBOX_CATALOGUE, sellables } from './catalogue.js';
 import { classifyOrder } from './classify-order.js';
 import { CASE_BLOCK_SIZE, IMPORT_CASE_NAMES, IMPORT_CASES, importCaseAt, importCaseManifest } from './import-cases.js';
 import { defaultMarketplaces, lengowStatusOf } from './marketplaces.js';
-import { generateOrder, orderSkeleton } from './order-generator.js';
+import { generatedIndexOf, generateOrder, orderSkeleton } from './order-generator.js';
 
 const ANCHOR = Date.parse('2025-03-10T12:00:00Z');
 const updatedAt = (index: number) => ANCHOR - 48 * 3600_000 + index * 60_000;
@@ -118,6 +118,20 @@ describe('order generator', () => {
   it('mixes money as JSON numbers and as strings', () => {
     const kinds = new Set(Array.from({ length: 60 }, (_, i) => typeof build(8, i).total_order));
     expect(kinds).toEqual(new Set(['number', 'string']));
+  });
+
+  it('reads the generated index back out of every marketplace order id format', () => {
+    const seen = new Set<string>();
+    for (const index of [0, 1, 99, 12_345, 999_999, 3_000_001]) {
+      for (let k = 0; k < 40; k++) {
+        const skeleton = orderSkeleton(6, index + k, updatedAt(0));
+        seen.add(skeleton.marketplace);
+        expect(generatedIndexOf(skeleton.marketplace, skeleton.marketplaceOrderId)).toBe(index + k);
+      }
+    }
+    expect(seen.size).toBe(6);
+    expect(generatedIndexOf('amazon_fr', 'DM-2024-000123')).toBeNull();
+    expect(generatedIndexOf('galeries_lafayette', '1300435653830-A')).toBeNull();
   });
 
   it('puts the marketplace order id, status and dates of the skeleton into the order', () => {

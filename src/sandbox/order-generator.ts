@@ -141,6 +141,23 @@ function orderIdFor(marketplace: SandboxMarketplaceCode, index: number, rng: See
   }
 }
 
+/** Reads the generated index back out of an order id (every format embeds it); null when the id is not one of ours. */
+export function generatedIndexOf(marketplace: string, marketplaceOrderId: string): number | null {
+  const patterns: Record<SandboxMarketplaceCode, [RegExp, number]> = {
+    amazon_fr: [/^40[2-8]-\d{7}-(\d{7,})$/, 10],
+    cdiscount: [/^\d{8}([0-9A-Z]{6,})$/, 36],
+    laredoute: [/^[1-9](\d{9,})-A$/, 10],
+    fnac: [/^[A-Z0-9]{4}([0-9A-Z]{9,})$/, 36],
+    manomano: [/^M\d{4}(\d{8,})$/, 10],
+    veepee: [/^VP-\d{5}-(\d+)$/, 10],
+  };
+  const entry = patterns[marketplace.toLowerCase() as SandboxMarketplaceCode];
+  const match = entry?.[0].exec(marketplaceOrderId);
+  if (!match) return null;
+  const index = parseInt(match[1], entry[1]);
+  return Number.isSafeInteger(index) ? index : null;
+}
+
 const DATE_STYLES: Record<SandboxMarketplaceCode, IsoStyle> = {
   amazon_fr: 'seconds-z',
   cdiscount: 'offset-paris',

@@ -1,6 +1,6 @@
 import { IndexSet } from './index-set.js';
 import { formatIso } from './iso-dates.js';
-import { generateOrder, orderSkeleton, type OrderSkeleton } from './order-generator.js';
+import { generatedIndexOf, generateOrder, orderSkeleton, type OrderSkeleton } from './order-generator.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -82,7 +82,6 @@ export class OrderStore {
   /** Sorted by (updatedAtMs, seq). */
   private readonly explicit: StoredOrder[] = [];
   private readonly explicitByKey = new Map<string, StoredOrder>();
-  private generatedKeys: Map<string, number> | null = null;
   private nextAddedSeq = ADDED_SEQ_BASE;
   private readonly filterCache = new Map<string, { version: number; refs: Ref[] }>();
   /** Bumped on every change, so cached filter results know when they are stale. */
@@ -117,7 +116,6 @@ export class OrderStore {
     this.generatedTotal += count;
     this.moved.ensureCapacity(this.generatedTotal);
     this.movedOrMarked.ensureCapacity(this.generatedTotal);
-    if (this.generatedKeys) for (let i = batch.firstIndex; i < this.generatedTotal; i++) this.indexGeneratedKey(i);
     this.version++;
     return { firstIndex: batch.firstIndex, count };
   }
@@ -143,7 +141,7 @@ export class OrderStore {
     const key = orderKey(marketplace, marketplaceOrderId);
     const stored = this.explicitByKey.get(key);
     if (stored) return stored;
-    const index = this.generatedKeyMap().get(key);
+    const index = this.generatedIndex(marketplace, marketplaceOrderId);
     if (index === undefined || this.moved.has(index)) return null;
     return this.overrides.get(index) ?? this.materialize(index);
   }
@@ -166,8 +164,8 @@ export class OrderStore {
       this.version++;
       return { key, replaced: true };
     }
-    const index = this.generatedKeyMap().get(key);
-    if (index !== undefined) {
+    const index = this.generatedIndex(String(marketplace), String(id));
+    if (index !== undefined && !this.moved.has(index)) {
       this.hideGenerated(index);
       this.insertExplicit({ seq: index, key, order, updatedAtMs });
       this.version++;
@@ -187,7 +185,7 @@ export class OrderStore {
     let stored = this.explicitByKey.get(key) ?? null;
     let index: number | undefined;
     if (!stored) {
-      index = this.generatedKeyMap().get(key);
+      index = this.generatedIndex(marketplace, marketplaceOrderId);
       if (index === undefined || this.moved.has(index)) return null;
       stored = this.overrides.get(index) ?? this.materialize(index);
     }
@@ -347,17 +345,12 @@ export class OrderStore {
     this.movedOrMarked.add(index);
   }
 
-  private generatedKeyMap(): Map<string, number> {
-    if (!this.generatedKeys) {
-      this.generatedKeys = new Map();
-      for (let i = 0; i < this.generatedTotal; i++) this.indexGeneratedKey(i);
-    }
-    return this.generatedKeys;
-  }
-
-  private indexGeneratedKey(index: number): void {
+  /** The generated index behind (marketplace, id), found from the id itself and confirmed by regenerating it. */
+  private generatedIndex(marketplace: string, marketplaceOrderId: string): number | undefined {
+    const index = generatedIndexOf(marketplace, marketplaceOrderId);
+    if (index === null || index >= this.generatedTotal) return undefined;
     const skeleton = this.skeletonOf(index);
-    this.generatedKeys!.set(orderKey(skeleton.marketplace, skeleton.marketplaceOrderId), index);
+    return skeleton.marketplace === marketplace.toLowerCase() && skeleton.marketplaceOrderId === marketplaceOrderId ? index : undefined;
   }
 
   private explicitLowerBound(ms: number, seq: number): number {
