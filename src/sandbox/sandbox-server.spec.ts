@@ -96,6 +96,9 @@ describe('Lengow sandbox: token and authorisation', () => {
 
   it('answers unknown routes, malformed bodies and unsupported content types in the error envelope', async () => {
     const token = await tokenOf(sandbox);
+    const badUrl = await fetch(`${sandbox.url}/%E0%A4%A`);
+    expect(badUrl.status).toBe(400);
+    expect(((await badUrl.json()) as { error: { code: number } }).error.code).toBe(400);
     const unknown = await fetch(`${sandbox.url}/v3.0/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: { message: 'Route GET /v3.0/nothing-here not found', code: 404 } });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
 import { registerApiRoutes } from './api-routes.js';
@@ -76,6 +76,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     bodyLimit: 64 * 1024 * 1024,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    // Undecodable URLs are refused before routing; keep even those in the API's error envelope.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as unknown as FastifyReply).code(400).send(errorBody(error.message, 400));
+    },
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -110,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault) return sendFault(fault, path, reply);
   });
 
-  function sendFault(fault: Fault, path: string, reply: import('fastify').FastifyReply) {
+  function sendFault(fault: Fault, path: string, reply: FastifyReply) {
     switch (fault.kind) {
       case 'http_429':
         return reply
