@@ -23,6 +23,8 @@ export interface ActionTryData {
   /** The shop change that triggered the request. */
   readonly changeId: string;
   readonly scope: ActionScope;
+  /** Merchant choices the arguments were built with; a re-send reuses them unless new ones are given. */
+  readonly choices: Readonly<Record<string, string>>;
 }
 
 export interface RequestedAction extends PlannedAction {

@@ -53,6 +53,7 @@ export function actionTryEvents(state: OrderState, input: ActionTryInput, shipme
     shopOrderId: input.shopOrder.shopOrderId,
     changeId: input.changeId,
     scope: input.scope,
+    choices: input.choices,
   };
   const lineQuantities = input.scope.kind === 'lines' ? Object.fromEntries(input.scope.lines.map((line) => [line.marketplaceLineId, line.quantity])) : {};
   const built = buildActionArguments({

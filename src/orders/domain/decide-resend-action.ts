@@ -56,7 +56,7 @@ export function decideResendAction(command: ResendAction, state: OrderState): Or
       lines: linesToResend(request, lastTry, scopeLines(shopOrder, request.scope)),
       definition: data.definition,
       carrierMapping: data.carrierMapping,
-      choices: data.choices ?? {},
+      choices: { ...request.choices, ...(data.choices ?? {}) },
       at,
     },
     latestShipment(state, shopOrder.shopOrderId),

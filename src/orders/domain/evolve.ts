@@ -29,7 +29,9 @@ function addTry(state: OrderState, data: ActionTryData & { readonly at: string }
   if (state.actionRequests.some((request) => request.requestKey === data.requestKey)) {
     return {
       ...state,
-      actionRequests: state.actionRequests.map((request) => (request.requestKey === data.requestKey ? { ...request, tries: [...request.tries, actionTry] } : request)),
+      actionRequests: state.actionRequests.map((request) =>
+        request.requestKey === data.requestKey ? { ...request, choices: data.choices ?? request.choices, tries: [...request.tries, actionTry] } : request,
+      ),
     };
   }
   const request: ActionRequest = {
@@ -39,6 +41,7 @@ function addTry(state: OrderState, data: ActionTryData & { readonly at: string }
     shopOrderId: data.shopOrderId,
     changeId: data.changeId,
     scope: data.scope,
+    choices: data.choices ?? {},
     requestedAt: data.at,
     tries: [actionTry],
   };

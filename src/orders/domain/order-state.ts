@@ -103,6 +103,8 @@ export interface ActionRequest {
   readonly shopOrderId: string;
   readonly changeId: string;
   readonly scope: ActionScope;
+  /** Choices of the latest try. */
+  readonly choices: Readonly<Record<string, string>>;
   readonly requestedAt: string;
   readonly tries: readonly ActionTry[];
 }
