@@ -1,5 +1,11 @@
 import type { JsonObject } from './order-store.js';
-import { lengowStatusOf, marketplaceStatusFor, type ActionDefinition, type LengowStatus, type MarketplaceDefinition } from './marketplaces.js';
+import {
+  lengowStatusOf,
+  marketplaceStatusFor,
+  type ActionDefinition,
+  type LengowStatus,
+  type MarketplaceDefinition,
+} from './marketplaces.js';
 
 /**
  * What the marketplace says about an action once Lengow hands it over: the refusals a real channel gives (status not
@@ -13,10 +19,14 @@ export interface ActionRequest {
   args: Record<string, string>;
 }
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function currentLengowStatus(definition: MarketplaceDefinition, order: JsonObject): string | null {
-  return lengowStatusOf(definition, typeof order.marketplace_status === 'string' ? order.marketplace_status : null) ?? (typeof order.lengow_status === 'string' ? order.lengow_status : null);
+  return (
+    lengowStatusOf(definition, typeof order.marketplace_status === 'string' ? order.marketplace_status : null) ??
+    (typeof order.lengow_status === 'string' ? order.lengow_status : null)
+  );
 }
 
 function cartLines(order: JsonObject): JsonObject[] {
@@ -25,13 +35,21 @@ function cartLines(order: JsonObject): JsonObject[] {
 }
 
 /** The refusal messages for this action on this order, empty when the marketplace accepts it. */
-export function refusalsFor(definition: MarketplaceDefinition, action: ActionDefinition, order: JsonObject, request: ActionRequest): string[] {
+export function refusalsFor(
+  definition: MarketplaceDefinition,
+  action: ActionDefinition,
+  order: JsonObject,
+  request: ActionRequest,
+): string[] {
   const errors: string[] = [];
   const status = currentLengowStatus(definition, order);
   if (action.status.length > 0 && (status === null || !action.status.includes(status))) {
-    errors.push(`action ${request.actionType} is not allowed for an order in status ${status ?? 'unknown'} (allowed: ${action.status.join(', ')})`);
+    errors.push(
+      `action ${request.actionType} is not allowed for an order in status ${status ?? 'unknown'} (allowed: ${action.status.join(', ')})`,
+    );
   }
-  const valueOf = (name: string): string | undefined => (name === 'line' ? (request.line ?? undefined) : request.args[name]);
+  const valueOf = (name: string): string | undefined =>
+    name === 'line' ? (request.line ?? undefined) : request.args[name];
   for (const name of action.args) {
     const value = valueOf(name);
     if (value === undefined || value.trim() === '') errors.push(`${name} is required`);
@@ -44,8 +62,10 @@ export function refusalsFor(definition: MarketplaceDefinition, action: ActionDef
     if (description.accept_free_values === false && codes.length > 0 && !codes.includes(value)) {
       errors.push(`${name}: "${value}" is not a valid value (expected one of ${codes.join(', ')})`);
     }
-    if (description.type === 'date' && Number.isNaN(Date.parse(value))) errors.push(`${name}: "${value}" is not a date`);
-    if (description.type === 'price' && !/^-?\d+(\.\d+)?$/.test(value)) errors.push(`${name}: "${value}" is not a price`);
+    if (description.type === 'date' && Number.isNaN(Date.parse(value)))
+      errors.push(`${name}: "${value}" is not a date`);
+    if (description.type === 'price' && !/^-?\d+(\.\d+)?$/.test(value))
+      errors.push(`${name}: "${value}" is not a price`);
     const condition = description.depends_on?.conditions?.[0];
     if (condition && condition.function === 'equals' && valueOf(condition.key_path.path) !== condition.value) {
       errors.push(`${name} is only accepted when ${condition.key_path.path} is ${condition.value}`);
@@ -76,12 +96,17 @@ const TARGET: Record<string, LengowStatus> = {
  * Applies an accepted action. Order-level actions move the order and its lines; a line-level action moves that line,
  * and the order follows once no other live line is left behind. Returns true when anything changed.
  */
-export function applyAcceptedAction(definition: MarketplaceDefinition, order: JsonObject, request: ActionRequest): boolean {
+export function applyAcceptedAction(
+  definition: MarketplaceDefinition,
+  order: JsonObject,
+  request: ActionRequest,
+): boolean {
   const target = TARGET[request.actionType];
   if (!target) return false;
   const raw = marketplaceStatusFor(definition, target);
   const lines = cartLines(order);
-  const stateOf = (line: JsonObject) => lengowStatusOf(definition, typeof line.marketplace_status === 'string' ? line.marketplace_status : null);
+  const stateOf = (line: JsonObject) =>
+    lengowStatusOf(definition, typeof line.marketplace_status === 'string' ? line.marketplace_status : null);
   const setLine = (line: JsonObject) => {
     if (raw) {
       line.marketplace_status = raw;
@@ -89,7 +114,10 @@ export function applyAcceptedAction(definition: MarketplaceDefinition, order: Js
     }
   };
   const dead = new Set<string | null>(['canceled', 'refused', 'refunded']);
-  const affected = request.line === null ? lines.filter((l) => !dead.has(stateOf(l))) : lines.filter((l) => String(l.marketplace_order_line_id) === request.line);
+  const affected =
+    request.line === null
+      ? lines.filter((l) => !dead.has(stateOf(l)))
+      : lines.filter((l) => String(l.marketplace_order_line_id) === request.line);
   affected.forEach(setLine);
 
   if (request.actionType === 'ship') recordTracking(order, request);
@@ -99,7 +127,8 @@ export function applyAcceptedAction(definition: MarketplaceDefinition, order: Js
   if (request.line === null) orderTarget = target;
   else if (target === 'canceled' || target === 'refused') orderTarget = live.length === 0 ? target : null;
   else if (target === 'refunded') {
-    orderTarget = live.length === 0 ? 'refunded' : definition.orders.status.partial_refunded ? 'partial_refunded' : null;
+    orderTarget =
+      live.length === 0 ? 'refunded' : definition.orders.status.partial_refunded ? 'partial_refunded' : null;
   } else orderTarget = live.every((l) => stateOf(l) === target) ? target : null;
 
   const orderRaw = orderTarget ? marketplaceStatusFor(definition, orderTarget) : null;
@@ -112,13 +141,21 @@ export function applyAcceptedAction(definition: MarketplaceDefinition, order: Js
 
 function recordTracking(order: JsonObject, request: ActionRequest): void {
   const packages = Array.isArray(order.packages) ? order.packages.filter(isObject) : [];
-  const targets = request.line === null ? packages : packages.filter((p) => Array.isArray(p.cart) && p.cart.some((l) => isObject(l) && String(l.marketplace_order_line_id) === request.line));
+  const targets =
+    request.line === null
+      ? packages
+      : packages.filter(
+          (p) =>
+            Array.isArray(p.cart) &&
+            p.cart.some((l) => isObject(l) && String(l.marketplace_order_line_id) === request.line),
+        );
   for (const pack of targets) {
     if (!isObject(pack.delivery)) continue;
     const delivery = pack.delivery;
     if (!Array.isArray(delivery.trackings)) delivery.trackings = [];
     const trackings = delivery.trackings as unknown[];
-    if (!isObject(trackings[0])) trackings[0] = { carrier: null, method: null, number: null, url: null, relay: { id: null, name: null } };
+    if (!isObject(trackings[0]))
+      trackings[0] = { carrier: null, method: null, number: null, url: null, relay: { id: null, name: null } };
     const tracking = trackings[0] as JsonObject;
     if (request.args.carrier) tracking.carrier = request.args.carrier_name || request.args.carrier;
     if (request.args.tracking_number) tracking.number = request.args.tracking_number;

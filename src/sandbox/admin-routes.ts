@@ -21,7 +21,8 @@ export interface AdminContext {
 
 export const ADMIN_PREFIX = '/_sandbox';
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function jsonBody(body: unknown, route: string): unknown {
   if (body instanceof FormBody || body instanceof UnsupportedBody || body === undefined) {
@@ -35,8 +36,12 @@ function ordersIn(body: unknown): JsonObject[] {
   const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : [body];
   list.forEach((order, i) => {
     if (!isObject(order)) throw new SandboxError(400, `order #${i} is not a JSON object`);
-    if (typeof order.marketplace !== 'string' || order.marketplace === '') throw new SandboxError(400, `order #${i} has no "marketplace"`);
-    if ((typeof order.marketplace_order_id !== 'string' && typeof order.marketplace_order_id !== 'number') || order.marketplace_order_id === '') {
+    if (typeof order.marketplace !== 'string' || order.marketplace === '')
+      throw new SandboxError(400, `order #${i} has no "marketplace"`);
+    if (
+      (typeof order.marketplace_order_id !== 'string' && typeof order.marketplace_order_id !== 'number') ||
+      order.marketplace_order_id === ''
+    ) {
       throw new SandboxError(400, `order #${i} has no "marketplace_order_id"`);
     }
   });
@@ -44,7 +49,8 @@ function ordersIn(body: unknown): JsonObject[] {
 }
 
 function nonNegativeInt(value: unknown, name: string, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new SandboxError(400, `${name} must be an integer from 0 to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max)
+    throw new SandboxError(400, `${name} must be an integer from 0 to ${max}`);
   return value;
 }
 
@@ -75,7 +81,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     const orders = Array.from({ length: state.orders.generatedCount }, (_, index) => {
       const skeleton = state.orders.skeletonOf(index);
       const name = importCaseAt(state.seed, index);
-      return { index, marketplace: skeleton.marketplace, marketplace_order_id: skeleton.marketplaceOrderId, case: name, ...IMPORT_CASES[name] };
+      return {
+        index,
+        marketplace: skeleton.marketplace,
+        marketplace_order_id: skeleton.marketplaceOrderId,
+        case: name,
+        ...IMPORT_CASES[name],
+      };
     });
     return { ...manifest, orders };
   });
@@ -89,7 +101,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     const orders = ordersIn(body);
     const at = state.nowMs();
     const added = orders.map((order) => state.orders.add(order, at));
-    return reply.code(201).send({ added: added.filter((a) => !a.replaced).length, replaced: added.filter((a) => a.replaced).length });
+    return reply
+      .code(201)
+      .send({ added: added.filter((a) => !a.replaced).length, replaced: added.filter((a) => a.replaced).length });
   });
 
   app.get(`${p}/orders/:marketplace/:marketplaceOrderId`, async (request) => {
@@ -106,8 +120,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     if (!isObject(body) || typeof body.marketplace_status !== 'string' || body.marketplace_status === '') {
       throw new SandboxError(400, 'marketplace_status (string) is required');
     }
-    if (body.lengow_status !== undefined && typeof body.lengow_status !== 'string') throw new SandboxError(400, 'lengow_status must be a string');
-    if (body.lines !== undefined && typeof body.lines !== 'boolean') throw new SandboxError(400, 'lines must be a boolean');
+    if (body.lengow_status !== undefined && typeof body.lengow_status !== 'string')
+      throw new SandboxError(400, 'lengow_status must be a string');
+    if (body.lines !== undefined && typeof body.lines !== 'boolean')
+      throw new SandboxError(400, 'lines must be a boolean');
     return state.setOrderStatus(marketplace, marketplaceOrderId, body.marketplace_status, {
       lengowStatus: body.lengow_status as string | undefined,
       lines: body.lines as boolean | undefined,
@@ -117,11 +133,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
   /** Adds or replaces marketplace definitions, given keyed by code as `/v3.0/marketplaces` serves them. */
   app.post(`${p}/marketplaces`, async (request, reply) => {
     const body = jsonBody(request.body, `${p}/marketplaces`);
-    if (!isObject(body) || Object.keys(body).length === 0) throw new SandboxError(400, 'expected an object keyed by marketplace code');
+    if (!isObject(body) || Object.keys(body).length === 0)
+      throw new SandboxError(400, 'expected an object keyed by marketplace code');
     for (const [code, definition] of Object.entries(body)) {
-      if (!isObject(definition) || !isObject(definition.orders)) throw new SandboxError(400, `marketplace ${code} needs an "orders" object`);
+      if (!isObject(definition) || !isObject(definition.orders))
+        throw new SandboxError(400, `marketplace ${code} needs an "orders" object`);
     }
-    for (const [code, definition] of Object.entries(body)) state.marketplaces[code] = definition as unknown as MarketplaceDefinition;
+    for (const [code, definition] of Object.entries(body))
+      state.marketplaces[code] = definition as unknown as MarketplaceDefinition;
     return reply.code(201).send({ marketplaces: Object.keys(body) });
   });
 
@@ -129,7 +148,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     const body = request.body === undefined ? {} : jsonBody(request.body, `${p}/reset`);
     if (!isObject(body)) throw new SandboxError(400, 'expected a JSON object');
     const seed = body.seed === undefined ? undefined : nonNegativeInt(body.seed, 'seed', 2 ** 31);
-    const orderCount = body.orderCount === undefined ? undefined : nonNegativeInt(body.orderCount, 'orderCount', 10_000_000);
+    const orderCount =
+      body.orderCount === undefined ? undefined : nonNegativeInt(body.orderCount, 'orderCount', 10_000_000);
     state.reset({ seed, orderCount });
     ctx.faults.clear();
     return { seed: state.seed, orders: state.orders.stats };

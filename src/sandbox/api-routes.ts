@@ -1,7 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actionResource, type ActionFilter } from './action-store.js';
 import type { FaultInjector } from './fault-injector.js';
-import { badRequest, booleanParam, dateParam, FormBody, positiveInt, single, UnsupportedBody, type QueryValues } from './http-input.js';
+import {
+  badRequest,
+  booleanParam,
+  dateParam,
+  FormBody,
+  positiveInt,
+  single,
+  UnsupportedBody,
+  type QueryValues,
+} from './http-input.js';
 import type { JsonObject, OrderQuery } from './order-store.js';
 import { SandboxError, type SandboxState } from './sandbox-state.js';
 import type { TokenStore } from './token-store.js';
@@ -27,13 +36,23 @@ export const DEFAULT_PAGE_SIZE = 100;
 const FORM = 'application/x-www-form-urlencoded';
 
 const ORDER_FILTER_PARAMS = new Set(['account_id', 'page', 'page_size']);
-const ACTION_NON_FIELD_PARAMS = new Set(['account_id', 'page', 'page_size', 'id', 'queued', 'processed', 'updated_from', 'updated_to']);
+const ACTION_NON_FIELD_PARAMS = new Set([
+  'account_id',
+  'page',
+  'page_size',
+  'id',
+  'queued',
+  'processed',
+  'updated_from',
+  'updated_to',
+]);
 
 function formFields(request: FastifyRequest, route: string): QueryValues {
   const body = request.body;
   if (body instanceof FormBody) return body.fields;
   if (body === undefined || body === null) throw badRequest(`${route} expects an ${FORM} body, got no body`);
-  const contentType = body instanceof UnsupportedBody ? body.contentType : String(request.headers['content-type'] ?? 'no content type');
+  const contentType =
+    body instanceof UnsupportedBody ? body.contentType : String(request.headers['content-type'] ?? 'no content type');
   throw badRequest(`${route} expects an ${FORM} body, got ${/json/i.test(contentType) ? 'JSON' : contentType}`);
 }
 
@@ -47,10 +66,12 @@ function requireField(fields: QueryValues, name: string): string {
 function authorise(ctx: ApiContext, request: FastifyRequest, accountIdValue: unknown): number {
   const header = request.headers.authorization;
   if (header === undefined || header === '') throw new SandboxError(401, 'Authorization header is missing');
-  if (/^bearer\s/i.test(header)) throw new SandboxError(401, 'Authorization must carry the raw token, without a "Bearer" prefix');
+  if (/^bearer\s/i.test(header))
+    throw new SandboxError(401, 'Authorization must carry the raw token, without a "Bearer" prefix');
   const check = ctx.tokens.check(header.trim());
   if (!check.ok) throw new SandboxError(401, check.reason === 'expired' ? 'Token has expired' : 'Invalid token');
-  if (accountIdValue === undefined || accountIdValue === null || accountIdValue === '') throw new SandboxError(403, 'account_id is required');
+  if (accountIdValue === undefined || accountIdValue === null || accountIdValue === '')
+    throw new SandboxError(403, 'account_id is required');
   if (Array.isArray(accountIdValue)) throw badRequest('account_id was given more than once');
   if (String(accountIdValue) !== String(check.token.accountId)) {
     throw new SandboxError(403, `account_id ${String(accountIdValue)} does not match the token's account`);
@@ -63,7 +84,15 @@ function origin(ctx: ApiContext, request: FastifyRequest): string {
   return host ? `${request.protocol}://${host}` : ctx.origin();
 }
 
-function pageLinks(ctx: ApiContext, request: FastifyRequest, path: string, params: URLSearchParams, page: number, pageSize: number, count: number) {
+function pageLinks(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  path: string,
+  params: URLSearchParams,
+  page: number,
+  pageSize: number,
+  count: number,
+) {
   const link = (target: number) => {
     const copy = new URLSearchParams(params);
     copy.set('page', String(target));
@@ -86,7 +115,10 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const accessToken = requireField(fields, 'access_token');
     const secret = requireField(fields, 'secret');
     const pinned = ctx.credentials;
-    if ((pinned.accessToken !== undefined && pinned.accessToken !== accessToken) || (pinned.secret !== undefined && pinned.secret !== secret)) {
+    if (
+      (pinned.accessToken !== undefined && pinned.accessToken !== accessToken) ||
+      (pinned.secret !== undefined && pinned.secret !== secret)
+    ) {
       throw new SandboxError(401, 'Invalid access_token or secret');
     }
     const issued = ctx.tokens.issue(state.accountId);
@@ -108,7 +140,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const page = positiveInt(query, 'page', 1);
     const pageSize = Math.min(positiveInt(query, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const links = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (!ORDER_FILTER_PARAMS.has(name) || name === 'account_id') links.set(name, String(value));
+    for (const [name, value] of Object.entries(query))
+      if (!ORDER_FILTER_PARAMS.has(name) || name === 'account_id') links.set(name, String(value));
 
     const filter: OrderQuery = {};
     const date = (name: string, endOfDay: boolean) => {
@@ -130,7 +163,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
     // A duplicate_across_pages fault acts like an order slipping in ahead of the reader: from the page it fires on,
     // everything shifts by one, so the previous page's last order comes again and nothing is lost.
-    const pagingKey = [...links].filter(([name]) => name !== 'page').map(([n, v]) => `${n}=${v}`).sort().join('&');
+    const pagingKey = [...links]
+      .filter(([name]) => name !== 'page')
+      .map(([n, v]) => `${n}=${v}`)
+      .sort()
+      .join('&');
     if (page === 1) shiftedPagings.delete(pagingKey);
     let shift = 0;
     const shiftedFrom = shiftedPagings.get(pagingKey);
@@ -154,8 +191,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!ctx.faults.has('changing_delivery_id') && deliveryGenerations.size === 0) return order;
     const key = `${String(order.marketplace).toLowerCase()}|${String(order.marketplace_order_id)}`;
     const fired = ctx.faults.take(['changing_delivery_id'], 'GET', '/v3.0/orders', (fault) => {
-      if (fault.marketplaceOrderId !== undefined && fault.marketplaceOrderId !== String(order.marketplace_order_id)) return false;
-      return fault.marketplace === undefined || fault.marketplace.toLowerCase() === String(order.marketplace).toLowerCase();
+      if (fault.marketplaceOrderId !== undefined && fault.marketplaceOrderId !== String(order.marketplace_order_id))
+        return false;
+      return (
+        fault.marketplace === undefined || fault.marketplace.toLowerCase() === String(order.marketplace).toLowerCase()
+      );
     });
     if (fired) deliveryGenerations.set(key, (deliveryGenerations.get(key) ?? 0) + 1);
     const generation = deliveryGenerations.get(key) ?? 0;
@@ -184,7 +224,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const args: Record<string, string> = {};
     for (const [name, value] of Object.entries(fields)) {
       if (Array.isArray(value)) throw badRequest(`${name} was given ${value.length} times; send it once`);
-      if (!['account_id', 'marketplace_order_id', 'marketplace', 'action_type', 'line'].includes(name)) args[name] = value;
+      if (!['account_id', 'marketplace_order_id', 'marketplace', 'action_type', 'line'].includes(name))
+        args[name] = value;
     }
     const line = single(fields, 'line');
     const action = state.createAction({
@@ -204,9 +245,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const page = positiveInt(query, 'page', 1);
     const pageSize = Math.min(positiveInt(query, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const idText = single(query, 'id');
-    if (idText !== undefined && idText !== '' && !/^\d+$/.test(idText)) throw badRequest(`id must be an integer, got "${idText}"`);
+    if (idText !== undefined && idText !== '' && !/^\d+$/.test(idText))
+      throw badRequest(`id must be an integer, got "${idText}"`);
     const links = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (name !== 'page' && name !== 'page_size') links.set(name, String(value));
+    for (const [name, value] of Object.entries(query))
+      if (name !== 'page' && name !== 'page_size') links.set(name, String(value));
     const filter: ActionFilter = {
       id: idText ? Number(idText) : undefined,
       queued: booleanParam(query, 'queued'),
@@ -235,12 +278,14 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (body instanceof FormBody || body instanceof UnsupportedBody) {
       throw badRequest('/v3.0/orders/moi/ expects a JSON body (Content-Type: application/json)');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('/v3.0/orders/moi/ expects a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badRequest('/v3.0/orders/moi/ expects a JSON object');
     const json = body as JsonObject;
     authorise(ctx, request, json.account_id);
     const text = (name: string): string => {
       const value = json[name];
-      if ((typeof value !== 'string' || value === '') && typeof value !== 'number') throw badRequest(`${name} is required and must be a string`);
+      if ((typeof value !== 'string' || value === '') && typeof value !== 'number')
+        throw badRequest(`${name} is required and must be a string`);
       return String(value);
     };
     const marketplaceOrderId = text('marketplace_order_id');
@@ -250,8 +295,18 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw badRequest('merchant_order_id must be an array of shop order ids (strings)');
     }
     const merchantOrderId = ids.map(String);
-    const found = state.moi({ account_id: json.account_id, marketplace, marketplace_order_id: marketplaceOrderId, merchant_order_id: merchantOrderId });
+    const found = state.moi({
+      account_id: json.account_id,
+      marketplace,
+      marketplace_order_id: marketplaceOrderId,
+      merchant_order_id: merchantOrderId,
+    });
     if (!found) return reply.code(404).send({ detail: 'Pas trouvé.' });
-    return reply.send({ account_id: json.account_id, marketplace, marketplace_order_id: marketplaceOrderId, merchant_order_id: merchantOrderId });
+    return reply.send({
+      account_id: json.account_id,
+      marketplace,
+      marketplace_order_id: marketplaceOrderId,
+      merchant_order_id: merchantOrderId,
+    });
   });
 }

@@ -1,18 +1,62 @@
 /** Invented names and places for generated buyers; e-mail domains use the reserved `.example` TLD. */
 
 export const FIRST_NAMES = [
-  'Anne', 'Camille', 'Louis', 'Léa', 'Hugo', 'Chloé', 'Lucas', 'Manon', 'Jules', 'Inès',
-  'Gabriel', 'Sarah', 'Arthur', 'Jade', 'Nathan', 'Zoé', 'Paul', 'Emma', 'Tom', 'Alice',
+  'Anne',
+  'Camille',
+  'Louis',
+  'Léa',
+  'Hugo',
+  'Chloé',
+  'Lucas',
+  'Manon',
+  'Jules',
+  'Inès',
+  'Gabriel',
+  'Sarah',
+  'Arthur',
+  'Jade',
+  'Nathan',
+  'Zoé',
+  'Paul',
+  'Emma',
+  'Tom',
+  'Alice',
 ] as const;
 
 export const LAST_NAMES = [
-  'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau',
-  'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
 ] as const;
 
 export const STREETS = [
-  'rue des Lilas', 'avenue Jean Jaurès', 'boulevard Voltaire', 'place de la République', 'chemin des Vignes',
-  'impasse du Moulin', 'rue Victor Hugo', 'allée des Tilleuls', 'quai de la Loire', 'rue du Château',
+  'rue des Lilas',
+  'avenue Jean Jaurès',
+  'boulevard Voltaire',
+  'place de la République',
+  'chemin des Vignes',
+  'impasse du Moulin',
+  'rue Victor Hugo',
+  'allée des Tilleuls',
+  'quai de la Loire',
+  'rue du Château',
 ] as const;
 
 export interface Place {
@@ -45,8 +89,14 @@ export const PLACES: readonly Place[] = [
 ];
 
 export const COMPANIES = [
-  'Menuiserie Fabre SARL', 'Atelier Lenoir', 'Boulangerie des Halles', 'Cabinet Morel & Associés', 'Jardins du Val SAS',
-  'Studio Perrin', 'Garage Central', 'Librairie du Port',
+  'Menuiserie Fabre SARL',
+  'Atelier Lenoir',
+  'Boulangerie des Halles',
+  'Cabinet Morel & Associés',
+  'Jardins du Val SAS',
+  'Studio Perrin',
+  'Garage Central',
+  'Librairie du Port',
 ] as const;
 
 export const RELAY_POINTS = [

@@ -59,7 +59,15 @@ export function ean13(first12: string): string {
 
 const ean = (itemCode: number): string => ean13(`3770017${String(itemCode).padStart(5, '0')}`);
 
-type SimpleSpec = [id: number, reference: string, name: string, price: number, stock: number, taxRate?: number, active?: boolean];
+type SimpleSpec = [
+  id: number,
+  reference: string,
+  name: string,
+  price: number,
+  stock: number,
+  taxRate?: number,
+  active?: boolean,
+];
 
 function simple([id, reference, name, price, stock, taxRate = 20, active = true]: SimpleSpec): CatalogueProduct {
   return { id, reference, ean13: ean(id), name, price, stock, taxRate, active, variants: [] };
@@ -159,18 +167,38 @@ export const SANDBOX_CATALOGUE: Catalogue = {
 export function sellables(catalogue: Catalogue = SANDBOX_CATALOGUE): Sellable[] {
   return catalogue.products.flatMap((product) =>
     product.variants.length === 0
-      ? [{ id: String(product.id), reference: product.reference, ean13: product.ean13 ?? '', name: product.name, price: product.price, taxRate: product.taxRate }]
-      : product.variants.map((v) => ({ id: v.id, reference: v.reference, ean13: v.ean13, name: v.name, price: v.price, taxRate: product.taxRate })),
+      ? [
+          {
+            id: String(product.id),
+            reference: product.reference,
+            ean13: product.ean13 ?? '',
+            name: product.name,
+            price: product.price,
+            taxRate: product.taxRate,
+          },
+        ]
+      : product.variants.map((v) => ({
+          id: v.id,
+          reference: v.reference,
+          ean13: v.ean13,
+          name: v.name,
+          price: v.price,
+          taxRate: product.taxRate,
+        })),
   );
 }
 
-export type CatalogueMatch = { kind: 'sellable'; sellable: Sellable } | { kind: 'parent'; productId: number } | { kind: 'none' };
+export type CatalogueMatch =
+  { kind: 'sellable'; sellable: Sellable } | { kind: 'parent'; productId: number } | { kind: 'none' };
 
 /**
  * How the plugins resolve one candidate value (lengow-api.md §9): without a `_FBA` suffix, first as `<id_product>` or
  * `<id_product>_<id_attribute>`, then by reference or EAN13.
  */
-export function matchCatalogue(value: string | null | undefined, catalogue: Catalogue = SANDBOX_CATALOGUE): CatalogueMatch {
+export function matchCatalogue(
+  value: string | null | undefined,
+  catalogue: Catalogue = SANDBOX_CATALOGUE,
+): CatalogueMatch {
   if (value == null || value === '') return { kind: 'none' };
   const candidate = value.replace(/_FBA$/i, '');
   const byIdMatch = /^(\d+)(?:_(\d+))?$/.exec(candidate);
@@ -190,16 +218,31 @@ export function matchCatalogue(value: string | null | undefined, catalogue: Cata
       return { kind: 'sellable', sellable: toSellable(product) };
     }
     for (const variant of product.variants) {
-      if (variant.reference === candidate || variant.ean13 === candidate) return { kind: 'sellable', sellable: variantSellable(product, variant) };
+      if (variant.reference === candidate || variant.ean13 === candidate)
+        return { kind: 'sellable', sellable: variantSellable(product, variant) };
     }
   }
   return { kind: 'none' };
 }
 
 function toSellable(product: CatalogueProduct): Sellable {
-  return { id: String(product.id), reference: product.reference, ean13: product.ean13 ?? '', name: product.name, price: product.price, taxRate: product.taxRate };
+  return {
+    id: String(product.id),
+    reference: product.reference,
+    ean13: product.ean13 ?? '',
+    name: product.name,
+    price: product.price,
+    taxRate: product.taxRate,
+  };
 }
 
 function variantSellable(product: CatalogueProduct, variant: CatalogueVariant): Sellable {
-  return { id: variant.id, reference: variant.reference, ean13: variant.ean13, name: variant.name, price: variant.price, taxRate: product.taxRate };
+  return {
+    id: variant.id,
+    reference: variant.reference,
+    ean13: variant.ean13,
+    name: variant.name,
+    price: variant.price,
+    taxRate: product.taxRate,
+  };
 }

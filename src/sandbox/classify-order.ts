@@ -26,19 +26,26 @@ const IMPORTABLE: ReadonlySet<LengowStatus> = new Set(['waiting_shipment', 'ship
 const DROPPED_LINE_STATES: ReadonlySet<LengowStatus> = new Set(['canceled', 'refused']);
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | null =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 
 export function classifyOrder(order: unknown, options: ClassifyOptions = {}): ImportExpectation {
   const marketplaces = options.marketplaces ?? defaultMarketplaces();
   const catalogue = options.catalogue ?? SANDBOX_CATALOGUE;
   const now = options.now ?? new Date();
-  const result = (outcome: ImportOutcome, ...reasons: ImportReason[]): ImportExpectation => ({ outcome, reason: reasons[0] ?? null, reasons });
+  const result = (outcome: ImportOutcome, ...reasons: ImportReason[]): ImportExpectation => ({
+    outcome,
+    reason: reasons[0] ?? null,
+    reasons,
+  });
 
   if (!isObject(order)) return result('not_formatted', 'no_package');
   const packages = Array.isArray(order.packages) ? order.packages.filter(isObject) : [];
   if (packages.length === 0) return result('not_formatted', 'no_package');
-  if (packages.some((p) => !isObject(p.delivery) || p.delivery.id == null)) return result('not_formatted', 'no_delivery_address');
+  if (packages.some((p) => !isObject(p.delivery) || p.delivery.id == null))
+    return result('not_formatted', 'no_delivery_address');
 
   const definition = marketplaces[String(order.marketplace ?? '').toLowerCase()];
   if (!definition) return result('ignored', 'unknown_marketplace');
@@ -56,7 +63,8 @@ export function classifyOrder(order: unknown, options: ClassifyOptions = {}): Im
 
   const lines = packages.flatMap((p) => (Array.isArray(p.cart) ? p.cart.filter(isObject) : []));
   const lineState = (line: Json) => lengowStatusOf(definition, str(line.marketplace_status));
-  if (lines.some((line) => lineState(line) === 'waiting_acceptance')) return result('ignored', 'line_waiting_acceptance');
+  if (lines.some((line) => lineState(line) === 'waiting_acceptance'))
+    return result('ignored', 'line_waiting_acceptance');
 
   const failures: ImportReason[] = [];
   const kept = lines.filter((line) => {
@@ -75,7 +83,8 @@ export function classifyOrder(order: unknown, options: ClassifyOptions = {}): Im
   if (failures.length > 0) return result('failed', ...failures);
 
   const orderTypes = Array.isArray(order.order_types) ? order.order_types.filter(isObject) : [];
-  if (orderTypes.some((t) => t.type === 'is_delivered_by_marketplace')) return result('ignored', 'shipped_by_marketplace');
+  if (orderTypes.some((t) => t.type === 'is_delivered_by_marketplace'))
+    return result('ignored', 'shipped_by_marketplace');
 
   for (const line of kept) {
     const merchant = isObject(line.merchant_product_id) ? str(line.merchant_product_id.id) : null;

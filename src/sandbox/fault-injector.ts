@@ -63,15 +63,25 @@ export class FaultInjector {
   }
 
   add(spec: FaultSpec): Fault {
-    if (!FAULT_KINDS.includes(spec.kind)) throw new FaultSpecError(`unknown fault kind "${String(spec.kind)}" (known: ${FAULT_KINDS.join(', ')})`);
-    if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) throw new FaultSpecError('count must be a positive integer');
-    if (spec.probability !== undefined && (typeof spec.probability !== 'number' || !(spec.probability > 0 && spec.probability <= 1))) {
+    if (!FAULT_KINDS.includes(spec.kind))
+      throw new FaultSpecError(`unknown fault kind "${String(spec.kind)}" (known: ${FAULT_KINDS.join(', ')})`);
+    if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1))
+      throw new FaultSpecError('count must be a positive integer');
+    if (
+      spec.probability !== undefined &&
+      (typeof spec.probability !== 'number' || !(spec.probability > 0 && spec.probability <= 1))
+    ) {
       throw new FaultSpecError('probability must be a number in (0, 1]');
     }
-    if (spec.route !== undefined && (typeof spec.route !== 'string' || !spec.route.startsWith('/'))) throw new FaultSpecError('route must be a path starting with /');
-    if (spec.delayMs !== undefined && (!Number.isFinite(spec.delayMs) || spec.delayMs < 0)) throw new FaultSpecError('delayMs must be a non-negative number');
+    if (spec.route !== undefined && (typeof spec.route !== 'string' || !spec.route.startsWith('/')))
+      throw new FaultSpecError('route must be a path starting with /');
+    if (spec.delayMs !== undefined && (!Number.isFinite(spec.delayMs) || spec.delayMs < 0))
+      throw new FaultSpecError('delayMs must be a non-negative number');
     if (spec.kind === 'slow' && spec.delayMs === undefined) throw new FaultSpecError('a slow fault needs delayMs');
-    if (spec.retryAfterSeconds !== undefined && (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0)) {
+    if (
+      spec.retryAfterSeconds !== undefined &&
+      (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0)
+    ) {
       throw new FaultSpecError('retryAfterSeconds must be a non-negative integer');
     }
     const remaining = spec.count ?? (spec.probability === undefined ? 1 : null);

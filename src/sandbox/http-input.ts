@@ -47,7 +47,11 @@ export function positiveInt(values: QueryValues, name: string, fallback: number)
 }
 
 /** A date filter, with its canonical text for echoing into `next`/`previous` links. */
-export function dateParam(values: QueryValues, name: string, endOfDay = false): { ms: number; text: string } | undefined {
+export function dateParam(
+  values: QueryValues,
+  name: string,
+  endOfDay = false,
+): { ms: number; text: string } | undefined {
   const raw = single(values, name);
   if (raw === undefined || raw === '') return undefined;
   try {

@@ -36,36 +36,136 @@ export interface ImportCaseSpec {
 export const IMPORT_CASES = {
   standard: { weight: 34, outcome: 'created', reason: null, description: 'waiting_shipment, lines matched by shop id' },
   status_new: { weight: 2, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status new' },
-  status_waiting_acceptance: { weight: 2, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status waiting_acceptance' },
-  status_accepted: { weight: 3, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status accepted' },
+  status_waiting_acceptance: {
+    weight: 2,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status waiting_acceptance',
+  },
+  status_accepted: {
+    weight: 3,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status accepted',
+  },
   status_shipped: { weight: 6, outcome: 'created', reason: null, description: 'Lengow status shipped, tracking set' },
   status_closed: { weight: 3, outcome: 'created', reason: null, description: 'Lengow status closed' },
-  status_partial_refunded: { weight: 1, outcome: 'created', reason: null, description: 'Lengow status partial_refunded (Veepee)' },
-  status_refused: { weight: 1, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status refused' },
-  status_canceled: { weight: 3, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status canceled' },
-  status_refunding: { weight: 1, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status refunding' },
-  status_refunded: { weight: 2, outcome: 'ignored', reason: 'status_not_importable', description: 'Lengow status refunded' },
-  multi_package: { weight: 3, outcome: 'created', reason: null, description: '2 or 3 packages with distinct delivery ids' },
-  shipped_by_marketplace: { weight: 4, outcome: 'ignored', reason: 'shipped_by_marketplace', description: 'is_delivered_by_marketplace (AFN on Amazon), _FBA product ids' },
+  status_partial_refunded: {
+    weight: 1,
+    outcome: 'created',
+    reason: null,
+    description: 'Lengow status partial_refunded (Veepee)',
+  },
+  status_refused: {
+    weight: 1,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status refused',
+  },
+  status_canceled: {
+    weight: 3,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status canceled',
+  },
+  status_refunding: {
+    weight: 1,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status refunding',
+  },
+  status_refunded: {
+    weight: 2,
+    outcome: 'ignored',
+    reason: 'status_not_importable',
+    description: 'Lengow status refunded',
+  },
+  multi_package: {
+    weight: 3,
+    outcome: 'created',
+    reason: null,
+    description: '2 or 3 packages with distinct delivery ids',
+  },
+  shipped_by_marketplace: {
+    weight: 4,
+    outcome: 'ignored',
+    reason: 'shipped_by_marketplace',
+    description: 'is_delivered_by_marketplace (AFN on Amazon), _FBA product ids',
+  },
   b2b_is_business: { weight: 2, outcome: 'created', reason: null, description: 'order type is_business' },
-  b2b_vat_company: { weight: 2, outcome: 'created', reason: null, description: 'billing address with company and vat_number' },
+  b2b_vat_company: {
+    weight: 2,
+    outcome: 'created',
+    reason: null,
+    description: 'billing address with company and vat_number',
+  },
   b2b_fiscalnb: { weight: 1, outcome: 'created', reason: null, description: 'payment_terms.fiscalnb set' },
-  cancelled_line: { weight: 3, outcome: 'created', reason: null, description: 'one cart line canceled, left out of the totals' },
-  missing_billing_address: { weight: 2, outcome: 'created', reason: null, description: 'billing_address null (copied from delivery, PS 4.2.0)' },
+  cancelled_line: {
+    weight: 3,
+    outcome: 'created',
+    reason: null,
+    description: 'one cart line canceled, left out of the totals',
+  },
+  missing_billing_address: {
+    weight: 2,
+    outcome: 'created',
+    reason: null,
+    description: 'billing_address null (copied from delivery, PS 4.2.0)',
+  },
   no_exchange_rate: { weight: 1, outcome: 'failed', reason: 'no_exchange_rate', description: 'total_order -1' },
   anonymized: { weight: 2, outcome: 'ignored', reason: 'anonymized', description: 'anonymized true' },
-  older_than_3_months: { weight: 2, outcome: 'ignored', reason: 'older_than_3_months', description: 'marketplace_order_date 100 to 300 days before updated_at' },
-  unknown_product: { weight: 2, outcome: 'failed', reason: 'product_not_found', description: 'a line matching nothing in the catalogue' },
+  older_than_3_months: {
+    weight: 2,
+    outcome: 'ignored',
+    reason: 'older_than_3_months',
+    description: 'marketplace_order_date 100 to 300 days before updated_at',
+  },
+  unknown_product: {
+    weight: 2,
+    outcome: 'failed',
+    reason: 'product_not_found',
+    description: 'a line matching nothing in the catalogue',
+  },
   unknown_currency: { weight: 1, outcome: 'failed', reason: 'unknown_currency', description: 'currency XYZ' },
   large_cart: { weight: 1, outcome: 'created', reason: null, description: '150 cart lines' },
-  match_by_reference: { weight: 3, outcome: 'created', reason: null, description: 'merchant_product_id field reference' },
+  match_by_reference: {
+    weight: 3,
+    outcome: 'created',
+    reason: null,
+    description: 'merchant_product_id field reference',
+  },
   match_by_ean: { weight: 3, outcome: 'created', reason: null, description: 'merchant_product_id field ean' },
-  match_by_marketplace_product_id: { weight: 3, outcome: 'created', reason: null, description: 'no merchant id, marketplace_product_id is the shop id' },
-  match_fba_suffix: { weight: 1, outcome: 'created', reason: null, description: 'merchant id with an _FBA suffix, shipped by the merchant' },
-  missing_delivery_country: { weight: 1, outcome: 'failed', reason: 'missing_delivery_country', description: 'delivery common_country_iso_a2 null' },
-  line_waiting_acceptance: { weight: 1, outcome: 'ignored', reason: 'line_waiting_acceptance', description: 'one line still waiting_acceptance' },
+  match_by_marketplace_product_id: {
+    weight: 3,
+    outcome: 'created',
+    reason: null,
+    description: 'no merchant id, marketplace_product_id is the shop id',
+  },
+  match_fba_suffix: {
+    weight: 1,
+    outcome: 'created',
+    reason: null,
+    description: 'merchant id with an _FBA suffix, shipped by the merchant',
+  },
+  missing_delivery_country: {
+    weight: 1,
+    outcome: 'failed',
+    reason: 'missing_delivery_country',
+    description: 'delivery common_country_iso_a2 null',
+  },
+  line_waiting_acceptance: {
+    weight: 1,
+    outcome: 'ignored',
+    reason: 'line_waiting_acceptance',
+    description: 'one line still waiting_acceptance',
+  },
   relay_point: { weight: 3, outcome: 'created', reason: null, description: 'trackings[0].relay.id set' },
-  parent_product: { weight: 1, outcome: 'failed', reason: 'parent_product', description: 'merchant id of a parent product with variants' },
+  parent_product: {
+    weight: 1,
+    outcome: 'failed',
+    reason: 'parent_product',
+    description: 'merchant id of a parent product with variants',
+  },
 } as const satisfies Record<string, ImportCaseSpec>;
 
 export type ImportCase = keyof typeof IMPORT_CASES;
@@ -74,8 +174,11 @@ export const IMPORT_CASE_NAMES = Object.keys(IMPORT_CASES) as ImportCase[];
 /** The case schedule repeats in blocks of this many orders, each block shuffled with its own seeded order. */
 export const CASE_BLOCK_SIZE = 100;
 
-const SLOTS: ImportCase[] = IMPORT_CASE_NAMES.flatMap((name) => Array<ImportCase>(IMPORT_CASES[name].weight).fill(name));
-if (SLOTS.length !== CASE_BLOCK_SIZE) throw new Error(`import case weights add up to ${SLOTS.length}, not ${CASE_BLOCK_SIZE}`);
+const SLOTS: ImportCase[] = IMPORT_CASE_NAMES.flatMap((name) =>
+  Array<ImportCase>(IMPORT_CASES[name].weight).fill(name),
+);
+if (SLOTS.length !== CASE_BLOCK_SIZE)
+  throw new Error(`import case weights add up to ${SLOTS.length}, not ${CASE_BLOCK_SIZE}`);
 
 const blockCache = new Map<string, ImportCase[]>();
 
@@ -92,7 +195,8 @@ function block(seed: number, blockIndex: number): ImportCase[] {
 
 /** The case of generated order `index` for `seed`; pure and cheap, no order is built. */
 export function importCaseAt(seed: number, index: number): ImportCase {
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`order index must be a non-negative integer, got ${index}`);
+  if (!Number.isInteger(index) || index < 0)
+    throw new RangeError(`order index must be a non-negative integer, got ${index}`);
   return block(seed, Math.floor(index / CASE_BLOCK_SIZE))[index % CASE_BLOCK_SIZE];
 }
 

@@ -32,7 +32,8 @@ export class DateParameterError extends Error {
   }
 }
 
-const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A `+` sent raw in a query string decodes to a space: `…T10:00:00 02:00`. */
 const SPACE_FOR_PLUS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?) (\d{2}:?\d{2})$/;
@@ -67,24 +68,45 @@ export function parseDateParameter(parameter: string, raw: string, endOfDay = fa
   const match = ISO_WITH_OFFSET.exec(text);
   if (!match) {
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
-      throw new DateParameterError(parameter, `${parameter}: "${raw}" has no UTC offset; send e.g. 2024-05-01T10:00:00+02:00 (URL-encode the + as %2B)`);
+      throw new DateParameterError(
+        parameter,
+        `${parameter}: "${raw}" has no UTC offset; send e.g. 2024-05-01T10:00:00+02:00 (URL-encode the + as %2B)`,
+      );
     }
     throw new DateParameterError(parameter, `${parameter}: "${raw}" is not an ISO 8601 date with offset`);
   }
   const [, y, mo, d, h, mi, s = '0', fraction = '0', offset] = match;
   const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
-  if (fields[1] < 1 || fields[1] > 12 || fields[2] < 1 || fields[2] > 31 || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
+  if (
+    fields[1] < 1 ||
+    fields[1] > 12 ||
+    fields[2] < 1 ||
+    fields[2] > 31 ||
+    fields[3] > 23 ||
+    fields[4] > 59 ||
+    fields[5] > 59
+  ) {
     throw new DateParameterError(parameter, `${parameter}: "${raw}" is out of range`);
   }
-  const local = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], Math.floor(Number(`0.${fraction}`) * 1000));
-  if (new Date(local).getUTCDate() !== fields[2]) throw new DateParameterError(parameter, `${parameter}: "${raw}" is not a valid date`);
+  const local = Date.UTC(
+    fields[0],
+    fields[1] - 1,
+    fields[2],
+    fields[3],
+    fields[4],
+    fields[5],
+    Math.floor(Number(`0.${fraction}`) * 1000),
+  );
+  if (new Date(local).getUTCDate() !== fields[2])
+    throw new DateParameterError(parameter, `${parameter}: "${raw}" is not a valid date`);
   let offsetMinutes = 0;
   if (offset.toUpperCase() !== 'Z') {
     const digits = offset.replace(':', '');
     const sign = digits[0] === '-' ? -1 : 1;
     const hours = Number(digits.slice(1, 3));
     const minutes = Number(digits.slice(3, 5));
-    if (hours > 14 || minutes > 59) throw new DateParameterError(parameter, `${parameter}: "${raw}" has an invalid offset`);
+    if (hours > 14 || minutes > 59)
+      throw new DateParameterError(parameter, `${parameter}: "${raw}" has an invalid offset`);
     offsetMinutes = sign * (hours * 60 + minutes);
   }
   return { ms: local - offsetMinutes * 60_000, repairedPlus };

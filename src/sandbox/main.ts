@@ -26,7 +26,9 @@ const sandbox = await startSandbox({
   logger,
 });
 
-console.log(`Lengow sandbox listening on ${sandbox.url} (account ${sandbox.accountId}, ${sandbox.state.orders.generatedCount} orders)`);
+console.log(
+  `Lengow sandbox listening on ${sandbox.url} (account ${sandbox.accountId}, ${sandbox.state.orders.generatedCount} orders)`,
+);
 
 let closing = false;
 const shutdown = (signal: string) => {

@@ -23,7 +23,10 @@ export type ValidValues = Record<string, { label: string } | string>;
 
 export interface ArgDescription {
   type: string;
-  depends_on: null | { operation: string; conditions: { function: string; key_path: { root: string; path: string }; value: string }[] };
+  depends_on: null | {
+    operation: string;
+    conditions: { function: string; key_path: { root: string; path: string }; value: string }[];
+  };
   valid_values: ValidValues;
   default_value: string | null;
   /** Absent means true in the real API; the sandbox always writes it. */
@@ -82,7 +85,9 @@ function labels(entries: Record<string, string>): ValidValues {
 }
 
 function carrierTable(entries: Record<string, [string, string | null]>): Record<string, CodeLabel> {
-  return Object.fromEntries(Object.entries(entries).map(([code, [label, lengowCode]]) => [code, { label, lengow_code: lengowCode }]));
+  return Object.fromEntries(
+    Object.entries(entries).map(([code, [label, lengowCode]]) => [code, { label, lengow_code: lengowCode }]),
+  );
 }
 
 function validValuesOf(table: Record<string, CodeLabel>): ValidValues {
@@ -144,7 +149,12 @@ const amazonFr: MarketplaceDefinition = {
         args: ['carrier', 'shipping_method'],
         optional_args: ['carrier_name', 'line', 'shipping_date', 'tracking_number'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: validValuesOf(amazonCarriers), default_value: '', accept_free_values: false }),
+          carrier: arg({
+            type: 'list',
+            valid_values: validValuesOf(amazonCarriers),
+            default_value: '',
+            accept_free_values: false,
+          }),
           shipping_method: arg({ type: 'list', valid_values: validValuesOf(amazonMethods), accept_free_values: false }),
           carrier_name: carrierNameForOther(),
           line: line(),
@@ -240,7 +250,12 @@ const cdiscount: MarketplaceDefinition = {
         args: ['carrier', 'tracking_number'],
         optional_args: ['tracking_url', 'line'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: validValuesOf(cdiscountCarriers), default_value: '', accept_free_values: false }),
+          carrier: arg({
+            type: 'list',
+            valid_values: validValuesOf(cdiscountCarriers),
+            default_value: '',
+            accept_free_values: false,
+          }),
           tracking_number: arg(),
           tracking_url: arg(),
           line: line(),
@@ -253,7 +268,11 @@ const cdiscount: MarketplaceDefinition = {
         args_description: {
           reason: arg({
             type: 'list',
-            valid_values: labels({ OUT_OF_STOCK: 'Out of stock', CUSTOMER_REQUEST: 'Customer request', PRICE_ERROR: 'Price error' }),
+            valid_values: labels({
+              OUT_OF_STOCK: 'Out of stock',
+              CUSTOMER_REQUEST: 'Customer request',
+              PRICE_ERROR: 'Price error',
+            }),
             default_value: 'OUT_OF_STOCK',
             accept_free_values: false,
           }),
@@ -267,7 +286,11 @@ const cdiscount: MarketplaceDefinition = {
         args_description: {
           refund_reason: arg({
             type: 'list',
-            valid_values: labels({ PRODUCT_RETURNED: 'Product returned', DAMAGED: 'Damaged product', NOT_RECEIVED: 'Not received' }),
+            valid_values: labels({
+              PRODUCT_RETURNED: 'Product returned',
+              DAMAGED: 'Damaged product',
+              NOT_RECEIVED: 'Not received',
+            }),
             default_value: 'PRODUCT_RETURNED',
             accept_free_values: false,
           }),
@@ -282,7 +305,11 @@ const cdiscount: MarketplaceDefinition = {
       },
     },
     carriers: cdiscountCarriers,
-    shipping_methods: carrierTable({ Standard: ['Standard', 'standard'], Express: ['Express', 'express'], Relay: ['Point relais', 'relay'] }),
+    shipping_methods: carrierTable({
+      Standard: ['Standard', 'standard'],
+      Express: ['Express', 'express'],
+      Relay: ['Point relais', 'relay'],
+    }),
   },
 };
 
@@ -327,7 +354,12 @@ const laredoute: MarketplaceDefinition = {
         args: ['carrier', 'tracking_number'],
         optional_args: ['line', 'tracking_url'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: validValuesOf(laredouteCarriers), default_value: '', accept_free_values: false }),
+          carrier: arg({
+            type: 'list',
+            valid_values: validValuesOf(laredouteCarriers),
+            default_value: '',
+            accept_free_values: false,
+          }),
           tracking_number: arg(),
           line: line(),
           tracking_url: arg(),
@@ -406,7 +438,12 @@ const fnac: MarketplaceDefinition = {
         args: ['carrier'],
         optional_args: ['tracking_number', 'tracking_url', 'line'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: validValuesOf(fnacCarriers), default_value: '', accept_free_values: true }),
+          carrier: arg({
+            type: 'list',
+            valid_values: validValuesOf(fnacCarriers),
+            default_value: '',
+            accept_free_values: true,
+          }),
           tracking_number: arg(),
           tracking_url: arg(),
           line: line(),
@@ -419,7 +456,11 @@ const fnac: MarketplaceDefinition = {
         args_description: {
           reason: arg({
             type: 'list',
-            valid_values: labels({ STOCK: 'Product unavailable', CUSTOMER: 'Customer request', ERROR: 'Listing error' }),
+            valid_values: labels({
+              STOCK: 'Product unavailable',
+              CUSTOMER: 'Customer request',
+              ERROR: 'Listing error',
+            }),
             default_value: 'STOCK',
             accept_free_values: false,
           }),
@@ -483,7 +524,12 @@ const manomano: MarketplaceDefinition = {
         args: ['carrier', 'tracking_number'],
         optional_args: ['carrier_name', 'tracking_url', 'line'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: validValuesOf(manomanoCarriers), default_value: '', accept_free_values: false }),
+          carrier: arg({
+            type: 'list',
+            valid_values: validValuesOf(manomanoCarriers),
+            default_value: '',
+            accept_free_values: false,
+          }),
           tracking_number: arg(),
           carrier_name: carrierNameForOther(),
           tracking_url: arg(),
@@ -556,7 +602,11 @@ const veepee: MarketplaceDefinition = {
         args: ['carrier', 'tracking_number'],
         optional_args: ['line'],
         args_description: {
-          carrier: arg({ type: 'list', valid_values: labels({ COLISSIMO: 'Colissimo', DPD: 'DPD', GLS: 'GLS' }), accept_free_values: false }),
+          carrier: arg({
+            type: 'list',
+            valid_values: labels({ COLISSIMO: 'Colissimo', DPD: 'DPD', GLS: 'GLS' }),
+            accept_free_values: false,
+          }),
           tracking_number: arg(),
           line: line(),
         },
@@ -591,7 +641,10 @@ export const SANDBOX_MARKETPLACE_CODES = ['amazon_fr', 'cdiscount', 'laredoute',
 export type SandboxMarketplaceCode = (typeof SANDBOX_MARKETPLACE_CODES)[number];
 
 /** The Lengow status a raw marketplace status maps to, or null when the table does not list it (exact match, as PS). */
-export function lengowStatusOf(definition: MarketplaceDefinition, marketplaceStatus: string | null | undefined): LengowStatus | null {
+export function lengowStatusOf(
+  definition: MarketplaceDefinition,
+  marketplaceStatus: string | null | undefined,
+): LengowStatus | null {
   if (marketplaceStatus == null) return null;
   for (const [lengowStatus, raw] of Object.entries(definition.orders.status)) {
     if (raw?.includes(marketplaceStatus)) return lengowStatus as LengowStatus;

@@ -45,7 +45,9 @@ describe('order generator', () => {
       const actual = classifyOrder(order, { now: new Date(updatedAt(index)), marketplaces });
       byOutcome[actual.outcome] = (byOutcome[actual.outcome] ?? 0) + 1;
       if (actual.outcome !== expected.outcome || actual.reason !== expected.reason || actual.reasons.length > 1) {
-        mismatches.push(`#${index} ${importCaseAt(seed, index)}: expected ${expected.outcome}/${expected.reason}, got ${JSON.stringify(actual)}`);
+        mismatches.push(
+          `#${index} ${importCaseAt(seed, index)}: expected ${expected.outcome}/${expected.reason}, got ${JSON.stringify(actual)}`,
+        );
       }
     }
     expect(mismatches).toEqual([]);
@@ -66,7 +68,19 @@ describe('order generator', () => {
       seen.add(order.lengow_status);
     }
     expect([...seen].sort()).toEqual(
-      ['accepted', 'canceled', 'closed', 'new', 'partial_refunded', 'refunded', 'refunding', 'refused', 'shipped', 'waiting_acceptance', 'waiting_shipment'].sort(),
+      [
+        'accepted',
+        'canceled',
+        'closed',
+        'new',
+        'partial_refunded',
+        'refunded',
+        'refunding',
+        'refused',
+        'shipped',
+        'waiting_acceptance',
+        'waiting_shipment',
+      ].sort(),
     );
   });
 
@@ -81,7 +95,10 @@ describe('order generator', () => {
     expect(new Set(multi.packages.map((p) => p.delivery.id)).size).toBe(multi.packages.length);
 
     const fba = firstOf('shipped_by_marketplace');
-    expect(fba.order_types).toContainEqual({ type: 'is_delivered_by_marketplace', label: fba.marketplace === 'amazon_fr' ? 'AFN' : 'Fulfillment' });
+    expect(fba.order_types).toContainEqual({
+      type: 'is_delivered_by_marketplace',
+      label: fba.marketplace === 'amazon_fr' ? 'AFN' : 'Fulfillment',
+    });
     expect(fba.packages[0].cart.every((l) => l.merchant_product_id.id?.endsWith('_FBA'))).toBe(true);
 
     expect(firstOf('large_cart').packages[0].cart).toHaveLength(150);
@@ -161,7 +178,8 @@ describe('catalogue', () => {
 
   it('has unique ids, references and valid EAN13s', () => {
     const all = sellables();
-    for (const key of ['id', 'reference', 'ean13'] as const) expect(new Set(all.map((s) => s[key])).size).toBe(all.length);
+    for (const key of ['id', 'reference', 'ean13'] as const)
+      expect(new Set(all.map((s) => s[key])).size).toBe(all.length);
     for (const s of all) {
       const digits = [...s.ean13].map(Number);
       const sum = digits.slice(0, 12).reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 1 : 3), 0);

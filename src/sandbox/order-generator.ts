@@ -2,8 +2,22 @@ import { COMPANIES, FIRST_NAMES, LAST_NAMES, PLACES, RELAY_POINTS, STREETS, type
 import { SANDBOX_CATALOGUE, sellables, type Sellable } from './catalogue.js';
 import { importCaseAt, type ImportCase } from './import-cases.js';
 import { formatIso, type IsoStyle } from './iso-dates.js';
-import type { LengowAddress, LengowCartLine, LengowCurrency, LengowDelivery, LengowOrder, LengowPackage, LengowTracking, Money } from './lengow-order.js';
-import { defaultMarketplaces, type LengowStatus, type MarketplaceDefinition, type SandboxMarketplaceCode } from './marketplaces.js';
+import type {
+  LengowAddress,
+  LengowCartLine,
+  LengowCurrency,
+  LengowDelivery,
+  LengowOrder,
+  LengowPackage,
+  LengowTracking,
+  Money,
+} from './lengow-order.js';
+import {
+  defaultMarketplaces,
+  type LengowStatus,
+  type MarketplaceDefinition,
+  type SandboxMarketplaceCode,
+} from './marketplaces.js';
 import { SeededRandom } from './seeded-random.js';
 
 /**
@@ -55,7 +69,8 @@ export function orderSkeleton(seed: number, index: number, updatedAtMs: number):
   const definition = MARKETPLACES[marketplace];
   const lengowStatus = lengowStatusForCase(importCase, definition);
   const raw = definition.orders.status[lengowStatus];
-  if (!raw || raw.length === 0) throw new Error(`marketplace ${marketplace} has no status for ${lengowStatus} (case ${importCase})`);
+  if (!raw || raw.length === 0)
+    throw new Error(`marketplace ${marketplace} has no status for ${lengowStatus} (case ${importCase})`);
   const marketplaceStatus = rng.chance(0.8) ? raw[0] : rng.pick(raw);
   const marketplaceOrderId = orderIdFor(marketplace, index, rng);
   const importedAtMs = importCase === 'older_than_3_months' ? 0 : updatedAtMs - rng.int(0, 20 * 3600) * 1000;
@@ -91,9 +106,17 @@ function statusOfCase(importCase: ImportCase): LengowStatus | null {
 }
 
 function pickMarketplace(importCase: ImportCase, rng: SeededRandom): SandboxMarketplaceCode {
-  const only = (codes: SandboxMarketplaceCode[]) => weighted(rng, GENERIC_MARKETPLACES.filter(([code]) => codes.includes(code)));
+  const only = (codes: SandboxMarketplaceCode[]) =>
+    weighted(
+      rng,
+      GENERIC_MARKETPLACES.filter(([code]) => codes.includes(code)),
+    );
   const status = statusOfCase(importCase);
-  if (status) return weighted(rng, GENERIC_MARKETPLACES.filter(([code]) => (MARKETPLACES[code].orders.status[status]?.length ?? 0) > 0));
+  if (status)
+    return weighted(
+      rng,
+      GENERIC_MARKETPLACES.filter(([code]) => (MARKETPLACES[code].orders.status[status]?.length ?? 0) > 0),
+    );
   switch (importCase) {
     case 'shipped_by_marketplace':
       return rng.chance(0.75) ? 'amazon_fr' : 'cdiscount';
@@ -119,7 +142,8 @@ function lengowStatusForCase(importCase: ImportCase, definition: MarketplaceDefi
   if (status) return status;
   if (importCase === 'shipped_by_marketplace') return 'shipped';
   // Anonymized and old orders sit in an importable state, so the age or anonymity rule is the only reason they are skipped.
-  if (importCase === 'anonymized' || importCase === 'older_than_3_months') return definition.orders.status.closed ? 'closed' : 'shipped';
+  if (importCase === 'anonymized' || importCase === 'older_than_3_months')
+    return definition.orders.status.closed ? 'closed' : 'shipped';
   return 'waiting_shipment';
 }
 
@@ -207,7 +231,8 @@ export function generateOrder(seed: number, index: number, updatedAtMs: number, 
   const dateStyle = DATE_STYLES[marketplace];
   const moneyAsStrings = rng.chance(0.3);
   const money = (value: number): Money => (moneyAsStrings ? value.toFixed(2) : round2(value));
-  const rawStatusOf = (status: LengowStatus): string => (status === skeleton.lengowStatus ? skeleton.marketplaceStatus : definition.orders.status[status]![0]);
+  const rawStatusOf = (status: LengowStatus): string =>
+    status === skeleton.lengowStatus ? skeleton.marketplaceStatus : definition.orders.status[status]![0];
 
   const buyer = makeBuyer(rng, marketplace, index);
   const anonymized = importCase === 'anonymized';
@@ -232,14 +257,22 @@ export function generateOrder(seed: number, index: number, updatedAtMs: number, 
     const lines: LineDraft[] = [];
     for (let l = 0; l < lineCount; l++) {
       const sellable = rng.pick(CART_SELLABLES);
-      const quantity = importCase === 'large_cart' ? rng.int(1, 2) : weighted(rng, [[1, 75], [2, 18], [3, 7]] as [number, number][]);
+      const quantity =
+        importCase === 'large_cart'
+          ? rng.int(1, 2)
+          : weighted(rng, [
+              [1, 75],
+              [2, 18],
+              [3, 7],
+            ] as [number, number][]);
       lines.push(lineDraft(importCase, marketplace, sellable, quantity, skeleton.lengowStatus, rng));
     }
     drafts.push(lines);
   }
   const allDrafts = drafts.flat();
   if (importCase === 'cancelled_line') allDrafts[rng.int(1, allDrafts.length - 1)].lineStatus = 'canceled';
-  if (importCase === 'line_waiting_acceptance') allDrafts[rng.int(1, allDrafts.length - 1)].lineStatus = 'waiting_acceptance';
+  if (importCase === 'line_waiting_acceptance')
+    allDrafts[rng.int(1, allDrafts.length - 1)].lineStatus = 'waiting_acceptance';
   if (importCase === 'unknown_product') makeUnknown(rng.pick(allDrafts), marketplace, rng);
   if (importCase === 'parent_product') makeParent(rng.pick(allDrafts), rng);
 
@@ -314,7 +347,11 @@ export function generateOrder(seed: number, index: number, updatedAtMs: number, 
     }
   });
 
-  function makeTracking(p: number, relay: (typeof RELAY_POINTS)[number] | null, cart: LengowCartLine[]): LengowTracking | null {
+  function makeTracking(
+    p: number,
+    relay: (typeof RELAY_POINTS)[number] | null,
+    cart: LengowCartLine[],
+  ): LengowTracking | null {
     // Some channels send no tracking entry at all until shipment; the plugins then fall back to default carriers.
     if (!fba && (marketplace === 'manomano' || marketplace === 'veepee') && rng.chance(0.1)) return null;
     const carriers = Object.keys(definition.orders.carriers).filter((c) => c !== 'Other');
@@ -330,20 +367,29 @@ export function generateOrder(seed: number, index: number, updatedAtMs: number, 
       is_delivered_by_marketplace: fba,
       parcel_weight: null,
       shipped_at: shipped ? formatIso(skeleton.importedAtMs + (p + 1) * 3600_000, 'seconds-z') : null,
-      relay: { id: relay ? `FR-${String(24_000 + (index % 9000)).padStart(6, '0')}` : null, name: relay ? relay.name : null },
+      relay: {
+        id: relay ? `FR-${String(24_000 + (index % 9000)).padStart(6, '0')}` : null,
+        name: relay ? relay.name : null,
+      },
       marketplace_order_line_ids: cart.map((c) => c.marketplace_order_line_id),
     };
   }
 
   const billing: LengowAddress | null =
-    importCase === 'missing_billing_address' ? null : buyerAddress('billing', 40_000_000 + index, buyer, marketplace, { anonymized, fba });
+    importCase === 'missing_billing_address'
+      ? null
+      : buyerAddress('billing', 40_000_000 + index, buyer, marketplace, { anonymized, fba });
   if (billing && importCase === 'b2b_vat_company') {
     billing.company = companyOf(index);
     billing.vat_number = `FR${String(10 + (index % 89)).padStart(2, '0')}${rng.digits(9)}`;
   }
 
   const orderTypes: { type: string; label: string }[] = [];
-  if (fba) orderTypes.push({ type: 'is_delivered_by_marketplace', label: marketplace === 'amazon_fr' ? 'AFN' : 'Fulfillment' });
+  if (fba)
+    orderTypes.push({
+      type: 'is_delivered_by_marketplace',
+      label: marketplace === 'amazon_fr' ? 'AFN' : 'Fulfillment',
+    });
   if (importCase === 'b2b_is_business') orderTypes.push({ type: 'is_business', label: 'Business' });
   if (marketplace === 'amazon_fr' && !fba && rng.chance(0.2)) orderTypes.push({ type: 'is_prime', label: 'Prime' });
   if (rng.chance(0.08)) orderTypes.push({ type: 'is_express', label: 'Express' });
@@ -461,9 +507,19 @@ function lineDraft(
   };
   switch (importCase) {
     case 'match_by_reference':
-      return { ...base, merchantId: sellable.reference, field: 'reference', marketplaceProductId: opaqueProductId(marketplace, rng) };
+      return {
+        ...base,
+        merchantId: sellable.reference,
+        field: 'reference',
+        marketplaceProductId: opaqueProductId(marketplace, rng),
+      };
     case 'match_by_ean':
-      return { ...base, merchantId: sellable.ean13, field: 'ean', marketplaceProductId: opaqueProductId(marketplace, rng) };
+      return {
+        ...base,
+        merchantId: sellable.ean13,
+        field: 'ean',
+        marketplaceProductId: opaqueProductId(marketplace, rng),
+      };
     case 'match_by_marketplace_product_id':
       return { ...base, merchantId: null, field: null, marketplaceProductId: sellable.id };
     case 'match_fba_suffix':
@@ -519,7 +575,10 @@ function makeBuyer(rng: SeededRandom, marketplace: SandboxMarketplaceCode, index
     // Octopia-style shared relay address: one e-mail for every buyer, told apart only by marketplace_customer_id.
     cdiscount: 'acheteurs@relay.cdiscount.example',
     laredoute: `${local}@buyers.laredoute.example`,
-    fnac: `${firstName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${rng.digits(4)}@mail.example`,
+    fnac: `${firstName
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '')}.${rng.digits(4)}@mail.example`,
     manomano: `${local}@contact.manomano.example`,
     veepee: rng.chance(0.5) ? null : `${local}@membres.veepee.example`,
   };

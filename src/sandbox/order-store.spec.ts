@@ -56,7 +56,14 @@ describe('OrderStore', () => {
         store.mutate(marketplace, id, () => undefined, ANCHOR - rng.int(1, 47) * HOUR);
       } else if (roll < 0.85) {
         const newId = `ADDED-${step}`;
-        store.add({ marketplace: 'demo', marketplace_order_id: newId, updated_at: new Date(ANCHOR - rng.int(0, 50) * HOUR).toISOString() }, clock);
+        store.add(
+          {
+            marketplace: 'demo',
+            marketplace_order_id: newId,
+            updated_at: new Date(ANCHOR - rng.int(0, 50) * HOUR).toISOString(),
+          },
+          clock,
+        );
         keys.push(['demo', newId]);
       } else if (roll < 0.9) {
         const more = store.generateMore(5, clock);
@@ -66,7 +73,10 @@ describe('OrderStore', () => {
         }
       } else {
         // Replace a generated order by an added one with the same key.
-        store.add({ marketplace, marketplace_order_id: id, updated_at: new Date(clock).toISOString(), replaced: true }, clock);
+        store.add(
+          { marketplace, marketplace_order_id: id, updated_at: new Date(clock).toISOString(), replaced: true },
+          clock,
+        );
       }
     }
     const queries: OrderQuery[] = [
@@ -90,7 +100,10 @@ describe('OrderStore', () => {
     const updatedAt = store.find(s.marketplace, s.marketplaceOrderId)!.order.updated_at;
     store.mutate(s.marketplace, s.marketplaceOrderId, (o) => (o.merchant_order_id = ['77']));
     expect(store.query({}, 0, 10).results.map(idOf)).toEqual(before);
-    expect(store.find(s.marketplace, s.marketplaceOrderId)!.order).toMatchObject({ merchant_order_id: ['77'], updated_at: updatedAt });
+    expect(store.find(s.marketplace, s.marketplaceOrderId)!.order).toMatchObject({
+      merchant_order_id: ['77'],
+      updated_at: updatedAt,
+    });
     expect(store.query({ merchantOrderIdNone: true }, 0, 10).count).toBe(9);
   });
 

@@ -91,7 +91,12 @@ export class OrderStore {
     this.seed = options.seed;
     this.accountId = options.accountId;
     if (options.initialCount > 0) {
-      this.batches.push({ firstIndex: 0, count: options.initialCount, fromMs: options.anchorMs - options.spanMs, toMs: options.anchorMs });
+      this.batches.push({
+        firstIndex: 0,
+        count: options.initialCount,
+        fromMs: options.anchorMs - options.spanMs,
+        toMs: options.anchorMs,
+      });
       this.generatedTotal = options.initialCount;
     }
     this.moved.ensureCapacity(this.generatedTotal);
@@ -104,7 +109,13 @@ export class OrderStore {
 
   get stats(): { generated: number; added: number; moved: number; overridden: number; total: number } {
     const added = this.explicit.filter((s) => s.seq >= ADDED_SEQ_BASE).length;
-    return { generated: this.generatedTotal, added, moved: this.moved.size, overridden: this.overrides.size, total: this.generatedTotal - this.moved.size + this.explicit.length };
+    return {
+      generated: this.generatedTotal,
+      added,
+      moved: this.moved.size,
+      overridden: this.overrides.size,
+      total: this.generatedTotal - this.moved.size + this.explicit.length,
+    };
   }
 
   /** Appends `count` generated orders stamped `atMs` (never before the last generated one, to keep the range sorted). */
@@ -150,7 +161,12 @@ export class OrderStore {
   add(order: JsonObject, nowMs: number): { key: string; replaced: boolean } {
     const marketplace = order.marketplace;
     const id = order.marketplace_order_id;
-    if (typeof marketplace !== 'string' || marketplace === '' || (typeof id !== 'string' && typeof id !== 'number') || id === '') {
+    if (
+      typeof marketplace !== 'string' ||
+      marketplace === '' ||
+      (typeof id !== 'string' && typeof id !== 'number') ||
+      id === ''
+    ) {
       throw new TypeError('an order needs a non-empty string "marketplace" and "marketplace_order_id"');
     }
     const key = orderKey(marketplace, String(id));
@@ -180,7 +196,12 @@ export class OrderStore {
    * Changes an order in place. With `bumpToMs` its updated_at moves there (and so does its place in the listing);
    * without it the order keeps its position, as moi does.
    */
-  mutate(marketplace: string, marketplaceOrderId: string, change: (order: JsonObject) => void, bumpToMs?: number): StoredOrder | null {
+  mutate(
+    marketplace: string,
+    marketplaceOrderId: string,
+    change: (order: JsonObject) => void,
+    bumpToMs?: number,
+  ): StoredOrder | null {
     const key = orderKey(marketplace, marketplaceOrderId);
     let stored = this.explicitByKey.get(key) ?? null;
     let index: number | undefined;
@@ -217,7 +238,11 @@ export class OrderStore {
       return { count: results.length, results: results.slice(offset, offset + limit) };
     }
     const onlyWindow = Object.entries(query).every(
-      ([name, value]) => value === undefined || name === 'updatedFrom' || name === 'updatedTo' || (name === 'merchantOrderIdNone' && value === true),
+      ([name, value]) =>
+        value === undefined ||
+        name === 'updatedFrom' ||
+        name === 'updatedTo' ||
+        (name === 'merchantOrderIdNone' && value === true),
     );
     return onlyWindow ? this.windowPage(query, offset, limit) : this.filteredPage(query, offset, limit);
   }
@@ -304,7 +329,13 @@ export class OrderStore {
       if (this.filterCache.size >= 16) this.filterCache.delete(this.filterCache.keys().next().value!);
       this.filterCache.set(cacheKey, cached);
     }
-    const results = cached.refs.slice(offset, offset + limit).map((ref) => (ref.kind === 'explicit' ? ref.stored.order : (this.overrides.get(ref.index)?.order ?? this.materialize(ref.index).order)));
+    const results = cached.refs
+      .slice(offset, offset + limit)
+      .map((ref) =>
+        ref.kind === 'explicit'
+          ? ref.stored.order
+          : (this.overrides.get(ref.index)?.order ?? this.materialize(ref.index).order),
+      );
     return { count: cached.refs.length, results };
   }
 
@@ -319,11 +350,18 @@ export class OrderStore {
     for (let index = lo; index < hi; index++) {
       if (this.moved.has(index)) continue;
       const updatedAtMs = this.updatedAtOf(index);
-      while (j < window.length && (window[j].updatedAtMs < updatedAtMs || (window[j].updatedAtMs === updatedAtMs && window[j].seq < index))) {
+      while (
+        j < window.length &&
+        (window[j].updatedAtMs < updatedAtMs || (window[j].updatedAtMs === updatedAtMs && window[j].seq < index))
+      ) {
         refs.push({ kind: 'explicit', stored: window[j++] });
       }
       const override = this.overrides.get(index);
-      if (override ? matches(override.order, updatedAtMs, query) : skeletonMatches(orderSkeleton(this.seed, index, updatedAtMs), query)) {
+      if (
+        override
+          ? matches(override.order, updatedAtMs, query)
+          : skeletonMatches(orderSkeleton(this.seed, index, updatedAtMs), query)
+      ) {
         refs.push({ kind: 'implicit', index });
       }
     }
@@ -336,7 +374,12 @@ export class OrderStore {
   private materialize(index: number): StoredOrder {
     const updatedAtMs = this.updatedAtOf(index);
     const order = generateOrder(this.seed, index, updatedAtMs, { accountId: this.accountId }) as unknown as JsonObject;
-    return { seq: index, key: orderKey(String(order.marketplace), String(order.marketplace_order_id)), order, updatedAtMs };
+    return {
+      seq: index,
+      key: orderKey(String(order.marketplace), String(order.marketplace_order_id)),
+      order,
+      updatedAtMs,
+    };
   }
 
   private hideGenerated(index: number): void {
@@ -350,7 +393,9 @@ export class OrderStore {
     const index = generatedIndexOf(marketplace, marketplaceOrderId);
     if (index === null || index >= this.generatedTotal) return undefined;
     const skeleton = this.skeletonOf(index);
-    return skeleton.marketplace === marketplace.toLowerCase() && skeleton.marketplaceOrderId === marketplaceOrderId ? index : undefined;
+    return skeleton.marketplace === marketplace.toLowerCase() && skeleton.marketplaceOrderId === marketplaceOrderId
+      ? index
+      : undefined;
   }
 
   private explicitLowerBound(ms: number, seq: number): number {
@@ -393,9 +438,18 @@ function matches(order: JsonObject, updatedAtMs: number, query: OrderQuery): boo
   if (!within(orderDate, query.orderDateFrom, query.orderDateTo)) return false;
   const marks = order.merchant_order_id;
   if (query.merchantOrderIdNone && isMarked(order)) return false;
-  if (query.merchantOrderId !== undefined && !(Array.isArray(marks) && marks.map(String).includes(query.merchantOrderId))) return false;
-  if (query.marketplace !== undefined && String(order.marketplace ?? '').toLowerCase() !== query.marketplace.toLowerCase()) return false;
-  if (query.marketplaceOrderId !== undefined && String(order.marketplace_order_id) !== query.marketplaceOrderId) return false;
+  if (
+    query.merchantOrderId !== undefined &&
+    !(Array.isArray(marks) && marks.map(String).includes(query.merchantOrderId))
+  )
+    return false;
+  if (
+    query.marketplace !== undefined &&
+    String(order.marketplace ?? '').toLowerCase() !== query.marketplace.toLowerCase()
+  )
+    return false;
+  if (query.marketplaceOrderId !== undefined && String(order.marketplace_order_id) !== query.marketplaceOrderId)
+    return false;
   if (query.lengowStatus !== undefined && order.lengow_status !== query.lengowStatus) return false;
   if (query.marketplaceStatus !== undefined && order.marketplace_status !== query.marketplaceStatus) return false;
   return true;

@@ -11,31 +11,53 @@ describe('Lengow sandbox: actions', () => {
   let manifestOrders: { marketplace: string; marketplace_order_id: string; case: string }[];
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 21, orderCount: 400, anchor: new Date(ANCHOR), now: () => new Date(clock), actionProcessingDelayMs: 1000 });
-    const response = await fetch(`${sandbox.url}/access/get_token`, { method: 'POST', body: new URLSearchParams({ access_token: 'k', secret: 's' }) });
+    sandbox = await startSandbox({
+      seed: 21,
+      orderCount: 400,
+      anchor: new Date(ANCHOR),
+      now: () => new Date(clock),
+      actionProcessingDelayMs: 1000,
+    });
+    const response = await fetch(`${sandbox.url}/access/get_token`, {
+      method: 'POST',
+      body: new URLSearchParams({ access_token: 'k', secret: 's' }),
+    });
     token = ((await response.json()) as { token: string }).token;
-    manifestOrders = ((await (await fetch(`${sandbox.url}/_sandbox/manifest?orders=1`)).json()) as { orders: typeof manifestOrders }).orders;
+    manifestOrders = (
+      (await (await fetch(`${sandbox.url}/_sandbox/manifest?orders=1`)).json()) as { orders: typeof manifestOrders }
+    ).orders;
   });
   afterAll(() => sandbox.close());
 
   const used = new Set<string>();
   /** A fresh generated order of this case on this marketplace (each test gets its own). */
   function orderOf(importCase: string, marketplace: string): { marketplace: string; marketplace_order_id: string } {
-    const found = manifestOrders.find((o) => o.case === importCase && o.marketplace === marketplace && !used.has(o.marketplace_order_id));
+    const found = manifestOrders.find(
+      (o) => o.case === importCase && o.marketplace === marketplace && !used.has(o.marketplace_order_id),
+    );
     if (!found) throw new Error(`no unused ${importCase} order on ${marketplace}`);
     used.add(found.marketplace_order_id);
     return { marketplace: found.marketplace, marketplace_order_id: found.marketplace_order_id };
   }
 
   const post = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${sandbox.url}/v3.0/orders/actions/`, { method: 'POST', headers: { Authorization: token, ...headers }, body: new URLSearchParams({ account_id: '4242', ...fields }) });
+    fetch(`${sandbox.url}/v3.0/orders/actions/`, {
+      method: 'POST',
+      headers: { Authorization: token, ...headers },
+      body: new URLSearchParams({ account_id: '4242', ...fields }),
+    });
   const list = async (params: Record<string, string>): Promise<Envelope> => {
-    const response = await fetch(`${sandbox.url}/v3.0/orders/actions/?${new URLSearchParams({ account_id: '4242', ...params })}`, { headers: { Authorization: token } });
+    const response = await fetch(
+      `${sandbox.url}/v3.0/orders/actions/?${new URLSearchParams({ account_id: '4242', ...params })}`,
+      { headers: { Authorization: token } },
+    );
     expect(response.status).toBe(200);
     return (await response.json()) as Envelope;
   };
   const orderNow = async (o: { marketplace: string; marketplace_order_id: string }): Promise<Json> => {
-    const response = await fetch(`${sandbox.url}/v3.0/orders?${new URLSearchParams({ account_id: '4242', ...o })}`, { headers: { Authorization: token } });
+    const response = await fetch(`${sandbox.url}/v3.0/orders?${new URLSearchParams({ account_id: '4242', ...o })}`, {
+      headers: { Authorization: token },
+    });
     return ((await response.json()) as Envelope).results[0];
   };
   /** Sends an action, lets the marketplace answer, and returns the processed action. */
@@ -52,12 +74,36 @@ describe('Lengow sandbox: actions', () => {
   it('queues a ship action, finds it with the queued=True duplicate guard, then accepts it and ships the order', async () => {
     const target = orderOf('standard', 'amazon_fr');
     const before = await orderNow(target);
-    const fields = { ...target, action_type: 'ship', carrier: 'Colissimo', shipping_method: 'Standard', tracking_number: '6A12345678901' };
+    const fields = {
+      ...target,
+      action_type: 'ship',
+      carrier: 'Colissimo',
+      shipping_method: 'Standard',
+      tracking_number: '6A12345678901',
+    };
     const response = await post(fields);
     expect(response.status).toBe(201);
     const created = (await response.json()) as Json;
-    expect(created).toMatchObject({ ...target, action_type: 'ship', queued: true, processed: false, errors: '', carrier: 'Colissimo', tracking_number: '6A12345678901', line: null });
-    for (const field of ['id', 'account_id', 'tracking_url', 'custom_carrier', 'shipping_method', 'created_at', 'updated_at']) expect(created).toHaveProperty(field);
+    expect(created).toMatchObject({
+      ...target,
+      action_type: 'ship',
+      queued: true,
+      processed: false,
+      errors: '',
+      carrier: 'Colissimo',
+      tracking_number: '6A12345678901',
+      line: null,
+    });
+    for (const field of [
+      'id',
+      'account_id',
+      'tracking_url',
+      'custom_carrier',
+      'shipping_method',
+      'created_at',
+      'updated_at',
+    ])
+      expect(created).toHaveProperty(field);
     expect(created.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
 
     const guard = await list({ ...fields, queued: 'True' });
@@ -79,7 +125,12 @@ describe('Lengow sandbox: actions', () => {
     expect(Date.parse(String(after.updated_at))).toBeGreaterThan(Date.parse(String(before.updated_at)));
     const tracking = ((after.packages as Json[])[0].delivery as { trackings: Json[] }).trackings[0];
     expect(tracking).toMatchObject({ carrier: 'Colissimo', number: '6A12345678901' });
-    const recent = await (await fetch(`${sandbox.url}/v3.0/orders?account_id=4242&updated_from=${encodeURIComponent(new Date(due).toISOString())}`, { headers: { Authorization: token } })).json();
+    const recent = await (
+      await fetch(
+        `${sandbox.url}/v3.0/orders?account_id=4242&updated_from=${encodeURIComponent(new Date(due).toISOString())}`,
+        { headers: { Authorization: token } },
+      )
+    ).json();
     expect((recent as Envelope).results.map((o) => o.marketplace_order_id)).toContain(target.marketplace_order_id);
   });
 
@@ -93,17 +144,36 @@ describe('Lengow sandbox: actions', () => {
     expect(unchanged.marketplace_status).toBe('SHIPPING');
 
     const canceled = orderOf('status_canceled', 'laredoute');
-    const wrongState = await processed({ ...canceled, action_type: 'ship', carrier: 'COLISSIMO', tracking_number: 'X2' });
-    expect(wrongState.errors).toBe('action ship is not allowed for an order in status canceled (allowed: waiting_shipment)');
+    const wrongState = await processed({
+      ...canceled,
+      action_type: 'ship',
+      carrier: 'COLISSIMO',
+      tracking_number: 'X2',
+    });
+    expect(wrongState.errors).toBe(
+      'action ship is not allowed for an order in status canceled (allowed: waiting_shipment)',
+    );
   });
 
   it('applies depends_on: carrier_name only with carrier Other, and required with it', async () => {
     const amazon = orderOf('standard', 'amazon_fr');
-    const named = await processed({ ...amazon, action_type: 'ship', carrier: 'DHL', shipping_method: 'Standard', carrier_name: 'DHL Express' });
+    const named = await processed({
+      ...amazon,
+      action_type: 'ship',
+      carrier: 'DHL',
+      shipping_method: 'Standard',
+      carrier_name: 'DHL Express',
+    });
     expect(named.errors).toBe('carrier_name is only accepted when carrier is Other');
     const unnamed = await processed({ ...amazon, action_type: 'ship', carrier: 'Other', shipping_method: 'Standard' });
     expect(unnamed.errors).toBe('carrier_name is required when carrier is Other');
-    const ok = await processed({ ...amazon, action_type: 'ship', carrier: 'Other', carrier_name: 'Transports Martin', shipping_method: 'Standard' });
+    const ok = await processed({
+      ...amazon,
+      action_type: 'ship',
+      carrier: 'Other',
+      carrier_name: 'Transports Martin',
+      shipping_method: 'Standard',
+    });
     expect(ok.errors).toBeNull();
     expect((await orderNow(amazon)).lengow_status).toBe('shipped');
   });
@@ -132,16 +202,27 @@ describe('Lengow sandbox: actions', () => {
         },
       ],
     };
-    const added = await fetch(`${sandbox.url}/_sandbox/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) });
+    const added = await fetch(`${sandbox.url}/_sandbox/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(order),
+    });
     expect(added.status).toBe(201);
     const key = { marketplace: 'laredoute', marketplace_order_id: 'LR-LINES-1' };
-    const statuses = async () => ((await orderNow(key)).packages as { cart: Json[] }[])[0].cart.map((l) => l.marketplace_status);
+    const statuses = async () =>
+      ((await orderNow(key)).packages as { cart: Json[] }[])[0].cart.map((l) => l.marketplace_status);
 
-    expect((await processed({ ...key, action_type: 'ship', line: 'L9', carrier: 'DPD', tracking_number: 'T0' })).errors).toBe('line L9 does not exist in order LR-LINES-1');
-    expect((await processed({ ...key, action_type: 'ship', line: 'L1', carrier: 'DPD', tracking_number: 'T1' })).errors).toBeNull();
+    expect(
+      (await processed({ ...key, action_type: 'ship', line: 'L9', carrier: 'DPD', tracking_number: 'T0' })).errors,
+    ).toBe('line L9 does not exist in order LR-LINES-1');
+    expect(
+      (await processed({ ...key, action_type: 'ship', line: 'L1', carrier: 'DPD', tracking_number: 'T1' })).errors,
+    ).toBeNull();
     expect(await statuses()).toEqual(['SHIPPED', 'SHIPPING', 'CANCELED']);
     expect((await orderNow(key)).marketplace_status).toBe('SHIPPING');
-    expect((await processed({ ...key, action_type: 'ship', line: 'L2', carrier: 'DPD', tracking_number: 'T2' })).errors).toBeNull();
+    expect(
+      (await processed({ ...key, action_type: 'ship', line: 'L2', carrier: 'DPD', tracking_number: 'T2' })).errors,
+    ).toBeNull();
     expect(await statuses()).toEqual(['SHIPPED', 'SHIPPED', 'CANCELED']);
     expect((await orderNow(key)).marketplace_status).toBe('SHIPPED');
   });
@@ -150,17 +231,25 @@ describe('Lengow sandbox: actions', () => {
     const toCancel = orderOf('standard', 'cdiscount');
     expect((await processed({ ...toCancel, action_type: 'cancel' })).errors).toBe('reason is required');
     expect((await processed({ ...toCancel, action_type: 'cancel', reason: 'OUT_OF_STOCK' })).errors).toBeNull();
-    expect(await orderNow(toCancel)).toMatchObject({ marketplace_status: 'CancelledByCustomer', lengow_status: 'canceled' });
+    expect(await orderNow(toCancel)).toMatchObject({
+      marketplace_status: 'CancelledByCustomer',
+      lengow_status: 'canceled',
+    });
 
     const toRefund = orderOf('status_shipped', 'manomano');
     const partial = await processed({ ...toRefund, action_type: 'refund', refund_reason: 'damaged' });
     expect(partial.errors).toBe('refund_mode is required');
-    expect((await processed({ ...toRefund, action_type: 'refund', refund_reason: 'damaged', refund_mode: 'total' })).errors).toBeNull();
+    expect(
+      (await processed({ ...toRefund, action_type: 'refund', refund_reason: 'damaged', refund_mode: 'total' })).errors,
+    ).toBeNull();
     expect(await orderNow(toRefund)).toMatchObject({ marketplace_status: 'REFUNDED', lengow_status: 'refunded' });
 
     const toAccept = orderOf('status_waiting_acceptance', 'cdiscount');
     expect((await processed({ ...toAccept, action_type: 'accept' })).errors).toBeNull();
-    expect(await orderNow(toAccept)).toMatchObject({ marketplace_status: 'AcceptedBySeller', lengow_status: 'accepted' });
+    expect(await orderNow(toAccept)).toMatchObject({
+      marketplace_status: 'AcceptedBySeller',
+      lengow_status: 'accepted',
+    });
   });
 
   it('refuses malformed action requests at once with a 4xx error envelope', async () => {
@@ -168,8 +257,16 @@ describe('Lengow sandbox: actions', () => {
     const cases: [Promise<Response>, number, RegExp][] = [
       [post({ ...target }), 400, /action_type is required/],
       [post({ ...target, action_type: 'accept' }), 400, /action accept is not valid for marketplace manomano/],
-      [post({ ...target, marketplace: 'nowhere', action_type: 'ship' }), 400, /nowhere does not feature in the marketplace list/],
-      [post({ marketplace: 'manomano', marketplace_order_id: 'NOPE', action_type: 'ship' }), 404, /order NOPE not found/],
+      [
+        post({ ...target, marketplace: 'nowhere', action_type: 'ship' }),
+        400,
+        /nowhere does not feature in the marketplace list/,
+      ],
+      [
+        post({ marketplace: 'manomano', marketplace_order_id: 'NOPE', action_type: 'ship' }),
+        404,
+        /order NOPE not found/,
+      ],
       [
         fetch(`${sandbox.url}/v3.0/orders/actions/`, {
           method: 'POST',
@@ -179,7 +276,8 @@ describe('Lengow sandbox: actions', () => {
         400,
         /expects an application\/x-www-form-urlencoded body, got JSON/,
       ],
-      [fetch(`${sandbox.url}/v3.0/orders/actions/`, {
+      [
+        fetch(`${sandbox.url}/v3.0/orders/actions/`, {
           method: 'POST',
           headers: { Authorization: token, 'Content-Type': 'application/x-www-form-urlencoded' },
           body: 'account_id=4242&a=1&a=2&action_type=ship',
@@ -188,7 +286,11 @@ describe('Lengow sandbox: actions', () => {
         /a was given 2 times/,
       ],
       [
-        fetch(`${sandbox.url}/v3.0/orders/actions/`, { method: 'POST', headers: { Authorization: token, 'Content-Type': 'text/plain' }, body: 'account_id=4242' }),
+        fetch(`${sandbox.url}/v3.0/orders/actions/`, {
+          method: 'POST',
+          headers: { Authorization: token, 'Content-Type': 'text/plain' },
+          body: 'account_id=4242',
+        }),
         400,
         /got text\/plain/,
       ],
@@ -203,7 +305,10 @@ describe('Lengow sandbox: actions', () => {
   it('lists actions by marketplace_order_id and by updated window, paged in the list envelope', async () => {
     const target = orderOf('standard', 'veepee');
     const start = clock;
-    for (const number of ['V1', 'V2', 'V3']) expect((await post({ ...target, action_type: 'ship', carrier: 'DPD', tracking_number: number })).status).toBe(201);
+    for (const number of ['V1', 'V2', 'V3'])
+      expect((await post({ ...target, action_type: 'ship', carrier: 'DPD', tracking_number: number })).status).toBe(
+        201,
+      );
     const page1 = await list({ marketplace_order_id: target.marketplace_order_id, page_size: '2' });
     expect(page1.count).toBe(3);
     expect(page1.results.map((a) => a.tracking_number)).toEqual(['V1', 'V2']);
@@ -211,30 +316,58 @@ describe('Lengow sandbox: actions', () => {
     const page2 = await list({ marketplace_order_id: target.marketplace_order_id, page_size: '2', page: '2' });
     expect(page2.results.map((a) => a.tracking_number)).toEqual(['V3']);
     expect(page2.next).toBeNull();
-    const window = await list({ updated_from: new Date(start).toISOString(), updated_to: new Date(start).toISOString() });
+    const window = await list({
+      updated_from: new Date(start).toISOString(),
+      updated_to: new Date(start).toISOString(),
+    });
     expect(window.results.map((a) => a.tracking_number)).toEqual(['V1', 'V2', 'V3']);
-    const bad = await fetch(`${sandbox.url}/v3.0/orders/actions/?account_id=4242&queued=maybe`, { headers: { Authorization: token } });
+    const bad = await fetch(`${sandbox.url}/v3.0/orders/actions/?account_id=4242&queued=maybe`, {
+      headers: { Authorization: token },
+    });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toBe('queued must be True or False, got "maybe"');
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toBe(
+      'queued must be True or False, got "maybe"',
+    );
   });
 });
 
 describe('Lengow sandbox: action phases', () => {
   it('goes queued → sent (queued false, processed false) → processed', async () => {
     let clock = ANCHOR;
-    const sandbox = await startSandbox({ seed: 4, orderCount: 100, anchor: new Date(ANCHOR), now: () => new Date(clock), actionProcessingDelayMs: 500, actionSentPhaseMs: 2000 });
+    const sandbox = await startSandbox({
+      seed: 4,
+      orderCount: 100,
+      anchor: new Date(ANCHOR),
+      now: () => new Date(clock),
+      actionProcessingDelayMs: 500,
+      actionSentPhaseMs: 2000,
+    });
     try {
-      const token = ((await (await fetch(`${sandbox.url}/access/get_token`, { method: 'POST', body: new URLSearchParams({ access_token: 'k', secret: 's' }) })).json()) as { token: string }).token;
+      const token = (
+        (await (
+          await fetch(`${sandbox.url}/access/get_token`, {
+            method: 'POST',
+            body: new URLSearchParams({ access_token: 'k', secret: 's' }),
+          })
+        ).json()) as { token: string }
+      ).token;
       const order = sandbox.state.orders.skeletonOf(0);
       const definition = sandbox.state.marketplaces[order.marketplace];
       const response = await fetch(`${sandbox.url}/v3.0/orders/actions/`, {
         method: 'POST',
         headers: { Authorization: token },
-        body: new URLSearchParams({ account_id: '4242', marketplace: order.marketplace, marketplace_order_id: order.marketplaceOrderId, action_type: Object.keys(definition.orders.actions)[0] }),
+        body: new URLSearchParams({
+          account_id: '4242',
+          marketplace: order.marketplace,
+          marketplace_order_id: order.marketplaceOrderId,
+          action_type: Object.keys(definition.orders.actions)[0],
+        }),
       });
       const { id } = (await response.json()) as { id: number };
       const phase = async () => {
-        const r = await fetch(`${sandbox.url}/v3.0/orders/actions/?account_id=4242&id=${id}`, { headers: { Authorization: token } });
+        const r = await fetch(`${sandbox.url}/v3.0/orders/actions/?account_id=4242&id=${id}`, {
+          headers: { Authorization: token },
+        });
         const a = ((await r.json()) as Envelope).results[0];
         return [a.queued, a.processed];
       };

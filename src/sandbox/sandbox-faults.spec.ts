@@ -5,19 +5,27 @@ type Json = Record<string, unknown>;
 type Envelope = { count: number; next: string | null; previous: string | null; results: Json[] };
 
 async function tokenOf(sandbox: Sandbox): Promise<string> {
-  const response = await fetch(`${sandbox.url}/access/get_token`, { method: 'POST', body: new URLSearchParams({ access_token: 'k', secret: 's' }) });
+  const response = await fetch(`${sandbox.url}/access/get_token`, {
+    method: 'POST',
+    body: new URLSearchParams({ access_token: 'k', secret: 's' }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
 const addFault = async (sandbox: Sandbox, spec: unknown) => {
-  const response = await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+  const response = await fetch(`${sandbox.url}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
   return { status: response.status, body: (await response.json()) as Json };
 };
 
 describe('Lengow sandbox: fault injection', () => {
   let sandbox: Sandbox;
   let token: string;
-  const get = (path: string, init: RequestInit = {}) => fetch(path.startsWith('http') ? path : `${sandbox.url}${path}`, { ...init, headers: { Authorization: token } });
+  const get = (path: string, init: RequestInit = {}) =>
+    fetch(path.startsWith('http') ? path : `${sandbox.url}${path}`, { ...init, headers: { Authorization: token } });
 
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: 31, orderCount: 250, anchor: ANCHOR });
@@ -27,14 +35,18 @@ describe('Lengow sandbox: fault injection', () => {
   afterAll(() => sandbox.close());
 
   it('returns 429 with Retry-After for exactly the next 2 calls to the scoped route', async () => {
-    expect((await addFault(sandbox, { kind: 'http_429', route: '/v3.0/orders', count: 2, retryAfterSeconds: 7 })).status).toBe(201);
+    expect(
+      (await addFault(sandbox, { kind: 'http_429', route: '/v3.0/orders', count: 2, retryAfterSeconds: 7 })).status,
+    ).toBe(201);
     const marketplaces = await get('/v3.0/marketplaces?account_id=4242');
     expect(marketplaces.status).toBe(200);
     for (let i = 0; i < 2; i++) {
       const limited = await get('/v3.0/orders?account_id=4242');
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('7');
-      expect(await limited.json()).toEqual({ error: { code: 429, message: 'Request limitation: 500 reached on /v3.0/orders' } });
+      expect(await limited.json()).toEqual({
+        error: { code: 429, message: 'Request limitation: 500 reached on /v3.0/orders' },
+      });
     }
     expect((await get('/v3.0/orders?account_id=4242')).status).toBe(200);
   });
@@ -63,7 +75,12 @@ describe('Lengow sandbox: fault injection', () => {
 
   it('holds a response past the client timeout, then serves normally', async () => {
     sandbox.faults.add({ kind: 'slow', route: '/v3.0/orders', delayMs: 1500, count: 1 });
-    await expect(fetch(`${sandbox.url}/v3.0/orders?account_id=4242`, { headers: { Authorization: token }, signal: AbortSignal.timeout(200) })).rejects.toThrow(/timeout|aborted/i);
+    await expect(
+      fetch(`${sandbox.url}/v3.0/orders?account_id=4242`, {
+        headers: { Authorization: token },
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow(/timeout|aborted/i);
     expect((await get('/v3.0/orders?account_id=4242')).status).toBe(200);
   });
 
@@ -74,7 +91,9 @@ describe('Lengow sandbox: fault injection', () => {
     const text = await broken.text();
     expect(text.startsWith('{"count":250')).toBe(true);
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
-    expect((await (await get('/v3.0/orders?account_id=4242&page_size=3')).json()) as Envelope).toMatchObject({ count: 250 });
+    expect((await (await get('/v3.0/orders?account_id=4242&page_size=3')).json()) as Envelope).toMatchObject({
+      count: 250,
+    });
   });
 
   it('repeats the last order of a page at the top of the next one, losing none', async () => {
@@ -86,7 +105,9 @@ describe('Lengow sandbox: fault injection', () => {
       pages.push(page);
       url = page.next;
     }
-    const keys = pages.flatMap((p) => p.results.map((o) => `${String(o.marketplace)}|${String(o.marketplace_order_id)}`));
+    const keys = pages.flatMap((p) =>
+      p.results.map((o) => `${String(o.marketplace)}|${String(o.marketplace_order_id)}`),
+    );
     expect(keys).toHaveLength(251);
     expect(new Set(keys).size).toBe(250);
     const page1Keys = pages[0].results.map((o) => String(o.marketplace_order_id));
@@ -98,15 +119,26 @@ describe('Lengow sandbox: fault injection', () => {
     const again = (await (await get('/v3.0/orders?account_id=4242&page_size=40&page=2')).json()) as Envelope;
     expect(again.count).toBe(251);
     await get('/v3.0/orders?account_id=4242&page_size=40');
-    expect(((await (await get('/v3.0/orders?account_id=4242&page_size=40&page=2')).json()) as Envelope).count).toBe(250);
+    expect(((await (await get('/v3.0/orders?account_id=4242&page_size=40&page=2')).json()) as Envelope).count).toBe(
+      250,
+    );
   });
 
   it("changes an order's delivery ids on each of the next calls, then keeps the last ones", async () => {
     const first = ((await (await get('/v3.0/orders?account_id=4242&page_size=2')).json()) as Envelope).results;
     const [target, other] = first;
-    sandbox.faults.add({ kind: 'changing_delivery_id', marketplace: String(target.marketplace), marketplaceOrderId: String(target.marketplace_order_id), count: 2 });
+    sandbox.faults.add({
+      kind: 'changing_delivery_id',
+      marketplace: String(target.marketplace),
+      marketplaceOrderId: String(target.marketplace_order_id),
+      count: 2,
+    });
     const deliveryIds = async (order: Json) => {
-      const query = new URLSearchParams({ account_id: '4242', marketplace: String(order.marketplace), marketplace_order_id: String(order.marketplace_order_id) });
+      const query = new URLSearchParams({
+        account_id: '4242',
+        marketplace: String(order.marketplace),
+        marketplace_order_id: String(order.marketplace_order_id),
+      });
       const [found] = ((await (await get(`/v3.0/orders?${query}`)).json()) as Envelope).results;
       return (found.packages as { delivery: { id: number } }[]).map((p) => p.delivery.id);
     };
@@ -117,21 +149,36 @@ describe('Lengow sandbox: fault injection', () => {
     expect(second).not.toEqual(original);
     expect(third).not.toEqual(second);
     expect(fourth).toEqual(third);
-    expect(await deliveryIds(other)).toEqual((other.packages as { delivery: { id: number } }[]).map((p) => p.delivery.id));
+    expect(await deliveryIds(other)).toEqual(
+      (other.packages as { delivery: { id: number } }[]).map((p) => p.delivery.id),
+    );
     // The stored order itself is untouched.
-    expect((sandbox.state.orders.find(String(target.marketplace), String(target.marketplace_order_id))!.order.packages as { delivery: { id: number } }[])[0].delivery.id).toBe(original[0]);
+    expect(
+      (
+        sandbox.state.orders.find(String(target.marketplace), String(target.marketplace_order_id))!.order.packages as {
+          delivery: { id: number };
+        }[]
+      )[0].delivery.id,
+    ).toBe(original[0]);
   });
 
   it('validates fault specs and lists, removes and clears them through the admin API', async () => {
     expect(await addFault(sandbox, { kind: 'meteor' })).toMatchObject({ status: 400, body: { error: { code: 400 } } });
-    expect((await addFault(sandbox, { kind: 'http_500', count: 0 })).body).toEqual({ error: { message: 'count must be a positive integer', code: 400 } });
-    expect((await addFault(sandbox, { kind: 'slow' })).body).toEqual({ error: { message: 'a slow fault needs delayMs', code: 400 } });
+    expect((await addFault(sandbox, { kind: 'http_500', count: 0 })).body).toEqual({
+      error: { message: 'count must be a positive integer', code: 400 },
+    });
+    expect((await addFault(sandbox, { kind: 'slow' })).body).toEqual({
+      error: { message: 'a slow fault needs delayMs', code: 400 },
+    });
     const added = await addFault(sandbox, [
       { kind: 'http_500', route: '/v3.0/orders', count: 3 },
       { kind: 'http_503', probability: 0.25 },
     ]);
     expect(added.status).toBe(201);
-    const listed = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as { id: number; remaining: number | null }[];
+    const listed = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as {
+      id: number;
+      remaining: number | null;
+    }[];
     expect(listed.map((f) => f.remaining)).toEqual([3, null]);
     expect((await fetch(`${sandbox.url}/_sandbox/faults/${listed[0].id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await fetch(`${sandbox.url}/_sandbox/faults/${listed[0].id}`, { method: 'DELETE' })).status).toBe(404);
@@ -148,7 +195,10 @@ describe('Lengow sandbox: fault determinism and shutdown', () => {
         const token = await tokenOf(sandbox);
         sandbox.faults.add({ kind: 'http_500', route: '/v3.0/orders', probability: 0.5 });
         const statuses: number[] = [];
-        for (let i = 0; i < 24; i++) statuses.push((await fetch(`${sandbox.url}/v3.0/orders?account_id=4242`, { headers: { Authorization: token } })).status);
+        for (let i = 0; i < 24; i++)
+          statuses.push(
+            (await fetch(`${sandbox.url}/v3.0/orders?account_id=4242`, { headers: { Authorization: token } })).status,
+          );
         return statuses;
       } finally {
         await sandbox.close();

@@ -124,7 +124,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'http_500':
         return reply.code(500).send(errorBody('Internal server error', 500));
       case 'http_503':
-        return reply.code(503).type('text/html').send('<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>');
+        return reply
+          .code(503)
+          .type('text/html')
+          .send(
+            '<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>',
+          );
       default:
         return reply.code(401).send(errorBody('Token has expired', 401));
     }
@@ -142,14 +147,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const route = `${request.method} ${request.routeOptions.url ?? pathOf(request.url)}`;
     state.countRequest(request.routeOptions.url ? route : `${request.method} (unknown route)`, reply.statusCode);
     const startedAt = (request as { startedAt?: number }).startedAt ?? performance.now();
-    logger?.debug({ method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(performance.now() - startedAt) }, 'sandbox request');
+    logger?.debug(
+      {
+        method: request.method,
+        path: pathOf(request.url),
+        status: reply.statusCode,
+        ms: Math.round(performance.now() - startedAt),
+      },
+      'sandbox request',
+    );
   });
 
   app.setErrorHandler((error: FastifyError | SandboxError | Error, request, reply) => {
     if (error instanceof SandboxError) return reply.code(error.status).send(errorBody(error.message, error.status));
     const status = (error as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? `Malformed JSON body: ${error.message}` : error.message;
+      const message =
+        (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? `Malformed JSON body: ${error.message}`
+          : error.message;
       return reply.code(status === 415 ? 400 : status).send(errorBody(message, status === 415 ? 400 : status));
     }
     logger?.error({ err: error, method: request.method, path: pathOf(request.url) }, 'sandbox handler failed');

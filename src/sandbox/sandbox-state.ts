@@ -127,13 +127,20 @@ export class SandboxState {
   createAction(request: NewAction): SandboxAction {
     this.processDueActions();
     const definition = this.marketplaces[request.marketplace.toLowerCase()];
-    if (!definition) throw new SandboxError(400, `marketplace ${request.marketplace} does not feature in the marketplace list`);
+    if (!definition)
+      throw new SandboxError(400, `marketplace ${request.marketplace} does not feature in the marketplace list`);
     if (!definition.orders.actions[request.actionType]) {
       const known = Object.keys(definition.orders.actions).join(', ');
-      throw new SandboxError(400, `action ${request.actionType} is not valid for marketplace ${request.marketplace} (valid: ${known})`);
+      throw new SandboxError(
+        400,
+        `action ${request.actionType} is not valid for marketplace ${request.marketplace} (valid: ${known})`,
+      );
     }
     if (!this.orders.find(request.marketplace, request.marketplaceOrderId)) {
-      throw new SandboxError(404, `order ${request.marketplaceOrderId} not found on marketplace ${request.marketplace}`);
+      throw new SandboxError(
+        404,
+        `order ${request.marketplaceOrderId} not found on marketplace ${request.marketplace}`,
+      );
     }
     const now = this.nowMs();
     const queuedUntilMs = now + this.options.actionProcessingDelayMs;
@@ -169,7 +176,8 @@ export class SandboxState {
     type Step = { at: number; action: SandboxAction; kind: 'dequeue' | 'complete' };
     const steps: Step[] = [];
     for (const action of this.pending) {
-      if (action.queued && action.queuedUntilMs <= now) steps.push({ at: action.queuedUntilMs, action, kind: 'dequeue' });
+      if (action.queued && action.queuedUntilMs <= now)
+        steps.push({ at: action.queuedUntilMs, action, kind: 'dequeue' });
       if (action.completesAtMs <= now) steps.push({ at: action.completesAtMs, action, kind: 'complete' });
     }
     steps.sort((a, b) => a.at - b.at || a.action.id - b.action.id || (a.kind === 'dequeue' ? -1 : 1));
@@ -202,12 +210,22 @@ export class SandboxState {
       return;
     }
     action.errors = null;
-    this.orders.mutate(action.marketplace, action.marketplaceOrderId, (order) => applyAcceptedAction(definition, order, request), at);
+    this.orders.mutate(
+      action.marketplace,
+      action.marketplaceOrderId,
+      (order) => applyAcceptedAction(definition, order, request),
+      at,
+    );
   }
 
   // ---- moi and admin changes ----
 
-  moi(call: { account_id: unknown; marketplace: string; marketplace_order_id: string; merchant_order_id: string[] }): boolean {
+  moi(call: {
+    account_id: unknown;
+    marketplace: string;
+    marketplace_order_id: string;
+    merchant_order_id: string[];
+  }): boolean {
     // moi leaves updated_at alone: it marks the order for the merchant, the marketplace did not change it.
     const stored = this.orders.mutate(call.marketplace, call.marketplace_order_id, (order) => {
       order.merchant_order_id = [...call.merchant_order_id];
@@ -217,12 +235,20 @@ export class SandboxState {
   }
 
   /** Sets the marketplace status (and the Lengow status it maps to), moving live lines along; bumps updated_at. */
-  setOrderStatus(marketplace: string, marketplaceOrderId: string, marketplaceStatus: string, options: { lengowStatus?: string; lines?: boolean } = {}): JsonObject {
+  setOrderStatus(
+    marketplace: string,
+    marketplaceOrderId: string,
+    marketplaceStatus: string,
+    options: { lengowStatus?: string; lines?: boolean } = {},
+  ): JsonObject {
     this.processDueActions();
     const definition = this.marketplaces[marketplace.toLowerCase()];
     const lengowStatus = options.lengowStatus ?? (definition ? lengowStatusOf(definition, marketplaceStatus) : null);
     if (!lengowStatus) {
-      throw new SandboxError(400, `marketplace status ${marketplaceStatus} is not in the ${marketplace} status table; pass lengow_status to force it`);
+      throw new SandboxError(
+        400,
+        `marketplace status ${marketplaceStatus} is not in the ${marketplace} status table; pass lengow_status to force it`,
+      );
     }
     const stored = this.orders.mutate(
       marketplace,
