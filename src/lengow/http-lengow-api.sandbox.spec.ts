@@ -494,7 +494,7 @@ describe('actions (emulator)', () => {
     const first = await api.sendAction(ship('DHL', '2024-05-03T12:00:00+00:00'));
     now = new Date(now.getTime() + 10_000);
     const second = await api.sendAction(ship('DHL', '2024-05-03T12:00:10+00:00'));
-    expect(second).toEqual({ id: first.id, outcome: 'adopted', queuedIds: [first.id] });
+    expect(second).toEqual({ id: first.id, outcome: 'adopted', existingIds: [first.id] });
     expect(served('POST /v3.0/orders/actions/')).toBe(1);
   });
 

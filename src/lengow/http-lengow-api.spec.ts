@@ -401,6 +401,19 @@ describe('orders', () => {
     expect(page.orders[1]).toMatchObject({ marketplace: 'demo_market_fr', marketplaceOrderId: 'DM-2', raw: broken });
   });
 
+  it('ends the listing when a later page has gone (the list shrank while read), but not on page 1', async () => {
+    fake.then(
+      'GET /v3.0/orders',
+      { body: { count: 150, next: 'p2', previous: null, results: [order(1)] } },
+      { status: 404, body: { detail: 'Invalid page.' } },
+    );
+    const pages: OrdersPage[] = [];
+    for await (const page of client().listOrders({ updatedFrom: new Date() })) pages.push(page);
+    expect(pages.map((page) => page.page)).toEqual([1]);
+    fake.then('GET /v3.0/orders', { status: 404, body: { detail: 'Not found.' } });
+    expect(await caught(firstPage(client()))).toBeInstanceOf(LengowRejected);
+  });
+
   it('keeps an order repeated across pages on both pages (the engine deduplicates)', async () => {
     fake.then(
       'GET /v3.0/orders',
@@ -660,7 +673,7 @@ describe('actions', () => {
       body: { id: 321, queued: true, processed: false, errors: null },
     }));
     const result = await client().sendAction(request);
-    expect(result).toEqual({ id: 321, outcome: 'posted', queuedIds: [] });
+    expect(result).toEqual({ id: 321, outcome: 'posted', existingIds: [] });
     const [post] = fake.calls('POST /v3.0/orders/actions/');
     expect(post!.search).toBe('');
     expect(post!.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -711,7 +724,7 @@ describe('actions', () => {
       },
     }));
     const result = await client().sendAction(request);
-    expect(result).toEqual({ id: 55, outcome: 'adopted', queuedIds: [55] });
+    expect(result).toEqual({ id: 55, outcome: 'adopted', existingIds: [55] });
     expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(0);
   });
 
@@ -746,9 +759,60 @@ describe('actions', () => {
       return { status: 504 };
     });
     const result = await client().sendAction(request);
-    expect(result).toEqual({ id: 90, outcome: 'adopted', queuedIds: [90] });
+    expect(result).toEqual({ id: 90, outcome: 'adopted', existingIds: [90] });
     expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(1);
     expect(fake.calls('GET /v3.0/orders/actions/')).toHaveLength(2);
+  });
+
+  it('after an ambiguous POST failure, adopts the action even if it already left the queue', async () => {
+    let created = false;
+    fake.on('GET /v3.0/orders/actions/', (recorded) => {
+      const action = {
+        id: 92,
+        marketplace_order_id: 'DM-1',
+        action_type: 'ship',
+        line: 'DM-1-1',
+        queued: false,
+        processed: true,
+        errors: null,
+        created_at: '2024-05-01T10:00:01.123456Z',
+      };
+      const visible = created && recorded.query.get('queued') !== 'True';
+      return { body: { count: visible ? 1 : 0, next: null, results: visible ? [action] : [] } };
+    });
+    fake.on('POST /v3.0/orders/actions/', () => {
+      created = true;
+      return { delayMs: 2000 };
+    });
+    const result = await client({ timeoutsMs: { actions: 300 } }).sendAction(request);
+    expect(result).toEqual({ id: 92, outcome: 'adopted', existingIds: [92] });
+    expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(1);
+    const guards = fake.calls('GET /v3.0/orders/actions/');
+    expect(guards.map((call) => call.query.get('queued'))).toEqual(['True', null]);
+  });
+
+  it('adopts an identical action created since a previous attempt of unknown outcome, not an older one', async () => {
+    const at = (iso: string) => ({
+      id: iso.length,
+      marketplace_order_id: 'DM-1',
+      action_type: 'ship',
+      line: 'DM-1-1',
+      queued: false,
+      processed: false,
+      errors: '',
+      created_at: iso,
+    });
+    fake.on('GET /v3.0/orders/actions/', () => ({
+      body: { count: 1, next: null, results: [at('2024-05-01T09:00:00Z')] },
+    }));
+    fake.on('POST /v3.0/orders/actions/', () => ({ body: { id: 93 } }));
+    const previousAttemptAt = new Date('2024-05-01T09:30:00Z');
+    expect(await client().sendAction({ ...request, previousAttemptAt })).toMatchObject({ id: 93, outcome: 'posted' });
+    fake.on('GET /v3.0/orders/actions/', () => ({
+      body: { count: 1, next: null, results: [at('2024-05-01T09:31:00.5Z')] },
+    }));
+    expect(await client().sendAction({ ...request, previousAttemptAt })).toMatchObject({ outcome: 'adopted' });
+    expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(1);
   });
 
   it('re-posts after an ambiguous failure when the queue is still empty, within the budget', async () => {
@@ -818,6 +882,12 @@ describe('actions', () => {
       [2, [3], 1],
     ]);
     expect(fake.calls('GET /v3.0/orders/actions/')[0]!.query.get('updated_from')).toBe('2024-05-01T00:00:00+00:00');
+    for await (const _page of api.listActions({ marketplaceOrderId: 'DM-1', processed: false, queued: false })) break;
+    expect(Object.fromEntries(fake.calls('GET /v3.0/orders/actions/').at(-1)!.query)).toMatchObject({
+      marketplace_order_id: 'DM-1',
+      processed: 'False',
+      queued: 'False',
+    });
     const action = await api.getAction(9);
     expect(action).toMatchObject({ id: 9, processed: true, errors: [] });
     expect(fake.calls('GET /v3.0/orders/actions/').at(-1)!.query.get('id')).toBe('9');

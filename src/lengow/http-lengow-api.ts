@@ -105,6 +105,8 @@ interface Envelope {
 
 const MAX_PAGE_SIZE = 100;
 const NOT_FOUND_DETAILS = new Set(['Pas trouvé.', 'Not found.']);
+/** How far Lengow's clock may be behind ours when matching an action by its creation time. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * The Lengow v3 API over HTTP (Node's fetch). Guarantees, per call:
@@ -164,7 +166,7 @@ export class HttpLengowApi implements LengowApi {
       const pageParams = { ...params };
       // The plugins fetch one order without paging; later pages are asked for only if the API announces them.
       if (!oneOrder || page > 1) Object.assign(pageParams, { page: String(page), page_size: String(pageSize) });
-      const response = await this.call({
+      const response = await this.listPage(page, {
         route: 'orders',
         method: 'GET',
         path: '/v3.0/orders',
@@ -172,6 +174,7 @@ export class HttpLengowApi implements LengowApi {
         auth: true,
         retryAmbiguous: true,
       });
+      if (!response) return;
       const envelope = this.envelope(response, 'orders');
       const orders = envelope.results.map((raw) => parseOrder(raw));
       for (const parsed of orders) {
@@ -310,20 +313,21 @@ export class HttpLengowApi implements LengowApi {
     const fields = actionFields(request);
     // The plugins' guard: the same parameters plus queued=True, minus the dates that differ on every attempt.
     const { shipping_date: _shippingDate, delivery_date: _deliveryDate, ...guard } = fields;
+    const context = {
+      marketplace: fields.marketplace,
+      marketplaceOrderId: fields.marketplace_order_id,
+      actionType: fields.action_type,
+    };
+    // Once a POST may have reached Lengow, the action may already have left the queue; from then on, identical
+    // actions created since that attempt count as well.
+    let unsureSince = request.previousAttemptAt ? request.previousAttemptAt.getTime() : null;
     for (let attempt = 1; ; attempt += 1) {
-      const queuedIds = await this.queuedActionIds(guard);
-      if (queuedIds.length > 0) {
-        this.logger.info(
-          {
-            marketplace: fields.marketplace,
-            marketplaceOrderId: fields.marketplace_order_id,
-            actionType: fields.action_type,
-            id: queuedIds[0],
-          },
-          'identical lengow action already queued, adopting it',
-        );
-        return { id: queuedIds[0]!, outcome: 'adopted', queuedIds };
+      const existingIds = await this.existingActionIds(guard, unsureSince);
+      if (existingIds.length > 0) {
+        this.logger.info({ ...context, id: existingIds[0] }, 'identical lengow action already exists, adopting it');
+        return { id: existingIds[0]!, outcome: 'adopted', existingIds };
       }
+      const postedAt = this.clock().getTime();
       try {
         const response = await this.call({
           route: 'actions',
@@ -341,32 +345,35 @@ export class HttpLengowApi implements LengowApi {
             response.status,
           );
         }
-        this.logger.info(
-          {
-            marketplace: fields.marketplace,
-            marketplaceOrderId: fields.marketplace_order_id,
-            actionType: fields.action_type,
-            id: created.id,
-          },
-          'lengow action posted',
-        );
-        return { id: created.id, outcome: 'posted', queuedIds: [] };
+        this.logger.info({ ...context, id: created.id }, 'lengow action posted');
+        return { id: created.id, outcome: 'posted', existingIds: [] };
       } catch (error) {
         if (!(error instanceof LengowUnavailable) || attempt >= this.retry.maxAttempts) throw error;
+        unsureSince ??= postedAt;
         const delayMs = backoffDelayMs(attempt, this.retry, this.random);
         this.logger.warn(
-          { route: 'actions', reason: error.reason, status: error.status, attempt, delayMs },
-          'lengow action POST outcome unknown, re-checking the queue before posting again',
+          { ...context, route: 'actions', reason: error.reason, status: error.status, attempt, delayMs },
+          'lengow action POST outcome unknown, checking for it before posting again',
         );
         await this.sleep(delayMs);
       }
     }
   }
 
-  private async queuedActionIds(guard: Record<string, string>): Promise<number[]> {
+  /**
+   * Ids of actions identical to `guard`: queued ones, and, when `since` is set, those created since then (less a
+   * clock-skew margin) whatever their state.
+   */
+  private async existingActionIds(guard: Record<string, string>, since: number | null): Promise<number[]> {
     const ids: number[] = [];
-    for await (const page of this.actionPages({ ...guard, queued: 'True' })) {
-      for (const action of page.actions) if (matchesGuard(action, guard)) ids.push(action.id);
+    const params = since === null ? { ...guard, queued: 'True' } : { ...guard };
+    for await (const page of this.actionPages(params)) {
+      for (const action of page.actions) {
+        if (!sameAction(action, guard)) continue;
+        const createdAt = action.createdAt === null ? NaN : Date.parse(action.createdAt);
+        const recent = since !== null && createdAt >= since - CLOCK_SKEW_MS;
+        if (action.queued === true || (since === null && action.queued === null) || recent) ids.push(action.id);
+      }
     }
     return ids;
   }
@@ -381,6 +388,7 @@ export class HttpLengowApi implements LengowApi {
     if (query.updatedFrom !== undefined) params.updated_from = formatApiDate(query.updatedFrom, 'updated_from');
     if (query.updatedTo !== undefined) params.updated_to = formatApiDate(query.updatedTo, 'updated_to');
     if (query.queued !== undefined) params.queued = query.queued ? 'True' : 'False';
+    if (query.processed !== undefined) params.processed = query.processed ? 'True' : 'False';
     return this.actionPages(params, checkPageSize(query.pageSize ?? this.pageSize));
   }
 
@@ -394,7 +402,7 @@ export class HttpLengowApi implements LengowApi {
 
   private async *actionPages(params: Record<string, string>, pageSize = this.pageSize): AsyncGenerator<ActionsPage> {
     for (let page = 1; ; page += 1) {
-      const response = await this.call({
+      const response = await this.listPage(page, {
         route: 'actions',
         method: 'GET',
         path: '/v3.0/orders/actions/',
@@ -402,6 +410,7 @@ export class HttpLengowApi implements LengowApi {
         auth: true,
         retryAmbiguous: true,
       });
+      if (!response) return;
       const envelope = this.envelope(response, 'actions');
       const actions: LengowAction[] = [];
       const unreadable: unknown[] = [];
@@ -417,6 +426,25 @@ export class HttpLengowApi implements LengowApi {
       if (envelope.results.length === 0) {
         throw new LengowMalformedResponse(`actions page ${page} is empty but announces a next page`, 'actions');
       }
+    }
+  }
+
+  /**
+   * One page of a list. A 404 on a later page means the list shrank while it was read (orders left the window):
+   * the listing ends there instead of failing, and the next overlapping window picks up what moved.
+   */
+  private async listPage(page: number, spec: CallSpec): Promise<ApiResponse | null> {
+    try {
+      return await this.call(spec);
+    } catch (error) {
+      if (page > 1 && error instanceof LengowRejected && error.status === 404) {
+        this.logger.warn(
+          { route: spec.route, page, apiMessage: error.apiMessage },
+          'lengow list ended early: page gone',
+        );
+        return null;
+      }
+      throw error;
     }
   }
 
@@ -789,9 +817,8 @@ function actionFields(request: ActionRequest): Record<string, string> {
   return fields;
 }
 
-/** The queue is filtered by the server, but an action is adopted only if it visibly is the same one. */
-function matchesGuard(action: LengowAction, guard: Record<string, string>): boolean {
-  if (action.queued === false) return false;
+/** The server filters by these fields, but an action is adopted only if it visibly is the same one. */
+function sameAction(action: LengowAction, guard: Record<string, string>): boolean {
   if (action.marketplaceOrderId !== null && action.marketplaceOrderId !== guard.marketplace_order_id) return false;
   if (action.actionType !== null && action.actionType !== guard.action_type) return false;
   if (action.marketplace !== null && action.marketplace !== guard.marketplace) return false;

@@ -55,18 +55,24 @@ export interface ActionRequest {
   line?: string;
   /** Marketplace arguments (carrier, tracking_number, reason…); null or undefined values are not sent. */
   args?: Readonly<Record<string, string | number | boolean | null | undefined>>;
+  /**
+   * When an earlier attempt at this same action ended without a known outcome (timeout, dropped connection, 5xx),
+   * when it started. Identical actions Lengow created since then are adopted even if no longer queued, so a lost
+   * answer does not turn into a second action.
+   */
+  previousAttemptAt?: Date;
 }
 
 export interface SendActionResult {
   /** The Lengow action id to poll. */
   id: number;
   /**
-   * `posted`: this call created the action. `adopted`: an identical action was already queued in Lengow (a previous
-   * attempt, or another process), so nothing was posted and its id is returned instead.
+   * `posted`: this call created the action. `adopted`: an identical action already existed in Lengow (queued, or
+   * created since an attempt whose outcome was unknown), so nothing was posted and its id is returned instead.
    */
   outcome: 'posted' | 'adopted';
-  /** When adopted: every matching queued id (normally one). */
-  queuedIds: number[];
+  /** When adopted: every matching id (normally one), the adopted one first. */
+  existingIds: number[];
 }
 
 export interface ActionsQuery {
@@ -79,6 +85,8 @@ export interface ActionsQuery {
   updatedTo?: ApiDate;
   /** `queued=True` / `queued=False`. */
   queued?: boolean;
+  /** `processed=True` / `processed=False`. */
+  processed?: boolean;
   pageSize?: number;
   /** Further filters sent as they are (the duplicate guard sends an action's own arguments). */
   extra?: Readonly<Record<string, string>>;
@@ -116,7 +124,9 @@ export interface MarketplaceCatalog {
 export interface LengowApi {
   /**
    * Pages of orders matching the query, fetched lazily one page at a time (page 1, 2, … until `next` is null), so
-   * a long backfill never holds more than one page. Breaking out of the loop stops the fetching.
+   * a long backfill never holds more than one page. Breaking out of the loop stops the fetching. Paging is by
+   * offset, as the API's: orders updated while the pages are read can shift, appearing twice or (when they leave
+   * the window) ending the listing early at a page that is gone; overlapping windows are how callers catch up.
    */
   listOrders(query: OrdersQuery): AsyncIterable<OrdersPage>;
 
@@ -131,7 +141,8 @@ export interface LengowApi {
 
   /**
    * Sends an action, guarded against duplicates: an identical action already queued in Lengow is adopted instead
-   * of posting again, before the first POST and before every re-POST after an ambiguous failure.
+   * of posting. A POST whose outcome is unknown (timeout, 5xx, dropped connection) is never repeated blindly: the
+   * next attempt first looks for an identical action created since, queued or not. Refusals are not retried.
    */
   sendAction(request: ActionRequest): Promise<SendActionResult>;
 
