@@ -47,20 +47,25 @@ export interface PostgresEventStoreOptions {
 }
 
 interface EventRow {
-  tx: string;
-  global_position: number;
+  position: string;
   event_id: string;
   stream: string;
   revision: number;
   type: string;
   data: Record<string, unknown>;
   metadata: unknown;
-  recorded_at: Date;
+  recorded_at: string;
 }
 
 type AppendConflict = { kind: 'revision'; index: number; actual: number | 'no_stream' } | { kind: 'collision' };
 
-const COLUMNS = 'transaction_id::text AS tx, global_position, event_id, stream, revision, type, data, metadata, recorded_at';
+/**
+ * Position and time are formatted by the server: cheaper than parsing an int8 and a timestamptz per row in JS on
+ * replays. Milliseconds, like the other adapters' recordedAt.
+ */
+const COLUMNS =
+  `lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 19, '0') AS position, event_id, stream, ` +
+  `revision, type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
 
 /**
  * The event store on PostgreSQL (13+), in the schema of the given PostgresDatabase.
@@ -94,7 +99,6 @@ export class PostgresEventStore implements EventStore {
     this.healthTimeoutMs = options.healthTimeoutMs ?? 5000;
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = db.pool.options as pg.PoolConfig;
     this.notifier = new PostgresNotifier({
-      pool: db.pool,
       clientConfig,
       channel: `es_events_${this.schema}`,
       logger: this.logger,
@@ -166,7 +170,8 @@ export class PostgresEventStore implements EventStore {
     const variant = `${filter?.streamPrefixes.length ? 'p' : ''}${filter?.eventTypes.length ? 't' : ''}`;
     const text =
       `SELECT ${COLUMNS} FROM ${this.schema}.es_events WHERE ${conditions.join(' AND ')} ` +
-      'ORDER BY transaction_id, global_position LIMIT $3';
+      // Qualified, so that no output column of the same name can ever take over the sort.
+      'ORDER BY es_events.transaction_id, es_events.global_position LIMIT $3';
     const rows = await this.query<EventRow>(`es_read_all_${variant}_${this.schema}`, text, values);
     return rows.map(toRecordedEvent);
   }
@@ -344,10 +349,10 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     id: row.event_id,
     stream: row.stream,
     revision: row.revision,
-    position: formatPostgresPosition(row.tx, row.global_position),
+    position: row.position,
     type: row.type,
     data: row.data,
     metadata: metadataOf(row.metadata),
-    recordedAt: row.recorded_at.toISOString(),
+    recordedAt: row.recorded_at,
   };
 }

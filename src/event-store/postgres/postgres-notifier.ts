@@ -6,7 +6,6 @@ import { Doorbell } from '../subscription/doorbell.js';
 export interface PostgresNotifierOptions {
   /** Connection settings for the dedicated LISTEN connection (the pool's, minus pooling). */
   clientConfig: pg.ClientConfig;
-  pool: pg.Pool;
   channel: string;
   logger: Logger;
   /** Send NOTIFY after appends so subscribers in other processes wake at once. */
@@ -21,7 +20,8 @@ export interface PostgresNotifierOptions {
  *
  * NOTIFY is sent after the append's commit, not inside its transaction: a NOTIFY in a transaction takes a
  * database-wide lock from pre-commit to the end of commit, which would serialise all appending transactions. Sends are
- * coalesced (one in flight, one more queued), so a burst of appends costs a couple of NOTIFYs.
+ * coalesced (one in flight, one more queued), so a burst of appends costs a couple of NOTIFYs, and go through a
+ * connection of their own.
  */
 export class PostgresNotifier {
   readonly doorbell = new Doorbell();
@@ -32,6 +32,7 @@ export class PostgresNotifier {
   private listening?: Promise<void>;
   private stopListening?: () => void;
   private closed = false;
+  private notifier?: pg.Client;
 
   constructor(private readonly options: PostgresNotifierOptions) {}
 
@@ -62,6 +63,9 @@ export class PostgresNotifier {
     this.closed = true;
     this.stopListening?.();
     await this.listening;
+    const client = this.notifier;
+    this.notifier = undefined;
+    await client?.end().catch(() => undefined);
   }
 
   private async send(): Promise<void> {
@@ -70,14 +74,43 @@ export class PostgresNotifier {
       do {
         this.sendAgain = false;
         try {
-          await this.options.pool.query('SELECT pg_notify($1, $2)', [this.options.channel, this.instance]);
+          const client = await this.notifyClient();
+          await client.query('SELECT pg_notify($1, $2)', [this.options.channel, this.instance]);
         } catch (error) {
+          this.dropNotifyClient();
           this.options.logger.debug({ err: (error as Error).message }, 'event store NOTIFY failed; subscribers fall back to polling');
         }
       } while (this.sendAgain && !this.closed);
     } finally {
       this.sending = false;
     }
+  }
+
+  /** A connection of its own, so notifications never wait for (or take) a pool slot that an append needs. */
+  private async notifyClient(): Promise<pg.Client> {
+    if (this.notifier) return this.notifier;
+    const client = new pg.Client({ ...this.options.clientConfig, keepAlive: true });
+    client.on('error', () => {
+      if (this.notifier === client) this.dropNotifyClient();
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      throw new Error('notifier closed');
+    }
+    this.notifier = client;
+    return client;
+  }
+
+  private dropNotifyClient(): void {
+    const client = this.notifier;
+    this.notifier = undefined;
+    void client?.end().catch(() => undefined);
   }
 
   private async listen(): Promise<void> {

@@ -40,16 +40,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+/** A row of COLUMNS in raw (array) mode: cheaper than one object per row when replaying. */
+type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
 
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
 class RetryWithIdLookup extends Error {}
@@ -129,7 +121,7 @@ export class SqliteEventStore implements EventStore {
       const { readForwards, readBackwards } = this.stmts();
       return (backwards ? readBackwards : readForwards).all(stream, from, limit) as EventRow[];
     });
-    return rows.map(toRecordedEvent);
+    return toRecordedEvents(rows);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -143,7 +135,7 @@ export class SqliteEventStore implements EventStore {
       const prefixArgs = filter.streamPrefixes.flatMap((prefix) => [prefix, prefix]);
       return statement.all(after, ...prefixArgs, ...filter.eventTypes, limit) as EventRow[];
     });
-    return rows.map(toRecordedEvent);
+    return toRecordedEvents(rows);
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
@@ -184,9 +176,9 @@ export class SqliteEventStore implements EventStore {
       const conditions: string[] = [];
       if (prefixes > 0) conditions.push(`(${Array(prefixes).fill('substr(stream, 1, length(?)) = ?').join(' OR ')})`);
       if (types > 0) conditions.push(`type IN (${Array(types).fill('?').join(', ')})`);
-      statement = this.db.db.prepare(
-        `SELECT ${COLUMNS} FROM es_events WHERE position > ? AND ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
-      );
+      statement = this.db.db
+        .prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? AND ${conditions.join(' AND ')} ORDER BY position LIMIT ?`)
+        .raw();
       this.filteredReads.set(key, statement);
     }
     return statement;
@@ -240,13 +232,13 @@ function prepareStatements(db: Database.Database): Statements {
   return {
     writeFast: db.transaction((appends: PreparedAppend[]) => write(appends, false)),
     writeChecked: db.transaction((appends: PreparedAppend[]) => write(appends, true)),
-    readForwards: db.prepare(
-      `SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-    ),
-    readBackwards: db.prepare(
-      `SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-    ),
-    readAll: db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`),
+    readForwards: db
+      .prepare(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw(),
+    readBackwards: db
+      .prepare(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+      .raw(),
+    readAll: db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
     count: db.prepare('SELECT count(*) AS n FROM es_events'),
   };
 }
@@ -254,7 +246,7 @@ function prepareStatements(db: Database.Database): Statements {
 function storedRefs(findById: Database.Statement, append: PreparedAppend): Map<string, StoredEventRef> {
   const refs = new Map<string, StoredEventRef>();
   for (const event of append.events) {
-    const row = findById.get(event.id) as Pick<EventRow, 'position' | 'event_id' | 'stream' | 'revision'> | undefined;
+    const row = findById.get(event.id) as { position: number; event_id: string; stream: string; revision: number } | undefined;
     if (row) {
       refs.set(row.event_id, {
         id: row.event_id,
@@ -278,15 +270,39 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    stream: row.stream,
-    revision: row.revision,
-    position: formatSqlitePosition(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: metadataOf(JSON.parse(row.metadata)),
-    recordedAt: row.recorded_at,
-  };
+/**
+ * Rows to events. The JSON columns of a page are parsed in one JSON.parse call each (every stored text is a complete
+ * JSON document written by this adapter), which is markedly faster on replays than one call per row.
+ */
+function toRecordedEvents(rows: EventRow[]): RecordedEvent[] {
+  if (rows.length === 0) return [];
+  const data = parseColumn(rows, 5) as Record<string, unknown>[];
+  const metadata = parseColumn(rows, 6);
+  const events: RecordedEvent[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    events[i] = {
+      id: row[1],
+      stream: row[2],
+      revision: row[3],
+      position: formatSqlitePosition(row[0]),
+      type: row[4],
+      data: data[i],
+      metadata: metadataOf(metadata[i]),
+      recordedAt: row[7],
+    };
+  }
+  return events;
+}
+
+function parseColumn(rows: EventRow[], column: 5 | 6): unknown[] {
+  let joined = '[';
+  for (let i = 0; i < rows.length; i++) joined += (i === 0 ? '' : ',') + rows[i][column];
+  try {
+    const values = JSON.parse(joined + ']') as unknown[];
+    if (values.length === rows.length) return values;
+  } catch {
+    // A text that is not one JSON document (written by hand?) spoils the batch; parse row by row to name it.
+  }
+  return rows.map((row) => JSON.parse(row[column]) as unknown);
 }
