@@ -2,7 +2,7 @@ import { matchCatalogue, SANDBOX_CATALOGUE, sellables } from './catalogue.js';
 import { classifyOrder } from './classify-order.js';
 import { CASE_BLOCK_SIZE, IMPORT_CASE_NAMES, IMPORT_CASES, importCaseAt, importCaseManifest } from './import-cases.js';
 import { defaultMarketplaces, lengowStatusOf } from './marketplaces.js';
-import { generatedIndexOf, generateOrder, orderSkeleton } from './order-generator.js';
+import { expectedImportCase, generatedIndexOf, generateOrder, orderSkeleton } from './order-generator.js';
 
 const ANCHOR = Date.parse('2025-03-10T12:00:00Z');
 const updatedAt = (index: number) => ANCHOR - 48 * 3600_000 + index * 60_000;
@@ -148,6 +148,13 @@ describe('order generator', () => {
     }
     expect(seen.size).toBe(6);
     expect(generatedIndexOf('amazon_fr', 'DM-2024-000123')).toBeNull();
+    const order = build(6, 4321);
+    expect(expectedImportCase(6, order.marketplace, order.marketplace_order_id)).toEqual({
+      case: importCaseAt(6, 4321),
+      index: 4321,
+      ...IMPORT_CASES[importCaseAt(6, 4321)],
+    });
+    expect(expectedImportCase(7, order.marketplace, order.marketplace_order_id)).toBeNull();
     expect(generatedIndexOf('galeries_lafayette', '1300435653830-A')).toBeNull();
   });
 

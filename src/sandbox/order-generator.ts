@@ -1,6 +1,6 @@
 import { COMPANIES, FIRST_NAMES, LAST_NAMES, PLACES, RELAY_POINTS, STREETS, type Place } from './buyer-data.js';
 import { SANDBOX_CATALOGUE, sellables, type Sellable } from './catalogue.js';
-import { importCaseAt, type ImportCase } from './import-cases.js';
+import { IMPORT_CASES, importCaseAt, type ImportCase, type ImportCaseSpec } from './import-cases.js';
 import { formatIso, type IsoStyle } from './iso-dates.js';
 import type {
   LengowAddress,
@@ -180,6 +180,23 @@ export function generatedIndexOf(marketplace: string, marketplaceOrderId: string
   if (!match) return null;
   const index = parseInt(match[1], entry[1]);
   return Number.isSafeInteger(index) ? index : null;
+}
+
+/**
+ * The case a generated order was built for, from its marketplace and id alone (e.g. an order read back from the API),
+ * or null when (seed, marketplace, id) is not a generated order.
+ */
+export function expectedImportCase(
+  seed: number,
+  marketplace: string,
+  marketplaceOrderId: string,
+): ({ case: ImportCase; index: number } & ImportCaseSpec) | null {
+  const index = generatedIndexOf(marketplace, marketplaceOrderId);
+  if (index === null) return null;
+  const skeleton = orderSkeleton(seed, index, 0);
+  if (skeleton.marketplace !== marketplace.toLowerCase() || skeleton.marketplaceOrderId !== marketplaceOrderId)
+    return null;
+  return { case: skeleton.importCase, index, ...IMPORT_CASES[skeleton.importCase] };
 }
 
 const DATE_STYLES: Record<SandboxMarketplaceCode, IsoStyle> = {
