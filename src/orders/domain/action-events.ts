@@ -9,7 +9,8 @@ import type { RefundedLine } from './shop-status-events.js';
  * steps, so one set of events keeps evolve, sagas and projections free of triplicated code. "ShipRequested" is
  * `ActionRequested` with `actionType: 'ship'`, "ShipRejected" is `ActionRejected` with `actionType: 'ship'`, and so on.
  */
-export type ActionScope = { readonly kind: 'order' } | { readonly kind: 'lines'; readonly lines: readonly RefundedLine[] };
+export type ActionScope =
+  { readonly kind: 'order' } | { readonly kind: 'lines'; readonly lines: readonly RefundedLine[] };
 
 export interface ActionTryData {
   readonly actionType: ActionType;
@@ -33,12 +34,21 @@ export interface RequestedAction extends PlannedAction {
 }
 
 /** Intent: post these actions (one per line, or one for the order). */
-export type ActionRequested = DomainEvent<'ActionRequested', ActionTryData & { readonly actions: readonly RequestedAction[]; readonly at: string }>;
+export type ActionRequested = DomainEvent<
+  'ActionRequested',
+  ActionTryData & { readonly actions: readonly RequestedAction[]; readonly at: string }
+>;
 
 /** Lengow accepted the POST (or the duplicate guard found it already queued, `adopted`) and gave it this id. */
 export type ActionSent = DomainEvent<
   'ActionSent',
-  { readonly actionType: ActionType; readonly attemptKey: string; readonly lengowActionId: string; readonly via: 'posted' | 'adopted'; readonly at: string }
+  {
+    readonly actionType: ActionType;
+    readonly attemptKey: string;
+    readonly lengowActionId: string;
+    readonly via: 'posted' | 'adopted';
+    readonly at: string;
+  }
 >;
 
 /** The POST could not be made (timeout, 5xx, 429…); the saga retries after `nextAttemptAt`. */
@@ -55,12 +65,21 @@ export type ActionSendFailed = DomainEvent<
 >;
 
 /** The marketplace processed the action without error. */
-export type ActionConfirmed = DomainEvent<'ActionConfirmed', { readonly actionType: ActionType; readonly attemptKey: string; readonly at: string }>;
+export type ActionConfirmed = DomainEvent<
+  'ActionConfirmed',
+  { readonly actionType: ActionType; readonly attemptKey: string; readonly at: string }
+>;
 
 export type ActionRejected = DomainEvent<
   'ActionRejected',
   | (ActionTryData & { readonly source: 'engine'; readonly failures: readonly ActionFailure[]; readonly at: string })
-  | { readonly actionType: ActionType; readonly source: 'lengow'; readonly attemptKey: string; readonly failures: readonly ActionFailure[]; readonly at: string }
+  | {
+      readonly actionType: ActionType;
+      readonly source: 'lengow';
+      readonly attemptKey: string;
+      readonly failures: readonly ActionFailure[];
+      readonly at: string;
+    }
 >;
 
 /** No outcome three days after sending (lengow-api.md §5 `checkOldAction`). */
@@ -69,4 +88,5 @@ export type ActionTimedOut = DomainEvent<
   { readonly actionType: ActionType; readonly attemptKey: string; readonly failure: ActionFailure; readonly at: string }
 >;
 
-export type ActionEvent = ActionRequested | ActionSent | ActionSendFailed | ActionConfirmed | ActionRejected | ActionTimedOut;
+export type ActionEvent =
+  ActionRequested | ActionSent | ActionSendFailed | ActionConfirmed | ActionRejected | ActionTimedOut;

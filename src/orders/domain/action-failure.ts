@@ -27,11 +27,16 @@ export const LENGOW_UNAVAILABLE_MESSAGE = "can't create action because Lengow AP
 const failure = (code: ActionFailureCode, message: string): ActionFailure => ({ code, message });
 
 export const actionFailures = {
-  notSupported: (actionType: ActionType) => failure('ACTION_NOT_SUPPORTED', `marketplace actions ${actionType} are not present`),
+  notSupported: (actionType: ActionType) =>
+    failure('ACTION_NOT_SUPPORTED', `marketplace actions ${actionType} are not present`),
   notAllowedInStatus: (actionType: ActionType, status: string | null) =>
-    failure('ACTION_NOT_ALLOWED_IN_STATUS', `${actionType} action not available for this order_state: ${status ?? 'unknown'}`),
+    failure(
+      'ACTION_NOT_ALLOWED_IN_STATUS',
+      `${actionType} action not available for this order_state: ${status ?? 'unknown'}`,
+    ),
   argumentRequired: (argument: string) => failure('ARGUMENT_REQUIRED', `can't send action: ${argument} is required`),
-  invalidValue: (argument: string, value: string) => failure('INVALID_ARGUMENT_VALUE', `can't send action: ${value} is not a valid value for ${argument}`),
+  invalidValue: (argument: string, value: string) =>
+    failure('INVALID_ARGUMENT_VALUE', `can't send action: ${value} is not a valid value for ${argument}`),
   noDeliveryCountry: () => failure('NO_DELIVERY_COUNTRY', "can't find the delivery country in the order"),
   lineRequired: () => failure('ORDER_LINE_REQUIRED', 'order line is required but cannot be not found in order'),
   refused: (message: string) => failure('LENGOW_REFUSED', message),

@@ -1,4 +1,10 @@
-import { actionTargetReached, classifyActionResult, isActionTooOld, normaliseActionErrors, tryOutcome } from './action-lifecycle.js';
+import {
+  actionTargetReached,
+  classifyActionResult,
+  isActionTooOld,
+  normaliseActionErrors,
+  tryOutcome,
+} from './action-lifecycle.js';
 import type { ActionAttempt, ActionTry } from './order-state.js';
 
 const attempt = (status: ActionAttempt['status']): ActionAttempt => ({
@@ -14,7 +20,11 @@ const attempt = (status: ActionAttempt['status']): ActionAttempt => ({
   failures: [],
   finishedAt: null,
 });
-const actionTry = (attempts: ActionAttempt[], engineRejection: ActionTry['engineRejection'] = null, closedByStatus = false): ActionTry => ({
+const actionTry = (
+  attempts: ActionAttempt[],
+  engineRejection: ActionTry['engineRejection'] = null,
+  closedByStatus = false,
+): ActionTry => ({
   tryKey: 't',
   tryNumber: 1,
   at: '2024-05-01T00:00:00.000Z',

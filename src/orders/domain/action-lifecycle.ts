@@ -19,14 +19,18 @@ export interface LengowActionResult {
   readonly errors?: unknown;
 }
 
-export type ActionResultClass = { readonly kind: 'waiting' } | { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly errors: readonly string[] };
+export type ActionResultClass =
+  | { readonly kind: 'waiting' }
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'refused'; readonly errors: readonly string[] };
 
 /** `errors` comes as null, a string, a list or an object depending on the channel: null or empty means "no error" (§13 #15). */
 export function normaliseActionErrors(errors: unknown): string[] {
   if (errors === null || errors === undefined) return [];
   if (typeof errors === 'string') return errors.trim() === '' ? [] : [errors.trim()];
   if (Array.isArray(errors)) return errors.flatMap((item) => normaliseActionErrors(item));
-  if (typeof errors === 'object') return Object.values(errors as Record<string, unknown>).flatMap((item) => normaliseActionErrors(item));
+  if (typeof errors === 'object')
+    return Object.values(errors as Record<string, unknown>).flatMap((item) => normaliseActionErrors(item));
   return [String(errors)];
 }
 
@@ -100,7 +104,8 @@ export function keysClosedByFinishingStatus(state: OrderState): string[] {
   for (const request of state.actionRequests) {
     for (const actionTry of request.tries) {
       if (actionTry.engineRejection !== null && !actionTry.closedByStatus) keys.push(actionTry.tryKey);
-      for (const attempt of actionTry.attempts) if (isOpenAttempt(attempt) || isFailedAttempt(attempt)) keys.push(attempt.attemptKey);
+      for (const attempt of actionTry.attempts)
+        if (isOpenAttempt(attempt) || isFailedAttempt(attempt)) keys.push(attempt.attemptKey);
     }
   }
   return keys;
@@ -110,7 +115,11 @@ export function keysClosedByFinishingStatus(state: OrderState): string[] {
 export function attemptsDueForTimeout(state: OrderState, nowMs: number): string[] {
   return state.actionRequests.flatMap((request) =>
     request.tries.flatMap((actionTry) =>
-      actionTry.attempts.filter((attempt) => attempt.status === 'sent' && attempt.sentAt !== null && isActionTooOld(attempt.sentAt, nowMs)).map((attempt) => attempt.attemptKey),
+      actionTry.attempts
+        .filter(
+          (attempt) => attempt.status === 'sent' && attempt.sentAt !== null && isActionTooOld(attempt.sentAt, nowMs),
+        )
+        .map((attempt) => attempt.attemptKey),
     ),
   );
 }

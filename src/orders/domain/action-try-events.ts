@@ -37,12 +37,19 @@ export function scopeLines(shopOrder: ShopOrderRecord, scope: ActionScope): stri
 export function latestShipment(state: OrderState, shopOrderId: string): ActionShipment | null {
   const shipped = [...state.shopChanges]
     .reverse()
-    .find((change): change is Extract<ShopChange, { kind: 'shipped' }> => change.kind === 'shipped' && change.shopOrderId === shopOrderId);
+    .find(
+      (change): change is Extract<ShopChange, { kind: 'shipped' }> =>
+        change.kind === 'shipped' && change.shopOrderId === shopOrderId,
+    );
   return shipped ?? null;
 }
 
 /** One try of an action: the intent to post, or a refusal by our own checks with every reason (nothing is posted). */
-export function actionTryEvents(state: OrderState, input: ActionTryInput, shipment: ActionShipment | null): OrderEvent[] {
+export function actionTryEvents(
+  state: OrderState,
+  input: ActionTryInput,
+  shipment: ActionShipment | null,
+): OrderEvent[] {
   const tryKey = idempotencyKeys.actionTry(input.requestKey, input.tryNumber);
   const base: ActionTryData = {
     actionType: input.actionType,
@@ -55,7 +62,10 @@ export function actionTryEvents(state: OrderState, input: ActionTryInput, shipme
     scope: input.scope,
     choices: input.choices,
   };
-  const lineQuantities = input.scope.kind === 'lines' ? Object.fromEntries(input.scope.lines.map((line) => [line.marketplaceLineId, line.quantity])) : {};
+  const lineQuantities =
+    input.scope.kind === 'lines'
+      ? Object.fromEntries(input.scope.lines.map((line) => [line.marketplaceLineId, line.quantity]))
+      : {};
   const built = buildActionArguments({
     actionType: input.actionType,
     definition: input.definition,
@@ -73,7 +83,11 @@ export function actionTryEvents(state: OrderState, input: ActionTryInput, shipme
     choices: input.choices,
     now: input.at,
   });
-  if (!built.ok) return [orderEvent('ActionRejected', { ...base, source: 'engine', failures: built.failures, at: input.at })];
-  const actions = built.actions.map((action) => ({ ...action, attemptKey: idempotencyKeys.actionAttempt(tryKey, action.line) }));
+  if (!built.ok)
+    return [orderEvent('ActionRejected', { ...base, source: 'engine', failures: built.failures, at: input.at })];
+  const actions = built.actions.map((action) => ({
+    ...action,
+    attemptKey: idempotencyKeys.actionAttempt(tryKey, action.line),
+  }));
   return [orderEvent('ActionRequested', { ...base, actions, at: input.at })];
 }

@@ -10,7 +10,13 @@ const order = {
   lines: ['DM-1', 'DM-2'],
   lineQuantities: {},
 };
-const shipment = { carrier: colissimo, trackingNumber: 'TRK1', trackingUrl: null, returnCarrier: null, returnTrackingNumber: null };
+const shipment = {
+  carrier: colissimo,
+  trackingNumber: 'TRK1',
+  trackingUrl: null,
+  returnCarrier: null,
+  returnTrackingNumber: null,
+};
 
 function build(overrides: Partial<BuildActionArgumentsInput> = {}) {
   return buildActionArguments({
@@ -32,7 +38,8 @@ function withShip(ship: Partial<ActionDefinition>) {
   return definition({ actions: { ...base.actions, ship: { ...base.actions.ship!, ...ship } } });
 }
 
-const failures = (result: ReturnType<typeof build>) => (result.ok ? [] : result.failures.map((failure) => `${failure.code}: ${failure.message}`));
+const failures = (result: ReturnType<typeof build>) =>
+  result.ok ? [] : result.failures.map((failure) => `${failure.code}: ${failure.message}`);
 
 describe('buildActionArguments (lengow-api.md §10.2)', () => {
   it('builds one ship action per line when the marketplace accepts `line`', () => {
@@ -42,11 +49,23 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       actions: [
         {
           line: 'DM-1',
-          arguments: { carrier: 'COLISSIMO', tracking_number: 'TRK1', tracking_url: 'https://track.example/TRK1', shipping_method: 'Standard', line: 'DM-1' },
+          arguments: {
+            carrier: 'COLISSIMO',
+            tracking_number: 'TRK1',
+            tracking_url: 'https://track.example/TRK1',
+            shipping_method: 'Standard',
+            line: 'DM-1',
+          },
         },
         {
           line: 'DM-2',
-          arguments: { carrier: 'COLISSIMO', tracking_number: 'TRK1', tracking_url: 'https://track.example/TRK1', shipping_method: 'Standard', line: 'DM-2' },
+          arguments: {
+            carrier: 'COLISSIMO',
+            tracking_number: 'TRK1',
+            tracking_url: 'https://track.example/TRK1',
+            shipping_method: 'Standard',
+            line: 'DM-2',
+          },
         },
       ],
     });
@@ -58,8 +77,12 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
   });
 
   it('refuses a missing required argument without calling anyone', () => {
-    expect(failures(build({ shipment: { ...shipment, trackingNumber: null } }))).toEqual(["ARGUMENT_REQUIRED: can't send action: tracking_number is required"]);
-    expect(failures(build({ shipment: { ...shipment, trackingNumber: '  ' } }))).toEqual(["ARGUMENT_REQUIRED: can't send action: tracking_number is required"]);
+    expect(failures(build({ shipment: { ...shipment, trackingNumber: null } }))).toEqual([
+      "ARGUMENT_REQUIRED: can't send action: tracking_number is required",
+    ]);
+    expect(failures(build({ shipment: { ...shipment, trackingNumber: '  ' } }))).toEqual([
+      "ARGUMENT_REQUIRED: can't send action: tracking_number is required",
+    ]);
   });
 
   it('prefers the carrier the marketplace sent with the order', () => {
@@ -73,12 +96,19 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
   });
 
   it('refuses a carrier outside the valid values when free values are not accepted', () => {
-    const result = build({ shipment: { ...shipment, carrier: homeCarrier }, carrierMapping: carrierMapping({ defaults: [] }) });
-    expect(failures(result)).toEqual(["INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier"]);
+    const result = build({
+      shipment: { ...shipment, carrier: homeCarrier },
+      carrierMapping: carrierMapping({ defaults: [] }),
+    });
+    expect(failures(result)).toEqual([
+      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
+    ]);
   });
 
   it('needs the delivery country to resolve a required carrier the marketplace did not give', () => {
-    expect(failures(build({ order: { ...order, deliveryCountry: null } }))).toEqual(["NO_DELIVERY_COUNTRY: can't find the delivery country in the order"]);
+    expect(failures(build({ order: { ...order, deliveryCountry: null } }))).toEqual([
+      "NO_DELIVERY_COUNTRY: can't find the delivery country in the order",
+    ]);
   });
 
   it('sends carrier_name only when the carrier is "other"', () => {
@@ -96,28 +126,47 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
   });
 
   it('refuses a required shipping method the order does not have', () => {
-    const result = build({ definition: withShip({ args: ['carrier', 'shipping_method'], optionalArgs: [] }), order: { ...order, shippingMethod: '' } });
+    const result = build({
+      definition: withShip({ args: ['carrier', 'shipping_method'], optionalArgs: [] }),
+      order: { ...order, shippingMethod: '' },
+    });
     expect(failures(result)).toEqual(["ARGUMENT_REQUIRED: can't send action: shipping_method is required"]);
   });
 
   it('sends a tracking url only with a tracking number', () => {
-    const withoutNumber = build({ definition: withShip({ args: ['carrier'] }), shipment: { ...shipment, trackingNumber: null } });
-    expect(withoutNumber.ok && withoutNumber.actions[0]?.arguments).toEqual({ carrier: 'COLISSIMO', shipping_method: 'Standard', line: 'DM-1' });
+    const withoutNumber = build({
+      definition: withShip({ args: ['carrier'] }),
+      shipment: { ...shipment, trackingNumber: null },
+    });
+    expect(withoutNumber.ok && withoutNumber.actions[0]?.arguments).toEqual({
+      carrier: 'COLISSIMO',
+      shipping_method: 'Standard',
+      line: 'DM-1',
+    });
     const explicit = build({ shipment: { ...shipment, trackingUrl: 'https://carrier.example/x' } });
     expect(explicit.ok && explicit.actions[0]?.arguments.tracking_url).toBe('https://carrier.example/x');
   });
 
   it('refuses the action in a Lengow status the definition does not allow', () => {
-    expect(failures(build({ lengowStatus: 'shipped' }))).toEqual(['ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: shipped']);
-    expect(failures(build({ lengowStatus: null }))).toEqual(['ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: unknown']);
+    expect(failures(build({ lengowStatus: 'shipped' }))).toEqual([
+      'ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: shipped',
+    ]);
+    expect(failures(build({ lengowStatus: null }))).toEqual([
+      'ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: unknown',
+    ]);
   });
 
   it('refuses an action the marketplace does not have', () => {
-    expect(failures(build({ definition: definition({ actions: {} }) }))).toEqual(['ACTION_NOT_SUPPORTED: marketplace actions ship are not present']);
+    expect(failures(build({ definition: definition({ actions: {} }) }))).toEqual([
+      'ACTION_NOT_SUPPORTED: marketplace actions ship are not present',
+    ]);
   });
 
   it('refuses a per-line action with required line when there is no line', () => {
-    const result = build({ definition: withShip({ args: ['carrier', 'line'], optionalArgs: [] }), order: { ...order, lines: [] } });
+    const result = build({
+      definition: withShip({ args: ['carrier', 'line'], optionalArgs: [] }),
+      order: { ...order, lines: [] },
+    });
     expect(failures(result)).toEqual(['ORDER_LINE_REQUIRED: order line is required but cannot be not found in order']);
   });
 
@@ -132,7 +181,9 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
     expect(failures(build({ actionType: 'cancel', choices: { reason: 'BORED' } }))).toEqual([
       "INVALID_ARGUMENT_VALUE: can't send action: BORED is not a valid value for reason",
     ]);
-    expect(failures(build({ actionType: 'refund', lengowStatus: 'shipped' }))).toEqual(["ARGUMENT_REQUIRED: can't send action: refund_reason is required"]);
+    expect(failures(build({ actionType: 'refund', lengowStatus: 'shipped' }))).toEqual([
+      "ARGUMENT_REQUIRED: can't send action: refund_reason is required",
+    ]);
   });
 
   it('sends one refund per refunded line with its quantity', () => {
@@ -142,7 +193,10 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       choices: { refund_reason: 'RETURN' },
       order: { ...order, lines: ['DM-2'], lineQuantities: { 'DM-2': 1 } },
     });
-    expect(result).toEqual({ ok: true, actions: [{ line: 'DM-2', arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' } }] });
+    expect(result).toEqual({
+      ok: true,
+      actions: [{ line: 'DM-2', arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' } }],
+    });
   });
 
   it('formats prices and dates, and uses the default value of other required arguments', () => {
@@ -150,10 +204,17 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       definition: withShip({
         args: ['carrier', 'shipping_price', 'shipping_date', 'invoice_number'],
         optionalArgs: ['comment'],
-        argsDescription: { invoice_number: { type: 'string', validValues: {}, defaultValue: 'N/A', acceptFreeValues: true } },
+        argsDescription: {
+          invoice_number: { type: 'string', validValues: {}, defaultValue: 'N/A', acceptFreeValues: true },
+        },
       }),
     });
-    expect(result.ok && result.actions[0]?.arguments).toEqual({ carrier: 'COLISSIMO', shipping_price: '4.90', shipping_date: NOW, invoice_number: 'N/A' });
+    expect(result.ok && result.actions[0]?.arguments).toEqual({
+      carrier: 'COLISSIMO',
+      shipping_price: '4.90',
+      shipping_date: NOW,
+      invoice_number: 'N/A',
+    });
   });
 
   it('refuses a required argument with neither rule nor default instead of sending a placeholder', () => {
@@ -162,7 +223,10 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
   });
 
   it('lists every failure once even with several lines', () => {
-    const result = build({ shipment: { ...shipment, trackingNumber: null, carrier: homeCarrier }, carrierMapping: carrierMapping({ defaults: [] }) });
+    const result = build({
+      shipment: { ...shipment, trackingNumber: null, carrier: homeCarrier },
+      carrierMapping: carrierMapping({ defaults: [] }),
+    });
     expect(failures(result)).toEqual([
       "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
       "ARGUMENT_REQUIRED: can't send action: tracking_number is required",

@@ -1,7 +1,13 @@
 import { actionFailures, type ActionFailure } from './action-failure.js';
 import { sameText, type CarrierMappingView, type ShopCarrier } from './carrier-mapping.js';
 import type { LengowStatus } from './lengow-status.js';
-import { acceptsLine, type ActionDefinition, type ActionType, type ArgumentDescription, type MarketplaceDefinition } from './marketplace-definition.js';
+import {
+  acceptsLine,
+  type ActionDefinition,
+  type ActionType,
+  type ArgumentDescription,
+  type MarketplaceDefinition,
+} from './marketplace-definition.js';
 import { resolveShipCarrier, type ShipCarrierResolution } from './resolve-ship-carrier.js';
 
 /** What the merchant did in the shop that the action reports. */
@@ -44,14 +50,29 @@ export interface PlannedAction {
   readonly arguments: Readonly<Record<string, string>>;
 }
 
-export type BuiltActions = { readonly ok: true; readonly actions: readonly PlannedAction[] } | { readonly ok: false; readonly failures: readonly ActionFailure[] };
+export type BuiltActions =
+  | { readonly ok: true; readonly actions: readonly PlannedAction[] }
+  | { readonly ok: false; readonly failures: readonly ActionFailure[] };
 
 type Resolved = { readonly value: string | null } | { readonly failure: ActionFailure };
 
 /** Arguments whose value comes from the merchant's choice first, then from the definition's default (plugins' behaviour). */
 const CHOSEN_OR_DEFAULT = new Set(['reason', 'refund_reason', 'refund_mode']);
 /** Arguments that have a rule of their own and are not overridden by a choice. */
-const RULED = new Set(['carrier', 'custom_carrier', 'carrier_name', 'tracking_number', 'tracking_url', 'shipping_price', 'shipping_date', 'delivery_date', 'return_carrier', 'return_tracking_number', 'quantity', 'line']);
+const RULED = new Set([
+  'carrier',
+  'custom_carrier',
+  'carrier_name',
+  'tracking_number',
+  'tracking_url',
+  'shipping_price',
+  'shipping_date',
+  'delivery_date',
+  'return_carrier',
+  'return_tracking_number',
+  'quantity',
+  'line',
+]);
 
 const filled = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
@@ -77,14 +98,20 @@ function argumentResolver(input: BuildActionArgumentsInput) {
       mapping: input.carrierMapping,
     }));
 
-  return (name: string, required: boolean, line: string | null, description: ArgumentDescription | undefined): Resolved => {
+  return (
+    name: string,
+    required: boolean,
+    line: string | null,
+    description: ArgumentDescription | undefined,
+  ): Resolved => {
     const fallback = required ? (description?.defaultValue ?? null) : null;
     if (!RULED.has(name) && filled(choices[name])) return { value: choices[name] };
     switch (name) {
       case 'carrier':
       case 'custom_carrier': {
         const resolved = carrier();
-        if (resolved.kind === 'no_country') return required ? { failure: actionFailures.noDeliveryCountry() } : { value: null };
+        if (resolved.kind === 'no_country')
+          return required ? { failure: actionFailures.noDeliveryCountry() } : { value: null };
         return { value: resolved.kind === 'resolved' ? resolved.value : null };
       }
       case 'carrier_name': {
@@ -113,7 +140,9 @@ function argumentResolver(input: BuildActionArgumentsInput) {
       case 'return_carrier': {
         const returnCarrier = shipment?.returnCarrier ?? null;
         if (!returnCarrier) return { value: fallback };
-        const mapped = input.carrierMapping.carriers.find((entry) => sameText(entry.country, order.deliveryCountry) && entry.shopCarrier.id === returnCarrier.id);
+        const mapped = input.carrierMapping.carriers.find(
+          (entry) => sameText(entry.country, order.deliveryCountry) && entry.shopCarrier.id === returnCarrier.id,
+        );
         return { value: mapped?.marketplaceCarrier ?? returnCarrier.name };
       }
       case 'return_tracking_number':
@@ -167,7 +196,8 @@ export function buildActionArguments(input: BuildActionArgumentsInput): BuiltAct
     return { ok: false, failures: [actionFailures.notAllowedInStatus(input.actionType, input.lengowStatus)] };
   }
   const lines = input.order.lines;
-  if (action.args.includes('line') && lines.length === 0) return { ok: false, failures: [actionFailures.lineRequired()] };
+  if (action.args.includes('line') && lines.length === 0)
+    return { ok: false, failures: [actionFailures.lineRequired()] };
 
   const resolve = argumentResolver(input);
   const targets: (string | null)[] = acceptsLine(action) && lines.length > 0 ? [...lines] : [null];

@@ -40,5 +40,10 @@ export interface CarrierMappingView {
 export const EMPTY_CARRIER_MAPPING: CarrierMappingView = { carriers: [], methods: [], defaults: [] };
 
 export function sameText(a: string | null | undefined, b: string | null | undefined): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.trim() !== '' && a.trim().toLowerCase() === b.trim().toLowerCase();
+  return (
+    typeof a === 'string' &&
+    typeof b === 'string' &&
+    a.trim() !== '' &&
+    a.trim().toLowerCase() === b.trim().toLowerCase()
+  );
 }

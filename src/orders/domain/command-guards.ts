@@ -9,7 +9,10 @@ import type { OrderState } from './order-state.js';
 export function checkOrderKey(state: OrderState, key: OrderKey): OrderKey {
   const normalised = orderKeyOf(key?.marketplace, key?.marketplaceOrderId);
   if (state.orderKey !== null && !sameOrderKey(state.orderKey, normalised)) {
-    throw new OrderDomainError('ORDER_KEY_MISMATCH', `command for ${orderStreamName(normalised)} applied to ${orderStreamName(state.orderKey)}`);
+    throw new OrderDomainError(
+      'ORDER_KEY_MISMATCH',
+      `command for ${orderStreamName(normalised)} applied to ${orderStreamName(state.orderKey)}`,
+    );
   }
   return normalised;
 }
@@ -24,11 +27,13 @@ export function requireSeen(state: OrderState, key: OrderKey): OrderKey {
 
 export function requireImported(state: OrderState, key: OrderKey): OrderKey {
   const checked = requireSeen(state, key);
-  if (state.import.status !== 'imported') throw new OrderDomainError('ORDER_NOT_IMPORTED', `order ${orderStreamName(checked)} has no shop order`);
+  if (state.import.status !== 'imported')
+    throw new OrderDomainError('ORDER_NOT_IMPORTED', `order ${orderStreamName(checked)} has no shop order`);
   return checked;
 }
 
 export function requireText(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new OrderDomainError('INVALID_COMMAND', `${field} is required`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new OrderDomainError('INVALID_COMMAND', `${field} is required`);
   return value.trim();
 }

@@ -61,7 +61,15 @@ describe('ImportOrder', () => {
     it('records every validation failure as one permanent import failure', () => {
       spec
         .given([])
-        .when(importOrder({ snapshot: snapshot({ currency: 'XYZ' }), lookups: lookups({ currencyAvailable: false, carrierMapping: carrierMapping({ carriers: [], defaults: [] }) }) }))
+        .when(
+          importOrder({
+            snapshot: snapshot({ currency: 'XYZ' }),
+            lookups: lookups({
+              currencyAvailable: false,
+              carrierMapping: carrierMapping({ carriers: [], defaults: [] }),
+            }),
+          }),
+        )
         .then([
           orderEvent('OrderImportFailed', {
             orderKey: ORDER_KEY,
@@ -69,7 +77,10 @@ describe('ImportOrder', () => {
             kind: 'permanent',
             failures: [
               { code: 'CURRENCY_NOT_AVAILABLE', message: 'the XYZ currency is not available in your shop' },
-              { code: 'NO_DEFAULT_CARRIER', message: 'You must select a default carrier for the country: FR and the marketplace: Demo Market FR' },
+              {
+                code: 'NO_DEFAULT_CARRIER',
+                message: 'You must select a default carrier for the country: FR and the marketplace: Demo Market FR',
+              },
             ],
             attempt: 1,
             nextAttemptAt: null,
@@ -84,15 +95,25 @@ describe('ImportOrder', () => {
     });
 
     it('records what was filled in, e.g. a billing address copied from the delivery address', () => {
-      const [event] = spec.given([]).when(importOrder({ snapshot: snapshot({ billingAddress: null }) })).events();
-      expect(event?.type === 'OrderImportPlanned' && event.data.plan.filledIn).toEqual([{ address: 'billing', field: '*', value: 'copied from the delivery address' }]);
+      const [event] = spec
+        .given([])
+        .when(importOrder({ snapshot: snapshot({ billingAddress: null }) }))
+        .events();
+      expect(event?.type === 'OrderImportPlanned' && event.data.plan.filledIn).toEqual([
+        { address: 'billing', field: '*', value: 'copied from the delivery address' },
+      ]);
     });
 
     it('does not plan a stock decrement for an order shipped by the marketplace by default', () => {
-      const fba = snapshot({ orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }], billingAddress: address({ firstName: null }) });
+      const fba = snapshot({
+        orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }],
+        billingAddress: address({ firstName: null }),
+      });
       const [event] = spec
         .given([])
-        .when(importOrder({ snapshot: fba, settings: { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true } }))
+        .when(
+          importOrder({ snapshot: fba, settings: { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true } }),
+        )
         .events();
       expect(event?.type === 'OrderImportPlanned' && event.data.plan).toMatchObject({
         shippedByMarketplace: true,
@@ -102,51 +123,84 @@ describe('ImportOrder', () => {
     });
 
     it('refuses a malformed order key or timestamp with a typed error', () => {
-      spec.given([]).when(importOrder({ snapshot: snapshot({ marketplaceOrderId: ' ' }) })).thenThrows('INVALID_ORDER_KEY');
-      spec.given([]).when(importOrder({ now: 'yesterday' })).thenThrows('INVALID_TIMESTAMP');
+      spec
+        .given([])
+        .when(importOrder({ snapshot: snapshot({ marketplaceOrderId: ' ' }) }))
+        .thenThrows('INVALID_ORDER_KEY');
+      spec
+        .given([])
+        .when(importOrder({ now: 'yesterday' }))
+        .thenThrows('INVALID_TIMESTAMP');
     });
 
     it('refuses to decide for another order than the stream it was loaded from', () => {
-      spec.given(importedHistory()).when(importOrder({ snapshot: snapshot({ marketplaceOrderId: 'OTHER' }) })).thenThrows('ORDER_KEY_MISMATCH');
+      spec
+        .given(importedHistory())
+        .when(importOrder({ snapshot: snapshot({ marketplaceOrderId: 'OTHER' }) }))
+        .thenThrows('ORDER_KEY_MISMATCH');
     });
 
     it('normalises the marketplace code of the stream key', () => {
-      const [event] = spec.given([]).when(importOrder({ snapshot: snapshot({ marketplace: 'Demo_Market_FR' }) })).events();
+      const [event] = spec
+        .given([])
+        .when(importOrder({ snapshot: snapshot({ marketplace: 'Demo_Market_FR' }) }))
+        .events();
       expect(event?.type === 'OrderImportPlanned' && event.data.orderKey).toEqual(ORDER_KEY);
     });
   });
 
   describe('later polls', () => {
     it('does nothing while the shop orders are being created', () => {
-      spec.given(historyOf(importOrder())).when(importOrder({ now: later(1) })).thenNothingHappened();
+      spec
+        .given(historyOf(importOrder()))
+        .when(importOrder({ now: later(1) }))
+        .thenNothingHappened();
     });
 
     it('never imports an imported order again', () => {
-      spec.given(importedHistory()).when(importOrder({ now: later(5) })).thenNothingHappened();
+      spec
+        .given(importedHistory())
+        .when(importOrder({ now: later(5) }))
+        .thenNothingHappened();
     });
 
     it('does not repeat the same ignore verdict', () => {
       const cancelled = snapshot({ marketplaceStatus: 'Cancelled' });
-      spec.given(historyOf(importOrder({ snapshot: cancelled }))).when(importOrder({ snapshot: cancelled, now: later(15) })).thenNothingHappened();
+      spec
+        .given(historyOf(importOrder({ snapshot: cancelled })))
+        .when(importOrder({ snapshot: cancelled, now: later(15) }))
+        .thenNothingHappened();
     });
 
     it('imports an ignored order once its status allows it', () => {
       const waiting = snapshot({ marketplaceStatus: 'New' });
-      const events = spec.given(historyOf(importOrder({ snapshot: waiting }))).when(importOrder({ now: later(15) })).events();
+      const events = spec
+        .given(historyOf(importOrder({ snapshot: waiting })))
+        .when(importOrder({ now: later(15) }))
+        .events();
       expect(events.map((event) => event.type)).toEqual(['OrderImportPlanned']);
     });
 
     it('keeps an anonymized order ignored even after its status changes', () => {
       const anonymized = snapshot({ anonymized: true });
-      spec.given(historyOf(importOrder({ snapshot: anonymized }))).when(importOrder({ snapshot: anonymized, now: later(15) })).thenNothingHappened();
+      spec
+        .given(historyOf(importOrder({ snapshot: anonymized })))
+        .when(importOrder({ snapshot: anonymized, now: later(15) }))
+        .thenNothingHappened();
     });
 
     it('does not retry a permanent failure on every poll', () => {
-      spec.given(failedOnProduct()).when(importOrder({ lookups: lookups({ products: {} }), now: later(15) })).thenNothingHappened();
+      spec
+        .given(failedOnProduct())
+        .when(importOrder({ lookups: lookups({ products: {} }), now: later(15) }))
+        .thenNothingHappened();
     });
 
     it('retries a permanent failure when the configuration changed, and imports if it is fixed', () => {
-      const events = spec.given(failedOnProduct()).when(importOrder({ configurationRevision: 'rev-2', now: later(15) })).events();
+      const events = spec
+        .given(failedOnProduct())
+        .when(importOrder({ configurationRevision: 'rev-2', now: later(15) }))
+        .events();
       expect(events.map((event) => event.type)).toEqual(['OrderImportPlanned']);
     });
 
@@ -155,16 +209,25 @@ describe('ImportOrder', () => {
         .given(failedOnProduct())
         .when(importOrder({ lookups: lookups({ products: {} }), configurationRevision: 'rev-2', now: later(15) }))
         .events();
-      expect(event?.type === 'OrderImportFailed' && event.data).toMatchObject({ attempt: 2, configurationRevision: 'rev-2' });
+      expect(event?.type === 'OrderImportFailed' && event.data).toMatchObject({
+        attempt: 2,
+        configurationRevision: 'rev-2',
+      });
     });
 
     it('retries when the operator says the cause was fixed', () => {
-      const events = spec.given(failedOnProduct()).when(importOrder({ retryAfterFix: true, now: later(15) })).events();
+      const events = spec
+        .given(failedOnProduct())
+        .when(importOrder({ retryAfterFix: true, now: later(15) }))
+        .events();
       expect(events.map((event) => event.type)).toEqual(['OrderImportPlanned']);
     });
 
     it('closes a failed order that the marketplace canceled meanwhile', () => {
-      const events = spec.given(failedOnProduct()).when(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }), now: later(15) })).events();
+      const events = spec
+        .given(failedOnProduct())
+        .when(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }), now: later(15) }))
+        .events();
       expect(events.map((event) => event.type)).toEqual(['OrderImportIgnored']);
     });
 
@@ -185,7 +248,13 @@ describe('ImportOrder', () => {
     });
 
     it('closes open actions when the order reaches a finishing status', () => {
-      const history = historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip(), actionSent(shipAttempt('DM-1')));
+      const history = historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-ship', shipped()),
+        requestShip(),
+        actionSent(shipAttempt('DM-1')),
+      );
       spec
         .given(history)
         .when(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(40) }))
@@ -204,20 +273,36 @@ describe('ImportOrder', () => {
     it('falls back to lengow_status for the status of an imported order when the marketplace list is missing', () => {
       const [event] = spec
         .given(importedHistory())
-        .when(importOrder({ definition: null, snapshot: snapshot({ marketplaceStatus: 'Sent', lengowStatus: 'shipped' }), now: later(20) }))
+        .when(
+          importOrder({
+            definition: null,
+            snapshot: snapshot({ marketplaceStatus: 'Sent', lengowStatus: 'shipped' }),
+            now: later(20),
+          }),
+        )
         .events();
       expect(event?.type === 'LengowStatusChanged' && event.data.lengowStatus).toBe('shipped');
     });
 
     it('waits with a multi-line order while a line awaits acceptance', () => {
-      const order = snapshot({ packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'New' })] })] });
-      const events = spec.given([]).when(importOrder({ snapshot: order })).events();
-      expect(events.map((event) => event.type === 'OrderImportIgnored' && event.data.code)).toEqual(['LINES_WAITING_ACCEPTANCE']);
+      const order = snapshot({
+        packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'New' })] })],
+      });
+      const events = spec
+        .given([])
+        .when(importOrder({ snapshot: order }))
+        .events();
+      expect(events.map((event) => event.type === 'OrderImportIgnored' && event.data.code)).toEqual([
+        'LINES_WAITING_ACCEPTANCE',
+      ]);
     });
   });
 
   it('reads an order of an unknown marketplace as ignored', () => {
-    const events = spec.given([]).when(importOrder({ definition: null })).events();
+    const events = spec
+      .given([])
+      .when(importOrder({ definition: null }))
+      .events();
     expect(events.map((event) => event.type === 'OrderImportIgnored' && event.data.message)).toEqual([
       'Lengow error: demo_market_fr does not feature in the marketplace list',
     ]);
@@ -225,8 +310,13 @@ describe('ImportOrder', () => {
 
   it('uses the marketplace label of the definition in the shipped-by-marketplace message', () => {
     const fba = snapshot({ orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }] });
-    const events = spec.given([]).when(importOrder({ snapshot: fba, definition: definition({ label: 'Amazon FR' }) })).events();
-    expect(events.map((event) => event.type === 'OrderImportIgnored' && event.data.message)).toEqual(['order shipped by Amazon FR']);
+    const events = spec
+      .given([])
+      .when(importOrder({ snapshot: fba, definition: definition({ label: 'Amazon FR' }) }))
+      .events();
+    expect(events.map((event) => event.type === 'OrderImportIgnored' && event.data.message)).toEqual([
+      'order shipped by Amazon FR',
+    ]);
   });
 
   it('keeps the import idempotent across a creation that is replayed', () => {

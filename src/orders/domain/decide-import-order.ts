@@ -10,7 +10,15 @@ import type { OrderState } from './order-state.js';
 import { runImport } from './run-import.js';
 import type { ImportIgnoreCode } from './import-events.js';
 
-function ignored(state: OrderState, orderKey: OrderKey, code: ImportIgnoreCode, message: string, lengowStatus: string | null, marketplaceStatus: string, at: string): OrderEvent[] {
+function ignored(
+  state: OrderState,
+  orderKey: OrderKey,
+  code: ImportIgnoreCode,
+  message: string,
+  lengowStatus: string | null,
+  marketplaceStatus: string,
+  at: string,
+): OrderEvent[] {
   // The same verdict on every poll is not news: only a changed reason is recorded.
   if (state.import.status === 'ignored' && state.import.code === code && state.import.message === message) return [];
   return [orderEvent('OrderImportIgnored', { orderKey, code, message, marketplaceStatus, lengowStatus, at })];
@@ -22,7 +30,8 @@ export function decideImportOrder(command: ImportOrder, state: OrderState): Orde
   const nowMs = parseInstant(data.now);
   const at = toIso(nowMs);
   const orderKey = checkOrderKey(state, orderKeyOf(data.snapshot?.marketplace, data.snapshot?.marketplaceOrderId));
-  if (state.import.status === 'imported') return state.pendingImport ? [] : lengowStatusChange(state, data.snapshot, data.definition, at);
+  if (state.import.status === 'imported')
+    return state.pendingImport ? [] : lengowStatusChange(state, data.snapshot, data.definition, at);
 
   const decision = importDecision({
     current: state.import,
@@ -36,7 +45,16 @@ export function decideImportOrder(command: ImportOrder, state: OrderState): Orde
     retryAfterFix: data.retryAfterFix === true,
   });
   if (decision.kind === 'wait') return [];
-  if (decision.kind === 'ignore') return ignored(state, orderKey, decision.code, decision.message, decision.lengowStatus, data.snapshot.marketplaceStatus, at);
+  if (decision.kind === 'ignore')
+    return ignored(
+      state,
+      orderKey,
+      decision.code,
+      decision.message,
+      decision.lengowStatus,
+      data.snapshot.marketplaceStatus,
+      at,
+    );
   if (data.definition === null) return [];
   return runImport(state, { ...data, orderKey, definition: data.definition, trigger: data.trigger, decision, at });
 }
@@ -50,7 +68,8 @@ export function decideReimportOrder(command: ReimportOrder, state: OrderState): 
   const nowMs = parseInstant(data.now);
   const at = toIso(nowMs);
   const orderKey = requireSeen(state, orderKeyOf(data.snapshot?.marketplace, data.snapshot?.marketplaceOrderId));
-  if (state.pendingImport !== null) throw new OrderDomainError('IMPORT_IN_PROGRESS', 'an import of this order is already in progress');
+  if (state.pendingImport !== null)
+    throw new OrderDomainError('IMPORT_IN_PROGRESS', 'an import of this order is already in progress');
 
   const decision = importDecision({
     current: state.import,
@@ -63,10 +82,20 @@ export function decideReimportOrder(command: ReimportOrder, state: OrderState): 
     configurationRevision: data.configurationRevision,
     retryAfterFix: true,
   });
-  if (decision.kind === 'wait') throw new OrderDomainError('IMPORT_IN_PROGRESS', 'an import of this order is already in progress');
+  if (decision.kind === 'wait')
+    throw new OrderDomainError('IMPORT_IN_PROGRESS', 'an import of this order is already in progress');
   if (decision.kind === 'ignore') {
-    if (state.import.status === 'imported') throw new OrderDomainError('REIMPORT_NOT_ALLOWED', decision.message, { code: decision.code });
-    return ignored(state, orderKey, decision.code, decision.message, decision.lengowStatus, data.snapshot.marketplaceStatus, at);
+    if (state.import.status === 'imported')
+      throw new OrderDomainError('REIMPORT_NOT_ALLOWED', decision.message, { code: decision.code });
+    return ignored(
+      state,
+      orderKey,
+      decision.code,
+      decision.message,
+      decision.lengowStatus,
+      data.snapshot.marketplaceStatus,
+      at,
+    );
   }
   if (data.definition === null) return [];
   return runImport(state, { ...data, orderKey, definition: data.definition, trigger: 'reimport', decision, at });

@@ -15,7 +15,11 @@ export function decideRecordMerchantOrderIdsSent(command: RecordMerchantOrderIds
   const at = toIso(parseInstant(data.now));
   requireImported(state, data.orderKey);
   const request = state.moi.find((candidate) => candidate.key === data.key);
-  if (!request) throw new OrderDomainError('MOI_REQUEST_NOT_FOUND', `no merchant order id request ${String(data.key)} on this order`);
+  if (!request)
+    throw new OrderDomainError(
+      'MOI_REQUEST_NOT_FOUND',
+      `no merchant order id request ${String(data.key)} on this order`,
+    );
   if (request.status === 'sent') return [];
   if (data.outcome.kind === 'failed') {
     const message = requireText(data.outcome.message, 'message');
@@ -23,7 +27,11 @@ export function decideRecordMerchantOrderIdsSent(command: RecordMerchantOrderIds
     return [orderEvent('MerchantOrderIdsFailed', { key: request.key, message, at })];
   }
   const payload = { key: request.key, merchantOrderIds: request.merchantOrderIds, at };
-  return [request.purpose === 'import' ? orderEvent('MerchantOrderIdsSent', payload) : orderEvent('OrderResynchronised', payload)];
+  return [
+    request.purpose === 'import'
+      ? orderEvent('MerchantOrderIdsSent', payload)
+      : orderEvent('OrderResynchronised', payload),
+  ];
 }
 
 /** "Re-synchronise": send every current shop order id again. While one is pending, asking again changes nothing. */

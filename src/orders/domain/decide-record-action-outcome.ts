@@ -20,7 +20,8 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
   const at = toIso(nowMs);
   requireImported(state, data.orderKey);
   const located = findAttempt(state, data.attemptKey);
-  if (!located) throw new OrderDomainError('ACTION_NOT_FOUND', `no action attempt ${String(data.attemptKey)} on this order`);
+  if (!located)
+    throw new OrderDomainError('ACTION_NOT_FOUND', `no action attempt ${String(data.attemptKey)} on this order`);
   const { attempt, request } = located;
   const actionType = request.actionType;
   const outcome = data.outcome;
@@ -29,8 +30,18 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
   if (outcome.kind === 'send_failed') {
     // A failure report for an attempt Lengow already knows is stale.
     if (attempt.status !== 'requested') return [];
-    const message = typeof outcome.message === 'string' && outcome.message.trim() !== '' ? outcome.message.trim() : 'unknown error';
-    if (!outcome.transient) return [orderEvent('ActionRejected', { actionType, source: 'lengow', attemptKey: attempt.attemptKey, failures: [actionFailures.sendFailed(message)], at })];
+    const message =
+      typeof outcome.message === 'string' && outcome.message.trim() !== '' ? outcome.message.trim() : 'unknown error';
+    if (!outcome.transient)
+      return [
+        orderEvent('ActionRejected', {
+          actionType,
+          source: 'lengow',
+          attemptKey: attempt.attemptKey,
+          failures: [actionFailures.sendFailed(message)],
+          at,
+        }),
+      ];
     const sendFailures = attempt.sendFailures + 1;
     if (sendFailures >= outcome.retryPolicy.maxAttempts) {
       return [
@@ -44,7 +55,16 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
       ];
     }
     const nextAttemptAt = toIso(addSeconds(nowMs, backoffSeconds(outcome.retryPolicy, sendFailures)));
-    return [orderEvent('ActionSendFailed', { actionType, attemptKey: attempt.attemptKey, failure: actionFailures.sendFailed(message), sendFailures, nextAttemptAt, at })];
+    return [
+      orderEvent('ActionSendFailed', {
+        actionType,
+        attemptKey: attempt.attemptKey,
+        failure: actionFailures.sendFailed(message),
+        sendFailures,
+        nextAttemptAt,
+        at,
+      }),
+    ];
   }
 
   if (attempt.status === 'requested' || attempt.sentAt === null) {
@@ -54,14 +74,31 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
     case 'accepted':
       return [orderEvent('ActionConfirmed', { actionType, attemptKey: attempt.attemptKey, at })];
     case 'refused': {
-      const errors = (Array.isArray(outcome.errors) ? outcome.errors : []).filter((error) => typeof error === 'string' && error.trim() !== '');
-      const failures = (errors.length > 0 ? errors : ['action refused by the marketplace without a message']).map((error) => actionFailures.refused(error));
-      return [orderEvent('ActionRejected', { actionType, source: 'lengow', attemptKey: attempt.attemptKey, failures, at })];
+      const errors = (Array.isArray(outcome.errors) ? outcome.errors : []).filter(
+        (error) => typeof error === 'string' && error.trim() !== '',
+      );
+      const failures = (errors.length > 0 ? errors : ['action refused by the marketplace without a message']).map(
+        (error) => actionFailures.refused(error),
+      );
+      return [
+        orderEvent('ActionRejected', { actionType, source: 'lengow', attemptKey: attempt.attemptKey, failures, at }),
+      ];
     }
     case 'timed_out':
       if (attempt.status === 'timed_out') return [];
-      if (!isActionTooOld(attempt.sentAt, nowMs)) throw new OrderDomainError('ACTION_TIMEOUT_NOT_REACHED', `attempt ${attempt.attemptKey} was sent less than 3 days ago`);
-      return [orderEvent('ActionTimedOut', { actionType, attemptKey: attempt.attemptKey, failure: actionFailures.timedOut(), at })];
+      if (!isActionTooOld(attempt.sentAt, nowMs))
+        throw new OrderDomainError(
+          'ACTION_TIMEOUT_NOT_REACHED',
+          `attempt ${attempt.attemptKey} was sent less than 3 days ago`,
+        );
+      return [
+        orderEvent('ActionTimedOut', {
+          actionType,
+          attemptKey: attempt.attemptKey,
+          failure: actionFailures.timedOut(),
+          at,
+        }),
+      ];
     default:
       throw new OrderDomainError('INVALID_COMMAND', 'unknown action outcome');
   }

@@ -16,12 +16,25 @@ export function decideRecordActionSent(command: RecordActionSent, state: OrderSt
   requireImported(state, data.orderKey);
   const lengowActionId = requireText(data.lengowActionId, 'lengowActionId');
   const located = findAttempt(state, data.attemptKey);
-  if (!located) throw new OrderDomainError('ACTION_NOT_FOUND', `no action attempt ${String(data.attemptKey)} on this order`);
+  if (!located)
+    throw new OrderDomainError('ACTION_NOT_FOUND', `no action attempt ${String(data.attemptKey)} on this order`);
   const { attempt, request } = located;
   if (attempt.lengowActionId !== null) {
     if (attempt.lengowActionId === lengowActionId) return [];
-    throw new OrderDomainError('ACTION_ID_CONFLICT', `attempt ${attempt.attemptKey} is already Lengow action ${attempt.lengowActionId}`);
+    throw new OrderDomainError(
+      'ACTION_ID_CONFLICT',
+      `attempt ${attempt.attemptKey} is already Lengow action ${attempt.lengowActionId}`,
+    );
   }
-  if (attempt.status !== 'requested') throw new OrderDomainError('ACTION_ALREADY_FINISHED', `attempt ${attempt.attemptKey} is already ${attempt.status}`);
-  return [orderEvent('ActionSent', { actionType: request.actionType, attemptKey: attempt.attemptKey, lengowActionId, via: data.via === 'adopted' ? 'adopted' : 'posted', at })];
+  if (attempt.status !== 'requested')
+    throw new OrderDomainError('ACTION_ALREADY_FINISHED', `attempt ${attempt.attemptKey} is already ${attempt.status}`);
+  return [
+    orderEvent('ActionSent', {
+      actionType: request.actionType,
+      attemptKey: attempt.attemptKey,
+      lengowActionId,
+      via: data.via === 'adopted' ? 'adopted' : 'posted',
+      at,
+    }),
+  ];
 }

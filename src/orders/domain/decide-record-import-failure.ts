@@ -17,15 +17,25 @@ export function decideRecordImportFailure(command: RecordImportFailure, state: O
   const { data } = command;
   const nowMs = parseInstant(data.now);
   const orderKey = checkOrderKey(state, data.orderKey);
-  if (!Array.isArray(data.failures) || data.failures.length === 0) throw new OrderDomainError('INVALID_COMMAND', 'an import failure needs at least one reason');
+  if (!Array.isArray(data.failures) || data.failures.length === 0)
+    throw new OrderDomainError('INVALID_COMMAND', 'an import failure needs at least one reason');
   const pending = state.pendingImport;
-  if (state.import.status === 'imported' && pending === null) throw new OrderDomainError('ORDER_ALREADY_IMPORTED', 'the order is imported and no import is pending');
+  if (state.import.status === 'imported' && pending === null)
+    throw new OrderDomainError('ORDER_ALREADY_IMPORTED', 'the order is imported and no import is pending');
   if (pending !== null && data.generation !== null && data.generation !== pending.plan.generation) {
-    throw new OrderDomainError('IMPORT_GENERATION_MISMATCH', `pending import is generation ${pending.plan.generation}, not ${data.generation}`);
+    throw new OrderDomainError(
+      'IMPORT_GENERATION_MISMATCH',
+      `pending import is generation ${pending.plan.generation}, not ${data.generation}`,
+    );
   }
 
   const current = state.import;
-  if (pending === null && current.status === 'not_imported' && current.kind === data.kind && sameFailures(current.failures, data.failures)) {
+  if (
+    pending === null &&
+    current.status === 'not_imported' &&
+    current.kind === data.kind &&
+    sameFailures(current.failures, data.failures)
+  ) {
     const due = tryParseInstant(current.nextAttemptAt);
     if (current.kind === 'permanent' || current.parked || (due !== null && nowMs < due)) return [];
   }
@@ -33,7 +43,8 @@ export function decideRecordImportFailure(command: RecordImportFailure, state: O
   const previous = current.status === 'not_imported' && current.kind === data.kind ? current.attempt : 0;
   const attempt = previous + 1;
   const parked = data.kind === 'transient' && attempt >= data.retryPolicy.maxAttempts;
-  const nextAttemptAt = data.kind === 'transient' && !parked ? toIso(addSeconds(nowMs, backoffSeconds(data.retryPolicy, attempt))) : null;
+  const nextAttemptAt =
+    data.kind === 'transient' && !parked ? toIso(addSeconds(nowMs, backoffSeconds(data.retryPolicy, attempt))) : null;
   return [
     orderEvent('OrderImportFailed', {
       orderKey,

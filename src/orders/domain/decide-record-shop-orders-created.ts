@@ -8,7 +8,9 @@ import { activeShopOrders, type OrderState } from './order-state.js';
 
 const sameIds = (state: OrderState, ids: Readonly<Record<string, string>>) => {
   const active = activeShopOrders(state);
-  return active.length === Object.keys(ids).length && active.every((order) => ids[order.key]?.trim() === order.shopOrderId);
+  return (
+    active.length === Object.keys(ids).length && active.every((order) => ids[order.key]?.trim() === order.shopOrderId)
+  );
 };
 
 /**
@@ -27,14 +29,27 @@ export function decideRecordShopOrdersCreated(command: RecordShopOrdersCreated, 
   }
   const { plan } = pending;
   if (plan.generation !== data.generation) {
-    throw new OrderDomainError('IMPORT_GENERATION_MISMATCH', `pending import is generation ${plan.generation}, not ${data.generation}`);
+    throw new OrderDomainError(
+      'IMPORT_GENERATION_MISMATCH',
+      `pending import is generation ${plan.generation}, not ${data.generation}`,
+    );
   }
   const expected = plan.shopOrders.map((order) => order.key).sort();
   const given = Object.keys(ids).sort();
-  const complete = expected.length === given.length && expected.every((key, index) => key === given[index] && typeof ids[key] === 'string' && ids[key].trim() !== '');
-  if (!complete) throw new OrderDomainError('SHOP_ORDER_KEYS_MISMATCH', 'shop order ids must be given for exactly the planned keys', { expected, given });
+  const complete =
+    expected.length === given.length &&
+    expected.every((key, index) => key === given[index] && typeof ids[key] === 'string' && ids[key].trim() !== '');
+  if (!complete)
+    throw new OrderDomainError(
+      'SHOP_ORDER_KEYS_MISMATCH',
+      'shop order ids must be given for exactly the planned keys',
+      { expected, given },
+    );
 
-  const shopOrders: CreatedShopOrder[] = plan.shopOrders.map((order) => ({ ...order, shopOrderId: String(ids[order.key]).trim() }));
+  const shopOrders: CreatedShopOrder[] = plan.shopOrders.map((order) => ({
+    ...order,
+    shopOrderId: String(ids[order.key]).trim(),
+  }));
   const base: ImportedOrderData = {
     orderKey,
     generation: plan.generation,
@@ -50,5 +65,10 @@ export function decideRecordShopOrdersCreated(command: RecordShopOrdersCreated, 
     at,
   };
   if (state.generation === 0) return [orderEvent('OrderImported', { ...base, stockDecrement: plan.stockDecrement })];
-  return [orderEvent('OrderReimported', { ...base, replacedShopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId) })];
+  return [
+    orderEvent('OrderReimported', {
+      ...base,
+      replacedShopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId),
+    }),
+  ];
 }

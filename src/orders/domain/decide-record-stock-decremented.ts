@@ -12,7 +12,10 @@ export function decideRecordStockDecremented(command: RecordStockDecremented, st
   requireImported(state, data.orderKey);
   const stock = state.stock;
   if (stock.status === 'none' || stock.plan.key !== data.key) {
-    throw new OrderDomainError('STOCK_DECREMENT_NOT_EXPECTED', `no stock decrement ${String(data.key)} is planned for this order`);
+    throw new OrderDomainError(
+      'STOCK_DECREMENT_NOT_EXPECTED',
+      `no stock decrement ${String(data.key)} is planned for this order`,
+    );
   }
   if (stock.status === 'done') return [];
   return [orderEvent('StockDecremented', { key: stock.plan.key, lines: stock.plan.lines, at })];

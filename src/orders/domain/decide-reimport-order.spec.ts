@@ -32,16 +32,24 @@ describe('ReimportOrder', () => {
     const failed = historyOf(importOrder({ lookups: lookups({ products: {} }) }));
     const [event] = spec.given(failed).when(reimportOrder()).events();
     expect(event?.type).toBe('OrderImportPlanned');
-    expect(event?.type === 'OrderImportPlanned' && [event.data.trigger, event.data.plan.generation, event.data.plan.stockDecrement?.key]).toEqual([
-      'reimport',
-      1,
-      `${STREAM}:stock`,
-    ]);
+    expect(
+      event?.type === 'OrderImportPlanned' && [
+        event.data.trigger,
+        event.data.plan.generation,
+        event.data.plan.stockDecrement?.key,
+      ],
+    ).toEqual(['reimport', 1, `${STREAM}:stock`]);
   });
 
   it('tries a transiently failed order again before its backoff is over', () => {
     const failed = historyOf(importOrder(), importFailure({ generation: 1 }));
-    expect(spec.given(failed).when(reimportOrder({ now: later(2) })).events().map((event) => event.type)).toEqual(['OrderImportPlanned']);
+    expect(
+      spec
+        .given(failed)
+        .when(reimportOrder({ now: later(2) }))
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['OrderImportPlanned']);
   });
 
   it('plans new shop orders of a new generation for an imported order, without stock', () => {
@@ -56,7 +64,10 @@ describe('ReimportOrder', () => {
 
   it('replaces the old shop orders once the new ones exist', () => {
     const history = [...importedHistory(), ...historyOf(importOrder(), shopOrdersCreated(), reimportOrder()).slice(2)];
-    const [event] = spec.given(history).when(shopOrdersCreated(2, undefined, later(61))).events();
+    const [event] = spec
+      .given(history)
+      .when(shopOrdersCreated(2, undefined, later(61)))
+      .events();
     expect(event?.type).toBe('OrderReimported');
     expect(event?.type === 'OrderReimported' && event.data).toMatchObject({
       generation: 2,
@@ -74,22 +85,38 @@ describe('ReimportOrder', () => {
       reimportOrder(),
       shopOrdersCreated(2, undefined, later(61)),
     );
-    spec.given(history).when({ type: 'RecordStockDecremented', data: { orderKey: ORDER_KEY, key: `${STREAM}:stock`, now: later(62) } }).thenNothingHappened();
+    spec
+      .given(history)
+      .when({ type: 'RecordStockDecremented', data: { orderKey: ORDER_KEY, key: `${STREAM}:stock`, now: later(62) } })
+      .thenNothingHappened();
     expect(fold(history).stock).toMatchObject({ status: 'done' });
   });
 
   it('shows only the current shop orders after a re-import', () => {
-    const history = historyOf(importOrder(), shopOrdersCreated(), reimportOrder(), shopOrdersCreated(2, undefined, later(61)));
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      reimportOrder(),
+      shopOrdersCreated(2, undefined, later(61)),
+    );
     expect(summariseOrder(fold(history)).shopOrderIds).toEqual(['SO-2']);
   });
 
   it('refuses to re-import an imported order whose status is no longer importable', () => {
-    const error = spec.given(importedHistory()).when(reimportOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) })).thenThrows('REIMPORT_NOT_ALLOWED');
-    expect(error.message).toBe("current order's status [Cancelled] makes it unavailable to import for marketplace demo_market_fr");
+    const error = spec
+      .given(importedHistory())
+      .when(reimportOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) }))
+      .thenThrows('REIMPORT_NOT_ALLOWED');
+    expect(error.message).toBe(
+      "current order's status [Cancelled] makes it unavailable to import for marketplace demo_market_fr",
+    );
   });
 
   it('keeps an imported order imported when its re-import fails validation', () => {
-    const events = spec.given(importedHistory()).when(reimportOrder({ lookups: lookups({ products: {} }) })).events();
+    const events = spec
+      .given(importedHistory())
+      .when(reimportOrder({ lookups: lookups({ products: {} }) }))
+      .events();
     expect(events.map((event) => event.type === 'OrderImportFailed' && event.data.generation)).toEqual([2]);
     const summary = summariseOrder(fold([...importedHistory(), ...events]));
     expect(summary.import).toEqual({

@@ -18,7 +18,8 @@ import {
   STREAM,
 } from './testing/order-scenario.js';
 
-const withChange = (...changes: ReturnType<typeof shopChange>[]) => historyOf(importOrder(), shopOrdersCreated(), ...changes);
+const withChange = (...changes: ReturnType<typeof shopChange>[]) =>
+  historyOf(importOrder(), shopOrdersCreated(), ...changes);
 
 describe('RequestShip / RequestCancel / RequestRefund', () => {
   it('requests one ship action per line with the resolved arguments (ShipRequested)', () => {
@@ -33,7 +34,12 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
       scope: { kind: 'order' as const },
       choices: {},
     };
-    const args = { carrier: 'COLISSIMO', tracking_number: 'TRK1', tracking_url: 'https://track.example/TRK1', shipping_method: 'Standard' };
+    const args = {
+      carrier: 'COLISSIMO',
+      tracking_number: 'TRK1',
+      tracking_url: 'https://track.example/TRK1',
+      shipping_method: 'Standard',
+    };
     spec
       .given(withChange(shopChange('chg-ship', shipped())))
       .when(requestShip())
@@ -72,25 +78,43 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
   });
 
   it('asks once per shop change', () => {
-    spec.given(historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip())).when(requestShip()).thenNothingHappened();
+    spec
+      .given(historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip()))
+      .when(requestShip())
+      .thenNothingHappened();
   });
 
   it('makes a new request for a new shipment of the same order', () => {
-    const history = historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip(), shopChange('chg-ship-2', shipped('TRK2')));
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-ship', shipped()),
+      requestShip(),
+      shopChange('chg-ship-2', shipped('TRK2')),
+    );
     const [event] = spec.given(history).when(requestShip('chg-ship-2')).events();
-    expect(event?.type === 'ActionRequested' && [event.data.requestKey, event.data.actions[0]?.arguments.tracking_number]).toEqual([
-      `${STREAM}:action:ship:2`,
-      'TRK2',
-    ]);
+    expect(
+      event?.type === 'ActionRequested' && [event.data.requestKey, event.data.actions[0]?.arguments.tracking_number],
+    ).toEqual([`${STREAM}:action:ship:2`, 'TRK2']);
   });
 
   it('asks nothing when the marketplace already is where the action would take it', () => {
-    const history = historyOf(importOrder(), shopOrdersCreated(), importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(5) }), shopChange('chg-ship', shipped()));
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(5) }),
+      shopChange('chg-ship', shipped()),
+    );
     spec.given(history).when(requestShip()).thenNothingHappened();
   });
 
   it('rejects an action the status table does not allow in the current status', () => {
-    const history = historyOf(importOrder(), shopOrdersCreated(), importOrder({ snapshot: snapshot({ marketplaceStatus: 'Accepted' }), now: later(5) }), shopChange('chg-cancel', { kind: 'canceled' }));
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Accepted' }), now: later(5) }),
+      shopChange('chg-cancel', { kind: 'canceled' }),
+    );
     const [event] = spec.given(history).when(requestCancel()).events();
     expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([
       { code: 'ACTION_NOT_ALLOWED_IN_STATUS', message: 'cancel action not available for this order_state: accepted' },
@@ -98,7 +122,10 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
   });
 
   it('requests a cancel with the default reason', () => {
-    const [event] = spec.given(withChange(shopChange('chg-cancel', { kind: 'canceled' }))).when(requestCancel()).events();
+    const [event] = spec
+      .given(withChange(shopChange('chg-cancel', { kind: 'canceled' })))
+      .when(requestCancel())
+      .events();
     expect(event?.type === 'ActionRequested' && event.data.actions.map((action) => action.arguments)).toEqual([
       { reason: 'OUT_OF_STOCK', line: 'DM-1' },
       { reason: 'OUT_OF_STOCK', line: 'DM-2' },
@@ -115,19 +142,40 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
     const [event] = spec.given(history).when(requestRefund()).events();
     expect(event?.type === 'ActionRequested' && [event.data.scope, event.data.actions]).toEqual([
       { kind: 'lines', lines: [{ marketplaceLineId: 'DM-2', quantity: 1 }] },
-      [{ line: 'DM-2', arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' }, attemptKey: `${STREAM}:action:refund:1:try:1:line:DM-2` }],
+      [
+        {
+          line: 'DM-2',
+          arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' },
+          attemptKey: `${STREAM}:action:refund:1:try:1:line:DM-2`,
+        },
+      ],
     ]);
   });
 
   it('refuses a change that is unknown or of the wrong kind', () => {
     spec.given(importedHistory()).when(requestShip('nope')).thenThrows('SHOP_CHANGE_NOT_FOUND');
-    spec.given(withChange(shopChange('chg-cancel', { kind: 'canceled' }))).when(requestShip('chg-cancel')).thenThrows('SHOP_CHANGE_KIND_MISMATCH');
-    spec.given(withChange(shopChange('chg-ship', shipped()))).when(requestRefund('chg-ship')).thenThrows('SHOP_CHANGE_KIND_MISMATCH');
+    spec
+      .given(withChange(shopChange('chg-cancel', { kind: 'canceled' })))
+      .when(requestShip('chg-cancel'))
+      .thenThrows('SHOP_CHANGE_KIND_MISMATCH');
+    spec
+      .given(withChange(shopChange('chg-ship', shipped())))
+      .when(requestRefund('chg-ship'))
+      .thenThrows('SHOP_CHANGE_KIND_MISMATCH');
   });
 
   it('refuses to act for a shop order replaced by a re-import', () => {
-    const history = historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-cancel', { kind: 'canceled' }), reimportOrder(), shopOrdersCreated(2, undefined, later(61)));
-    spec.given(history).when(requestCancel('chg-cancel', { now: later(62) })).thenThrows('SHOP_ORDER_REPLACED');
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-cancel', { kind: 'canceled' }),
+      reimportOrder(),
+      shopOrdersCreated(2, undefined, later(61)),
+    );
+    spec
+      .given(history)
+      .when(requestCancel('chg-cancel', { now: later(62) }))
+      .thenThrows('SHOP_ORDER_REPLACED');
   });
 
   it('refuses ship for an order the marketplace ships itself', () => {
@@ -146,7 +194,12 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
 
   it('reads the current status through the definition given with the command', () => {
     const noShip = definition({ actions: { cancel: definition().actions.cancel! } });
-    const [event] = spec.given(withChange(shopChange('chg-ship', shipped()))).when(requestShip('chg-ship', { definition: noShip })).events();
-    expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([{ code: 'ACTION_NOT_SUPPORTED', message: 'marketplace actions ship are not present' }]);
+    const [event] = spec
+      .given(withChange(shopChange('chg-ship', shipped())))
+      .when(requestShip('chg-ship', { definition: noShip }))
+      .events();
+    expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([
+      { code: 'ACTION_NOT_SUPPORTED', message: 'marketplace actions ship are not present' },
+    ]);
   });
 });

@@ -21,28 +21,49 @@ const TRIGGERS: Readonly<Record<ActionType, readonly ShopChange['kind'][]>> = {
  * and action type (asking again for the same change is a no-op); nothing is asked when the marketplace already is where
  * the action would take it; arguments are built and checked now, so a refusal is recorded instead of a doomed call.
  */
-export function decideRequestAction(command: RequestShip | RequestCancel | RequestRefund, state: OrderState): OrderEvent[] {
-  const actionType: ActionType = command.type === 'RequestShip' ? 'ship' : command.type === 'RequestCancel' ? 'cancel' : 'refund';
+export function decideRequestAction(
+  command: RequestShip | RequestCancel | RequestRefund,
+  state: OrderState,
+): OrderEvent[] {
+  const actionType: ActionType =
+    command.type === 'RequestShip' ? 'ship' : command.type === 'RequestCancel' ? 'cancel' : 'refund';
   const { data } = command;
   const at = toIso(parseInstant(data.now));
   const orderKey = requireImported(state, data.orderKey);
   const changeId = requireText(data.changeId, 'changeId');
 
   const change = state.shopChanges.find((candidate) => candidate.changeId === changeId);
-  if (!change) throw new OrderDomainError('SHOP_CHANGE_NOT_FOUND', `shop change ${changeId} is not recorded on this order`);
+  if (!change)
+    throw new OrderDomainError('SHOP_CHANGE_NOT_FOUND', `shop change ${changeId} is not recorded on this order`);
   if (!TRIGGERS[actionType].includes(change.kind)) {
-    throw new OrderDomainError('SHOP_CHANGE_KIND_MISMATCH', `shop change ${changeId} (${change.kind}) does not call for a ${actionType} action`);
+    throw new OrderDomainError(
+      'SHOP_CHANGE_KIND_MISMATCH',
+      `shop change ${changeId} (${change.kind}) does not call for a ${actionType} action`,
+    );
   }
   const shopOrder = state.shopOrders.find((order) => order.shopOrderId === change.shopOrderId);
-  if (!shopOrder) throw new OrderDomainError('SHOP_ORDER_NOT_FOUND', `shop order ${change.shopOrderId} does not belong to this order`);
-  if (shopOrder.status === 'replaced') throw new OrderDomainError('SHOP_ORDER_REPLACED', `shop order ${shopOrder.shopOrderId} was replaced by a re-import`);
-  if (state.actionRequests.some((request) => request.actionType === actionType && request.changeId === changeId)) return [];
+  if (!shopOrder)
+    throw new OrderDomainError(
+      'SHOP_ORDER_NOT_FOUND',
+      `shop order ${change.shopOrderId} does not belong to this order`,
+    );
+  if (shopOrder.status === 'replaced')
+    throw new OrderDomainError(
+      'SHOP_ORDER_REPLACED',
+      `shop order ${shopOrder.shopOrderId} was replaced by a re-import`,
+    );
+  if (state.actionRequests.some((request) => request.actionType === actionType && request.changeId === changeId))
+    return [];
   if (actionType === 'ship' && state.shippedByMarketplace) {
-    throw new OrderDomainError('ACTION_NOT_APPLICABLE', 'the marketplace ships this order itself: there is nothing to report');
+    throw new OrderDomainError(
+      'ACTION_NOT_APPLICABLE',
+      'the marketplace ships this order itself: there is nothing to report',
+    );
   }
   if (actionTargetReached(actionType, currentLengowStatus(state, data.definition))) return [];
 
-  const scope: ActionScope = change.kind === 'line_refunded' ? { kind: 'lines', lines: change.lines } : { kind: 'order' };
+  const scope: ActionScope =
+    change.kind === 'line_refunded' ? { kind: 'lines', lines: change.lines } : { kind: 'order' };
   const sequence = state.actionRequests.filter((request) => request.actionType === actionType).length + 1;
   const shipment = change.kind === 'shipped' ? change : latestShipment(state, shopOrder.shopOrderId);
   return actionTryEvents(

@@ -26,7 +26,9 @@ export function decideResendAction(command: ResendAction, state: OrderState): Or
   const at = toIso(parseInstant(data.now));
   requireImported(state, data.orderKey);
   const types: readonly ActionType[] = data.actionType ? [data.actionType] : ACTION_TYPES;
-  const latest = types.map((type) => latestRequest(state, type)).filter((request): request is ActionRequest => request !== undefined);
+  const latest = types
+    .map((type) => latestRequest(state, type))
+    .filter((request): request is ActionRequest => request !== undefined);
   const failed = latest.filter((request) => {
     const last = latestTry(request);
     return last !== undefined && tryOutcome(last) === 'failed';
@@ -37,11 +39,21 @@ export function decideResendAction(command: ResendAction, state: OrderState): Or
     }
     throw new OrderDomainError('NO_FAILED_ACTION', 'there is no failed action to send again');
   }
-  const request = failed.reduce((newest, candidate) => (state.actionRequests.indexOf(candidate) > state.actionRequests.indexOf(newest) ? candidate : newest));
+  const request = failed.reduce((newest, candidate) =>
+    state.actionRequests.indexOf(candidate) > state.actionRequests.indexOf(newest) ? candidate : newest,
+  );
   const lastTry = latestTry(request)!;
   const shopOrder = state.shopOrders.find((order) => order.shopOrderId === request.shopOrderId);
-  if (!shopOrder) throw new OrderDomainError('SHOP_ORDER_NOT_FOUND', `shop order ${request.shopOrderId} does not belong to this order`);
-  if (shopOrder.status === 'replaced') throw new OrderDomainError('SHOP_ORDER_REPLACED', `shop order ${shopOrder.shopOrderId} was replaced by a re-import`);
+  if (!shopOrder)
+    throw new OrderDomainError(
+      'SHOP_ORDER_NOT_FOUND',
+      `shop order ${request.shopOrderId} does not belong to this order`,
+    );
+  if (shopOrder.status === 'replaced')
+    throw new OrderDomainError(
+      'SHOP_ORDER_REPLACED',
+      `shop order ${shopOrder.shopOrderId} was replaced by a re-import`,
+    );
 
   return actionTryEvents(
     state,

@@ -46,6 +46,9 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'RecordActionOutcome':
       return decideRecordActionOutcome(command, state);
     default:
-      throw new OrderDomainError('INVALID_COMMAND', `unknown command ${String((command as { type?: unknown } | undefined)?.type)}`);
+      throw new OrderDomainError(
+        'INVALID_COMMAND',
+        `unknown command ${String((command as { type?: unknown } | undefined)?.type)}`,
+      );
   }
 }

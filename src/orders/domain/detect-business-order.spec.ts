@@ -5,7 +5,9 @@ const noPayment = { type: 'marketplace', fiscalNb: null, vatNumber: null, siretN
 
 describe('isBusinessOrder', () => {
   it('is false for a consumer order', () => {
-    expect(isBusinessOrder({ orderTypes: [{ type: 'is_prime', label: null }], payments: [noPayment] }, address())).toBe(false);
+    expect(isBusinessOrder({ orderTypes: [{ type: 'is_prime', label: null }], payments: [noPayment] }, address())).toBe(
+      false,
+    );
   });
 
   it('is true when the marketplace flags the order as business', () => {
@@ -17,11 +19,15 @@ describe('isBusinessOrder', () => {
   });
 
   it('only reads the first payment', () => {
-    expect(isBusinessOrder({ orderTypes: [], payments: [noPayment, { ...noPayment, vatNumber: 'FR1' }] }, null)).toBe(false);
+    expect(isBusinessOrder({ orderTypes: [], payments: [noPayment, { ...noPayment, vatNumber: 'FR1' }] }, null)).toBe(
+      false,
+    );
   });
 
   it('needs both a VAT number and a company on the billing address', () => {
-    expect(isBusinessOrder({ orderTypes: [], payments: [] }, address({ vatNumber: 'FR1', company: 'ACME' }))).toBe(true);
+    expect(isBusinessOrder({ orderTypes: [], payments: [] }, address({ vatNumber: 'FR1', company: 'ACME' }))).toBe(
+      true,
+    );
     expect(isBusinessOrder({ orderTypes: [], payments: [] }, address({ vatNumber: 'FR1', company: ' ' }))).toBe(false);
   });
 });

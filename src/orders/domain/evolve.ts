@@ -5,32 +5,56 @@ import type { ActionAttempt, ActionRequest, ActionTry, MoiRequest, OrderState, S
 
 type AttemptUpdate = (attempt: ActionAttempt) => ActionAttempt;
 
-function updateAttempts(state: OrderState, matches: (attempt: ActionAttempt) => boolean, update: AttemptUpdate): OrderState {
+function updateAttempts(
+  state: OrderState,
+  matches: (attempt: ActionAttempt) => boolean,
+  update: AttemptUpdate,
+): OrderState {
   return {
     ...state,
     actionRequests: state.actionRequests.map((request) => ({
       ...request,
-      tries: request.tries.map((actionTry) => ({ ...actionTry, attempts: actionTry.attempts.map((attempt) => (matches(attempt) ? update(attempt) : attempt)) })),
+      tries: request.tries.map((actionTry) => ({
+        ...actionTry,
+        attempts: actionTry.attempts.map((attempt) => (matches(attempt) ? update(attempt) : attempt)),
+      })),
     })),
   };
 }
 
-const updateAttempt = (state: OrderState, attemptKey: string, update: AttemptUpdate) => updateAttempts(state, (attempt) => attempt.attemptKey === attemptKey, update);
+const updateAttempt = (state: OrderState, attemptKey: string, update: AttemptUpdate) =>
+  updateAttempts(state, (attempt) => attempt.attemptKey === attemptKey, update);
 
 function updateMoi(state: OrderState, key: string, update: (request: MoiRequest) => MoiRequest): OrderState {
   return { ...state, moi: state.moi.map((request) => (request.key === key ? update(request) : request)) };
 }
 
 /** Adds a try to its request (creating the request on its first try); a try already folded is not added twice. */
-function addTry(state: OrderState, data: ActionTryData & { readonly at: string }, attempts: readonly ActionAttempt[], engineRejection: ActionTry['engineRejection']): OrderState {
-  const exists = state.actionRequests.some((request) => request.tries.some((actionTry) => actionTry.tryKey === data.tryKey));
+function addTry(
+  state: OrderState,
+  data: ActionTryData & { readonly at: string },
+  attempts: readonly ActionAttempt[],
+  engineRejection: ActionTry['engineRejection'],
+): OrderState {
+  const exists = state.actionRequests.some((request) =>
+    request.tries.some((actionTry) => actionTry.tryKey === data.tryKey),
+  );
   if (exists) return state;
-  const actionTry: ActionTry = { tryKey: data.tryKey, tryNumber: data.tryNumber, at: data.at, engineRejection, closedByStatus: false, attempts };
+  const actionTry: ActionTry = {
+    tryKey: data.tryKey,
+    tryNumber: data.tryNumber,
+    at: data.at,
+    engineRejection,
+    closedByStatus: false,
+    attempts,
+  };
   if (state.actionRequests.some((request) => request.requestKey === data.requestKey)) {
     return {
       ...state,
       actionRequests: state.actionRequests.map((request) =>
-        request.requestKey === data.requestKey ? { ...request, choices: data.choices ?? request.choices, tries: [...request.tries, actionTry] } : request,
+        request.requestKey === data.requestKey
+          ? { ...request, choices: data.choices ?? request.choices, tries: [...request.tries, actionTry] }
+          : request,
       ),
     };
   }
@@ -108,7 +132,12 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
   switch (event.type) {
     case 'OrderImportIgnored': {
       const { data } = event;
-      const base = { ...state, orderKey: state.orderKey ?? data.orderKey, marketplaceStatus: data.marketplaceStatus, lengowStatus: data.lengowStatus };
+      const base = {
+        ...state,
+        orderKey: state.orderKey ?? data.orderKey,
+        marketplaceStatus: data.marketplaceStatus,
+        lengowStatus: data.lengowStatus,
+      };
       if (state.import.status === 'imported') return base;
       return { ...base, import: { status: 'ignored', code: data.code, message: data.message, at: data.at } };
     }
@@ -132,7 +161,13 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         pendingImport: null,
       };
       if (state.import.status === 'imported') {
-        return { ...base, import: { ...state.import, lastReimportFailure: { generation: data.generation, failures: data.failures, at: data.at } } };
+        return {
+          ...base,
+          import: {
+            ...state.import,
+            lastReimportFailure: { generation: data.generation, failures: data.failures, at: data.at },
+          },
+        };
       }
       return {
         ...base,
@@ -153,7 +188,10 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderReimported':
       return imported(state, event);
     case 'StockDecremented':
-      return { ...state, stock: { status: 'done', plan: { key: event.data.key, lines: event.data.lines }, at: event.data.at } };
+      return {
+        ...state,
+        stock: { status: 'done', plan: { key: event.data.key, lines: event.data.lines }, at: event.data.at },
+      };
     case 'OrderResynchronisationRequested': {
       const { data } = event;
       if (state.moi.some((request) => request.key === data.key)) return state;
@@ -170,24 +208,40 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     }
     case 'MerchantOrderIdsSent':
     case 'OrderResynchronised':
-      return updateMoi(state, event.data.key, (request) => ({ ...request, status: 'sent', message: null, at: event.data.at }));
+      return updateMoi(state, event.data.key, (request) => ({
+        ...request,
+        status: 'sent',
+        message: null,
+        at: event.data.at,
+      }));
     case 'MerchantOrderIdsFailed':
-      return updateMoi(state, event.data.key, (request) => ({ ...request, status: 'failed', message: event.data.message, at: event.data.at }));
+      return updateMoi(state, event.data.key, (request) => ({
+        ...request,
+        status: 'failed',
+        message: event.data.message,
+        at: event.data.at,
+      }));
     case 'LengowStatusChanged': {
       const { data } = event;
       const closed = new Set(data.closedKeys ?? []);
       const withStatus = { ...state, marketplaceStatus: data.marketplaceStatus, lengowStatus: data.lengowStatus };
       if (closed.size === 0) return withStatus;
-      const closedAttempts = updateAttempts(withStatus, (attempt) => closed.has(attempt.attemptKey), (attempt) => ({
-        ...attempt,
-        status: 'closed_by_status',
-        finishedAt: attempt.finishedAt ?? data.at,
-      }));
+      const closedAttempts = updateAttempts(
+        withStatus,
+        (attempt) => closed.has(attempt.attemptKey),
+        (attempt) => ({
+          ...attempt,
+          status: 'closed_by_status',
+          finishedAt: attempt.finishedAt ?? data.at,
+        }),
+      );
       return {
         ...closedAttempts,
         actionRequests: closedAttempts.actionRequests.map((request) => ({
           ...request,
-          tries: request.tries.map((actionTry) => (closed.has(actionTry.tryKey) ? { ...actionTry, closedByStatus: true } : actionTry)),
+          tries: request.tries.map((actionTry) =>
+            closed.has(actionTry.tryKey) ? { ...actionTry, closedByStatus: true } : actionTry,
+          ),
         })),
       };
     }
@@ -204,7 +258,13 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'ActionRejected': {
       const { data } = event;
       if (data.source === 'engine') return addTry(state, data, [], data.failures);
-      return updateAttempt(state, data.attemptKey, (attempt) => ({ ...attempt, status: 'rejected', failures: data.failures, nextSendAt: null, finishedAt: data.at }));
+      return updateAttempt(state, data.attemptKey, (attempt) => ({
+        ...attempt,
+        status: 'rejected',
+        failures: data.failures,
+        nextSendAt: null,
+        finishedAt: data.at,
+      }));
     }
     case 'ActionSent': {
       const { data } = event;
@@ -219,12 +279,27 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     }
     case 'ActionSendFailed': {
       const { data } = event;
-      return updateAttempt(state, data.attemptKey, (attempt) => ({ ...attempt, sendFailures: data.sendFailures, nextSendAt: data.nextAttemptAt, failures: [data.failure] }));
+      return updateAttempt(state, data.attemptKey, (attempt) => ({
+        ...attempt,
+        sendFailures: data.sendFailures,
+        nextSendAt: data.nextAttemptAt,
+        failures: [data.failure],
+      }));
     }
     case 'ActionConfirmed':
-      return updateAttempt(state, event.data.attemptKey, (attempt) => ({ ...attempt, status: 'confirmed', failures: [], finishedAt: event.data.at }));
+      return updateAttempt(state, event.data.attemptKey, (attempt) => ({
+        ...attempt,
+        status: 'confirmed',
+        failures: [],
+        finishedAt: event.data.at,
+      }));
     case 'ActionTimedOut':
-      return updateAttempt(state, event.data.attemptKey, (attempt) => ({ ...attempt, status: 'timed_out', failures: [event.data.failure], finishedAt: event.data.at }));
+      return updateAttempt(state, event.data.attemptKey, (attempt) => ({
+        ...attempt,
+        status: 'timed_out',
+        failures: [event.data.failure],
+        finishedAt: event.data.at,
+      }));
     default:
       return state;
   }

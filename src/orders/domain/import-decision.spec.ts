@@ -35,28 +35,48 @@ const failed = (overrides: Partial<Extract<ImportState, { status: 'not_imported'
 
 describe('importDecision', () => {
   it('imports an order waiting for shipment, decrementing stock', () => {
-    expect(decide()).toEqual({ kind: 'import', lengowStatus: 'waiting_shipment', shippedByMarketplace: false, decrementStock: true });
-  });
-
-  it.each([['Sent', 'shipped'], ['Delivered', 'closed'], ['PartiallyRefunded', 'partial_refunded']])('imports marketplace status %s (%s)', (status, lengow) => {
-    expect(decide({ snapshot: snapshot({ marketplaceStatus: status }) })).toMatchObject({ kind: 'import', lengowStatus: lengow });
-  });
-
-  it.each([['Cancelled'], ['Refunded'], ['New'], ['Accepted'], ['Rejected'], ['SomethingUnmapped']])('ignores marketplace status %s', (status) => {
-    expect(decide({ snapshot: snapshot({ marketplaceStatus: status }) })).toMatchObject({
-      kind: 'ignore',
-      code: 'STATUS_NOT_IMPORTABLE',
-      message: `current order's status [${status}] makes it unavailable to import for marketplace demo_market_fr`,
+    expect(decide()).toEqual({
+      kind: 'import',
+      lengowStatus: 'waiting_shipment',
+      shippedByMarketplace: false,
+      decrementStock: true,
     });
   });
 
+  it.each([
+    ['Sent', 'shipped'],
+    ['Delivered', 'closed'],
+    ['PartiallyRefunded', 'partial_refunded'],
+  ])('imports marketplace status %s (%s)', (status, lengow) => {
+    expect(decide({ snapshot: snapshot({ marketplaceStatus: status }) })).toMatchObject({
+      kind: 'import',
+      lengowStatus: lengow,
+    });
+  });
+
+  it.each([['Cancelled'], ['Refunded'], ['New'], ['Accepted'], ['Rejected'], ['SomethingUnmapped']])(
+    'ignores marketplace status %s',
+    (status) => {
+      expect(decide({ snapshot: snapshot({ marketplaceStatus: status }) })).toMatchObject({
+        kind: 'ignore',
+        code: 'STATUS_NOT_IMPORTABLE',
+        message: `current order's status [${status}] makes it unavailable to import for marketplace demo_market_fr`,
+      });
+    },
+  );
+
   it('derives the state from the marketplace status, not from lengow_status', () => {
-    expect(decide({ snapshot: snapshot({ marketplaceStatus: 'Cancelled', lengowStatus: 'waiting_shipment' }) })).toMatchObject({ kind: 'ignore', lengowStatus: 'canceled' });
+    expect(
+      decide({ snapshot: snapshot({ marketplaceStatus: 'Cancelled', lengowStatus: 'waiting_shipment' }) }),
+    ).toMatchObject({ kind: 'ignore', lengowStatus: 'canceled' });
   });
 
   it('follows configured importable statuses', () => {
     const settings = { ...DEFAULT_IMPORT_SETTINGS, importableStatuses: ['accepted'] };
-    expect(decide({ settings, snapshot: snapshot({ marketplaceStatus: 'Accepted' }) })).toMatchObject({ kind: 'import', lengowStatus: 'accepted' });
+    expect(decide({ settings, snapshot: snapshot({ marketplaceStatus: 'Accepted' }) })).toMatchObject({
+      kind: 'import',
+      lengowStatus: 'accepted',
+    });
     expect(decide({ settings })).toMatchObject({ kind: 'ignore', code: 'STATUS_NOT_IMPORTABLE' });
   });
 
@@ -70,7 +90,10 @@ describe('importDecision', () => {
   });
 
   it('ignores anonymized orders on a poll', () => {
-    expect(decide({ snapshot: snapshot({ anonymized: true }) })).toMatchObject({ code: 'ANONYMIZED', message: 'order is anonymized and has not been imported' });
+    expect(decide({ snapshot: snapshot({ anonymized: true }) })).toMatchObject({
+      code: 'ANONYMIZED',
+      message: 'order is anonymized and has not been imported',
+    });
   });
 
   it('ignores orders older than three calendar months, falling back to imported_at', () => {
@@ -79,7 +102,9 @@ describe('importDecision', () => {
       message: 'order is older than 3 months and has not been imported',
     });
     expect(decide({ snapshot: snapshot({ orderDate: '2024-02-02T10:00:00Z' }) })).toMatchObject({ kind: 'import' });
-    expect(decide({ snapshot: snapshot({ orderDate: null, importedAt: '2023-12-01T00:00:00Z' }) })).toMatchObject({ code: 'TOO_OLD' });
+    expect(decide({ snapshot: snapshot({ orderDate: null, importedAt: '2023-12-01T00:00:00Z' }) })).toMatchObject({
+      code: 'TOO_OLD',
+    });
   });
 
   it('ignores an order another connector already imported', () => {
@@ -90,33 +115,56 @@ describe('importDecision', () => {
   });
 
   it('lets an operator import what a poll ignores as anonymized or old', () => {
-    expect(decide({ trigger: 'operator', snapshot: snapshot({ anonymized: true, orderDate: '2020-01-01T00:00:00Z' }) })).toMatchObject({ kind: 'import' });
+    expect(
+      decide({ trigger: 'operator', snapshot: snapshot({ anonymized: true, orderDate: '2020-01-01T00:00:00Z' }) }),
+    ).toMatchObject({ kind: 'import' });
   });
 
   it('waits while any line is waiting for acceptance', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'New' })] })] });
+    const order = snapshot({
+      packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'New' })] })],
+    });
     expect(decide({ snapshot: order })).toMatchObject({ kind: 'ignore', code: 'LINES_WAITING_ACCEPTANCE' });
   });
 
   it('does not create orders shipped by the marketplace by default', () => {
     const fba = snapshot({ orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }] });
-    expect(decide({ snapshot: fba })).toMatchObject({ kind: 'ignore', code: 'SHIPPED_BY_MARKETPLACE', message: 'order shipped by Demo Market FR' });
+    expect(decide({ snapshot: fba })).toMatchObject({
+      kind: 'ignore',
+      code: 'SHIPPED_BY_MARKETPLACE',
+      message: 'order shipped by Demo Market FR',
+    });
   });
 
   it('creates orders shipped by the marketplace when enabled, without stock decrement unless that is enabled too', () => {
     const fba = snapshot({ orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }] });
     const create = { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true };
-    expect(decide({ snapshot: fba, settings: create })).toEqual({ kind: 'import', lengowStatus: 'waiting_shipment', shippedByMarketplace: true, decrementStock: false });
-    expect(decide({ snapshot: fba, settings: { ...create, decrementStockShippedByMarketplace: true } })).toMatchObject({ decrementStock: true });
+    expect(decide({ snapshot: fba, settings: create })).toEqual({
+      kind: 'import',
+      lengowStatus: 'waiting_shipment',
+      shippedByMarketplace: true,
+      decrementStock: false,
+    });
+    expect(decide({ snapshot: fba, settings: { ...create, decrementStockShippedByMarketplace: true } })).toMatchObject({
+      decrementStock: true,
+    });
   });
 
   it('never imports an imported order again on a poll, nor while an import is in flight', () => {
-    expect(decide({ current: { status: 'imported', generation: 1, at: NOW, lastReimportFailure: null } })).toEqual({ kind: 'wait', reason: 'already_imported' });
+    expect(decide({ current: { status: 'imported', generation: 1, at: NOW, lastReimportFailure: null } })).toEqual({
+      kind: 'wait',
+      reason: 'already_imported',
+    });
     expect(decide({ importInProgress: true })).toEqual({ kind: 'wait', reason: 'import_in_progress' });
   });
 
   it('lets a re-import through an imported order', () => {
-    expect(decide({ trigger: 'reimport', current: { status: 'imported', generation: 1, at: NOW, lastReimportFailure: null } })).toMatchObject({ kind: 'import' });
+    expect(
+      decide({
+        trigger: 'reimport',
+        current: { status: 'imported', generation: 1, at: NOW, lastReimportFailure: null },
+      }),
+    ).toMatchObject({ kind: 'import' });
   });
 
   it('does not retry a permanent failure on a poll', () => {
@@ -131,15 +179,23 @@ describe('importDecision', () => {
   it('retries a transient failure only after its backoff', () => {
     const transient = failed({ kind: 'transient', nextAttemptAt: '2024-05-02T10:05:00.000Z' });
     expect(decide({ current: transient })).toEqual({ kind: 'wait', reason: 'retry_not_due' });
-    expect(decide({ current: transient, nowMs: Date.parse('2024-05-02T10:05:00.000Z') })).toMatchObject({ kind: 'import' });
+    expect(decide({ current: transient, nowMs: Date.parse('2024-05-02T10:05:00.000Z') })).toMatchObject({
+      kind: 'import',
+    });
   });
 
   it('treats a parked transient failure like a permanent one', () => {
-    expect(decide({ current: failed({ kind: 'transient', parked: true, nextAttemptAt: null }) })).toEqual({ kind: 'wait', reason: 'failed_permanently' });
+    expect(decide({ current: failed({ kind: 'transient', parked: true, nextAttemptAt: null }) })).toEqual({
+      kind: 'wait',
+      reason: 'failed_permanently',
+    });
   });
 
   it('ignores a failed order whose status is no longer importable, so the failure stops showing', () => {
-    expect(decide({ current: failed(), snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) })).toMatchObject({ kind: 'ignore', code: 'STATUS_NOT_IMPORTABLE' });
+    expect(decide({ current: failed(), snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) })).toMatchObject({
+      kind: 'ignore',
+      code: 'STATUS_NOT_IMPORTABLE',
+    });
   });
 
   it('re-evaluates an ignored order on every poll, so it imports once its status allows it', () => {

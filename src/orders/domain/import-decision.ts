@@ -3,14 +3,31 @@ import type { ImportSettings } from './import-settings.js';
 import { subtractMonths, tryParseInstant } from './instant.js';
 import { lengowStatusOf, type LengowStatus } from './lengow-status.js';
 import type { MarketplaceDefinition } from './marketplace-definition.js';
-import { hasOrderType, SHIPPED_BY_MARKETPLACE_ORDER_TYPE, type MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
+import {
+  hasOrderType,
+  SHIPPED_BY_MARKETPLACE_ORDER_TYPE,
+  type MarketplaceOrderSnapshot,
+} from './marketplace-order-snapshot.js';
 import type { ImportState } from './order-state.js';
 
 export type ImportDecision =
   /** Nothing to do now; the reason is for logs and metrics. */
-  | { readonly kind: 'wait'; readonly reason: 'import_in_progress' | 'already_imported' | 'failed_permanently' | 'retry_not_due' }
-  | { readonly kind: 'ignore'; readonly code: ImportIgnoreCode; readonly message: string; readonly lengowStatus: LengowStatus | null }
-  | { readonly kind: 'import'; readonly lengowStatus: LengowStatus; readonly shippedByMarketplace: boolean; readonly decrementStock: boolean };
+  | {
+      readonly kind: 'wait';
+      readonly reason: 'import_in_progress' | 'already_imported' | 'failed_permanently' | 'retry_not_due';
+    }
+  | {
+      readonly kind: 'ignore';
+      readonly code: ImportIgnoreCode;
+      readonly message: string;
+      readonly lengowStatus: LengowStatus | null;
+    }
+  | {
+      readonly kind: 'import';
+      readonly lengowStatus: LengowStatus;
+      readonly shippedByMarketplace: boolean;
+      readonly decrementStock: boolean;
+    };
 
 export interface ImportDecisionInput {
   readonly current: ImportState;
@@ -26,12 +43,21 @@ export interface ImportDecisionInput {
   readonly retryAfterFix: boolean;
 }
 
-const ignore = (code: ImportIgnoreCode, message: string, lengowStatus: LengowStatus | null): ImportDecision => ({ kind: 'ignore', code, message, lengowStatus });
+const ignore = (code: ImportIgnoreCode, message: string, lengowStatus: LengowStatus | null): ImportDecision => ({
+  kind: 'ignore',
+  code,
+  message,
+  lengowStatus,
+});
 
 /** A permanent failure waits for a fix; a transient one for its backoff; both move on when the configuration changed. */
-function failureStillBlocks(current: Extract<ImportState, { status: 'not_imported' }>, input: ImportDecisionInput): ImportDecision | null {
+function failureStillBlocks(
+  current: Extract<ImportState, { status: 'not_imported' }>,
+  input: ImportDecisionInput,
+): ImportDecision | null {
   if (input.retryAfterFix) return null;
-  if (input.configurationRevision !== null && input.configurationRevision !== current.configurationRevision) return null;
+  if (input.configurationRevision !== null && input.configurationRevision !== current.configurationRevision)
+    return null;
   if (current.kind === 'permanent' || current.parked) return { kind: 'wait', reason: 'failed_permanently' };
   const due = tryParseInstant(current.nextAttemptAt);
   return due !== null && input.nowMs < due ? { kind: 'wait', reason: 'retry_not_due' } : null;
@@ -46,7 +72,12 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   const { current, snapshot, definition, settings, trigger } = input;
   if (input.importInProgress) return { kind: 'wait', reason: 'import_in_progress' };
   if (current.status === 'imported' && trigger !== 'reimport') return { kind: 'wait', reason: 'already_imported' };
-  if (definition === null) return ignore('MARKETPLACE_UNKNOWN', `Lengow error: ${snapshot.marketplace} does not feature in the marketplace list`, null);
+  if (definition === null)
+    return ignore(
+      'MARKETPLACE_UNKNOWN',
+      `Lengow error: ${snapshot.marketplace} does not feature in the marketplace list`,
+      null,
+    );
 
   const lengowStatus = lengowStatusOf(definition.statusTable, snapshot.marketplaceStatus);
   const neverCreated = current.status === 'not_seen' || current.status === 'ignored';
@@ -54,10 +85,19 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
     if (snapshot.anonymized) return ignore('ANONYMIZED', 'order is anonymized and has not been imported', lengowStatus);
     const orderDate = tryParseInstant(snapshot.orderDate) ?? tryParseInstant(snapshot.importedAt);
     if (orderDate !== null && orderDate < subtractMonths(input.nowMs, settings.maxOrderAgeMonths)) {
-      return ignore('TOO_OLD', `order is older than ${settings.maxOrderAgeMonths} months and has not been imported`, lengowStatus);
+      return ignore(
+        'TOO_OLD',
+        `order is older than ${settings.maxOrderAgeMonths} months and has not been imported`,
+        lengowStatus,
+      );
     }
     const elsewhere = (snapshot.merchantOrderIds ?? []).filter((id) => typeof id === 'string' && id.trim() !== '');
-    if (elsewhere.length > 0) return ignore('ALREADY_IMPORTED_ELSEWHERE', `already imported in the shop with the order ID ${elsewhere.join(', ')}`, lengowStatus);
+    if (elsewhere.length > 0)
+      return ignore(
+        'ALREADY_IMPORTED_ELSEWHERE',
+        `already imported in the shop with the order ID ${elsewhere.join(', ')}`,
+        lengowStatus,
+      );
   }
 
   if (lengowStatus === null || !settings.importableStatuses.includes(lengowStatus)) {
@@ -70,7 +110,11 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   // Amounts and shipping are not final while a line awaits acceptance (Magento plugin #89): wait for the next poll.
   const lines = (snapshot.packages ?? []).flatMap((item) => item?.lines ?? []);
   if (lines.some((line) => lengowStatusOf(definition.statusTable, line.marketplaceStatus) === 'waiting_acceptance')) {
-    return ignore('LINES_WAITING_ACCEPTANCE', 'order lines are waiting for acceptance: the order will be imported once every line is accepted', lengowStatus);
+    return ignore(
+      'LINES_WAITING_ACCEPTANCE',
+      'order lines are waiting for acceptance: the order will be imported once every line is accepted',
+      lengowStatus,
+    );
   }
 
   if (current.status === 'not_imported' && trigger === 'poll') {
@@ -79,6 +123,12 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   }
 
   const shippedByMarketplace = hasOrderType(snapshot, SHIPPED_BY_MARKETPLACE_ORDER_TYPE);
-  if (shippedByMarketplace && !settings.createShippedByMarketplace) return ignore('SHIPPED_BY_MARKETPLACE', `order shipped by ${definition.label}`, lengowStatus);
-  return { kind: 'import', lengowStatus, shippedByMarketplace, decrementStock: !shippedByMarketplace || settings.decrementStockShippedByMarketplace };
+  if (shippedByMarketplace && !settings.createShippedByMarketplace)
+    return ignore('SHIPPED_BY_MARKETPLACE', `order shipped by ${definition.label}`, lengowStatus);
+  return {
+    kind: 'import',
+    lengowStatus,
+    shippedByMarketplace,
+    decrementStock: !shippedByMarketplace || settings.decrementStockShippedByMarketplace,
+  };
 }

@@ -78,9 +78,15 @@ export interface ImportedOrderData {
 }
 
 /** The shop orders exist: "imported" is derived from this fact, never from a status flag (lengow-api.md §13 #3). */
-export type OrderImported = DomainEvent<'OrderImported', ImportedOrderData & { readonly stockDecrement: StockDecrementPlan | null }>;
+export type OrderImported = DomainEvent<
+  'OrderImported',
+  ImportedOrderData & { readonly stockDecrement: StockDecrementPlan | null }
+>;
 
 /** New shop orders replace the previous ones, which go to "technical error"; stock is not touched again. */
-export type OrderReimported = DomainEvent<'OrderReimported', ImportedOrderData & { readonly replacedShopOrderIds: readonly string[] }>;
+export type OrderReimported = DomainEvent<
+  'OrderReimported',
+  ImportedOrderData & { readonly replacedShopOrderIds: readonly string[] }
+>;
 
 export type ImportEvent = OrderImportIgnored | OrderImportPlanned | OrderImportFailed | OrderImported | OrderReimported;

@@ -37,21 +37,34 @@ export const importFailures = {
   noPackage: () => failure('NO_PACKAGE', 'Lengow error: no package in the order'),
   noDeliveryAddress: () => failure('NO_DELIVERY_ADDRESS', 'Lengow error: no delivery address in the order'),
   noProducts: () => failure('NO_PRODUCTS', 'Lengow error: no products in the order'),
-  invalidLine: (lineId: string) => failure('INVALID_LINE', `Lengow error: line ${lineId} has an invalid quantity or amount`),
+  invalidLine: (lineId: string) =>
+    failure('INVALID_LINE', `Lengow error: line ${lineId} has an invalid quantity or amount`),
   productNotFound: (id: string) => failure('PRODUCT_NOT_FOUND', `product ${id} could not be found`),
-  productIsParent: (id: string) => failure('PRODUCT_IS_PARENT', `product ${id} is a parent ID. Product variation is needed`),
+  productIsParent: (id: string) =>
+    failure('PRODUCT_IS_PARENT', `product ${id} is a parent ID. Product variation is needed`),
   productNotAddable: (id: string) =>
-    failure('PRODUCT_NOT_ADDABLE', `product ${id} could not be added to cart. Make sure it is available to order or that there is enough in stock`),
-  invalidProductId: (id: string) => failure('INVALID_PRODUCT_ID', `cannot add product ${id} to cart (invalid ID format)`),
+    failure(
+      'PRODUCT_NOT_ADDABLE',
+      `product ${id} could not be added to cart. Make sure it is available to order or that there is enough in stock`,
+    ),
+  invalidProductId: (id: string) =>
+    failure('INVALID_PRODUCT_ID', `cannot add product ${id} to cart (invalid ID format)`),
   noCurrency: () => failure('NO_CURRENCY', 'Lengow error: no currency in the order'),
-  currencyNotAvailable: (iso: string) => failure('CURRENCY_NOT_AVAILABLE', `the ${iso} currency is not available in your shop`),
+  currencyNotAvailable: (iso: string) =>
+    failure('CURRENCY_NOT_AVAILABLE', `the ${iso} currency is not available in your shop`),
   noExchangeRate: () => failure('NO_EXCHANGE_RATE', 'Lengow error: no exchange rates available for order prices'),
   noBillingAddress: () => failure('NO_BILLING_ADDRESS', 'Lengow error: no billing address in the order'),
-  billingWithoutCountry: () => failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),
-  deliveryWithoutCountry: () => failure('DELIVERY_WITHOUT_COUNTRY', "Lengow error: delivery address doesn't contain the country"),
-  deliveryCountryNotActive: (name: string) => failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),
+  billingWithoutCountry: () =>
+    failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),
+  deliveryWithoutCountry: () =>
+    failure('DELIVERY_WITHOUT_COUNTRY', "Lengow error: delivery address doesn't contain the country"),
+  deliveryCountryNotActive: (name: string) =>
+    failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),
   noDefaultCarrier: (country: string, marketplaceLabel: string) =>
-    failure('NO_DEFAULT_CARRIER', `You must select a default carrier for the country: ${country} and the marketplace: ${marketplaceLabel}`),
+    failure(
+      'NO_DEFAULT_CARRIER',
+      `You must select a default carrier for the country: ${country} and the marketplace: ${marketplaceLabel}`,
+    ),
 };
 
 /** Same failures in any order: used to keep repeated polls from appending identical failure events. */

@@ -13,7 +13,12 @@ export type ProductMatchField = 'merchant_id' | 'marketplace_id' | 'reference' |
  * (merchant id, then marketplace id, then reference/EAN…).
  */
 export type ProductLookup =
-  | { readonly kind: 'found'; readonly product: ShopProductRef; readonly matchedBy: ProductMatchField; readonly available: boolean }
+  | {
+      readonly kind: 'found';
+      readonly product: ShopProductRef;
+      readonly matchedBy: ProductMatchField;
+      readonly available: boolean;
+    }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'parent_without_variant'; readonly productId: string }
   | { readonly kind: 'invalid_id' };

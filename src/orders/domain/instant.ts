@@ -6,7 +6,8 @@ import { OrderDomainError } from './order-domain-error.js';
  */
 export function parseInstant(value: string, field = 'now'): number {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new OrderDomainError('INVALID_TIMESTAMP', `${field} is not a valid ISO 8601 timestamp: ${String(value)}`);
+  if (Number.isNaN(ms))
+    throw new OrderDomainError('INVALID_TIMESTAMP', `${field} is not a valid ISO 8601 timestamp: ${String(value)}`);
   return ms;
 }
 

@@ -10,9 +10,15 @@ import type { OrderState } from './order-state.js';
  * status comes from the definition's table; without a definition, Lengow's own `lengow_status` stands in so a
  * temporarily missing marketplace list does not lose the change.
  */
-export function lengowStatusChange(state: OrderState, snapshot: MarketplaceOrderSnapshot, definition: MarketplaceDefinition | null, at: string): OrderEvent[] {
+export function lengowStatusChange(
+  state: OrderState,
+  snapshot: MarketplaceOrderSnapshot,
+  definition: MarketplaceDefinition | null,
+  at: string,
+): OrderEvent[] {
   if (snapshot.marketplaceStatus === state.marketplaceStatus) return [];
-  const lengowStatus = lengowStatusOf(definition?.statusTable, snapshot.marketplaceStatus) ?? snapshot.lengowStatus ?? null;
+  const lengowStatus =
+    lengowStatusOf(definition?.statusTable, snapshot.marketplaceStatus) ?? snapshot.lengowStatus ?? null;
   const finishing = isFinishingStatus(lengowStatus);
   return [
     orderEvent('LengowStatusChanged', {

@@ -17,7 +17,13 @@ export type LengowStatus =
   | (string & {});
 
 /** Statuses that finish the order's open actions and send errors (the plugins' "process state 2"). */
-export const FINISHING_LENGOW_STATUSES: readonly LengowStatus[] = ['shipped', 'closed', 'refused', 'canceled', 'refunded'];
+export const FINISHING_LENGOW_STATUSES: readonly LengowStatus[] = [
+  'shipped',
+  'closed',
+  'refused',
+  'canceled',
+  'refunded',
+];
 
 /** Lines in these states are not part of the order any more: dropped from cart, totals and item counts. */
 export const DROPPED_LINE_STATUSES: readonly LengowStatus[] = ['canceled', 'refused'];
@@ -30,7 +36,10 @@ export function isFinishingStatus(status: LengowStatus | null): boolean {
  * The state is derived from the raw marketplace status through the definition's table, as the plugins do, not from
  * the order's `lengow_status` field. Matching is exact (marketplace statuses are case-sensitive strings).
  */
-export function lengowStatusOf(statusTable: Readonly<Record<string, readonly string[]>> | null | undefined, marketplaceStatus: string | null): LengowStatus | null {
+export function lengowStatusOf(
+  statusTable: Readonly<Record<string, readonly string[]>> | null | undefined,
+  marketplaceStatus: string | null,
+): LengowStatus | null {
   if (!statusTable || marketplaceStatus === null) return null;
   for (const [lengowStatus, marketplaceStatuses] of Object.entries(statusTable)) {
     if (Array.isArray(marketplaceStatuses) && marketplaceStatuses.includes(marketplaceStatus)) return lengowStatus;

@@ -20,7 +20,10 @@ describe('normaliseAddresses', () => {
   });
 
   it('strips "__" phone placeholders and records the 0000000000 stand-in', () => {
-    const result = normaliseAddresses({ billingAddress: address({ phoneMobile: '__', phoneHome: ' ' }), packages: [pkg()] }, false);
+    const result = normaliseAddresses(
+      { billingAddress: address({ phoneMobile: '__', phoneHome: ' ' }), packages: [pkg()] },
+      false,
+    );
     expect(result.billing?.phoneMobile).toBe('0000000000');
     expect(result.billing?.phoneHome).toBeNull();
     expect(result.filledIn).toEqual([{ address: 'billing', field: 'phoneMobile', value: '0000000000' }]);
@@ -28,10 +31,24 @@ describe('normaliseAddresses', () => {
 
   it('fills empty mandatory fields with "not provided" only for orders shipped by the marketplace', () => {
     const nameless = address({ firstName: null, lastName: '', city: null });
-    const shipped = normaliseAddresses({ billingAddress: nameless, packages: [pkg({ deliveryAddress: nameless })] }, true);
-    expect(shipped.deliveries[0]).toMatchObject({ firstName: 'not provided', lastName: 'not provided', city: 'not provided' });
-    expect(shipped.filledIn.filter((field) => field.address === 'delivery:0').map((field) => field.field)).toEqual(['firstName', 'lastName', 'city']);
-    const regular = normaliseAddresses({ billingAddress: nameless, packages: [pkg({ deliveryAddress: nameless })] }, false);
+    const shipped = normaliseAddresses(
+      { billingAddress: nameless, packages: [pkg({ deliveryAddress: nameless })] },
+      true,
+    );
+    expect(shipped.deliveries[0]).toMatchObject({
+      firstName: 'not provided',
+      lastName: 'not provided',
+      city: 'not provided',
+    });
+    expect(shipped.filledIn.filter((field) => field.address === 'delivery:0').map((field) => field.field)).toEqual([
+      'firstName',
+      'lastName',
+      'city',
+    ]);
+    const regular = normaliseAddresses(
+      { billingAddress: nameless, packages: [pkg({ deliveryAddress: nameless })] },
+      false,
+    );
     expect(regular.deliveries[0]?.firstName).toBeNull();
   });
 });

@@ -29,7 +29,12 @@ function cleanPhone(value: string | null): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
-function normalise(address: OrderAddress, label: FilledInField['address'], shippedByMarketplace: boolean, filledIn: FilledInField[]): OrderAddress {
+function normalise(
+  address: OrderAddress,
+  label: FilledInField['address'],
+  shippedByMarketplace: boolean,
+  filledIn: FilledInField[],
+): OrderAddress {
   const result: { -readonly [K in keyof OrderAddress]: OrderAddress[K] } = {
     ...address,
     phoneHome: cleanPhone(address.phoneHome),
@@ -56,7 +61,10 @@ function normalise(address: OrderAddress, label: FilledInField['address'], shipp
  * copy of the first delivery address (plugin 4.2.0), phones lose placeholders and get `0000000000` when none is left,
  * and addresses of marketplace-shipped orders get "not provided" in empty mandatory fields. Everything filled is listed.
  */
-export function normaliseAddresses(snapshot: Pick<MarketplaceOrderSnapshot, 'billingAddress' | 'packages'>, shippedByMarketplace: boolean): NormalisedAddresses {
+export function normaliseAddresses(
+  snapshot: Pick<MarketplaceOrderSnapshot, 'billingAddress' | 'packages'>,
+  shippedByMarketplace: boolean,
+): NormalisedAddresses {
   const filledIn: FilledInField[] = [];
   const packages = Array.isArray(snapshot.packages) ? snapshot.packages : [];
   const deliveries = packages.map((item, index) =>

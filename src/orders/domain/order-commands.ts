@@ -28,7 +28,10 @@ interface ImportInput {
 }
 
 /** A poll (or an operator's one-order import) saw the order. Stream key = the snapshot's (marketplace, order id). */
-export type ImportOrder = Command<'ImportOrder', ImportInput & { readonly trigger: 'poll' | 'operator'; readonly retryAfterFix?: boolean }>;
+export type ImportOrder = Command<
+  'ImportOrder',
+  ImportInput & { readonly trigger: 'poll' | 'operator'; readonly retryAfterFix?: boolean }
+>;
 
 /** Explicit "import again now": a failed order is retried, an imported one gets new shop orders replacing the old. */
 export type ReimportOrder = Command<'ReimportOrder', ImportInput>;
@@ -36,7 +39,12 @@ export type ReimportOrder = Command<'ReimportOrder', ImportInput>;
 /** The shop created the planned orders; ids keyed by the plan's idempotency keys. */
 export type RecordShopOrdersCreated = Command<
   'RecordShopOrdersCreated',
-  { readonly orderKey: OrderKey; readonly generation: number; readonly shopOrderIds: Readonly<Record<string, string>>; readonly now: string }
+  {
+    readonly orderKey: OrderKey;
+    readonly generation: number;
+    readonly shopOrderIds: Readonly<Record<string, string>>;
+    readonly now: string;
+  }
 >;
 
 /** The shop refused the creation, or the shop/Lengow could not be reached (`transient`, retried with backoff). */
@@ -54,7 +62,10 @@ export type RecordImportFailure = Command<
   }
 >;
 
-export type RecordStockDecremented = Command<'RecordStockDecremented', { readonly orderKey: OrderKey; readonly key: string; readonly now: string }>;
+export type RecordStockDecremented = Command<
+  'RecordStockDecremented',
+  { readonly orderKey: OrderKey; readonly key: string; readonly now: string }
+>;
 
 export type RecordMerchantOrderIdsSent = Command<
   'RecordMerchantOrderIdsSent',
@@ -76,7 +87,13 @@ export type ShopStatusChange =
 
 export type RecordShopStatusChange = Command<
   'RecordShopStatusChange',
-  { readonly orderKey: OrderKey; readonly changeId: string; readonly shopOrderId: string; readonly change: ShopStatusChange; readonly now: string }
+  {
+    readonly orderKey: OrderKey;
+    readonly changeId: string;
+    readonly shopOrderId: string;
+    readonly change: ShopStatusChange;
+    readonly now: string;
+  }
 >;
 
 interface ActionInput {
@@ -98,7 +115,13 @@ export type ResendAction = Command<'ResendAction', ActionInput & { readonly acti
 
 export type RecordActionSent = Command<
   'RecordActionSent',
-  { readonly orderKey: OrderKey; readonly attemptKey: string; readonly lengowActionId: string; readonly via: 'posted' | 'adopted'; readonly now: string }
+  {
+    readonly orderKey: OrderKey;
+    readonly attemptKey: string;
+    readonly lengowActionId: string;
+    readonly via: 'posted' | 'adopted';
+    readonly now: string;
+  }
 >;
 
 export type ActionOutcome =
@@ -106,7 +129,12 @@ export type ActionOutcome =
   | { readonly kind: 'refused'; readonly errors: readonly string[] }
   /** The saga checked the real order first (§13 #9) and still found no outcome. */
   | { readonly kind: 'timed_out' }
-  | { readonly kind: 'send_failed'; readonly transient: boolean; readonly message: string; readonly retryPolicy: RetryPolicy };
+  | {
+      readonly kind: 'send_failed';
+      readonly transient: boolean;
+      readonly message: string;
+      readonly retryPolicy: RetryPolicy;
+    };
 
 export type RecordActionOutcome = Command<
   'RecordActionOutcome',

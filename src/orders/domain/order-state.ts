@@ -26,7 +26,11 @@ export type ImportState =
       readonly generation: number;
       readonly at: string;
       /** A re-import of this imported order that did not go through; the current shop orders stay. */
-      readonly lastReimportFailure: { readonly generation: number; readonly failures: readonly ImportFailure[]; readonly at: string } | null;
+      readonly lastReimportFailure: {
+        readonly generation: number;
+        readonly failures: readonly ImportFailure[];
+        readonly at: string;
+      } | null;
     };
 
 export interface PendingImport {

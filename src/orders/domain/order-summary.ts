@@ -37,14 +37,19 @@ export interface OrderSummary {
 
 function summariseImport(state: OrderState): ImportSummary {
   const current = state.import;
-  if (state.pendingImport && current.status !== 'imported') return { status: 'importing', since: state.pendingImport.at };
+  if (state.pendingImport && current.status !== 'imported')
+    return { status: 'importing', since: state.pendingImport.at };
   switch (current.status) {
     case 'not_seen':
       return { status: 'not_seen' };
     case 'ignored':
       return { status: 'ignored', code: current.code, reason: current.message };
     case 'imported':
-      return { status: 'imported', generation: current.generation, reimportFailure: current.lastReimportFailure?.failures.map((failure) => failure.message) ?? null };
+      return {
+        status: 'imported',
+        generation: current.generation,
+        reimportFailure: current.lastReimportFailure?.failures.map((failure) => failure.message) ?? null,
+      };
     case 'not_imported':
       return {
         status: 'not_imported',
@@ -66,7 +71,11 @@ function summariseAction(request: ActionRequest | undefined): ActionSummary {
     case 'closed':
       return { status: 'closed' };
     case 'failed': {
-      const failures = last.engineRejection ?? last.attempts.flatMap((attempt) => (attempt.status === 'rejected' || attempt.status === 'timed_out' ? attempt.failures : []));
+      const failures =
+        last.engineRejection ??
+        last.attempts.flatMap((attempt) =>
+          attempt.status === 'rejected' || attempt.status === 'timed_out' ? attempt.failures : [],
+        );
       return { status: 'failed', messages: [...new Set(failures.map((failure) => failure.message))] };
     }
   }
@@ -74,8 +83,12 @@ function summariseAction(request: ActionRequest | undefined): ActionSummary {
 
 /** What the order overview shows for one order, derived from its state only. */
 export function summariseOrder(state: OrderState): OrderSummary {
-  const actions = Object.fromEntries(ACTION_TYPES.map((type) => [type, summariseAction(latestRequest(state, type))])) as Record<ActionType, ActionSummary>;
-  const closed = isFinishingStatus(state.lengowStatus) || (state.import.status === 'ignored' && state.import.code === 'SHIPPED_BY_MARKETPLACE');
+  const actions = Object.fromEntries(
+    ACTION_TYPES.map((type) => [type, summariseAction(latestRequest(state, type))]),
+  ) as Record<ActionType, ActionSummary>;
+  const closed =
+    isFinishingStatus(state.lengowStatus) ||
+    (state.import.status === 'ignored' && state.import.code === 'SHIPPED_BY_MARKETPLACE');
   return {
     import: summariseImport(state),
     actions,

@@ -6,8 +6,18 @@ import { address, colissimo, definition, line, lookups, pkg, snapshot } from './
 
 const orderKey = { marketplace: 'demo_market_fr', marketplaceOrderId: 'DM-2024-000123' };
 
-function plan(order: MarketplaceOrderSnapshot, overrides: Partial<PlanShopOrdersInput> = {}, productLookups = lookups()) {
-  const validated = validateOrder({ snapshot: order, definition: definition(), lookups: productLookups, settings: DEFAULT_IMPORT_SETTINGS, shippedByMarketplace: false });
+function plan(
+  order: MarketplaceOrderSnapshot,
+  overrides: Partial<PlanShopOrdersInput> = {},
+  productLookups = lookups(),
+) {
+  const validated = validateOrder({
+    snapshot: order,
+    definition: definition(),
+    lookups: productLookups,
+    settings: DEFAULT_IMPORT_SETTINGS,
+    shippedByMarketplace: false,
+  });
   if (!validated.ok) throw new Error(`fixture does not validate: ${JSON.stringify(validated.failures)}`);
   return planShopOrders({
     orderKey,
@@ -34,7 +44,12 @@ const lookupsWithThirdLine = () =>
   lookups({
     products: {
       ...lookups().products,
-      'DM-3': { kind: 'found', product: { productId: '3003', variantId: null }, matchedBy: 'merchant_id', available: true },
+      'DM-3': {
+        kind: 'found',
+        product: { productId: '3003', variantId: null },
+        matchedBy: 'merchant_id',
+        available: true,
+      },
     },
   });
 
@@ -55,20 +70,34 @@ describe('planShopOrders', () => {
   });
 
   it('leaves the processing fee out when the setting says so', () => {
-    const [first] = plan(twoPackages(), { settings: { importProcessingFee: false } }, lookupsWithThirdLine()).shopOrders;
+    const [first] = plan(
+      twoPackages(),
+      { settings: { importProcessingFee: false } },
+      lookupsWithThirdLine(),
+    ).shopOrders;
     expect(first?.amounts).toEqual({ products: 59.9, shipping: 4.9, processingFee: 0, total: 64.8 });
   });
 
   it('drops canceled lines from the cart and from the totals', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'Cancelled', amount: 20 })] })] });
+    const order = snapshot({
+      packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', marketplaceStatus: 'Cancelled', amount: 20 })] })],
+    });
     const [only] = plan(order).shopOrders;
-    expect(only?.lines.map((planned) => planned.sourceLines.map((source) => source.marketplaceLineId))).toEqual([['DM-1']]);
+    expect(only?.lines.map((planned) => planned.sourceLines.map((source) => source.marketplaceLineId))).toEqual([
+      ['DM-1'],
+    ]);
     expect(only?.amounts.products).toBe(39.9);
   });
 
   it('merges lines resolving to the same product and keeps every line id', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line({ amount: 0.1, quantity: 1 }), line({ lineId: 'DM-9', amount: 0.2, quantity: 2 })] })] });
-    const sameProduct = lookups({ products: { 'DM-1': lookups().products['DM-1']!, 'DM-9': lookups().products['DM-1']! } });
+    const order = snapshot({
+      packages: [
+        pkg({ lines: [line({ amount: 0.1, quantity: 1 }), line({ lineId: 'DM-9', amount: 0.2, quantity: 2 })] }),
+      ],
+    });
+    const sameProduct = lookups({
+      products: { 'DM-1': lookups().products['DM-1']!, 'DM-9': lookups().products['DM-1']! },
+    });
     const [only] = plan(order, {}, sameProduct).shopOrders;
     expect(only?.lines).toEqual([
       {
@@ -87,7 +116,10 @@ describe('planShopOrders', () => {
 
   it('skips a package whose lines were all canceled, and gives shipping to the next one', () => {
     const order = snapshot({
-      packages: [pkg({ lines: [line({ marketplaceStatus: 'Cancelled' })] }), pkg({ deliveryId: '9005', lines: [line({ lineId: 'DM-3', amount: 5 })] })],
+      packages: [
+        pkg({ lines: [line({ marketplaceStatus: 'Cancelled' })] }),
+        pkg({ deliveryId: '9005', lines: [line({ lineId: 'DM-3', amount: 5 })] }),
+      ],
     });
     const result = plan(order, {}, lookupsWithThirdLine());
     expect(result.shopOrders.map((order) => [order.packageIndex, order.amounts.shipping])).toEqual([[1, 4.9]]);
@@ -108,8 +140,14 @@ describe('planShopOrders', () => {
 
   it('takes the customer e-mail from the billing address, else from the delivery address', () => {
     expect(plan(snapshot()).customer.email).toBe('buyer-778@relay.example');
-    const noBillingEmail = snapshot({ billingAddress: address({ email: null }), packages: [pkg({ deliveryAddress: address({ email: 'ship@example.test' }) })] });
-    expect(plan(noBillingEmail).customer).toMatchObject({ email: 'ship@example.test', marketplaceCustomerId: 'CUST-778' });
+    const noBillingEmail = snapshot({
+      billingAddress: address({ email: null }),
+      packages: [pkg({ deliveryAddress: address({ email: 'ship@example.test' }) })],
+    });
+    expect(plan(noBillingEmail).customer).toMatchObject({
+      email: 'ship@example.test',
+      marketplaceCustomerId: 'CUST-778',
+    });
   });
 
   it('flags B2B orders and sets the initial shop state from the Lengow status', () => {

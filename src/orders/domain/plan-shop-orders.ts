@@ -126,7 +126,8 @@ export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
     const lines = mergeLines(item.lines);
     const products = sumMoney(lines.map((planned) => planned.amount));
     const shipping = position === 0 ? sumMoney([snapshot.amounts.shipping]) : 0;
-    const processingFee = position === 0 && settings.importProcessingFee ? sumMoney([snapshot.amounts.processingFee]) : 0;
+    const processingFee =
+      position === 0 && settings.importProcessingFee ? sumMoney([snapshot.amounts.processingFee]) : 0;
     return {
       key: idempotencyKeys.shopOrder(orderKey, item.packageIndex, generation),
       packageIndex: item.packageIndex,
@@ -162,7 +163,9 @@ export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
     shippedByMarketplace: input.shippedByMarketplace,
     shopOrders,
     filledIn: input.filledIn,
-    stockDecrement: input.decrementStock ? { key: idempotencyKeys.stockDecrement(orderKey), lines: [...stock.values()] } : null,
+    stockDecrement: input.decrementStock
+      ? { key: idempotencyKeys.stockDecrement(orderKey), lines: [...stock.values()] }
+      : null,
     merchantOrderIdsKey: idempotencyKeys.merchantOrderIds(orderKey, generation),
   };
 }

@@ -20,7 +20,9 @@ describe('productCandidates', () => {
   });
 
   it('strips the _FBA suffix before matching and drops the resulting duplicate', () => {
-    expect(productCandidates(line('SKU-9_FBA', 'SKU-9'))).toEqual([{ value: 'SKU-9', source: 'merchant_product_id', field: 'reference' }]);
+    expect(productCandidates(line('SKU-9_FBA', 'SKU-9'))).toEqual([
+      { value: 'SKU-9', source: 'merchant_product_id', field: 'reference' },
+    ]);
   });
 
   it('ignores empty ids', () => {

@@ -16,7 +16,9 @@ export function stripFbaSuffix(id: string): string {
  * Ids to search the catalogue with, in the plugins' order: the merchant product id, then the marketplace product id
  * (each then tried as id, id_variant, reference, EAN… by the catalogue adapter). Empty and duplicate ids are dropped.
  */
-export function productCandidates(line: Pick<SnapshotLine, 'merchantProductId' | 'marketplaceProductId'>): ProductCandidate[] {
+export function productCandidates(
+  line: Pick<SnapshotLine, 'merchantProductId' | 'marketplaceProductId'>,
+): ProductCandidate[] {
   const candidates: ProductCandidate[] = [];
   const push = (raw: string | null | undefined, source: ProductCandidate['source'], field: string | null) => {
     if (typeof raw !== 'string') return;

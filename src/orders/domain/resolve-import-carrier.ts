@@ -3,7 +3,8 @@ import { importFailures, type ImportFailure } from './import-failure.js';
 import type { MarketplaceDefinition } from './marketplace-definition.js';
 import type { PackageTracking } from './marketplace-order-snapshot.js';
 
-export type CarrierResolvedBy = 'carrier_code' | 'carrier_label' | 'method_label' | 'method_code' | 'method_as_carrier' | 'default';
+export type CarrierResolvedBy =
+  'carrier_code' | 'carrier_label' | 'method_label' | 'method_code' | 'method_as_carrier' | 'default';
 
 export type ImportCarrierResolution =
   | { readonly ok: true; readonly shopCarrier: ShopCarrier; readonly resolvedBy: CarrierResolvedBy }
@@ -27,10 +28,19 @@ const codesWithLabel = (entries: MarketplaceDefinition['carriers'], label: strin
  * label, the shipping method by label then by code, the method compared with mapped carriers (plugin 3.9.0), and
  * finally the default carrier for (country, marketplace). Semantic matching (off by default in the plugins) is not done.
  */
-export function resolveImportCarrier({ tracking, country, definition, mapping }: ResolveImportCarrierInput): ImportCarrierResolution {
+export function resolveImportCarrier({
+  tracking,
+  country,
+  definition,
+  mapping,
+}: ResolveImportCarrierInput): ImportCarrierResolution {
   const carriers = mapping.carriers.filter((entry) => sameText(entry.country, country));
   const methods = mapping.methods.filter((entry) => sameText(entry.country, country));
-  const found = (shopCarrier: ShopCarrier, resolvedBy: CarrierResolvedBy): ImportCarrierResolution => ({ ok: true, shopCarrier, resolvedBy });
+  const found = (shopCarrier: ShopCarrier, resolvedBy: CarrierResolvedBy): ImportCarrierResolution => ({
+    ok: true,
+    shopCarrier,
+    resolvedBy,
+  });
 
   const carrier = tracking?.carrier ?? null;
   if (carrier !== null && carrier.trim() !== '') {
@@ -49,7 +59,9 @@ export function resolveImportCarrier({ tracking, country, definition, mapping }:
     const byCode = methods.find((entry) => sameText(entry.marketplaceMethod, method));
     if (byCode) return found(byCode.shopCarrier, 'method_code');
     const asCarrier = carriers.find(
-      (entry) => sameText(entry.marketplaceCarrier, method) || sameText(definition.carriers[entry.marketplaceCarrier]?.label, method),
+      (entry) =>
+        sameText(entry.marketplaceCarrier, method) ||
+        sameText(definition.carriers[entry.marketplaceCarrier]?.label, method),
     );
     if (asCarrier) return found(asCarrier.shopCarrier, 'method_as_carrier');
   }

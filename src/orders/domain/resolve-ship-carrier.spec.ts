@@ -5,7 +5,11 @@ describe('resolveShipCarrier (lengow-api.md §10.2)', () => {
   const base = { marketplaceCarrier: null, deliveryCountry: 'FR', shopCarrier: colissimo, mapping: carrierMapping() };
 
   it('sends the carrier the marketplace gave with the order first', () => {
-    expect(resolveShipCarrier({ ...base, marketplaceCarrier: 'UPS' })).toEqual({ kind: 'resolved', value: 'UPS', resolvedBy: 'marketplace' });
+    expect(resolveShipCarrier({ ...base, marketplaceCarrier: 'UPS' })).toEqual({
+      kind: 'resolved',
+      value: 'UPS',
+      resolvedBy: 'marketplace',
+    });
   });
 
   it('then the code mapped for (country, marketplace, shop carrier)', () => {
@@ -13,11 +17,17 @@ describe('resolveShipCarrier (lengow-api.md §10.2)', () => {
   });
 
   it('then the default marketplace carrier of the country', () => {
-    expect(resolveShipCarrier({ ...base, shopCarrier: homeCarrier })).toEqual({ kind: 'resolved', value: 'DHL', resolvedBy: 'default' });
+    expect(resolveShipCarrier({ ...base, shopCarrier: homeCarrier })).toEqual({
+      kind: 'resolved',
+      value: 'DHL',
+      resolvedBy: 'default',
+    });
   });
 
   it('then the shop carrier name', () => {
-    expect(resolveShipCarrier({ ...base, shopCarrier: homeCarrier, mapping: carrierMapping({ defaults: [] }) })).toEqual({
+    expect(
+      resolveShipCarrier({ ...base, shopCarrier: homeCarrier, mapping: carrierMapping({ defaults: [] }) }),
+    ).toEqual({
       kind: 'resolved',
       value: 'My own van',
       resolvedBy: 'shop_carrier',
@@ -29,6 +39,8 @@ describe('resolveShipCarrier (lengow-api.md §10.2)', () => {
   });
 
   it('finds nothing without any carrier at all', () => {
-    expect(resolveShipCarrier({ ...base, shopCarrier: null, mapping: carrierMapping({ defaults: [] }) })).toEqual({ kind: 'none' });
+    expect(resolveShipCarrier({ ...base, shopCarrier: null, mapping: carrierMapping({ defaults: [] }) })).toEqual({
+      kind: 'none',
+    });
   });
 });

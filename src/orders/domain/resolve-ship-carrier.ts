@@ -10,7 +10,11 @@ export interface ResolveShipCarrierInput {
 }
 
 export type ShipCarrierResolution =
-  | { readonly kind: 'resolved'; readonly value: string; readonly resolvedBy: 'marketplace' | 'mapping' | 'default' | 'shop_carrier' }
+  | {
+      readonly kind: 'resolved';
+      readonly value: string;
+      readonly resolvedBy: 'marketplace' | 'mapping' | 'default' | 'shop_carrier';
+    }
   | { readonly kind: 'no_country' }
   | { readonly kind: 'none' };
 
@@ -21,15 +25,28 @@ const filled = (value: string | null | undefined): value is string => typeof val
  * (country, marketplace, shop carrier), the marketplace default for (country, marketplace), the shop carrier's name.
  * Everything after the first step needs the delivery country.
  */
-export function resolveShipCarrier({ marketplaceCarrier, deliveryCountry, shopCarrier, mapping }: ResolveShipCarrierInput): ShipCarrierResolution {
-  if (filled(marketplaceCarrier)) return { kind: 'resolved', value: marketplaceCarrier.trim(), resolvedBy: 'marketplace' };
+export function resolveShipCarrier({
+  marketplaceCarrier,
+  deliveryCountry,
+  shopCarrier,
+  mapping,
+}: ResolveShipCarrierInput): ShipCarrierResolution {
+  if (filled(marketplaceCarrier))
+    return { kind: 'resolved', value: marketplaceCarrier.trim(), resolvedBy: 'marketplace' };
   if (!filled(deliveryCountry)) return { kind: 'no_country' };
   if (shopCarrier) {
-    const mapped = mapping.carriers.find((entry) => sameText(entry.country, deliveryCountry) && entry.shopCarrier.id === shopCarrier.id);
-    if (mapped && filled(mapped.marketplaceCarrier)) return { kind: 'resolved', value: mapped.marketplaceCarrier, resolvedBy: 'mapping' };
+    const mapped = mapping.carriers.find(
+      (entry) => sameText(entry.country, deliveryCountry) && entry.shopCarrier.id === shopCarrier.id,
+    );
+    if (mapped && filled(mapped.marketplaceCarrier))
+      return { kind: 'resolved', value: mapped.marketplaceCarrier, resolvedBy: 'mapping' };
   }
-  const fallback = mapping.defaults.find((entry) => sameText(entry.country, deliveryCountry) && filled(entry.shipCarrier));
-  if (fallback && filled(fallback.shipCarrier)) return { kind: 'resolved', value: fallback.shipCarrier, resolvedBy: 'default' };
-  if (shopCarrier && filled(shopCarrier.name)) return { kind: 'resolved', value: shopCarrier.name, resolvedBy: 'shop_carrier' };
+  const fallback = mapping.defaults.find(
+    (entry) => sameText(entry.country, deliveryCountry) && filled(entry.shipCarrier),
+  );
+  if (fallback && filled(fallback.shipCarrier))
+    return { kind: 'resolved', value: fallback.shipCarrier, resolvedBy: 'default' };
+  if (shopCarrier && filled(shopCarrier.name))
+    return { kind: 'resolved', value: shopCarrier.name, resolvedBy: 'shop_carrier' };
   return { kind: 'none' };
 }

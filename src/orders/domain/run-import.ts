@@ -42,7 +42,8 @@ export function runImport(state: OrderState, input: RunImportInput): OrderEvent[
     shippedByMarketplace: decision.shippedByMarketplace,
   });
   if (!validation.ok) {
-    const previous = state.import.status === 'not_imported' && state.import.kind === 'permanent' ? state.import.attempt : 0;
+    const previous =
+      state.import.status === 'not_imported' && state.import.kind === 'permanent' ? state.import.attempt : 0;
     return [
       orderEvent('OrderImportFailed', {
         orderKey: input.orderKey,

@@ -24,6 +24,9 @@ interface ShopChangeData {
 export type ShopOrderShipped = DomainEvent<'ShopOrderShipped', ShopChangeData & ShopShipment>;
 export type ShopOrderCanceled = DomainEvent<'ShopOrderCanceled', ShopChangeData>;
 export type ShopOrderRefunded = DomainEvent<'ShopOrderRefunded', ShopChangeData>;
-export type ShopOrderLineRefunded = DomainEvent<'ShopOrderLineRefunded', ShopChangeData & { readonly lines: readonly RefundedLine[] }>;
+export type ShopOrderLineRefunded = DomainEvent<
+  'ShopOrderLineRefunded',
+  ShopChangeData & { readonly lines: readonly RefundedLine[] }
+>;
 
 export type ShopStatusEvent = ShopOrderShipped | ShopOrderCanceled | ShopOrderRefunded | ShopOrderLineRefunded;

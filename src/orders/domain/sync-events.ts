@@ -1,13 +1,22 @@
 import type { DomainEvent } from './domain-event.js';
 import type { StockDecrementPlan } from './plan-shop-orders.js';
 
-export type StockDecremented = DomainEvent<'StockDecremented', { readonly key: string; readonly lines: StockDecrementPlan['lines']; readonly at: string }>;
+export type StockDecremented = DomainEvent<
+  'StockDecremented',
+  { readonly key: string; readonly lines: StockDecrementPlan['lines']; readonly at: string }
+>;
 
 /** The first moi after an import (or re-import) went through. */
-export type MerchantOrderIdsSent = DomainEvent<'MerchantOrderIdsSent', { readonly key: string; readonly merchantOrderIds: readonly string[]; readonly at: string }>;
+export type MerchantOrderIdsSent = DomainEvent<
+  'MerchantOrderIdsSent',
+  { readonly key: string; readonly merchantOrderIds: readonly string[]; readonly at: string }
+>;
 
 /** A moi (first or re-synchronisation) failed after the adapter's own tries; the operator can re-synchronise. */
-export type MerchantOrderIdsFailed = DomainEvent<'MerchantOrderIdsFailed', { readonly key: string; readonly message: string; readonly at: string }>;
+export type MerchantOrderIdsFailed = DomainEvent<
+  'MerchantOrderIdsFailed',
+  { readonly key: string; readonly message: string; readonly at: string }
+>;
 
 export type OrderResynchronisationRequested = DomainEvent<
   'OrderResynchronisationRequested',
@@ -15,7 +24,10 @@ export type OrderResynchronisationRequested = DomainEvent<
 >;
 
 /** Merchant order ids sent again on the operator's request. */
-export type OrderResynchronised = DomainEvent<'OrderResynchronised', { readonly key: string; readonly merchantOrderIds: readonly string[]; readonly at: string }>;
+export type OrderResynchronised = DomainEvent<
+  'OrderResynchronised',
+  { readonly key: string; readonly merchantOrderIds: readonly string[]; readonly at: string }
+>;
 
 /**
  * A later poll saw another marketplace status on an imported order. The order is not re-imported ("once imported, no
@@ -34,4 +46,10 @@ export type LengowStatusChanged = DomainEvent<
   }
 >;
 
-export type SyncEvent = StockDecremented | MerchantOrderIdsSent | MerchantOrderIdsFailed | OrderResynchronisationRequested | OrderResynchronised | LengowStatusChanged;
+export type SyncEvent =
+  | StockDecremented
+  | MerchantOrderIdsSent
+  | MerchantOrderIdsFailed
+  | OrderResynchronisationRequested
+  | OrderResynchronised
+  | LengowStatusChanged;

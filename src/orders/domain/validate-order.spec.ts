@@ -1,10 +1,26 @@
 import { DEFAULT_IMPORT_SETTINGS } from './import-settings.js';
 import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import { validateOrder, type ValidateOrderInput } from './validate-order.js';
-import { address, carrierMapping, colissimo, definition, line, lookups, pkg, snapshot } from './testing/order-fixtures.js';
+import {
+  address,
+  carrierMapping,
+  colissimo,
+  definition,
+  line,
+  lookups,
+  pkg,
+  snapshot,
+} from './testing/order-fixtures.js';
 
 const validate = (order: MarketplaceOrderSnapshot, overrides: Partial<ValidateOrderInput> = {}) =>
-  validateOrder({ snapshot: order, definition: definition(), lookups: lookups(), settings: DEFAULT_IMPORT_SETTINGS, shippedByMarketplace: false, ...overrides });
+  validateOrder({
+    snapshot: order,
+    definition: definition(),
+    lookups: lookups(),
+    settings: DEFAULT_IMPORT_SETTINGS,
+    shippedByMarketplace: false,
+    ...overrides,
+  });
 
 const messages = (order: MarketplaceOrderSnapshot, overrides: Partial<ValidateOrderInput> = {}) => {
   const result = validate(order, overrides);
@@ -17,7 +33,12 @@ describe('validateOrder', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.packages).toHaveLength(1);
-    expect(result.packages[0]).toMatchObject({ packageIndex: 0, deliveryId: '9002', carrier: colissimo, carrierResolvedBy: 'carrier_code' });
+    expect(result.packages[0]).toMatchObject({
+      packageIndex: 0,
+      deliveryId: '9002',
+      carrier: colissimo,
+      carrierResolvedBy: 'carrier_code',
+    });
     expect(result.packages[0]?.lines.map((validated) => validated.product)).toEqual([
       { productId: '1001', variantId: '3' },
       { productId: '2002', variantId: null },
@@ -25,27 +46,46 @@ describe('validateOrder', () => {
   });
 
   it('reports an order without packages as not formatted', () => {
-    expect(messages(snapshot({ packages: [], billingAddress: address() }))).toEqual(['NO_PACKAGE: Lengow error: no package in the order']);
+    expect(messages(snapshot({ packages: [], billingAddress: address() }))).toEqual([
+      'NO_PACKAGE: Lengow error: no package in the order',
+    ]);
   });
 
   it('reports a package without delivery id', () => {
-    expect(messages(snapshot({ packages: [pkg({ deliveryId: null })] }))).toEqual(['NO_DELIVERY_ADDRESS: Lengow error: no delivery address in the order']);
+    expect(messages(snapshot({ packages: [pkg({ deliveryId: null })] }))).toEqual([
+      'NO_DELIVERY_ADDRESS: Lengow error: no delivery address in the order',
+    ]);
   });
 
   it('reports an empty cart once canceled and refused lines are dropped', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line({ marketplaceStatus: 'Cancelled' }), line({ lineId: 'DM-2', marketplaceStatus: 'Rejected' })] })] });
+    const order = snapshot({
+      packages: [
+        pkg({
+          lines: [line({ marketplaceStatus: 'Cancelled' }), line({ lineId: 'DM-2', marketplaceStatus: 'Rejected' })],
+        }),
+      ],
+    });
     expect(messages(order)).toEqual(['NO_PRODUCTS: Lengow error: no products in the order']);
   });
 
   it('does not look up products of dropped lines', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line(), line({ lineId: 'GONE', marketplaceStatus: 'Cancelled' })] })] });
+    const order = snapshot({
+      packages: [pkg({ lines: [line(), line({ lineId: 'GONE', marketplaceStatus: 'Cancelled' })] })],
+    });
     expect(validate(order).ok).toBe(true);
   });
 
   it('reports each product that cannot be found, by its merchant id without the _FBA suffix', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line({ merchantProductId: { id: 'SKU-9_FBA', field: 'id' } }), line({ lineId: 'DM-2' })] })] });
+    const order = snapshot({
+      packages: [
+        pkg({ lines: [line({ merchantProductId: { id: 'SKU-9_FBA', field: 'id' } }), line({ lineId: 'DM-2' })] }),
+      ],
+    });
     const result = messages(order, { lookups: lookups({ products: {} }) });
-    expect(result).toEqual(['PRODUCT_NOT_FOUND: product SKU-9 could not be found', 'PRODUCT_NOT_FOUND: product 1001_3 could not be found']);
+    expect(result).toEqual([
+      'PRODUCT_NOT_FOUND: product SKU-9 could not be found',
+      'PRODUCT_NOT_FOUND: product 1001_3 could not be found',
+    ]);
   });
 
   it('reports a parent product without variant', () => {
@@ -56,13 +96,29 @@ describe('validateOrder', () => {
   });
 
   it('reports an id the catalogue cannot parse, and a line without any product id', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line(), line({ lineId: 'DM-2', merchantProductId: null, marketplaceProductId: null })] })] });
+    const order = snapshot({
+      packages: [
+        pkg({ lines: [line(), line({ lineId: 'DM-2', merchantProductId: null, marketplaceProductId: null })] }),
+      ],
+    });
     const result = messages(order, { lookups: lookups({ products: { 'DM-1': { kind: 'invalid_id' } } }) });
-    expect(result).toEqual(['INVALID_PRODUCT_ID: cannot add product 1001_3 to cart (invalid ID format)', 'INVALID_PRODUCT_ID: cannot add product DM-2 to cart (invalid ID format)']);
+    expect(result).toEqual([
+      'INVALID_PRODUCT_ID: cannot add product 1001_3 to cart (invalid ID format)',
+      'INVALID_PRODUCT_ID: cannot add product DM-2 to cart (invalid ID format)',
+    ]);
   });
 
   it('refuses unavailable products only when products are not forced', () => {
-    const unavailable = lookups({ products: { 'DM-1': { kind: 'found', product: { productId: '1001', variantId: '3' }, matchedBy: 'merchant_id', available: false } } });
+    const unavailable = lookups({
+      products: {
+        'DM-1': {
+          kind: 'found',
+          product: { productId: '1001', variantId: '3' },
+          matchedBy: 'merchant_id',
+          available: false,
+        },
+      },
+    });
     const order = snapshot({ packages: [pkg({ lines: [line()] })] });
     expect(validate(order, { lookups: unavailable }).ok).toBe(true);
     expect(messages(order, { lookups: unavailable, settings: { forceProduct: false } })).toEqual([
@@ -71,7 +127,9 @@ describe('validateOrder', () => {
   });
 
   it('reports lines with an impossible quantity or amount instead of crashing', () => {
-    const order = snapshot({ packages: [pkg({ lines: [line({ quantity: 0 }), line({ lineId: 'DM-2', amount: Number.NaN })] })] });
+    const order = snapshot({
+      packages: [pkg({ lines: [line({ quantity: 0 }), line({ lineId: 'DM-2', amount: Number.NaN })] })],
+    });
     expect(messages(order)).toEqual([
       'INVALID_LINE: Lengow error: line DM-1 has an invalid quantity or amount',
       'INVALID_LINE: Lengow error: line DM-2 has an invalid quantity or amount',
@@ -94,7 +152,11 @@ describe('validateOrder', () => {
   it('fills a missing billing address from the delivery address instead of failing', () => {
     const result = validate(snapshot({ billingAddress: null }));
     expect(result.ok).toBe(true);
-    expect(result.filledIn).toContainEqual({ address: 'billing', field: '*', value: 'copied from the delivery address' });
+    expect(result.filledIn).toContainEqual({
+      address: 'billing',
+      field: '*',
+      value: 'copied from the delivery address',
+    });
   });
 
   it('reports a missing billing address when there is no delivery address to copy', () => {
@@ -114,14 +176,18 @@ describe('validateOrder', () => {
   });
 
   it('reports a delivery country that is disabled in the shop', () => {
-    expect(messages(snapshot(), { lookups: lookups({ countries: { FR: { name: 'France', active: false } } }) })).toEqual([
-      'DELIVERY_COUNTRY_NOT_ACTIVE: the country France in the delivery address is not active',
-    ]);
+    expect(
+      messages(snapshot(), { lookups: lookups({ countries: { FR: { name: 'France', active: false } } }) }),
+    ).toEqual(['DELIVERY_COUNTRY_NOT_ACTIVE: the country France in the delivery address is not active']);
   });
 
   it('reports an unresolvable carrier with the plugin message', () => {
-    const result = messages(snapshot(), { lookups: lookups({ carrierMapping: carrierMapping({ carriers: [], defaults: [] }) }) });
-    expect(result).toEqual(['NO_DEFAULT_CARRIER: You must select a default carrier for the country: FR and the marketplace: Demo Market FR']);
+    const result = messages(snapshot(), {
+      lookups: lookups({ carrierMapping: carrierMapping({ carriers: [], defaults: [] }) }),
+    });
+    expect(result).toEqual([
+      'NO_DEFAULT_CARRIER: You must select a default carrier for the country: FR and the marketplace: Demo Market FR',
+    ]);
   });
 
   it('collects every failure at once, each reported once', () => {
@@ -132,7 +198,11 @@ describe('validateOrder', () => {
       packages: [pkg(), pkg({ deliveryId: '9003' })],
     });
     const result = messages(order, {
-      lookups: lookups({ currencyAvailable: false, products: {}, carrierMapping: carrierMapping({ carriers: [], defaults: [] }) }),
+      lookups: lookups({
+        currencyAvailable: false,
+        products: {},
+        carrierMapping: carrierMapping({ carriers: [], defaults: [] }),
+      }),
     });
     expect(result).toEqual([
       "BILLING_WITHOUT_COUNTRY: Lengow error: billing address doesn't contain the country",

@@ -4,7 +4,12 @@ import type { ImportLookups, ShopProductRef } from './import-lookups.js';
 import type { ImportSettings } from './import-settings.js';
 import { DROPPED_LINE_STATUSES, lengowStatusOf } from './lengow-status.js';
 import type { MarketplaceDefinition } from './marketplace-definition.js';
-import type { MarketplaceOrderSnapshot, OrderAddress, PackageTracking, SnapshotLine } from './marketplace-order-snapshot.js';
+import type {
+  MarketplaceOrderSnapshot,
+  OrderAddress,
+  PackageTracking,
+  SnapshotLine,
+} from './marketplace-order-snapshot.js';
 import { normaliseAddresses, type FilledInField } from './normalise-addresses.js';
 import { productCandidates, productLabel } from './product-candidates.js';
 import { resolveImportCarrier, type CarrierResolvedBy } from './resolve-import-carrier.js';
@@ -35,7 +40,12 @@ export interface ValidatedPackage {
 }
 
 export type ValidationResult =
-  | { readonly ok: true; readonly billing: OrderAddress; readonly packages: readonly ValidatedPackage[]; readonly filledIn: readonly FilledInField[] }
+  | {
+      readonly ok: true;
+      readonly billing: OrderAddress;
+      readonly packages: readonly ValidatedPackage[];
+      readonly filledIn: readonly FilledInField[];
+    }
   | { readonly ok: false; readonly failures: readonly ImportFailure[]; readonly filledIn: readonly FilledInField[] };
 
 const blank = (value: string | null | undefined) => typeof value !== 'string' || value.trim() === '';
@@ -46,7 +56,11 @@ export function isDroppedLine(line: SnapshotLine, definition: Pick<MarketplaceDe
   return status !== null && DROPPED_LINE_STATUSES.includes(status);
 }
 
-function lineFailure(line: SnapshotLine, lookups: ImportLookups, forceProduct: boolean): ImportFailure | ShopProductRef {
+function lineFailure(
+  line: SnapshotLine,
+  lookups: ImportLookups,
+  forceProduct: boolean,
+): ImportFailure | ShopProductRef {
   if (!Number.isInteger(line.quantity) || line.quantity <= 0 || !Number.isFinite(line.amount) || line.amount < 0) {
     return importFailures.invalidLine(line.lineId);
   }
@@ -69,10 +83,17 @@ function lineFailure(line: SnapshotLine, lookups: ImportLookups, forceProduct: b
  * Every check that must pass before anything is created (lengow-api.md §9): all of them run and every failure is
  * reported, so the merchant fixes everything in one go instead of discovering problems one poll at a time.
  */
-export function validateOrder({ snapshot, definition, lookups, settings, shippedByMarketplace }: ValidateOrderInput): ValidationResult {
+export function validateOrder({
+  snapshot,
+  definition,
+  lookups,
+  settings,
+  shippedByMarketplace,
+}: ValidateOrderInput): ValidationResult {
   const failures: ImportFailure[] = [];
   const report = (failure: ImportFailure) => {
-    if (!failures.some((known) => known.code === failure.code && known.message === failure.message)) failures.push(failure);
+    if (!failures.some((known) => known.code === failure.code && known.message === failure.message))
+      failures.push(failure);
   };
   const packages = Array.isArray(snapshot.packages) ? snapshot.packages : [];
   const { billing, deliveries, filledIn } = normaliseAddresses(snapshot, shippedByMarketplace);
@@ -82,7 +103,8 @@ export function validateOrder({ snapshot, definition, lookups, settings, shipped
   else if (blank(billing.countryIso2)) report(importFailures.billingWithoutCountry());
 
   if (blank(snapshot.currency)) report(importFailures.noCurrency());
-  else if (!lookups.currencyAvailable) report(importFailures.currencyNotAvailable(String(snapshot.currency).trim().toUpperCase()));
+  else if (!lookups.currencyAvailable)
+    report(importFailures.currencyNotAvailable(String(snapshot.currency).trim().toUpperCase()));
   if (snapshot.amounts?.total === -1) report(importFailures.noExchangeRate());
 
   const validated: ValidatedPackage[] = [];
@@ -108,7 +130,12 @@ export function validateOrder({ snapshot, definition, lookups, settings, shipped
     }
     const shopCountry = lookups.countries[country.trim().toUpperCase()];
     if (shopCountry && !shopCountry.active) report(importFailures.deliveryCountryNotActive(shopCountry.name));
-    const carrier = resolveImportCarrier({ tracking: item.tracking, country: country.trim(), definition, mapping: lookups.carrierMapping });
+    const carrier = resolveImportCarrier({
+      tracking: item.tracking,
+      country: country.trim(),
+      definition,
+      mapping: lookups.carrierMapping,
+    });
     if (!carrier.ok) {
       report(carrier.failure);
       return;

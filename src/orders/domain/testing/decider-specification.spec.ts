@@ -18,17 +18,35 @@ const spec = deciderSpecification(counter);
 
 describe('deciderSpecification', () => {
   it('passes when the expected events are produced and fails otherwise', () => {
-    spec.given([]).when({ type: 'Add', amount: 2 }).then([{ type: 'Added', amount: 2 }]);
-    expect(() => spec.given([]).when({ type: 'Add', amount: 2 }).then([{ type: 'Added', amount: 3 }])).toThrow();
+    spec
+      .given([])
+      .when({ type: 'Add', amount: 2 })
+      .then([{ type: 'Added', amount: 2 }]);
+    expect(() =>
+      spec
+        .given([])
+        .when({ type: 'Add', amount: 2 })
+        .then([{ type: 'Added', amount: 3 }]),
+    ).toThrow();
   });
 
   it('decides on the state folded from the given events', () => {
-    spec.given([{ type: 'Added', amount: 9 }]).when({ type: 'Add', amount: 2 }).thenThrows('LIMIT_REACHED');
-    expect(() => spec.given([]).when({ type: 'Add', amount: 2 }).thenThrows('LIMIT_REACHED')).toThrow(/expected an error/);
+    spec
+      .given([{ type: 'Added', amount: 9 }])
+      .when({ type: 'Add', amount: 2 })
+      .thenThrows('LIMIT_REACHED');
+    expect(() => spec.given([]).when({ type: 'Add', amount: 2 }).thenThrows('LIMIT_REACHED')).toThrow(
+      /expected an error/,
+    );
   });
 
   it('checks the error code', () => {
-    expect(() => spec.given([{ type: 'Added', amount: 9 }]).when({ type: 'Add', amount: 2 }).thenThrows('OTHER')).toThrow(/OTHER/);
+    expect(() =>
+      spec
+        .given([{ type: 'Added', amount: 9 }])
+        .when({ type: 'Add', amount: 2 })
+        .thenThrows('OTHER'),
+    ).toThrow(/OTHER/);
   });
 
   it('tells nothing happened from something happened', () => {

@@ -34,7 +34,11 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
                 caught = error;
               }
               assert.ok(caught instanceof Error, `expected an error with code ${code}, but the command was decided`);
-              assert.equal((caught as Error & { code?: unknown }).code, code, `expected error code ${code}: ${caught.message}`);
+              assert.equal(
+                (caught as Error & { code?: unknown }).code,
+                code,
+                `expected error code ${code}: ${caught.message}`,
+              );
               return caught;
             },
             /** The produced events, for assertions on a few fields of large events. */

@@ -1,7 +1,12 @@
 import type { CarrierMappingView, ShopCarrier } from '../carrier-mapping.js';
 import type { ImportLookups } from '../import-lookups.js';
 import type { MarketplaceDefinition } from '../marketplace-definition.js';
-import type { MarketplaceOrderSnapshot, OrderAddress, SnapshotLine, SnapshotPackage } from '../marketplace-order-snapshot.js';
+import type {
+  MarketplaceOrderSnapshot,
+  OrderAddress,
+  SnapshotLine,
+  SnapshotPackage,
+} from '../marketplace-order-snapshot.js';
 
 /**
  * Test data shaped like lengow-api.md §3/§4's illustrative order and definition, with builders that override only
@@ -9,7 +14,11 @@ import type { MarketplaceOrderSnapshot, OrderAddress, SnapshotLine, SnapshotPack
  */
 export const NOW = '2024-05-02T10:00:00.000Z';
 
-export const colissimo: ShopCarrier = { id: 'carrier-colissimo', name: 'Colissimo', trackingUrlTemplate: 'https://track.example/@' };
+export const colissimo: ShopCarrier = {
+  id: 'carrier-colissimo',
+  name: 'Colissimo',
+  trackingUrlTemplate: 'https://track.example/@',
+};
 export const laPoste: ShopCarrier = { id: 'carrier-laposte', name: 'La Poste' };
 export const homeCarrier: ShopCarrier = { id: 'carrier-home', name: 'My own van' };
 
@@ -57,7 +66,14 @@ export function pkg(overrides: Partial<SnapshotPackage> = {}): SnapshotPackage {
     tracking: { carrier: 'COLISSIMO', method: 'Standard', number: null, relayId: null },
     lines: [
       line(),
-      line({ lineId: 'DM-2', marketplaceProductId: 'MP-SKU-2', merchantProductId: { id: 'REF-2002', field: 'reference' }, quantity: 1, amount: 20, title: 'Tea towel' }),
+      line({
+        lineId: 'DM-2',
+        marketplaceProductId: 'MP-SKU-2',
+        merchantProductId: { id: 'REF-2002', field: 'reference' },
+        quantity: 1,
+        amount: 20,
+        title: 'Tea towel',
+      }),
     ],
     ...overrides,
   };
@@ -106,12 +122,22 @@ export function definition(overrides: Partial<MarketplaceDefinition> = {}): Mark
         args: ['carrier', 'tracking_number'],
         optionalArgs: ['line', 'tracking_url', 'carrier_name', 'shipping_method'],
         argsDescription: {
-          carrier: { type: 'string', validValues: { COLISSIMO: 'Colissimo', DHL: 'DHL', Other: 'Other' }, defaultValue: '', acceptFreeValues: false },
+          carrier: {
+            type: 'string',
+            validValues: { COLISSIMO: 'Colissimo', DHL: 'DHL', Other: 'Other' },
+            defaultValue: '',
+            acceptFreeValues: false,
+          },
           tracking_number: { type: 'string', validValues: {}, defaultValue: null, acceptFreeValues: true },
           line: { type: 'line_number', validValues: {}, defaultValue: null, acceptFreeValues: true },
           tracking_url: { type: 'string', validValues: {}, defaultValue: null, acceptFreeValues: true },
           carrier_name: { type: 'string', validValues: {}, defaultValue: null, acceptFreeValues: true },
-          shipping_method: { type: 'string', validValues: { Standard: 'Standard', Express: 'Express' }, defaultValue: 'Standard', acceptFreeValues: false },
+          shipping_method: {
+            type: 'string',
+            validValues: { Standard: 'Standard', Express: 'Express' },
+            defaultValue: 'Standard',
+            acceptFreeValues: false,
+          },
         },
       },
       cancel: {
@@ -133,7 +159,12 @@ export function definition(overrides: Partial<MarketplaceDefinition> = {}): Mark
         args: ['refund_reason'],
         optionalArgs: ['line', 'quantity'],
         argsDescription: {
-          refund_reason: { type: 'string', validValues: { RETURN: 'Product returned', DAMAGED: 'Damaged' }, defaultValue: null, acceptFreeValues: false },
+          refund_reason: {
+            type: 'string',
+            validValues: { RETURN: 'Product returned', DAMAGED: 'Damaged' },
+            defaultValue: null,
+            acceptFreeValues: false,
+          },
           quantity: { type: 'integer', validValues: {}, defaultValue: null, acceptFreeValues: true },
         },
       },
@@ -143,7 +174,10 @@ export function definition(overrides: Partial<MarketplaceDefinition> = {}): Mark
       DHL: { label: 'DHL', lengowCode: 'dhl' },
       Other: { label: 'Other', lengowCode: null },
     },
-    shippingMethods: { Standard: { label: 'Standard', lengowCode: null }, Express: { label: 'Express delivery', lengowCode: null } },
+    shippingMethods: {
+      Standard: { label: 'Standard', lengowCode: null },
+      Express: { label: 'Express delivery', lengowCode: null },
+    },
     ...overrides,
   };
 }
@@ -160,8 +194,18 @@ export function carrierMapping(overrides: Partial<CarrierMappingView> = {}): Car
 export function lookups(overrides: Partial<ImportLookups> = {}): ImportLookups {
   return {
     products: {
-      'DM-1': { kind: 'found', product: { productId: '1001', variantId: '3' }, matchedBy: 'merchant_id', available: true },
-      'DM-2': { kind: 'found', product: { productId: '2002', variantId: null }, matchedBy: 'reference', available: true },
+      'DM-1': {
+        kind: 'found',
+        product: { productId: '1001', variantId: '3' },
+        matchedBy: 'merchant_id',
+        available: true,
+      },
+      'DM-2': {
+        kind: 'found',
+        product: { productId: '2002', variantId: null },
+        matchedBy: 'reference',
+        available: true,
+      },
     },
     currencyAvailable: true,
     countries: { FR: { name: 'France', active: true } },

@@ -50,8 +50,20 @@ export function reimportOrder(overrides: Partial<ReimportOrder['data']> = {}): R
   return { type: 'ReimportOrder', data: { ...data, now: later(60), ...overrides } };
 }
 
-export function shopOrdersCreated(generation = 1, ids?: Record<string, string>, now = later(1)): RecordShopOrdersCreated {
-  return { type: 'RecordShopOrdersCreated', data: { orderKey: ORDER_KEY, generation, shopOrderIds: ids ?? { [shopOrderKey(0, generation)]: `SO-${generation}` }, now } };
+export function shopOrdersCreated(
+  generation = 1,
+  ids?: Record<string, string>,
+  now = later(1),
+): RecordShopOrdersCreated {
+  return {
+    type: 'RecordShopOrdersCreated',
+    data: {
+      orderKey: ORDER_KEY,
+      generation,
+      shopOrderIds: ids ?? { [shopOrderKey(0, generation)]: `SO-${generation}` },
+      now,
+    },
+  };
 }
 
 export function importFailure(overrides: Partial<RecordImportFailure['data']> = {}): RecordImportFailure {
@@ -79,11 +91,21 @@ export const shipped = (trackingNumber: string | null = 'TRK1'): ShopStatusChang
   returnTrackingNumber: null,
 });
 
-export function shopChange(changeId: string, change: ShopStatusChange, shopOrderId = 'SO-1', now = later(10)): RecordShopStatusChange {
+export function shopChange(
+  changeId: string,
+  change: ShopStatusChange,
+  shopOrderId = 'SO-1',
+  now = later(10),
+): RecordShopStatusChange {
   return { type: 'RecordShopStatusChange', data: { orderKey: ORDER_KEY, changeId, shopOrderId, change, now } };
 }
 
-const actionInput = (now: string) => ({ orderKey: ORDER_KEY, definition: definition(), carrierMapping: carrierMapping(), now });
+const actionInput = (now: string) => ({
+  orderKey: ORDER_KEY,
+  definition: definition(),
+  carrierMapping: carrierMapping(),
+  now,
+});
 
 export function requestShip(changeId = 'chg-ship', overrides: Partial<RequestShip['data']> = {}): RequestShip {
   return { type: 'RequestShip', data: { ...actionInput(later(11)), changeId, ...overrides } };
@@ -92,13 +114,21 @@ export function requestCancel(changeId = 'chg-cancel', overrides: Partial<Reques
   return { type: 'RequestCancel', data: { ...actionInput(later(11)), changeId, ...overrides } };
 }
 export function requestRefund(changeId = 'chg-refund', overrides: Partial<RequestRefund['data']> = {}): RequestRefund {
-  return { type: 'RequestRefund', data: { ...actionInput(later(11)), changeId, choices: { refund_reason: 'RETURN' }, ...overrides } };
+  return {
+    type: 'RequestRefund',
+    data: { ...actionInput(later(11)), changeId, choices: { refund_reason: 'RETURN' }, ...overrides },
+  };
 }
 export function resend(overrides: Partial<ResendAction['data']> = {}): ResendAction {
   return { type: 'ResendAction', data: { ...actionInput(later(120)), ...overrides } };
 }
 
-export function actionSent(attemptKey: string, lengowActionId = '5001', now = later(12), via: 'posted' | 'adopted' = 'posted'): RecordActionSent {
+export function actionSent(
+  attemptKey: string,
+  lengowActionId = '5001',
+  now = later(12),
+  via: 'posted' | 'adopted' = 'posted',
+): RecordActionSent {
   return { type: 'RecordActionSent', data: { orderKey: ORDER_KEY, attemptKey, lengowActionId, via, now } };
 }
 export function actionOutcome(attemptKey: string, outcome: ActionOutcome, now = later(30)): RecordActionOutcome {
@@ -120,11 +150,20 @@ export function historyOf(...commands: OrderCommand[]): OrderEvent[] {
 export const importedHistory = () => historyOf(importOrder(), shopOrdersCreated());
 
 /** Attempt key of a per-line ship attempt. */
-export const shipAttempt = (line: string, tryNumber = 1, sequence = 1) => `${STREAM}:action:ship:${sequence}:try:${tryNumber}:line:${line}`;
+export const shipAttempt = (line: string, tryNumber = 1, sequence = 1) =>
+  `${STREAM}:action:ship:${sequence}:try:${tryNumber}:line:${line}`;
 
 /** Imported, shipped in the shop with tracking number TRK1, ship requested for both lines. */
-export const shipRequestedHistory = () => historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip());
+export const shipRequestedHistory = () =>
+  historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip());
 
 /** Same, with both attempts sent to Lengow (ids 5001 and 5002). */
 export const shipSentHistory = () =>
-  historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip(), actionSent(shipAttempt('DM-1'), '5001'), actionSent(shipAttempt('DM-2'), '5002'));
+  historyOf(
+    importOrder(),
+    shopOrdersCreated(),
+    shopChange('chg-ship', shipped()),
+    requestShip(),
+    actionSent(shipAttempt('DM-1'), '5001'),
+    actionSent(shipAttempt('DM-2'), '5002'),
+  );

@@ -1,0 +1,84 @@
+import { evolve } from './evolve.js';
+import type { OrderEvent } from './order-events.js';
+import { initialState, type OrderState } from './order-state.js';
+import {
+  actionSent,
+  historyOf,
+  importedHistory,
+  importOrder,
+  requestShip,
+  shipAttempt,
+  shipped,
+  shipRequestedHistory,
+  shopChange,
+  shopOrdersCreated,
+  STREAM,
+} from './testing/order-scenario.js';
+
+const fold = (events: readonly OrderEvent[], from: OrderState = initialState()) => events.reduce(evolve, from);
+
+describe('evolve', () => {
+  it('starts from an order never seen', () => {
+    expect(initialState()).toMatchObject({
+      orderKey: null,
+      import: { status: 'not_seen' },
+      generation: 0,
+      stock: { status: 'none' },
+    });
+  });
+
+  it('folds an import into shop orders, a pending stock decrement and a pending moi', () => {
+    const state = fold(importedHistory());
+    expect(state).toMatchObject({
+      orderKey: { marketplace: 'demo_market_fr', marketplaceOrderId: 'DM-2024-000123' },
+      marketplaceStatus: 'ToShip',
+      lengowStatus: 'waiting_shipment',
+      import: { status: 'imported', generation: 1 },
+      pendingImport: null,
+      generation: 1,
+      stock: { status: 'pending', plan: { key: `${STREAM}:stock` } },
+      moi: [{ key: `${STREAM}:moi:1`, purpose: 'import', status: 'pending', merchantOrderIds: ['SO-1'] }],
+    });
+    expect(state.shopOrders.map((order) => [order.shopOrderId, order.status, order.generation])).toEqual([
+      ['SO-1', 'active', 1],
+    ]);
+  });
+
+  it('is idempotent: folding the same events twice changes nothing more', () => {
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-ship', shipped()),
+      requestShip(),
+      actionSent(shipAttempt('DM-1')),
+    );
+    const once = fold(history);
+    const twice = fold(history, once);
+    expect(twice.shopOrders).toEqual(once.shopOrders);
+    expect(twice.shopChanges).toEqual(once.shopChanges);
+    expect(twice.actionRequests).toEqual(once.actionRequests);
+  });
+
+  it('ignores events about things it does not know, and unknown event types, without throwing', () => {
+    const state = fold(shipRequestedHistory());
+    const strays = [
+      {
+        type: 'ActionSent',
+        schemaVersion: 1,
+        data: { actionType: 'ship', attemptKey: 'nope', lengowActionId: '1', via: 'posted', at: 'x' },
+      },
+      { type: 'MerchantOrderIdsSent', schemaVersion: 1, data: { key: 'nope', merchantOrderIds: [], at: 'x' } },
+      { type: 'SomethingFromTheFuture', schemaVersion: 1, data: {} },
+    ] as unknown as OrderEvent[];
+    expect(fold(strays, state)).toEqual(state);
+  });
+
+  it('keeps attempts of a request per try and per line', () => {
+    const state = fold(shipRequestedHistory());
+    expect(state.actionRequests).toHaveLength(1);
+    expect(state.actionRequests[0]?.tries[0]?.attempts.map((attempt) => [attempt.attemptKey, attempt.status])).toEqual([
+      [shipAttempt('DM-1'), 'requested'],
+      [shipAttempt('DM-2'), 'requested'],
+    ]);
+  });
+});
