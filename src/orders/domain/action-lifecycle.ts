@@ -75,8 +75,20 @@ export function latestTry(request: ActionRequest): ActionTry | undefined {
   return request.tries[request.tries.length - 1];
 }
 
-export function latestRequest(state: OrderState, actionType: ActionType): ActionRequest | undefined {
-  return [...state.actionRequests].reverse().find((request) => request.actionType === actionType);
+/**
+ * The latest request of a type for each current shop order, oldest first: with several packages each shop order ships
+ * (or is canceled) on its own, and a newer request for one package must not hide a failure of another. Requests of
+ * shop orders replaced by a re-import are left out.
+ */
+export function latestRequests(state: OrderState, actionType: ActionType): ActionRequest[] {
+  const active = new Set(
+    state.shopOrders.filter((order) => order.status === 'active').map((order) => order.shopOrderId),
+  );
+  const latest = new Map<string, ActionRequest>();
+  for (const request of state.actionRequests) {
+    if (request.actionType === actionType && active.has(request.shopOrderId)) latest.set(request.shopOrderId, request);
+  }
+  return state.actionRequests.filter((request) => latest.get(request.shopOrderId) === request);
 }
 
 export interface LocatedAttempt {

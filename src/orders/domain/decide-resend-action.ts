@@ -1,4 +1,4 @@
-import { isFailedAttempt, latestRequest, latestTry, tryOutcome } from './action-lifecycle.js';
+import { isFailedAttempt, latestRequests, latestTry, tryOutcome } from './action-lifecycle.js';
 import { actionTryEvents, latestShipment, scopeLines } from './action-try-events.js';
 import { requireImported } from './command-guards.js';
 import { parseInstant, toIso } from './instant.js';
@@ -18,7 +18,7 @@ function linesToResend(request: ActionRequest, lastTry: ActionTry, allLines: str
 
 /**
  * The only way a failed action is posted again (lengow-api.md §13 #7: no automatic re-send loop). It applies to the
- * latest request of a type whose latest try failed (refused, timed out, or refused by our checks), and makes a new try
+ * latest request of a type (per shop order) whose latest try failed (refused, timed out, or refused by our checks), and makes a new try
  * with a new attempt key and freshly built arguments, so what the merchant fixed meanwhile is used.
  */
 export function decideResendAction(command: ResendAction, state: OrderState): OrderEvent[] {
@@ -26,9 +26,7 @@ export function decideResendAction(command: ResendAction, state: OrderState): Or
   const at = toIso(parseInstant(data.now));
   requireImported(state, data.orderKey);
   const types: readonly ActionType[] = data.actionType ? [data.actionType] : ACTION_TYPES;
-  const latest = types
-    .map((type) => latestRequest(state, type))
-    .filter((request): request is ActionRequest => request !== undefined);
+  const latest = types.flatMap((type) => latestRequests(state, type));
   const failed = latest.filter((request) => {
     const last = latestTry(request);
     return last !== undefined && tryOutcome(last) === 'failed';

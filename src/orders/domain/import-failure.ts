@@ -14,6 +14,7 @@ export type ImportFailureCode =
   | 'NO_CURRENCY'
   | 'CURRENCY_NOT_AVAILABLE'
   | 'NO_EXCHANGE_RATE'
+  | 'INVALID_AMOUNTS'
   | 'NO_BILLING_ADDRESS'
   | 'BILLING_WITHOUT_COUNTRY'
   | 'DELIVERY_WITHOUT_COUNTRY'
@@ -53,6 +54,7 @@ export const importFailures = {
   currencyNotAvailable: (iso: string) =>
     failure('CURRENCY_NOT_AVAILABLE', `the ${iso} currency is not available in your shop`),
   noExchangeRate: () => failure('NO_EXCHANGE_RATE', 'Lengow error: no exchange rates available for order prices'),
+  invalidAmounts: () => failure('INVALID_AMOUNTS', 'Lengow error: the order amounts are not valid'),
   noBillingAddress: () => failure('NO_BILLING_ADDRESS', 'Lengow error: no billing address in the order'),
   billingWithoutCountry: () =>
     failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),

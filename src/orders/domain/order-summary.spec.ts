@@ -3,14 +3,22 @@ import { evolve } from './evolve.js';
 import { initialState } from './order-state.js';
 import { summariseOrder } from './order-summary.js';
 import type { OrderEvent } from './order-events.js';
-import { lookups, snapshot } from './testing/order-fixtures.js';
+import { line, lookups, pkg, snapshot } from './testing/order-fixtures.js';
 import {
   historyOf,
   importedHistory,
   importFailure,
   importOrder,
   later,
+  requestCancel,
+  requestShip,
+  resend,
+  shipped,
   shipRequestedHistory,
+  shopChange,
+  shopOrderKey,
+  shopOrdersCreated,
+  spec,
 } from './testing/order-scenario.js';
 
 const summary = (events: OrderEvent[]) => summariseOrder(events.reduce(evolve, initialState()));
@@ -66,5 +74,56 @@ describe('summariseOrder', () => {
     const canceled = historyOf(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) }));
     expect(summary(canceled).progress).toBe('closed');
     expect(summary(importedHistory()).progress).toBe('in_progress');
+  });
+});
+
+describe('summariseOrder with actions', () => {
+  const twoPackages = () => {
+    const order = snapshot({ packages: [pkg(), pkg({ deliveryId: '9005', lines: [line({ lineId: 'DM-3' })] })] });
+    const products = lookups({ products: { ...lookups().products, 'DM-3': lookups().products['DM-1']! } });
+    return [
+      importOrder({ snapshot: order, lookups: products }),
+      shopOrdersCreated(1, { [shopOrderKey(0)]: 'SO-1', [shopOrderKey(1)]: 'SO-2' }),
+    ] as const;
+  };
+
+  it('does not let a newer request of one package hide the failure of another', () => {
+    const history = historyOf(
+      ...twoPackages(),
+      shopChange('chg-1', shipped(null), 'SO-1'),
+      requestShip('chg-1'),
+      shopChange('chg-2', shipped(), 'SO-2', later(20)),
+      requestShip('chg-2', { now: later(21) }),
+    );
+    expect(summary(history).actions.ship).toEqual({
+      status: 'failed',
+      messages: ["can't send action: tracking_number is required"],
+    });
+    const [resent] = spec.given(history).when(resend()).events();
+    expect(resent?.type === 'ActionRejected' && resent.data.source === 'engine' && resent.data.shopOrderId).toBe(
+      'SO-1',
+    );
+  });
+
+  it('shows a failed cancel closed, not done, when the marketplace ships the order instead', () => {
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-cancel', { kind: 'canceled' }),
+      requestCancel('chg-cancel', { choices: { reason: 'BORED' } }),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(60) }),
+    );
+    expect(summary(history).actions.cancel).toEqual({ status: 'closed' });
+  });
+
+  it('shows a cancel done when Lengow reports the order canceled while it was waiting', () => {
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-cancel', { kind: 'canceled' }),
+      requestCancel('chg-cancel'),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }), now: later(60) }),
+    );
+    expect(summary(history).actions.cancel).toEqual({ status: 'done' });
   });
 });

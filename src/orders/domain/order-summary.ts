@@ -1,4 +1,4 @@
-import { latestRequest, latestTry, tryOutcome } from './action-lifecycle.js';
+import { actionTargetReached, latestRequests, latestTry, tryOutcome } from './action-lifecycle.js';
 import type { ImportIgnoreCode } from './import-events.js';
 import { isFinishingStatus } from './lengow-status.js';
 import { ACTION_TYPES, type ActionType } from './marketplace-definition.js';
@@ -60,8 +60,8 @@ function summariseImport(state: OrderState): ImportSummary {
   }
 }
 
-function summariseAction(request: ActionRequest | undefined): ActionSummary {
-  const last = request ? latestTry(request) : undefined;
+function summariseRequest(request: ActionRequest, lengowStatus: string | null): ActionSummary {
+  const last = latestTry(request);
   if (!last) return { status: 'none' };
   switch (tryOutcome(last)) {
     case 'open':
@@ -69,7 +69,8 @@ function summariseAction(request: ActionRequest | undefined): ActionSummary {
     case 'done':
       return { status: 'done' };
     case 'closed':
-      return { status: 'closed' };
+      // Closed by a finishing status that is what the action asked for (e.g. cancel, then Lengow says canceled).
+      return actionTargetReached(request.actionType, lengowStatus) ? { status: 'done' } : { status: 'closed' };
     case 'failed': {
       const failures =
         last.engineRejection ??
@@ -81,10 +82,22 @@ function summariseAction(request: ActionRequest | undefined): ActionSummary {
   }
 }
 
+/** One state per action type over all shop orders: a failure shows first, then anything waiting, then done. */
+function summariseAction(requests: readonly ActionRequest[], lengowStatus: string | null): ActionSummary {
+  const summaries = requests.map((request) => summariseRequest(request, lengowStatus));
+  const failed = summaries.filter((summary) => summary.status === 'failed');
+  if (failed.length > 0)
+    return { status: 'failed', messages: [...new Set(failed.flatMap((summary) => summary.messages))] };
+  const waiting = summaries.find((summary) => summary.status === 'waiting');
+  if (waiting) return waiting;
+  if (summaries.some((summary) => summary.status === 'done')) return { status: 'done' };
+  return summaries.length > 0 ? { status: 'closed' } : { status: 'none' };
+}
+
 /** What the order overview shows for one order, derived from its state only. */
 export function summariseOrder(state: OrderState): OrderSummary {
   const actions = Object.fromEntries(
-    ACTION_TYPES.map((type) => [type, summariseAction(latestRequest(state, type))]),
+    ACTION_TYPES.map((type) => [type, summariseAction(latestRequests(state, type), state.lengowStatus)]),
   ) as Record<ActionType, ActionSummary>;
   const closed =
     isFinishingStatus(state.lengowStatus) ||

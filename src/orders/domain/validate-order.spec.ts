@@ -149,6 +149,12 @@ describe('validateOrder', () => {
     ]);
   });
 
+  it('reports amounts that are not numbers instead of planning NaN totals', () => {
+    expect(messages(snapshot({ amounts: { total: 10, tax: 0, shipping: Number.NaN, processingFee: 0 } }))).toEqual([
+      'INVALID_AMOUNTS: Lengow error: the order amounts are not valid',
+    ]);
+  });
+
   it('fills a missing billing address from the delivery address instead of failing', () => {
     const result = validate(snapshot({ billingAddress: null }));
     expect(result.ok).toBe(true);

@@ -105,7 +105,10 @@ export function validateOrder({
   if (blank(snapshot.currency)) report(importFailures.noCurrency());
   else if (!lookups.currencyAvailable)
     report(importFailures.currencyNotAvailable(String(snapshot.currency).trim().toUpperCase()));
-  if (snapshot.amounts?.total === -1) report(importFailures.noExchangeRate());
+  const amounts = snapshot.amounts;
+  if (!amounts || ![amounts.total, amounts.shipping, amounts.processingFee].every((value) => Number.isFinite(value))) {
+    report(importFailures.invalidAmounts());
+  } else if (amounts.total === -1) report(importFailures.noExchangeRate());
 
   const validated: ValidatedPackage[] = [];
   let keptLines = 0;
