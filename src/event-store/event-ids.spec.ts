@@ -23,10 +23,21 @@ describe('event ids', () => {
 
   it('prepares appends: assigns and lower-cases ids, serialises data once, defaults to any', () => {
     const [prepared] = prepareAppends([
-      { stream: 's', events: [{ id: 'A0A0A0A0-0000-4000-8000-000000000000', type: 'T', data: { a: 1 } }, { type: 'U', data: {} }] },
+      {
+        stream: 's',
+        events: [
+          { id: 'A0A0A0A0-0000-4000-8000-000000000000', type: 'T', data: { a: 1 } },
+          { type: 'U', data: {} },
+        ],
+      },
     ]);
     expect(prepared.expectedRevision).toBe('any');
-    expect(prepared.events[0]).toEqual({ id: 'a0a0a0a0-0000-4000-8000-000000000000', type: 'T', data: '{"a":1}', metadata: '{}' });
+    expect(prepared.events[0]).toEqual({
+      id: 'a0a0a0a0-0000-4000-8000-000000000000',
+      type: 'T',
+      data: '{"a":1}',
+      metadata: '{}',
+    });
     expect(isEventId(prepared.events[1].id)).toBe(true);
   });
 
@@ -81,7 +92,10 @@ describe('event ids', () => {
 
     it('is undefined when no id is stored, the original result when all are, in order', () => {
       expect(resolveRetry(append, new Map())).toBeUndefined();
-      expect(resolveRetry(append, new Map([ref(1, 's', 4), ref(2, 's', 5)]))).toEqual({ nextExpectedRevision: 5, position: 'p5' });
+      expect(resolveRetry(append, new Map([ref(1, 's', 4), ref(2, 's', 5)]))).toEqual({
+        nextExpectedRevision: 5,
+        position: 'p5',
+      });
     });
 
     it('is an EventIdConflict for a partial match, another stream or another order', () => {

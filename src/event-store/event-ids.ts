@@ -78,7 +78,8 @@ export interface PreparedAppend {
 
 /** Validates and serialises appends; throws InvalidEventStoreInput before anything reaches the database. */
 export function prepareAppends(appends: StreamAppend[]): PreparedAppend[] {
-  if (!Array.isArray(appends) || appends.length === 0) throw new InvalidEventStoreInput('appendMany needs at least one append');
+  if (!Array.isArray(appends) || appends.length === 0)
+    throw new InvalidEventStoreInput('appendMany needs at least one append');
   const seen = new Set<string>();
   return appends.map((append) => {
     const stream = append?.stream;
@@ -89,11 +90,14 @@ export function prepareAppends(appends: StreamAppend[]): PreparedAppend[] {
       throw new InvalidEventStoreInput(`stream ${stream}: an append needs at least one event`);
     }
     const events = append.events.map((event, index) => {
-      if (event === null || typeof event !== 'object') throw new InvalidEventStoreInput(`stream ${stream}: event ${index} is not an object`);
+      if (event === null || typeof event !== 'object')
+        throw new InvalidEventStoreInput(`stream ${stream}: event ${index} is not an object`);
       const id = event.id === undefined ? newEventId() : event.id;
-      if (!isEventId(id)) throw new InvalidEventStoreInput(`stream ${stream}: event ${index} has an id that is not a UUID`);
+      if (!isEventId(id))
+        throw new InvalidEventStoreInput(`stream ${stream}: event ${index} has an id that is not a UUID`);
       const normalised = id.toLowerCase();
-      if (seen.has(normalised)) throw new InvalidEventStoreInput(`stream ${stream}: event id ${normalised} appears twice in one append`);
+      if (seen.has(normalised))
+        throw new InvalidEventStoreInput(`stream ${stream}: event id ${normalised} appears twice in one append`);
       seen.add(normalised);
       checkName(`event ${index} type`, event.type);
       return {
@@ -108,8 +112,10 @@ export function prepareAppends(appends: StreamAppend[]): PreparedAppend[] {
 }
 
 function checkName(what: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidEventStoreInput(`${what} must be a non-empty string`);
-  if (value.length > MAX_NAME_LENGTH) throw new InvalidEventStoreInput(`${what} is longer than ${MAX_NAME_LENGTH} characters`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new InvalidEventStoreInput(`${what} must be a non-empty string`);
+  if (value.length > MAX_NAME_LENGTH)
+    throw new InvalidEventStoreInput(`${what} is longer than ${MAX_NAME_LENGTH} characters`);
   // PostgreSQL text cannot hold NUL, and a lone surrogate would be silently replaced when encoded to UTF-8: reject both
   // on every adapter so that a name valid on one is valid on all.
   if (value.includes('\u0000')) throw new InvalidEventStoreInput(`${what} contains a NUL character`);
@@ -130,7 +136,9 @@ function serialise(stream: string, index: number, what: 'data' | 'metadata', val
     return JSON.stringify(value);
   } catch (error) {
     // The cause names the offending construct (BigInt, cycle) without echoing the values.
-    throw new InvalidEventStoreInput(`stream ${stream}: event ${index} ${what} is not JSON-serialisable: ${(error as Error).message}`);
+    throw new InvalidEventStoreInput(
+      `stream ${stream}: event ${index} ${what} is not JSON-serialisable: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -183,7 +191,10 @@ export function checkFilter(filter: unknown): { streamPrefixes: string[]; eventT
   if (filter === undefined || filter === null) return undefined;
   if (typeof filter !== 'object') throw new InvalidEventStoreInput('filter must be an object');
   const { streamPrefixes = [], eventTypes = [] } = filter as { streamPrefixes?: unknown; eventTypes?: unknown };
-  for (const [name, list] of [['streamPrefixes', streamPrefixes], ['eventTypes', eventTypes]] as const) {
+  for (const [name, list] of [
+    ['streamPrefixes', streamPrefixes],
+    ['eventTypes', eventTypes],
+  ] as const) {
     if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.includes('\u0000'))) {
       throw new InvalidEventStoreInput(`filter.${name} must be an array of strings`);
     }

@@ -1,5 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventFilter, EventStore, EventToAppend, GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type {
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  GlobalPosition,
+  RecordedEvent,
+} from '../../src/event-store/event-store.port.js';
 import { EventIdConflict, InvalidEventStoreInput } from '../../src/event-store/event-ids.js';
 import { WrongExpectedRevision } from '../../src/event-store/wrong-expected-revision.error.js';
 
@@ -39,7 +45,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const first = await store.append(stream, [event('A')], { expectedRevision: 'no_stream' });
         expect(first.nextExpectedRevision).toBe(0);
         expect(typeof first.position).toBe('string');
-        const error = await store.append(stream, [event('B')], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        const error = await store
+          .append(stream, [event('B')], { expectedRevision: 'no_stream' })
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(WrongExpectedRevision);
         expect(error).toMatchObject({ stream, expected: 'no_stream', actual: 0, code: 'WRONG_EXPECTED_REVISION' });
         expect(await types(store, stream)).toEqual(['A']);
@@ -48,19 +56,25 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
       it('any appends whether or not the stream exists, and is the default', async () => {
         const stream = unique('any');
         expect((await store.append(stream, [event('A')], { expectedRevision: 'any' })).nextExpectedRevision).toBe(0);
-        expect((await store.append(stream, [event('B'), event('C')], { expectedRevision: 'any' })).nextExpectedRevision).toBe(2);
+        expect(
+          (await store.append(stream, [event('B'), event('C')], { expectedRevision: 'any' })).nextExpectedRevision,
+        ).toBe(2);
         expect((await store.append(stream, [event('D')])).nextExpectedRevision).toBe(3);
         expect(await types(store, stream)).toEqual(['A', 'B', 'C', 'D']);
       });
 
       it('stream_exists is refused on a missing stream and accepted on an existing one', async () => {
         const stream = unique('exists');
-        const error = await store.append(stream, [event('A')], { expectedRevision: 'stream_exists' }).catch((e: unknown) => e);
+        const error = await store
+          .append(stream, [event('A')], { expectedRevision: 'stream_exists' })
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(WrongExpectedRevision);
         expect(error).toMatchObject({ stream, expected: 'stream_exists', actual: 'no_stream' });
         expect(await store.readStream(stream)).toEqual([]);
         await store.append(stream, [event('A')]);
-        expect((await store.append(stream, [event('B')], { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(1);
+        expect(
+          (await store.append(stream, [event('B')], { expectedRevision: 'stream_exists' })).nextExpectedRevision,
+        ).toBe(1);
       });
 
       it('a revision number must equal the revision of the last event', async () => {
@@ -104,7 +118,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
       it('many concurrent writers creating one stream with no_stream: exactly one wins', async () => {
         const stream = unique('create-race');
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 8 }, (_, i) => store.append(stream, [event(`W${i}`)], { expectedRevision: 'no_stream' })),
+          Array.from({ length: 8 }, (_, i) =>
+            store.append(stream, [event(`W${i}`)], { expectedRevision: 'no_stream' }),
+          ),
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevision);
@@ -157,7 +173,10 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const stream = unique('partial');
         const [a, b] = [event('A'), event('B')];
         await store.append(stream, [a, b]);
-        for (const attempt of [[b, event('C')], [event('C'), a]]) {
+        for (const attempt of [
+          [b, event('C')],
+          [event('C'), a],
+        ]) {
           const error = await store.append(stream, attempt).catch((e: unknown) => e);
           expect(error).toBeInstanceOf(EventIdConflict);
           expect(error).toMatchObject({ code: 'EVENT_ID_CONFLICT', stream });
@@ -250,7 +269,10 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
 
       it('reads forwards and backwards, from a revision, up to a count', async () => {
         const stream = unique('read');
-        await store.append(stream, ['E0', 'E1', 'E2', 'E3', 'E4'].map((type) => event(type)));
+        await store.append(
+          stream,
+          ['E0', 'E1', 'E2', 'E3', 'E4'].map((type) => event(type)),
+        );
         expect(await types(store, stream)).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
         const revisions = async (options: Parameters<EventStore['readStream']>[1]) =>
           (await store.readStream(stream, options)).map((e) => e.revision);
@@ -269,7 +291,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const stream = unique('shape');
         const id = randomUUID();
         const before = Date.now();
-        const result = await store.append(stream, [{ id, type: 'OrderImported', data: { amount: 12.5, lines: [1, 2] } }]);
+        const result = await store.append(stream, [
+          { id, type: 'OrderImported', data: { amount: 12.5, lines: [1, 2] } },
+        ]);
         const [recorded] = await store.readStream(stream);
         expect(recorded).toEqual({
           id,
@@ -292,20 +316,28 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const stream = unique('long');
         for (let chunk = 0; chunk < 10; chunk++) {
           const events = Array.from({ length: 1000 }, (_, i) => event('Tick', { n: chunk * 1000 + i }));
-          const result = await store.append(stream, events, { expectedRevision: chunk === 0 ? 'no_stream' : chunk * 1000 - 1 });
+          const result = await store.append(stream, events, {
+            expectedRevision: chunk === 0 ? 'no_stream' : chunk * 1000 - 1,
+          });
           expect(result.nextExpectedRevision).toBe(chunk * 1000 + 999);
         }
         const all = await store.readStream(stream);
         expect(all).toHaveLength(10_000);
         expect(all.every((e, i) => e.revision === i && e.data.n === i)).toBe(true);
         expect(all.every((e, i) => i === 0 || all[i - 1].position < e.position)).toBe(true);
-        expect((await store.readStream(stream, { fromRevision: 5000, maxCount: 3 })).map((e) => e.data.n)).toEqual([5000, 5001, 5002]);
-        expect((await store.readStream(stream, { direction: 'backwards', maxCount: 2 })).map((e) => e.revision)).toEqual([9999, 9998]);
+        expect((await store.readStream(stream, { fromRevision: 5000, maxCount: 3 })).map((e) => e.data.n)).toEqual([
+          5000, 5001, 5002,
+        ]);
+        expect(
+          (await store.readStream(stream, { direction: 'backwards', maxCount: 2 })).map((e) => e.revision),
+        ).toEqual([9999, 9998]);
       });
 
       it('round-trips a 1 MB payload', async () => {
         const stream = unique('big');
-        const blob = Array.from({ length: 1_000_000 }, (_, i) => String.fromCharCode(33 + (i % 90))).join('').replace(/[\\"]/g, '.');
+        const blob = Array.from({ length: 1_000_000 }, (_, i) => String.fromCharCode(33 + (i % 90)))
+          .join('')
+          .replace(/[\\"]/g, '.');
         await store.append(stream, [event('Big', { blob })]);
         const [recorded] = await store.readStream(stream);
         expect((recorded.data.blob as string).length).toBe(1_000_000);
@@ -359,7 +391,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         expect(all.every((e, i) => i === 0 || all[i - 1].position < e.position)).toBe(true);
         const after = await store.readAll({ fromPosition: all[1].position, filter });
         expect(after.map((e) => e.type)).toEqual(['B2', 'A2', 'B3', 'A3']);
-        expect((await store.readAll({ fromPosition: all[1].position, maxCount: 2, filter })).map((e) => e.type)).toEqual(['B2', 'A2']);
+        expect(
+          (await store.readAll({ fromPosition: all[1].position, maxCount: 2, filter })).map((e) => e.type),
+        ).toEqual(['B2', 'A2']);
         expect(await store.readAll({ fromPosition: all[5].position, filter })).toEqual([]);
         expect(await store.readAll({ maxCount: 0, filter })).toEqual([]);
       });
@@ -370,8 +404,13 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         await store.append(`${prefix}settings-1`, [event('Imported')]);
         await store.append(`${prefix}order-2`, [event('Cancelled')]);
         await readAllUntil(store, { streamPrefixes: [prefix] }, 4);
-        const read = async (filter: EventFilter) => (await store.readAll({ filter })).map((e) => `${e.stream.slice(prefix.length)}:${e.type}`);
-        expect(await read({ streamPrefixes: [`${prefix}order-`] })).toEqual(['order-1:Imported', 'order-1:Shipped', 'order-2:Cancelled']);
+        const read = async (filter: EventFilter) =>
+          (await store.readAll({ filter })).map((e) => `${e.stream.slice(prefix.length)}:${e.type}`);
+        expect(await read({ streamPrefixes: [`${prefix}order-`] })).toEqual([
+          'order-1:Imported',
+          'order-1:Shipped',
+          'order-2:Cancelled',
+        ]);
         expect(await read({ streamPrefixes: [`${prefix}order-2`, `${prefix}settings-`] })).toEqual([
           'settings-1:Imported',
           'order-2:Cancelled',
@@ -381,7 +420,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           'settings-1:Imported',
           'order-2:Cancelled',
         ]);
-        expect(await read({ streamPrefixes: [`${prefix}order-`], eventTypes: ['Imported'] })).toEqual(['order-1:Imported']);
+        expect(await read({ streamPrefixes: [`${prefix}order-`], eventTypes: ['Imported'] })).toEqual([
+          'order-1:Imported',
+        ]);
         // Prefixes are literal: LIKE / GLOB wildcards in them match nothing special.
         expect(await read({ streamPrefixes: [`${prefix}order_`, `${prefix}%`, `${prefix}*`] })).toEqual([]);
       });
@@ -395,7 +436,12 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const controller = new AbortController();
         const received: RecordedEvent[] = [];
         const done = (async () => {
-          for await (const e of store.subscribe({ from: null, filter: { streamPrefixes: [prefix] }, batchSize: 2, signal: controller.signal })) {
+          for await (const e of store.subscribe({
+            from: null,
+            filter: { streamPrefixes: [prefix] },
+            batchSize: 2,
+            signal: controller.signal,
+          })) {
             received.push(e);
             if (received.length === 6) break;
           }
@@ -437,7 +483,11 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const controller = new AbortController();
         const received: RecordedEvent[] = [];
         const done = (async () => {
-          for await (const e of store.subscribe({ from: null, filter: { streamPrefixes: [unique('quiet')] }, signal: controller.signal })) {
+          for await (const e of store.subscribe({
+            from: null,
+            filter: { streamPrefixes: [unique('quiet')] },
+            signal: controller.signal,
+          })) {
             received.push(e);
           }
         })();
@@ -463,7 +513,10 @@ async function types(store: EventStore, stream: string): Promise<string[]> {
 /** Reads the filtered global log until it holds at least `count` events (see the note on readAll lag above). */
 async function readAllUntil(store: EventStore, filter: EventFilter, count: number): Promise<RecordedEvent[]> {
   let events: RecordedEvent[] = [];
-  await until(async () => (events = await store.readAll({ filter })).length >= count, `readAll to show ${count} events`);
+  await until(
+    async () => (events = await store.readAll({ filter })).length >= count,
+    `readAll to show ${count} events`,
+  );
   return events;
 }
 

@@ -159,7 +159,12 @@ describeWithService(postgres, 'PostgreSQL lost-event race', () => {
     const controller = new AbortController();
     const received: RecordedEvent[] = [];
     const subscriber = (async () => {
-      for await (const event of store.subscribe({ from: null, filter: { streamPrefixes: [p] }, batchSize: 7, signal: controller.signal })) {
+      for await (const event of store.subscribe({
+        from: null,
+        filter: { streamPrefixes: [p] },
+        batchSize: 7,
+        signal: controller.signal,
+      })) {
         received.push(event);
       }
     })();
@@ -177,7 +182,8 @@ describeWithService(postgres, 'PostgreSQL lost-event race', () => {
           }
           await client.query('BEGIN');
           // Sometimes take the transaction id before the sequence value, so ids and positions disagree in order.
-          if (Math.random() < 0.3) await client.query('SELECT pg_current_xact_id(), pg_sleep($1)', [Math.random() * 0.01]);
+          if (Math.random() < 0.3)
+            await client.query('SELECT pg_current_xact_id(), pg_sleep($1)', [Math.random() * 0.01]);
           const ids = [(await appendIn(client, `${p}w${w}`, 'Raw')).id];
           if (Math.random() < 0.3) ids.push((await appendIn(client, `${p}w${w}`, 'Raw')).id);
           await client.query('SELECT pg_sleep($1)', [Math.random() * 0.03]);

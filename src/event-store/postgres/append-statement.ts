@@ -14,7 +14,10 @@ export interface AppendRow {
  * The single statement that appends `appends` (see es_append). Exported so that tests can run the adapter's exact
  * append inside a transaction they hold open.
  */
-export function appendStatement(schema: string, appends: PreparedAppend[]): { name: string; text: string; values: unknown[] } {
+export function appendStatement(
+  schema: string,
+  appends: PreparedAppend[],
+): { name: string; text: string; values: unknown[] } {
   const streams: string[] = [];
   const expected: number[] = [];
   const counts: number[] = [];

@@ -1,7 +1,16 @@
 import { InvalidEventStoreInput } from '../event-ids.js';
 import { EventStoreUnavailable } from './event-store-unavailable.error.js';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 /** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, in_recovery (read-only standby). */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '25006']);
 
@@ -21,7 +30,12 @@ export function mapPostgresError(error: unknown): unknown {
       return new InvalidEventStoreInput(`PostgreSQL refused the event store input (SQLSTATE ${code})`);
     }
   }
-  if (typeof message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
+  if (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  ) {
     return new EventStoreUnavailable(`PostgreSQL event store unavailable (${message})`, { cause: error });
   }
   return error;

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PostgresDatabase } from '../../database/postgres-database.js';
-import { checkPostgres, describeWithService, dropSchema, freshSchemaName, POSTGRES_URL } from '../../../test/support/services.js';
+import {
+  checkPostgres,
+  describeWithService,
+  dropSchema,
+  freshSchemaName,
+  POSTGRES_URL,
+} from '../../../test/support/services.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { EventStoreUnavailable } from './event-store-unavailable.error.js';
 import { PostgresEventStore } from './postgres-event-store.js';
@@ -16,7 +22,10 @@ describeWithService(postgres, 'PostgresEventStore', () => {
   let admin: pg.Client;
 
   /** A store on its own pool, tagged with an application_name so its connections can be found and killed. */
-  function open(options: ConstructorParameters<typeof PostgresEventStore>[1] = {}, tag = `es_${randomBytes(4).toString('hex')}`) {
+  function open(
+    options: ConstructorParameters<typeof PostgresEventStore>[1] = {},
+    tag = `es_${randomBytes(4).toString('hex')}`,
+  ) {
     const db = new PostgresDatabase({ connectionString: `${POSTGRES_URL}?application_name=${tag}`, schema, max: 4 });
     const store = new PostgresEventStore(db, options);
     opened.push({ store, db });
@@ -73,10 +82,16 @@ describeWithService(postgres, 'PostgresEventStore', () => {
     const received = collect(reader, stream);
     try {
       for (let round = 0; round < 3; round++) {
-        await writer.append(stream, [0, 1, 2].map((i) => ({ type: 'Tick', data: { round, i } })));
+        await writer.append(
+          stream,
+          [0, 1, 2].map((i) => ({ type: 'Tick', data: { round, i } })),
+        );
         await until(() => received.events.length === (round + 1) * 3, 15_000);
         await waitForListener(tag);
-        const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [tag]);
+        const killed = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [tag],
+        );
         expect(killed.rowCount).toBeGreaterThan(0);
       }
       await writer.append(stream, [{ type: 'Tick', data: { round: 3, i: 0 } }]);
@@ -126,7 +141,14 @@ describeWithService(postgres, 'PostgresEventStore', () => {
     const stream = `twice-${randomBytes(3).toString('hex')}`;
     const results = await store.appendMany([
       { stream, events: [{ type: 'A', data: {} }], expectedRevision: 'no_stream' },
-      { stream, events: [{ type: 'B', data: {} }, { type: 'C', data: {} }], expectedRevision: 0 },
+      {
+        stream,
+        events: [
+          { type: 'B', data: {} },
+          { type: 'C', data: {} },
+        ],
+        expectedRevision: 0,
+      },
     ]);
     expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 2]);
     await expect(
@@ -181,7 +203,11 @@ function collect(store: PostgresEventStore, stream: string) {
   const controller = new AbortController();
   const events: RecordedEvent[] = [];
   const done = (async () => {
-    for await (const event of store.subscribe({ from: null, filter: { streamPrefixes: [stream] }, signal: controller.signal })) {
+    for await (const event of store.subscribe({
+      from: null,
+      filter: { streamPrefixes: [stream] },
+      signal: controller.signal,
+    })) {
       events.push(event);
     }
   })();

@@ -145,12 +145,19 @@ export class PostgresEventStore implements EventStore {
     const text = backwards
       ? `SELECT ${COLUMNS} FROM ${this.schema}.es_events WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`
       : `SELECT ${COLUMNS} FROM ${this.schema}.es_events WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`;
-    const rows = await this.query<EventRow>(`es_read_stream_${backwards ? 'b' : 'f'}_${this.schema}`, text, [stream, from, limit]);
+    const rows = await this.query<EventRow>(`es_read_stream_${backwards ? 'b' : 'f'}_${this.schema}`, text, [
+      stream,
+      from,
+      limit,
+    ]);
     return rows.map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.fromPosition == null ? { transactionId: '0', globalPosition: '0' } : parsePostgresPosition(options.fromPosition);
+    const after =
+      options.fromPosition == null
+        ? { transactionId: '0', globalPosition: '0' }
+        : parsePostgresPosition(options.fromPosition);
     const limit = checkCount('maxCount', options.maxCount) ?? null;
     const filter = checkFilter(options.filter);
     await this.init();
@@ -194,7 +201,10 @@ export class PostgresEventStore implements EventStore {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EventStoreUnavailable(`no answer within ${this.healthTimeoutMs} ms`)), this.healthTimeoutMs);
+        timer = setTimeout(
+          () => reject(new EventStoreUnavailable(`no answer within ${this.healthTimeoutMs} ms`)),
+          this.healthTimeoutMs,
+        );
       });
       await Promise.race([this.db.pool.query('SELECT 1'), timeout]);
       return { ok: true, adapter: 'postgres', details: { schema: this.schema, latencyMs: Date.now() - started } };
@@ -215,8 +225,11 @@ export class PostgresEventStore implements EventStore {
   private async migrate(): Promise<void> {
     const client = await this.db.pool.connect();
     try {
-      const [{ version }] = (await client.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`)).rows;
-      if (version < 130000) throw new Error(`the PostgreSQL event store needs PostgreSQL 13 or newer (xid8), found ${version}`);
+      const [{ version }] = (
+        await client.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`)
+      ).rows;
+      if (version < 130000)
+        throw new Error(`the PostgreSQL event store needs PostgreSQL 13 or newer (xid8), found ${version}`);
       await client.query('BEGIN');
       // Serialises concurrent boots; CREATE ... IF NOT EXISTS alone still races on the catalog.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lengow-sync:event-store:${this.schema}`]);
@@ -225,7 +238,9 @@ export class PostgresEventStore implements EventStore {
         `CREATE TABLE IF NOT EXISTS ${this.schema}.es_schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       const applied = new Set(
-        (await client.query<{ version: number }>(`SELECT version FROM ${this.schema}.es_schema_migrations`)).rows.map((r) => r.version),
+        (await client.query<{ version: number }>(`SELECT version FROM ${this.schema}.es_schema_migrations`)).rows.map(
+          (r) => r.version,
+        ),
       );
       const steps = migrations(this.schema);
       for (let i = 0; i < steps.length; i++) {
@@ -255,6 +270,8 @@ export class PostgresEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       try {
         const rows = await this.callAppend(pending.map((i) => prepared[i]));
+        if (rows.length !== pending.length)
+          throw new Error(`es_append returned ${rows.length} results for ${pending.length} appends`);
         for (const row of rows) {
           results[pending[row.r_index - 1]] = {
             nextExpectedRevision: row.r_revision,
@@ -275,17 +292,26 @@ export class PostgresEventStore implements EventStore {
         if (conflict.kind === 'revision') {
           const failed = pending[conflict.index - 1];
           if (remaining.includes(failed)) {
-            throw new WrongExpectedRevision(prepared[failed].stream, prepared[failed].expectedRevision, conflict.actual);
+            throw new WrongExpectedRevision(
+              prepared[failed].stream,
+              prepared[failed].expectedRevision,
+              conflict.actual,
+            );
           }
         }
         pending = remaining;
         if (pending.length === 0) return results;
         if (attempt >= this.maxAppendAttempts) {
           const append = prepared[pending[0]];
-          throw new WrongExpectedRevision(append.stream, append.expectedRevision, await this.lastRevision(append.stream));
+          throw new WrongExpectedRevision(
+            append.stream,
+            append.expectedRevision,
+            await this.lastRevision(append.stream),
+          );
         }
         // Colliding writers retry at slightly different moments instead of colliding again in lockstep.
-        if (conflict.kind === 'collision') await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
+        if (conflict.kind === 'collision')
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
       }
     }
   }
@@ -296,7 +322,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async lookUpIds(ids: string[]): Promise<Map<string, StoredEventRef>> {
-    const rows = await this.query<{ event_id: string; stream: string; revision: number; tx: string; global_position: number }>(
+    const rows = await this.query<{
+      event_id: string;
+      stream: string;
+      revision: number;
+      tx: string;
+      global_position: number;
+    }>(
       `es_lookup_ids_${this.schema}`,
       `SELECT event_id, stream, revision, transaction_id::text AS tx, global_position FROM ${this.schema}.es_events WHERE event_id = ANY($1::uuid[])`,
       [ids],
@@ -304,7 +336,12 @@ export class PostgresEventStore implements EventStore {
     return new Map(
       rows.map((row) => [
         row.event_id,
-        { id: row.event_id, stream: row.stream, revision: row.revision, position: formatPostgresPosition(row.tx, row.global_position) },
+        {
+          id: row.event_id,
+          stream: row.stream,
+          revision: row.revision,
+          position: formatPostgresPosition(row.tx, row.global_position),
+        },
       ]),
     );
   }

@@ -78,7 +78,10 @@ export class PostgresNotifier {
           await client.query('SELECT pg_notify($1, $2)', [this.options.channel, this.instance]);
         } catch (error) {
           this.dropNotifyClient();
-          this.options.logger.debug({ err: (error as Error).message }, 'event store NOTIFY failed; subscribers fall back to polling');
+          this.options.logger.debug(
+            { err: (error as Error).message },
+            'event store NOTIFY failed; subscribers fall back to polling',
+          );
         }
       } while (this.sendAgain && !this.closed);
     } finally {
@@ -146,7 +149,9 @@ export class PostgresNotifier {
       }
       if (!connected) failures++;
       if (this.listeners > 0 && !this.closed) {
-        const pause = connected ? backoff.initialMs : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures, 20));
+        const pause = connected
+          ? backoff.initialMs
+          : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures, 20));
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, pause);
           this.stopListening = () => {

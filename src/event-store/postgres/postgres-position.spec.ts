@@ -13,7 +13,9 @@ describe('PostgreSQL positions', () => {
     const positions = pairs.map(([tx, gp]) => formatPostgresPosition(tx, gp));
     expect([...positions].sort()).toEqual(positions);
     expect(positions[1]).toBe('00000000000000000010:0000000000000000002');
-    expect(positions.map(parsePostgresPosition)).toEqual(pairs.map(([tx, gp]) => ({ transactionId: tx, globalPosition: String(gp) })));
+    expect(positions.map(parsePostgresPosition)).toEqual(
+      pairs.map(([tx, gp]) => ({ transactionId: tx, globalPosition: String(gp) })),
+    );
   });
 
   it('refuse anything else', () => {

@@ -14,6 +14,7 @@ export function formatPostgresPosition(transactionId: string, globalPosition: nu
 /** The pair as decimal strings without padding, ready to bind as `$n::xid8` and `$n::bigint`. */
 export function parsePostgresPosition(position: string): { transactionId: string; globalPosition: string } {
   const match = typeof position === 'string' ? POSITION.exec(position) : null;
-  if (!match) throw new InvalidEventStoreInput('not a position of the PostgreSQL event store (<20 digits>:<19 digits> expected)');
+  if (!match)
+    throw new InvalidEventStoreInput('not a position of the PostgreSQL event store (<20 digits>:<19 digits> expected)');
   return { transactionId: BigInt(match[1]).toString(), globalPosition: BigInt(match[2]).toString() };
 }

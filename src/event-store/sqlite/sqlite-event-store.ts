@@ -41,7 +41,16 @@ export interface SqliteEventStoreOptions {
 }
 
 /** A row of COLUMNS in raw (array) mode: cheaper than one object per row when replaying. */
-type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
+type EventRow = [
+  position: number,
+  eventId: string,
+  stream: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+];
 
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
 class RetryWithIdLookup extends Error {}
@@ -152,8 +161,12 @@ export class SqliteEventStore implements EventStore {
   async health(): Promise<EventStoreHealth> {
     try {
       await this.ready;
-      const events = await this.db.exclusive(() => (this.stmts().count.get() as { n: number }).n);
-      return { ok: true, adapter: 'sqlite', details: { file: this.db.db.name, events } };
+      const last = await this.db.exclusive(() => this.stmts().lastPosition.get() as number | null);
+      return {
+        ok: true,
+        adapter: 'sqlite',
+        details: { file: this.db.db.name, lastPosition: last === null ? null : formatSqlitePosition(last) },
+      };
     } catch (error) {
       return { ok: false, adapter: 'sqlite', details: { error: (error as Error).message } };
     }
@@ -177,7 +190,9 @@ export class SqliteEventStore implements EventStore {
       if (prefixes > 0) conditions.push(`(${Array(prefixes).fill('substr(stream, 1, length(?)) = ?').join(' OR ')})`);
       if (types > 0) conditions.push(`type IN (${Array(types).fill('?').join(', ')})`);
       statement = this.db.db
-        .prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? AND ${conditions.join(' AND ')} ORDER BY position LIMIT ?`)
+        .prepare(
+          `SELECT ${COLUMNS} FROM es_events WHERE position > ? AND ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
+        )
         .raw();
       this.filteredReads.set(key, statement);
     }
@@ -191,14 +206,16 @@ interface Statements {
   readForwards: Database.Statement;
   readBackwards: Database.Statement;
   readAll: Database.Statement;
-  count: Database.Statement;
+  lastPosition: Database.Statement;
 }
 
 function prepareStatements(db: Database.Database): Statements {
   const insert = db.prepare(
     'INSERT INTO es_events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const lastRevision = db.prepare('SELECT revision FROM es_events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
+  const lastRevision = db
+    .prepare('SELECT revision FROM es_events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
+    .pluck();
   const findById = db.prepare('SELECT position, event_id, stream, revision FROM es_events WHERE event_id = ?');
 
   const write = (appends: PreparedAppend[], lookUpIds: boolean): AppendResult[] => {
@@ -239,14 +256,16 @@ function prepareStatements(db: Database.Database): Statements {
       .prepare(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
       .raw(),
     readAll: db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
-    count: db.prepare('SELECT count(*) AS n FROM es_events'),
+    // max(rowid) is a single b-tree descent; count(*) would scan the whole table on every health probe.
+    lastPosition: db.prepare('SELECT max(position) FROM es_events').pluck(),
   };
 }
 
 function storedRefs(findById: Database.Statement, append: PreparedAppend): Map<string, StoredEventRef> {
   const refs = new Map<string, StoredEventRef>();
   for (const event of append.events) {
-    const row = findById.get(event.id) as { position: number; event_id: string; stream: string; revision: number } | undefined;
+    const row = findById.get(event.id) as
+      { position: number; event_id: string; stream: string; revision: number } | undefined;
     if (row) {
       refs.set(row.event_id, {
         id: row.event_id,

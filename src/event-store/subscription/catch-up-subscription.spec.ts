@@ -31,7 +31,11 @@ class FakeSource implements SubscriptionSource {
     this.doorbell.ring();
   }
 
-  async read(from: GlobalPosition | null, maxCount: number, _filter: EventFilter | undefined): Promise<RecordedEvent[]> {
+  async read(
+    from: GlobalPosition | null,
+    maxCount: number,
+    _filter: EventFilter | undefined,
+  ): Promise<RecordedEvent[]> {
     this.reads.push({ from, maxCount });
     const failure = this.failures.shift();
     if (failure) throw failure;
@@ -62,7 +66,9 @@ describe('catchUpSubscription', () => {
   it('reads the next batch only when the consumer has taken the previous one (backpressure)', async () => {
     const source = new FakeSource();
     source.add(10);
-    const iterator = catchUpSubscription(source, { from: null, batchSize: 3, pollIntervalMs: 10_000 })[Symbol.asyncIterator]();
+    const iterator = catchUpSubscription(source, { from: null, batchSize: 3, pollIntervalMs: 10_000 })[
+      Symbol.asyncIterator
+    ]();
     expect((await iterator.next()).value?.position).toBe('001');
     expect(source.reads).toHaveLength(1);
     await iterator.next();
@@ -83,7 +89,11 @@ describe('catchUpSubscription', () => {
     const controller = new AbortController();
     const got: string[] = [];
     const done = (async () => {
-      for await (const e of catchUpSubscription(source, { from: null, pollIntervalMs: 60_000, signal: controller.signal })) {
+      for await (const e of catchUpSubscription(source, {
+        from: null,
+        pollIntervalMs: 60_000,
+        signal: controller.signal,
+      })) {
         got.push(e.position);
         if (got.length === 3) break;
       }
@@ -101,7 +111,11 @@ describe('catchUpSubscription', () => {
     const controller = new AbortController();
     const got: string[] = [];
     const done = (async () => {
-      for await (const e of catchUpSubscription(source, { from: null, pollIntervalMs: 20, signal: controller.signal })) {
+      for await (const e of catchUpSubscription(source, {
+        from: null,
+        pollIntervalMs: 20,
+        signal: controller.signal,
+      })) {
         got.push(e.position);
         if (got.length === 2) break;
       }
@@ -166,7 +180,9 @@ describe('catchUpSubscription', () => {
   it('ends when the store closes', async () => {
     const source = new FakeSource();
     const store = new AbortController();
-    const iterator = catchUpSubscription(source, { from: null, pollIntervalMs: 60_000, storeSignal: store.signal })[Symbol.asyncIterator]();
+    const iterator = catchUpSubscription(source, { from: null, pollIntervalMs: 60_000, storeSignal: store.signal })[
+      Symbol.asyncIterator
+    ]();
     const next = iterator.next();
     await until(() => source.reads.length === 1);
     store.abort();
@@ -177,8 +193,13 @@ describe('catchUpSubscription', () => {
     const source = new FakeSource();
     source.add(3);
     const original = source.read.bind(source);
-    source.read = async (from, maxCount, filter) => [...source.events.slice(0, 1), ...(await original(from, maxCount, filter))];
-    const iterator = catchUpSubscription(source, { from: '001', batchSize: 10, pollIntervalMs: 10_000 })[Symbol.asyncIterator]();
+    source.read = async (from, maxCount, filter) => [
+      ...source.events.slice(0, 1),
+      ...(await original(from, maxCount, filter)),
+    ];
+    const iterator = catchUpSubscription(source, { from: '001', batchSize: 10, pollIntervalMs: 10_000 })[
+      Symbol.asyncIterator
+    ]();
     expect((await iterator.next()).value?.position).toBe('002');
     expect((await iterator.next()).value?.position).toBe('003');
     await iterator.return?.();
@@ -186,8 +207,12 @@ describe('catchUpSubscription', () => {
 
   it('refuses a batch size of 0 and malformed checkpoints', () => {
     const source = new FakeSource();
-    expect(() => catchUpSubscription(source, { from: null, batchSize: 0, pollIntervalMs: 10 })).toThrow(InvalidEventStoreInput);
-    expect(() => catchUpSubscription(source, { from: 42 as unknown as string, pollIntervalMs: 10 })).toThrow(InvalidEventStoreInput);
+    expect(() => catchUpSubscription(source, { from: null, batchSize: 0, pollIntervalMs: 10 })).toThrow(
+      InvalidEventStoreInput,
+    );
+    expect(() => catchUpSubscription(source, { from: 42 as unknown as string, pollIntervalMs: 10 })).toThrow(
+      InvalidEventStoreInput,
+    );
   });
 });
 

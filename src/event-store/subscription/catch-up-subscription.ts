@@ -43,7 +43,8 @@ export const DEFAULT_BATCH_SIZE = 500;
 export function catchUpSubscription(source: SubscriptionSource, options: CatchUpOptions): AsyncIterable<RecordedEvent> {
   const batchSize = checkCount('batchSize', options.batchSize) ?? DEFAULT_BATCH_SIZE;
   if (batchSize === 0) throw new InvalidEventStoreInput('batchSize must be at least 1');
-  if (options.from !== null && typeof options.from !== 'string') throw new InvalidEventStoreInput('from must be a position string or null');
+  if (options.from !== null && typeof options.from !== 'string')
+    throw new InvalidEventStoreInput('from must be a position string or null');
   const backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
 
   return {
@@ -67,7 +68,10 @@ export function catchUpSubscription(source: SubscriptionSource, options: CatchUp
           if (error instanceof InvalidEventStoreInput) throw error;
           failures++;
           const pause = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
-          options.logger?.warn({ err: errorSummary(error), attempt: failures, retryInMs: pause }, 'subscription read failed; retrying');
+          options.logger?.warn(
+            { err: errorSummary(error), attempt: failures, retryInMs: pause },
+            'subscription read failed; retrying',
+          );
           await sleep(pause, stop);
           continue;
         }
