@@ -21,6 +21,10 @@ describe('event ids', () => {
     expect(deterministicEventId('cmd-10')).not.toBe(deterministicEventId('cmd-1', 0));
   });
 
+  it('treats an empty batch as nothing to do', () => {
+    expect(prepareAppends([])).toEqual([]);
+  });
+
   it('prepares appends: assigns and lower-cases ids, serialises data once, defaults to any', () => {
     const [prepared] = prepareAppends([
       {
@@ -42,7 +46,7 @@ describe('event ids', () => {
   });
 
   it.each([
-    ['no appends', []],
+    ['appends that are not an array', { stream: 's', events: [{ type: 'T', data: {} }] }],
     ['no events', [{ stream: 's', events: [] }]],
     ['empty stream name', [{ stream: '', events: [{ type: 'T', data: {} }] }]],
     ['NUL in stream name', [{ stream: 'a\u0000b', events: [{ type: 'T', data: {} }] }]],

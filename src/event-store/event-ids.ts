@@ -78,8 +78,8 @@ export interface PreparedAppend {
 
 /** Validates and serialises appends; throws InvalidEventStoreInput before anything reaches the database. */
 export function prepareAppends(appends: StreamAppend[]): PreparedAppend[] {
-  if (!Array.isArray(appends) || appends.length === 0)
-    throw new InvalidEventStoreInput('appendMany needs at least one append');
+  // An empty batch is a valid no-op (nothing to check, nothing to store); an append without events is not.
+  if (!Array.isArray(appends)) throw new InvalidEventStoreInput('appendMany needs an array of appends');
   const seen = new Set<string>();
   return appends.map((append) => {
     const stream = append?.stream;

@@ -229,6 +229,10 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         expect(await store.readStream(existing)).toHaveLength(1);
       });
 
+      it('appendMany of nothing does nothing', async () => {
+        expect(await store.appendMany([])).toEqual([]);
+      });
+
       it('appendMany returns one result per append, in order', async () => {
         const [s1, s2] = [unique('many'), unique('many')];
         await store.append(s2, [event('Old')]);

@@ -125,6 +125,7 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     const prepared = prepareAppends(appends);
+    if (prepared.length === 0) return [];
     await this.init();
     const results = await this.appendPrepared(prepared);
     this.notifier.appended();

@@ -36,6 +36,12 @@ export class PostgresNotifier {
 
   constructor(private readonly options: PostgresNotifierOptions) {}
 
+  /** keepAlive notices a silently dead peer; a bounded connect keeps close() from hanging on an unreachable host. */
+  private clientConfig(): pg.ClientConfig {
+    const config = this.options.clientConfig;
+    return { ...config, keepAlive: true, connectionTimeoutMillis: config.connectionTimeoutMillis || 10_000 };
+  }
+
   /** Call after a committed append. */
   appended(): void {
     this.doorbell.ring();
@@ -92,7 +98,7 @@ export class PostgresNotifier {
   /** A connection of its own, so notifications never wait for (or take) a pool slot that an append needs. */
   private async notifyClient(): Promise<pg.Client> {
     if (this.notifier) return this.notifier;
-    const client = new pg.Client({ ...this.options.clientConfig, keepAlive: true });
+    const client = new pg.Client(this.clientConfig());
     client.on('error', () => {
       if (this.notifier === client) this.dropNotifyClient();
     });
@@ -120,7 +126,7 @@ export class PostgresNotifier {
     const backoff = this.options.backoff ?? { initialMs: 100, maxMs: 5000 };
     let failures = 0;
     while (this.listeners > 0 && !this.closed) {
-      const client = new pg.Client({ ...this.options.clientConfig, keepAlive: true });
+      const client = new pg.Client(this.clientConfig());
       let connected = false;
       // Resolves when the connection is lost or listening should stop.
       const ended = new Promise<void>((resolve) => {

@@ -101,6 +101,7 @@ export class SqliteEventStore implements EventStore {
 
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     const prepared = prepareAppends(appends);
+    if (prepared.length === 0) return [];
     await this.ready;
     const results = await this.db.exclusive(() => {
       const { writeFast, writeChecked } = this.stmts();
