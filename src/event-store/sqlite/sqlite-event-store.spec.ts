@@ -81,9 +81,14 @@ describe('SqliteEventStore', () => {
       { type: 'A', data: {} },
       { type: 'B', data: {} },
     ]);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('not woken')), 5000))]);
+      await Promise.race([
+        done,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('not woken')), 5000))),
+      ]);
     } finally {
+      clearTimeout(timer);
       controller.abort();
     }
     expect(got.map((e) => e.type)).toEqual(['A', 'B']);
