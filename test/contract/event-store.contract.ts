@@ -115,16 +115,18 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         }
       });
 
-      it('many concurrent writers creating one stream with no_stream: exactly one wins', async () => {
-        const stream = unique('create-race');
-        const outcomes = await Promise.allSettled(
-          Array.from({ length: 8 }, (_, i) =>
-            store.append(stream, [event(`W${i}`)], { expectedRevision: 'no_stream' }),
-          ),
-        );
-        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevision);
-        expect(await store.readStream(stream)).toHaveLength(1);
+      it('many concurrent writers, with no_stream or a revision: exactly one wins each time', async () => {
+        for (let round = 0; round < 10; round++) {
+          const stream = unique('crowd');
+          const expectedRevision = round % 2 ? 'no_stream' : 0;
+          if (expectedRevision === 0) await store.append(stream, [event('Start')]);
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 6 }, (_, i) => store.append(stream, [event(`W${i}`)], { expectedRevision })),
+          );
+          expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+          for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevision);
+          expect(await store.readStream(stream)).toHaveLength(expectedRevision === 0 ? 2 : 1);
+        }
       });
 
       it('concurrent writers with expected revision any all succeed, each event once', async () => {
