@@ -234,7 +234,9 @@ export class PostgresEventStore implements EventStore {
       await client.query('BEGIN');
       // Serialises concurrent boots; CREATE ... IF NOT EXISTS alone still races on the catalog.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lengow-sync:event-store:${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      // Checked first: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database.
+      const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (!rowCount) await client.query(`CREATE SCHEMA ${this.schema}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${this.schema}.es_schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
