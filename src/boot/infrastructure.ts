@@ -1,0 +1,134 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AppConfig } from '../config/app-config.js';
+import { PostgresDatabase } from '../database/postgres-database.js';
+import type { SqlDatabase } from '../database/sql-database.port.js';
+import { SqliteDatabase } from '../database/sqlite-database.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
+import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import type { Logger } from '../logging/logger.js';
+import { BootError, describeConnectionString } from './boot-error.js';
+
+/** What the engine opens before Nest starts: the event store and the database holding read models and the shop. */
+export interface Infrastructure {
+  config: AppConfig;
+  logger: Logger;
+  eventStore: EventStore;
+  readModels: SqlDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured databases and event store, creating schemas as needed. Every failure becomes a BootError
+ * whose message says what could not be reached or written, without credentials.
+ */
+export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    let sqlite: SqliteDatabase | undefined;
+    let postgres: PostgresDatabase | undefined;
+    const needsSqlite = config.EVENT_STORE === 'sqlite' || config.READ_MODEL_STORE === 'sqlite';
+    const needsPostgres = config.EVENT_STORE === 'postgres' || config.READ_MODEL_STORE === 'postgres';
+
+    if (needsSqlite) {
+      sqlite = openSqlite(config);
+      closers.push(() => sqlite!.close());
+    }
+    if (needsPostgres) {
+      postgres = await openPostgres(config);
+      closers.push(() => postgres!.close());
+    }
+
+    let eventStore: EventStore;
+    if (config.EVENT_STORE === 'sqlite') {
+      const store = new SqliteEventStore(sqlite!, { logger });
+      await store.init();
+      eventStore = store;
+    } else if (config.EVENT_STORE === 'postgres') {
+      const store = new PostgresEventStore(postgres!, { logger });
+      await store.init();
+      eventStore = store;
+    } else {
+      eventStore = await openEventStoreDb(config.EVENTSTOREDB_URL!, logger);
+    }
+    closers.push(() => eventStore.close());
+
+    const readModels: SqlDatabase = config.READ_MODEL_STORE === 'postgres' ? postgres! : sqlite!;
+    logger.info(
+      { eventStore: config.EVENT_STORE, readModels: config.READ_MODEL_STORE },
+      'event store and read-model database open',
+    );
+    return { config, logger, eventStore, readModels, close };
+  } catch (error) {
+    await close();
+    throw error instanceof BootError ? error : new BootError((error as Error).message, { cause: error });
+  }
+}
+
+function openSqlite(config: AppConfig): SqliteDatabase {
+  const path = resolve(config.SQLITE_PATH);
+  const folder = dirname(path);
+  try {
+    createFolder(folder);
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new BootError(
+      `SQLite data folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  try {
+    return new SqliteDatabase({ path, synchronous: config.SQLITE_SYNCHRONOUS });
+  } catch (error) {
+    throw new BootError(`cannot open SQLite database ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns on some pseudo file systems (/proc), and a boot
+ * must fail fast there too.
+ */
+function createFolder(folder: string): void {
+  if (existsSync(folder)) {
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    return;
+  }
+  const parent = dirname(folder);
+  if (parent !== folder) createFolder(parent);
+  mkdirSync(folder);
+}
+
+async function openPostgres(config: AppConfig): Promise<PostgresDatabase> {
+  const database = new PostgresDatabase({ connectionString: config.DATABASE_URL!, schema: config.DATABASE_SCHEMA });
+  try {
+    await database.init();
+    return database;
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new BootError(
+      `PostgreSQL at ${describeConnectionString(config.DATABASE_URL!)} is unreachable or refused us (${reason})`,
+    );
+  }
+}
+
+async function openEventStoreDb(url: string, logger: Logger): Promise<EventStore> {
+  let store: EventStore;
+  try {
+    store = new EventStoreDbEventStore(url, { logger });
+  } catch (error) {
+    throw new BootError(`invalid EVENTSTOREDB_URL: ${(error as Error).message}`);
+  }
+  const health = await store.health().catch((error: Error) => ({ ok: false, details: { error: error.message } }));
+  if (!health.ok) {
+    await store.close().catch(() => undefined);
+    throw new BootError(
+      `EventStoreDB at ${describeConnectionString(url)} is unreachable (${JSON.stringify(health.details ?? {})})`,
+    );
+  }
+  return store;
+}

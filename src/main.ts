@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { BootError } from './boot/boot-error.js';
+import { startEngine } from './boot/start-engine.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+
+/**
+ * `npm start`: boot on the configuration from the environment. A boot failure prints one line saying why and exits
+ * with status 1 — operators should not have to read a stack trace to learn that a folder is not writable.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const engine = await startEngine(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    engine.logger.info({ signal }, 'stopping');
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof BootError;
+  process.stderr.write(
+    `lengow-sync: cannot start: ${known ? error.message : String((error as Error)?.message ?? error)}\n`,
+  );
+  if (!known && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BootError } from '../../src/boot/boot-error.js';
+import { startEngine, type RunningEngine } from '../../src/boot/start-engine.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/logging/logger.js';
+
+describe('engine boot on the embedded default', () => {
+  let folder: string;
+  let engine: RunningEngine | undefined;
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-boot-'));
+  });
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('creates the SQLite file under a new data folder and serves /health green', async () => {
+    const config = loadConfig({
+      SQLITE_PATH: join(folder, 'data', 'engine.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'off',
+    });
+    engine = await startEngine(config, silentLogger());
+    const response = await fetch(`${engine.url}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      info: { eventStore: { status: string; adapter: string } };
+    };
+    expect(body.status).toBe('ok');
+    expect(body.info.eventStore).toMatchObject({ status: 'up', adapter: 'sqlite' });
+  });
+
+  it('refuses a data folder it cannot create, with a one-line reason', async () => {
+    const file = join(folder, 'a-file');
+    writeFileSync(file, '');
+    const config = loadConfig({ SQLITE_PATH: join(file, 'engine.sqlite'), PORT: '0', SANDBOX: 'off' });
+    const failure = startEngine(config, silentLogger());
+    await expect(failure).rejects.toBeInstanceOf(BootError);
+    await expect(failure).rejects.toThrow(/^SQLite data folder .*a-file is not writable \(ENOTDIR\)$/);
+  });
+
+  it('refuses an unreachable PostgreSQL without echoing its password', async () => {
+    const config = loadConfig({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://user:hunter2@127.0.0.1:1/db',
+      PORT: '0',
+      SANDBOX: 'off',
+    });
+    const failure = startEngine(config, silentLogger());
+    await expect(failure).rejects.toThrow(/^PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/db is unreachable/);
+    await expect(failure).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it('reports a port already in use', async () => {
+    const first = loadConfig({ SQLITE_PATH: join(folder, 'one.sqlite'), PORT: '0', HOST: '127.0.0.1', SANDBOX: 'off' });
+    engine = await startEngine(first, silentLogger());
+    const port = new URL(engine.url).port;
+    const second = loadConfig({
+      SQLITE_PATH: join(folder, 'two.sqlite'),
+      PORT: port,
+      HOST: '127.0.0.1',
+      SANDBOX: 'off',
+    });
+    await expect(startEngine(second, silentLogger())).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is already in use (set PORT)`,
+    );
+  });
+});
