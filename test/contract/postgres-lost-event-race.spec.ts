@@ -39,11 +39,22 @@ describeWithService(postgres, 'PostgreSQL lost-event race', () => {
     await dropSchema(schema);
   });
 
-  /** Appends one event in the client's open transaction through the adapter's statement. */
-  async function appendIn(client: pg.PoolClient, stream: string, type: string) {
-    const [append] = prepareAppends([{ stream, events: [{ type, data: { stream } }] }]);
-    const { rows } = await client.query<AppendRow>(appendStatement(schema, [append]));
-    return { id: append.events[0].id, globalPosition: rows[0].r_position, transactionId: rows[0].r_xid };
+  /**
+   * Appends in the client's open transaction through the adapter's statement: one event (the single-append statement)
+   * or, with `twice`, two appends to the same stream in one call (the es_append function path).
+   */
+  async function appendIn(client: pg.PoolClient, stream: string, type: string, twice = false) {
+    const appends = prepareAppends(
+      Array.from({ length: twice ? 2 : 1 }, () => ({ stream, events: [{ type, data: { stream } }] })),
+    );
+    const { rows } = await client.query<AppendRow>(appendStatement(schema, appends));
+    const last = rows[rows.length - 1];
+    return {
+      ids: appends.map((append) => append.events[0].id),
+      id: appends[0].events[0].id,
+      globalPosition: last.r_position!,
+      transactionId: last.r_xid!,
+    };
   }
 
   /** A reader that checkpoints on the sequence alone: `global_position > checkpoint`. */
@@ -184,7 +195,7 @@ describeWithService(postgres, 'PostgreSQL lost-event race', () => {
           // Sometimes take the transaction id before the sequence value, so ids and positions disagree in order.
           if (Math.random() < 0.3)
             await client.query('SELECT pg_current_xact_id(), pg_sleep($1)', [Math.random() * 0.01]);
-          const ids = [(await appendIn(client, `${p}w${w}`, 'Raw')).id];
+          const ids = (await appendIn(client, `${p}w${w}`, 'Raw', Math.random() < 0.3)).ids;
           if (Math.random() < 0.3) ids.push((await appendIn(client, `${p}w${w}`, 'Raw')).id);
           await client.query('SELECT pg_sleep($1)', [Math.random() * 0.03]);
           if (Math.random() < 0.1) {

@@ -272,15 +272,8 @@ export class PostgresEventStore implements EventStore {
     let pending = prepared.map((_, i) => i);
     for (let attempt = 1; ; attempt++) {
       try {
-        const rows = await this.callAppend(pending.map((i) => prepared[i]));
-        if (rows.length !== pending.length)
-          throw new Error(`es_append returned ${rows.length} results for ${pending.length} appends`);
-        for (const row of rows) {
-          results[pending[row.r_index - 1]] = {
-            nextExpectedRevision: row.r_revision,
-            position: formatPostgresPosition(row.r_xid, row.r_position),
-          };
-        }
+        const appended = await this.callAppend(pending.map((i) => prepared[i]));
+        appended.forEach((result, k) => (results[pending[k]] = result));
         return results;
       } catch (error) {
         const conflict = appendConflict(error);
@@ -319,9 +312,18 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async callAppend(appends: PreparedAppend[]): Promise<AppendRow[]> {
-    const statement = appendStatement(this.schema, appends);
-    return (await this.db.pool.query<AppendRow>(statement)).rows;
+  /** One round trip; throws what appendConflict() recognises when a revision does not match or a row collides. */
+  private async callAppend(appends: PreparedAppend[]): Promise<AppendResult[]> {
+    const { rows } = await this.db.pool.query<AppendRow>(appendStatement(this.schema, appends));
+    if (rows.length !== appends.length) {
+      throw new Error(`append statement returned ${rows.length} results for ${appends.length} appends`);
+    }
+    return rows.map((row) => {
+      if (row.r_revision === null || row.r_xid === null || row.r_position === null) {
+        throw new RevisionMismatch(row.r_index, row.r_current ?? 'no_stream');
+      }
+      return { nextExpectedRevision: row.r_revision, position: formatPostgresPosition(row.r_xid, row.r_position) };
+    });
   }
 
   private async lookUpIds(ids: string[]): Promise<Map<string, StoredEventRef>> {
@@ -367,7 +369,18 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** The single-append statement inserted nothing because the stream is elsewhere; handled like es_append's ES409. */
+class RevisionMismatch extends Error {
+  constructor(
+    readonly index: number,
+    readonly actual: number | 'no_stream',
+  ) {
+    super('wrong expected revision');
+  }
+}
+
 function appendConflict(error: unknown): AppendConflict | undefined {
+  if (error instanceof RevisionMismatch) return { kind: 'revision', index: error.index, actual: error.actual };
   const e = error as { code?: unknown; detail?: unknown; constraint?: unknown };
   if (e?.code === WRONG_REVISION_SQLSTATE && typeof e.detail === 'string') {
     const [index, actual] = e.detail.split(':');
