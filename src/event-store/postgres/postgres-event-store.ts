@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresDatabase } from '../../database/postgres-database.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
@@ -75,7 +76,11 @@ const COLUMNS =
  * sequence alone would skip a lower value committed late (see test/contract/postgres-lost-event-race.spec.ts).
  * Consequence: one long-running write transaction anywhere in the cluster holds subscribers back until it ends.
  *
- * An append is one statement (the es_append function) and so one round trip, whatever the number of streams.
+ * An append is one statement, so one round trip: plain SQL for one stream, the es_append function for several.
+ *
+ * Retries: an append whose event ids are all stored already, in its stream and order, returns the original result
+ * whatever its expected revision; if only some are stored, or they are stored elsewhere, it throws EventIdConflict
+ * and stores nothing.
  */
 export class PostgresEventStore implements EventStore {
   readonly adapter = 'postgres' as const;
@@ -100,7 +105,7 @@ export class PostgresEventStore implements EventStore {
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = db.pool.options as pg.PoolConfig;
     this.notifier = new PostgresNotifier({
       clientConfig,
-      channel: `es_events_${this.schema}`,
+      channel: notificationChannel(this.schema),
       logger: this.logger,
       notifyOthers: options.notifyOtherProcesses ?? true,
     });
@@ -390,6 +395,12 @@ function appendConflict(error: unknown): AppendConflict | undefined {
   // multi-stream appends inserting into the same streams in opposite orders).
   if (e?.code === '23505' || e?.code === '40P01') return { kind: 'collision' };
   return undefined;
+}
+
+/** Channel names are identifiers (63 bytes at most); a long schema name is hashed instead of silently truncated. */
+function notificationChannel(schema: string): string {
+  const channel = `es_events_${schema}`;
+  return channel.length <= 63 ? channel : `es_events_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }
 
 /** A LIKE pattern matching names that start with `prefix` literally. */

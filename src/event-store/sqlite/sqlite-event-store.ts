@@ -64,6 +64,10 @@ const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, rec
  *
  * Every statement runs inside `db.exclusive()`, so nothing of the read models or the shop can land inside an append's
  * transaction (or the reverse).
+ *
+ * Retries: an append whose event ids are all stored already, in its stream and order, returns the original result
+ * whatever its expected revision; if only some are stored, or they are stored elsewhere, it throws EventIdConflict
+ * and stores nothing.
  */
 export class SqliteEventStore implements EventStore {
   readonly adapter = 'sqlite' as const;
