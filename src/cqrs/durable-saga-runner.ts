@@ -1,0 +1,116 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { CommandBus, type ICommand } from '@nestjs/cqrs';
+import { catchError, lastValueFrom, of, toArray, throwError } from 'rxjs';
+import { LOGGER } from '../app.tokens.js';
+import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
+import { CheckpointedConsumer } from '../event-store/consumers/checkpointed-consumer.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '../event-store/event-store.port.js';
+import type { Logger } from '../logging/logger.js';
+import { DURABLE_SAGA_METADATA, type DurableSagaFn } from './durable-saga.decorator.js';
+import { rehydrate } from './event-class-registry.js';
+import { REACTORS_OPTIONS, type ReactorsOptions } from './reactors-options.js';
+
+interface SagaGroup {
+  name: string;
+  sagas: Array<{ key: string; fn: DurableSagaFn }>;
+}
+
+/**
+ * Runs every `@DurableSaga` from the event store: one checkpointed consumer per saga class. For each event the
+ * commands its sagas emit are executed one after another and awaited; only then does the consumer's checkpoint move.
+ * A crash replays the unfinished event and the (idempotent) commands absorb the repeat; an event whose commands keep
+ * failing is parked with the reason and the saga goes on with the next one.
+ */
+@Injectable()
+export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumers = new Map<string, CheckpointedConsumer>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly commandBus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REACTORS_OPTIONS) private readonly options: ReactorsOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const group of this.discoverSagas()) {
+      const consumer = new CheckpointedConsumer({
+        store: this.store,
+        db: this.db,
+        logger: this.logger,
+        pollIntervalMs: this.options.pollIntervalMs,
+        retry: this.options.retry,
+        handler: { name: group.name, handle: (event) => this.react(group, event) },
+      });
+      this.consumers.set(group.name, consumer);
+    }
+    if (this.options.autoStart) await this.start();
+  }
+
+  async start(): Promise<void> {
+    for (const consumer of this.consumers.values()) await consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((c) => c.stop()));
+  }
+
+  /** Resolves once every saga has handled the log up to `position` (default: the end when called). */
+  async waitUntilIdle(position?: GlobalPosition | null, timeoutMs = 30_000): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((c) => c.waitUntilCaughtUp(position, { timeoutMs })));
+  }
+
+  wake(): void {
+    for (const consumer of this.consumers.values()) consumer.wake();
+  }
+
+  consumer(name: string): CheckpointedConsumer | undefined {
+    return this.consumers.get(name);
+  }
+
+  get names(): string[] {
+    return [...this.consumers.keys()];
+  }
+
+  private async react(group: SagaGroup, recorded: RecordedEvent): Promise<void> {
+    const event = rehydrate(recorded);
+    for (const saga of group.sagas) {
+      const commands = await lastValueFrom(
+        saga.fn(of(event)).pipe(
+          toArray(),
+          catchError((error: unknown) =>
+            throwError(
+              () => new Error(`saga ${group.name}.${saga.key} failed on ${recorded.type}: ${(error as Error).message}`),
+            ),
+          ),
+        ),
+      );
+      for (const command of commands as ICommand[]) {
+        if (command) await this.commandBus.execute(command);
+      }
+    }
+  }
+
+  private discoverSagas(): SagaGroup[] {
+    const groups: SagaGroup[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string | symbol, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const keys: Array<string | symbol> | undefined = Reflect.getMetadata(DURABLE_SAGA_METADATA, instance.constructor);
+      if (!keys?.length) continue;
+      groups.push({
+        name: `saga:${instance.constructor.name}`,
+        sagas: keys.map((key) => ({ key: String(key), fn: (instance[key] as DurableSagaFn).bind(instance) })),
+      });
+    }
+    return groups;
+  }
+}

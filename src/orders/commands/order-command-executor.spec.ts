@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from '../../database/sqlite-database.js';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { importOrder, STREAM } from '../domain/testing/order-scenario.js';
+import { OrderCommandExecutor } from './order-command-executor.js';
+import { StaleOrderRevision } from './stale-order-revision.error.js';
+
+describe('OrderCommandExecutor', () => {
+  let folder: string;
+  let db: SqliteDatabase;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'order-executor-'));
+    db = new SqliteDatabase({ path: join(folder, 'events.sqlite') });
+    store = new SqliteEventStore(db);
+    await store.init();
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('appends the decided events with metadata and a schema version', async () => {
+    const executor = new OrderCommandExecutor(store);
+    const result = await executor.execute(importOrder(), {
+      commandId: 'poll-1:o1',
+      actor: 'system',
+      correlationId: 'poll-1',
+    });
+    expect(result.appended.map((e) => e.type)).toEqual(['OrderImportPlanned']);
+    const [event] = await store.readStream(STREAM);
+    expect(event.metadata).toMatchObject({
+      correlationId: 'poll-1',
+      causationId: 'poll-1:o1',
+      actor: 'system',
+      commandId: 'poll-1:o1',
+      schemaVersion: 1,
+    });
+  });
+
+  it('turns overlapping imports of one order into a single plan (racing writers re-decide)', async () => {
+    const executors = Array.from({ length: 8 }, () => new OrderCommandExecutor(store));
+    const results = await Promise.all(
+      executors.map((executor, i) => executor.execute(importOrder(), { commandId: `poll-${i}`, actor: 'system' })),
+    );
+    expect(results.filter((r) => r.appended.length > 0)).toHaveLength(1);
+    const events = await store.readStream(STREAM);
+    expect(events.map((e) => e.type)).toEqual(['OrderImportPlanned']);
+  });
+
+  it('appends nothing when the same command is sent again', async () => {
+    const executor = new OrderCommandExecutor(store);
+    await executor.execute(importOrder(), { commandId: 'c1', actor: 'system' });
+    const again = await executor.execute(importOrder(), { commandId: 'c1', actor: 'system' });
+    expect(again.appended).toEqual([]);
+    expect(await store.readStream(STREAM)).toHaveLength(1);
+  });
+
+  it('refuses a caller revision that is no longer current', async () => {
+    const executor = new OrderCommandExecutor(store);
+    await executor.execute(importOrder(), { commandId: 'c1', actor: 'system' });
+    await expect(
+      executor.execute(importOrder(), { commandId: 'c2', actor: 'operator:ann' }, { expectedRevision: -1 }),
+    ).rejects.toBeInstanceOf(StaleOrderRevision);
+  });
+});

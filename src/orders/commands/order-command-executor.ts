@@ -1,0 +1,89 @@
+import type { EventStore, EventToAppend, RecordedEvent } from '../../event-store/event-store.port.js';
+import { WrongExpectedRevision } from '../../event-store/wrong-expected-revision.error.js';
+import { decide } from '../domain/decide.js';
+import { evolve } from '../domain/evolve.js';
+import type { OrderCommand } from '../domain/order-commands.js';
+import type { OrderEvent } from '../domain/order-events.js';
+import type { OrderKey } from '../domain/order-key.js';
+import type { OrderState } from '../domain/order-state.js';
+import type { CommandMetadata } from './command-metadata.js';
+import { commandOrderKey } from './command-order-key.js';
+import { eventIdFor } from './order-event-ids.js';
+import { loadOrder } from './order-stream-reader.js';
+import { StaleOrderRevision } from './stale-order-revision.error.js';
+
+export interface OrderCommandResult {
+  orderKey: OrderKey;
+  stream: string;
+  /** Events this command appended; empty when its outcome already held (idempotent repeat). */
+  appended: OrderEvent[];
+  /** Stream revision after the command (-1: the stream still does not exist). */
+  revision: number;
+  state: OrderState;
+}
+
+export interface ExecuteOptions {
+  /** Optimistic concurrency from the caller (HTTP If-Match): refuse unless the stream is still at this revision. */
+  expectedRevision?: number;
+}
+
+/**
+ * Load → decide → append with the revision that was read. Two writers racing on one order: the loser re-reads and
+ * decides again (decide is pure, so that is safe), a bounded number of times. Deterministic event ids make a repeated
+ * command a no-op at the store too.
+ */
+export class OrderCommandExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxConflictRetries = 5,
+  ) {}
+
+  async execute(
+    command: OrderCommand,
+    metadata: CommandMetadata,
+    options: ExecuteOptions = {},
+  ): Promise<OrderCommandResult> {
+    const orderKey = commandOrderKey(command);
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await loadOrder(this.store, orderKey);
+      if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.revision) {
+        throw new StaleOrderRevision(loaded.stream, options.expectedRevision, loaded.revision);
+      }
+      const events = decide(command, loaded.state);
+      if (events.length === 0) {
+        return { orderKey, stream: loaded.stream, appended: [], revision: loaded.revision, state: loaded.state };
+      }
+      try {
+        const result = await this.store.append(
+          loaded.stream,
+          events.map((e, i) => toAppend(e, i, metadata)),
+          {
+            expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
+          },
+        );
+        const state = events.reduce(evolve, loaded.state);
+        return { orderKey, stream: loaded.stream, appended: events, revision: result.nextExpectedRevision, state };
+      } catch (error) {
+        const retry = error instanceof WrongExpectedRevision && options.expectedRevision === undefined;
+        if (!retry || attempt >= this.maxConflictRetries) throw error;
+      }
+    }
+  }
+}
+
+function toAppend(event: OrderEvent, index: number, metadata: CommandMetadata): EventToAppend {
+  return {
+    id: eventIdFor(metadata.commandId, index),
+    type: event.type,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: {
+      correlationId: metadata.correlationId ?? metadata.commandId,
+      causationId: metadata.causationId ?? metadata.commandId,
+      actor: metadata.actor,
+      commandId: metadata.commandId,
+      schemaVersion: event.schemaVersion,
+    },
+  };
+}
+
+export type { RecordedEvent };
