@@ -3,10 +3,11 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AppendResult, EventMetadata, ExpectedRevision, StreamAppend } from './event-store.port.js';
 
 /*
- * Event ids, and the validation every SQL adapter runs on an append before touching the database.
+ * Event ids, and the validation every adapter runs on an append before touching its database, so that all of them
+ * accept and refuse the same input.
  *
- * The two error classes below are shared by the SQLite and PostgreSQL adapters; they live here because this is the
- * one shared file of the event-store adapters (they would sit better next to wrong-expected-revision.error.ts).
+ * The two error classes below are shared by the adapters; they live here because this is the one shared file of the
+ * event-store adapters (they would sit better in their own files next to wrong-expected-revision.error.ts).
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
