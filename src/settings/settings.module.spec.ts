@@ -99,7 +99,7 @@ describe('SettingsModule', () => {
 
   async function boot(
     store: EventStore,
-    options: SettingsModuleOptions = {},
+    options?: SettingsModuleOptions,
     config: AppConfig = new AppConfig(),
   ): Promise<Engine> {
     const readModels = new SqliteDatabase({ path: ':memory:' });
@@ -107,7 +107,8 @@ describe('SettingsModule', () => {
       imports: [
         InfrastructureModule.register({ config, logger: silentLogger(), eventStore: store, readModels }),
         CqrsModule.forRoot(),
-        SettingsModule.register(options),
+        // Plain import unless a test tunes the cache.
+        options ? SettingsModule.register(options) : SettingsModule,
       ],
     })
     class TestApp {}
@@ -156,7 +157,7 @@ describe('SettingsModule', () => {
 
   it('takes the default interval from IMPORT_INTERVAL until an event pins one', async () => {
     const config = Object.assign(new AppConfig(), { IMPORT_INTERVAL: '2m' });
-    const engine = await boot(await openStore(), {}, config);
+    const engine = await boot(await openStore(), undefined, config);
     expect((await engine.reader.current()).importIntervalSeconds).toBe(120);
     await engine.commands.execute(new ChangeImportSettings({ importIntervalSeconds: 45 }, by()));
     expect((await engine.reader.current()).importIntervalSeconds).toBe(45);

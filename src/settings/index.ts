@@ -1,0 +1,15 @@
+export * from './commands/settings-command-executor.js';
+export * from './commands/settings-commands.js';
+export * from './commands/settings-invalid.error.js';
+export * from './commands/stale-settings-revision.error.js';
+export * from './events/settings-event-classes.js';
+export * from './order-settings-cache.js';
+export * from './order-settings.port.js';
+export * from './queries/get-order-settings.query.js';
+export * from './settings.module.js';
+export { allowedCarriersOf, allowedMethodsOf } from './domain/allowed-codes.js';
+export type { AllowedCodes, SettingsCommand } from './domain/settings-commands.js';
+export { SettingsDomainError, type SettingsErrorCode } from './domain/settings-error.js';
+export { ORDER_SETTINGS_STREAM, type SettingsEvent } from './domain/settings-events.js';
+export type { SettingsHistoryEntry } from './domain/settings-history.js';
+export type { MarketplaceStatus } from './domain/settings-snapshot.js';
