@@ -153,6 +153,13 @@ describe('SettingsModule', () => {
       }),
     ]);
     expect(view.parameters.importIntervalSeconds).toBeNull();
+
+    // The answer is the caller's to edit: the cached settings stay as stored.
+    (view.parameters as { importWindowDays: number }).importWindowDays = 1;
+    (view.history[0].data as { changes: object }).changes = {};
+    const again = await engine.queries.execute(new GetOrderSettings());
+    expect(again.parameters.importWindowDays).toBe(5);
+    expect(again.history[0].data).toMatchObject({ changes: { importWindowDays: 5 } });
   });
 
   it('takes the default interval from IMPORT_INTERVAL until an event pins one', async () => {

@@ -22,12 +22,13 @@ export class GetOrderSettingsHandler implements IQueryHandler<GetOrderSettings, 
     }
     // The page must show what is stored now, not what this process last cached.
     const { state, snapshot, history } = await this.cache.load(0);
-    return {
+    // A copy: the parts below are the cache's own objects, which a caller editing its answer must not reach.
+    return structuredClone({
       settings: snapshot,
       parameters: state.parameters,
       marketplaces: marketplaceStatuses(state),
       history: history.slice(Math.max(0, history.length - limit)).reverse(),
       historyTotal: history.length,
-    };
+    });
   }
 }
