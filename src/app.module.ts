@@ -2,14 +2,35 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Infrastructure } from './boot/infrastructure.js';
 import { InfrastructureModule } from './boot/infrastructure.module.js';
+import { CqrsInfrastructureModule } from './cqrs/cqrs-infrastructure.module.js';
+import type { ReactorsOptions } from './cqrs/reactors-options.js';
 import { HealthModule } from './health/health.module.js';
+import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { ShopModule } from './shop/shop.module.js';
+
+export interface AppModuleOptions {
+  /** Where the Lengow connector points (the emulator, when the boot started one). */
+  lengow?: LengowConnection;
+  reactors?: Partial<ReactorsOptions>;
+}
 
 @Module({})
 export class AppModule {
-  static register(infrastructure: Infrastructure): DynamicModule {
+  static register(infrastructure: Infrastructure, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.register(infrastructure), CqrsModule.forRoot(), HealthModule],
+      imports: [
+        InfrastructureModule.register(infrastructure),
+        CqrsModule.forRoot(),
+        CqrsInfrastructureModule.register({ autoStart: true, ...options.reactors }),
+        LengowModule.register(options.lengow),
+        ShopModule,
+        SettingsModule.register(),
+        OrdersModule,
+        HealthModule,
+      ],
     };
   }
 }

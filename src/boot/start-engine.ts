@@ -1,6 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../app.module.js';
+import { AppModule, type AppModuleOptions } from '../app.module.js';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
+import { seedFromSandboxCatalogue } from '../shop/seed-from-sandbox-catalogue.js';
+import { SHOP, type Shop } from '../shop/shop.port.js';
 import type { AppConfig } from '../config/app-config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { NestLogger } from '../logging/nest-logger.js';
@@ -12,24 +15,42 @@ export interface RunningEngine {
   /** Base URL HTTP listens on. */
   url: string;
   logger: Logger;
+  /** The built-in Lengow emulator, when this engine started one. */
+  sandbox?: Sandbox;
   close(): Promise<void>;
+}
+
+export interface StartEngineOptions {
+  logger?: Logger;
+  /** Overrides for tests (e.g. reactors started by hand). */
+  app?: Omit<AppModuleOptions, 'lengow'>;
 }
 
 /** Boots the whole engine for a validated configuration: databases, event store, HTTP. */
 export async function startEngine(
   config: AppConfig,
-  logger: Logger = createLogger({ level: config.LOG_LEVEL }),
+  options: StartEngineOptions | Logger = {},
 ): Promise<RunningEngine> {
+  const { logger = createLogger({ level: config.LOG_LEVEL }), app: appOptions = {} } =
+    'info' in options ? { logger: options as Logger } : (options as StartEngineOptions);
   const infrastructure = await openInfrastructure(config, logger);
-  let app: NestFastifyApplication;
+  let sandbox: Sandbox | undefined;
+  let app: NestFastifyApplication | undefined;
   try {
+    if (config.sandboxEnabled) sandbox = await startBuiltInSandbox(config, logger);
+    const lengow = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register(infrastructure),
+      AppModule.register(infrastructure, { ...appOptions, lengow }),
       new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
       { logger: new NestLogger(logger), abortOnError: false },
     );
+    // The emulator's orders refer to its catalogue fixture: the built-in shop must know those products before the
+    // first import runs. Seeding only adds what is missing, so an operator's catalogue fixes survive restarts.
+    if (sandbox) await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
+    await app?.close().catch(() => undefined);
+    await sandbox?.close();
     await infrastructure.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -45,9 +66,33 @@ export async function startEngine(
     app,
     url,
     logger,
+    sandbox,
     close: async () => {
       await app.close();
+      await sandbox?.close();
       await infrastructure.close();
     },
   };
+}
+
+async function startBuiltInSandbox(config: AppConfig, logger: Logger): Promise<Sandbox> {
+  try {
+    const sandbox = await startSandbox({
+      host: '127.0.0.1',
+      port: config.SANDBOX_PORT,
+      seed: config.SANDBOX_SEED,
+      orderCount: config.SANDBOX_ORDERS,
+      logger: logger.child({ component: 'sandbox' }),
+    });
+    logger.info(
+      { url: sandbox.url, orders: config.SANDBOX_ORDERS },
+      'built-in Lengow emulator started (no Lengow credentials set)',
+    );
+    return sandbox;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new BootError(`emulator port ${config.SANDBOX_PORT} is already in use (set SANDBOX_PORT, or SANDBOX=off)`);
+    throw new BootError(`cannot start the Lengow emulator: ${(error as Error).message}`);
+  }
 }

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     [{ IMPORT_INTERVAL: 'often' }, 'IMPORT_INTERVAL'],
     [{ API_KEYS: 'k1:root' }, 'API_KEYS'],
     [{ LENGOW_ACCESS_TOKEN: 'only-half' }, 'LENGOW_SECRET'],
+    [{ SANDBOX: 'off' }, 'LENGOW_ACCESS_TOKEN'],
   ])('rejects %j naming %s', (env, variable) => {
     let error: unknown;
     try {

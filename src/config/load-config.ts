@@ -58,5 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'must be set together with its pair',
     );
   }
+  if (config.SANDBOX === 'off' && !config.LENGOW_ACCESS_TOKEN) {
+    throw new ConfigError('LENGOW_ACCESS_TOKEN', 'and LENGOW_SECRET are required when SANDBOX=off');
+  }
   return config;
 }

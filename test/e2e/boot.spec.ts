@@ -24,7 +24,9 @@ describe('engine boot on the embedded default', () => {
       SQLITE_PATH: join(folder, 'data', 'engine.sqlite'),
       PORT: '0',
       HOST: '127.0.0.1',
-      SANDBOX: 'off',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
     });
     engine = await startEngine(config, silentLogger());
     const response = await fetch(`${engine.url}/health`);
@@ -40,7 +42,13 @@ describe('engine boot on the embedded default', () => {
   it('refuses a data folder it cannot create, with a one-line reason', async () => {
     const file = join(folder, 'a-file');
     writeFileSync(file, '');
-    const config = loadConfig({ SQLITE_PATH: join(file, 'engine.sqlite'), PORT: '0', SANDBOX: 'off' });
+    const config = loadConfig({
+      SQLITE_PATH: join(file, 'engine.sqlite'),
+      PORT: '0',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
+    });
     const failure = startEngine(config, silentLogger());
     await expect(failure).rejects.toBeInstanceOf(BootError);
     await expect(failure).rejects.toThrow(/^SQLite data folder .*a-file is not writable \(ENOTDIR\)$/);
@@ -51,7 +59,9 @@ describe('engine boot on the embedded default', () => {
       EVENT_STORE: 'postgres',
       DATABASE_URL: 'postgres://user:hunter2@127.0.0.1:1/db',
       PORT: '0',
-      SANDBOX: 'off',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
     });
     const failure = startEngine(config, silentLogger());
     await expect(failure).rejects.toThrow(/^PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/db is unreachable/);
@@ -59,14 +69,23 @@ describe('engine boot on the embedded default', () => {
   });
 
   it('reports a port already in use', async () => {
-    const first = loadConfig({ SQLITE_PATH: join(folder, 'one.sqlite'), PORT: '0', HOST: '127.0.0.1', SANDBOX: 'off' });
+    const first = loadConfig({
+      SQLITE_PATH: join(folder, 'one.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
+    });
     engine = await startEngine(first, silentLogger());
     const port = new URL(engine.url).port;
     const second = loadConfig({
       SQLITE_PATH: join(folder, 'two.sqlite'),
       PORT: port,
       HOST: '127.0.0.1',
-      SANDBOX: 'off',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
     });
     await expect(startEngine(second, silentLogger())).rejects.toThrow(
       `port ${port} on 127.0.0.1 is already in use (set PORT)`,
