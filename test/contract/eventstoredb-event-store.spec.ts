@@ -39,9 +39,13 @@ if (!url) {
       });
     });
   } else {
-    eventStoreContract('EventStoreDB', async () => {
-      const store = new EventStoreDbEventStore(url);
-      return { store, cleanup: () => store.close() };
-    });
+    eventStoreContract(
+      'EventStoreDB',
+      async () => {
+        const store = new EventStoreDbEventStore(url);
+        return { store, cleanup: () => store.close() };
+      },
+      { globalEventIds: false },
+    );
   }
 }
