@@ -8,18 +8,31 @@
  * here with `npm ci --prefix bench/<peer>`. At the end the runner prints one table and writes
  * bench/results/latest.json.
  *
- * Environment: BENCH_SCALE (default 1) scales every workload size, BENCH_ROUNDS (default 3) sets the alternating
- * rounds per figure (the median is kept), BENCH_<SIZE> overrides one size (named in the log lines and the JSON),
+ * Environment: BENCH_SCALE (default 1) scales every workload size, BENCH_ROUNDS (default 9) and BENCH_REPLAY_ROUNDS
+ * (default 5) set the alternating rounds per figure (medians are kept; sizes are totals split over the rounds), BENCH_<SIZE> overrides one size (named in the log lines and the JSON),
  * BENCH_DATABASE_URL (or DATABASE_URL) picks the PostgreSQL server, BENCH_ADAPTERS=sqlite,postgres picks adapters.
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_DATABASE_URL, dropLeftovers, probePostgres } from './lib/postgres.js';
-import { renderTable } from './lib/report.js';
+import { median } from './lib/measure.js';
+import { formatRatio, renderTable } from './lib/report.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
@@ -34,7 +47,9 @@ async function main() {
   }
   const unknown = args.filter((a) => !available.some((s) => s.name === a));
   if (unknown.length > 0) {
-    console.error(`bench: unknown scenario(s) ${unknown.join(', ')}; known: ${available.map((s) => s.name).join(', ')}`);
+    console.error(
+      `bench: unknown scenario(s) ${unknown.join(', ')}; known: ${available.map((s) => s.name).join(', ')}`,
+    );
     return 2;
   }
   const selected = args.length > 0 ? available.filter((s) => args.includes(s.name)) : available;
@@ -44,7 +59,8 @@ async function main() {
   }
 
   const scale = positiveNumber('BENCH_SCALE', 1);
-  const rounds = Math.round(positiveNumber('BENCH_ROUNDS', 3));
+  const rounds = Math.round(positiveNumber('BENCH_ROUNDS', 9));
+  const replayRounds = Math.round(positiveNumber('BENCH_REPLAY_ROUNDS', 5));
   const started = Date.now();
   const peers = installPeers([...new Set(selected.flatMap((s) => s.peers ?? []))]);
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -54,10 +70,14 @@ async function main() {
   console.log(
     `bench: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
       `SQLite ${machine.sqlite}, PostgreSQL ${postgres.ok ? postgres.version : `unavailable (${postgres.reason})`}; ` +
-      `scale ${scale}, ${rounds} rounds, load average ${machine.loadAverageAtStart.join(' ')}`,
+      `scale ${scale}, ${rounds} rounds (replays ${replayRounds}), load average ${machine.loadAverageAtStart.join(' ')}`,
   );
 
   const tmpDir = mkdtempSync(join(os.tmpdir(), 'lengow-sync-bench-'));
+  machine.fsyncAtStart = probeFsync(tmpDir);
+  console.log(
+    `bench: fdatasync ${describeFsync(machine.fsyncAtStart)} (the disk is shared: commit-bound figures follow it)`,
+  );
   const rows = [];
   const sizes = {};
   const failures = [];
@@ -73,6 +93,7 @@ async function main() {
       const context = {
         scale,
         rounds,
+        replayRounds,
         tmpDir,
         postgres,
         log: (message) => console.log(message),
@@ -80,17 +101,25 @@ async function main() {
         size(name, base, { scaled = true } = {}) {
           const override = process.env[`BENCH_${name}`];
           const value =
-            override !== undefined ? Math.round(positiveNumber(`BENCH_${name}`, base)) : Math.max(1, Math.round(scaled ? base * scale : base));
+            override !== undefined
+              ? Math.round(positiveNumber(`BENCH_${name}`, base))
+              : Math.max(1, Math.round(scaled ? base * scale : base));
           sizes[name] = value;
           return value;
         },
         row(row) {
-          const ratio = row.baseline && row.baseline.value > 0 ? row.value / row.baseline.value : null;
-          const met = !row.target ? null : row.target.kind === 'ratio' ? ratio >= row.target.min : row.value >= row.target.min;
+          const ratio = row.ratio ?? (row.baseline && row.baseline.value > 0 ? row.value / row.baseline.value : null);
+          const met = !row.target
+            ? null
+            : row.target.kind === 'ratio'
+              ? ratio >= row.target.min
+              : row.value >= row.target.min;
           const recorded = { scenario: scenario.name, ...row, ratio, met };
           rows.push(recorded);
-          const vs = ratio === null ? '' : ` (${ratio.toFixed(2)}× ${row.baseline.label})`;
-          console.log(`  = ${row.figure}: ${Math.round(row.value)} ${row.unit}${vs}${met === false ? '  ← target missed' : ''}`);
+          const vs = ratio === null ? '' : ` (${formatRatio(ratio)} ${row.baseline.label})`;
+          console.log(
+            `  = ${row.figure}: ${Math.round(row.value)} ${row.unit}${vs}${met === false ? '  ← target missed' : ''}`,
+          );
         },
         skip(id, figure, reason) {
           rows.push({ scenario: scenario.name, id, figure, skipped: true, reason, met: null });
@@ -110,13 +139,24 @@ async function main() {
       }
       console.log(`  (${scenario.name}: ${((Date.now() - scenarioStarted) / 1000).toFixed(0)} s)`);
     }
+    machine.fsyncAtEnd = probeFsync(tmpDir);
   } finally {
     cleanup();
   }
 
   const seconds = (Date.now() - started) / 1000;
-  console.log(`\nResults (${seconds.toFixed(0)} s; ratios are ours / baseline, measured in the same run):\n`);
+  console.log(
+    `\nResults (${seconds.toFixed(0)} s). Ours and Baseline: median round rates; Ratio: median of the per-round ratios ` +
+      `ours / baseline, rounds alternating in the same run.\n`,
+  );
   console.log(renderTable(rows));
+  console.log(
+    `\nfdatasync at start ${describeFsync(machine.fsyncAtStart)}, at end ${describeFsync(machine.fsyncAtEnd)}; ` +
+      `load average at end ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}.`,
+  );
   const met = rows.filter((r) => r.met === true).length;
   const missed = rows.filter((r) => r.met === false);
   console.log(
@@ -127,30 +167,38 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, 'latest.json');
   machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  writeFileSync(
-    file,
+  const json =
     JSON.stringify(
       {
         date: new Date().toISOString(),
         commit: gitCommit(),
         seconds,
         machine,
-        config: { scale, rounds, sizes, scenarios: selected.map((s) => s.name), postgresUrl: redact(postgresUrl) },
+        config: {
+          scale,
+          rounds,
+          replayRounds,
+          sizes,
+          scenarios: selected.map((s) => s.name),
+          postgresUrl: redact(postgresUrl),
+        },
         peers: Object.fromEntries([...peers].map(([name, peer]) => [name, peer])),
         rows,
         failures,
       },
       null,
       2,
-    ) + '\n',
-  );
+    ) + '\n';
+  writeFileSync(file, await formatJson(json));
   console.log(`Written to ${relative(process.cwd(), file)}`);
   return failures.length > 0 ? 1 : 0;
 }
 
 async function loadScenarios() {
   const dir = join(benchDir, 'scenarios');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
   const scenarios = [];
   for (const f of files) {
     const module = await import(pathToFileURL(join(dir, f)).href);
@@ -206,6 +254,44 @@ function describeMachine(postgres) {
     postgres: postgres.ok ? postgres.version : null,
     loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
+}
+
+/** Formatted like the rest of the repository when prettier is installed (a dev dependency), so `prettier --check .` passes. */
+async function formatJson(json) {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(json, { parser: 'json' });
+  } catch {
+    return json;
+  }
+}
+
+/** Latency of a 4 KiB write + fdatasync in the temp folder, 50 times: median and 90th percentile, in µs. */
+function probeFsync(dir) {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const samples = [];
+  try {
+    for (let i = 0; i < 50; i++) {
+      const started = process.hrtime.bigint();
+      writeSync(fd, block, 0, block.length, 0);
+      fdatasyncSync(fd);
+      samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    medianMicros: Math.round(median(samples)),
+    p90Micros: Math.round(samples[Math.floor(samples.length * 0.9)]),
+  };
+}
+
+function describeFsync(probe) {
+  return probe ? `median ${probe.medianMicros} µs, p90 ${probe.p90Micros} µs` : 'not measured';
 }
 
 function gitCommit() {

@@ -11,12 +11,29 @@ export const versions = {
   '@event-driven-io/emmett': '0.38.5',
 };
 
-/** Opens (creating on first append) an Emmett SQLite store in `fileName`. */
+/**
+ * Opens (creating on first append) an Emmett SQLite store in `fileName`.
+ *
+ * Each of Emmett's per-call connections starts with a `PRAGMA journal_mode = WAL` that it does not wait for; when the
+ * disk is slow, the append's COMMIT can overlap it and fail with SQLITE_BUSY ("SQL statements in progress"), after
+ * which Emmett rolls the append back. Such an append is retried here (nothing of it was stored) and counted.
+ */
 export function openEmmettSqlite(fileName) {
   const store = getSQLiteEventStore({ fileName });
+  let retries = 0;
   return {
     /** One append of `events` (`{ type, data, metadata }`) to a stream that must not exist yet. */
-    append: (stream, events) => store.appendToStream(stream, events, { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
+    append: async (stream, events) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await store.appendToStream(stream, events, { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
+        } catch (error) {
+          if (error?.code !== 'SQLITE_BUSY' || attempt >= 10) throw error;
+          retries++;
+        }
+      }
+    },
+    retries: () => retries,
     // Outside :memory:, the store opens and closes a connection around every call: nothing stays open.
     close: async () => {},
   };
@@ -31,6 +48,8 @@ export async function holdOpen(fileName) {
   const db = await new Promise((resolve, reject) => {
     const opened = new sqlite3.Database(fileName, (error) => (error ? reject(error) : resolve(opened)));
   });
-  await new Promise((resolve, reject) => db.get('SELECT count(*) FROM sqlite_master', (e) => (e ? reject(e) : resolve())));
+  await new Promise((resolve, reject) =>
+    db.get('SELECT count(*) FROM sqlite_master', (e) => (e ? reject(e) : resolve())),
+  );
   return { close: () => new Promise((resolve) => db.close(() => resolve())) };
 }

@@ -32,7 +32,12 @@ export function orderEvents(i) {
     },
     {
       type: 'OrderImported',
-      data: { marketplaceOrderId: orderId, shopOrderIds: [`SO-${i}`], packages: 1, importedAt: '2025-03-14T09:27:01.000Z' },
+      data: {
+        marketplaceOrderId: orderId,
+        shopOrderIds: [`SO-${i}`],
+        packages: 1,
+        importedAt: '2025-03-14T09:27:01.000Z',
+      },
       metadata: { correlationId, actor: 'system' },
     },
     {
@@ -60,8 +65,8 @@ export function orderRows(runId, i) {
 }
 
 let runs = 0;
-/** A short id unique within this process, used to keep stream names apart. */
+/** A short id unique within this process (`<pid>.<n>`), used to keep stream names of rounds and contenders apart. */
 export function newRunId() {
   runs++;
-  return `${process.pid.toString(36)}${runs.toString(36)}`;
+  return `${process.pid.toString(36)}.${runs.toString(36)}`;
 }

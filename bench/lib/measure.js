@@ -1,7 +1,8 @@
 /**
- * Timing helpers. Every figure is a rate (operations per second) measured over a fixed amount of work; contenders are
- * run in alternating rounds (A, B, A, B, …) and the median round is kept, so that a burst of noise on this shared
- * machine hits both sides of a ratio instead of one.
+ * Timing helpers. This machine is shared and noisy (other processes come and go), so contenders are opened once and
+ * then run in many short alternating rounds (A B, B A, A B, …): a burst of load hits both sides of a pair instead of
+ * one whole measurement. Each figure is the median of its round rates, and each ratio is the median of the per-round
+ * ratios, which is what a burst disturbs least.
  */
 
 /** Runs `work` once and returns its rate: `ops` operations over the elapsed wall-clock time. */
@@ -19,37 +20,68 @@ export function median(values) {
 }
 
 /**
- * Alternating rounds of several contenders. Each contender is `{ key, ops, setup?, run, teardown? }`: `setup(round)`
- * prepares fresh state outside the clock and returns what `run` gets, `run(state)` is timed, `teardown(state)`
- * cleans up outside the clock. Returns per key `{ rate, rates, seconds }` (median rate, every round's rate).
+ * Alternating rounds. Each contender is `{ key, ops, factor?, open?, run, close? }`: `open()` prepares its state
+ * outside the clock (fresh database, warm-up) and returns it, `run(state, count)` performs `count` operations and is
+ * timed, `close(state)` cleans up. All contenders stay open during the rounds. Rates are operations per second times
+ * `factor` (e.g. 100 when an operation is a batch of 100 appends).
+ *
+ * A round gives each contender `ops` operations, cut into `slices` interleaved slices (A B, B A, A B, … within the
+ * round), so that both sides of a ratio see the same spells of load (fsync latency here swings tenfold from one
+ * second to the next). Returns per key `{ rate, rates, seconds, ratio, ratios }`: the median of its round rates,
+ * every round's rate, and the median of its per-round ratios to the first contender (the baseline).
  */
-export async function alternate(rounds, contenders, log = () => {}) {
+export async function alternate(rounds, contenders, log = () => {}, { slices = 1 } = {}) {
+  const states = new Map();
   const rates = new Map(contenders.map((c) => [c.key, []]));
   const seconds = new Map(contenders.map((c) => [c.key, 0]));
-  for (let round = 0; round < rounds; round++) {
-    // Swap the order every round so neither side always runs right after the other's cleanup.
-    const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const contender of order) {
-      const state = contender.setup ? await contender.setup(round) : undefined;
-      try {
-        const result = await timeRate(contender.ops, () => contender.run(state));
-        rates.get(contender.key).push(result.rate);
-        seconds.set(contender.key, seconds.get(contender.key) + result.seconds);
-        log(`    round ${round + 1}/${rounds} ${contender.key}: ${formatRate(result.rate)}/s`);
-      } finally {
-        if (contender.teardown) await contender.teardown(state);
+  const perSlice = new Map(contenders.map((c) => [c.key, Math.max(1, Math.ceil(c.ops / slices))]));
+  try {
+    for (const contender of contenders) {
+      states.set(contender.key, contender.open ? await contender.open() : undefined);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const spent = new Map(contenders.map((c) => [c.key, 0]));
+      for (let slice = 0; slice < slices; slice++) {
+        const order = (round * slices + slice) % 2 === 0 ? contenders : [...contenders].reverse();
+        for (const contender of order) {
+          const count = perSlice.get(contender.key);
+          const result = await timeRate(count, () => contender.run(states.get(contender.key), count));
+          spent.set(contender.key, spent.get(contender.key) + result.seconds);
+        }
       }
+      for (const contender of contenders) {
+        const factor = contender.factor ?? 1;
+        rates.get(contender.key).push((perSlice.get(contender.key) * slices * factor) / spent.get(contender.key));
+        seconds.set(contender.key, seconds.get(contender.key) + spent.get(contender.key));
+      }
+      log(
+        `    round ${String(round + 1).padStart(2)}/${rounds}: ` +
+          contenders.map((c) => `${c.key} ${formatRate(rates.get(c.key)[round])}/s`).join(', '),
+      );
+    }
+  } finally {
+    for (const contender of [...contenders].reverse()) {
+      if (contender.close && states.has(contender.key)) await contender.close(states.get(contender.key));
     }
   }
+  const reference = rates.get(contenders[0].key);
   const out = {};
   for (const contender of contenders) {
     const all = rates.get(contender.key);
-    out[contender.key] = { rate: median(all), rates: all, seconds: seconds.get(contender.key) };
+    const ratios = all.map((rate, round) => rate / reference[round]);
+    out[contender.key] = {
+      rate: median(all),
+      rates: all.map(Math.round),
+      seconds: Number(seconds.get(contender.key).toFixed(3)),
+      ratio: median(ratios),
+      ratios: ratios.map((r) => Number(r.toFixed(3))),
+      opsPerRound: perSlice.get(contender.key) * slices,
+    };
   }
   return out;
 }
 
-/** Runs `count` operations with at most `concurrency` in flight; `op(i)` gets a unique index. */
+/** Runs `count` operations with at most `concurrency` in flight; `op(i)` gets each index 0…count-1 once. */
 export async function withConcurrency(count, concurrency, op) {
   let next = 0;
   const worker = async () => {

@@ -13,9 +13,12 @@ export function metText(row) {
   return row.met ? 'yes' : 'NO';
 }
 
+/** Rounded down, so that a ratio printed as meeting a target (1.50× for ≥ 1.5) really does. */
 export function formatRatio(ratio) {
   if (ratio === null || ratio === undefined) return '—';
-  return ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
+  const digits = ratio >= 10 ? 1 : 2;
+  const scale = 10 ** digits;
+  return `${(Math.floor(ratio * scale) / scale).toFixed(digits)}×`;
 }
 
 export function renderTable(rows) {
@@ -37,7 +40,9 @@ export function renderTable(rows) {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((line) => String(line[c]).length)));
   const numeric = new Set([2, 3, 5]);
   const fmt = (line) =>
-    line.map((cell, c) => (numeric.has(c) ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join(' │ ');
+    line
+      .map((cell, c) => (numeric.has(c) ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c])))
+      .join(' │ ');
   const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
   return [fmt(header), rule, ...body.map(fmt)].join('\n');
 }
