@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/*/node_modules/**', 'src/dashboard/public/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'bench/*/node_modules/**',
+      'src/dashboard/public/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
