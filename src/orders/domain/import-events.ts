@@ -32,7 +32,17 @@ export type OrderImportIgnored = DomainEvent<
 /** Validation passed: the intent to create these shop orders, picked up by the import saga with the plan's keys. */
 export type OrderImportPlanned = DomainEvent<
   'OrderImportPlanned',
-  { readonly orderKey: OrderKey; readonly trigger: ImportTrigger; readonly plan: ShopOrderPlan; readonly at: string }
+  {
+    readonly orderKey: OrderKey;
+    readonly trigger: ImportTrigger;
+    readonly plan: ShopOrderPlan;
+    /**
+     * Revision the plan was decided with. A failure to create the planned orders is recorded with it, so the next poll
+     * (same revision) waits instead of planning the same refused orders again. Absent in events written before it.
+     */
+    readonly configurationRevision?: string | null;
+    readonly at: string;
+  }
 >;
 
 export type OrderImportFailed = DomainEvent<

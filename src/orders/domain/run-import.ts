@@ -73,5 +73,13 @@ export function runImport(state: OrderState, input: RunImportInput): OrderEvent[
     shippedByMarketplace: decision.shippedByMarketplace,
     decrementStock: decision.decrementStock && state.stock.status === 'none' && state.import.status !== 'imported',
   });
-  return [orderEvent('OrderImportPlanned', { orderKey: input.orderKey, trigger: input.trigger, plan, at: input.at })];
+  return [
+    orderEvent('OrderImportPlanned', {
+      orderKey: input.orderKey,
+      trigger: input.trigger,
+      plan,
+      configurationRevision: input.configurationRevision,
+      at: input.at,
+    }),
+  ];
 }
