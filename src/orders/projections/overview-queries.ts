@@ -1,0 +1,206 @@
+import type { SqlExecutor } from '../../database/sql-database.port.js';
+import { orderStreamName } from '../domain/order-key.js';
+import { marketplaceLabel, type MarketplaceLabeler } from './marketplace-label.js';
+import {
+  ACTION_STATES,
+  IMPORT_STATES,
+  PROGRESS_STATES,
+  type ActionStateValue,
+  type ImportStateValue,
+  type OrderOverview,
+  type ProgressValue,
+} from './order-overview.js';
+import { decodeOverview, OVERVIEW_COLUMN_LIST } from './overview-codec.js';
+import { decodeCursor, encodeCursor } from './overview-cursor.js';
+import { normaliseFilter, normaliseListQuery, type OverviewFilter, type OverviewListQuery } from './overview-query.js';
+import { OVERVIEW_TABLES } from './overview-schema.js';
+import {
+  counterConditions,
+  countersCanAnswer,
+  filterConditions,
+  SORT_EXPRESSIONS,
+  sortValueOf,
+  SqlParams,
+  where,
+} from './overview-sql.js';
+
+export interface OverviewPage {
+  items: OrderOverview[];
+  /** Pass it back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface StateCounts {
+  total: number;
+  importState: Record<ImportStateValue, number>;
+  actionState: Record<ActionStateValue, number>;
+  progress: Record<ProgressValue, number>;
+}
+
+export interface OverviewCounters extends StateCounts {
+  marketplaces: (StateCounts & { marketplace: string; label: string })[];
+  lengowStatuses: { lengowStatus: string | null; total: number }[];
+}
+
+const { overview: OVERVIEW, shopOrders: SHOP_ORDERS, counters: COUNTERS } = OVERVIEW_TABLES;
+
+/**
+ * Reads the order overview through its base-name views (they always point at the live generation, also across a
+ * rebuild's switch). Lists are keyset-paginated: a cursor holds the last row's sort value and stream, so a page costs
+ * one index range scan whatever its depth, and rows inserted meanwhile never shift or repeat the pages after it.
+ */
+export class OverviewQueries {
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly label: MarketplaceLabeler = marketplaceLabel,
+  ) {}
+
+  async list(query?: OverviewListQuery): Promise<OverviewPage> {
+    const { filter, sort, direction, limit, cursor } = normaliseListQuery(query);
+    const params = new SqlParams();
+    const conditions = filterConditions(filter, params);
+    const expression = SORT_EXPRESSIONS[sort];
+    if (cursor !== null) {
+      const after = decodeCursor(cursor, sort, direction);
+      const comparison = direction === 'asc' ? '>' : '<';
+      conditions.push(
+        `(${expression}, stream) ${comparison} (${params.add(after.value)}, ${params.add(after.stream)})`,
+      );
+    }
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW} ${where(conditions)}
+        ORDER BY ${expression} ${order}, stream ${order} LIMIT ${limit + 1}`,
+      params.values,
+    );
+    const items = rows.slice(0, limit).map(decodeOverview);
+    const last = items.at(-1);
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor({ sort, direction, value: sortValueOf(last, sort), stream: last.stream })
+        : null;
+    return { items, nextCursor };
+  }
+
+  /** Orders matching a filter. */
+  async count(filter?: OverviewFilter): Promise<number> {
+    const normalised = normaliseFilter(filter);
+    const params = new SqlParams();
+    if (countersCanAnswer(normalised)) {
+      const [row] = await this.db.query<{ n: number | string | null }>(
+        `SELECT SUM(orders) AS n FROM ${COUNTERS} ${where(counterConditions(normalised, params))}`,
+        params.values,
+      );
+      return Number(row?.n ?? 0);
+    }
+    const [row] = await this.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${OVERVIEW} ${where(filterConditions(normalised, params))}`,
+      params.values,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Totals by import state, action state, progress, marketplace and Lengow status. Filters on those dimensions are
+   * answered from `order_counters` (a few hundred rows, kept by the projection); a date range, a search or an action
+   * type falls back to a GROUP BY over the matching rows.
+   */
+  async counters(filter?: OverviewFilter): Promise<OverviewCounters> {
+    const normalised = normaliseFilter(filter);
+    const params = new SqlParams();
+    const buckets = countersCanAnswer(normalised)
+      ? await this.db.query<CounterBucket>(
+          `SELECT marketplace, lengow_status, import_state, action_state, progress, orders
+             FROM ${COUNTERS} ${where(counterConditions(normalised, params))}`,
+          params.values,
+        )
+      : await this.db.query<CounterBucket>(
+          `SELECT marketplace, COALESCE(lengow_status, '') AS lengow_status, import_state, action_state, progress,
+                  COUNT(*) AS orders
+             FROM ${OVERVIEW} ${where(filterConditions(normalised, params))}
+            GROUP BY marketplace, COALESCE(lengow_status, ''), import_state, action_state, progress`,
+          params.values,
+        );
+    return this.aggregate(buckets);
+  }
+
+  async get(key: { marketplace: string; marketplaceOrderId: string }): Promise<OrderOverview | null> {
+    if (typeof key?.marketplace !== 'string' || typeof key.marketplaceOrderId !== 'string') return null;
+    // The same normalisation as the domain's order key, so `Amazon_FR` finds `amazon_fr`.
+    const marketplace = key.marketplace.trim().toLowerCase();
+    const marketplaceOrderId = key.marketplaceOrderId.trim();
+    if (marketplace === '' || marketplaceOrderId === '') return null;
+    return this.getByStream(orderStreamName({ marketplace, marketplaceOrderId }));
+  }
+
+  async getByStream(stream: string): Promise<OrderOverview | null> {
+    if (typeof stream !== 'string') return null;
+    const [row] = await this.db.query<Record<string, unknown>>(
+      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW} WHERE stream = $1`,
+      [stream],
+    );
+    return row ? decodeOverview(row) : null;
+  }
+
+  /** The order (normally one) whose current shop orders include this id. */
+  async findByShopOrderId(shopOrderId: string): Promise<OrderOverview[]> {
+    if (typeof shopOrderId !== 'string' || shopOrderId === '') return [];
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW}
+        WHERE stream IN (SELECT stream FROM ${SHOP_ORDERS} WHERE shop_order_id = $1) ORDER BY stream`,
+      [shopOrderId],
+    );
+    return rows.map(decodeOverview);
+  }
+
+  private aggregate(buckets: readonly CounterBucket[]): OverviewCounters {
+    const totals = emptyCounts();
+    const byMarketplace = new Map<string, StateCounts>();
+    const byStatus = new Map<string, number>();
+    for (const bucket of buckets) {
+      const orders = Number(bucket.orders);
+      if (!(orders > 0)) continue;
+      const marketplace = byMarketplace.get(bucket.marketplace) ?? emptyCounts();
+      byMarketplace.set(bucket.marketplace, marketplace);
+      for (const counts of [totals, marketplace]) addTo(counts, bucket, orders);
+      byStatus.set(bucket.lengow_status, (byStatus.get(bucket.lengow_status) ?? 0) + orders);
+    }
+    return {
+      ...totals,
+      marketplaces: [...byMarketplace]
+        .map(([marketplace, counts]) => ({ marketplace, label: this.label(marketplace), ...counts }))
+        .sort((a, b) => b.total - a.total || (a.marketplace < b.marketplace ? -1 : 1)),
+      lengowStatuses: [...byStatus]
+        .map(([status, total]) => ({ lengowStatus: status === '' ? null : status, total }))
+        .sort((a, b) => b.total - a.total || String(a.lengowStatus).localeCompare(String(b.lengowStatus))),
+    };
+  }
+}
+
+interface CounterBucket {
+  marketplace: string;
+  lengow_status: string;
+  import_state: ImportStateValue;
+  action_state: ActionStateValue;
+  progress: ProgressValue;
+  orders: number | string;
+}
+
+function emptyCounts(): StateCounts {
+  const zeros = <T extends string>(values: readonly T[]) =>
+    Object.fromEntries(values.map((value) => [value, 0])) as Record<T, number>;
+  return {
+    total: 0,
+    importState: zeros(IMPORT_STATES),
+    actionState: zeros(ACTION_STATES),
+    progress: zeros(PROGRESS_STATES),
+  };
+}
+
+function addTo(counts: StateCounts, bucket: CounterBucket, orders: number): void {
+  counts.total += orders;
+  // A state written by a newer version of the projection is still counted in the total, never dropped silently.
+  if (bucket.import_state in counts.importState) counts.importState[bucket.import_state] += orders;
+  if (bucket.action_state in counts.actionState) counts.actionState[bucket.action_state] += orders;
+  if (bucket.progress in counts.progress) counts.progress[bucket.progress] += orders;
+}

@@ -1,0 +1,150 @@
+import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
+import { InvalidOverviewQuery } from './invalid-overview-query.error.js';
+import {
+  ACTION_STATES,
+  IMPORT_STATES,
+  PROGRESS_STATES,
+  type ActionStateValue,
+  type ImportStateValue,
+  type ProgressValue,
+} from './order-overview.js';
+import { searchWords } from './search-terms.js';
+
+export const OVERVIEW_SORTS = ['order_date', 'last_event_at', 'marketplace_order_id'] as const;
+export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+type OneOrMany<T> = T | readonly T[];
+
+export interface OverviewFilter {
+  importState?: OneOrMany<ImportStateValue>;
+  /** The summary column, or with `actionType` that type's column (e.g. failed ship = "Not shipped"). */
+  actionState?: OneOrMany<ActionStateValue>;
+  actionType?: ActionType;
+  marketplace?: OneOrMany<string>;
+  lengowStatus?: OneOrMany<string>;
+  progress?: ProgressValue;
+  /** Order date (the marketplace's, else first seen) at or after this instant (ISO 8601). */
+  orderDateFrom?: string;
+  /** Order date strictly before this instant (ISO 8601). */
+  orderDateTo?: string;
+  /** Words, each a prefix of the marketplace order id, a shop order id or a customer name word (case and accents ignored). */
+  search?: string;
+}
+
+export interface OverviewListQuery extends OverviewFilter {
+  sort?: OverviewSort;
+  direction?: SortDirection;
+  /** 1 to 500, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page; must come from a query with the same sort and direction. */
+  cursor?: string | null;
+}
+
+/** A validated filter: every list non-empty or absent, instants canonical, search split into words. */
+export interface NormalisedFilter {
+  importStates?: ImportStateValue[];
+  actionStates?: ActionStateValue[];
+  actionType?: ActionType;
+  marketplaces?: string[];
+  lengowStatuses?: string[];
+  progress?: ProgressValue;
+  orderDateFrom?: string;
+  orderDateTo?: string;
+  searchWords?: string[];
+}
+
+export interface NormalisedListQuery {
+  filter: NormalisedFilter;
+  sort: OverviewSort;
+  direction: SortDirection;
+  limit: number;
+  cursor: string | null;
+}
+
+/** Checks a query that may come straight from a query string: anything off is an InvalidOverviewQuery, never a crash. */
+export function normaliseListQuery(query: OverviewListQuery | null | undefined): NormalisedListQuery {
+  const input = (query ?? {}) as OverviewListQuery;
+  const sort = input.sort ?? 'order_date';
+  if (!OVERVIEW_SORTS.includes(sort))
+    throw new InvalidOverviewQuery('sort', `must be one of ${OVERVIEW_SORTS.join(', ')}`);
+  const direction = input.direction ?? (sort === 'marketplace_order_id' ? 'asc' : 'desc');
+  if (direction !== 'asc' && direction !== 'desc') throw new InvalidOverviewQuery('direction', 'must be asc or desc');
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new InvalidOverviewQuery('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  const cursor = input.cursor ?? null;
+  if (cursor !== null && (typeof cursor !== 'string' || cursor.length > 2048)) {
+    throw new InvalidOverviewQuery('cursor', 'is not a cursor of this list');
+  }
+  return { filter: normaliseFilter(input), sort, direction, limit, cursor };
+}
+
+export function normaliseFilter(input: OverviewFilter | null | undefined): NormalisedFilter {
+  const filter = (input ?? {}) as OverviewFilter;
+  const result: NormalisedFilter = {};
+  const importStates = enumList('importState', filter.importState, IMPORT_STATES);
+  if (importStates) result.importStates = importStates;
+  const actionStates = enumList('actionState', filter.actionState, ACTION_STATES);
+  if (actionStates) result.actionStates = actionStates;
+  if (filter.actionType !== undefined) {
+    if (!ACTION_TYPES.includes(filter.actionType)) {
+      throw new InvalidOverviewQuery('actionType', `must be one of ${ACTION_TYPES.join(', ')}`);
+    }
+    result.actionType = filter.actionType;
+  }
+  const marketplaces = textList('marketplace', filter.marketplace, (code) => code.trim().toLowerCase());
+  if (marketplaces) result.marketplaces = marketplaces;
+  const lengowStatuses = textList('lengowStatus', filter.lengowStatus, (status) => status.trim());
+  if (lengowStatuses) result.lengowStatuses = lengowStatuses;
+  if (filter.progress !== undefined) {
+    if (!PROGRESS_STATES.includes(filter.progress)) {
+      throw new InvalidOverviewQuery('progress', `must be one of ${PROGRESS_STATES.join(', ')}`);
+    }
+    result.progress = filter.progress;
+  }
+  if (filter.orderDateFrom !== undefined) result.orderDateFrom = instant('orderDateFrom', filter.orderDateFrom);
+  if (filter.orderDateTo !== undefined) result.orderDateTo = instant('orderDateTo', filter.orderDateTo);
+  if (filter.search !== undefined) {
+    if (typeof filter.search !== 'string' || filter.search.length > 200) {
+      throw new InvalidOverviewQuery('search', 'must be a text of at most 200 characters');
+    }
+    const words = searchWords(filter.search);
+    if (words.length > 8) throw new InvalidOverviewQuery('search', 'at most 8 words');
+    if (words.length > 0) result.searchWords = words;
+  }
+  return result;
+}
+
+function enumList<T extends string>(field: string, value: OneOrMany<T> | undefined, allowed: readonly T[]): T[] | null {
+  if (value === undefined) return null;
+  const list = (Array.isArray(value) ? value : [value]) as unknown[];
+  if (list.length === 0) return null;
+  for (const item of list) {
+    if (!allowed.includes(item as T)) throw new InvalidOverviewQuery(field, `must be one of ${allowed.join(', ')}`);
+  }
+  return [...new Set(list as T[])];
+}
+
+function textList(field: string, value: OneOrMany<string> | undefined, clean: (v: string) => string): string[] | null {
+  if (value === undefined) return null;
+  const list = (Array.isArray(value) ? value : [value]) as unknown[];
+  if (list.length > 100) throw new InvalidOverviewQuery(field, 'at most 100 values');
+  const cleaned = list.map((item) => {
+    if (typeof item !== 'string' || clean(item) === '' || item.length > 200) {
+      throw new InvalidOverviewQuery(field, 'must be non-empty texts');
+    }
+    return clean(item);
+  });
+  return cleaned.length === 0 ? null : [...new Set(cleaned)];
+}
+
+function instant(field: string, value: unknown): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InvalidOverviewQuery(field, 'must be an ISO 8601 date or timestamp');
+  return new Date(ms).toISOString();
+}
