@@ -1,0 +1,87 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
+import { AppModule } from '../app.module.js';
+import { openInfrastructure, type Infrastructure } from '../boot/infrastructure.js';
+import type { AppConfig } from '../config/app-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { NestLogger } from '../logging/nest-logger.js';
+import { seedFromSandboxCatalogue } from '../shop/seed-from-sandbox-catalogue.js';
+import { SHOP, type Shop } from '../shop/shop.port.js';
+import type { CliIo } from './cli-io.js';
+import { resolveLengowEndpoint, type LengowEndpoint } from './lengow-endpoint.js';
+
+/** The engine as one CLI command sees it: same configuration, same databases, no HTTP listener, no background work. */
+export interface CliSession {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly infrastructure: Infrastructure;
+  readonly app: INestApplicationContext;
+  /** Set when the command talks to Lengow. */
+  readonly lengow?: LengowEndpoint;
+  close(): Promise<void>;
+}
+
+export interface CliSessionOptions {
+  /** The command calls Lengow: resolve credentials or an emulator first. */
+  lengow?: boolean;
+  debug?: boolean;
+}
+
+/** Logs stay off the operator's screen unless --debug, where they go to stderr (stdout may be piped into jq). */
+export function cliLogger(io: CliIo, debug: boolean): Logger {
+  return createLogger({
+    level: debug ? 'debug' : 'silent',
+    destination: io.stderr as unknown as DestinationStream,
+  });
+}
+
+/**
+ * Opens what the server opens (loadConfig from the same environment, openInfrastructure) and composes the same
+ * AppModule in an application context. Reactors (sagas, event bus bridge) are not started: the server, when it runs,
+ * is their one consumer, and a second one in a short-lived CLI would race it for checkpoints.
+ */
+export async function openCliSession(io: CliIo, options: CliSessionOptions = {}): Promise<CliSession> {
+  const config = loadConfig(io.env);
+  const logger = cliLogger(io, options.debug ?? false);
+  const infrastructure = await openInfrastructure(config, logger);
+  let lengow: LengowEndpoint | undefined;
+  let app: INestApplicationContext | undefined;
+  try {
+    if (options.lengow) {
+      lengow = await resolveLengowEndpoint(config, logger);
+      if (lengow.kind === 'private-emulator') {
+        io.stderr.write(
+          `note: no Lengow emulator answers at 127.0.0.1:${config.SANDBOX_PORT}; started a private one at ${lengow.url} ` +
+            `(seed ${config.SANDBOX_SEED}, ${config.SANDBOX_ORDERS} orders) for this command only\n`,
+        );
+      }
+    }
+    app = await NestFactory.createApplicationContext(
+      AppModule.register(infrastructure, { lengow: lengow?.connection, reactors: { autoStart: false } }),
+      { logger: new NestLogger(logger), abortOnError: false },
+    );
+    // As at the server's boot: emulator orders refer to the emulator's catalogue, which the shop must know. Seeding
+    // only adds what is missing, so running it again here changes nothing the server or an operator set.
+    if (lengow && lengow.kind !== 'lengow') await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await lengow?.privateSandbox?.close().catch(() => undefined);
+    await infrastructure.close();
+    throw error;
+  }
+  const context = app;
+  return {
+    config,
+    logger,
+    infrastructure,
+    app: context,
+    lengow,
+    close: async () => {
+      await context.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the application context'));
+      await lengow?.privateSandbox?.close().catch(() => undefined);
+      await infrastructure.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { runCaptured } from '../../src/cli/testing/cli-harness.js';
+
+/** Usage and start-up failures need no engine: the configuration is never valid enough to open one here. */
+const NO_ENGINE = { SANDBOX: 'off' } as NodeJS.ProcessEnv;
+
+describe('lengow-sync usage', () => {
+  it('prints the command list with --help (exit 0)', async () => {
+    const run = await runCaptured(['--help'], NO_ENGINE);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: lengow-sync \[options\] \[command\]/);
+    expect(run.stdout).toMatch(/sandbox/);
+    expect(run.stdout).toMatch(/--as <name>/);
+  });
+
+  it('exits 2 with usage on stderr when no command is given', async () => {
+    const run = await runCaptured([], NO_ENGINE);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Usage: lengow-sync/);
+  });
+
+  it('exits 2 on an unknown command, with a suggestion', async () => {
+    const run = await runCaptured(['sandbx'], NO_ENGINE);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command 'sandbx'/);
+    expect(run.stderr).toMatch(/Did you mean sandbox\?/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const run = await runCaptured(['sandbox', 'seed', '--order', '3'], NO_ENGINE);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown option '--order'/);
+  });
+
+  it('exits 2 on an --as name that could not be an actor', async () => {
+    const run = await runCaptured(['--as', 'bob smith', 'sandbox', 'seed'], NO_ENGINE);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/option '--as <name>' argument 'bob smith' is invalid/);
+  });
+
+  it('exits 4 with a one-line reason on a bad configuration, without echoing secrets', async () => {
+    const run = await runCaptured(['sandbox', 'seed'], { LENGOW_ACCESS_TOKEN: 'hunter2-token', SANDBOX: 'off' });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toBe('failed: configuration: LENGOW_SECRET must be set together with its pair\n');
+    expect(run.stdout).toBe('');
+  });
+});
