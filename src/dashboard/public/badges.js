@@ -1,0 +1,108 @@
+import { h, uid } from './dom.js';
+
+// State badges. A badge with reasons ("Not imported", "Not shipped", "Ignored") is a real button whose reasons show in
+// a tooltip on hover *and* on keyboard focus (WCAG 1.4.13: it stays while the pointer is over it, Escape dismisses it
+// without moving focus). Failure badges re-drive the order on click; the others pin their tooltip open.
+
+const ACTION_HINTS = {
+  reimport: 'Activate to re-import this order.',
+  resend: 'Activate to re-send the action.',
+};
+
+/**
+ * @param {{label:string, kind:string, messages:string[], note?:string|null, action?:string, title?:string}} badge
+ * @param {{ onAction?: (badge) => void, context?: string }} options `context` names the order for screen readers.
+ */
+export function renderBadge(badge, { onAction, context = '' } = {}) {
+  const className = `badge badge-${badge.kind}`;
+  const hasReasons = (badge.messages?.length ?? 0) > 0 || badge.note;
+  const actionable = Boolean(badge.action && onAction);
+  if (!hasReasons && !actionable) {
+    return h('span', { class: className, dataset: { badge: badge.key, state: badge.label } }, badge.label, [
+      badge.title ? h('span', { class: 'visually-hidden' }, ` (${badge.title})`) : null,
+    ]);
+  }
+
+  const tipId = uid('reasons');
+  const tip = h(
+    'div',
+    { class: 'reasons-tip', id: tipId, role: 'tooltip', hidden: true },
+    (badge.messages?.length ?? 0) > 0
+      ? [
+          h('p', {}, h('strong', {}, badge.messages.length > 1 ? 'Reasons' : 'Reason')),
+          h(
+            'ul',
+            {},
+            badge.messages.map((message) => h('li', {}, message)),
+          ),
+        ]
+      : null,
+    badge.note ? h('p', {}, badge.note) : null,
+    actionable ? h('p', { class: 'muted' }, ACTION_HINTS[badge.action]) : null,
+  );
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: className,
+      'aria-describedby': tipId,
+      ...(actionable ? {} : { 'aria-expanded': 'false' }),
+      dataset: { badge: badge.key, state: badge.label, ...(actionable ? { action: badge.action } : {}) },
+    },
+    badge.label,
+    // The visible label alone ("Not imported") does not say which order in a long table.
+    context ? h('span', { class: 'visually-hidden' }, ` — ${context}`) : null,
+    actionable ? h('span', { 'aria-hidden': 'true' }, ' ↻') : null,
+  );
+  const wrapper = h('span', { class: 'reasons' }, button, tip);
+
+  let pinned = false;
+  let hideTimer = null;
+  const show = () => {
+    clearTimeout(hideTimer);
+    tip.hidden = false;
+  };
+  const hide = (force = false) => {
+    if (pinned && !force) return;
+    pinned = false;
+    if (!actionable) button.setAttribute('aria-expanded', 'false');
+    tip.hidden = true;
+  };
+  // A short grace period lets the pointer travel from the badge into the tooltip without it vanishing.
+  const hideSoon = () => {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(() => {
+      if (!wrapper.matches(':hover') && document.activeElement !== button) hide();
+    }, 150);
+  };
+  wrapper.addEventListener('mouseenter', show);
+  wrapper.addEventListener('mouseleave', hideSoon);
+  button.addEventListener('focus', show);
+  button.addEventListener('blur', hideSoon);
+  button.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !tip.hidden) {
+      event.stopPropagation();
+      hide(true);
+    }
+  });
+  button.addEventListener('click', () => {
+    if (actionable) {
+      hide(true);
+      onAction(badge);
+      return;
+    }
+    pinned = !pinned;
+    button.setAttribute('aria-expanded', String(pinned));
+    if (pinned) show();
+    else hide(true);
+  });
+  return wrapper;
+}
+
+export function renderBadges(badges, options) {
+  return h(
+    'div',
+    { class: 'badges' },
+    badges.map((badge) => renderBadge(badge, options)),
+  );
+}

@@ -1,0 +1,119 @@
+// Display helpers: dates, money and the wording of states, in one place so the list, the order page and the live
+// announcements say the same thing.
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function formatDate(iso, { seconds = false } = {}) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return (seconds ? dateTimeSeconds : dateTime).format(date);
+}
+
+export function formatMoney(amount, currency) {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return String(amount);
+  if (!currency) return value.toFixed(2);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
+}
+
+export const formatCount = (value) => new Intl.NumberFormat().format(Number(value) || 0);
+
+/** "waiting_shipment" → "Waiting shipment"; used for Lengow statuses and event names that have no label below. */
+export function humanise(code) {
+  if (!code) return '—';
+  const spaced = String(code)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+export const IMPORT_LABELS = {
+  pending: 'Importing',
+  imported: 'Imported',
+  not_imported: 'Not imported',
+  ignored: 'Ignored',
+};
+
+const ACTION_FAILED = { ship: 'Not shipped', cancel: 'Not canceled', refund: 'Not refunded' };
+const ACTION_DONE = { ship: 'Shipped', cancel: 'Canceled', refund: 'Refunded' };
+
+/**
+ * The badges of one overview row, most urgent first. `kind` drives the colour, `action` tells what a click does.
+ * Failures keep the back office's words ("Not imported", "Not shipped"), so operators recognise them.
+ */
+export function rowBadges(row) {
+  const badges = [];
+  const importLabel = IMPORT_LABELS[row.importState] ?? humanise(row.importState);
+  if (row.importState === 'not_imported') {
+    badges.push({
+      key: 'import',
+      label: importLabel,
+      kind: 'error',
+      messages: row.importMessages ?? [],
+      note:
+        row.importRetry === 'automatic'
+          ? `Retried automatically${row.importNextAttemptAt ? ` at ${formatDate(row.importNextAttemptAt)}` : ''}.`
+          : 'Waits for a fix, then a re-import.',
+      action: 'reimport',
+    });
+  } else if (row.importState === 'ignored') {
+    badges.push({ key: 'import', label: importLabel, kind: 'neutral', messages: row.importMessages ?? [] });
+  } else if (row.importState === 'imported') {
+    const failedReimport = (row.importMessages ?? []).length > 0;
+    badges.push({
+      key: 'import',
+      label: importLabel,
+      kind: 'ok',
+      messages: failedReimport ? row.importMessages : [],
+      note: failedReimport ? 'The last re-import failed; the imported shop order is kept.' : null,
+    });
+  } else {
+    badges.push({ key: 'import', label: importLabel, kind: 'info', messages: [] });
+  }
+
+  if (row.actionState === 'failed') {
+    badges.push({
+      key: 'action',
+      label: ACTION_FAILED[row.actionType] ?? 'Not sent',
+      kind: 'error',
+      messages: row.actionMessages ?? [],
+      note: 'Fix the cause (e.g. add the tracking number), then re-send.',
+      action: 'resend',
+    });
+  } else if (row.actionState === 'waiting') {
+    badges.push({
+      key: 'action',
+      label: 'Waiting for Lengow',
+      kind: 'warn',
+      messages: [],
+      title: `Action sent${row.actionWaitingSince ? ` ${formatDate(row.actionWaitingSince)}` : ''}, waiting for response`,
+    });
+  } else if (row.actionState === 'done' && row.actionType) {
+    badges.push({ key: 'action', label: ACTION_DONE[row.actionType] ?? 'Action done', kind: 'ok', messages: [] });
+  }
+  if (row.progress === 'closed') badges.push({ key: 'progress', label: 'Closed', kind: 'neutral', messages: [] });
+  return badges;
+}
+
+/** One phrase for announcements: "Imported", "Not shipped", "Imported, waiting for Lengow". */
+export function rowStateText(row) {
+  return rowBadges(row)
+    .map((badge) => badge.label)
+    .join(', ');
+}
+
+export function orderPath(marketplace, marketplaceOrderId) {
+  return `#/orders/${encodeURIComponent(marketplace)}/${encodeURIComponent(marketplaceOrderId)}`;
+}
+
+export function apiOrderPath(marketplace, marketplaceOrderId) {
+  return `/api/orders/${encodeURIComponent(marketplace)}/${encodeURIComponent(marketplaceOrderId)}`;
+}
