@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
+import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import { OrderDomainError } from '../orders/domain/order-domain-error.js';
+import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
+import { StaleSettingsRevision } from '../settings/commands/stale-settings-revision.error.js';
+import { SettingsDomainError } from '../settings/domain/settings-error.js';
+import { BusRequestError, type BusError } from './bus-reply.js';
+
+export interface MappedError {
+  error: BusError;
+  /** Unexpected failures are logged with this reference; the caller sees only the reference. */
+  internal?: { reference: string; cause: unknown };
+}
+
+/**
+ * Turns whatever a command threw into the reply's error. Only errors the engine defines as refusals pass their code
+ * and message through; anything else (a database error, a bug) becomes INTERNAL with a generic message, since its text
+ * may name tables, files or hosts — the real error goes to the log under the reference the caller is given.
+ */
+export function mapCommandError(error: unknown): MappedError {
+  if (error instanceof BusRequestError) {
+    return { error: withDetails(error.code, error.message, error.details) };
+  }
+  if (error instanceof OrderDomainError) {
+    return { error: withDetails(error.code, error.message, error.details ? { ...error.details } : undefined) };
+  }
+  if (error instanceof StaleOrderRevision) {
+    const { stream, expected, actual } = error;
+    return { error: withDetails(error.code, error.message, { stream, expected, actual }) };
+  }
+  if (error instanceof SettingsDomainError) {
+    return { error: withDetails(error.code, error.message, error.field ? { field: error.field } : undefined) };
+  }
+  if (error instanceof SettingsInvalid) {
+    // The settings handlers check the shape again; the bus already did for the payload, so what is left is metadata.
+    const fields = error.failures.map(({ field, message }) => ({
+      field: field.startsWith('metadata.') || field.startsWith('options.') ? field : `payload.${field}`,
+      message,
+    }));
+    return { error: withDetails('VALIDATION_FAILED', error.message, { fields }) };
+  }
+  if (error instanceof StaleSettingsRevision) {
+    const { expected, actual } = error;
+    return { error: withDetails(error.code, error.message, { expected, actual }) };
+  }
+  if (error instanceof WrongExpectedRevision) {
+    // Writers kept racing past the executor's retries: the caller may simply send the command again.
+    return { error: withDetails(error.code, error.message, { stream: error.stream }) };
+  }
+  const reference = randomUUID();
+  return {
+    error: withDetails('INTERNAL', `internal error; the engine logged it under reference ${reference}`, {
+      reference,
+    }),
+    internal: { reference, cause: error },
+  };
+}
+
+function withDetails(code: string, message: string, details?: Record<string, unknown>): BusError {
+  return details === undefined ? { code, message } : { code, message, details };
+}

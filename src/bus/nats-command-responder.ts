@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { CommandBus } from '@nestjs/cqrs';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { commandEntries, commandEntry, type CommandEntry } from '../interfaces/command-catalogue.js';
+import type { CommandMetadata } from '../orders/commands/command-metadata.js';
+import type { Actor } from '../orders/domain/event-metadata.js';
+import type { Logger } from '../logging/logger.js';
+import { BusRequestError, type BusError, type CommandReply } from './bus-reply.js';
+import { encodeJson } from './encode-json.js';
+import { mapCommandError } from './map-command-error.js';
+import { parseCommandRequest, type BusRequestMetadata } from './parse-command-request.js';
+import { validateCommandPayload } from './validate-command-payload.js';
+
+/** Header naming the calling service; the default actor is `bus:<that name>`. */
+export const CLIENT_HEADER = 'Lengow-Client';
+const CLIENT_NAME = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export interface CommandCatalogue {
+  entry(name: string): CommandEntry | undefined;
+  names(): string[];
+}
+
+/** The shared catalogue every door uses (HTTP, CLI, this bus). */
+export const sharedCatalogue: CommandCatalogue = {
+  entry: commandEntry,
+  names: () => commandEntries().map((entry) => entry.name),
+};
+
+export interface NatsCommandResponderOptions {
+  subjectPrefix: string;
+  queueGroup: string;
+  commandBus: Pick<CommandBus, 'execute'>;
+  catalogue?: CommandCatalogue;
+  logger: Logger;
+}
+
+/**
+ * Answers `<prefix>.cmd.<name>` requests with the catalogue's commands. It listens on the wildcard, so a name with no
+ * catalogue entry gets UNKNOWN_COMMAND rather than a timeout, and every request gets a reply: malformed bodies,
+ * refused commands and crashes included. Callers are trusted backend services: who may publish on these subjects is
+ * NATS's business (accounts, subject permissions), so catalogue roles are not checked here.
+ */
+export class NatsCommandResponder {
+  private subscription?: Subscription;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly catalogue: CommandCatalogue;
+  /** The server's limit (its INFO), 1 MiB by default: a larger reply would never reach the caller. */
+  private maxPayload = 1024 * 1024;
+
+  constructor(private readonly options: NatsCommandResponderOptions) {
+    this.catalogue = options.catalogue ?? sharedCatalogue;
+  }
+
+  get subject(): string {
+    return `${this.options.subjectPrefix}.cmd.>`;
+  }
+
+  /** Subscribes on a new connection (the client restores it by itself across reconnects). */
+  attach(connection: NatsConnection): void {
+    this.maxPayload = connection.info?.max_payload ?? this.maxPayload;
+    this.subscription = connection.subscribe(this.subject, {
+      queue: this.options.queueGroup,
+      callback: (error, message) => {
+        if (error) {
+          this.options.logger.warn({ err: error }, 'NATS command subscription error');
+          return;
+        }
+        const handling = this.handle(message).finally(() => this.inFlight.delete(handling));
+        this.inFlight.add(handling);
+      },
+    });
+  }
+
+  /** Stops taking requests, then waits for the ones in progress to be answered. */
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    if (subscription && !subscription.isClosed()) await subscription.drain().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Answers one request; never throws. */
+  async handle(message: Msg): Promise<void> {
+    const started = Date.now();
+    const name = message.subject.slice(this.options.subjectPrefix.length + '.cmd.'.length);
+    let reply: CommandReply;
+    let commandId: string | undefined;
+    try {
+      const entry = this.catalogue.entry(name);
+      if (!entry) {
+        throw new BusRequestError('UNKNOWN_COMMAND', `no command named ${JSON.stringify(name)}`, {
+          command: name,
+          known: this.catalogue.names().sort(),
+        });
+      }
+      const request = parseCommandRequest(message.data);
+      const payload = validateCommandPayload(entry.payload, request.payload);
+      const metadata = this.metadataOf(request.metadata, message);
+      commandId = metadata.commandId;
+      const result: unknown = await this.options.commandBus.execute(entry.build(payload, metadata));
+      reply = { ok: true, result };
+    } catch (error) {
+      const mapped = mapCommandError(error);
+      if (mapped.internal) {
+        this.options.logger.error(
+          { err: mapped.internal.cause, reference: mapped.internal.reference, command: name, commandId },
+          'bus command failed',
+        );
+      }
+      reply = { ok: false, error: mapped.error };
+    }
+    this.options.logger.debug(
+      {
+        command: name,
+        commandId,
+        ok: reply.ok,
+        code: reply.ok ? undefined : reply.error.code,
+        ms: Date.now() - started,
+      },
+      'bus command answered',
+    );
+    this.respond(message, name, reply);
+  }
+
+  private metadataOf(requested: BusRequestMetadata, message: Msg): CommandMetadata {
+    const commandId = requested.commandId ?? randomUUID();
+    return {
+      commandId,
+      correlationId: requested.correlationId ?? commandId,
+      causationId: requested.causationId,
+      actor: (requested.actor ?? `bus:${clientName(message)}`) as Actor,
+    };
+  }
+
+  private respond(message: Msg, name: string, reply: CommandReply): void {
+    if (!message.reply) {
+      // Published without a reply subject (fire and forget): the command ran; only a failure is worth a log line.
+      if (!reply.ok)
+        this.options.logger.warn({ command: name, error: reply.error }, 'bus command without reply failed');
+      return;
+    }
+    let body: Uint8Array;
+    try {
+      body = encodeJson(reply);
+    } catch (error) {
+      body = encodeJson({ ok: false, error: this.internal(error, name) } satisfies CommandReply);
+    }
+    const maxPayload = this.maxPayload;
+    if (reply.ok && body.byteLength > maxPayload) {
+      const error: BusError = {
+        code: 'RESULT_TOO_LARGE',
+        message: 'the command was applied but its result is larger than a NATS message may be; read it over HTTP',
+        details: { bytes: body.byteLength, maxPayload },
+      };
+      body = encodeJson({ ok: false, error } satisfies CommandReply);
+    }
+    message.respond(body);
+  }
+
+  private internal(error: unknown, name: string): BusError {
+    const mapped = mapCommandError(error);
+    if (mapped.internal) {
+      this.options.logger.error(
+        { err: error, reference: mapped.internal.reference, command: name },
+        'bus reply not encodable',
+      );
+    }
+    return mapped.error;
+  }
+}
+
+function clientName(message: Msg): string {
+  const header = message.headers?.get(CLIENT_HEADER);
+  if (header === undefined || header === '') return 'anonymous';
+  if (!CLIENT_NAME.test(header)) {
+    throw BusRequestError.validation([
+      { field: `headers.${CLIENT_HEADER}`, message: 'must be 1 to 100 characters of [A-Za-z0-9._:-]' },
+    ]);
+  }
+  return header;
+}
