@@ -1,0 +1,92 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { IntegrationEventBody } from '../../src/bus/integration-event-message.js';
+import { describeWithService } from '../support/services.js';
+import {
+  busHarness,
+  eventually,
+  freshBusNames,
+  natsServerBinary,
+  PrivateNatsServer,
+  readStream,
+  type BusHarness,
+} from '../support/nats.js';
+
+const binary = natsServerBinary();
+const check = binary
+  ? { available: true }
+  : { available: false, reason: 'no nats-server binary on PATH or in /usr/sbin (apt-get install nats-server)' };
+
+/** These tests stop and start a NATS server: one of their own, so the shared server stays up for other suites. */
+describeWithService(check, 'NATS bus through a NATS outage', () => {
+  let server: PrivateNatsServer;
+  let names: ReturnType<typeof freshBusNames>;
+  let harness: BusHarness;
+  let client: NatsConnection | undefined;
+
+  beforeEach(async () => {
+    server = await PrivateNatsServer.create(binary!);
+    names = freshBusNames();
+    harness = await busHarness(names);
+  });
+  afterEach(async () => {
+    await harness.close();
+    await client?.close();
+    client = undefined;
+    await server.dispose();
+  });
+
+  async function storedIds(): Promise<string[]> {
+    client ??= await connect({ servers: server.url });
+    const messages = await readStream(client, names.streamName).catch(() => []);
+    return messages.map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as IntegrationEventBody).id);
+  }
+
+  it('boots while NATS is down and publishes once it comes up', async () => {
+    const started = Date.now();
+    const { bus } = await harness.boot({}, server.url);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(bus.enabled).toBe(true);
+    expect(bus.isConnected).toBe(false);
+
+    const appended = await harness.store.append('order-amazon_fr-1', [
+      { type: 'OrderImported', data: {} },
+      { type: 'ShipRequested', data: {} },
+    ]);
+    await server.start();
+    await bus.publisher!.waitUntilIdle(appended.position, 15_000);
+    expect(bus.isConnected).toBe(true);
+    const events = await harness.store.readAll();
+    expect(await storedIds()).toEqual(events.map((e) => e.id));
+  });
+
+  it('keeps every event through a server restart, each stored once and in order', async () => {
+    await server.start();
+    const { bus } = await harness.boot({}, server.url);
+    await harness.store.append('order-amazon_fr-1', [{ type: 'OrderImported', data: {} }]);
+    await bus.publisher!.waitUntilIdle();
+    expect(await storedIds()).toHaveLength(1);
+    await client?.close();
+    client = undefined;
+
+    await server.stop();
+    await eventually(
+      async () => bus.isConnected,
+      (connected) => !connected,
+    );
+    const during = await harness.store.append('order-amazon_fr-1', [
+      { type: 'ShipRequested', data: {} },
+      { type: 'ShipSent', data: {} },
+    ]);
+    await harness.store.append('settings-order-parameters', [{ type: 'ImportSettingsChanged', data: {} }]);
+    // Nothing can be acknowledged while the server is down: the publisher waits at the first of them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bus.publisher!.consumer.status().position! < during.position).toBe(true);
+    expect(await bus.publisher!.consumer.listParked()).toEqual([]);
+
+    await server.start();
+    await bus.publisher!.waitUntilIdle(null, 15_000);
+    const events = await harness.store.readAll();
+    expect(await storedIds()).toEqual(events.map((e) => e.id));
+    expect(await bus.publisher!.consumer.listParked()).toEqual([]);
+  });
+});
