@@ -9,7 +9,7 @@ export interface BusRequestMetadata {
 }
 
 export interface BusCommandRequest {
-  /** Not validated yet: that is the command's DTO's job. */
+  /** Not validated yet: that is the command's DTO's job. Absent reads as `{}`. */
   payload: unknown;
   metadata: BusRequestMetadata;
 }
@@ -26,7 +26,8 @@ const ACTOR = /^(operator|bus):[^\s].{0,199}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a command request body: `{ "payload": {…}, "metadata"?: { commandId?, correlationId?, causationId?, actor? } }`.
+ * Reads a command request body: `{ "payload"?: {…}, "metadata"?: { commandId?, correlationId?, causationId?, actor? } }`
+ * (no payload reads as `{}`, for commands whose fields are all optional).
  * A body that is not a UTF-8 JSON object is BAD_REQUEST; a wrong envelope or metadata field is VALIDATION_FAILED.
  */
 export function parseCommandRequest(body: Uint8Array): BusCommandRequest {
@@ -53,10 +54,9 @@ export function parseCommandRequest(body: Uint8Array): BusCommandRequest {
       problems.push({ field: key, message: 'is not a known field of the request; command fields go under payload' });
     }
   }
-  if (!('payload' in envelope)) problems.push({ field: 'payload', message: 'is required' });
   const metadata = readMetadata(envelope.metadata, problems);
   if (problems.length > 0) throw BusRequestError.validation(problems as [FieldProblem, ...FieldProblem[]]);
-  return { payload: envelope.payload, metadata };
+  return { payload: envelope.payload ?? {}, metadata };
 }
 
 function readMetadata(value: unknown, problems: FieldProblem[]): BusRequestMetadata {
