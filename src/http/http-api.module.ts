@@ -1,0 +1,74 @@
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { FastifyInstance } from 'fastify';
+import { APP_CONFIG } from '../app.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
+import '../interfaces/catalogue/index.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { SettingsController } from '../settings/http/settings.controller.js';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { HTTP_API_OPTIONS, type HttpApiOptions } from './http-api-options.js';
+import { HttpCommandRunner } from './http-command-runner.js';
+import { IdempotencyStore } from './idempotency-store.js';
+import { OpenApiWarning } from './open-api-warning.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { QueryValidationPipe } from './query-validation.pipe.js';
+import { RouteTable } from './route-table.js';
+
+const ROUTE_TABLE_HOOK = Symbol('ROUTE_TABLE_HOOK');
+
+/**
+ * The HTTP API under /api: order and settings controllers, API-key guard, problem+json exception filter (global:
+ * router-level 404/405/413/415 too), idempotency keys, and metrics at /metrics. Needs the global APP_CONFIG, LOGGER,
+ * EVENT_STORE and SQL_DATABASE (InfrastructureModule), `CqrsModule.forRoot()`, the modules whose commands it sends,
+ * and the Fastify adapter. Call `configureHttp(app)` before `listen` for the OpenAPI document and Swagger UI.
+ */
+@Module({})
+export class HttpApiModule implements OnModuleInit {
+  constructor(@Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore) {}
+
+  static register(options: HttpApiOptions = {}): DynamicModule {
+    return {
+      module: HttpApiModule,
+      imports: [CqrsModule, MetricsModule],
+      controllers: [SettingsController],
+      providers: [
+        { provide: HTTP_API_OPTIONS, useValue: options },
+        {
+          provide: ApiKeyAuthenticator,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => new ApiKeyAuthenticator(config.API_KEYS),
+        },
+        ApiKeyGuard,
+        OpenApiWarning,
+        RouteTable,
+        {
+          // Built before Nest registers routes, so every route (Nest's and Fastify's own) reaches the table.
+          provide: ROUTE_TABLE_HOOK,
+          inject: [HttpAdapterHost, RouteTable],
+          useFactory: (host: HttpAdapterHost, routes: RouteTable) => {
+            const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
+            fastify?.addHook('onRoute', (route) => routes.add(route.method, route.url));
+            return true;
+          },
+        },
+        {
+          provide: IdempotencyStore,
+          inject: [SQL_DATABASE],
+          useFactory: (db: SqlDatabase) => new IdempotencyStore(db),
+        },
+        HttpCommandRunner,
+        QueryValidationPipe,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [ApiKeyAuthenticator, HttpCommandRunner],
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.idempotency.init();
+  }
+}

@@ -1,0 +1,27 @@
+import type { ICommand } from '@nestjs/cqrs';
+import type { CommandMetadata } from '../../orders/commands/command-metadata.js';
+import { registerCommand, type CommandEntry } from '../command-catalogue.js';
+
+/** Optimistic concurrency a door passes along (HTTP If-Match): the revision the caller last saw. */
+export interface CommandOptions {
+  /** Order streams: a stream revision (number). Settings: the settings revision (string). */
+  readonly expectedRevision?: number | string;
+}
+
+/** Which revision an `If-Match` names for this command, so a door knows how to parse it; none: not accepted. */
+export type Concurrency = 'order' | 'settings' | 'none';
+
+/**
+ * A catalogue entry with what the doors need beyond the shared shape: the concurrency options handed to `build`, and
+ * the kind of revision they name. Still a CommandEntry, so NATS and the CLI see it through `commandEntries()`.
+ */
+export interface CatalogueEntry<Payload extends object = object> extends CommandEntry<Payload> {
+  readonly concurrency: Concurrency;
+  build(payload: Payload, metadata: CommandMetadata, options?: CommandOptions): ICommand;
+}
+
+/** Registers the entry in the shared catalogue and hands it back typed, for the doors that reference it directly. */
+export function defineCommand<Payload extends object>(entry: CatalogueEntry<Payload>): CatalogueEntry<Payload> {
+  registerCommand(entry);
+  return entry;
+}

@@ -1,0 +1,5 @@
+// Importing this file fills the shared command catalogue with every command group.
+export * from './catalogue-entry.js';
+export * from './payload-invalid.error.js';
+export * from './settings.catalogue.js';
+export * from './validate-payload.js';
