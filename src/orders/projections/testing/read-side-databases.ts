@@ -10,6 +10,8 @@ import { dropSchema, freshSchemaName, POSTGRES_URL } from '../../../../test/supp
 export interface ReadSideDatabases {
   store: EventStore;
   db: SqlDatabase;
+  /** Another, empty read-model database of the same kind (closed by cleanup), e.g. for a second runner to compare. */
+  otherDb(): Promise<SqlDatabase>;
   cleanup(): Promise<void>;
 }
 
@@ -19,12 +21,19 @@ export const openSqlite: OpenReadSide = async () => {
   const db = new SqliteDatabase({ path: ':memory:' });
   const store = new SqliteEventStore(db);
   await store.init();
+  const others: SqliteDatabase[] = [];
   return {
     store,
     db,
+    otherDb: async () => {
+      const other = new SqliteDatabase({ path: ':memory:' });
+      others.push(other);
+      return other;
+    },
     cleanup: async () => {
       await store.close();
       await db.close();
+      for (const other of others) await other.close();
     },
   };
 };
@@ -35,13 +44,24 @@ export const openPostgres: OpenReadSide = async () => {
   await db.init();
   const store = new PostgresEventStore(db);
   await store.init();
+  const others: { db: PostgresDatabase; schema: string }[] = [];
   return {
     store,
     db,
+    otherDb: async () => {
+      const other = new PostgresDatabase({ connectionString: POSTGRES_URL, schema: freshSchemaName('other') });
+      await other.init();
+      others.push({ db: other, schema: other.schema });
+      return other;
+    },
     cleanup: async () => {
       await store.close();
       await db.close();
       await dropSchema(schema);
+      for (const other of others) {
+        await other.db.close();
+        await dropSchema(other.schema);
+      }
     },
   };
 };

@@ -1,0 +1,105 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { LOGGER } from '../../app.tokens.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ProjectionRunner } from '../../event-store/projections/projection-runner.js';
+import type { Logger } from '../../logging/logger.js';
+import { OrderAudit } from '../audit/order-audit.js';
+import { OverviewDriftCheck } from '../audit/overview-drift-check.js';
+import { ProjectionMaintenance } from '../audit/projection-maintenance.js';
+import { OrderTimeline } from './order-timeline.js';
+import { orderOverviewProjection } from './overview-projection.js';
+import { OverviewQueries } from './overview-queries.js';
+
+/** The runner that feeds the order read models; inject it for status, rebuilds and `waitUntilCaughtUp` in tests. */
+export const ORDERS_PROJECTION_RUNNER = Symbol('ORDERS_PROJECTION_RUNNER');
+
+export interface OrdersReadModuleOptions {
+  /** Start the runner at bootstrap (default true); tests that drive it themselves pass false. */
+  autoStart?: boolean;
+  /** Events per batch transaction (runner default 200). */
+  batchSize?: number;
+  /** Pause at the end of the log before polling again (default 100 ms). */
+  pollIntervalMs?: number;
+}
+
+const OPTIONS = Symbol('ORDERS_READ_OPTIONS');
+
+/** Starts the runner once every module is initialised and stops it (finishing its batch) before the databases close. */
+@Injectable()
+class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ORDERS_PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(OPTIONS) private readonly options: OrdersReadModuleOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.autoStart ?? true) await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
+
+/**
+ * The order read side: the overview projection on the read-model database (SQL_DATABASE) fed from EVENT_STORE, its
+ * queries, the timeline, the audit (state at a point, replay, drift check) and projection maintenance (rebuild).
+ * Needs the global InfrastructureModule (EVENT_STORE, SQL_DATABASE, LOGGER).
+ */
+@Module({})
+export class OrdersReadModule {
+  static register(options: OrdersReadModuleOptions = {}): DynamicModule {
+    return {
+      module: OrdersReadModule,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        {
+          provide: ORDERS_PROJECTION_RUNNER,
+          inject: [EVENT_STORE, SQL_DATABASE, LOGGER],
+          useFactory: (store: EventStore, db: SqlDatabase, logger: Logger) =>
+            new ProjectionRunner({
+              store,
+              db,
+              projections: [orderOverviewProjection()],
+              batchSize: options.batchSize,
+              pollIntervalMs: options.pollIntervalMs ?? 100,
+              logger: logger.child({ component: 'orders-read' }),
+              onRebuildProgress: (progress) => {
+                if (progress.phase !== 'building') logger.info({ ...progress }, 'order read model rebuild');
+              },
+            }),
+        },
+        { provide: OverviewQueries, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => new OverviewQueries(db) },
+        { provide: OrderTimeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderTimeline(store) },
+        { provide: OrderAudit, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderAudit(store) },
+        {
+          provide: OverviewDriftCheck,
+          inject: [SQL_DATABASE, EVENT_STORE],
+          useFactory: (db: SqlDatabase, store: EventStore) => new OverviewDriftCheck(db, store),
+        },
+        {
+          provide: ProjectionMaintenance,
+          inject: [ORDERS_PROJECTION_RUNNER],
+          useFactory: (runner: ProjectionRunner) => new ProjectionMaintenance(runner),
+        },
+        OrdersReadLifecycle,
+      ],
+      exports: [
+        ORDERS_PROJECTION_RUNNER,
+        OverviewQueries,
+        OrderTimeline,
+        OrderAudit,
+        OverviewDriftCheck,
+        ProjectionMaintenance,
+      ],
+    };
+  }
+}

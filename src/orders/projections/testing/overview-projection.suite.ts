@@ -1,0 +1,210 @@
+import type { SqlDatabase } from '../../../database/sql-database.port.js';
+import type { EventStore, RecordedEvent } from '../../../event-store/event-store.port.js';
+import { ProjectionCatalog } from '../../../event-store/projections/projection-catalog.js';
+import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
+import type { OverviewTables } from '../overview-schema.js';
+import { ORDER_OVERVIEW_PROJECTION, orderOverviewProjection } from '../overview-projection.js';
+import { ORDER_STORIES, OrderStoryWriter } from './order-stories.js';
+import { expectedSnapshot, readModelSnapshot } from './read-model-snapshot.js';
+import type { OpenReadSide, ReadSideDatabases } from './read-side-databases.js';
+
+const fastRetry = { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5, jitter: false };
+
+export function startOverviewRunner(store: EventStore, db: SqlDatabase, batchSize = 25): ProjectionRunner {
+  return new ProjectionRunner({
+    store,
+    db,
+    projections: [orderOverviewProjection()],
+    batchSize,
+    pollIntervalMs: 5,
+    retry: fastRetry,
+  });
+}
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ fromPosition: events.at(-1)?.position ?? null, maxCount: 1000 });
+    if (page.length === 0) return events;
+    events.push(...page);
+  }
+}
+
+/** The overview projection against a real store and read-model database (SQLite or PostgreSQL). */
+export function overviewProjectionSuite(open: OpenReadSide): void {
+  let sides: ReadSideDatabases;
+  let writer: OrderStoryWriter;
+  const runners: ProjectionRunner[] = [];
+  const runner = (db = sides.db, batchSize?: number) => {
+    const created = startOverviewRunner(sides.store, db, batchSize);
+    runners.push(created);
+    return created;
+  };
+  /** Every story on orders of two marketplaces: 18 orders. */
+  const writeAllStories = async (prefix = 'A') => {
+    for (const marketplace of ['demo_market_fr', 'other_shop_de']) {
+      for (const [i, story] of ORDER_STORIES.entries()) {
+        await writer.write({ marketplace, marketplaceOrderId: `${prefix}-${i}-${story}` }, story);
+      }
+    }
+  };
+
+  beforeEach(async () => {
+    sides = await open();
+    writer = new OrderStoryWriter(sides.store);
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await sides.cleanup();
+  });
+
+  it('gives each story the row the back office shows, and counters equal to the rows', async () => {
+    await writeAllStories();
+    const r = runner();
+    await r.start();
+    await r.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+
+    const snapshot = await readModelSnapshot(sides.db);
+    expect(snapshot).toEqual(await expectedSnapshot(sides.store));
+    const row = (id: string) =>
+      snapshot.overview.find((o) => o.marketplaceOrderId === id && o.marketplace === 'demo_market_fr')!;
+    expect(row('A-0-pending')).toMatchObject({ importState: 'pending', actionState: 'none', shopOrderIds: [] });
+    expect(row('A-1-imported')).toMatchObject({
+      importState: 'imported',
+      shopOrderIds: ['SO-A-1-imported'],
+      marketplaceLabel: 'Demo Market FR',
+      lengowStatus: 'waiting_shipment',
+      customerName: 'Anne Martin',
+      deliveryCountry: 'FR',
+      totalAmount: 64.8,
+      currency: 'EUR',
+      progress: 'in_progress',
+    });
+    expect(row('A-1-imported').importedAt).not.toBeNull();
+    expect(row('A-2-not_imported')).toMatchObject({
+      importState: 'not_imported',
+      importMessages: ['the EUR currency is not available in your shop'],
+      importRetry: 'after_fix',
+    });
+    expect(row('A-3-ignored')).toMatchObject({
+      importState: 'ignored',
+      importIgnoreCode: 'ANONYMIZED',
+      importMessages: ['order is anonymized and has not been imported'],
+    });
+    expect(row('A-4-not_shipped')).toMatchObject({
+      shipState: 'failed',
+      actionState: 'failed',
+      actionType: 'ship',
+      actionMessages: ["can't send action: tracking_number is required"],
+    });
+    expect(row('A-5-ship_waiting')).toMatchObject({ shipState: 'waiting', actionState: 'waiting' });
+    expect(row('A-5-ship_waiting').actionWaitingSince).not.toBeNull();
+    expect(row('A-6-shipped')).toMatchObject({ shipState: 'done', actionState: 'done', actionMessages: [] });
+    expect(row('A-7-ship_refused')).toMatchObject({
+      actionState: 'failed',
+      shipMessages: ['Tracking number is not valid'],
+    });
+    expect(row('A-8-canceled_by_marketplace')).toMatchObject({ lengowStatus: 'canceled', progress: 'closed' });
+    expect(snapshot.counters).toContain('demo_market_fr waiting_shipment imported failed in_progress 2');
+    expect(snapshot.counters).toContain('other_shop_de canceled imported none closed 1');
+    for (const r of snapshot.overview) {
+      expect(r.lastPosition).toBe(
+        (await sides.store.readStream(r.stream, { direction: 'backwards', maxCount: 1 }))[0]!.position,
+      );
+    }
+  });
+
+  it('is idempotent: replayed and out-of-order events change nothing, also after a checkpoint reset', async () => {
+    await writeAllStories();
+    const r = runner();
+    await r.start();
+    await r.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    const before = await readModelSnapshot(sides.db);
+
+    // Every event applied again, newest first, straight onto the live tables inside one transaction.
+    const catalog = new ProjectionCatalog();
+    const checkpoint = await catalog.checkpoint(sides.db, ORDER_OVERVIEW_PROJECTION);
+    const tables = (await catalog.tables(
+      sides.db,
+      ORDER_OVERVIEW_PROJECTION,
+      checkpoint!.generation,
+    )) as OverviewTables;
+    const projection = orderOverviewProjection();
+    const events = await allEvents(sides.store);
+    await sides.db.transaction(async (tx) => {
+      for (const event of [...events].reverse()) {
+        if (event.stream.startsWith('order-')) await projection.apply(event, tx, tables);
+      }
+    });
+    expect(await readModelSnapshot(sides.db)).toEqual(before);
+
+    // An operator resets the checkpoint: the runner re-delivers every event, three times over.
+    for (let round = 0; round < 3; round++) {
+      await r.stop();
+      await sides.db.execute(`UPDATE projection_checkpoints SET position = NULL WHERE name = $1`, [
+        ORDER_OVERVIEW_PROJECTION,
+      ]);
+      const again = runner();
+      await again.start();
+      await again.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+      expect(again.status()[0]!.eventsScanned).toBe(events.length);
+      await again.stop();
+    }
+    expect(await readModelSnapshot(sides.db)).toEqual(before);
+  });
+
+  it('rebuilds blue-green while orders keep coming, and the rebuilt tables equal a live copy row for row', async () => {
+    await writeAllStories('A');
+    const live = runner(sides.db, 5);
+    // A second read-model database fed by its own runner that is never rebuilt: the reference "live table".
+    const referenceDb = await sides.otherDb();
+    const reference = runner(referenceDb);
+    await live.start();
+    await reference.start();
+    await live.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+
+    const progress: RebuildProgress[] = [];
+    let appended = 0;
+    let appendedAtFirstProgress = -1;
+    let stopAppending = false;
+    // Bounded: a writer outpacing a deliberately slow rebuild (5 events per batch) would keep it chasing the log.
+    const appending = (async () => {
+      for (let i = 0; (!stopAppending && i < 40) || i < 4; i++) {
+        await writer.write(
+          { marketplace: 'demo_market_fr', marketplaceOrderId: `B-${i}` },
+          ORDER_STORIES[i % ORDER_STORIES.length]!,
+        );
+        appended += 1;
+      }
+    })();
+    const result = await live.rebuild(ORDER_OVERVIEW_PROJECTION, {
+      onProgress: (p) => {
+        if (appendedAtFirstProgress < 0) appendedAtFirstProgress = appended;
+        progress.push(p);
+      },
+    });
+    const appendedAtSwitch = appended;
+    stopAppending = true;
+    await appending;
+
+    expect(appendedAtSwitch).toBeGreaterThan(appendedAtFirstProgress);
+    expect(result.generation).toBe(2);
+    expect(progress.at(-1)!.phase).toBe('done');
+    expect(progress.some((p) => p.phase === 'building' && p.processed > 0)).toBe(true);
+    await live.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    await reference.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+
+    const rebuilt = await readModelSnapshot(sides.db);
+    expect(rebuilt.overview.length).toBe(18 + appended);
+    expect(rebuilt).toEqual(await readModelSnapshot(referenceDb));
+    expect(rebuilt).toEqual(await expectedSnapshot(sides.store));
+    // The old generation is gone; readers kept their SQL (the base names are views onto generation 2).
+    const [old] = await sides.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM projection_tables WHERE projection = $1 AND generation = 1`,
+      [ORDER_OVERVIEW_PROJECTION],
+    );
+    expect(Number(old!.n)).toBe(0);
+  });
+}
