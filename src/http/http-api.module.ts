@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
 import '../interfaces/catalogue/index.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { OrderChangeStream } from '../orders/http/order-change-stream.js';
+import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
@@ -34,7 +36,7 @@ export class HttpApiModule implements OnModuleInit {
     return {
       module: HttpApiModule,
       imports: [CqrsModule, MetricsModule],
-      controllers: [SettingsController],
+      controllers: [OrderEventsController, SettingsController],
       providers: [
         { provide: HTTP_API_OPTIONS, useValue: options },
         {
@@ -61,6 +63,7 @@ export class HttpApiModule implements OnModuleInit {
           useFactory: (db: SqlDatabase) => new IdempotencyStore(db),
         },
         HttpCommandRunner,
+        OrderChangeStream,
         QueryValidationPipe,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -13,9 +13,10 @@ export class SettingsHistoryQuery {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'historyLimit must be a whole number' })
+  // Registered bottom-up and reported first-registered first: the type check sits last so it is the one named.
   @Min(0, { message: 'historyLimit must be at least 0' })
   @Max(MAX_HISTORY_LIMIT, { message: `historyLimit must be at most ${MAX_HISTORY_LIMIT}` })
+  @IsInt({ message: 'historyLimit must be a whole number' })
   historyLimit?: number;
 }
 

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEngine } from '../../src/boot/start-engine.js';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
+import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+
+interface SseMessage {
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+}
+
+/** `promise`, or a rejection after `ms`; the timer is cleared either way so jest can exit. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(what)), Math.max(ms, 0));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads an SSE response and hands out its messages one by one (comments included), with a timeout. */
+class SseReader {
+  private buffer = '';
+  private readonly queue: SseMessage[] = [];
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder();
+
+  constructor(response: Response) {
+    this.reader = response.body!.getReader();
+  }
+
+  async next(predicate: (m: SseMessage) => boolean, timeoutMs = 10_000): Promise<SseMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.queue.findIndex(predicate);
+      if (index >= 0) return this.queue.splice(0, index + 1).pop()!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('no matching SSE message in time');
+      const chunk = await within(this.reader.read(), left, 'no SSE data in time');
+      if (chunk.done) throw new Error('SSE stream ended');
+      this.buffer += this.decoder.decode(chunk.value, { stream: true });
+      this.parse();
+    }
+  }
+
+  /** Resolves once the server ends the stream. */
+  async ended(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const chunk = await within(this.reader.read(), deadline - Date.now(), 'stream still open');
+      if (chunk.done) return;
+    }
+  }
+
+  cancel(): Promise<void> {
+    return this.reader.cancel();
+  }
+
+  private parse(): void {
+    for (let end = this.buffer.indexOf('\n\n'); end >= 0; end = this.buffer.indexOf('\n\n')) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const message: SseMessage = {};
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) message.comment = line.slice(1).trim();
+        else if (line.startsWith('id: ')) message.id = line.slice(4);
+        else if (line.startsWith('event: ')) message.event = line.slice(7);
+        else if (line.startsWith('data: ')) message.data = (message.data ?? '') + line.slice(6);
+      }
+      if (Object.keys(message).length > 0) this.queue.push(message);
+    }
+  }
+}
+
+describe('HTTP API: live order changes over Server-Sent Events', () => {
+  let folder: string;
+  let engine: RunningEngine;
+  let store: EventStore;
+  const readers: SseReader[] = [];
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-http-sse-'));
+    engine = await startHttpEngine(
+      {
+        SQLITE_PATH: join(folder, 'engine.sqlite'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANDBOX: 'on',
+        SANDBOX_PORT: '0',
+        SANDBOX_ORDERS: '50',
+        API_KEYS: 'v1:viewer,o1:operator,a1:admin',
+      },
+      { http: { sseHeartbeatMs: 200 } },
+    );
+    store = engine.app.get<EventStore>(EVENT_STORE);
+  });
+  afterAll(async () => {
+    await Promise.all(readers.map((r) => r.cancel().catch(() => undefined)));
+    await engine?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const open = async (headers: Record<string, string> = {}, query = '') => {
+    const response = await fetch(`${engine.url}/api/orders/events${query}`, {
+      headers: { 'x-api-key': 'v1', accept: 'text/event-stream', ...headers },
+    });
+    return response;
+  };
+  const reader = (response: Response) => {
+    const r = new SseReader(response);
+    readers.push(r);
+    return r;
+  };
+  // A probe event in an order stream of its own: other order events (the emulator's imports) may interleave.
+  const probe = async (stream: string, n: number) =>
+    store.append(stream, [{ type: 'HttpSseProbe', data: { n } }], { expectedRevision: 'any' });
+
+  it('refuses a client without a key before opening the stream', async () => {
+    const response = await fetch(`${engine.url}/api/orders/events`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  it('delivers a new order event with its position as id, then heartbeats', async () => {
+    const response = await open();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const sse = reader(response);
+    await sse.next((m) => m.comment === 'connected');
+    const stream = `order-httptest-${randomUUID()}`;
+    const appended = await probe(stream, 1);
+    const message = await sse.next((m) => m.event === 'order-changed' && m.data!.includes(stream));
+    expect(message.id).toBe(appended.position);
+    expect(JSON.parse(message.data!)).toMatchObject({
+      stream,
+      marketplace: 'httptest',
+      type: 'HttpSseProbe',
+      revision: 0,
+      position: appended.position,
+    });
+    await sse.next((m) => m.comment === 'heartbeat');
+  });
+
+  it('resumes exactly after Last-Event-ID: nothing skipped, nothing repeated', async () => {
+    const stream = `order-httptest-${randomUUID()}`;
+    const first = await probe(stream, 1);
+    await probe(stream, 2);
+    await probe(stream, 3);
+    const response = await open({ 'last-event-id': first.position });
+    const sse = reader(response);
+    const seen: number[] = [];
+    while (seen.length < 2) {
+      const message = await sse.next((m) => m.event === 'order-changed' && m.data!.includes(stream));
+      seen.push(JSON.parse(message.data!).revision);
+    }
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('starts after ?from= too, and Last-Event-ID wins over it', async () => {
+    const stream = `order-httptest-${randomUUID()}`;
+    const first = await probe(stream, 1);
+    const second = await probe(stream, 2);
+    await probe(stream, 3);
+    const fromQuery = reader(await open({}, `?from=${first.position}`));
+    const a = await fromQuery.next((m) => m.event === 'order-changed' && m.data!.includes(stream));
+    expect(JSON.parse(a.data!).revision).toBe(1);
+    const both = reader(await open({ 'last-event-id': second.position }, `?from=${first.position}`));
+    const b = await both.next((m) => m.event === 'order-changed' && m.data!.includes(stream));
+    expect(JSON.parse(b.data!).revision).toBe(2);
+  });
+
+  it('answers a Last-Event-ID that is not a position with 400 problem+json', async () => {
+    const response = await open({ 'last-event-id': 'not-a-position' });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body).toMatchObject({ code: 'INVALID_POSITION', errors: [{ field: 'header.last-event-id' }] });
+  });
+
+  it('ends open streams cleanly at shutdown', async () => {
+    const sse = reader(await open());
+    await sse.next((m) => m.comment === 'connected');
+    const closing = engine.close();
+    await sse.ended();
+    await closing;
+    engine = undefined as unknown as RunningEngine;
+  });
+});
