@@ -1,0 +1,232 @@
+import type { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import { InvalidOverviewQuery } from '../invalid-overview-query.error.js';
+import type { OrderOverview } from '../order-overview.js';
+import { OverviewQueries, type OverviewCounters } from '../overview-queries.js';
+import type { OverviewListQuery } from '../overview-query.js';
+import { ORDER_STORIES, OrderStoryWriter, type OrderStory } from './order-stories.js';
+import { startOverviewRunner } from './overview-projection.suite.js';
+import type { OpenReadSide, ReadSideDatabases } from './read-side-databases.js';
+
+const CUSTOMERS = [
+  { firstName: 'Anne', lastName: 'Martin' },
+  { firstName: 'Hélène', lastName: 'Dupré' },
+  { firstName: 'Marc', lastName: 'Lefèvre' },
+];
+
+/** OverviewQueries against the live views of a running projection (SQLite or PostgreSQL). */
+export function overviewQueriesSuite(open: OpenReadSide): void {
+  let sides: ReadSideDatabases;
+  let writer: OrderStoryWriter;
+  let runner: ProjectionRunner;
+  let queries: OverviewQueries;
+  let written = 0;
+
+  const write = async (marketplace: string, id: string, story: OrderStory, customer = CUSTOMERS[0]) => {
+    await writer.write({ marketplace, marketplaceOrderId: id, customer }, story);
+    written += 1;
+  };
+  const caughtUp = () => runner.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+  const all = async (query: OverviewListQuery = {}) => {
+    const items: OrderOverview[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<OverviewQueries['list']>> = await queries.list({ ...query, cursor, limit: 7 });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  };
+  const ids = (rows: OrderOverview[]) => rows.map((row) => row.marketplaceOrderId).sort();
+
+  beforeEach(async () => {
+    sides = await open();
+    writer = new OrderStoryWriter(sides.store);
+    written = 0;
+    runner = startOverviewRunner(sides.store, sides.db);
+    queries = new OverviewQueries(sides.db);
+    // 27 orders: every story on three marketplaces, customers in turn.
+    for (const [m, marketplace] of ['demo_market_fr', 'other_shop_de', 'third_mall_it'].entries()) {
+      for (const [i, story] of ORDER_STORIES.entries()) {
+        await write(marketplace, `M${m}-${String(i).padStart(2, '0')}-${story}`, story, CUSTOMERS[(m + i) % 3]);
+      }
+    }
+    await runner.start();
+    await caughtUp();
+  });
+
+  afterEach(async () => {
+    await runner.stop();
+    await sides.cleanup();
+  });
+
+  it('visits every row exactly once across pages while orders are inserted in between', async () => {
+    for (const sort of ['marketplace_order_id', 'order_date', 'last_event_at'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const before = new Set((await all()).map((row) => row.stream));
+        const seen: string[] = [];
+        const inserted: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page: Awaited<ReturnType<OverviewQueries['list']>> = await queries.list({
+            sort,
+            direction,
+            limit: 6,
+            cursor,
+          });
+          seen.push(...page.items.map((row) => row.stream));
+          cursor = page.nextCursor;
+          // Two new orders between pages: ids that sort first and last, so some land before and some after the cursor.
+          const n = `${sort}-${direction}-${pages++}`;
+          await write('demo_market_fr', `A-${n}`, 'imported');
+          await write('demo_market_fr', `Z-${n}`, 'pending');
+          inserted.push(`order-demo_market_fr-A-${n}`, `order-demo_market_fr-Z-${n}`);
+          await caughtUp();
+        } while (cursor);
+
+        expect(new Set(seen).size).toBe(seen.length);
+        for (const stream of before) expect(seen).toContain(stream);
+        expect(seen.filter((stream) => !before.has(stream) && !inserted.includes(stream))).toEqual([]);
+        if (sort === 'marketplace_order_id') {
+          // Rows inserted ahead of the cursor show up on a later page; rows inserted behind it never do.
+          const ahead = direction === 'asc' ? '-Z-' : '-A-';
+          const behind = direction === 'asc' ? '-A-' : '-Z-';
+          expect(seen.some((stream) => stream.includes(ahead))).toBe(true);
+          expect(seen.some((stream) => stream.includes(behind))).toBe(false);
+        }
+        // Rows come in the requested order.
+        const rows = await Promise.all(seen.map((stream) => queries.getByStream(stream)));
+        const keys = rows.map((row) =>
+          sort === 'marketplace_order_id'
+            ? row!.marketplaceOrderId
+            : sort === 'order_date'
+              ? (row!.orderDate ?? row!.firstSeenAt)
+              : row!.lastEventAt,
+        );
+        const sorted = [...keys].sort();
+        if (direction === 'desc') sorted.reverse();
+        if (sort !== 'last_event_at') expect(keys).toEqual(sorted);
+      }
+    }
+  }, 120_000);
+
+  it('filters by import state, action state, marketplace, Lengow status, progress and order date', async () => {
+    expect(ids(await all({ importState: 'not_imported' }))).toEqual([
+      'M0-02-not_imported',
+      'M1-02-not_imported',
+      'M2-02-not_imported',
+    ]);
+    expect(ids(await all({ importState: ['ignored', 'pending'] }))).toHaveLength(6);
+    // "Not shipped": the engine's refusal and Lengow's.
+    expect(ids(await all({ actionState: 'failed', actionType: 'ship', marketplace: 'other_shop_de' }))).toEqual([
+      'M1-04-not_shipped',
+      'M1-07-ship_refused',
+    ]);
+    expect(ids(await all({ actionState: 'waiting', marketplace: ['DEMO_MARKET_FR', 'third_mall_it'] }))).toEqual([
+      'M0-05-ship_waiting',
+      'M2-05-ship_waiting',
+    ]);
+    expect(ids(await all({ lengowStatus: 'canceled' }))).toHaveLength(3);
+    expect(ids(await all({ progress: 'closed', marketplace: 'third_mall_it' }))).toEqual([
+      'M2-08-canceled_by_marketplace',
+    ]);
+    expect(await all({ actionType: 'cancel' })).toEqual([]);
+
+    const byDate = await all({ sort: 'order_date', direction: 'asc' });
+    const middle = byDate[13]!.firstSeenAt;
+    const from = await all({ orderDateFrom: middle });
+    const to = await all({ orderDateTo: middle });
+    expect(from.length + to.length).toBe(byDate.length);
+    expect(from.every((row) => row.firstSeenAt >= middle) && to.every((row) => row.firstSeenAt < middle)).toBe(true);
+    expect(await queries.count({ orderDateFrom: middle })).toBe(from.length);
+  });
+
+  it('searches marketplace order ids, shop order ids and customer names by prefix, ignoring case and accents', async () => {
+    expect(ids(await all({ search: 'm1-03' }))).toEqual(['M1-03-ignored']);
+    expect(ids(await all({ search: 'so-m2-06' }))).toEqual(['M2-06-shipped']);
+    // Nine orders are Hélène's, but the name is known only once an import plan exists: not on the ignored and the
+    // not-imported ones (their events carry no customer).
+    const helene = await all({ search: 'helene DUP' });
+    expect(helene).toHaveLength(7);
+    expect(helene.every((row) => row.customerName === 'Hélène Dupré')).toBe(true);
+    expect(helene.some((row) => row.importState === 'ignored' || row.importState === 'not_imported')).toBe(false);
+    expect(ids(await all({ search: 'lefe', importState: 'imported', actionState: 'done' }))).toEqual(
+      ids(
+        (await all({ importState: 'imported', actionState: 'done' })).filter((r) => r.customerName === 'Marc Lefèvre'),
+      ),
+    );
+    expect(await all({ search: 'nobody' })).toEqual([]);
+    expect(await all({ search: '%' })).toEqual([]);
+    expect(await all({ search: "' OR 1=1 --" })).toEqual([]);
+  });
+
+  it('counts by state and marketplace, from the counters table or the rows, equal to the rows', async () => {
+    const rows = await all();
+    const expected = (subset: OrderOverview[]) => ({
+      total: subset.length,
+      importState: tally(subset, 'importState', ['pending', 'imported', 'not_imported', 'ignored']),
+      actionState: tally(subset, 'actionState', ['none', 'waiting', 'done', 'failed', 'closed']),
+      progress: tally(subset, 'progress', ['in_progress', 'closed']),
+    });
+    const counters = await queries.counters();
+    expect(pick(counters)).toEqual(expected(rows));
+    expect(counters.marketplaces.map((m) => [m.marketplace, m.label, m.total])).toEqual([
+      ['demo_market_fr', 'Demo Market FR', 9],
+      ['other_shop_de', 'Other Shop DE', 9],
+      ['third_mall_it', 'Third Mall IT', 9],
+    ]);
+    expect(counters.lengowStatuses).toEqual([
+      { lengowStatus: 'waiting_shipment', total: 24 },
+      { lengowStatus: 'canceled', total: 3 },
+    ]);
+    // Same answer from order_counters (marketplace filter) and from a GROUP BY over rows (search forces it).
+    const demo = rows.filter((row) => row.marketplace === 'demo_market_fr');
+    expect(pick(await queries.counters({ marketplace: 'demo_market_fr' }))).toEqual(expected(demo));
+    const martin = rows.filter((row) => row.customerName === 'Anne Martin');
+    expect(pick(await queries.counters({ search: 'martin' }))).toEqual(expected(martin));
+    expect(await queries.count({ importState: 'imported' })).toBe(
+      rows.filter((r) => r.importState === 'imported').length,
+    );
+    expect(await queries.count({ search: 'martin' })).toBe(martin.length);
+  });
+
+  it('finds one order by key or shop order id, and refuses bad input with a typed error', async () => {
+    const order = await queries.get({ marketplace: ' Demo_Market_FR ', marketplaceOrderId: 'M0-06-shipped' });
+    expect(order).toMatchObject({ stream: 'order-demo_market_fr-M0-06-shipped', shipState: 'done' });
+    expect(await queries.findByShopOrderId('SO-M0-06-shipped')).toEqual([order]);
+    expect(await queries.get({ marketplace: 'demo_market_fr', marketplaceOrderId: 'nope' })).toBeNull();
+    expect(await queries.get({ marketplace: '', marketplaceOrderId: 'x' })).toBeNull();
+
+    const bad: unknown[] = [
+      { sort: 'customer' },
+      { direction: 'up' },
+      { limit: 0 },
+      { limit: 501 },
+      { limit: 2.5 },
+      { importState: 'done' },
+      { actionType: 'accept' },
+      { orderDateFrom: 'yesterday' },
+      { cursor: 'not-a-cursor' },
+      { marketplace: [''] },
+      { search: 42 },
+    ];
+    for (const query of bad) {
+      await expect(queries.list(query as OverviewListQuery)).rejects.toBeInstanceOf(InvalidOverviewQuery);
+    }
+    const { nextCursor } = await queries.list({ sort: 'order_date', limit: 2 });
+    await expect(queries.list({ sort: 'last_event_at', cursor: nextCursor })).rejects.toThrow(/another sort/);
+  });
+}
+
+function tally<K extends 'importState' | 'actionState' | 'progress'>(
+  rows: OrderOverview[],
+  field: K,
+  values: readonly string[],
+): Record<string, number> {
+  return Object.fromEntries(values.map((value) => [value, rows.filter((row) => row[field] === value).length]));
+}
+
+function pick(counters: OverviewCounters) {
+  const { total, importState, actionState, progress } = counters;
+  return { total, importState, actionState, progress };
+}
