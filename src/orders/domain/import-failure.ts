@@ -3,6 +3,8 @@
  * who know the PrestaShop/Magento back office recognise them; codes are ours and stable.
  */
 export type ImportFailureCode =
+  /** Lengow sent a payload the connector cannot represent (a field missing or of the wrong type). */
+  | 'ORDER_NOT_FORMATTED'
   | 'NO_PACKAGE'
   | 'NO_DELIVERY_ADDRESS'
   | 'NO_PRODUCTS'
@@ -35,6 +37,8 @@ export type ImportFailureKind = 'permanent' | 'transient';
 const failure = (code: ImportFailureCode, message: string): ImportFailure => ({ code, message });
 
 export const importFailures = {
+  /** `reason` names the fields at fault, e.g. `packages[0].delivery.id is missing`. */
+  notFormatted: (reason: string) => failure('ORDER_NOT_FORMATTED', `import order failed - Lengow error: ${reason}`),
   noPackage: () => failure('NO_PACKAGE', 'Lengow error: no package in the order'),
   noDeliveryAddress: () => failure('NO_DELIVERY_ADDRESS', 'Lengow error: no delivery address in the order'),
   noProducts: () => failure('NO_PRODUCTS', 'Lengow error: no products in the order'),
