@@ -1,0 +1,86 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandMetadata } from '../../commands/command-metadata.js';
+import type { RequestedWindow } from '../import-window.js';
+import type { OrderImportResult } from '../order-import-result.js';
+import { OrderImporter, type ImportRunReport, type ResynchronizeResult } from '../order-importer.js';
+import { ImportCommandInvalid } from './import-command-invalid.error.js';
+import { ImportCommandMetadataDto } from './import-command-metadata.dto.js';
+import { ImportOneOrder, ImportOrdersNow, ReimportOrderNow, ResynchronizeOrderNow } from './import-commands.js';
+import { ImportOrdersNowPayloadDto } from './import-orders-now-payload.dto.js';
+import { OrderReferenceDto } from './order-reference.dto.js';
+import { validateImportCommand } from './validate-import-command.js';
+
+type BusCommand = { readonly payload: unknown; readonly metadata: unknown };
+
+function metadataOf(command: BusCommand): CommandMetadata {
+  return validateImportCommand(ImportCommandMetadataDto, command.metadata, 'metadata');
+}
+
+function orderOf(command: BusCommand): OrderReferenceDto {
+  return validateImportCommand(OrderReferenceDto, command.payload, 'payload');
+}
+
+/** The window asked for, with the checks that span fields. */
+export function requestedWindowOf(payload: unknown): RequestedWindow {
+  const dto = validateImportCommand(ImportOrdersNowPayloadDto, payload ?? {}, 'payload');
+  if (dto.days !== undefined && (dto.from !== undefined || dto.to !== undefined)) {
+    throw new ImportCommandInvalid([
+      { field: 'payload.days', message: 'payload.days cannot be combined with payload.from or payload.to' },
+    ]);
+  }
+  const from = dto.from === undefined ? undefined : new Date(dto.from);
+  const to = dto.to === undefined ? undefined : new Date(dto.to);
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (value !== undefined && Number.isNaN(value.getTime()))
+      throw new ImportCommandInvalid([{ field: `payload.${field}`, message: `payload.${field} is not a real date` }]);
+  }
+  if (from && to && from.getTime() >= to.getTime())
+    throw new ImportCommandInvalid([{ field: 'payload.from', message: 'payload.from must be before payload.to' }]);
+  return { from, to, days: dto.days };
+}
+
+@CommandHandler(ImportOrdersNow)
+export class ImportOrdersNowHandler implements ICommandHandler<ImportOrdersNow, ImportRunReport> {
+  constructor(private readonly importer: OrderImporter) {}
+  async execute(command: ImportOrdersNow): Promise<ImportRunReport> {
+    const window = requestedWindowOf(command.payload);
+    return this.importer.runWindow(window, metadataOf(command), 'window');
+  }
+}
+
+@CommandHandler(ImportOneOrder)
+export class ImportOneOrderHandler implements ICommandHandler<ImportOneOrder, OrderImportResult> {
+  constructor(private readonly importer: OrderImporter) {}
+  async execute(command: ImportOneOrder): Promise<OrderImportResult> {
+    const { marketplace, marketplaceOrderId } = orderOf(command);
+    return this.importer.importOne(marketplace, marketplaceOrderId, metadataOf(command));
+  }
+}
+
+@CommandHandler(ReimportOrderNow)
+export class ReimportOrderNowHandler implements ICommandHandler<ReimportOrderNow, OrderImportResult> {
+  constructor(private readonly importer: OrderImporter) {}
+  async execute(command: ReimportOrderNow): Promise<OrderImportResult> {
+    const { marketplace, marketplaceOrderId } = orderOf(command);
+    return this.importer.reimport(marketplace, marketplaceOrderId, metadataOf(command));
+  }
+}
+
+@CommandHandler(ResynchronizeOrderNow)
+export class ResynchronizeOrderNowHandler implements ICommandHandler<ResynchronizeOrderNow, ResynchronizeResult> {
+  constructor(private readonly importer: OrderImporter) {}
+  async execute(command: ResynchronizeOrderNow): Promise<ResynchronizeResult> {
+    const { marketplace, marketplaceOrderId } = orderOf(command);
+    return this.importer.resynchronize(marketplace, marketplaceOrderId, metadataOf(command));
+  }
+}
+
+export const IMPORT_COMMAND_HANDLERS = [
+  ImportOrdersNowHandler,
+  ImportOneOrderHandler,
+  ReimportOrderNowHandler,
+  ResynchronizeOrderNowHandler,
+];

@@ -1,0 +1,72 @@
+import {
+  clampWindowDays,
+  coversWindow,
+  incrementalImportWindow,
+  requestedImportWindow,
+  toWholeSeconds,
+  type ImportCheckpoint,
+} from './import-window.js';
+
+const NOW = new Date('2025-03-10T12:00:00.000Z');
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3600_000);
+const daysAgo = (days: number) => hoursAgo(days * 24);
+const window = (checkpoint: ImportCheckpoint | null, windowDays = 3, configurationRevision: string | null = 'cfg-1') =>
+  incrementalImportWindow({ now: NOW, windowDays, checkpoint, configurationRevision });
+
+describe('import window', () => {
+  it('clamps the configured days to 1–10 and falls back to 3 for a value that is not a number', () => {
+    expect([0, 0.5, 1, 3, 10, 11, 400, -2].map(clampWindowDays)).toEqual([1, 1, 1, 3, 10, 10, 10, 1]);
+    expect([Number.NaN, Number.POSITIVE_INFINITY, undefined, null].map(clampWindowDays)).toEqual([3, 3, 3, 3]);
+  });
+
+  it('covers the configured days up to now on a first run', () => {
+    expect(window(null)).toEqual({ from: daysAgo(3), to: NOW });
+    expect(window(null, 25)).toEqual({ from: daysAgo(10), to: NOW });
+    expect(window(null, 0)).toEqual({ from: daysAgo(1), to: NOW });
+  });
+
+  it('resumes 2 h before the end of the last successful run', () => {
+    const checkpoint = { windowTo: hoursAgo(0.25), configurationRevision: 'cfg-1' };
+    expect(window(checkpoint)).toEqual({ from: hoursAgo(2.25), to: NOW });
+  });
+
+  it('never looks back further than the configured days, however old the last run', () => {
+    const checkpoint = { windowTo: daysAgo(30), configurationRevision: 'cfg-1' };
+    expect(window(checkpoint)).toEqual({ from: daysAgo(3), to: NOW });
+  });
+
+  it('reads the whole window again when the configuration changed since the last run', () => {
+    const checkpoint = { windowTo: hoursAgo(0.25), configurationRevision: 'cfg-0' };
+    expect(window(checkpoint)).toEqual({ from: daysAgo(3), to: NOW });
+  });
+
+  it('still looks 2 h back when the last run ended in our future (another process’s clock ahead)', () => {
+    const checkpoint = { windowTo: new Date(NOW.getTime() + 3600_000), configurationRevision: 'cfg-1' };
+    expect(window(checkpoint)).toEqual({ from: hoursAgo(2), to: NOW });
+  });
+
+  it('gives an operator days back from now (clamped), explicit bounds, or nothing to use the incremental window', () => {
+    expect(requestedImportWindow({ days: 5 }, NOW)).toEqual({ from: daysAgo(5), to: NOW });
+    expect(requestedImportWindow({ days: 30 }, NOW)).toEqual({ from: daysAgo(10), to: NOW });
+    expect(requestedImportWindow({ from: daysAgo(40) }, NOW)).toEqual({ from: daysAgo(40), to: NOW });
+    expect(requestedImportWindow({ to: daysAgo(1) }, NOW)).toEqual({ from: daysAgo(4), to: daysAgo(1) });
+    expect(requestedImportWindow({}, NOW)).toBeNull();
+  });
+
+  it('asks Lengow for whole seconds, widening the window rather than cutting its last fraction of a second', () => {
+    const window = { from: new Date('2025-03-10T09:00:00.999Z'), to: new Date('2025-03-10T12:00:00.001Z') };
+    expect(toWholeSeconds(window)).toEqual({
+      from: new Date('2025-03-10T09:00:00.000Z'),
+      to: new Date('2025-03-10T12:00:01.000Z'),
+    });
+    expect(toWholeSeconds({ from: NOW, to: NOW })).toEqual({ from: NOW, to: NOW });
+  });
+
+  it('moves the checkpoint only for a run that covered the whole incremental window', () => {
+    const incremental = window({ windowTo: hoursAgo(1), configurationRevision: 'cfg-1' });
+    expect(coversWindow(incremental, incremental)).toBe(true);
+    expect(coversWindow({ from: daysAgo(3), to: NOW }, incremental)).toBe(true);
+    expect(coversWindow({ from: hoursAgo(1), to: NOW }, incremental)).toBe(false);
+    expect(coversWindow({ from: daysAgo(3), to: hoursAgo(1) }, incremental)).toBe(false);
+  });
+});

@@ -1,0 +1,476 @@
+import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
+import { SqliteDatabase } from '../../database/sqlite-database.js';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { IMPORT_CASES, type ImportReason } from '../../sandbox/import-cases.js';
+import { defaultMarketplaces, marketplaceStatusFor } from '../../sandbox/marketplaces.js';
+import { expectedImportCase } from '../../sandbox/order-generator.js';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
+import { OrderDomainError } from '../domain/order-domain-error.js';
+import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
+import {
+  ImportOneOrder,
+  ImportOrdersNow,
+  ReimportOrderNow,
+  ResynchronizeOrderNow,
+} from './commands/import-commands.js';
+import type { OrderImportResult } from './order-import-result.js';
+import type { ImportRunReport } from './order-importer.js';
+import {
+  importVerdicts,
+  orderEventCount,
+  prepareShopForSandbox,
+  startImportTestApp,
+  type ImportTestApp,
+  type ImportVerdict,
+} from './testing/import-test-app.js';
+
+const SEED = 7;
+const ORDER_COUNT = 300;
+
+const IGNORE_CODES: Partial<Record<ImportReason, string>> = {
+  status_not_importable: 'STATUS_NOT_IMPORTABLE',
+  shipped_by_marketplace: 'SHIPPED_BY_MARKETPLACE',
+  anonymized: 'ANONYMIZED',
+  older_than_3_months: 'TOO_OLD',
+  line_waiting_acceptance: 'LINES_WAITING_ACCEPTANCE',
+  unknown_marketplace: 'MARKETPLACE_UNKNOWN',
+};
+const FAILURE_CODES: Partial<Record<ImportReason, string>> = {
+  no_exchange_rate: 'NO_EXCHANGE_RATE',
+  product_not_found: 'PRODUCT_NOT_FOUND',
+  unknown_currency: 'CURRENCY_NOT_AVAILABLE',
+  missing_delivery_country: 'DELIVERY_WITHOUT_COUNTRY',
+  parent_product: 'PRODUCT_IS_PARENT',
+  no_products: 'NO_PRODUCTS',
+  no_currency: 'NO_CURRENCY',
+  billing_without_country: 'BILLING_WITHOUT_COUNTRY',
+};
+
+/** `order-<marketplace>-<id>`: marketplace codes never contain a dash, order ids may. */
+function parseStream(stream: string): { marketplace: string; id: string } {
+  const rest = stream.slice('order-'.length);
+  const dash = rest.indexOf('-');
+  return { marketplace: rest.slice(0, dash), id: rest.slice(dash + 1) };
+}
+
+/** The verdict the plugins' rules give a generated order (the emulator's manifest), in the events' terms. */
+function expectedVerdict(stream: string): ImportVerdict {
+  const { marketplace, id } = parseStream(stream);
+  const expected = expectedImportCase(SEED, marketplace, id);
+  if (!expected) throw new Error(`${stream} is not a generated order of seed ${SEED}`);
+  if (expected.outcome === 'created') return { kind: 'planned' };
+  if (expected.outcome === 'ignored') return { kind: 'ignored', code: IGNORE_CODES[expected.reason!]! };
+  return { kind: 'failed', codes: [FAILURE_CODES[expected.reason!]!] };
+}
+
+/**
+ * The manifest gives the first reason in pipeline order; the domain reports every check that failed (a missing
+ * exchange rate also leaves every line at -1, reported as invalid lines), so the first code is compared.
+ */
+function mainVerdict(verdict: ImportVerdict): ImportVerdict {
+  return verdict.kind === 'failed' ? { kind: 'failed', codes: verdict.codes.slice(0, 1) } : verdict;
+}
+
+/** Per stream, the one verdict it got; a stream with two verdicts, or one that differs from the manifest, is listed. */
+function verdictProblems(verdicts: Map<string, ImportVerdict[]>): string[] {
+  const problems: string[] = [];
+  for (const [stream, list] of verdicts) {
+    if (list.length !== 1) problems.push(`${stream}: ${list.length} verdicts ${JSON.stringify(list)}`);
+    else if (JSON.stringify(mainVerdict(list[0])) !== JSON.stringify(expectedVerdict(stream)))
+      problems.push(`${stream}: got ${JSON.stringify(list[0])}, expected ${JSON.stringify(expectedVerdict(stream))}`);
+  }
+  return problems;
+}
+
+interface Harness {
+  sandbox: Sandbox;
+  db: SqliteDatabase;
+  store: SqliteEventStore;
+  app: ImportTestApp;
+}
+
+async function openHarness(orderCount = ORDER_COUNT): Promise<Harness> {
+  const sandbox = await startSandbox({ port: 0, seed: SEED, orderCount, actionProcessingDelayMs: 0 });
+  const db = new SqliteDatabase({ path: ':memory:' });
+  const store = new SqliteEventStore(db);
+  await store.init();
+  const app = await startImportTestApp({ store, db, lengowUrl: sandbox.url });
+  await prepareShopForSandbox(app);
+  return { sandbox, db, store, app };
+}
+
+async function closeHarness(harness: Harness | undefined): Promise<void> {
+  if (!harness) return;
+  await harness.app.close();
+  await harness.sandbox.close();
+  await harness.store.close();
+  await harness.db.close();
+}
+
+const operator = (commandId: string) => ({ commandId, actor: 'operator:ann' as const });
+
+const spanMs = (report: ImportRunReport) => Date.parse(report.window!.to) - Date.parse(report.window!.from);
+
+function sumOf(table: Record<string, number>): number {
+  return Object.values(table).reduce((a, b) => a + b, 0);
+}
+
+describe('OrderImporter against the Lengow emulator (SQLite)', () => {
+  describe('a clean backfill', () => {
+    let harness: Harness;
+    let first: ImportRunReport;
+
+    beforeAll(async () => {
+      harness = await openHarness();
+      first = await harness.app.importer.runScheduled();
+    });
+    afterAll(() => closeHarness(harness));
+
+    it('records exactly the manifest’s decision for every generated order, and counts them', async () => {
+      expect(first).toMatchObject({ outcome: 'succeeded', kind: 'scheduled', actor: 'system', error: null });
+      const verdicts = await importVerdicts(harness.store);
+      expect(verdicts.size).toBe(ORDER_COUNT);
+      expect(verdictProblems(verdicts)).toEqual([]);
+
+      const manifest = harness.sandbox.manifest();
+      const { counts } = first;
+      expect(counts.received).toBe(ORDER_COUNT);
+      expect(counts.planned).toBe(manifest.byOutcome.created);
+      expect(sumOf(counts.ignored)).toBe(manifest.byOutcome.ignored);
+      expect(counts.failedOrders).toBe(manifest.byOutcome.failed);
+      expect(counts.ignored).toEqual(
+        Object.fromEntries(
+          Object.entries(manifest.byReason)
+            .filter(([reason]) => IGNORE_CODES[reason as ImportReason])
+            .map(([reason, n]) => [IGNORE_CODES[reason as ImportReason], n]),
+        ),
+      );
+      expect(counts.failed).toEqual({
+        ...Object.fromEntries(
+          Object.entries(manifest.byReason)
+            .filter(([reason]) => FAILURE_CODES[reason as ImportReason])
+            .map(([reason, n]) => [FAILURE_CODES[reason as ImportReason], n]),
+        ),
+        // Orders without an exchange rate carry -1 on every line too.
+        INVALID_LINE: manifest.byReason.no_exchange_rate,
+      });
+      expect(counts).toMatchObject({
+        notFormatted: { recorded: 0, withoutIdentity: 0, notRecorded: 0 },
+        transientFailures: 0,
+        rejected: {},
+        errors: 0,
+        duplicates: 0,
+      });
+    });
+
+    it('records the run with its window and outcome, and tells the settings each marketplace once', async () => {
+      const [run] = await harness.app.runs.recent(1);
+      expect(run).toMatchObject({
+        id: first.runId,
+        kind: 'scheduled',
+        outcome: 'succeeded',
+        advancesCheckpoint: true,
+        windowFrom: first.window!.from,
+        windowTo: first.window!.to,
+      });
+      expect(run.counts).toEqual(first.counts);
+      // First run: the settings' 3 days (widened to whole seconds).
+      expect(spanMs(first)).toBeGreaterThanOrEqual(3 * 86_400_000);
+      expect(spanMs(first)).toBeLessThanOrEqual(3 * 86_400_000 + 1000);
+      const settings = await harness.store.readStream('settings-order-parameters');
+      const discovered = settings.filter((e) => e.type === 'MarketplaceDiscovered').map((e) => e.data.marketplace);
+      expect(discovered.sort()).toEqual(Object.keys(defaultMarketplaces()).sort());
+    });
+
+    it('appends nothing when the same window is imported again, and the next scheduled run resumes 2 h back', async () => {
+      const before = await orderEventCount(harness.store);
+      const again = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('again-1')));
+      expect(again.outcome).toBe('succeeded');
+      expect(again.counts.unchanged).toBe(ORDER_COUNT);
+      expect(await orderEventCount(harness.store)).toBe(before);
+
+      const next = await harness.app.importer.runScheduled();
+      expect(Date.parse(next.window!.from)).toBe(Date.parse(again.window!.to) - 2 * 3600_000);
+      expect(Date.parse(next.window!.to)).toBeGreaterThanOrEqual(Date.parse(again.window!.to));
+      expect(next.counts.planned + sumOf(next.counts.ignored) + next.counts.failedOrders).toBe(0);
+      expect(await orderEventCount(harness.store)).toBe(before);
+    });
+
+    it('records the marketplace status change of an imported order on a later poll, once', async () => {
+      const verdicts = await importVerdicts(harness.store);
+      const stream = [...verdicts].find(
+        ([name, list]) =>
+          list[0].kind === 'planned' &&
+          expectedImportCase(SEED, parseStream(name).marketplace, parseStream(name).id)?.case === 'standard',
+      )![0];
+      const { marketplace, id } = parseStream(stream);
+      const [planned] = (await harness.store.readStream(stream)).filter((e) => e.type === 'OrderImportPlanned');
+      const plan = planned.data.plan as { generation: number; shopOrders: { key: string }[] };
+      // What the import saga does once the shop created the planned orders.
+      await harness.app.commandBus.execute(
+        new ExecuteOrderCommand(
+          {
+            type: 'RecordShopOrdersCreated',
+            data: {
+              orderKey: { marketplace, marketplaceOrderId: id },
+              generation: plan.generation,
+              shopOrderIds: Object.fromEntries(plan.shopOrders.map((o, i) => [o.key, `SO-${i + 1}`])),
+              now: new Date().toISOString(),
+            },
+          },
+          { commandId: `test-created:${stream}`, actor: 'saga:import' },
+        ),
+      );
+      const shipped = marketplaceStatusFor(defaultMarketplaces()[marketplace], 'shipped')!;
+      const response = await fetch(`${harness.sandbox.url}/_sandbox/orders/${marketplace}/${id}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ marketplace_status: shipped }),
+      });
+      expect(response.status).toBe(200);
+
+      const poll = await harness.app.importer.runScheduled();
+      expect(poll.counts.statusChanged).toBe(1);
+      const changes = (await harness.store.readStream(stream)).filter((e) => e.type === 'LengowStatusChanged');
+      expect(changes.map((e) => e.data)).toEqual([
+        expect.objectContaining({ marketplaceStatus: shipped, lengowStatus: 'shipped', finishing: true }),
+      ]);
+      const again = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('again-2')));
+      expect(again.counts.statusChanged).toBe(0);
+      expect((await harness.store.readStream(stream)).filter((e) => e.type === 'LengowStatusChanged')).toHaveLength(1);
+    });
+
+    it('re-drives failures parked on the shop’s configuration once it changed (a currency enabled)', async () => {
+      const verdicts = await importVerdicts(harness.store);
+      const currencyFailures = [...verdicts]
+        .filter(([, list]) => list[0].kind === 'failed' && list[0].codes.includes('CURRENCY_NOT_AVAILABLE'))
+        .map(([stream]) => stream);
+      expect(currencyFailures.length).toBeGreaterThan(0);
+      await harness.app.shop.enableCurrency('XYZ');
+
+      const poll = await harness.app.importer.runScheduled();
+      // A new configuration: the whole window is read again, not just the last 2 h.
+      expect(spanMs(poll)).toBeGreaterThanOrEqual(3 * 86_400_000);
+      expect(poll.counts.planned).toBe(currencyFailures.length);
+      const after = await importVerdicts(harness.store);
+      for (const stream of currencyFailures) expect(after.get(stream)!.at(-1)).toEqual({ kind: 'planned' });
+      // Other permanent failures were decided again with the new configuration and fail the same way once more.
+      expect(poll.counts.failedOrders).toBe(first.counts.failedOrders - currencyFailures.length);
+      const quiet = await harness.app.importer.runScheduled();
+      expect(quiet.counts.planned + quiet.counts.failedOrders + sumOf(quiet.counts.ignored)).toBe(0);
+    });
+  });
+
+  describe('operator commands', () => {
+    let harness: Harness;
+    const ordersRequests = () => harness.sandbox.state.requestCountsJson()['GET /v3.0/orders']?.total ?? 0;
+
+    beforeAll(async () => {
+      harness = await openHarness(200);
+    });
+    afterAll(() => closeHarness(harness));
+
+    function generatedOrderOf(kase: keyof typeof IMPORT_CASES): { marketplace: string; marketplaceOrderId: string } {
+      const { orders } = harness.sandbox.state;
+      for (let index = 0; index < orders.generatedCount; index++) {
+        const skeleton = orders.skeletonOf(index);
+        if (skeleton.importCase === kase)
+          return { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
+      }
+      throw new Error(`no generated order of case ${kase}`);
+    }
+
+    it('imports one order in one-order mode, idempotently', async () => {
+      const reference = generatedOrderOf('standard');
+      const result: OrderImportResult = await harness.app.commandBus.execute(
+        new ImportOneOrder(reference, operator('one-1')),
+      );
+      expect(result).toMatchObject({
+        orderKey: reference,
+        outcome: { kind: 'planned', shopOrders: 1 },
+        events: ['OrderImportPlanned'],
+      });
+      const stream = `order-${reference.marketplace}-${reference.marketplaceOrderId}`;
+      const [event] = await harness.store.readStream(stream);
+      expect(event.metadata).toMatchObject({ actor: 'operator:ann', commandId: 'one-1' });
+      expect(event.data).toMatchObject({ trigger: 'operator' });
+      // The same request again, or a new one: nothing more.
+      for (const commandId of ['one-1', 'one-2']) {
+        const again = await harness.app.commandBus.execute(new ImportOneOrder(reference, operator(commandId)));
+        expect(again.outcome).toEqual({ kind: 'unchanged' });
+      }
+      expect(await harness.store.readStream(stream)).toHaveLength(1);
+      const [run] = await harness.app.runs.recent(1);
+      expect(run).toMatchObject({ kind: 'one_order', actor: 'operator:ann', outcome: 'succeeded' });
+    });
+
+    it('says clearly when Lengow does not know the order, and when the request is malformed', async () => {
+      await expect(
+        harness.app.commandBus.execute(
+          new ImportOneOrder({ marketplace: 'amazon_fr', marketplaceOrderId: '999-0000000-0000000' }, operator('x1')),
+        ),
+      ).rejects.toMatchObject({ code: 'LENGOW_ORDER_NOT_FOUND' });
+      const invalid = harness.app.commandBus.execute(
+        new ImportOneOrder({ marketplace: '', marketplaceOrderId: 42 } as never, operator('x2')),
+      );
+      await expect(invalid).rejects.toBeInstanceOf(ImportCommandInvalid);
+      await expect(invalid).rejects.toMatchObject({ field: 'payload.marketplace' });
+      await expect(
+        harness.app.commandBus.execute(new ImportOrdersNow({ days: 3, from: '2025-01-01T00:00:00Z' }, operator('x3'))),
+      ).rejects.toMatchObject({ code: 'IMPORT_COMMAND_INVALID', field: 'payload.days' });
+      await expect(
+        harness.app.commandBus.execute(
+          new ImportOrdersNow({ from: '2025-01-02T00:00:00Z', to: '2025-01-01T00:00:00+02:00' }, operator('x4')),
+        ),
+      ).rejects.toMatchObject({ field: 'payload.from' });
+      await expect(
+        harness.app.commandBus.execute(new ImportOrdersNow({ from: '2025-01-02' }, operator('x5'))),
+      ).rejects.toMatchObject({ field: 'payload.from' });
+      await expect(
+        harness.app.commandBus.execute(new ImportOrdersNow({}, { commandId: 'x6', actor: 'root' as never })),
+      ).rejects.toMatchObject({ field: 'metadata.actor' });
+    });
+
+    it('refuses to re-import an order it never saw, without asking Lengow', async () => {
+      const reference = generatedOrderOf('status_shipped');
+      const before = ordersRequests();
+      const refusal = harness.app.commandBus.execute(new ReimportOrderNow(reference, operator('r1')));
+      await expect(refusal).rejects.toBeInstanceOf(OrderDomainError);
+      await expect(refusal).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+      expect(ordersRequests()).toBe(before);
+      await expect(
+        harness.app.commandBus.execute(new ResynchronizeOrderNow(reference, operator('r2'))),
+      ).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+    });
+
+    it('re-imports a failed order with fresh lookups once the catalogue is fixed', async () => {
+      const reference = generatedOrderOf('unknown_product');
+      const failed = await harness.app.commandBus.execute(new ImportOneOrder(reference, operator('f1')));
+      expect(failed.outcome).toMatchObject({
+        kind: 'failed',
+        failures: [expect.objectContaining({ code: 'PRODUCT_NOT_FOUND' })],
+      });
+      const missing = (failed.outcome as Extract<typeof failed.outcome, { kind: 'failed' }>).failures[0].message.match(
+        /product (\S+)/,
+      )![1];
+      await harness.app.shop.upsertProduct({ id: missing, name: 'Back in the catalogue', stock: 50, priceCents: 1000 });
+
+      const result = await harness.app.commandBus.execute(new ReimportOrderNow(reference, operator('f2')));
+      expect(result).toMatchObject({ outcome: { kind: 'planned' }, events: ['OrderImportPlanned'] });
+      const stream = `order-${reference.marketplace}-${reference.marketplaceOrderId}`;
+      const types = (await harness.store.readStream(stream)).map((e) => e.type);
+      expect(types).toEqual(['OrderImportFailed', 'OrderImportPlanned']);
+    });
+
+    it('asks for a re-synchronisation of an imported order only, through the domain', async () => {
+      const reference = generatedOrderOf('status_closed');
+      await harness.app.commandBus.execute(new ImportOneOrder(reference, operator('s1')));
+      // Planned but not created yet: nothing to re-synchronise.
+      await expect(
+        harness.app.commandBus.execute(new ResynchronizeOrderNow(reference, operator('s2'))),
+      ).rejects.toMatchObject({ code: 'ORDER_NOT_IMPORTED' });
+      const stream = `order-${reference.marketplace}-${reference.marketplaceOrderId}`;
+      const [planned] = await harness.store.readStream(stream);
+      const plan = planned.data.plan as { generation: number; shopOrders: { key: string }[] };
+      await harness.app.commandBus.execute<ExecuteOrderCommand, OrderCommandResult>(
+        new ExecuteOrderCommand(
+          {
+            type: 'RecordShopOrdersCreated',
+            data: {
+              orderKey: { marketplace: reference.marketplace, marketplaceOrderId: reference.marketplaceOrderId },
+              generation: plan.generation,
+              shopOrderIds: Object.fromEntries(plan.shopOrders.map((o) => [o.key, 'SO-77'])),
+              now: new Date().toISOString(),
+            },
+          },
+          { commandId: 'test-created-s', actor: 'saga:import' },
+        ),
+      );
+      // The first moi after the import is still pending: asking again changes nothing until it went through.
+      const pending = await harness.app.commandBus.execute(new ResynchronizeOrderNow(reference, operator('s3')));
+      expect(pending).toMatchObject({ requested: false, events: [] });
+      const imported = (await harness.store.readStream(stream)).find((e) => e.type === 'OrderImported')!;
+      await harness.app.commandBus.execute(
+        new ExecuteOrderCommand(
+          {
+            type: 'RecordMerchantOrderIdsSent',
+            data: {
+              orderKey: { marketplace: reference.marketplace, marketplaceOrderId: reference.marketplaceOrderId },
+              key: (imported.data.merchantOrderIds as { key: string }).key,
+              outcome: { kind: 'sent' },
+              now: new Date().toISOString(),
+            },
+          },
+          { commandId: 'test-moi-s', actor: 'saga:moi' },
+        ),
+      );
+      const result = await harness.app.commandBus.execute(new ResynchronizeOrderNow(reference, operator('s4')));
+      expect(result).toEqual({
+        orderKey: { marketplace: reference.marketplace, marketplaceOrderId: reference.marketplaceOrderId },
+        requested: true,
+        events: ['OrderResynchronisationRequested'],
+      });
+    });
+  });
+
+  describe('emulator faults', () => {
+    let harness: Harness;
+
+    beforeAll(async () => {
+      harness = await openHarness();
+    });
+    afterAll(() => closeHarness(harness));
+
+    it('end with the same decisions as a clean run: rate limits, 5xx, slow answers, token expiry, repeats, moving delivery ids', async () => {
+      const { sandbox, app } = harness;
+      sandbox.faults.add({ kind: 'http_429', route: '/v3.0/orders', count: 1, retryAfterSeconds: 0 });
+      sandbox.faults.add({ kind: 'http_503', route: '/v3.0/orders', count: 2 });
+      sandbox.faults.add({ kind: 'slow', route: '/v3.0/orders', count: 1, delayMs: 300 });
+      sandbox.faults.add({ kind: 'unauthorized', route: '/v3.0/orders', count: 1 });
+      sandbox.faults.add({ kind: 'duplicate_across_pages', route: '/v3.0/orders', count: 1 });
+      sandbox.faults.add({ kind: 'changing_delivery_id', route: '/v3.0/orders', count: 2 });
+      const absorbed = await app.importer.runScheduled();
+      // The connector waits out the rate limit, retries the 5xx and renews the token; the repeat is seen once.
+      expect(absorbed).toMatchObject({ outcome: 'succeeded', error: null });
+      expect(absorbed.counts.duplicates).toBeGreaterThanOrEqual(1);
+      expect(absorbed.counts.received).toBe(ORDER_COUNT + absorbed.counts.duplicates);
+      expect(verdictProblems(await importVerdicts(harness.store))).toEqual([]);
+
+      // Lengow's delivery ids moved since: nothing is decided again, nothing is duplicated.
+      sandbox.faults.add({ kind: 'changing_delivery_id', route: '/v3.0/orders', count: 5 });
+      const moved = await app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('moved')));
+      expect(moved.counts.unchanged).toBe(ORDER_COUNT);
+    });
+
+    it('a run cut short by an outage or a garbled page fails, keeps its window, and the next one completes', async () => {
+      const fresh = await openHarness();
+      try {
+        const running = fresh.app.importer.runWindow({ days: 3 }, { actor: 'system' });
+        // Usually after the first pages: the outage outlasts the connector's retries.
+        setTimeout(() => fresh.sandbox.faults.add({ kind: 'http_503', route: '/v3.0/orders', count: 20 }), 30);
+        const outage = await running;
+        expect(outage).toMatchObject({ outcome: 'failed', error: { code: 'LENGOW_UNAVAILABLE', transient: true } });
+        fresh.sandbox.faults.clear();
+        expect(await fresh.app.runs.checkpoint()).toBeNull();
+
+        fresh.sandbox.faults.add({ kind: 'malformed_json', route: '/v3.0/orders', count: 1 });
+        const garbled = await fresh.app.importer.runScheduled();
+        expect(garbled).toMatchObject({ outcome: 'failed', error: { code: 'LENGOW_MALFORMED_RESPONSE' } });
+        expect(await fresh.app.runs.checkpoint()).toBeNull();
+
+        const clean = await fresh.app.importer.runScheduled();
+        expect(clean.outcome).toBe('succeeded');
+        expect((await fresh.app.runs.checkpoint())?.windowTo.toISOString()).toBe(clean.window!.to);
+        const verdicts = await importVerdicts(fresh.store);
+        expect(verdicts.size).toBe(ORDER_COUNT);
+        expect(verdictProblems(verdicts)).toEqual([]);
+        // Same decisions as the other emulator's run, stream by stream.
+        const reference = await importVerdicts(harness.store);
+        expect(Object.fromEntries(verdicts)).toEqual(Object.fromEntries(reference));
+      } finally {
+        await closeHarness(fresh);
+      }
+    });
+  });
+});
