@@ -41,7 +41,8 @@ export class ApiKeyGuard implements CanActivate {
       context.getClass(),
     ]);
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    const principal = this.identify(request);
+    // Attached on a class and again on a route: the key is checked once, the role each time (same answer).
+    const principal = request.principal ?? this.identify(request);
     // A guarded route without a role is a wiring mistake: only admins get through, never everyone.
     const need = required ?? 'admin';
     if (!roleAllows(principal.role, need)) {

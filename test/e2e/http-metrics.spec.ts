@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEngine } from '../../src/boot/start-engine.js';
+import { EventBusBridge } from '../../src/cqrs/event-bus-bridge.js';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
+import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+
+/** The value of one sample line (`name{labels} value`), or undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-z_:]+)(\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = (match[3] ?? '').split(',');
+    if (wanted.every((label) => present.includes(label))) return Number(match[4]);
+  }
+  return undefined;
+}
+
+describe('HTTP API: /metrics', () => {
+  let folder: string;
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-http-metrics-'));
+    engine = await startHttpEngine({
+      SQLITE_PATH: join(folder, 'engine.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '50',
+      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
+    });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const scrape = async () => {
+    const response = await fetch(`${engine.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return response.text();
+  };
+
+  it('is open and exposes process metrics', async () => {
+    const text = await scrape();
+    expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('counts HTTP requests by route pattern and status, router refusals included', async () => {
+    await fetch(`${engine.url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
+    await fetch(`${engine.url}/api/settings`);
+    await fetch(`${engine.url}/api/no-such-${randomUUID()}`);
+    const text = await scrape();
+    const ok = { method: 'GET', route: '/api/settings', status: '200' };
+    expect(sample(text, 'lengow_sync_http_requests_total', ok)).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'lengow_sync_http_requests_total', { ...ok, status: '401' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'lengow_sync_http_requests_total', { route: 'unmatched', status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'lengow_sync_http_request_duration_seconds_count', ok)).toBeGreaterThanOrEqual(1);
+    expect(text).not.toMatch(/route="\/api\/no-such/);
+  });
+
+  it('times event store calls', async () => {
+    await fetch(`${engine.url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
+    const text = await scrape();
+    expect(
+      sample(text, 'lengow_sync_event_store_operation_duration_seconds_count', {
+        operation: 'readStream',
+        result: 'ok',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts import outcomes from the events the bus delivers', async () => {
+    const store = engine.app.get<EventStore>(EVENT_STORE);
+    const before = sample(await scrape(), 'lengow_sync_order_imports_total', { outcome: 'ignored' }) ?? 0;
+    const appended = await store.append(`order-metricstest-${randomUUID()}`, [
+      { type: 'OrderImportIgnored', data: { reason: 'probe' } },
+    ]);
+    await engine.app.get(EventBusBridge).waitUntilIdle(appended.position, 10_000);
+    const after = sample(await scrape(), 'lengow_sync_order_imports_total', { outcome: 'ignored' });
+    expect(after).toBe(before + 1);
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEngine } from '../../src/boot/start-engine.js';
+import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { commandEntries } from '../../src/interfaces/command-catalogue.js';
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown; security?: unknown[] }>>;
+  components: {
+    schemas: Record<string, { properties?: Record<string, { description?: string }> }>;
+    securitySchemes: object;
+  };
+}
+
+describe('HTTP API: OpenAPI document and Swagger UI', () => {
+  let folder: string;
+  let engine: RunningEngine;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-http-openapi-'));
+    engine = await startHttpEngine({
+      SQLITE_PATH: join(folder, 'engine.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '50',
+      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
+    });
+    const response = await fetch(`${engine.url}/api/docs-json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApiDocument;
+  });
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('lists the API endpoints with their methods', () => {
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths['/api/settings'])).toEqual(['get']);
+    expect(Object.keys(document.paths['/api/settings/import'])).toEqual(['patch']);
+    expect(document.paths['/api/settings/carrier-mappings'].put).toBeDefined();
+    expect(document.paths['/api/orders/events'].get).toBeDefined();
+    expect(document.paths['/metrics']).toBeUndefined();
+  });
+
+  it('has one operation per HTTP-exposed catalogue command, named after it, secured by the API key', () => {
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+    const ids = new Set(operations.map((operation) => operation.operationId));
+    for (const entry of commandEntries()) expect(ids).toContain(entry.name);
+    const patch = document.paths['/api/settings/import'].patch;
+    expect(patch.security).toEqual([{ 'api-key': [] }]);
+    expect(document.components.securitySchemes).toMatchObject({
+      'api-key': { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+  });
+
+  it('documents the payload DTOs field by field, and the problem details', () => {
+    const payload = document.components.schemas.ChangeImportSettingsPayload;
+    expect(Object.keys(payload.properties ?? {})).toEqual(
+      expect.arrayContaining(['importableStatuses', 'importWindowDays', 'retryPolicy']),
+    );
+    expect(payload.properties?.importWindowDays.description).toMatch(/1–10/);
+    expect(document.components.schemas.MapCarrierPayload.properties?.shopCarrier).toBeDefined();
+    expect(Object.keys(document.components.schemas.ProblemDetailsSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'errors']),
+    );
+  });
+
+  it('serves Swagger UI at /api/docs with its assets, and nothing else of the assets folder', async () => {
+    const page = await fetch(`${engine.url}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('/api/docs/swagger-ui-bundle.js');
+    expect(html).toContain('data-url="/api/docs-json"');
+    const bundle = await fetch(`${engine.url}/api/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect((await fetch(`${engine.url}/api/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${engine.url}/api/docs/..%2Fpackage.json`)).status).toBe(404);
+  });
+});
