@@ -49,9 +49,21 @@ export interface StoryResult {
 export class OrderStoryWriter {
   private readonly executor: OrderCommandExecutor;
   private commands = 0;
+  private lastStream: string | null = null;
 
-  constructor(store: EventStore) {
+  constructor(private readonly store: EventStore) {
     this.executor = new OrderCommandExecutor(store);
+  }
+
+  /**
+   * Position of the last event written (stories run one after another, so it is the highest). Wait for it
+   * explicitly: on PostgreSQL a read "to the end of the log" stops below transactions still open anywhere in the
+   * database, so an idle read is not proof that this writer's events were seen.
+   */
+  async lastPosition(): Promise<string | null> {
+    if (this.lastStream === null) return null;
+    const [last] = await this.store.readStream(this.lastStream, { direction: 'backwards', maxCount: 1 });
+    return last?.position ?? null;
   }
 
   /** Runs every command of `story` on one order. */
@@ -65,6 +77,7 @@ export class OrderStoryWriter {
         correlationId: `story-${key.marketplaceOrderId}`,
       });
       results.push(result);
+      this.lastStream = result.stream;
       return result;
     };
     const input = importInput(key, order);

@@ -64,7 +64,7 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     await writeAllStories();
     const r = runner();
     await r.start();
-    await r.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    await r.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
 
     const snapshot = await readModelSnapshot(sides.db);
     expect(snapshot).toEqual(await expectedSnapshot(sides.store));
@@ -120,7 +120,7 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     await writeAllStories();
     const r = runner();
     await r.start();
-    await r.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    await r.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
     const before = await readModelSnapshot(sides.db);
 
     // Every event applied again, newest first, straight onto the live tables inside one transaction.
@@ -148,7 +148,7 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       ]);
       const again = runner();
       await again.start();
-      await again.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+      await again.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
       expect(again.status()[0]!.eventsScanned).toBe(events.length);
       await again.stop();
     }
@@ -163,7 +163,7 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     const reference = runner(referenceDb);
     await live.start();
     await reference.start();
-    await live.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    await live.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
 
     const progress: RebuildProgress[] = [];
     let appended = 0;
@@ -193,8 +193,8 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     expect(result.generation).toBe(2);
     expect(progress.at(-1)!.phase).toBe('done');
     expect(progress.some((p) => p.phase === 'building' && p.processed > 0)).toBe(true);
-    await live.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
-    await reference.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    await live.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
+    await reference.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
 
     const rebuilt = await readModelSnapshot(sides.db);
     expect(rebuilt.overview.length).toBe(18 + appended);
