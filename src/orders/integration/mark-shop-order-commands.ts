@@ -1,0 +1,51 @@
+import { Command } from '@nestjs/cqrs';
+import type { ShopOrder } from '../../shop/shop-order.js';
+
+export interface ShopCommandResult {
+  /** True when a retry with the same key got the first call's result. */
+  readonly replayed: boolean;
+  /** False when the shop already was in that state (same parcel again, cancel again…). */
+  readonly changed: boolean;
+  /** The shop change feed entry the call added, null when none (or not known after a crash). */
+  readonly changeId: number | null;
+  readonly order: ShopOrder;
+}
+
+export interface MarkShopOrderShippedPayload {
+  readonly shopOrderId: string;
+  /** A shop carrier id, or a carrier name. */
+  readonly carrier?: string;
+  readonly trackingNumber: string;
+  readonly trackingUrl?: string;
+  /** ISO 8601; now by default. */
+  readonly shippedAt?: string;
+}
+
+export interface MarkShopOrderCanceledPayload {
+  readonly shopOrderId: string;
+  readonly reason?: string;
+}
+
+export interface MarkShopOrderRefundedPayload {
+  readonly shopOrderId: string;
+  /** Shop order lines and units; omitted = everything not refunded yet. */
+  readonly lines?: readonly { readonly lineId: number; readonly quantity: number }[];
+  readonly reason?: string;
+}
+
+/**
+ * The merchant's actions on a shop order, as the HTTP API forwards them. The shop records each in its change feed,
+ * which drives the Lengow action; `idempotencyKey` makes an HTTP retry harmless (a refund is never made twice).
+ */
+abstract class MarkShopOrder<Payload> extends Command<ShopCommandResult> {
+  constructor(
+    readonly payload: Payload,
+    readonly idempotencyKey: string,
+  ) {
+    super();
+  }
+}
+
+export class MarkShopOrderShipped extends MarkShopOrder<MarkShopOrderShippedPayload> {}
+export class MarkShopOrderCanceled extends MarkShopOrder<MarkShopOrderCanceledPayload> {}
+export class MarkShopOrderRefunded extends MarkShopOrder<MarkShopOrderRefundedPayload> {}

@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { isShopError, ShopError } from '../../shop/shop-error.js';
+import type { ShopOrder } from '../../shop/shop-order.js';
+import type { MerchantChangeResult } from '../../shop/shop-status-change.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
+import {
+  MarkShopOrderCanceled,
+  MarkShopOrderRefunded,
+  MarkShopOrderShipped,
+  type ShopCommandResult,
+} from './mark-shop-order-commands.js';
+import {
+  MarkShopOrderCanceledDto,
+  MarkShopOrderRefundedDto,
+  MarkShopOrderShippedDto,
+} from './reaction-command-dtos.js';
+import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
+import { ShopCommandKeys } from './shop-command-keys.js';
+import { validateIdempotencyKey, validateReactionCommand } from './validate-reaction-command.js';
+
+type RefundedSoFar = Record<string, number>;
+
+interface Step {
+  readonly command: string;
+  readonly request: object;
+  readonly shopOrderId: string;
+  /** Whether the shop already did it, judged from what the first try saw and the order now (null: unknown). */
+  readonly alreadyDone?: (before: unknown, now: ShopOrder | null) => boolean;
+  readonly act: () => Promise<MerchantChangeResult<ShopOrder>>;
+}
+
+/** Runs a merchant command under its idempotency key. */
+@Injectable()
+export class ShopCommandRunner {
+  private readonly keys: ShopCommandKeys;
+
+  constructor(
+    @Inject(SHOP) private readonly shop: Shop,
+    @Inject(SQL_DATABASE) db: SqlDatabase,
+    @Inject(ORDERS_REACTIONS_OPTIONS) options: OrdersReactionsOptions,
+  ) {
+    this.keys = new ShopCommandKeys(db, options.clock);
+  }
+
+  async run(key: string, step: Step): Promise<ShopCommandResult> {
+    const claim = await this.keys.claim<{ changed: boolean; changeId: number | null }>(
+      key,
+      step.command,
+      step.request,
+      step.shopOrderId,
+      async () => refundedSoFar(await this.shop.getOrder(step.shopOrderId)),
+    );
+    if (claim.kind === 'done') return { replayed: true, ...claim.result, order: await this.order(step.shopOrderId) };
+    if (claim.retryOfUnknown && step.alreadyDone?.(claim.before, await this.shop.getOrder(step.shopOrderId))) {
+      // The first try got through before its answer was lost: its change is already in the feed.
+      await this.keys.complete(key, { changed: true, changeId: null });
+      return { replayed: true, changed: true, changeId: null, order: await this.order(step.shopOrderId) };
+    }
+    let outcome: MerchantChangeResult<ShopOrder>;
+    try {
+      outcome = await step.act();
+    } catch (error) {
+      // Refused by the shop: nothing happened. Anything else leaves the claim open (outcome unknown) until it goes stale.
+      if (isShopError(error)) await this.keys.release(key);
+      throw error;
+    }
+    const result = { changed: outcome.changed, changeId: outcome.change?.id ?? null };
+    await this.keys.complete(key, result);
+    return { replayed: false, ...result, order: outcome.order };
+  }
+
+  private async order(id: string): Promise<ShopOrder> {
+    const order = await this.shop.getOrder(id);
+    if (!order) throw ShopError.of('UNKNOWN_ORDER', `order ${id} does not exist`, { orderId: id });
+    return order;
+  }
+}
+
+function refundedSoFar(order: ShopOrder | null): RefundedSoFar | null {
+  return order ? Object.fromEntries(order.lines.map((line) => [String(line.id), line.refundedQuantity])) : null;
+}
+
+const NUMERIC = /^\d{1,15}$/;
+
+@CommandHandler(MarkShopOrderShipped)
+export class MarkShopOrderShippedHandler implements ICommandHandler<MarkShopOrderShipped, ShopCommandResult> {
+  constructor(
+    private readonly runner: ShopCommandRunner,
+    @Inject(SHOP) private readonly shop: Shop,
+    @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
+  ) {}
+
+  execute(command: MarkShopOrderShipped): Promise<ShopCommandResult> {
+    const key = validateIdempotencyKey(command.idempotencyKey);
+    const payload = validateReactionCommand(MarkShopOrderShippedDto, command.payload, 'payload');
+    const carrier = payload.carrier?.trim() || null;
+    const shippedAt = payload.shippedAt ?? this.options.clock().toISOString();
+    return this.runner.run(key, {
+      command: 'ship',
+      // Without a date of its own, a retry must still match the first request: the default date is not part of it.
+      request: { ...payload },
+      shopOrderId: payload.shopOrderId,
+      act: () =>
+        this.shop.shipOrder(payload.shopOrderId, {
+          carrierId: carrier && NUMERIC.test(carrier) ? Number(carrier) : null,
+          carrierName: carrier && !NUMERIC.test(carrier) ? carrier : null,
+          trackingNumber: payload.trackingNumber,
+          trackingUrl: payload.trackingUrl ?? null,
+          shippedAt,
+        }),
+    });
+  }
+}
+
+@CommandHandler(MarkShopOrderCanceled)
+export class MarkShopOrderCanceledHandler implements ICommandHandler<MarkShopOrderCanceled, ShopCommandResult> {
+  constructor(
+    private readonly runner: ShopCommandRunner,
+    @Inject(SHOP) private readonly shop: Shop,
+  ) {}
+
+  execute(command: MarkShopOrderCanceled): Promise<ShopCommandResult> {
+    const key = validateIdempotencyKey(command.idempotencyKey);
+    const payload = validateReactionCommand(MarkShopOrderCanceledDto, command.payload, 'payload');
+    return this.runner.run(key, {
+      command: 'cancel',
+      request: { ...payload },
+      shopOrderId: payload.shopOrderId,
+      act: () => this.shop.cancelOrder(payload.shopOrderId, payload.reason ?? null),
+    });
+  }
+}
+
+@CommandHandler(MarkShopOrderRefunded)
+export class MarkShopOrderRefundedHandler implements ICommandHandler<MarkShopOrderRefunded, ShopCommandResult> {
+  constructor(
+    private readonly runner: ShopCommandRunner,
+    @Inject(SHOP) private readonly shop: Shop,
+  ) {}
+
+  execute(command: MarkShopOrderRefunded): Promise<ShopCommandResult> {
+    const key = validateIdempotencyKey(command.idempotencyKey);
+    const payload = validateReactionCommand(MarkShopOrderRefundedDto, command.payload, 'payload');
+    const lines = payload.lines?.map((line) => ({ lineId: line.lineId, quantity: line.quantity }));
+    return this.runner.run(key, {
+      command: 'refund',
+      request: { shopOrderId: payload.shopOrderId, lines, reason: payload.reason },
+      shopOrderId: payload.shopOrderId,
+      // A whole-order refund repeated is a no-op in the shop; units of a partial one would be refunded again, so a
+      // retry after a lost answer compares the refunded units with what the first try saw.
+      alreadyDone: (before, now) => {
+        if (!lines || !before || !now) return false;
+        const seen = before as RefundedSoFar;
+        return lines.every((line) => {
+          const current = now.lines.find((candidate) => candidate.id === line.lineId)?.refundedQuantity ?? 0;
+          return current >= (seen[String(line.lineId)] ?? 0) + line.quantity;
+        });
+      },
+      act: () => this.shop.refundOrder(payload.shopOrderId, { lines, reason: payload.reason ?? null }),
+    });
+  }
+}
+
+export const MARK_SHOP_ORDER_HANDLERS = [
+  MarkShopOrderShippedHandler,
+  MarkShopOrderCanceledHandler,
+  MarkShopOrderRefundedHandler,
+];

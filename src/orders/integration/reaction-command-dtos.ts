@@ -1,0 +1,82 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { CommandMetadata } from '../commands/command-metadata.js';
+import type { Actor } from '../domain/event-metadata.js';
+import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
+
+const text = { message: 'must be a string' };
+const filled = { message: 'must not be empty' };
+
+/** Who sent the command: it becomes the "who" of every event the command appends. */
+export class ReactionCommandMetadataDto implements CommandMetadata {
+  @IsString(text) @IsNotEmpty(filled) @MaxLength(200, { message: 'must be at most 200 characters' }) commandId: string;
+  @IsOptional() @IsString(text) correlationId?: string;
+  @IsOptional() @IsString(text) causationId?: string;
+  @Matches(/^(system|(operator|api-key|saga):\S.*)$/, {
+    message: 'must be system, operator:<name>, api-key:<id> or saga:<name>',
+  })
+  actor: Actor;
+}
+
+export class ResendOrderActionDto {
+  @IsString(text)
+  @IsNotEmpty(filled)
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  marketplace: string;
+  @IsString(text)
+  @IsNotEmpty(filled)
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  marketplaceOrderId: string;
+  @IsOptional() @IsIn(ACTION_TYPES, { message: `must be one of ${ACTION_TYPES.join(', ')}` }) actionType?: ActionType;
+  /** Merchant choices (`reason`, `refund_reason`, `refund_mode`, `shipping_method`…): code strings. */
+  @IsOptional() @IsObject({ message: 'must be an object of strings' }) choices?: Record<string, string>;
+}
+
+/** A shop order by id (`12`) or reference (`SO-000012`). */
+class ShopOrderTargetDto {
+  @IsString(text) @IsNotEmpty(filled) @MaxLength(40, { message: 'must be at most 40 characters' }) shopOrderId: string;
+}
+
+export class MarkShopOrderShippedDto extends ShopOrderTargetDto {
+  /** A shop carrier id, or a carrier name (one the shop lists, or a free name). */
+  @IsOptional() @IsString(text) @MaxLength(100, { message: 'must be at most 100 characters' }) carrier?: string;
+  @IsString(text)
+  @IsNotEmpty(filled)
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  trackingNumber: string;
+  @IsOptional() @IsString(text) @MaxLength(1000, { message: 'must be at most 1000 characters' }) trackingUrl?: string;
+  /** Defaults to now. */
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date' }) shippedAt?: string;
+}
+
+export class MarkShopOrderCanceledDto extends ShopOrderTargetDto {
+  @IsOptional() @IsString(text) @MaxLength(500, { message: 'must be at most 500 characters' }) reason?: string;
+}
+
+export class RefundLineDto {
+  @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) lineId: number;
+  @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) quantity: number;
+}
+
+export class MarkShopOrderRefundedDto extends ShopOrderTargetDto {
+  /** Omitted: everything not refunded yet. */
+  @IsOptional()
+  @IsArray({ message: 'must be a list' })
+  @ValidateNested({ each: true })
+  @Type(() => RefundLineDto)
+  lines?: RefundLineDto[];
+  @IsOptional() @IsString(text) @MaxLength(500, { message: 'must be at most 500 characters' }) reason?: string;
+}

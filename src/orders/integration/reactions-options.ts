@@ -1,0 +1,25 @@
+/** How the order reactions run: clocks, retry pacing and the periodic pollers. */
+export interface OrdersReactionsOptions {
+  /** Start the periodic pollers (shop change feed, action results, import retries) at boot. */
+  readonly pollers: boolean;
+  /** The engine's clock: every `now` the domain commands carry comes from it. */
+  readonly clock: () => Date;
+  readonly shopFeedIntervalMs: number;
+  readonly actionResultsIntervalMs: number;
+  readonly importRetryIntervalMs: number;
+  /** moi PATCH: tries per send (the plugins' 5) and the backoff between them (the plugins wait a flat 250 ms). */
+  readonly moiRetry: { readonly attempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_ORDERS_REACTIONS_OPTIONS: OrdersReactionsOptions = {
+  pollers: true,
+  clock: () => new Date(),
+  shopFeedIntervalMs: 2_000,
+  actionResultsIntervalMs: 60_000,
+  importRetryIntervalMs: 30_000,
+  moiRetry: { attempts: 5, initialDelayMs: 250, maxDelayMs: 4_000 },
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const ORDERS_REACTIONS_OPTIONS = Symbol('ORDERS_REACTIONS_OPTIONS');

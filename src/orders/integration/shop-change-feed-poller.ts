@@ -1,0 +1,226 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { LOGGER } from '../../app.tokens.js';
+import { AsyncMutex } from '../../database/async-mutex.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import type { Logger } from '../../logging/logger.js';
+import type { ShopStatusChange } from '../../shop/shop-status-change.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
+import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
+import { deterministicId } from '../commands/order-event-ids.js';
+import { loadOrder } from '../commands/order-stream-reader.js';
+import { OrderDomainError, type OrderErrorCode } from '../domain/order-domain-error.js';
+import { orderKeyOf } from '../domain/order-key.js';
+import { describeFailure } from './describe-failure.js';
+import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
+import { ensureReactionsSchema } from './reactions-schema.js';
+import { toDomainShopChange } from './to-domain-shop-change.js';
+
+const CHECKPOINT = 'shop-change-feed';
+const BATCH = 100;
+/**
+ * A change can reach the feed before the order stream knows its shop order (the merchant ships within the instant
+ * between creation and its record). Such changes are parked as retryable and tried again on every poll for this long.
+ */
+const RETRYABLE_FOR_MS = 3600_000;
+const NOT_YET_KNOWN: readonly OrderErrorCode[] = ['ORDER_NOT_FOUND', 'ORDER_NOT_IMPORTED', 'SHOP_ORDER_NOT_FOUND'];
+
+export interface ShopFeedReport {
+  recorded: number;
+  parked: number;
+  /** Parked changes recorded on a later try. */
+  replayed: number;
+  lastId: number;
+}
+
+export interface ParkedShopChange {
+  changeId: number;
+  shopOrderId: number;
+  marketplace: string;
+  marketplaceOrderId: string;
+  kind: string;
+  code: string | null;
+  reason: string;
+  retryable: boolean;
+  attempts: number;
+  changeAt: string;
+  parkedAt: string;
+}
+
+interface ParkedRow {
+  change_id: number | string;
+  shop_order_id: number | string;
+  marketplace: string;
+  marketplace_order_id: string;
+  kind: string;
+  code: string | null;
+  reason: string;
+  retryable: number | string;
+  attempts: number | string;
+  change_at: string;
+  parked_at: string;
+}
+
+/**
+ * Consumes the shop's change feed (what the merchant shipped, canceled, refunded) into the order streams as
+ * `RecordShopStatusChange`, from its own checkpoint (the feed is not the event store). Delivery is at least once: the
+ * command id derives from the change id, so a change handled twice is recorded once. A change the domain refuses (an
+ * order the engine does not know, a shop order replaced by a re-import) is parked with the reason, never lost, and the
+ * feed goes on.
+ */
+@Injectable()
+export class ShopChangeFeedPoller {
+  private readonly mutex = new AsyncMutex();
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(SHOP) private readonly shop: Shop,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Reads the feed to its end now; concurrent calls run one after the other. */
+  pollNow(): Promise<ShopFeedReport> {
+    return this.mutex.runExclusive(() => this.poll());
+  }
+
+  async listParked(): Promise<ParkedShopChange[]> {
+    await ensureReactionsSchema(this.db);
+    const rows = await this.db.query<ParkedRow>('SELECT * FROM shop_feed_parked ORDER BY change_id');
+    return rows.map(toParked);
+  }
+
+  /** Tries parked changes again (one, or all), e.g. after an operator fixed the order; recorded ones leave the list. */
+  replayParked(changeId?: number): Promise<{ changeId: number; outcome: 'recorded' | 'parked' | 'missing' }[]> {
+    return this.mutex.runExclusive(async () => {
+      const parked = (await this.listParked()).filter((row) => changeId === undefined || row.changeId === changeId);
+      const outcomes: { changeId: number; outcome: 'recorded' | 'parked' | 'missing' }[] = [];
+      for (const row of parked) outcomes.push({ changeId: row.changeId, outcome: await this.replay(row) });
+      return outcomes;
+    });
+  }
+
+  private async poll(): Promise<ShopFeedReport> {
+    await ensureReactionsSchema(this.db);
+    const report: ShopFeedReport = { recorded: 0, parked: 0, replayed: 0, lastId: 0 };
+    const cutoff = this.options.clock().getTime() - RETRYABLE_FOR_MS;
+    for (const row of await this.listParked()) {
+      if (row.retryable && Date.parse(row.changeAt) >= cutoff && (await this.replay(row)) === 'recorded')
+        report.replayed++;
+    }
+
+    let lastId = await this.checkpoint();
+    for (;;) {
+      const changes = await this.shop.changesAfter(lastId, BATCH);
+      for (const change of changes) {
+        // An infrastructure failure propagates before the checkpoint moves: the change is read again next poll.
+        const outcome = await this.handle(change);
+        if (outcome === 'recorded') report.recorded++;
+        else report.parked++;
+        await this.saveCheckpoint(change.id);
+        lastId = change.id;
+      }
+      if (changes.length < BATCH) break;
+    }
+    report.lastId = lastId;
+    return report;
+  }
+
+  private async replay(row: ParkedShopChange): Promise<'recorded' | 'parked' | 'missing'> {
+    const [change] = await this.shop.changesAfter(row.changeId - 1, 1);
+    if (!change || change.id !== row.changeId) return 'missing';
+    const outcome = await this.handle(change);
+    if (outcome === 'recorded')
+      await this.db.execute('DELETE FROM shop_feed_parked WHERE change_id = $1', [row.changeId]);
+    return outcome;
+  }
+
+  private async handle(change: ShopStatusChange): Promise<'recorded' | 'parked'> {
+    try {
+      const orderKey = orderKeyOf(change.marketplace, change.marketplaceOrderId);
+      const { state } = await loadOrder(this.store, orderKey);
+      const commandId = deterministicId(`shop-change-feed:${change.id}`);
+      await this.commandBus.execute(
+        new ExecuteOrderCommand(
+          {
+            type: 'RecordShopStatusChange',
+            data: {
+              orderKey,
+              changeId: `shop-change:${change.id}`,
+              shopOrderId: String(change.orderId),
+              change: toDomainShopChange(change, state),
+              now: this.options.clock().toISOString(),
+            },
+          },
+          { commandId, correlationId: commandId, causationId: commandId, actor: 'system' },
+        ),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!(error instanceof OrderDomainError)) throw error;
+      await this.park(change, error);
+      return 'parked';
+    }
+  }
+
+  private async park(change: ShopStatusChange, error: OrderDomainError): Promise<void> {
+    const retryable = NOT_YET_KNOWN.includes(error.code) ? 1 : 0;
+    this.logger.warn(
+      { changeId: change.id, shopOrderId: change.orderId, code: error.code, err: describeFailure(error) },
+      'shop change parked',
+    );
+    await this.db.execute(
+      `INSERT INTO shop_feed_parked (change_id, shop_order_id, marketplace, marketplace_order_id, kind, reason, code,
+         retryable, attempts, change_at, parked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
+       ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, code = excluded.code,
+         retryable = excluded.retryable, attempts = shop_feed_parked.attempts + 1`,
+      [
+        change.id,
+        change.orderId,
+        change.marketplace,
+        change.marketplaceOrderId,
+        change.kind,
+        error.message,
+        error.code,
+        retryable,
+        change.at,
+        this.options.clock().toISOString(),
+      ],
+    );
+  }
+
+  private async checkpoint(): Promise<number> {
+    const [row] = await this.db.query<{ last_id: number | string }>(
+      'SELECT last_id FROM shop_feed_checkpoints WHERE name = $1',
+      [CHECKPOINT],
+    );
+    return row ? Number(row.last_id) : 0;
+  }
+
+  private async saveCheckpoint(id: number): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO shop_feed_checkpoints (name, last_id, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at`,
+      [CHECKPOINT, id, this.options.clock().toISOString()],
+    );
+  }
+}
+
+function toParked(row: ParkedRow): ParkedShopChange {
+  return {
+    changeId: Number(row.change_id),
+    shopOrderId: Number(row.shop_order_id),
+    marketplace: row.marketplace,
+    marketplaceOrderId: row.marketplace_order_id,
+    kind: row.kind,
+    code: row.code,
+    reason: row.reason,
+    retryable: Number(row.retryable) === 1,
+    attempts: Number(row.attempts),
+    changeAt: row.change_at,
+    parkedAt: row.parked_at,
+  };
+}

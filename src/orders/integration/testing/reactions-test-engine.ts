@@ -1,0 +1,255 @@
+import { Global, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { Test } from '@nestjs/testing';
+import { InfrastructureModule } from '../../../boot/infrastructure.module.js';
+import type { AppConfig } from '../../../config/app-config.js';
+import { CqrsInfrastructureModule } from '../../../cqrs/cqrs-infrastructure.module.js';
+import { DurableSagaRunner } from '../../../cqrs/durable-saga-runner.js';
+import { SqliteDatabase } from '../../../database/sqlite-database.js';
+import type { RecordedEvent } from '../../../event-store/event-store.port.js';
+import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import { HttpLengowApi } from '../../../lengow/http-lengow-api.js';
+import { LENGOW_API, type LengowApi } from '../../../lengow/lengow-api.port.js';
+import { silentLogger } from '../../../logging/logger.js';
+import type { Sandbox } from '../../../sandbox/sandbox-server.js';
+import { SettingsModule } from '../../../settings/settings.module.js';
+import { BuiltInShop } from '../../../shop/built-in/built-in-shop.js';
+import type { ShopCarrier } from '../../../shop/shop-carrier.js';
+import { SHOP, type Shop } from '../../../shop/shop.port.js';
+import type { CommandMetadata } from '../../commands/command-metadata.js';
+import { ExecuteOrderCommand } from '../../commands/execute-order-command.js';
+import type { OrderCommandResult } from '../../commands/order-command-executor.js';
+import { loadOrder } from '../../commands/order-stream-reader.js';
+import { DEFAULT_IMPORT_SETTINGS } from '../../domain/import-settings.js';
+import type { ImportLookups } from '../../domain/import-lookups.js';
+import type { OrderCommand } from '../../domain/order-commands.js';
+import { orderKeyOf, orderStreamName, type OrderKey } from '../../domain/order-key.js';
+import type { OrderState } from '../../domain/order-state.js';
+import { toDomainMarketplaceDefinition } from '../../lengow-mapping/to-domain-marketplace-definition.js';
+import { toMarketplaceOrderSnapshot } from '../../lengow-mapping/to-marketplace-order-snapshot.js';
+import { OrdersModule } from '../../orders.module.js';
+import { OrdersReactions } from '../../sagas/orders-reactions.js';
+import { OrdersReactionsModule } from '../../sagas/orders-reactions.module.js';
+import type { OrdersReactionsOptions } from '../reactions-options.js';
+import { EMULATOR_MARKETPLACE } from './emulator-order.js';
+
+export const ACCESS_TOKEN = 'reactions-test-token';
+export const SECRET = 'reactions-test-secret';
+
+/** The engine's clock, movable forward (3-day action timeouts); Lengow's emulator keeps real time. */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface ReactionsEngineOptions {
+  sandbox: Sandbox;
+  /** Run the durable sagas (default true); off, a test issues the integration commands itself. */
+  sagas?: boolean;
+  /** Wraps the real ports, e.g. to crash after a call returned (fault injection), never to fake them. */
+  wrapShop?: (shop: Shop) => Shop;
+  wrapLengow?: (api: LengowApi) => LengowApi;
+  reactions?: Partial<OrdersReactionsOptions>;
+  /** More modules of the app (e.g. the import pipeline). */
+  modules?: DynamicModule[];
+}
+
+/**
+ * The reactions in a Nest testing module on real adapters: SQLite event store and read models in memory, the built-in
+ * shop, the HTTP Lengow client against the emulator. Test support.
+ */
+export class ReactionsEngine {
+  private constructor(
+    readonly app: INestApplicationContext,
+    readonly db: SqliteDatabase,
+    readonly store: SqliteEventStore,
+    /** The real shop behind any wrapper. */
+    readonly shop: BuiltInShop,
+    readonly lengow: LengowApi,
+    readonly sandbox: Sandbox,
+    readonly clock: TestClock,
+    readonly carriers: { colissimo: ShopCarrier; van: ShopCarrier },
+  ) {}
+
+  static async start(options: ReactionsEngineOptions): Promise<ReactionsEngine> {
+    const db = new SqliteDatabase({ path: ':memory:' });
+    const store = new SqliteEventStore(db);
+    await store.init();
+    const clock = new TestClock();
+    const shop = new BuiltInShop(db);
+    await shop.init();
+    await shop.upsertProduct({ id: '101', name: 'Mug, blue', stock: 10, priceCents: 1995 });
+    await shop.upsertProduct({ id: '102', name: 'Tea towel', stock: 5, priceCents: 2000 });
+    const colissimo = await shop.addCarrier({ name: 'Colissimo', trackingUrl: 'https://track.example/@' });
+    const van = await shop.addCarrier({ name: 'My own van', trackingUrl: null });
+    const lengow = new HttpLengowApi({
+      baseUrl: options.sandbox.url,
+      accessToken: ACCESS_TOKEN,
+      secret: SECRET,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      timeoutsMs: { token: 2000, orders: 3000, moi: 2000, actions: 2000, marketplaces: 2000 },
+    });
+
+    const ports = [
+      { provide: SHOP, useValue: options.wrapShop ? options.wrapShop(shop) : shop },
+      { provide: LENGOW_API, useValue: options.wrapLengow ? options.wrapLengow(lengow) : lengow },
+    ];
+    @Global()
+    @Module({ providers: ports, exports: ports.map((port) => port.provide) })
+    class PortsModule {}
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        InfrastructureModule.register({
+          config: {} as AppConfig,
+          logger: silentLogger(),
+          eventStore: store,
+          readModels: db,
+        }),
+        CqrsModule.forRoot(),
+        CqrsInfrastructureModule.register({
+          autoStart: options.sagas !== false,
+          pollIntervalMs: 10,
+          retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5, jitter: false },
+        }),
+        PortsModule,
+        SettingsModule.register({ cacheMaxAgeMs: 0 }),
+        OrdersModule,
+        OrdersReactionsModule.register({
+          pollers: false,
+          clock: clock.now,
+          moiRetry: { attempts: 5, initialDelayMs: 1, maxDelayMs: 4 },
+          ...options.reactions,
+        }),
+        ...(options.modules ?? []),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    return new ReactionsEngine(app, db, store, shop, lengow, options.sandbox, clock, { colissimo, van });
+  }
+
+  get commands(): CommandBus {
+    return this.app.get(CommandBus);
+  }
+
+  get reactions(): OrdersReactions {
+    return this.app.get(OrdersReactions);
+  }
+
+  get sagas(): DurableSagaRunner {
+    return this.app.get(DurableSagaRunner);
+  }
+
+  /** Runs a domain command on an order stream. */
+  execute(command: OrderCommand, metadata: Partial<CommandMetadata> = {}): Promise<OrderCommandResult> {
+    return this.commands.execute(
+      new ExecuteOrderCommand(command, { commandId: `test:${Math.random()}`, actor: 'operator:test', ...metadata }),
+    );
+  }
+
+  /**
+   * Puts the order on the emulator, reads it back through the connector and imports it (`ImportOrder`, as a poll
+   * would) with lookups that resolve every line to its shop product and the import carrier to Colissimo.
+   */
+  async importOrder(order: Record<string, unknown>, overrides: { commandId?: string } = {}): Promise<OrderKey> {
+    this.sandbox.state.orders.add(order, Date.now());
+    const orderKey = orderKeyOf(String(order.marketplace), String(order.marketplace_order_id));
+    const parsed = await this.fetchOrder(orderKey);
+    const lengowDefinition = await this.lengow.getMarketplace(EMULATOR_MARKETPLACE);
+    const snapshot = toMarketplaceOrderSnapshot(parsed, lengowDefinition);
+    const lookups: ImportLookups = {
+      products: Object.fromEntries(
+        snapshot.packages
+          .flatMap((pkg) => pkg.lines)
+          .map((line) => [
+            line.lineId,
+            {
+              kind: 'found' as const,
+              product: { productId: String(line.merchantProductId?.id), variantId: null },
+              matchedBy: 'merchant_id' as const,
+              available: true,
+            },
+          ]),
+      ),
+      currencyAvailable: true,
+      countries: { FR: { name: 'France', active: true } },
+      carrierMapping: {
+        carriers: [],
+        methods: [],
+        defaults: [
+          {
+            country: 'FR',
+            importCarrier: { id: String(this.carriers.colissimo.referenceId), name: 'Colissimo' },
+            shipCarrier: null,
+          },
+        ],
+      },
+    };
+    await this.execute(
+      {
+        type: 'ImportOrder',
+        data: {
+          snapshot,
+          definition: toDomainMarketplaceDefinition(lengowDefinition),
+          lookups,
+          settings: DEFAULT_IMPORT_SETTINGS,
+          configurationRevision: 'rev-1',
+          trigger: 'poll',
+          now: this.clock.now().toISOString(),
+        },
+      },
+      { actor: 'system', commandId: overrides.commandId ?? `poll:${orderStreamName(orderKey)}` },
+    );
+    return orderKey;
+  }
+
+  async fetchOrder(orderKey: OrderKey) {
+    for await (const page of this.lengow.listOrders({
+      marketplace: orderKey.marketplace,
+      marketplaceOrderId: orderKey.marketplaceOrderId,
+    })) {
+      const found = page.orders[0];
+      if (found?.ok) return found.order;
+      throw new Error(`emulator order ${orderKey.marketplaceOrderId} not readable`);
+    }
+    throw new Error(`emulator order ${orderKey.marketplaceOrderId} not found`);
+  }
+
+  async state(orderKey: OrderKey): Promise<OrderState> {
+    return (await loadOrder(this.store, orderKey)).state;
+  }
+
+  async events(orderKey: OrderKey): Promise<RecordedEvent[]> {
+    return this.store.readStream(orderStreamName(orderKey));
+  }
+
+  async eventTypes(orderKey: OrderKey): Promise<string[]> {
+    return (await this.events(orderKey)).map((event) => event.type);
+  }
+
+  /** Sagas and the follow-up index caught up with the log. */
+  settle(): Promise<void> {
+    return this.reactions.waitUntilIdle(20_000);
+  }
+
+  /** Actions the emulator received for one order. */
+  actionsOf(orderKey: OrderKey) {
+    return this.sandbox.state.actions.filter(
+      (action) =>
+        action.marketplace === orderKey.marketplace && action.marketplaceOrderId === orderKey.marketplaceOrderId,
+    );
+  }
+
+  moiCallsOf(orderKey: OrderKey) {
+    return this.sandbox.state.moiCalls.filter((call) => call.marketplace_order_id === orderKey.marketplaceOrderId);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.store.close();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,83 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ActionContextLoader } from '../integration/action-context.js';
+import { ActionResultsPoller } from '../integration/action-results-poller.js';
+import { ApplyLengowStatusToShopHandler } from '../integration/apply-lengow-status-to-shop.handler.js';
+import { CreateShopOrdersHandler } from '../integration/create-shop-orders.handler.js';
+import { DecrementStockHandler } from '../integration/decrement-stock.handler.js';
+import { FollowUpIndex } from '../integration/follow-up-index.js';
+import { ImportRetrySweeper } from '../integration/import-retry-sweeper.js';
+import { MARK_SHOP_ORDER_HANDLERS, ShopCommandRunner } from '../integration/mark-shop-order-handlers.js';
+import { PostLengowActionHandler } from '../integration/post-lengow-action.handler.js';
+import {
+  DEFAULT_ORDERS_REACTIONS_OPTIONS,
+  ORDERS_REACTIONS_OPTIONS,
+  type OrdersReactionsOptions,
+} from '../integration/reactions-options.js';
+import { appOrderSettings, REACTIONS_SETTINGS } from '../integration/reactions-settings.js';
+import { RequestLengowActionHandler } from '../integration/request-lengow-action.handler.js';
+import { ResendOrderActionHandler } from '../integration/resend-order-action.handler.js';
+import { RetireReplacedShopOrdersHandler } from '../integration/retire-replaced-shop-orders.handler.js';
+import { SendMerchantOrderIdsHandler } from '../integration/send-merchant-order-ids.handler.js';
+import { ShopChangeFeedPoller } from '../integration/shop-change-feed-poller.js';
+import { LengowActionSagas } from './lengow-action-sagas.js';
+import { MerchantOrderIdsSaga } from './merchant-order-ids-saga.js';
+import { OrdersReactions } from './orders-reactions.js';
+import { ShopChangeSagas } from './shop-change-sagas.js';
+import { ShopOrderSagas } from './shop-order-sagas.js';
+
+/**
+ * The order reactions: sagas (events → integration commands), the integration command handlers (shop and Lengow
+ * calls, outcomes recorded on the order streams), the operator and merchant commands, and the pollers.
+ *
+ * Needs, from the app: the global EVENT_STORE, SQL_DATABASE, LOGGER (InfrastructureModule), LENGOW_API
+ * (LengowModule), SHOP (ShopModule), ORDER_SETTINGS (SettingsModule); `CqrsModule.forRoot()`; the order command
+ * handler (OrdersModule); CqrsInfrastructureModule (its DurableSagaRunner runs the sagas); and OrdersImportModule for
+ * the import retry sweep (`ImportOneOrder`).
+ */
+@Module({})
+export class OrdersReactionsModule {
+  static register(options: Partial<OrdersReactionsOptions> = {}): DynamicModule {
+    const resolved: OrdersReactionsOptions = {
+      ...DEFAULT_ORDERS_REACTIONS_OPTIONS,
+      ...options,
+      moiRetry: { ...DEFAULT_ORDERS_REACTIONS_OPTIONS.moiRetry, ...options.moiRetry },
+    };
+    return {
+      module: OrdersReactionsModule,
+      imports: [CqrsModule],
+      providers: [
+        { provide: ORDERS_REACTIONS_OPTIONS, useValue: resolved },
+        { provide: REACTIONS_SETTINGS, inject: [ModuleRef], useFactory: appOrderSettings },
+        {
+          provide: FollowUpIndex,
+          inject: [EVENT_STORE, SQL_DATABASE],
+          useFactory: (store: EventStore, db: SqlDatabase) => new FollowUpIndex(store, db),
+        },
+        ActionContextLoader,
+        CreateShopOrdersHandler,
+        DecrementStockHandler,
+        RetireReplacedShopOrdersHandler,
+        SendMerchantOrderIdsHandler,
+        RequestLengowActionHandler,
+        PostLengowActionHandler,
+        ApplyLengowStatusToShopHandler,
+        ResendOrderActionHandler,
+        ShopCommandRunner,
+        ...MARK_SHOP_ORDER_HANDLERS,
+        ShopChangeFeedPoller,
+        ActionResultsPoller,
+        ImportRetrySweeper,
+        OrdersReactions,
+        ShopOrderSagas,
+        MerchantOrderIdsSaga,
+        ShopChangeSagas,
+        LengowActionSagas,
+      ],
+      exports: [OrdersReactions, ShopChangeFeedPoller, ActionResultsPoller, ImportRetrySweeper],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LOGGER } from '../../app.tokens.js';
+import { DurableSagaRunner } from '../../cqrs/durable-saga-runner.js';
+import { REACTORS_OPTIONS, type ReactorsOptions } from '../../cqrs/reactors-options.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { CheckpointedConsumer } from '../../event-store/consumers/checkpointed-consumer.js';
+import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../event-store/event-store.port.js';
+import type { Logger } from '../../logging/logger.js';
+import { ActionResultsPoller, type ActionResultsReport } from '../integration/action-results-poller.js';
+import { FollowUpIndex } from '../integration/follow-up-index.js';
+import { ImportRetrySweeper, type ImportRetryReport } from '../integration/import-retry-sweeper.js';
+import { PeriodicTask } from '../integration/periodic-task.js';
+import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from '../integration/reactions-options.js';
+import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-change-feed-poller.js';
+
+/**
+ * The reactions' moving parts besides the sagas: the follow-up index consumer (open action attempts, due import
+ * retries) and the three periodic pollers. Pollers run on their own only with `pollers: true`; each also runs on demand
+ * (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`), e.g. at the end of an import run or in tests.
+ */
+@Injectable()
+export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly indexConsumer: CheckpointedConsumer;
+  private readonly tasks: PeriodicTask[];
+  private head: GlobalPosition | null = null;
+
+  constructor(
+    index: FollowUpIndex,
+    readonly shopFeed: ShopChangeFeedPoller,
+    readonly actionResults: ActionResultsPoller,
+    readonly importRetries: ImportRetrySweeper,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) db: SqlDatabase,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
+    @Optional() private readonly sagas?: DurableSagaRunner,
+    @Optional() @Inject(REACTORS_OPTIONS) reactors?: ReactorsOptions,
+  ) {
+    this.indexConsumer = new CheckpointedConsumer({
+      store,
+      db,
+      logger,
+      pollIntervalMs: reactors?.pollIntervalMs,
+      retry: reactors?.retry,
+      handler: index.consumer(),
+    });
+    this.tasks = [
+      new PeriodicTask('shop-change-feed', options.shopFeedIntervalMs, () => shopFeed.pollNow(), logger),
+      new PeriodicTask('action-results', options.actionResultsIntervalMs, () => actionResults.pollNow(), logger),
+      new PeriodicTask('import-retries', options.importRetryIntervalMs, () => importRetries.sweepNow(), logger),
+    ];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.indexConsumer.start();
+    if (this.options.pollers) this.startPollers();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopPollers();
+    await this.indexConsumer.stop();
+  }
+
+  startPollers(): void {
+    for (const task of this.tasks) task.start();
+  }
+
+  async stopPollers(): Promise<void> {
+    await Promise.all(this.tasks.map((task) => task.stop()));
+  }
+
+  pollShopChanges(): Promise<ShopFeedReport> {
+    return this.shopFeed.pollNow();
+  }
+
+  pollActionResults(): Promise<ActionResultsReport> {
+    return this.actionResults.pollNow();
+  }
+
+  sweepImportRetries(): Promise<ImportRetryReport> {
+    return this.importRetries.sweepNow();
+  }
+
+  /**
+   * Resolves once the sagas and the follow-up index have nothing left to do: each has read to the end of the log, and
+   * the events their own commands appended meanwhile have been read too (repeated until the log stops growing).
+   */
+  async waitUntilIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let head = await this.logHead();
+    for (;;) {
+      const left = Math.max(1, deadline - Date.now());
+      await Promise.all([
+        this.sagas?.waitUntilIdle(undefined, left),
+        this.indexConsumer.waitUntilCaughtUp(undefined, { timeoutMs: left }),
+      ]);
+      const next = await this.logHead();
+      if (next === head) return;
+      head = next;
+    }
+  }
+
+  /** Position of the last event in the log (read forward from the last head seen). */
+  private async logHead(): Promise<GlobalPosition | null> {
+    for (;;) {
+      const batch = await this.store.readAll({ fromPosition: this.head, maxCount: 1000 });
+      if (batch.length === 0) return this.head;
+      this.head = batch[batch.length - 1].position;
+    }
+  }
+
+  indexStatus() {
+    return this.indexConsumer.status();
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { ofType, type IEvent } from '@nestjs/cqrs';
+import { filter, map, type Observable } from 'rxjs';
+import { DurableSaga } from '../../cqrs/durable-saga.decorator.js';
+import { OrderImportedEvent, OrderImportPlannedEvent, OrderReimportedEvent } from '../events/order-event-classes.js';
+import { CreateShopOrders } from '../integration/create-shop-orders.js';
+import { DecrementStock } from '../integration/decrement-stock.js';
+import { sagaMetadata } from '../integration/reaction-metadata.js';
+import { RetireReplacedShopOrders } from '../integration/retire-replaced-shop-orders.js';
+
+const SAGA = 'shop-orders';
+
+/**
+ * The import's side effects in the shop: create the planned orders, take the stock once, and park the orders a
+ * re-import replaced (domain README, "import saga" and "stock saga" rows).
+ */
+@Injectable()
+export class ShopOrderSagas {
+  @DurableSaga()
+  createPlannedOrders = (events$: Observable<IEvent>) =>
+    events$.pipe(
+      ofType(OrderImportPlannedEvent),
+      map(
+        (event) =>
+          new CreateShopOrders(
+            event.data.orderKey,
+            event.data.plan,
+            event.data.configurationRevision ?? null,
+            sagaMetadata(event, SAGA, 'create'),
+          ),
+      ),
+    );
+
+  @DurableSaga()
+  decrementStock = (events$: Observable<IEvent>) =>
+    events$.pipe(
+      ofType(OrderImportedEvent),
+      filter((event) => event.data.stockDecrement !== null && event.data.stockDecrement !== undefined),
+      map(
+        (event) =>
+          new DecrementStock(event.data.orderKey, event.data.stockDecrement!, sagaMetadata(event, SAGA, 'stock')),
+      ),
+    );
+
+  @DurableSaga()
+  retireReplacedOrders = (events$: Observable<IEvent>) =>
+    events$.pipe(
+      ofType(OrderReimportedEvent),
+      filter((event) => (event.data.replacedShopOrderIds ?? []).length > 0),
+      map(
+        (event) =>
+          new RetireReplacedShopOrders(
+            event.stream,
+            event.data.generation,
+            event.data.replacedShopOrderIds,
+            sagaMetadata(event, SAGA, 'retire'),
+          ),
+      ),
+    );
+}
