@@ -116,6 +116,36 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     }
   });
 
+  it('counts events it cannot read instead of failing, and ignores streams that are not orders', async () => {
+    const { stream } = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'BAD-1' }, 'imported');
+    await sides.store.append(stream, [
+      { type: 'OrderArchivedInTheFuture', data: { why: 'written by a newer deployment' } },
+      { type: 'OrderImportPlanned', data: { orderKey: 'no plan' }, metadata: { schemaVersion: 1 } },
+    ]);
+    await sides.store.append('order-demo_market_fr-GARBAGE-2', [{ type: 'Nonsense', data: {} }]);
+    await sides.store.append('settings-order-parameters', [{ type: 'ImportSettingsChanged', data: {} }]);
+    const r = runner();
+    await r.start();
+    const [last] = await sides.store.readStream('settings-order-parameters');
+    await r.waitUntilCaughtUp(last!.position, { timeoutMs: 20_000 });
+
+    expect(r.status()[0]).toMatchObject({ state: 'running', lastError: null });
+    const snapshot = await readModelSnapshot(sides.db);
+    expect(snapshot).toEqual(await expectedSnapshot(sides.store));
+    expect(snapshot.overview.map((row) => row.stream)).toEqual([
+      'order-demo_market_fr-BAD-1',
+      'order-demo_market_fr-GARBAGE-2',
+    ]);
+    expect(snapshot.overview[0]).toMatchObject({ importState: 'imported', unreadableEvents: 2, streamRevision: 3 });
+    // A stream whose events never named the order still gets a row, keyed from the stream name.
+    expect(snapshot.overview[1]).toMatchObject({
+      marketplace: 'demo_market_fr',
+      marketplaceOrderId: 'GARBAGE-2',
+      importState: 'pending',
+      unreadableEvents: 1,
+    });
+  });
+
   it('is idempotent: replayed and out-of-order events change nothing, also after a checkpoint reset', async () => {
     await writeAllStories();
     const r = runner();
