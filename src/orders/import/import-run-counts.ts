@@ -28,6 +28,8 @@ export interface ImportRunCounts {
   rejected: Record<string, number>;
   /** Unexpected errors (event store or bus down…): the run fails so its window is read again. */
   errors: number;
+  /** Not a bucket: orders (of any bucket) still waiting for a transient-failure retry after this run. */
+  awaitingRetry: number;
 }
 
 export function emptyImportRunCounts(): ImportRunCounts {
@@ -44,6 +46,7 @@ export function emptyImportRunCounts(): ImportRunCounts {
     transientFailures: 0,
     rejected: {},
     errors: 0,
+    awaitingRetry: 0,
   };
 }
 

@@ -21,6 +21,8 @@ export interface ImportRunEnd {
   readonly outcome: Exclude<ImportRunOutcome, 'running'>;
   readonly finishedAt: Date;
   readonly counts: ImportRunCounts;
+  /** `updated_at` of the oldest order left waiting for a transient-failure retry, if any. */
+  readonly retryFrom?: Date | null;
   /** Why a failed run failed (error code and message; never a credential: connector errors are scrubbed). */
   readonly error: string | null;
 }
@@ -37,6 +39,7 @@ export interface ImportRunRecord {
   readonly finishedAt: string | null;
   readonly outcome: ImportRunOutcome;
   readonly counts: ImportRunCounts | null;
+  readonly retryFrom: string | null;
   readonly error: string | null;
 }
 
@@ -52,6 +55,7 @@ interface Row {
   finished_at: string | null;
   outcome: ImportRunOutcome;
   counts: string | null;
+  retry_from: string | null;
   error: string | null;
 }
 
@@ -81,6 +85,7 @@ export class ImportRunLog {
         finished_at TEXT,
         outcome TEXT NOT NULL,
         counts TEXT,
+        retry_from TEXT,
         error TEXT
       )`);
       await tx.execute(
@@ -110,20 +115,31 @@ export class ImportRunLog {
 
   async finish(id: string, end: ImportRunEnd): Promise<void> {
     await this.db.execute(
-      'UPDATE import_runs SET outcome = $2, finished_at = $3, counts = $4, error = $5 WHERE id = $1',
-      [id, end.outcome, end.finishedAt.toISOString(), JSON.stringify(end.counts), end.error],
+      'UPDATE import_runs SET outcome = $2, finished_at = $3, counts = $4, retry_from = $5, error = $6 WHERE id = $1',
+      [
+        id,
+        end.outcome,
+        end.finishedAt.toISOString(),
+        JSON.stringify(end.counts),
+        end.retryFrom?.toISOString() ?? null,
+        end.error,
+      ],
     );
   }
 
   /** Where the next scheduled run resumes: the latest successful run that covered everything before its end. */
   async checkpoint(): Promise<ImportCheckpoint | null> {
-    const [row] = await this.db.query<Pick<Row, 'window_to' | 'configuration_revision'>>(
-      `SELECT window_to, configuration_revision FROM import_runs
+    const [row] = await this.db.query<Pick<Row, 'window_to' | 'configuration_revision' | 'retry_from'>>(
+      `SELECT window_to, configuration_revision, retry_from FROM import_runs
        WHERE outcome = 'succeeded' AND advances_checkpoint = 1 AND window_to IS NOT NULL
        ORDER BY window_to DESC LIMIT 1`,
     );
     if (!row?.window_to) return null;
-    return { windowTo: new Date(row.window_to), configurationRevision: row.configuration_revision };
+    return {
+      windowTo: new Date(row.window_to),
+      configurationRevision: row.configuration_revision,
+      retryFrom: row.retry_from ? new Date(row.retry_from) : null,
+    };
   }
 
   /** Most recent runs first. */
@@ -153,6 +169,7 @@ function toRecord(row: Row): ImportRunRecord {
     finishedAt: row.finished_at,
     outcome: row.outcome,
     counts: row.counts === null ? null : (JSON.parse(row.counts) as ImportRunCounts),
+    retryFrom: row.retry_from,
     error: row.error,
   };
 }

@@ -30,6 +30,13 @@ describe('import window', () => {
     expect(window(checkpoint)).toEqual({ from: hoursAgo(2.25), to: NOW });
   });
 
+  it('keeps reading from the oldest order still waiting for a retry, within the configured days', () => {
+    const waiting = { windowTo: hoursAgo(0.25), configurationRevision: 'cfg-1', retryFrom: hoursAgo(30) };
+    expect(window(waiting)).toEqual({ from: hoursAgo(30), to: NOW });
+    expect(window({ ...waiting, retryFrom: daysAgo(9) })).toEqual({ from: daysAgo(3), to: NOW });
+    expect(window({ ...waiting, retryFrom: hoursAgo(1) })).toEqual({ from: hoursAgo(2.25), to: NOW });
+  });
+
   it('never looks back further than the configured days, however old the last run', () => {
     const checkpoint = { windowTo: daysAgo(30), configurationRevision: 'cfg-1' };
     expect(window(checkpoint)).toEqual({ from: daysAgo(3), to: NOW });

@@ -27,6 +27,11 @@ export interface ImportCheckpoint {
   readonly windowTo: Date;
   /** Configuration the run decided with; another one now means the whole window must be looked at again. */
   readonly configurationRevision: string | null;
+  /**
+   * `updated_at` of the oldest order left waiting for a transient-failure retry: later runs keep reading from there
+   * (within the configured days), or the retry would never come for an order Lengow does not touch again.
+   */
+  readonly retryFrom?: Date | null;
 }
 
 export interface IncrementalWindowInput {
@@ -39,7 +44,7 @@ export interface IncrementalWindowInput {
 
 /**
  * The scheduled run's window: the configured days back from now, shortened to "the last successful run's end minus
- * 2 h" when that run is newer and was decided with the same configuration (a changed configuration, e.g. a newly
+ * 2 h" (or earlier, to the oldest order awaiting a retry) when that run is newer and was decided with the same configuration (a changed configuration, e.g. a newly
  * importable status, must see the whole window again, as the plugins do after a settings change). Never empty, never
  * longer than the configured days.
  */
@@ -53,7 +58,8 @@ export function incrementalImportWindow({
   let from = to - clampWindowDays(windowDays) * DAY_MS;
   if (checkpoint && checkpoint.configurationRevision === configurationRevision) {
     // A checkpoint in the future (another process's clock ahead of ours) still leaves a 2 h look-back from now.
-    const resume = Math.min(checkpoint.windowTo.getTime(), to) - IMPORT_OVERLAP_MS;
+    let resume = Math.min(checkpoint.windowTo.getTime(), to) - IMPORT_OVERLAP_MS;
+    if (checkpoint.retryFrom) resume = Math.min(resume, checkpoint.retryFrom.getTime());
     from = Math.max(from, resume);
   }
   return { from: new Date(from), to: new Date(to) };

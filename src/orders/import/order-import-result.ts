@@ -24,6 +24,11 @@ export interface OrderImportResult {
   readonly outcome: OrderImportOutcome;
   /** Types of the events appended, in order. */
   readonly events: readonly string[];
+  /**
+   * The order waits for the retry of a transient failure (shop unreachable): polls must keep covering it until the
+   * retry is due, whatever the incremental window would otherwise be.
+   */
+  readonly retryPending?: boolean;
 }
 
 /** The outcome an order command's appended events stand for. */

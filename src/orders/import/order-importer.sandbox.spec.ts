@@ -6,6 +6,7 @@ import { IMPORT_CASES, type ImportReason } from '../../sandbox/import-cases.js';
 import { defaultMarketplaces, marketplaceStatusFor } from '../../sandbox/marketplaces.js';
 import { expectedImportCase } from '../../sandbox/order-generator.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
+import type { Shop } from '../../shop/shop.port.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
 import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
 import {
@@ -411,6 +412,81 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
         requested: true,
         events: ['OrderResynchronisationRequested'],
       });
+    });
+  });
+
+  describe('a shop outage', () => {
+    let harness: Harness;
+    let shopDown = false;
+    let clockOffsetMs = 0;
+
+    beforeAll(async () => {
+      const sandbox = await startSandbox({ port: 0, seed: SEED, orderCount: 150, actionProcessingDelayMs: 0 });
+      const db = new SqliteDatabase({ path: ':memory:' });
+      const store = new SqliteEventStore(db);
+      await store.init();
+      const app = await startImportTestApp({
+        store,
+        db,
+        lengowUrl: sandbox.url,
+        importOptions: { clock: () => new Date(Date.now() + clockOffsetMs) },
+        // The shop's database becomes unreachable for product searches; everything else keeps working.
+        wrapShop: (shop) =>
+          Object.create(shop, {
+            findProducts: {
+              value: (queries: Parameters<Shop['findProducts']>[0]) =>
+                shopDown ? Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432')) : shop.findProducts(queries),
+            },
+          }),
+      });
+      await prepareShopForSandbox(app);
+      harness = { sandbox, db, store, app };
+    });
+    afterAll(() => closeHarness(harness));
+
+    it('records transient failures for orders that need the shop, decides the others, and retries with backoff', async () => {
+      const { app, store } = harness;
+      shopDown = true;
+      const down = await app.importer.runScheduled();
+      const verdicts = await importVerdicts(store);
+      const expectedPlanned = [...verdicts.keys()].filter((stream) => expectedVerdict(stream).kind === 'planned');
+      // Orders the rules would create (or fail on their products) wait for the shop; the rest are decided already.
+      expect(down.outcome).toBe('succeeded');
+      expect(down.counts.planned).toBe(0);
+      expect(down.counts.transientFailures).toBeGreaterThanOrEqual(expectedPlanned.length);
+      expect(down.counts.awaitingRetry).toBe(down.counts.transientFailures);
+      expect(sumOf(down.counts.ignored)).toBeGreaterThan(0);
+      for (const stream of expectedPlanned) {
+        const [failure] = (await store.readStream(stream)).map((e) => e.data);
+        expect(failure).toMatchObject({
+          kind: 'transient',
+          attempt: 1,
+          parked: false,
+          failures: [{ code: 'SHOP_UNAVAILABLE' }],
+          nextAttemptAt: expect.any(String),
+        });
+      }
+
+      // Still down, retry not due: the backoff holds, nothing new is written; the window keeps covering them.
+      const before = await orderEventCount(store);
+      const again = await app.importer.runScheduled();
+      expect(await orderEventCount(store)).toBe(before);
+      expect(again.counts.awaitingRetry).toBe(down.counts.transientFailures);
+      expect(Date.parse(again.window!.from)).toBeLessThan(Date.parse(down.window!.to) - 2 * 3600_000);
+
+      // Back up, retry due after the policy's first delay: every waiting order gets its real verdict.
+      shopDown = false;
+      clockOffsetMs = 61_000;
+      const back = await app.importer.runScheduled();
+      expect(back.counts.planned).toBe(expectedPlanned.length);
+      expect(back.counts.awaitingRetry).toBe(0);
+      const final = await importVerdicts(store);
+      for (const [stream, list] of final) {
+        const last = list.at(-1)!;
+        expect({ stream, verdict: mainVerdict(last) }).toEqual({ stream, verdict: expectedVerdict(stream) });
+      }
+      const [run] = await app.runs.recent(1);
+      expect(run.retryFrom).toBeNull();
     });
   });
 

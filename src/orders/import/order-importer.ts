@@ -10,10 +10,12 @@ import type { OrderSettingsReader, OrderSettingsSnapshot } from '../../settings/
 import type { ShopCatalogue } from '../../shop/shop.port.js';
 import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
-import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import type { ExecuteOptions, OrderCommandResult } from '../commands/order-command-executor.js';
 import { loadOrder } from '../commands/order-stream-reader.js';
+import { StaleOrderRevision } from '../commands/stale-order-revision.error.js';
 import { EMPTY_CARRIER_MAPPING } from '../domain/carrier-mapping.js';
 import type { Actor } from '../domain/event-metadata.js';
+import { importDecision } from '../domain/import-decision.js';
 import { importFailures, type ImportFailure } from '../domain/import-failure.js';
 import type { ImportLookups } from '../domain/import-lookups.js';
 import type { MarketplaceDefinition } from '../domain/marketplace-definition.js';
@@ -36,6 +38,7 @@ import {
   type RequestedWindow,
 } from './import-window.js';
 import { MarketplaceDirectory } from './marketplace-directory.js';
+import { needsLookups } from './needs-lookups.js';
 import { outcomeOfEvents, type OrderImportResult } from './order-import-result.js';
 import { OrderNotFormatted } from './order-not-formatted.error.js';
 import { ShopUnavailable } from './shop-unavailable.error.js';
@@ -340,8 +343,9 @@ export class OrderImporter {
       'import run started',
     );
     let listingError: ImportRunError | null = null;
+    let retryFrom: Date | null = null;
     try {
-      await this.importWindow(window, session, counts, signal);
+      retryFrom = await this.importWindow(window, session, counts, signal);
     } catch (error) {
       listingError = describeError(error);
     }
@@ -355,7 +359,13 @@ export class OrderImporter {
         : null);
     const finishedAt = this.clock();
     await runs
-      .finish(runId, { outcome, finishedAt, counts, error: error ? `${error.code}: ${error.message}` : null })
+      .finish(runId, {
+        outcome,
+        finishedAt,
+        counts,
+        retryFrom,
+        error: error ? `${error.code}: ${error.message}` : null,
+      })
       .catch((cause: unknown) =>
         logger.error({ runId, err: describeError(cause) }, 'import run could not be recorded as finished'),
       );
@@ -376,7 +386,8 @@ export class OrderImporter {
     session: ImportSession,
     counts: ImportRunCounts,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<Date | null> {
+    let retryFrom: number | null = null;
     const inFlight = new Set<Promise<void>>();
     const lastOfStream = new Map<string, Promise<void>>();
     const versionsSeen = new Set<string>();
@@ -405,7 +416,15 @@ export class OrderImporter {
           const task: Promise<void> = (previous ?? Promise.resolve())
             .then(() => this.importParsed(parsed, session, (key) => this.runCommandId(session.runId, key, parsed)))
             .then(
-              (result) => countResult(counts, result),
+              (result) => {
+                countResult(counts, result);
+                if (!result.retryPending) return;
+                counts.awaitingRetry += 1;
+                const updatedAt = parsed.ok && parsed.order.updatedAt ? Date.parse(parsed.order.updatedAt) : NaN;
+                // Without a date, the start of this window keeps it covered.
+                const at = Number.isNaN(updatedAt) ? window.from.getTime() : updatedAt;
+                retryFrom = retryFrom === null ? at : Math.min(retryFrom, at);
+              },
               (error: unknown) => {
                 counts.errors += 1;
                 this.deps.logger.error(
@@ -425,6 +444,7 @@ export class OrderImporter {
     } finally {
       await Promise.all(inFlight);
     }
+    return retryFrom === null ? null : new Date(retryFrom);
   }
 
   /** The id of the order command a run sends: one per run, order and Lengow version, so a repeat is a no-op. */
@@ -465,7 +485,6 @@ export class OrderImporter {
   ): Promise<OrderImportResult> {
     if (!parsed.ok) return this.recordNotFormatted(parsed, session, commandIdFor, causationId);
     const { order } = parsed;
-    const clock = this.clock;
     const known = await session.marketplaces.find(order.marketplace);
     const snapshot = toMarketplaceOrderSnapshot(order, known?.lengow ?? null);
     const orderKey = safeOrderKey(snapshot.marketplace, snapshot.marketplaceOrderId);
@@ -478,32 +497,87 @@ export class OrderImporter {
     };
     if (known) this.reportSighting(session, snapshot.marketplace, order, known.domain.label);
 
-    let lookups = EMPTY_LOOKUPS;
-    if (known) {
-      try {
-        lookups = await this.resolveLookups(snapshot, known.domain, session);
-      } catch (error) {
-        if (!(error instanceof ShopUnavailable)) throw error;
-        return this.recordShopUnavailable(orderKey, error, session, metadata, async () =>
-          this.tryOrderCommand(orderKey, importCommand(EMPTY_LOOKUPS), metadata),
-        );
-      }
+    const now = () => this.clock().toISOString();
+    const importCommand = (lookups: ImportLookups): OrderCommand => ({
+      type: 'ImportOrder',
+      data: {
+        snapshot,
+        definition: known?.domain ?? null,
+        lookups,
+        settings: session.settings.import,
+        configurationRevision: session.configurationRevision,
+        now: now(),
+        trigger: session.trigger,
+      },
+    });
+    // Unknown marketplace, or an order the rules will not create whatever its stream holds: nothing to look up.
+    if (!known || !needsLookups(snapshot, known.domain, session.settings.import))
+      return this.tryOrderCommand(orderKey, importCommand(EMPTY_LOOKUPS), metadata);
+    let lookups: ImportLookups;
+    try {
+      lookups = await this.resolveLookups(snapshot, known.domain, session);
+    } catch (error) {
+      if (!(error instanceof ShopUnavailable)) throw error;
+      this.deps.logger.warn(
+        { runId: session.runId, orderKey, operation: error.operation, err: error.message },
+        'shop unreachable while importing an order',
+      );
+      return this.withoutShop(orderKey, snapshot, known.domain, session, metadata, importCommand);
     }
     return this.tryOrderCommand(orderKey, importCommand(lookups), metadata);
+  }
 
-    function importCommand(withLookups: ImportLookups): OrderCommand {
-      return {
-        type: 'ImportOrder',
-        data: {
-          snapshot,
-          definition: known?.domain ?? null,
-          lookups: withLookups,
-          settings: session.settings.import,
-          configurationRevision: session.configurationRevision,
-          now: clock().toISOString(),
-          trigger: session.trigger,
-        },
-      };
+  /**
+   * The shop could not be asked. The rules decide on the order's current state whether lookups matter: an imported
+   * order (status changes), one being created, ignored or waiting for its retry goes through ImportOrder as usual,
+   * without lookups. Only an order the rules would create now gets a transient failure (the retry policy's backoff
+   * applies: the same failure before its retry is due records nothing). Both are sent against the revision the
+   * decision was made on; if the stream moved meanwhile, the order is looked at again.
+   */
+  private async withoutShop(
+    orderKey: OrderKey,
+    snapshot: MarketplaceOrderSnapshot,
+    definition: MarketplaceDefinition,
+    session: ImportSession,
+    metadata: CommandMetadata,
+    importCommand: (lookups: ImportLookups) => OrderCommand,
+  ): Promise<OrderImportResult> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } = await loadOrder(this.deps.store, orderKey);
+      const now = this.clock();
+      const decision = importDecision({
+        current: state.import,
+        importInProgress: state.pendingImport !== null,
+        snapshot,
+        definition,
+        settings: session.settings.import,
+        nowMs: now.getTime(),
+        trigger: session.trigger,
+        configurationRevision: session.configurationRevision,
+        retryAfterFix: false,
+      });
+      const command: OrderCommand =
+        decision.kind === 'import'
+          ? {
+              type: 'RecordImportFailure',
+              data: {
+                orderKey,
+                generation: null,
+                kind: 'transient',
+                failures: [SHOP_UNAVAILABLE_FAILURE],
+                retryPolicy: session.settings.import.retryPolicy,
+                configurationRevision: session.configurationRevision,
+                now: now.toISOString(),
+              },
+            }
+          : importCommand(EMPTY_LOOKUPS);
+      try {
+        const result = await this.tryOrderCommand(orderKey, command, metadata, { expectedRevision: revision });
+        if (command.type === 'ImportOrder' || result.outcome.kind === 'rejected') return result;
+        return { ...result, outcome: { kind: 'transient_failure', message: SHOP_UNAVAILABLE_FAILURE.message } };
+      } catch (error) {
+        if (!(error instanceof StaleOrderRevision) || attempt >= 3) throw error;
+      }
     }
   }
 
@@ -514,44 +588,6 @@ export class OrderImporter {
   ): Promise<ImportLookups> {
     const mapping = session.settings.carrierMappings[snapshot.marketplace] ?? EMPTY_CARRIER_MAPPING;
     return this.lookups.resolve(snapshot, definition, session.shop, mapping);
-  }
-
-  /**
-   * The shop could not be asked. An order with no shop order and no creation under way gets a transient failure (the
-   * retry policy's backoff applies: the same failure before its retry is due records nothing). An imported order, or
-   * one whose creation is already planned, needs no lookups: it goes through ImportOrder as usual (status changes).
-   */
-  private async recordShopUnavailable(
-    orderKey: OrderKey,
-    error: ShopUnavailable,
-    session: ImportSession,
-    metadata: CommandMetadata,
-    importWithoutLookups: () => Promise<OrderImportResult>,
-  ): Promise<OrderImportResult> {
-    this.deps.logger.warn(
-      { runId: session.runId, orderKey, operation: error.operation, err: error.message },
-      'shop unreachable while importing an order; recorded as a transient failure',
-    );
-    const { state } = await loadOrder(this.deps.store, orderKey);
-    if (state.import.status === 'imported' || state.pendingImport !== null) return importWithoutLookups();
-    const result = await this.tryOrderCommand(
-      orderKey,
-      {
-        type: 'RecordImportFailure',
-        data: {
-          orderKey,
-          generation: null,
-          kind: 'transient',
-          failures: [SHOP_UNAVAILABLE_FAILURE],
-          retryPolicy: session.settings.import.retryPolicy,
-          configurationRevision: session.configurationRevision,
-          now: this.clock().toISOString(),
-        },
-      },
-      metadata,
-    );
-    if (result.outcome.kind === 'rejected') return result;
-    return { ...result, outcome: { kind: 'transient_failure', message: SHOP_UNAVAILABLE_FAILURE.message } };
   }
 
   /**
@@ -611,10 +647,18 @@ export class OrderImporter {
     orderKey: OrderKey,
     command: OrderCommand,
     metadata: CommandMetadata,
+    options: ExecuteOptions = {},
   ): Promise<OrderImportResult> {
     try {
-      const result = await this.send(command, metadata);
-      return { orderKey: result.orderKey, outcome: outcomeOfEvents(result.appended), events: types(result) };
+      const result = await this.send(command, metadata, options);
+      const { import: state, pendingImport } = result.state;
+      return {
+        orderKey: result.orderKey,
+        outcome: outcomeOfEvents(result.appended),
+        events: types(result),
+        retryPending:
+          pendingImport === null && state.status === 'not_imported' && state.kind === 'transient' && !state.parked,
+      };
     } catch (error) {
       if (!(error instanceof OrderDomainError)) throw error;
       this.deps.logger.warn(
@@ -625,8 +669,12 @@ export class OrderImporter {
     }
   }
 
-  private send(command: OrderCommand, metadata: CommandMetadata): Promise<OrderCommandResult> {
-    return this.deps.commandBus.execute(new ExecuteOrderCommand(command, metadata));
+  private send(
+    command: OrderCommand,
+    metadata: CommandMetadata,
+    options: ExecuteOptions = {},
+  ): Promise<OrderCommandResult> {
+    return this.deps.commandBus.execute(new ExecuteOrderCommand(command, metadata, options));
   }
 
   /**

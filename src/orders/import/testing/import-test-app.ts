@@ -4,7 +4,7 @@ import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { InfrastructureModule } from '../../../boot/infrastructure.module.js';
 import type { AppConfig } from '../../../config/app-config.js';
-import type { SqlDatabase } from '../../../database/sql-database.port.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../../database/sql-database.port.js';
 import type { EventStore, RecordedEvent } from '../../../event-store/event-store.port.js';
 import { LengowModule } from '../../../lengow/lengow.module.js';
 import { silentLogger, type Logger } from '../../../logging/logger.js';
@@ -12,6 +12,7 @@ import { PLACES } from '../../../sandbox/buyer-data.js';
 import { SANDBOX_MARKETPLACE_CODES } from '../../../sandbox/marketplaces.js';
 import { SetDefaultCarrier } from '../../../settings/commands/settings-commands.js';
 import { SettingsModule } from '../../../settings/settings.module.js';
+import { BuiltInShop } from '../../../shop/built-in/built-in-shop.js';
 import { seedFromSandboxCatalogue } from '../../../shop/seed-from-sandbox-catalogue.js';
 import { ShopModule } from '../../../shop/shop.module.js';
 import { SHOP, type Shop } from '../../../shop/shop.port.js';
@@ -36,6 +37,8 @@ export async function startImportTestApp(options: {
   lengowUrl: string;
   importOptions?: OrdersImportModuleOptions;
   logger?: Logger;
+  /** Puts something between the importer and the built-in shop (e.g. an outage). */
+  wrapShop?: (shop: Shop) => Shop;
 }): Promise<ImportTestApp> {
   @Module({
     imports: [
@@ -54,7 +57,19 @@ export async function startImportTestApp(options: {
     ],
   })
   class ImportTestModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [ImportTestModule] }).compile();
+  let builder = Test.createTestingModule({ imports: [ImportTestModule] });
+  const wrap = options.wrapShop;
+  if (wrap) {
+    builder = builder.overrideProvider(SHOP).useFactory({
+      inject: [SQL_DATABASE],
+      factory: async (db: SqlDatabase) => {
+        const shop = new BuiltInShop(db);
+        await shop.init();
+        return wrap(shop);
+      },
+    });
+  }
+  const moduleRef = await builder.compile();
   const app = await moduleRef.init();
   return {
     app,
