@@ -3,7 +3,13 @@ import type { Command } from 'commander';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import type { Actor } from '../orders/domain/event-metadata.js';
 import type { CliIo } from './cli-io.js';
-import { openCliSession, type CliSession, type CliSessionOptions } from './cli-session.js';
+import {
+  openCliSession,
+  openCliStores,
+  type CliSession,
+  type CliSessionOptions,
+  type CliStores,
+} from './cli-session.js';
 import { sanitise } from './format-table.js';
 
 /** Options every command accepts (declared on the program, shown in each command's help). */
@@ -45,6 +51,16 @@ export class CliContext {
       return await run(session);
     } finally {
       await session.close();
+    }
+  }
+
+  /** Opens the databases only (read-only commands) and always closes them. */
+  async withStores<T>(run: (stores: CliStores) => Promise<T>): Promise<T> {
+    const stores = await openCliStores(this.io, { debug: this.options.debug });
+    try {
+      return await run(stores);
+    } finally {
+      await stores.close();
     }
   }
 

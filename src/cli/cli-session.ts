@@ -12,11 +12,16 @@ import { SHOP, type Shop } from '../shop/shop.port.js';
 import type { CliIo } from './cli-io.js';
 import { resolveLengowEndpoint, type LengowEndpoint } from './lengow-endpoint.js';
 
-/** The engine as one CLI command sees it: same configuration, same databases, no HTTP listener, no background work. */
-export interface CliSession {
+/** What read-only commands need: the server's configuration and its databases, without Nest. */
+export interface CliStores {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly infrastructure: Infrastructure;
+  close(): Promise<void>;
+}
+
+/** The engine as one CLI command sees it: same configuration, same databases, no HTTP listener, no background work. */
+export interface CliSession extends CliStores {
   readonly app: INestApplicationContext;
   /** Set when the command talks to Lengow. */
   readonly lengow?: LengowEndpoint;
@@ -35,6 +40,17 @@ export function cliLogger(io: CliIo, debug: boolean): Logger {
     level: debug ? 'debug' : 'silent',
     destination: io.stderr as unknown as DestinationStream,
   });
+}
+
+/**
+ * The event store and read-model database as the server opens them. Reads (history, audit, drift check) use the same
+ * classes the app's read side provides, on these; they need no Nest container, which keeps them quick.
+ */
+export async function openCliStores(io: CliIo, options: { debug?: boolean } = {}): Promise<CliStores> {
+  const config = loadConfig(io.env);
+  const logger = cliLogger(io, options.debug ?? false);
+  const infrastructure = await openInfrastructure(config, logger);
+  return { config, logger, infrastructure, close: () => infrastructure.close() };
 }
 
 /**

@@ -4,6 +4,8 @@ import { CliContext } from './cli-context.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-codes.js';
 import { sanitise } from './format-table.js';
+import { registerOrderReadCommands } from './commands/order-read-commands.js';
+import { registerProjectionCommands } from './commands/projection-commands.js';
 import { registerSandboxCommands } from './commands/sandbox-commands.js';
 
 /**
@@ -30,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .showSuggestionAfterError(true)
     .showHelpAfterError('(add --help for usage)');
   // Subcommands copy the settings above when created, so register them after.
+  registerOrderReadCommands(program, context);
+  registerProjectionCommands(program, context);
   registerSandboxCommands(program, context);
 
   try {
