@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCaptured } from '../../src/cli/testing/cli-harness.js';
 
 /** Usage and start-up failures need no engine: the configuration is never valid enough to open one here. */
@@ -43,5 +46,22 @@ describe('lengow-sync usage', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toBe('failed: configuration: LENGOW_SECRET must be set together with its pair\n');
     expect(run.stdout).toBe('');
+  });
+
+  it('exits 4 when the database cannot be opened, with the stack only under --debug', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lengow-cli-usage-'));
+    try {
+      const file = join(folder, 'a-file');
+      writeFileSync(file, '');
+      const env = { SQLITE_PATH: join(file, 'engine.sqlite'), SANDBOX: 'on' };
+      const plain = await runCaptured(['history', 'amazon_fr:1'], env);
+      expect(plain.code).toBe(4);
+      expect(plain.stderr).toBe(`failed: SQLite data folder ${file} is not writable (ENOTDIR)\n`);
+      const debug = await runCaptured(['--debug', 'history', 'amazon_fr:1'], env);
+      expect(debug.code).toBe(4);
+      expect(debug.stderr).toMatch(/^failed: SQLite data folder .* is not writable \(ENOTDIR\)\nBootError: .*\n\s+at /);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
