@@ -11,7 +11,15 @@ export interface BusError {
 }
 
 /** The body of every reply on a command subject. */
-export type CommandReply = { ok: true; result: unknown } | { ok: false; error: BusError };
+export type CommandReply =
+  | {
+      ok: true;
+      /** The engine's id of the command (events carry it in `metadata.commandId`). */
+      commandId: string;
+      /** What the command's handler answered (for order commands: stream, revision, appended events, state). */
+      result: unknown;
+    }
+  | { ok: false; error: BusError };
 
 /** One field of a request that does not have the expected shape, as `details.fields` lists them. */
 export interface FieldProblem {

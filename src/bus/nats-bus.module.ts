@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+// Fills the shared command catalogue, so the bus knows every command even in a process without the HTTP API.
+import '../interfaces/catalogue/index.js';
 import { natsBusOptions, NATS_BUS_OPTIONS, type NatsBusOverrides } from './nats-bus-options.js';
 import { NatsBus } from './nats-bus.js';
 

@@ -76,6 +76,7 @@ export class NatsBus implements OnApplicationBootstrap, BeforeApplicationShutdow
       subjectPrefix: options.subjectPrefix,
       queueGroup: options.queueGroup,
       commandBus: this.commandBus,
+      store: this.store,
       logger,
     });
     this.responderInstance = responder;

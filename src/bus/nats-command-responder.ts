@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { CatalogueEntry, CommandOptions } from '../interfaces/catalogue/catalogue-entry.js';
+import { validatePayload } from '../interfaces/catalogue/validate-payload.js';
 import { commandEntries, commandEntry, type CommandEntry } from '../interfaces/command-catalogue.js';
-import type { CommandMetadata } from '../orders/commands/command-metadata.js';
-import type { Actor } from '../orders/domain/event-metadata.js';
 import type { Logger } from '../logging/logger.js';
+import type { CommandMetadata } from '../orders/commands/command-metadata.js';
+import { deterministicId } from '../orders/commands/order-event-ids.js';
+import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import type { Actor } from '../orders/domain/event-metadata.js';
+import { orderStreamName } from '../orders/domain/order-key.js';
 import { BusRequestError, type BusError, type CommandReply } from './bus-reply.js';
 import { encodeJson } from './encode-json.js';
 import { mapCommandError } from './map-command-error.js';
-import { parseCommandRequest, type BusRequestMetadata } from './parse-command-request.js';
-import { validateCommandPayload } from './validate-command-payload.js';
+import { parseCommandRequest, type BusCommandRequest } from './parse-command-request.js';
 
 /** Header naming the calling service; the default actor is `bus:<that name>`. */
 export const CLIENT_HEADER = 'Lengow-Client';
@@ -30,6 +35,8 @@ export interface NatsCommandResponderOptions {
   subjectPrefix: string;
   queueGroup: string;
   commandBus: Pick<CommandBus, 'execute'>;
+  /** Reads an order stream's revision for `expectedRevision` on order commands. */
+  store: Pick<EventStore, 'readStream'>;
   catalogue?: CommandCatalogue;
   logger: Logger;
 }
@@ -86,7 +93,7 @@ export class NatsCommandResponder {
     let reply: CommandReply;
     let commandId: string | undefined;
     try {
-      const entry = this.catalogue.entry(name);
+      const entry = this.catalogue.entry(name) as CatalogueEntry | undefined;
       if (!entry) {
         throw new BusRequestError('UNKNOWN_COMMAND', `no command named ${JSON.stringify(name)}`, {
           command: name,
@@ -94,11 +101,13 @@ export class NatsCommandResponder {
         });
       }
       const request = parseCommandRequest(message.data);
-      const payload = validateCommandPayload(entry.payload, request.payload);
-      const metadata = this.metadataOf(request.metadata, message);
+      const payload = validatePayload(entry.payload, request.payload);
+      const options = concurrencyOf(entry, request);
+      const metadata = metadataOf(request, message);
       commandId = metadata.commandId;
-      const result: unknown = await this.options.commandBus.execute(entry.build(payload, metadata));
-      reply = { ok: true, result };
+      await this.checkOrderRevision(entry, payload, options);
+      const result: unknown = await this.options.commandBus.execute(entry.build(payload, metadata, options));
+      reply = { ok: true, commandId, result };
     } catch (error) {
       const mapped = mapCommandError(error);
       if (mapped.internal) {
@@ -122,14 +131,16 @@ export class NatsCommandResponder {
     this.respond(message, name, reply);
   }
 
-  private metadataOf(requested: BusRequestMetadata, message: Msg): CommandMetadata {
-    const commandId = requested.commandId ?? randomUUID();
-    return {
-      commandId,
-      correlationId: requested.correlationId ?? commandId,
-      causationId: requested.causationId,
-      actor: (requested.actor ?? `bus:${clientName(message)}`) as Actor,
-    };
+  /**
+   * Order commands whose handler takes no revision are checked here, as HTTP does; those that take one check again
+   * atomically with the append.
+   */
+  private async checkOrderRevision(entry: CatalogueEntry, payload: object, options: CommandOptions): Promise<void> {
+    if (entry.concurrency !== 'order' || !entry.orderKeyOf || typeof options.expectedRevision !== 'number') return;
+    const stream = orderStreamName(entry.orderKeyOf(payload));
+    const [last] = await this.options.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    const current = last?.revision ?? -1;
+    if (current !== options.expectedRevision) throw new StaleOrderRevision(stream, options.expectedRevision, current);
   }
 
   private respond(message: Msg, name: string, reply: CommandReply): void {
@@ -167,6 +178,42 @@ export class NatsCommandResponder {
     }
     return mapped.error;
   }
+}
+
+/**
+ * Who and which command. A caller's commandId is scoped by its client name before it becomes the engine's command id
+ * (two services both numbering their commands from 1 must not silence each other's events); the same id from the
+ * same client is the same command, so a retry appends nothing. Without one, each request is a new command. The
+ * caller's own id stays visible as the default correlation id.
+ */
+function metadataOf({ metadata }: BusCommandRequest, message: Msg): CommandMetadata {
+  const client = clientName(message);
+  const commandId = metadata.commandId ? deterministicId(`bus:${client}:${metadata.commandId}`) : randomUUID();
+  return {
+    commandId,
+    correlationId: metadata.correlationId ?? metadata.commandId ?? commandId,
+    ...(metadata.causationId ? { causationId: metadata.causationId } : {}),
+    // `bus:` is not (yet) one of the Actor kinds; the settings handlers check the actor, see src/bus/README.md.
+    actor: (metadata.actor ?? `bus:${client}`) as Actor,
+  };
+}
+
+/** What `expectedRevision` means for this entry: an order stream revision, a settings revision, or nothing. */
+function concurrencyOf(entry: CatalogueEntry, request: BusCommandRequest): CommandOptions {
+  const expected = request.expectedRevision;
+  if (expected === undefined) return {};
+  const concurrency = entry.concurrency ?? 'none';
+  if (concurrency === 'settings') return { expectedRevision: String(expected) };
+  if (concurrency === 'order') {
+    const revision = typeof expected === 'number' ? expected : /^-?\d{1,15}$/.test(expected) ? Number(expected) : NaN;
+    if (Number.isSafeInteger(revision) && revision >= -1) return { expectedRevision: revision };
+    throw BusRequestError.validation([
+      { field: 'expectedRevision', message: 'must be an order stream revision (an integer from -1)' },
+    ]);
+  }
+  throw BusRequestError.validation([
+    { field: 'expectedRevision', message: `${entry.name} is not tied to one revision` },
+  ]);
 }
 
 function clientName(message: Msg): string {

@@ -12,9 +12,14 @@ export interface BusCommandRequest {
   /** Not validated yet: that is the command's DTO's job. Absent reads as `{}`. */
   payload: unknown;
   metadata: BusRequestMetadata;
+  /**
+   * Optimistic concurrency (HTTP's If-Match): refuse unless the order stream (a number, -1 for none yet) or the
+   * settings (their revision string) are still where the caller last saw them.
+   */
+  expectedRevision?: number | string;
 }
 
-const ENVELOPE_FIELDS = new Set(['payload', 'metadata']);
+const ENVELOPE_FIELDS = new Set(['payload', 'metadata', 'expectedRevision']);
 const METADATA_FIELDS = new Set(['commandId', 'correlationId', 'causationId', 'actor']);
 const MAX_ID_LENGTH = 200;
 /**
@@ -26,7 +31,8 @@ const ACTOR = /^(operator|bus):[^\s].{0,199}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a command request body: `{ "payload"?: {…}, "metadata"?: { commandId?, correlationId?, causationId?, actor? } }`
+ * Reads a command request body:
+ * `{ "payload"?: {…}, "metadata"?: { commandId?, correlationId?, causationId?, actor? }, "expectedRevision"?: … }`
  * (no payload reads as `{}`, for commands whose fields are all optional).
  * A body that is not a UTF-8 JSON object is BAD_REQUEST; a wrong envelope or metadata field is VALIDATION_FAILED.
  */
@@ -55,8 +61,22 @@ export function parseCommandRequest(body: Uint8Array): BusCommandRequest {
     }
   }
   const metadata = readMetadata(envelope.metadata, problems);
+  const expectedRevision = envelope.expectedRevision ?? undefined;
+  const revisionOk =
+    expectedRevision === undefined ||
+    (typeof expectedRevision === 'number' && Number.isSafeInteger(expectedRevision) && expectedRevision >= -1) ||
+    (typeof expectedRevision === 'string' &&
+      expectedRevision.trim() !== '' &&
+      expectedRevision.length <= MAX_ID_LENGTH);
+  if (!revisionOk) {
+    problems.push({ field: 'expectedRevision', message: 'must be a revision: an integer from -1, or a string' });
+  }
   if (problems.length > 0) throw BusRequestError.validation(problems as [FieldProblem, ...FieldProblem[]]);
-  return { payload: envelope.payload ?? {}, metadata };
+  return {
+    payload: envelope.payload ?? {},
+    metadata,
+    ...(expectedRevision === undefined ? {} : { expectedRevision: expectedRevision as number | string }),
+  };
 }
 
 function readMetadata(value: unknown, problems: FieldProblem[]): BusRequestMetadata {

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { CommandReply } from '../../src/bus/bus-reply.js';
 import type { IntegrationEventBody } from '../../src/bus/integration-event-message.js';
 import { describeWithService } from '../support/services.js';
 import {
@@ -35,6 +36,17 @@ describeWithService(check, 'NATS bus through a NATS outage', () => {
     await server.dispose();
   });
 
+  /** A command through the private server: answered only when the bus is subscribed there. */
+  async function changeWindow(days: number): Promise<CommandReply> {
+    client ??= await connect({ servers: server.url });
+    const reply = await client.request(
+      `${names.subjectPrefix}.cmd.change-import-settings`,
+      JSON.stringify({ payload: { importWindowDays: days }, metadata: { actor: 'operator:ann' } }),
+      { timeout: 5000 },
+    );
+    return reply.json<CommandReply>();
+  }
+
   async function storedIds(): Promise<string[]> {
     client ??= await connect({ servers: server.url });
     const messages = await readStream(client, names.streamName).catch(() => []);
@@ -57,6 +69,7 @@ describeWithService(check, 'NATS bus through a NATS outage', () => {
     expect(bus.isConnected).toBe(true);
     const events = await harness.store.readAll();
     expect(await storedIds()).toEqual(events.map((e) => e.id));
+    expect(await changeWindow(6)).toMatchObject({ ok: true });
   });
 
   it('keeps every event through a server restart, each stored once and in order', async () => {
@@ -77,16 +90,18 @@ describeWithService(check, 'NATS bus through a NATS outage', () => {
       { type: 'ShipRequested', data: {} },
       { type: 'ShipSent', data: {} },
     ]);
-    await harness.store.append('settings-order-parameters', [{ type: 'ImportSettingsChanged', data: {} }]);
+    await harness.store.append('order-cdiscount-2', [{ type: 'OrderImported', data: {} }]);
     // Nothing can be acknowledged while the server is down: the publisher waits at the first of them.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(bus.publisher!.consumer.status().position! < during.position).toBe(true);
     expect(await bus.publisher!.consumer.listParked()).toEqual([]);
 
     await server.start();
-    await bus.publisher!.waitUntilIdle(null, 15_000);
+    await bus.publisher!.waitUntilIdle(undefined, 15_000);
     const events = await harness.store.readAll();
     expect(await storedIds()).toEqual(events.map((e) => e.id));
     expect(await bus.publisher!.consumer.listParked()).toEqual([]);
+    // The client restored the command subscription on reconnecting.
+    expect(await changeWindow(5)).toMatchObject({ ok: true });
   });
 });
