@@ -1,5 +1,5 @@
 import { ApiError, describeError, storeApiKey } from './api.js';
-import { alertNow, announce, clear, h } from './dom.js';
+import { alertNow, announce, clear, h, replace } from './dom.js';
 
 // The two modal dialogs of the page: the API key form (opened by a 401) and the confirmation of operator actions.
 // Both are native <dialog>s opened with showModal(): focus is trapped, Escape cancels, and focus returns to the
@@ -87,17 +87,18 @@ export function confirmAndRun({ title, body, confirmLabel, run, success }) {
       running = true;
       ok.disabled = true;
       cancel.disabled = true;
-      result.replaceChildren(h('p', { class: 'loading' }, 'Working…'));
+      replace(result, h('p', { class: 'loading' }, 'Working…'));
       try {
         const value = await run();
         const message = success(value);
         outcome = { ok: true, result: value };
-        result.replaceChildren(h('p', { class: 'banner banner-ok', dataset: { outcome: 'ok' } }, message));
+        replace(result, h('p', { class: 'banner banner-ok', dataset: { outcome: 'ok' } }, message));
         announce(message);
       } catch (error) {
         outcome = { ok: false, error };
         const message = describeError(error);
-        result.replaceChildren(
+        replace(
+          result,
           h(
             'div',
             { class: 'banner banner-error', dataset: { outcome: 'error' } },

@@ -34,6 +34,13 @@ export function clear(element) {
   return element;
 }
 
+/** replaceChildren with h()'s rules: arrays are flattened, null/false skipped, strings become text. */
+export function replace(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
+}
+
 let idCounter = 0;
 /** Unique ids for label/aria-describedby pairs built at run time. */
 export function uid(prefix = 'id') {

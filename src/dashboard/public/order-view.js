@@ -1,7 +1,7 @@
 import { ApiError, describeError, get, post } from './api.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
-import { announce, h, uid } from './dom.js';
+import { announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
 import { formatDate, formatMoney, humanise, rowBadges, rowStateText } from './format.js';
 import { liveOrderOf } from './orders-api.js';
@@ -52,7 +52,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     setTitle(`Order ${row.marketplaceOrderId}`);
     title.textContent = `Order ${row.marketplaceOrderId} · ${row.marketplaceLabel || row.marketplace}`;
     const item = (label, value) => h('div', {}, h('dt', {}, label), h('dd', {}, value ?? '—'));
-    summary.replaceChildren(
+    replace(
+      summary,
       item(
         'State',
         renderBadges(rowBadges(row), { onAction: (badge) => (badge.action === 'reimport' ? reimport() : resend()) }),
@@ -159,7 +160,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   // ---- shop status changes (testing the action flow without a real shop) -------------------------------------------
   function renderShopPanel() {
     const shopOrders = overview?.shopOrderIds ?? [];
-    shopPanel.replaceChildren(h('h2', { id: 'shop-actions-title' }, 'Shop status (for testing)'));
+    replace(shopPanel, h('h2', { id: 'shop-actions-title' }, 'Shop status (for testing)'));
     if (shopOrders.length === 0) {
       shopPanel.append(
         h('p', { class: 'muted' }, 'No shop order yet: status changes are possible once the order is imported.'),
@@ -259,14 +260,15 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   async function submitShopChange(form, result, kind, payload) {
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
-    result.replaceChildren(h('p', { class: 'loading' }, 'Working…'));
+    replace(result, h('p', { class: 'loading' }, 'Working…'));
     try {
       await post(ENDPOINTS.shopStatus(marketplace, marketplaceOrderId, kind), payload);
       const message = `Shop order ${payload.shopOrderId} marked ${kind === 'ship' ? 'shipped' : kind === 'cancel' ? 'canceled' : 'refunded'}.`;
-      result.replaceChildren(h('p', { class: 'banner banner-ok', dataset: { outcome: 'ok' } }, message));
+      replace(result, h('p', { class: 'banner banner-ok', dataset: { outcome: 'ok' } }, message));
       scheduleReload(300);
     } catch (error) {
-      result.replaceChildren(
+      replace(
+        result,
         h(
           'div',
           { class: 'banner banner-error', role: 'alert', dataset: { outcome: 'error' } },
@@ -284,43 +286,42 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   function renderTimeline() {
     timelineList.setAttribute('aria-busy', 'false');
     if (events.length === 0) {
-      timelineList.replaceChildren(h('li', { class: 'muted' }, 'No event recorded for this order.'));
+      replace(timelineList, h('li', { class: 'muted' }, 'No event recorded for this order.'));
       return;
     }
     // Newest first: operators come here to see what just happened.
-    timelineList.replaceChildren(
-      ...[...events]
-        .reverse()
-        .map((event) =>
+    replace(
+      timelineList,
+      ...[...events].reverse().map((event) =>
+        h(
+          'li',
+          {
+            class: isFailureEvent(event.type) ? 'is-failure' : null,
+            dataset: { eventType: event.type, revision: event.revision },
+          },
           h(
-            'li',
-            {
-              class: isFailureEvent(event.type) ? 'is-failure' : null,
-              dataset: { eventType: event.type, revision: event.revision },
-            },
-            h(
-              'div',
-              { class: 'event-head' },
-              h('span', { class: 'event-type' }, humanise(event.type)),
-              h('time', { datetime: event.recordedAt }, formatDate(event.recordedAt, { seconds: true })),
-              h('span', { class: 'muted' }, `revision ${event.revision}`),
-            ),
-            h(
-              'p',
-              { class: 'event-meta' },
-              h('span', {}, 'By ', h('strong', { class: 'event-actor' }, event.actor ?? 'unknown')),
-              event.correlationId ? h('span', {}, 'Correlation ', h('code', {}, event.correlationId)) : null,
-              event.causationId ? h('span', {}, 'Caused by ', h('code', {}, event.causationId)) : null,
-            ),
-            h(
-              'details',
-              {},
-              h('summary', {}, `Data of ${humanise(event.type)} (revision ${event.revision})`),
-              h('pre', { class: 'json' }, JSON.stringify(event.data, null, 2)),
-              event.metadata ? h('pre', { class: 'json' }, JSON.stringify(event.metadata, null, 2)) : null,
-            ),
+            'div',
+            { class: 'event-head' },
+            h('span', { class: 'event-type' }, humanise(event.type)),
+            h('time', { datetime: event.recordedAt }, formatDate(event.recordedAt, { seconds: true })),
+            h('span', { class: 'muted' }, `revision ${event.revision}`),
+          ),
+          h(
+            'p',
+            { class: 'event-meta' },
+            h('span', {}, 'By ', h('strong', { class: 'event-actor' }, event.actor ?? 'unknown')),
+            event.correlationId ? h('span', {}, 'Correlation ', h('code', {}, event.correlationId)) : null,
+            event.causationId ? h('span', {}, 'Caused by ', h('code', {}, event.causationId)) : null,
+          ),
+          h(
+            'details',
+            {},
+            h('summary', {}, `Data of ${humanise(event.type)} (revision ${event.revision})`),
+            h('pre', { class: 'json' }, JSON.stringify(event.data, null, 2)),
+            event.metadata ? h('pre', { class: 'json' }, JSON.stringify(event.metadata, null, 2)) : null,
           ),
         ),
+      ),
     );
   }
 
@@ -354,18 +355,20 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     const revision = Number(revisionInput.value);
     if (revisionInput.value === '' || !Number.isInteger(revision) || revision < 0 || revision > max) {
       revisionInput.setAttribute('aria-invalid', 'true');
-      revisionOutput.replaceChildren(
+      replace(
+        revisionOutput,
         h('p', { class: 'field-error', role: 'alert' }, `Choose a whole number from 0 to ${max}.`),
       );
       revisionInput.focus();
       return;
     }
     revisionInput.setAttribute('aria-invalid', 'false');
-    revisionOutput.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+    replace(revisionOutput, h('p', { class: 'loading' }, 'Loading…'));
     try {
       const state = stateFrom(await get(ENDPOINTS.stateAt(marketplace, marketplaceOrderId), { revision }));
       const at = events.find((item) => item.revision === revision);
-      revisionOutput.replaceChildren(
+      replace(
+        revisionOutput,
         h(
           'h3',
           {},
@@ -375,7 +378,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         h('pre', { class: 'json', dataset: { stateRevision: revision } }, JSON.stringify(state.raw, null, 2)),
       );
     } catch (error) {
-      revisionOutput.replaceChildren(h('p', { class: 'banner banner-error', role: 'alert' }, describeError(error)));
+      replace(revisionOutput, h('p', { class: 'banner banner-error', role: 'alert' }, describeError(error)));
     }
   });
 
@@ -401,7 +404,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         announce(`Order ${marketplaceOrderId} has new events.`);
     } catch (error) {
       if (unmounted) return;
-      errorBanner.replaceChildren(
+      replace(
+        errorBanner,
         h(
           'p',
           {},

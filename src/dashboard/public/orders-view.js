@@ -1,7 +1,7 @@
 import { ApiError, describeError, get, post } from './api.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
-import { announce, h, uid } from './dom.js';
+import { announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
 import { formatCount, formatDate, formatMoney, humanise, orderPath, rowBadges, rowStateText } from './format.js';
 import {
@@ -132,7 +132,6 @@ export function mountOrdersList(container, { query }, { live }) {
       h('div', { class: 'pager' }, pagePosition, h('div', {}, previous, ' ', next)),
     ),
   );
-  renderHead();
 
   // ---- filters ------------------------------------------------------------------------------------------------------
   let searchTimer = null;
@@ -210,7 +209,8 @@ export function mountOrdersList(container, { query }, { live }) {
   ];
 
   function renderHead() {
-    headRow.replaceChildren(
+    replace(
+      headRow,
       ...COLUMNS.map((column) => {
         const th = h('th', { scope: 'col', class: column.num ? 'num' : null });
         if (!column.sort) {
@@ -288,7 +288,7 @@ export function mountOrdersList(container, { query }, { live }) {
   }
 
   function renderRows() {
-    tbody.replaceChildren(...page.items.map(renderRow));
+    replace(tbody, ...page.items.map(renderRow));
     if (page.items.length === 0) {
       tbody.append(
         h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'muted' }, 'No order matches these filters.')),
@@ -361,7 +361,8 @@ export function mountOrdersList(container, { query }, { live }) {
   }
 
   function showError(error) {
-    errorBanner.replaceChildren(
+    replace(
+      errorBanner,
       h('p', {}, h('strong', {}, 'The orders could not be loaded. '), describeError(error)),
       h('p', {}, h('button', { type: 'button', onclick: () => load('current') }, 'Retry')),
     );
@@ -376,21 +377,23 @@ export function mountOrdersList(container, { query }, { live }) {
       renderCounters();
     } catch (error) {
       if (!(error instanceof ApiError) || unmounted) return;
-      counterList.replaceChildren(h('li', { class: 'muted' }, `Counters unavailable: ${describeError(error)}`));
+      replace(counterList, h('li', { class: 'muted' }, `Counters unavailable: ${describeError(error)}`));
     }
   }
 
   function renderCounters() {
     if (!counters) return;
     const focused = document.activeElement?.dataset?.counter;
-    counterList.replaceChildren(
+    replace(
+      counterList,
       h('li', {}, counterButton('', 'All orders', counters.total)),
       ...COUNTER_STATES.map((state) =>
         h('li', {}, counterButton(state.key, state.label, counters.byState[state.key] ?? 0)),
       ),
     );
     if (focused !== undefined) counterList.querySelector(`[data-counter="${focused}"]`)?.focus();
-    marketplaceLine.replaceChildren(
+    replace(
+      marketplaceLine,
       ...counters.byMarketplace.flatMap((entry, index) => [
         index > 0 ? ' · ' : '',
         `${entry.label}: `,
@@ -524,6 +527,7 @@ export function mountOrdersList(container, { query }, { live }) {
     }
   });
 
+  renderHead();
   load('first');
   loadCounters();
 
@@ -550,7 +554,7 @@ function field(label, control, hint) {
 function select(name, options, value) {
   const element = h('select', { name, id: uid(name) });
   const setOptions = (list) => {
-    element.replaceChildren(...list.map(([optionValue, label]) => h('option', { value: optionValue }, label)));
+    replace(element, ...list.map(([optionValue, label]) => h('option', { value: optionValue }, label)));
   };
   setOptions(options);
   if (value) {

@@ -1,4 +1,4 @@
-import { get, patch, post } from './api.js';
+import { api, get, patch } from './api.js';
 import { ENDPOINTS } from './endpoints.js';
 
 // How the settings endpoints' answers map to what the "Order parameters" page shows, and how its forms become
@@ -19,11 +19,15 @@ export const IMPORT_FIELDS = [
 ];
 
 export const CARRIER_COMMANDS = {
-  MapCarrier: { path: () => `${ENDPOINTS.carriers}/map`, done: 'Carrier mapped' },
-  UnmapCarrier: { path: () => `${ENDPOINTS.carriers}/unmap`, done: 'Carrier mapping removed' },
-  MapShippingMethod: { path: () => `${ENDPOINTS.carriers}/methods/map`, done: 'Shipping method mapped' },
-  UnmapShippingMethod: { path: () => `${ENDPOINTS.carriers}/methods/unmap`, done: 'Shipping method mapping removed' },
-  SetDefaultCarrier: { path: () => `${ENDPOINTS.carriers}/defaults`, done: 'Default carriers saved' },
+  MapCarrier: { method: 'PUT', path: '/api/settings/carrier-mappings', done: 'Carrier mapped' },
+  UnmapCarrier: { method: 'POST', path: '/api/settings/carrier-mappings/remove', done: 'Carrier mapping removed' },
+  MapShippingMethod: { method: 'PUT', path: '/api/settings/shipping-method-mappings', done: 'Shipping method mapped' },
+  UnmapShippingMethod: {
+    method: 'POST',
+    path: '/api/settings/shipping-method-mappings/remove',
+    done: 'Shipping method mapping removed',
+  },
+  SetDefaultCarrier: { method: 'PUT', path: '/api/settings/default-carriers', done: 'Default carriers saved' },
 };
 
 export async function loadSettings() {
@@ -31,25 +35,34 @@ export async function loadSettings() {
   return { settings: settingsFrom(body), shopCarriers: shopCarriersFrom(carriers) };
 }
 
+/**
+ * `GET /api/settings` answers `{ settings: { carrierMappings, unmappedMarketplaces, revision, … }, parameters,
+ * marketplaces: [{ marketplace, label, countriesSeen, uncoveredCountries, mapped }], history }`.
+ */
 export function settingsFrom(body) {
-  const importParameters = {
-    ...(body?.import ?? {}),
-    importWindowDays: body?.importWindowDays ?? body?.import?.importWindowDays,
-    importIntervalSeconds: body?.importIntervalSeconds ?? body?.import?.importIntervalSeconds ?? null,
-  };
-  const mappings = body?.carrierMappings ?? {};
+  const mappings = body?.settings?.carrierMappings ?? {};
+  const unmapped = new Set(body?.settings?.unmappedMarketplaces ?? []);
   const marketplaces = (body?.marketplaces ?? []).map((entry) => ({
     marketplace: entry.marketplace,
     label: entry.label || entry.marketplace,
     countriesSeen: entry.countriesSeen ?? null,
     uncoveredCountries: entry.uncoveredCountries ?? [],
-    mapped: Boolean(entry.mapped),
+    // The snapshot's list is what the engine acts on; `mapped` is the same rule seen per marketplace.
+    mapped: !unmapped.has(entry.marketplace) && Boolean(entry.mapped || entry.countriesSeen === null),
     seen: entry.countriesSeen !== null && entry.countriesSeen !== undefined,
     carriers: entry.carriers ?? null,
     methods: entry.methods ?? null,
     mapping: { carriers: [], methods: [], defaults: [], ...(mappings[entry.marketplace] ?? {}) },
   }));
-  return { importParameters, marketplaces, revision: body?.revision ?? null };
+  return {
+    importParameters: body?.parameters ?? {},
+    /** What the engine uses now: the interval of IMPORT_INTERVAL while the parameter is null. */
+    effectiveIntervalSeconds: body?.settings?.importIntervalSeconds ?? null,
+    marketplaces,
+    revision: body?.settings?.revision ?? null,
+    history: body?.history ?? [],
+    historyTotal: body?.historyTotal ?? 0,
+  };
 }
 
 function shopCarriersFrom(body) {
@@ -95,6 +108,7 @@ export function saveImportSettings(changes, revision) {
   return patch(ENDPOINTS.importSettings, changes, { headers: ifMatch(revision) });
 }
 
-export function sendCarrierCommand(command, data) {
-  return post(CARRIER_COMMANDS[command].path(), data);
+export function sendCarrierCommand(command, data, revision) {
+  const { method, path } = CARRIER_COMMANDS[command];
+  return api(method, path, { body: data, headers: ifMatch(revision) });
 }

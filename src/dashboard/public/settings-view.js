@@ -1,5 +1,5 @@
 import { ApiError, describeError } from './api.js';
-import { announce, h, uid } from './dom.js';
+import { announce, h, replace, uid } from './dom.js';
 import { formatCount, humanise } from './format.js';
 import { LENGOW_STATUSES } from './orders-api.js';
 import {
@@ -20,6 +20,8 @@ export function mountSettings(container, _params, { live }) {
   let unmounted = false;
   let settings = null;
   let shopCarriers = [];
+  /** Sections the operator opened or closed, so a re-render after a change does not fold what they work in. */
+  const sectionOpen = new Map();
 
   const notice = h('div', { id: 'unmapped-notice' });
   const errorBanner = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
@@ -28,7 +30,13 @@ export function mountSettings(container, _params, { live }) {
   container.append(h('h1', {}, 'Order parameters'), errorBanner, notice, importSection, carriersSection);
 
   // ---- import settings ----------------------------------------------------------------------------------------------
-  const formError = h('div', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: true });
+  const formError = h('div', {
+    id: 'import-settings-errors',
+    class: 'form-error',
+    role: 'alert',
+    tabindex: '-1',
+    hidden: true,
+  });
   const savedMessage = h('p', { role: 'status', class: 'muted' });
   const controls = new Map();
   const importForm = h('form', { novalidate: true, 'aria-describedby': 'import-settings-help' });
@@ -202,6 +210,9 @@ export function mountSettings(container, _params, { live }) {
     for (const box of importForm.querySelectorAll('input[name="importableStatuses"]')) {
       box.checked = values.importableStatuses.includes(box.value);
     }
+    const interval = controls.get('importIntervalSeconds').input;
+    interval.placeholder =
+      settings.effectiveIntervalSeconds !== null ? `IMPORT_INTERVAL: ${settings.effectiveIntervalSeconds}` : '';
     for (const name of IMPORT_FIELDS) {
       const control = controls.get(name);
       if (!control?.input) continue;
@@ -233,7 +244,7 @@ export function mountSettings(container, _params, { live }) {
 
   function clearErrors() {
     formError.hidden = true;
-    formError.replaceChildren();
+    replace(formError);
     for (const [name, control] of controls) {
       control.slot.hidden = true;
       control.slot.textContent = '';
@@ -274,7 +285,8 @@ export function mountSettings(container, _params, { live }) {
     }
     // An error summary first (focused), each entry a link to its field, then the messages beside the fields.
     formError.hidden = false;
-    formError.replaceChildren(
+    replace(
+      formError,
       h(
         'p',
         {},
@@ -325,13 +337,15 @@ export function mountSettings(container, _params, { live }) {
     try {
       await saveImportSettings(changes, settings.revision);
       await reload();
+      clearErrors();
       savedMessage.textContent = `Saved: ${Object.keys(changes).map(humanise).join(', ')}.`;
       announce('Import settings saved.');
     } catch (error) {
       savedMessage.textContent = '';
       if (error instanceof ApiError && error.status === 412) {
         formError.hidden = false;
-        formError.replaceChildren(
+        replace(
+          formError,
           h('p', {}, 'Someone changed the settings meanwhile. Reload them, then apply your change again.'),
           h('button', { type: 'button', onclick: () => reload().then(fillImportForm) }, 'Reload settings'),
         );
@@ -346,10 +360,11 @@ export function mountSettings(container, _params, { live }) {
   function renderNotice() {
     const unmapped = settings.marketplaces.filter((marketplace) => marketplace.seen && !marketplace.mapped);
     if (unmapped.length === 0) {
-      notice.replaceChildren();
+      replace(notice);
       return;
     }
-    notice.replaceChildren(
+    replace(
+      notice,
       h(
         'section',
         { class: 'banner banner-warn', 'aria-labelledby': 'unmapped-title', dataset: { notice: 'unmapped-carriers' } },
@@ -393,16 +408,17 @@ export function mountSettings(container, _params, { live }) {
   // ---- carrier mapping ----------------------------------------------------------------------------------------------
   function renderCarriers() {
     const focusedKey = document.activeElement?.dataset?.focusKey;
-    carriersSection.replaceChildren(
+    replace(
+      carriersSection,
       h('h2', { id: 'carrier-mapping-title' }, 'Carrier mapping'),
       h(
         'p',
         { class: 'field-hint' },
         'Per marketplace and delivery country: which marketplace carrier code a shop carrier ships as, which shop carrier an imported shipping method gets, and the default carriers when nothing maps.',
       ),
-      settings.marketplaces.length === 0
-        ? h('p', { class: 'muted' }, 'No marketplace seen yet: marketplaces appear here after the first import.')
-        : settings.marketplaces.map(renderMarketplace),
+      ...(settings.marketplaces.length === 0
+        ? [h('p', { class: 'muted' }, 'No marketplace seen yet: marketplaces appear here after the first import.')]
+        : settings.marketplaces.map((marketplace) => renderMarketplace(marketplace))),
     );
     if (focusedKey) carriersSection.querySelector(`[data-focus-key="${CSS.escape(focusedKey)}"]`)?.focus();
   }
@@ -419,7 +435,12 @@ export function mountSettings(container, _params, { live }) {
     const countries = marketplace.countriesSeen ?? [];
     return h(
       'details',
-      { class: 'panel', open: !marketplace.mapped || undefined, dataset: { marketplace: code } },
+      {
+        class: 'panel',
+        open: (sectionOpen.get(code) ?? !marketplace.mapped) || undefined,
+        dataset: { marketplace: code },
+        ontoggle: (event) => sectionOpen.set(code, event.currentTarget.open),
+      },
       h(
         'summary',
         {},
@@ -555,6 +576,15 @@ export function mountSettings(container, _params, { live }) {
         hint: 'ISO code, e.g. FR',
       });
     const shopCarrierField = (form, name = 'shopCarrierId', label = 'Shop carrier', optional = false) => {
+      // Without the shop's carrier list (older engines), the operator types the shop carrier's id and name.
+      if (shopCarriers.length === 0) {
+        return h(
+          'div',
+          { class: 'mapping-form' },
+          textInput(form, name, `${label} id`, { hint: optional ? 'Empty: none' : 'Id of the carrier in the shop' }),
+          textInput(form, `${name}Name`, `${label} name`),
+        );
+      }
       const id = uid(`${form}-${name}`);
       return h(
         'div',
@@ -612,13 +642,14 @@ export function mountSettings(container, _params, { live }) {
     };
 
     const carrierById = (id) => shopCarriers.find((carrier) => carrier.id === id) ?? null;
-    const shopCarrierRef = (id) => {
+    /** The shop carrier a form names: from the shop's list, or as typed (id + name) when there is no list. */
+    const shopCarrierOf = (data, name) => {
+      const id = String(data.get(name) ?? '').trim();
+      if (!id) return null;
       const carrier = carrierById(id);
-      return carrier
-        ? { id: carrier.id, name: carrier.name, trackingUrlTemplate: carrier.trackingUrlTemplate ?? null }
-        : id
-          ? { id, name: id }
-          : null;
+      if (carrier)
+        return { id: carrier.id, name: carrier.name, trackingUrlTemplate: carrier.trackingUrlTemplate ?? null };
+      return { id, name: String(data.get(`${name}Name`) ?? '').trim() || id };
     };
 
     return h(
@@ -643,7 +674,7 @@ export function mountSettings(container, _params, { live }) {
           data: {
             marketplace: code,
             country: String(data.get('country') ?? ''),
-            shopCarrier: shopCarrierRef(String(data.get('shopCarrierId') ?? '')),
+            shopCarrier: shopCarrierOf(data, 'shopCarrierId'),
             marketplaceCarrier: String(data.get('marketplaceCarrier') ?? ''),
           },
         }),
@@ -662,7 +693,7 @@ export function mountSettings(container, _params, { live }) {
             marketplace: code,
             country: String(data.get('country') ?? ''),
             marketplaceMethod: String(data.get('marketplaceMethod') ?? ''),
-            shopCarrier: shopCarrierRef(String(data.get('shopCarrierId') ?? '')),
+            shopCarrier: shopCarrierOf(data, 'shopCarrierId'),
           },
         }),
       ),
@@ -675,14 +706,13 @@ export function mountSettings(container, _params, { live }) {
           textInput('default-carrier', 'shipCarrier', 'Ship: marketplace carrier code', { list: carriersListId }),
         ],
         (data) => {
-          const importCarrier = String(data.get('importCarrierId') ?? '');
           const shipCarrier = String(data.get('shipCarrier') ?? '').trim();
           return {
             command: 'SetDefaultCarrier',
             data: {
               marketplace: code,
               country: String(data.get('country') ?? ''),
-              importCarrier: importCarrier ? shopCarrierRef(importCarrier) : null,
+              importCarrier: shopCarrierOf(data, 'importCarrierId'),
               shipCarrier: shipCarrier || null,
             },
           };
@@ -710,7 +740,7 @@ export function mountSettings(container, _params, { live }) {
         { class: 'banner banner-error', role: 'alert', dataset: { outcome: 'error' } },
         h('p', {}, h('strong', {}, 'Not saved. '), describeError(error)),
       );
-      if (result) result.replaceChildren(message);
+      if (result) replace(result, message);
       else details?.append(message);
       if (form && error instanceof ApiError) {
         for (const item of error.fields) {
@@ -740,7 +770,8 @@ export function mountSettings(container, _params, { live }) {
     .then(fillImportForm)
     .catch((error) => {
       if (unmounted) return;
-      errorBanner.replaceChildren(
+      replace(
+        errorBanner,
         h('p', {}, h('strong', {}, 'The order parameters could not be loaded. '), describeError(error)),
         h('p', {}, h('button', { type: 'button', onclick: () => reload().then(fillImportForm) }, 'Retry')),
       );

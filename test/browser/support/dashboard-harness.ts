@@ -1,0 +1,261 @@
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { AppModule } from '../../../src/app.module.js';
+import { openInfrastructure } from '../../../src/boot/infrastructure.js';
+import { startEngine, type RunningEngine } from '../../../src/boot/start-engine.js';
+import type { AppConfig } from '../../../src/config/app-config.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { DashboardModule } from '../../../src/dashboard/dashboard.module.js';
+import { configureHttp } from '../../../src/http/configure-http.js';
+import { HttpApiModule } from '../../../src/http/http-api.module.js';
+import { silentLogger } from '../../../src/logging/logger.js';
+import { NestLogger } from '../../../src/logging/nest-logger.js';
+import { ImportRunLog } from '../../../src/orders/import/import-run-log.js';
+import { OrdersImportModule } from '../../../src/orders/import/orders-import.module.js';
+import { ORDERS_PROJECTION_RUNNER, OrdersReadModule } from '../../../src/orders/projections/orders-read.module.js';
+import { OverviewQueries } from '../../../src/orders/projections/overview-queries.js';
+import type { ProjectionRunner } from '../../../src/event-store/projections/projection-runner.js';
+import { OrdersReactionsModule } from '../../../src/orders/sagas/orders-reactions.module.js';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox-server.js';
+import { seedFromSandboxCatalogue } from '../../../src/shop/seed-from-sandbox-catalogue.js';
+import { SHOP, type Shop } from '../../../src/shop/shop.port.js';
+import { describeWithService, type ServiceCheck } from '../../support/services.js';
+
+/** Debian's Chromium; the suite never downloads a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumCheck(): ServiceCheck {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return { available: true };
+  } catch {
+    return { available: false, reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)` };
+  }
+}
+
+/** Skips with the reason printed when Chromium is absent and CI is unset; fails under CI=true. */
+export function describeWithChromium(name: string, body: () => void): void {
+  describeWithService(chromiumCheck(), name, body);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface DashboardEngine {
+  engine: RunningEngine;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A real engine on a fresh SQLite file with the built-in Lengow emulator, as `npm start` runs it. */
+export async function startDashboardEngine(env: Record<string, string> = {}): Promise<DashboardEngine> {
+  const folder = mkdtempSync(join(tmpdir(), 'lengow-dashboard-'));
+  const config = loadConfig({
+    SQLITE_PATH: join(folder, 'engine.sqlite'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SANDBOX: 'on',
+    SANDBOX_PORT: '0',
+    SANDBOX_ORDERS: '200',
+    ...env,
+  });
+  const engine =
+    missingAppModules().length === 0 ? await startEngine(config, silentLogger()) : await composeEngine(config);
+  return {
+    engine,
+    url: engine.url,
+    close: async () => {
+      await engine.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A browser context per story: its own sessionStorage, 1366×900 like an office laptop. Page errors and console
+ * errors are collected so a story can assert the page ran without a script failure.
+ */
+export async function openDashboard(
+  browser: Browser,
+  url: string,
+  hash = '#/orders',
+  options: { reducedMotion?: 'reduce' | 'no-preference' } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    reducedMotion: options.reducedMotion ?? 'reduce',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message: ConsoleMessage) => {
+    // A refused request (401, 404 on purpose) is logged by Chromium as a console error: those are expected answers.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto(`${url}/${hash}`);
+  return { context, page, errors };
+}
+
+/** Screenshots go to one temp folder per run, printed once, so a person can look at them after the suite. */
+export class Screenshots {
+  readonly folder: string;
+  constructor(suite: string) {
+    const root = process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'lengow-dashboard-screenshots');
+    mkdirSync(root, { recursive: true });
+    this.folder = mkdtempSync(join(root, `${suite}-`));
+  }
+
+  async take(page: Page, name: string): Promise<string> {
+    const path = join(this.folder, `${name}.png`);
+    await page.screenshot({ path, fullPage: false });
+    return path;
+  }
+}
+
+/** Polls until `check` stops throwing, for conditions that come from the engine (imports, sagas) and not the page. */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  { timeoutMs = 30_000, intervalMs = 200 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * The modules the dashboard needs that the app does not import yet, as (module class, how to register it). Once
+ * AppModule imports all of them, `startEngine` runs as is and the composition below is unused.
+ */
+function missingAppModules(): DynamicModule[] {
+  const probe = AppModule.register({} as never, {});
+  const present = new Set<Type<unknown>>(
+    (probe.imports ?? []).map((entry) => ((entry as DynamicModule).module ?? entry) as Type<unknown>),
+  );
+  const wanted: [Type<unknown>, () => DynamicModule][] = [
+    [OrdersReadModule, () => OrdersReadModule.register()],
+    [OrdersImportModule, () => OrdersImportModule.register()],
+    [OrdersReactionsModule, () => OrdersReactionsModule.register()],
+    [HttpApiModule, () => HttpApiModule.register()],
+    [DashboardModule, () => ({ module: DashboardModule })],
+  ];
+  return wanted.filter(([module]) => !present.has(module)).map(([, register]) => register());
+}
+
+@Module({})
+class DashboardTestAppModule {
+  static register(app: DynamicModule, extra: DynamicModule[]): DynamicModule {
+    return { module: DashboardTestAppModule, imports: [app, ...extra] };
+  }
+}
+
+/** startEngine's boot steps with the missing modules composed in (see missingAppModules). */
+async function composeEngine(config: AppConfig): Promise<RunningEngine> {
+  const logger = silentLogger();
+  const infrastructure = await openInfrastructure(config, logger);
+  let sandbox: Sandbox | undefined;
+  let app: NestFastifyApplication | undefined;
+  try {
+    sandbox = await startSandbox({
+      host: '127.0.0.1',
+      port: config.SANDBOX_PORT,
+      seed: config.SANDBOX_SEED,
+      orderCount: config.SANDBOX_ORDERS,
+      logger,
+    });
+    const lengow = { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' };
+    app = await NestFactory.create<NestFastifyApplication>(
+      DashboardTestAppModule.register(AppModule.register(infrastructure, { lengow }), missingAppModules()),
+      new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+      { logger: new NestLogger(logger), abortOnError: false },
+    );
+    configureHttp(app);
+    await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
+    await app.listen(config.PORT, config.HOST);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await sandbox?.close();
+    await infrastructure.close();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const running = app;
+  return {
+    app: running,
+    url: `http://127.0.0.1:${port}`,
+    logger,
+    sandbox,
+    close: async () => {
+      await running.close();
+      await sandbox?.close();
+      await infrastructure.close();
+    },
+  };
+}
+
+/**
+ * Waits until the first scheduled import has run and its orders have settled (nothing "importing" any more, read
+ * models caught up), so a story starts from the same world every time.
+ */
+export async function settleImports(dashboard: DashboardEngine, timeoutMs = 60_000): Promise<void> {
+  const { app } = dashboard.engine;
+  const runs = app.get(ImportRunLog, { strict: false });
+  const queries = app.get(OverviewQueries, { strict: false });
+  const runner = app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER, { strict: false });
+  await eventually(
+    async () => {
+      const recent = await runs.recent(10);
+      if (!recent.some((run) => run.outcome === 'succeeded')) throw new Error('no import run finished yet');
+    },
+    { timeoutMs },
+  );
+  await eventually(
+    async () => {
+      await runner.waitUntilCaughtUp();
+      const importing = await queries.count({ importState: 'pending' });
+      if (importing > 0) throw new Error(`${importing} orders still importing`);
+    },
+    { timeoutMs },
+  );
+}
+
+/** Whether the element has keyboard focus. The test sources compile without DOM types, hence the globalThis cast. */
+export function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate(
+    (element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+  );
+}
