@@ -44,15 +44,17 @@ export class SendMerchantOrderIdsHandler implements ICommandHandler<SendMerchant
           marketplaceOrderId: orderKey.marketplaceOrderId,
           merchantOrderIds: request.merchantOrderIds,
         });
-        await this.record(command, orderKey, { kind: 'sent' }, 'sent');
-        return { kind: 'sent', tries };
       } catch (error) {
         message = describeFailure(error);
         const transient = !(error instanceof LengowError) || error.transient;
         this.logger.warn({ key: command.key, tries, transient, err: message }, 'moi failed');
         if (!transient) break;
         if (tries < attempts) await this.options.sleep(Math.min(maxDelayMs, initialDelayMs * 2 ** (tries - 1)));
+        continue;
       }
+      // Outside the try: failing to record is not a moi failure (the event is delivered again instead).
+      await this.record(command, orderKey, { kind: 'sent' }, 'sent');
+      return { kind: 'sent', tries };
     }
     await this.record(command, orderKey, { kind: 'failed', message }, `failed:${message}`);
     return { kind: 'failed', tries, message };

@@ -90,10 +90,12 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
     let head = await this.logHead();
     for (;;) {
       const left = Math.max(1, deadline - Date.now());
-      await Promise.all([
-        this.sagas?.waitUntilIdle(undefined, left),
-        this.indexConsumer.waitUntilCaughtUp(undefined, { timeoutMs: left }),
-      ]);
+      // Only running consumers: a test may keep the sagas stopped and issue their commands itself.
+      const consumers = [
+        ...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!),
+        this.indexConsumer,
+      ].filter((consumer) => consumer.status().state === 'running');
+      await Promise.all(consumers.map((consumer) => consumer.waitUntilCaughtUp(undefined, { timeoutMs: left })));
       const next = await this.logHead();
       if (next === head) return;
       head = next;

@@ -5,8 +5,9 @@ import { InfrastructureModule } from '../../../boot/infrastructure.module.js';
 import type { AppConfig } from '../../../config/app-config.js';
 import { CqrsInfrastructureModule } from '../../../cqrs/cqrs-infrastructure.module.js';
 import { DurableSagaRunner } from '../../../cqrs/durable-saga-runner.js';
+import { RecordedDomainEvent } from '../../../cqrs/recorded-domain-event.js';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
-import type { RecordedEvent } from '../../../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
 import { HttpLengowApi } from '../../../lengow/http-lengow-api.js';
 import { LENGOW_API, type LengowApi } from '../../../lengow/lengow-api.port.js';
@@ -18,11 +19,12 @@ import type { ShopCarrier } from '../../../shop/shop-carrier.js';
 import { SHOP, type Shop } from '../../../shop/shop.port.js';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../../commands/execute-order-command.js';
-import type { OrderCommandResult } from '../../commands/order-command-executor.js';
+import { OrderCommandExecutor, type OrderCommandResult } from '../../commands/order-command-executor.js';
 import { loadOrder } from '../../commands/order-stream-reader.js';
 import { DEFAULT_IMPORT_SETTINGS } from '../../domain/import-settings.js';
+import type { OrderImportPlanned } from '../../domain/import-events.js';
 import type { ImportLookups } from '../../domain/import-lookups.js';
-import type { OrderCommand } from '../../domain/order-commands.js';
+import type { OrderCommand, ReimportOrder } from '../../domain/order-commands.js';
 import { orderKeyOf, orderStreamName, type OrderKey } from '../../domain/order-key.js';
 import type { OrderState } from '../../domain/order-state.js';
 import { toDomainMarketplaceDefinition } from '../../lengow-mapping/to-domain-marketplace-definition.js';
@@ -30,6 +32,8 @@ import { toMarketplaceOrderSnapshot } from '../../lengow-mapping/to-marketplace-
 import { OrdersModule } from '../../orders.module.js';
 import { OrdersReactions } from '../../sagas/orders-reactions.js';
 import { OrdersReactionsModule } from '../../sagas/orders-reactions.module.js';
+import { CreateShopOrders, type CreateShopOrdersOutcome } from '../create-shop-orders.js';
+import { sagaMetadata } from '../reaction-metadata.js';
 import type { OrdersReactionsOptions } from '../reactions-options.js';
 import { EMULATOR_MARKETPLACE } from './emulator-order.js';
 
@@ -52,6 +56,10 @@ export interface ReactionsEngineOptions {
   /** Wraps the real ports, e.g. to crash after a call returned (fault injection), never to fake them. */
   wrapShop?: (shop: Shop) => Shop;
   wrapLengow?: (api: LengowApi) => LengowApi;
+  /** Wraps the order command executor: a crash there is a crash after the port call, before its outcome is recorded. */
+  wrapExecutor?: (executor: OrderCommandExecutor) => OrderCommandExecutor;
+  /** Wraps the event store the app sees (the engine's own reads stay direct). */
+  wrapStore?: (store: EventStore) => EventStore;
   reactions?: Partial<OrdersReactionsOptions>;
   /** More modules of the app (e.g. the import pipeline). */
   modules?: DynamicModule[];
@@ -101,12 +109,12 @@ export class ReactionsEngine {
     @Module({ providers: ports, exports: ports.map((port) => port.provide) })
     class PortsModule {}
 
-    const moduleRef = await Test.createTestingModule({
+    const builder = Test.createTestingModule({
       imports: [
         InfrastructureModule.register({
           config: {} as AppConfig,
           logger: silentLogger(),
-          eventStore: store,
+          eventStore: options.wrapStore ? options.wrapStore(store) : store,
           readModels: db,
         }),
         CqrsModule.forRoot(),
@@ -126,7 +134,14 @@ export class ReactionsEngine {
         }),
         ...(options.modules ?? []),
       ],
-    }).compile();
+    });
+    if (options.wrapExecutor) {
+      const wrap = options.wrapExecutor;
+      builder
+        .overrideProvider(OrderCommandExecutor)
+        .useFactory({ factory: (events: EventStore) => wrap(new OrderCommandExecutor(events)), inject: [EVENT_STORE] });
+    }
+    const moduleRef = await builder.compile();
     const app = await moduleRef.init();
     return new ReactionsEngine(app, db, store, shop, lengow, options.sandbox, clock, { colissimo, van });
   }
@@ -157,6 +172,19 @@ export class ReactionsEngine {
   async importOrder(order: Record<string, unknown>, overrides: { commandId?: string } = {}): Promise<OrderKey> {
     this.sandbox.state.orders.add(order, Date.now());
     const orderKey = orderKeyOf(String(order.marketplace), String(order.marketplace_order_id));
+    await this.execute(
+      { type: 'ImportOrder', data: { ...(await this.importInput(orderKey)), trigger: 'poll' } },
+      { actor: 'system', commandId: overrides.commandId ?? `poll:${orderStreamName(orderKey)}` },
+    );
+    return orderKey;
+  }
+
+  /** The operator's "cancel and re-import" (`ReimportOrder`) with the order as the emulator has it now. */
+  async reimportOrder(orderKey: OrderKey): Promise<OrderCommandResult> {
+    return this.execute({ type: 'ReimportOrder', data: await this.importInput(orderKey) });
+  }
+
+  private async importInput(orderKey: OrderKey): Promise<ReimportOrder['data']> {
     const parsed = await this.fetchOrder(orderKey);
     const lengowDefinition = await this.lengow.getMarketplace(EMULATOR_MARKETPLACE);
     const snapshot = toMarketplaceOrderSnapshot(parsed, lengowDefinition);
@@ -188,22 +216,14 @@ export class ReactionsEngine {
         ],
       },
     };
-    await this.execute(
-      {
-        type: 'ImportOrder',
-        data: {
-          snapshot,
-          definition: toDomainMarketplaceDefinition(lengowDefinition),
-          lookups,
-          settings: DEFAULT_IMPORT_SETTINGS,
-          configurationRevision: 'rev-1',
-          trigger: 'poll',
-          now: this.clock.now().toISOString(),
-        },
-      },
-      { actor: 'system', commandId: overrides.commandId ?? `poll:${orderStreamName(orderKey)}` },
-    );
-    return orderKey;
+    return {
+      snapshot,
+      definition: toDomainMarketplaceDefinition(lengowDefinition),
+      lookups,
+      settings: DEFAULT_IMPORT_SETTINGS,
+      configurationRevision: 'rev-1',
+      now: this.clock.now().toISOString(),
+    };
   }
 
   async fetchOrder(orderKey: OrderKey) {
@@ -216,6 +236,33 @@ export class ReactionsEngine {
       throw new Error(`emulator order ${orderKey.marketplaceOrderId} not readable`);
     }
     throw new Error(`emulator order ${orderKey.marketplaceOrderId} not found`);
+  }
+
+  /** The order's `OrderImportPlanned` as the shop-order saga receives it. */
+  async planned(orderKey: OrderKey): Promise<RecordedDomainEvent<OrderImportPlanned['data']>> {
+    const event = (await this.events(orderKey)).findLast((candidate) => candidate.type === 'OrderImportPlanned');
+    if (!event) throw new Error(`${orderStreamName(orderKey)} has no plan`);
+    return new RecordedDomainEvent<OrderImportPlanned['data']>(event);
+  }
+
+  /** What the shop-order saga does for the order's plan (for tests that keep the sagas stopped). */
+  async createPlannedOrders(orderKey: OrderKey): Promise<CreateShopOrdersOutcome> {
+    const planned = await this.planned(orderKey);
+    return this.commands.execute(
+      new CreateShopOrders(
+        planned.data.orderKey,
+        planned.data.plan,
+        planned.data.configurationRevision ?? null,
+        sagaMetadata(planned, 'shop-orders', 'create'),
+      ),
+    );
+  }
+
+  /** The last event of a type on the order's stream, as a saga receives it. */
+  async lastEvent<Data>(orderKey: OrderKey, type: string): Promise<RecordedDomainEvent<Data>> {
+    const event = (await this.events(orderKey)).findLast((candidate) => candidate.type === type);
+    if (!event) throw new Error(`${orderStreamName(orderKey)} has no ${type}`);
+    return new RecordedDomainEvent<Data>(event);
   }
 
   async state(orderKey: OrderKey): Promise<OrderState> {
