@@ -104,7 +104,7 @@ export class NatsConnectionManager {
         if (failures === 1 || failures % 30 === 0) {
           logger.warn(
             { servers: server.display, attempts: failures, reason: describeError(error) },
-            'NATS unreachable; the bus is down and retries in the background',
+            'NATS unreachable or refused the connection; the bus is down and retries in the background',
           );
         }
         firstAttemptDone();

@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CommandReply } from '../../src/bus/bus-reply.js';
 import type { IntegrationEventBody } from '../../src/bus/integration-event-message.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { describeWithService } from '../support/services.js';
 import {
   busHarness,
@@ -103,5 +105,39 @@ describeWithService(check, 'NATS bus through a NATS outage', () => {
     expect(await bus.publisher!.consumer.listParked()).toEqual([]);
     // The client restored the command subscription on reconnecting.
     expect(await changeWindow(5)).toMatchObject({ ok: true });
+  });
+
+  it('passes credentials from NATS_URL to the server and never logs them', async () => {
+    await server.dispose();
+    server = await PrivateNatsServer.create(binary!, ['--user', 'svc', '--pass', 's3cret-pw']);
+    await server.start();
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    const refused = await harness.boot(
+      { events: { enabled: false } },
+      `nats://svc:wr0ng-pw@127.0.0.1:${server.port}`,
+      logger,
+    );
+    expect(refused.bus.isConnected).toBe(false);
+    await refused.close();
+    const accepted = await harness.boot(
+      { events: { enabled: false } },
+      `nats://svc:s3cret-pw@127.0.0.1:${server.port}`,
+      logger,
+    );
+    expect(accepted.bus.isConnected).toBe(true);
+    await accepted.close();
+
+    expect(lines.some((line) => line.includes('NATS unreachable'))).toBe(true);
+    expect(lines.some((line) => line.includes('NATS connected'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/wr0ng-pw|s3cret-pw/);
   });
 });

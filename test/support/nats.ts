@@ -16,7 +16,7 @@ import { NatsBusModule } from '../../src/bus/nats-bus.module.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { SqliteDatabase } from '../../src/database/sqlite-database.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { silentLogger } from '../../src/logging/logger.js';
+import { silentLogger, type Logger } from '../../src/logging/logger.js';
 import { OrdersModule } from '../../src/orders/orders.module.js';
 import { SettingsModule } from '../../src/settings/settings.module.js';
 import { NATS_URL, type ServiceCheck } from './services.js';
@@ -118,10 +118,12 @@ export class PrivateNatsServer {
   private constructor(
     private readonly binary: string,
     readonly port: number,
+    private readonly extraArgs: string[],
   ) {}
 
-  static async create(binary: string): Promise<PrivateNatsServer> {
-    return new PrivateNatsServer(binary, await freePort());
+  /** `extraArgs`: more nats-server flags, e.g. `['--user', 'svc', '--pass', 'secret']`. */
+  static async create(binary: string, extraArgs: string[] = []): Promise<PrivateNatsServer> {
+    return new PrivateNatsServer(binary, await freePort(), extraArgs);
   }
 
   get url(): string {
@@ -129,9 +131,8 @@ export class PrivateNatsServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn(this.binary, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storage], {
-      stdio: 'ignore',
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storage, ...this.extraArgs];
+    const child = spawn(this.binary, args, { stdio: 'ignore' });
     this.process = child;
     await Promise.race([
       waitForPort(this.port, true),
@@ -161,7 +162,7 @@ export class PrivateNatsServer {
 export interface BusHarness {
   db: SqliteDatabase;
   store: SqliteEventStore;
-  boot(overrides?: NatsBusOverrides, url?: string): Promise<BootedBus>;
+  boot(overrides?: NatsBusOverrides, url?: string, logger?: Logger): Promise<BootedBus>;
   close(): Promise<void>;
 }
 
@@ -179,12 +180,12 @@ export async function busHarness(names: { subjectPrefix: string; streamName: str
   return {
     db,
     store,
-    async boot(overrides = {}, url = NATS_URL) {
+    async boot(overrides = {}, url = NATS_URL, logger = silentLogger()) {
       @Module({
         imports: [
           InfrastructureModule.register({
             config: { NATS_URL: url } as AppConfig,
-            logger: silentLogger(),
+            logger,
             eventStore: store,
             readModels: db,
           }),
