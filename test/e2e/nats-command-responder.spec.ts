@@ -6,7 +6,9 @@ import { IsOptional, IsString } from 'class-validator';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { CommandReply } from '../../src/bus/bus-reply.js';
 import { CLIENT_HEADER, NatsCommandResponder, type CommandCatalogue } from '../../src/bus/nats-command-responder.js';
-import type { CatalogueEntry } from '../../src/interfaces/catalogue/catalogue-entry.js';
+import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type { CatalogueEntry, CommandOptions } from '../../src/interfaces/catalogue/catalogue-entry.js';
+import { orderKeyOf } from '../../src/orders/domain/order-key.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { CommandMetadata } from '../../src/orders/commands/command-metadata.js';
 import { describeWithService } from '../support/services.js';
@@ -24,6 +26,21 @@ class Note extends Command<{ metadata: CommandMetadata; text?: string }> {
     readonly metadata: CommandMetadata,
   ) {
     super();
+  }
+}
+class OrderNotePayload {
+  @IsString() marketplace: string;
+  @IsString() marketplaceOrderId: string;
+}
+class OrderNote extends Command<CommandOptions> {
+  constructor(readonly options: CommandOptions) {
+    super();
+  }
+}
+@CommandHandler(OrderNote)
+class OrderNoteHandler implements ICommandHandler<OrderNote> {
+  async execute({ options }: OrderNote) {
+    return options;
   }
 }
 class Explode extends Command<void> {}
@@ -62,6 +79,15 @@ const entries: CatalogueEntry[] = [
     build: (p, m) => new Note((p as NotePayload).text, m),
   },
   {
+    name: 'order-note',
+    description: '',
+    payload: OrderNotePayload,
+    role: 'operator',
+    concurrency: 'order',
+    orderKeyOf: (p) => orderKeyOf((p as OrderNotePayload).marketplace, (p as OrderNotePayload).marketplaceOrderId),
+    build: (_p, _m, options) => new OrderNote(options ?? {}),
+  },
+  {
     name: 'explode',
     description: '',
     payload: NotePayload,
@@ -90,7 +116,10 @@ describeWithService(nats, 'NatsCommandResponder', () => {
   const logLines: Array<Record<string, unknown>> = [];
 
   beforeEach(async () => {
-    @Module({ imports: [CqrsModule.forRoot()], providers: [NoteHandler, ExplodeHandler, SlowHandler] })
+    @Module({
+      imports: [CqrsModule.forRoot()],
+      providers: [NoteHandler, OrderNoteHandler, ExplodeHandler, SlowHandler],
+    })
     class ResponderTestModule {}
     app = await (await Test.createTestingModule({ imports: [ResponderTestModule] }).compile()).init();
     prefix = freshBusNames().subjectPrefix;
@@ -104,7 +133,10 @@ describeWithService(nats, 'NatsCommandResponder', () => {
       subjectPrefix: prefix,
       queueGroup: 'test',
       commandBus: app.get(CommandBus),
-      store: { readStream: async () => [] },
+      store: {
+        // order-amazon-1 is at revision 4; every other order does not exist yet.
+        readStream: async (stream) => (stream === 'order-amazon-1' ? [{ revision: 4 } as RecordedEvent] : []),
+      },
       catalogue,
       logger: createLogger({ level: 'info', destination }),
     });
@@ -161,6 +193,23 @@ describeWithService(nats, 'NatsCommandResponder', () => {
     });
     expect(await request('note', { expectedRevision: 3 })).toMatchObject({
       ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { fields: [{ field: 'expectedRevision' }] } },
+    });
+  });
+
+  it('checks an order command’s expectedRevision against the order stream, as HTTP does', async () => {
+    const order = { marketplace: 'amazon', marketplaceOrderId: '1' };
+    expect(await request('order-note', { payload: order, expectedRevision: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'STALE_ORDER_REVISION', details: { stream: 'order-amazon-1', expected: 3, actual: 4 } },
+    });
+    expect(await request('order-note', { payload: order, expectedRevision: '4' })).toMatchObject({
+      ok: true,
+      result: { expectedRevision: 4 },
+    });
+    const missing = { marketplace: 'amazon', marketplaceOrderId: '2' };
+    expect(await request('order-note', { payload: missing, expectedRevision: -1 })).toMatchObject({ ok: true });
+    expect(await request('order-note', { payload: missing, expectedRevision: 'W/"1"' })).toMatchObject({
       error: { code: 'VALIDATION_FAILED', details: { fields: [{ field: 'expectedRevision' }] } },
     });
   });
