@@ -1,6 +1,9 @@
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
 import { OrderDomainError } from '../orders/domain/order-domain-error.js';
+import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
+import { ImportAlreadyRunning } from '../orders/import/import-already-running.error.js';
+import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
 import { SettingsDomainError } from '../settings/domain/settings-error.js';
 import { mapCommandError } from './map-command-error.js';
@@ -35,6 +38,23 @@ describe('mapCommandError', () => {
       'metadata.actor',
       'payload.importWindowDays',
     ]);
+  });
+
+  it('maps the import pipeline’s refusals, hiding the shop outage’s cause', () => {
+    const invalid = mapCommandError(new ImportCommandInvalid([{ field: 'payload.days', message: 'payload.days …' }]));
+    expect(invalid.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'payload.days' }] },
+    });
+    expect(mapCommandError(new ImportAlreadyRunning('run-7')).error).toMatchObject({
+      code: 'IMPORT_ALREADY_RUNNING',
+      details: { runningRunId: 'run-7' },
+    });
+    const outage = mapCommandError(
+      new ShopUnavailable('lookup', { cause: new Error('connect ECONNREFUSED 10.0.0.5') }),
+    );
+    expect(outage.error.code).toBe('SHOP_UNAVAILABLE');
+    expect(outage.error.message).not.toContain('10.0.0.5');
   });
 
   it('hides anything else behind INTERNAL and a reference, keeping the real error for the log', () => {

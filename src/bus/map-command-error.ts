@@ -5,6 +5,10 @@ import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js
 import { LengowError } from '../lengow/lengow-errors.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
 import { OrderDomainError } from '../orders/domain/order-domain-error.js';
+import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
+import { ImportAlreadyRunning } from '../orders/import/import-already-running.error.js';
+import { OrderNotFormatted } from '../orders/import/order-not-formatted.error.js';
+import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
 import { StaleSettingsRevision } from '../settings/commands/stale-settings-revision.error.js';
 import { SettingsDomainError } from '../settings/domain/settings-error.js';
@@ -47,6 +51,21 @@ export function mapCommandError(error: unknown): MappedError {
       message,
     }));
     return { error: withDetails('VALIDATION_FAILED', error.message, { fields }) };
+  }
+  if (error instanceof ImportCommandInvalid) {
+    // The import handlers already name fields from the request's root (`payload.days`, `metadata.actor`).
+    const fields = error.failures.map(({ field, message }) => ({ field, message }));
+    return { error: withDetails('VALIDATION_FAILED', error.message, { fields }) };
+  }
+  if (error instanceof ImportAlreadyRunning) {
+    return { error: withDetails(error.code, error.message, { runningRunId: error.runningRunId }) };
+  }
+  if (error instanceof ShopUnavailable) {
+    // Its message carries the underlying cause, which may name hosts or files.
+    return { error: withDetails(error.code, 'the shop cannot be reached; try again shortly') };
+  }
+  if (error instanceof OrderNotFormatted) {
+    return { error: withDetails(error.code, error.message) };
   }
   if (error instanceof StaleSettingsRevision) {
     const { expected, actual } = error;
