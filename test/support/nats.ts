@@ -4,16 +4,25 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AppModule, type AppModuleOptions } from '../../src/app.module.js';
+import { openInfrastructure } from '../../src/boot/infrastructure.js';
 import { InfrastructureModule } from '../../src/boot/infrastructure.module.js';
 import { getStreamMessage, streamInfo, type StoredMessage } from '../../src/bus/jetstream-api.js';
 import type { NatsBusOverrides } from '../../src/bus/nats-bus-options.js';
 import { NatsBus } from '../../src/bus/nats-bus.js';
 import { NatsBusModule } from '../../src/bus/nats-bus.module.js';
 import type { AppConfig } from '../../src/config/app-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { OrdersImportModule } from '../../src/orders/import/orders-import.module.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox-server.js';
+import { seedFromSandboxCatalogue } from '../../src/shop/seed-from-sandbox-catalogue.js';
+import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 import { SqliteDatabase } from '../../src/database/sqlite-database.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { silentLogger, type Logger } from '../../src/logging/logger.js';
@@ -228,6 +237,82 @@ export async function busHarness(names: { subjectPrefix: string; streamName: str
       for (const handle of booted) await handle.close();
       await store.close();
       await db.close();
+    },
+  };
+}
+
+type ModuleClass = abstract new (...args: never[]) => unknown;
+
+/** Whether the boot's AppModule already imports `module`, so a test composes only what the boot does not wire yet. */
+function appModuleIncludes(module: ModuleClass): boolean {
+  const probe = AppModule.register({} as never, {});
+  return (probe.imports ?? []).some(
+    (entry) => entry === module || (entry as DynamicModule | undefined)?.module === module,
+  );
+}
+
+@Module({})
+class BusEngineTestModule {
+  static register(app: DynamicModule): DynamicModule {
+    const missing: DynamicModule[] = [];
+    if (!appModuleIncludes(OrdersImportModule)) missing.push(OrdersImportModule.register({ schedule: false }));
+    return { module: BusEngineTestModule, imports: [app, ...missing] };
+  }
+}
+
+export interface BusEngine {
+  app: INestApplicationContext;
+  bus: NatsBus;
+  store: EventStore;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole engine (AppModule on a validated configuration, the built-in emulator, the seeded shop) with the bus on a
+ * subject prefix and stream of the test's own. Composes the bus and the import pipeline in as long as the boot does
+ * not wire them itself; then it is the boot's own module, given the overrides through `AppModuleOptions.nats`.
+ */
+export async function startBusEngine(env: NodeJS.ProcessEnv, overrides: NatsBusOverrides): Promise<BusEngine> {
+  const config = loadConfig(env);
+  const logger = silentLogger();
+  const infrastructure = await openInfrastructure(config, logger);
+  let sandbox: Sandbox | undefined;
+  let app: INestApplicationContext | undefined;
+  try {
+    if (config.sandboxEnabled) {
+      sandbox = await startSandbox({
+        host: '127.0.0.1',
+        port: config.SANDBOX_PORT,
+        seed: config.SANDBOX_SEED,
+        orderCount: config.SANDBOX_ORDERS,
+        logger,
+      });
+    }
+    const lengow = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
+    const wired = appModuleIncludes(NatsBusModule);
+    const appModule = AppModule.register(infrastructure, { lengow, nats: overrides } as AppModuleOptions);
+    const root = BusEngineTestModule.register(appModule);
+    if (!wired) root.imports!.push(NatsBusModule.register(overrides));
+    app = await NestFactory.createApplicationContext(root, { logger: false, abortOnError: false });
+    if (sandbox) await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
+    await app.init();
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await sandbox?.close();
+    await infrastructure.close();
+    throw error;
+  }
+  const running = app;
+  return {
+    app: running,
+    bus: running.get(NatsBus, { strict: false }),
+    store: infrastructure.eventStore,
+    sandbox,
+    close: async () => {
+      await running.close();
+      await sandbox?.close();
+      await infrastructure.close();
     },
   };
 }
