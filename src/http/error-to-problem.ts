@@ -5,6 +5,11 @@ import { EventStoreUnavailable } from '../event-store/postgres/event-store-unava
 import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
 import { LengowError } from '../lengow/lengow-errors.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
+import { ImportAlreadyRunning } from '../orders/import/import-already-running.error.js';
+import { OrderNotFormatted } from '../orders/import/order-not-formatted.error.js';
+import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
+import { InvalidOverviewQuery } from '../orders/projections/invalid-overview-query.error.js';
 import { OrderDomainError, type OrderErrorCode } from '../orders/domain/order-domain-error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
 import { StaleSettingsRevision } from '../settings/commands/stale-settings-revision.error.js';
@@ -163,6 +168,29 @@ export function errorToProblem(error: unknown): MappedProblem {
   }
   if (error instanceof SettingsInvalid) {
     return mapped(problem(400, 'VALIDATION_FAILED', error.message, error.failures));
+  }
+  if (error instanceof ImportCommandInvalid) {
+    // The import handlers name fields `payload.<name>`; over HTTP the payload is the body, named without prefix.
+    const errors = error.failures.map((f) => ({
+      field: f.field.replace(/^payload\./, ''),
+      message: f.message.replace(/^payload\./, ''),
+    }));
+    return mapped(problem(400, 'VALIDATION_FAILED', errors.map((e) => e.message).join('; '), errors));
+  }
+  if (error instanceof InvalidOverviewQuery) {
+    const field = error.field === 'orderKey' ? 'path' : `query.${error.field}`;
+    return mapped(problem(400, 'VALIDATION_FAILED', error.message, [{ field, message: error.message }]));
+  }
+  if (error instanceof ImportAlreadyRunning) {
+    return mapped(problem(409, error.code, error.message, undefined, { runningRunId: error.runningRunId }), {
+      'Retry-After': '5',
+    });
+  }
+  if (error instanceof ShopUnavailable) {
+    return mapped(problem(503, error.code, 'the shop cannot be reached; try again shortly'));
+  }
+  if (error instanceof OrderNotFormatted) {
+    return mapped(problem(422, error.code, error.message));
   }
   if (error instanceof SettingsDomainError) {
     const status = error.code === 'INVALID_COMMAND' ? 400 : 422;

@@ -8,6 +8,9 @@ import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js
 import '../interfaces/catalogue/index.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OrderChangeStream } from '../orders/http/order-change-stream.js';
+import { OrderCommandsController } from '../orders/http/order-commands.controller.js';
+import { OrderReadSide } from '../orders/http/order-read-side.js';
+import { OrdersController } from '../orders/http/orders.controller.js';
 import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
@@ -36,7 +39,8 @@ export class HttpApiModule implements OnModuleInit {
     return {
       module: HttpApiModule,
       imports: [CqrsModule, MetricsModule],
-      controllers: [OrderEventsController, SettingsController],
+      // The events and command routes first: static segments (`events`, `import`) before the `:marketplace` ones.
+      controllers: [OrderEventsController, OrderCommandsController, OrdersController, SettingsController],
       providers: [
         { provide: HTTP_API_OPTIONS, useValue: options },
         {
@@ -64,6 +68,7 @@ export class HttpApiModule implements OnModuleInit {
         },
         HttpCommandRunner,
         OrderChangeStream,
+        OrderReadSide,
         QueryValidationPipe,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

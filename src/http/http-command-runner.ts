@@ -3,17 +3,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../app.tokens.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import type { CatalogueEntry, CommandOptions } from '../interfaces/catalogue/catalogue-entry.js';
 import { validatePayload } from '../interfaces/catalogue/validate-payload.js';
 import type { Logger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import { deterministicId } from '../orders/commands/order-event-ids.js';
+import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import { orderStreamName } from '../orders/domain/order-key.js';
 import { roleAllows } from './api-key-authenticator.js';
 import { principalOf, type RequestWithPrincipal } from './api-key.guard.js';
 import { canonicalJson } from './canonical-json.js';
 import { errorToProblem } from './error-to-problem.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http-problem.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency-store.js';
+import { streamRevision } from './order-stream-revision.js';
 import { revisionETag, revisionFromIfMatch } from './revision-etag.js';
 
 /** What a route answers for a command's result: the body, and the revision for the ETag when there is one. */
@@ -48,6 +52,7 @@ export class HttpCommandRunner {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly idempotency: IdempotencyStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -127,10 +132,18 @@ export class HttpCommandRunner {
     options: CommandOptions,
     present: (result: Result, payload: Payload) => CommandAnswer,
   ): Promise<StoredResponse> {
+    const stream =
+      entry.concurrency === 'order' && entry.orderKeyOf ? orderStreamName(entry.orderKeyOf(payload)) : null;
+    if (stream !== null && typeof options.expectedRevision === 'number') {
+      // Checked here for every order command; a handler taking expectedRevision checks again atomically.
+      const current = await streamRevision(this.store, stream);
+      if (current !== options.expectedRevision) throw new StaleOrderRevision(stream, options.expectedRevision, current);
+    }
     const result = (await this.commandBus.execute(entry.build(payload, metadata, options))) as Result;
     const answer = present(result, payload);
     const headers: Record<string, string> = { 'content-type': JSON_CONTENT_TYPE };
-    if (answer.revision !== undefined) headers.etag = revisionETag(answer.revision);
+    const revision = answer.revision ?? (stream === null ? undefined : await streamRevision(this.store, stream));
+    if (revision !== undefined) headers.etag = revisionETag(revision);
     return {
       status: answer.status ?? 200,
       headers,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from '../event-store/projections/projection-runner.js';
+import type { ProjectionRunner } from '../event-store/projections/projection-runner.js';
+import { ORDERS_PROJECTION_RUNNER } from '../orders/projections/orders-read.module.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { instrumentEventStore } from './instrument-event-store.js';
 
@@ -33,7 +34,7 @@ export class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   private findProjectionRunner(): ProjectionRunner | null {
     try {
-      return this.moduleRef.get(ProjectionRunner, { strict: false });
+      return this.moduleRef.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER, { strict: false });
     } catch {
       // No read-model module in this app: the projection gauges stay empty.
       return null;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { EventBusBridge } from '../../src/cqrs/event-bus-bridge.js';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
@@ -81,13 +80,32 @@ describe('HTTP API: /metrics', () => {
   });
 
   it('counts import outcomes from the events the bus delivers', async () => {
-    const store = engine.app.get<EventStore>(EVENT_STORE);
-    const before = sample(await scrape(), 'lengow_sync_order_imports_total', { outcome: 'ignored' }) ?? 0;
-    const appended = await store.append(`order-metricstest-${randomUUID()}`, [
-      { type: 'OrderImportIgnored', data: { reason: 'probe' } },
-    ]);
-    await engine.app.get(EventBusBridge).waitUntilIdle(appended.position, 10_000);
-    const after = sample(await scrape(), 'lengow_sync_order_imports_total', { outcome: 'ignored' });
-    expect(after).toBe(before + 1);
+    const before = await scrape();
+    expect(sample(before, 'lengow_sync_order_imports_total', { outcome: 'ignored' }) ?? 0).toBe(0);
+    const run = await fetch(`${engine.url}/api/orders/import`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'o1', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(run.status).toBe(200);
+    await engine.app.get(EventBusBridge).waitUntilIdle(undefined, 20_000);
+    const text = await scrape();
+    const manifest = engine.sandbox!.manifest();
+    expect(sample(text, 'lengow_sync_order_imports_total', { outcome: 'ignored' })).toBe(manifest.byOutcome.ignored);
+    // Without default carriers every importable order fails here: planned + failed covers all the others.
+    const planned = sample(text, 'lengow_sync_order_imports_total', { outcome: 'planned' }) ?? 0;
+    const failed = sample(text, 'lengow_sync_order_imports_total', { outcome: 'failed' }) ?? 0;
+    expect(planned + failed).toBe(manifest.byOutcome.created + manifest.byOutcome.failed);
+    expect(
+      sample(text, 'lengow_sync_event_store_operation_duration_seconds_count', { operation: 'append', result: 'ok' }),
+    ).toBeGreaterThanOrEqual(planned + failed);
+  });
+
+  it('reports the order projection lag', async () => {
+    const text = await scrape();
+    expect(sample(text, 'lengow_sync_projection_lag_events', { projection: 'order-overview' })).toBeGreaterThanOrEqual(
+      0,
+    );
+    expect(sample(text, 'lengow_sync_projection_running', { projection: 'order-overview' })).toBe(1);
   });
 });

@@ -7,6 +7,8 @@ import { startEngine, type RunningEngine } from '../../boot/start-engine.js';
 import { loadConfig } from '../../config/load-config.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { NestLogger } from '../../logging/nest-logger.js';
+import { OrdersImportModule, type OrdersImportModuleOptions } from '../../orders/import/orders-import.module.js';
+import { OrdersReadModule } from '../../orders/projections/orders-read.module.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import { seedFromSandboxCatalogue } from '../../shop/seed-from-sandbox-catalogue.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
@@ -18,18 +20,30 @@ export interface HttpEngineOptions {
   readonly logger?: Logger;
   readonly app?: Omit<AppModuleOptions, 'lengow'>;
   readonly http?: HttpApiOptions;
+  /** The import pipeline, when the test composes it (the boot does not import it yet); schedule off by default. */
+  readonly imports?: OrdersImportModuleOptions;
 }
 
-/** Whether AppModule already imports HttpApiModule (the boot is wired): then the real startEngine is used as is. */
-function appModuleIncludesHttpApi(): boolean {
+type ModuleClass = abstract new (...args: never[]) => unknown;
+
+/** Whether AppModule already imports `module` (plain or registered). */
+function appModuleIncludes(module: ModuleClass): boolean {
   const probe = AppModule.register({} as never, {});
-  return (probe.imports ?? []).some((entry) => (entry as DynamicModule | undefined)?.module === HttpApiModule);
+  return (probe.imports ?? []).some(
+    (entry) => entry === module || (entry as DynamicModule | undefined)?.module === module,
+  );
 }
 
 @Module({})
 class HttpTestAppModule {
-  static register(app: DynamicModule, http: HttpApiOptions): DynamicModule {
-    return { module: HttpTestAppModule, imports: [app, HttpApiModule.register(http)] };
+  static register(app: DynamicModule, options: HttpEngineOptions): DynamicModule {
+    // Only what the boot does not wire yet, so nothing (a projection runner, a scheduler) ever runs twice.
+    const missing: DynamicModule[] = [];
+    if (!appModuleIncludes(OrdersReadModule)) missing.push(OrdersReadModule.register());
+    if (!appModuleIncludes(OrdersImportModule)) {
+      missing.push(OrdersImportModule.register({ schedule: false, ...options.imports }));
+    }
+    return { module: HttpTestAppModule, imports: [app, ...missing, HttpApiModule.register(options.http ?? {})] };
   }
 }
 
@@ -40,7 +54,7 @@ class HttpTestAppModule {
 export async function startHttpEngine(env: NodeJS.ProcessEnv, options: HttpEngineOptions = {}): Promise<RunningEngine> {
   const config = loadConfig(env);
   const logger = options.logger ?? silentLogger();
-  if (appModuleIncludesHttpApi()) return startEngine(config, { logger, app: options.app });
+  if (appModuleIncludes(HttpApiModule)) return startEngine(config, { logger, app: options.app });
 
   const infrastructure = await openInfrastructure(config, logger);
   let sandbox: Sandbox | undefined;
@@ -57,7 +71,7 @@ export async function startHttpEngine(env: NodeJS.ProcessEnv, options: HttpEngin
     }
     const lengow = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
     app = await NestFactory.create<NestFastifyApplication>(
-      HttpTestAppModule.register(AppModule.register(infrastructure, { ...options.app, lengow }), options.http ?? {}),
+      HttpTestAppModule.register(AppModule.register(infrastructure, { ...options.app, lengow }), options),
       new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
       { logger: new NestLogger(logger), abortOnError: false },
     );

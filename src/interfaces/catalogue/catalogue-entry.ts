@@ -1,5 +1,6 @@
 import type { ICommand } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../../orders/commands/command-metadata.js';
+import type { OrderKey } from '../../orders/domain/order-key.js';
 import { registerCommand, type CommandEntry } from '../command-catalogue.js';
 
 /** Optimistic concurrency a door passes along (HTTP If-Match): the revision the caller last saw. */
@@ -17,6 +18,12 @@ export type Concurrency = 'order' | 'settings' | 'none';
  */
 export interface CatalogueEntry<Payload extends object = object> extends CommandEntry<Payload> {
   readonly concurrency: Concurrency;
+  /**
+   * With `order`: the order stream the payload addresses. A door checks `If-Match` against that stream's revision
+   * before sending (412 when it moved) and reports the revision after the command as the ETag. Commands whose handler
+   * takes `expectedRevision` also get it in `build`, which makes the check atomic with the append.
+   */
+  orderKeyOf?(payload: Payload): OrderKey;
   build(payload: Payload, metadata: CommandMetadata, options?: CommandOptions): ICommand;
 }
 

@@ -1,0 +1,129 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPreconditionFailedResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpCommandRunner, type CommandAnswer } from '../../http/http-command-runner.js';
+import { ProblemDetailsSchema } from '../../http/problem-details.schema.js';
+import { RequireRole } from '../../http/require-role.decorator.js';
+import type { CatalogueEntry } from '../../interfaces/catalogue/catalogue-entry.js';
+import {
+  IMPORT_ORDER,
+  IMPORT_ORDERS_NOW,
+  REIMPORT_ORDER,
+  RESYNCHRONIZE_ORDER,
+} from '../../interfaces/catalogue/order-import.catalogue.js';
+import { ImportOrdersNowPayload } from '../../interfaces/catalogue/order-import-payloads.js';
+import { COMMAND_RESULT_SCHEMA } from './order-schemas.js';
+
+type OrderParams = { marketplace: string; marketplaceOrderId: string };
+
+const IDEMPOTENCY_KEY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Same key and body: the first answer again, nothing re-run; same key, other body: 422',
+});
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'W/"<revision>" (the order\'s ETag): 412 when the order changed since',
+});
+const ORDER_PATH = [
+  ApiParam({ name: 'marketplace', example: 'amazon_fr' }),
+  ApiParam({ name: 'marketplaceOrderId', example: '402-1234567-1234567' }),
+];
+const onOrder =
+  (entry: CatalogueEntry<object>): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [
+      ...ORDER_PATH,
+      IF_MATCH,
+      IDEMPOTENCY_KEY,
+      HttpCode(200),
+      RequireRole(entry.role),
+      ApiOperation({ summary: entry.description, operationId: entry.name }),
+      ApiOkResponse({ schema: COMMAND_RESULT_SCHEMA }),
+      ApiPreconditionFailedResponse({
+        description: 'If-Match is not the current revision',
+        type: ProblemDetailsSchema,
+      }),
+      ApiConflictResponse({
+        description: 'The order is not in a state where this applies',
+        type: ProblemDetailsSchema,
+      }),
+      ApiServiceUnavailableResponse({
+        description: 'Lengow or the shop cannot be reached',
+        type: ProblemDetailsSchema,
+      }),
+    ])
+      decorate(target, key, descriptor);
+  };
+
+/** The result body as is (it is plain data); the ETag is the order's revision, read after the command. */
+const asIs = (result: unknown): CommandAnswer => ({ body: result });
+
+/** Operator commands on orders: each is a catalogue entry, validated and sent the same way as over NATS or the CLI. */
+@ApiTags('orders')
+@RequireRole('operator')
+@Controller('api/orders')
+export class OrderCommandsController {
+  constructor(private readonly commands: HttpCommandRunner) {}
+
+  @Post('import')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @RequireRole(IMPORT_ORDERS_NOW.role)
+  @ApiOperation({ summary: IMPORT_ORDERS_NOW.description, operationId: IMPORT_ORDERS_NOW.name })
+  @ApiBody({ type: ImportOrdersNowPayload, required: false })
+  @ApiOkResponse({ schema: COMMAND_RESULT_SCHEMA, description: 'The run report: window, outcome, counts' })
+  @ApiConflictResponse({ description: 'Another import run is still going', type: ProblemDetailsSchema })
+  importNow(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.commands.run(IMPORT_ORDERS_NOW, { request, reply, body, present: asIs });
+  }
+
+  @Post(':marketplace/:marketplaceOrderId/import')
+  @onOrder(IMPORT_ORDER)
+  importOne(
+    @Param() params: OrderParams,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.commands.run(IMPORT_ORDER, { request, reply, body, params: pick(params), present: asIs });
+  }
+
+  @Post(':marketplace/:marketplaceOrderId/reimport')
+  @onOrder(REIMPORT_ORDER)
+  reimport(
+    @Param() params: OrderParams,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.commands.run(REIMPORT_ORDER, { request, reply, body, params: pick(params), present: asIs });
+  }
+
+  @Post(':marketplace/:marketplaceOrderId/resynchronize')
+  @onOrder(RESYNCHRONIZE_ORDER)
+  resynchronize(
+    @Param() params: OrderParams,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.commands.run(RESYNCHRONIZE_ORDER, { request, reply, body, params: pick(params), present: asIs });
+  }
+}
+
+/** Only the two key parameters, never whatever else a route might add to `params`. */
+function pick({ marketplace, marketplaceOrderId }: OrderParams): OrderParams {
+  return { marketplace, marketplaceOrderId };
+}
