@@ -161,11 +161,16 @@ export class NatsCommandResponder {
       const error: BusError = {
         code: 'RESULT_TOO_LARGE',
         message: 'the command was applied but its result is larger than a NATS message may be; read it over HTTP',
-        details: { bytes: body.byteLength, maxPayload },
+        details: { commandId: reply.commandId, bytes: body.byteLength, maxPayload },
       };
       body = encodeJson({ ok: false, error } satisfies CommandReply);
     }
-    message.respond(body);
+    try {
+      message.respond(body);
+    } catch (error) {
+      // The connection closed under us (shutdown, or gone for good): the caller times out and may retry.
+      this.options.logger.warn({ err: error, command: name }, 'bus reply could not be sent');
+    }
   }
 
   private internal(error: unknown, name: string): BusError {

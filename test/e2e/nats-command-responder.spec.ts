@@ -214,6 +214,18 @@ describeWithService(nats, 'NatsCommandResponder', () => {
     });
   });
 
+  it('says RESULT_TOO_LARGE, with the command id, when the result cannot fit in a reply', async () => {
+    const text = 'x'.repeat(server.info!.max_payload - 150);
+    const reply = await request('note', { payload: { text } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: {
+        code: 'RESULT_TOO_LARGE',
+        details: { commandId: expect.any(String), maxPayload: server.info!.max_payload },
+      },
+    });
+  });
+
   it('answers INTERNAL with a reference only, and logs the real error under it', async () => {
     const reply = await request('explode', {});
     const error = errorOf(reply);
