@@ -92,7 +92,7 @@ export class MarkShopOrderShippedHandler implements ICommandHandler<MarkShopOrde
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
   ) {}
 
-  execute(command: MarkShopOrderShipped): Promise<ShopCommandResult> {
+  async execute(command: MarkShopOrderShipped): Promise<ShopCommandResult> {
     const key = validateIdempotencyKey(command.idempotencyKey);
     const payload = validateReactionCommand(MarkShopOrderShippedDto, command.payload, 'payload');
     const carrier = payload.carrier?.trim() || null;
@@ -121,7 +121,7 @@ export class MarkShopOrderCanceledHandler implements ICommandHandler<MarkShopOrd
     @Inject(SHOP) private readonly shop: Shop,
   ) {}
 
-  execute(command: MarkShopOrderCanceled): Promise<ShopCommandResult> {
+  async execute(command: MarkShopOrderCanceled): Promise<ShopCommandResult> {
     const key = validateIdempotencyKey(command.idempotencyKey);
     const payload = validateReactionCommand(MarkShopOrderCanceledDto, command.payload, 'payload');
     return this.runner.run(key, {
@@ -140,7 +140,7 @@ export class MarkShopOrderRefundedHandler implements ICommandHandler<MarkShopOrd
     @Inject(SHOP) private readonly shop: Shop,
   ) {}
 
-  execute(command: MarkShopOrderRefunded): Promise<ShopCommandResult> {
+  async execute(command: MarkShopOrderRefunded): Promise<ShopCommandResult> {
     const key = validateIdempotencyKey(command.idempotencyKey);
     const payload = validateReactionCommand(MarkShopOrderRefundedDto, command.payload, 'payload');
     const lines = payload.lines?.map((line) => ({ lineId: line.lineId, quantity: line.quantity }));

@@ -71,8 +71,16 @@ export function toDomainShopChange(change: ShopStatusChange, state: OrderState):
       };
     case 'canceled':
       return { kind: 'canceled' };
-    case 'refunded':
-      return { kind: 'refunded' };
+    case 'refunded': {
+      // The refund that completes earlier partial ones covers only what was left: a whole-order refund would refund
+      // the lines already refunded a second time on the marketplace.
+      const partly = state.shopChanges.some(
+        (known) => known.kind === 'line_refunded' && known.shopOrderId === shopOrderId,
+      );
+      return partly
+        ? { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change) }
+        : { kind: 'refunded' };
+    }
     case 'partially_refunded':
       return { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change) };
   }

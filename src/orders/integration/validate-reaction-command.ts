@@ -2,6 +2,8 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ReactionCommandInvalid, type ReactionCommandFieldFailure } from './reaction-command-invalid.error.js';
 
+const TYPE_CHECKS = new Set(['isString', 'isInt', 'isArray', 'isObject', 'isIso8601', 'isIn', 'whitelistValidation']);
+
 function failuresOf(
   errors: readonly ValidationError[],
   parent: string,
@@ -10,6 +12,8 @@ function failuresOf(
   return errors.flatMap((error) => {
     const field = parentIsArray ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
     const own = Object.entries(error.constraints ?? {})
+      // A value of the wrong type fails its length or range checks too: the type is what the sender must hear.
+      .sort(([a], [b]) => Number(TYPE_CHECKS.has(b)) - Number(TYPE_CHECKS.has(a)))
       .slice(0, 1)
       .map(([name, message]) => ({
         field,

@@ -1,7 +1,11 @@
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
-import { emulatorOrder } from '../integration/testing/emulator-order.js';
-import { ReactionsEngine } from '../integration/testing/reactions-test-engine.js';
+import { MapCarrier } from '../../settings/commands/settings-commands.js';
+import type { OrderKey } from '../domain/order-key.js';
+import { OrderDomainError } from '../domain/order-domain-error.js';
 import { MarkShopOrderShipped } from '../integration/mark-shop-order-commands.js';
+import { ResendOrderAction } from '../integration/resend-order-action.js';
+import { EMULATOR_MARKETPLACE, emulatorOrder } from '../integration/testing/emulator-order.js';
+import { ReactionsEngine } from '../integration/testing/reactions-test-engine.js';
 
 let sandbox: Sandbox;
 let engine: ReactionsEngine;
@@ -66,3 +70,220 @@ describe('OrdersReactionsModule, the whole chain', () => {
     expect(engine.actionsOf(orderKey)).toHaveLength(2);
   });
 });
+
+/** An imported one-line order, its shop order created, stock taken and moi sent by the sagas. */
+async function importedOneLine(id: string): Promise<{ orderKey: OrderKey; shopOrderId: string }> {
+  const orderKey = await engine.importOrder(
+    emulatorOrder({
+      marketplaceOrderId: id,
+      packages: [[{ lineId: `${id}-1`, product: '101', quantity: 1, amount: 19.95 }]],
+    }),
+  );
+  await engine.settle();
+  const [shopOrder] = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+  return { orderKey, shopOrderId: String(shopOrder.id) };
+}
+
+async function shipInShop(shopOrderId: string, carrier: string, trackingNumber: string, key: string): Promise<void> {
+  await engine.commands.execute(new MarkShopOrderShipped({ shopOrderId, carrier, trackingNumber }, key));
+  await engine.reactions.pollShopChanges();
+  await engine.settle();
+}
+
+async function pollResults(): Promise<void> {
+  await engine.reactions.pollActionResults();
+  await engine.settle();
+}
+
+const operator = (commandId: string) => ({ commandId, actor: 'operator:ann' as const });
+
+describe('OrdersReactionsModule, ship actions that cannot be sent as they are', () => {
+  it('refuses a ship without tracking number before any POST; shipping again with one sends it', async () => {
+    const { orderKey, shopOrderId } = await importedOneLine('CD-1101');
+    // A shop that lets the merchant ship without a tracking number (the built-in one requires it) reports this:
+    await engine.execute({
+      type: 'RecordShopStatusChange',
+      data: {
+        orderKey,
+        changeId: 'external-shop:1',
+        shopOrderId,
+        change: {
+          kind: 'shipped',
+          carrier: { id: String(engine.carriers.colissimo.referenceId), name: 'Colissimo' },
+          trackingNumber: null,
+          trackingUrl: null,
+          returnCarrier: null,
+          returnTrackingNumber: null,
+        },
+        now: engine.clock.now().toISOString(),
+      },
+    });
+    await engine.settle();
+    const rejected = await engine.lastEvent<{ source: string; failures: { message: string }[] }>(
+      orderKey,
+      'ActionRejected',
+    );
+    expect(rejected.data.source).toBe('engine');
+    expect(rejected.data.failures.map((failure) => failure.message)).toEqual([
+      "can't send action: tracking_number is required",
+    ]);
+    expect(engine.actionsOf(orderKey)).toEqual([]);
+
+    // The fix: the merchant ships again with the parcel's number; the new shop change is its own ship request.
+    await shipInShop(shopOrderId, 'Colissimo', 'TRK-1101', 'ship-1101');
+    await pollResults();
+    expect(engine.actionsOf(orderKey).map((action) => action.args.tracking_number)).toEqual(['TRK-1101']);
+    expect(await engine.eventTypes(orderKey)).toContain('ActionConfirmed');
+    // Nothing is left failed for the operator to re-send.
+    const refused = await engine.commands
+      .execute(
+        new ResendOrderAction({ marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'CD-1101' }, operator('r-1')),
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OrderDomainError);
+    expect(refused).toMatchObject({ code: 'NO_FAILED_ACTION' });
+  });
+
+  it('refuses a carrier the marketplace does not list; once mapped, the operator’s re-send is confirmed', async () => {
+    const { orderKey, shopOrderId } = await importedOneLine('CD-1102');
+    await shipInShop(shopOrderId, 'My own van', 'TRK-1102', 'ship-1102');
+    const rejected = await engine.lastEvent<{ failures: { code: string; message: string }[] }>(
+      orderKey,
+      'ActionRejected',
+    );
+    expect(rejected.data.failures).toEqual([
+      { code: 'INVALID_ARGUMENT_VALUE', message: "can't send action: My own van is not a valid value for carrier" },
+    ]);
+    // Never re-sent on its own: polling changes nothing (a refusal leaves no open attempt to poll or post).
+    await pollResults();
+    await pollResults();
+    expect(engine.actionsOf(orderKey)).toEqual([]);
+
+    const van = engine.carriers.van;
+    await engine.commands.execute(
+      new MapCarrier(
+        {
+          marketplace: EMULATOR_MARKETPLACE,
+          country: 'FR',
+          shopCarrier: { id: String(van.referenceId), name: van.name },
+          marketplaceCarrier: 'TNT',
+        },
+        operator('map-1'),
+      ),
+    );
+    const resent = await engine.commands.execute(
+      new ResendOrderAction({ marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'CD-1102' }, operator('r-2')),
+    );
+    expect(resent.appended.map((event) => event.type)).toEqual(['ActionRequested']);
+    await engine.settle();
+    await pollResults();
+    expect(engine.actionsOf(orderKey).map((action) => [action.args.carrier, action.args.tracking_number])).toEqual([
+      ['TNT', 'TRK-1102'],
+    ]);
+    expect((await engine.eventTypes(orderKey)).slice(-3)).toEqual(['ActionRequested', 'ActionSent', 'ActionConfirmed']);
+  });
+
+  it('re-sends an action the marketplace refused, once the operator fixed the cause, and only on request', async () => {
+    const { orderKey, shopOrderId } = await importedOneLine('CD-1103');
+    // The marketplace still shows the order as awaiting acceptance: it refuses to ship.
+    sandbox.state.orders.mutate(EMULATOR_MARKETPLACE, 'CD-1103', (order) => {
+      order.marketplace_status = 'AcceptedBySeller';
+      order.lengow_status = 'accepted';
+    });
+    await shipInShop(shopOrderId, 'Colissimo', 'TRK-1103', 'ship-1103');
+    await pollResults();
+    expect(await engine.eventTypes(orderKey)).toContain('ActionRejected');
+    await pollResults();
+    expect(engine.actionsOf(orderKey)).toHaveLength(1);
+
+    sandbox.state.setOrderStatus(EMULATOR_MARKETPLACE, 'CD-1103', 'WaitingForShipmentAcceptation');
+    await engine.commands.execute(
+      new ResendOrderAction(
+        { marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'CD-1103', actionType: 'ship' },
+        operator('r-3'),
+      ),
+    );
+    await engine.settle();
+    await pollResults();
+    expect(engine.actionsOf(orderKey).map((action) => action.errors)).toEqual([
+      expect.stringContaining('not allowed'),
+      null,
+    ]);
+    expect((await engine.eventTypes(orderKey)).slice(-1)).toEqual(['ActionConfirmed']);
+  });
+});
+
+describe('OrdersReactionsModule, re-import, re-synchronisation and Lengow statuses', () => {
+  it('re-import: new shop order, the old one in technical error, stock untouched, moi with the new id', async () => {
+    const { orderKey, shopOrderId } = await importedOneLine('CD-1201');
+    expect((await engine.shop.getProduct('101'))!.stock).toBe(9);
+
+    await engine.reimportOrder(orderKey);
+    await engine.settle();
+
+    const orders = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    expect(orders.map((order) => [String(order.id) === shopOrderId, order.state])).toEqual([
+      [true, 'technical_error'],
+      [false, 'awaiting_shipment'],
+    ]);
+    expect(orders[0].technicalErrorReason).toContain('re-import');
+    expect((await engine.shop.getProduct('101'))!.stock).toBe(9);
+    expect(engine.moiCallsOf(orderKey).map((call) => call.merchant_order_id)).toEqual([
+      [shopOrderId],
+      [String(orders[1].id)],
+    ]);
+    const types = await engine.eventTypes(orderKey);
+    expect(types.filter((type) => type === 'StockDecremented')).toHaveLength(1);
+    expect(types.slice(-3)).toEqual(['OrderImportPlanned', 'OrderReimported', 'MerchantOrderIdsSent']);
+    // The replaced order is out of every flow: the engine-set state adds nothing to the shop's change feed.
+    expect(await engine.reactions.pollShopChanges()).toMatchObject({ recorded: 0, parked: 0 });
+  });
+
+  it('re-synchronise: the moi goes to Lengow again', async () => {
+    const { orderKey, shopOrderId } = await importedOneLine('CD-1202');
+    await engine.execute(
+      { type: 'ResynchronizeOrder', data: { orderKey, now: engine.clock.now().toISOString() } },
+      operator('resync-1'),
+    );
+    await engine.settle();
+    expect(engine.moiCallsOf(orderKey).map((call) => call.merchant_order_id)).toEqual([[shopOrderId], [shopOrderId]]);
+    expect((await engine.eventTypes(orderKey)).slice(-2)).toEqual([
+      'OrderResynchronisationRequested',
+      'OrderResynchronised',
+    ]);
+  });
+
+  it('moves the shop order where Lengow’s status says, copying its tracking number, without an action loop', async () => {
+    const shipped = await importedOneLine('CD-1203');
+    const canceled = await importedOneLine('CD-1204');
+    sandbox.state.setOrderStatus(EMULATOR_MARKETPLACE, 'CD-1203', 'Shipped');
+    sandbox.state.orders.mutate(EMULATOR_MARKETPLACE, 'CD-1203', (order) => {
+      (order.packages as { delivery: { trackings: { number: string | null }[] } }[])[0].delivery.trackings[0].number =
+        'MP-TRACK-9';
+    });
+    sandbox.state.setOrderStatus(EMULATOR_MARKETPLACE, 'CD-1204', 'CancelledByCustomer');
+    // The next poll sees the new statuses.
+    engine.clock.advance(60_000);
+    await engine.importOrder(await lengowJson('CD-1203'), { commandId: 'poll-2:CD-1203' });
+    await engine.importOrder(await lengowJson('CD-1204'), { commandId: 'poll-2:CD-1204' });
+    await engine.settle();
+
+    expect(await engine.eventTypes(shipped.orderKey)).toContain('LengowStatusChanged');
+    expect(await engine.shop.getOrder(shipped.shopOrderId)).toMatchObject({
+      state: 'shipped',
+      tracking: { trackingNumber: 'MP-TRACK-9' },
+    });
+    expect((await engine.shop.getOrder(canceled.shopOrderId))!.state).toBe('canceled');
+    expect(await engine.reactions.pollShopChanges()).toMatchObject({ recorded: 0 });
+    await engine.settle();
+    expect(engine.actionsOf(shipped.orderKey)).toEqual([]);
+    expect(engine.actionsOf(canceled.orderKey)).toEqual([]);
+  });
+});
+
+/** The order as the emulator serves it now (to import it again as a poll would). */
+async function lengowJson(id: string): Promise<Record<string, unknown>> {
+  const stored = sandbox.state.orders.find(EMULATOR_MARKETPLACE, id);
+  if (!stored) throw new Error(`no emulator order ${id}`);
+  return structuredClone(stored.order) as Record<string, unknown>;
+}
