@@ -72,4 +72,28 @@ describeWithService(nats, 'the engine on NATS', () => {
     expect(body).toMatchObject({ id: event.id, stream: ORDER_SETTINGS_STREAM, data: event.data });
     expect(body.metadata).toMatchObject({ actor: 'operator:ann', correlationId: 'engine-1' });
   });
+
+  it('imports the emulator’s orders on a bus command and publishes their events in each order’s sequence', async () => {
+    const reply = await request('import-orders-now', { payload: {}, metadata: { actor: 'operator:ann' } });
+    expect(reply).toMatchObject({ ok: true });
+    const orderEvents = (await engine.store.readAll()).filter((e) => e.stream.startsWith('order-'));
+    expect(orderEvents.length).toBeGreaterThan(0);
+
+    const published = await eventually(
+      async () => (await readStream(client, names.streamName)).map((m) => m.headers['Nats-Msg-Id']),
+      (ids) => orderEvents.every((e) => ids.includes(e.id)),
+      20_000,
+    );
+    const orderIds = new Set(orderEvents.map((e) => e.id));
+    // The log's order, hence each stream's revisions in sequence, with nothing twice.
+    expect(published.filter((id) => orderIds.has(id))).toEqual(orderEvents.map((e) => e.id));
+  });
+
+  it('passes the domain’s refusal of an order command through', async () => {
+    const reply = await request('reimport-order', {
+      payload: { marketplace: 'amazon_fr', marketplaceOrderId: 'never-seen' },
+      metadata: { actor: 'operator:ann' },
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'ORDER_NOT_FOUND' } });
+  });
 });
