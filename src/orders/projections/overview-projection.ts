@@ -37,6 +37,12 @@ export interface OrderOverviewProjectionOptions {
  */
 export function orderOverviewProjection(options: OrderOverviewProjectionOptions = {}): Projection<OverviewTableBase> {
   const label = options.marketplaceLabel ?? marketplaceLabel;
+  /**
+   * Folds written in the current batch transaction, keyed by that transaction's executor: the next event of the same
+   * stream in the batch (a command often appends several) folds on without reading the row back. A rolled-back
+   * batch's executor is never used again, so its cache goes with it and nothing uncommitted leaks into a retry.
+   */
+  const written = new WeakMap<SqlExecutor, Map<string, OverviewFold>>();
   return {
     name: ORDER_OVERVIEW_PROJECTION,
     version: ORDER_OVERVIEW_VERSION,
@@ -44,7 +50,9 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
     filter: { streamPrefixes: [ORDER_STREAM_PREFIX] },
     setup: (tx, tables) => createOverviewSchema(tx, tables),
     async apply(event: RecordedEvent, tx: SqlExecutor, tables: OverviewTables) {
-      const stored = await loadFold(tx, tables, event.stream);
+      let batch = written.get(tx);
+      if (!batch) written.set(tx, (batch = new Map()));
+      const stored = batch.get(event.stream) ?? (await loadFold(tx, tables, event.stream));
       if (stored && stored.revision >= event.revision) return;
       const before = stored ?? initialOverviewFold(event.stream);
       const after = foldRecordedEvent(before, event);
@@ -55,6 +63,7 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
         [event.stream, event.revision, JSON.stringify(after)],
       );
       if (changed === 0) return;
+      batch.set(event.stream, after);
       const previous = stored ? overviewOf(stored, label) : null;
       const next = overviewOf(after, label);
       if (!next) return;
@@ -96,7 +105,7 @@ async function writeSideTables(
   next: OrderOverview,
 ): Promise<void> {
   if (!previous || !sameList(previous.shopOrderIds, next.shopOrderIds)) {
-    await tx.execute(`DELETE FROM ${tables.order_overview_shop_orders} WHERE stream = $1`, [next.stream]);
+    if (previous) await tx.execute(`DELETE FROM ${tables.order_overview_shop_orders} WHERE stream = $1`, [next.stream]);
     for (const id of next.shopOrderIds) {
       await tx.execute(`INSERT INTO ${tables.order_overview_shop_orders} (stream, shop_order_id) VALUES ($1, $2)`, [
         next.stream,
@@ -106,7 +115,7 @@ async function writeSideTables(
   }
   const terms = searchTermsOf(next);
   if (!previous || !sameList(searchTermsOf(previous), terms)) {
-    await tx.execute(`DELETE FROM ${tables.order_overview_search} WHERE stream = $1`, [next.stream]);
+    if (previous) await tx.execute(`DELETE FROM ${tables.order_overview_search} WHERE stream = $1`, [next.stream]);
     for (const term of terms) {
       await tx.execute(`INSERT INTO ${tables.order_overview_search} (term, stream) VALUES ($1, $2)`, [
         term,
