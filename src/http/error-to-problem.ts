@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
 import { EventStoreUnavailable } from '../event-store/postgres/event-store-unavailable.error.js';
 import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
+import { ProjectionBusy, UnknownProjection } from '../interfaces/catalogue/projection-commands.js';
 import { LengowError } from '../lengow/lengow-errors.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
 import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
@@ -181,6 +182,8 @@ export function errorToProblem(error: unknown): MappedProblem {
     const field = error.field === 'orderKey' ? 'path' : `query.${error.field}`;
     return mapped(problem(400, 'VALIDATION_FAILED', error.message, [{ field, message: error.message }]));
   }
+  if (error instanceof UnknownProjection) return mapped(problem(404, error.code, error.message));
+  if (error instanceof ProjectionBusy) return mapped(problem(409, error.code, error.message));
   if (error instanceof ImportAlreadyRunning) {
     return mapped(problem(409, error.code, error.message, undefined, { runningRunId: error.runningRunId }), {
       'Retry-After': '5',

@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
-import '../interfaces/catalogue/index.js';
+import { PROJECTION_COMMAND_HANDLERS } from '../interfaces/catalogue/index.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OrderChangeStream } from '../orders/http/order-change-stream.js';
 import { OrderCommandsController } from '../orders/http/order-commands.controller.js';
 import { OrderReadSide } from '../orders/http/order-read-side.js';
 import { OrdersController } from '../orders/http/orders.controller.js';
+import { ProjectionsController } from '../orders/http/projections.controller.js';
 import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
@@ -40,7 +41,13 @@ export class HttpApiModule implements OnModuleInit {
       module: HttpApiModule,
       imports: [CqrsModule, MetricsModule],
       // The events and command routes first: static segments (`events`, `import`) before the `:marketplace` ones.
-      controllers: [OrderEventsController, OrderCommandsController, OrdersController, SettingsController],
+      controllers: [
+        OrderEventsController,
+        OrderCommandsController,
+        OrdersController,
+        ProjectionsController,
+        SettingsController,
+      ],
       providers: [
         { provide: HTTP_API_OPTIONS, useValue: options },
         {
@@ -69,6 +76,8 @@ export class HttpApiModule implements OnModuleInit {
         HttpCommandRunner,
         OrderChangeStream,
         OrderReadSide,
+        // Until the read module offers them itself: the maintenance commands of the catalogue.
+        ...PROJECTION_COMMAND_HANDLERS,
         QueryValidationPipe,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEngine } from '../../src/boot/start-engine.js';
+import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
+import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
+
+describe('HTTP API: read-model maintenance', () => {
+  let folder: string;
+  let engine: RunningEngine;
+
+  const call = (method: string, path: string, key: string, body?: unknown) =>
+    fetch(`${engine.url}${path}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-http-projections-'));
+    engine = await startHttpEngine({
+      SQLITE_PATH: join(folder, 'engine.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '50',
+      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
+    });
+    expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
+    await engine.app
+      .get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
+      .waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('shows every read model to a viewer', async () => {
+    const response = await call('GET', '/api/projections', 'v1');
+    expect(response.status).toBe(200);
+    const status = (await response.json()) as { name: string; state: string; caughtUp: boolean }[];
+    expect(status).toEqual([expect.objectContaining({ name: 'order-overview', state: 'running' })]);
+  });
+
+  it('keeps rebuild and verify for admins: 403 for viewer and operator', async () => {
+    for (const key of ['v1', 'o1']) {
+      expect((await call('POST', '/api/projections/order-overview/rebuild', key)).status).toBe(403);
+      expect((await call('POST', '/api/projections/order-overview/verify', key)).status).toBe(403);
+    }
+  });
+
+  it('verifies the overview against the streams: no drift after an import', async () => {
+    const response = await call('POST', '/api/projections/order-overview/verify', 'a1', { maxDifferences: 10 });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { checked: number; drifted: number; differences: unknown[] };
+    expect(report.checked).toBe(50);
+    expect(report).toMatchObject({ drifted: 0, differences: [] });
+  });
+
+  it('rebuilds the overview beside the live one and switches, same list afterwards', async () => {
+    const before = await (await call('GET', '/api/orders/counters', 'v1')).json();
+    const response = await call('POST', '/api/projections/order-overview/rebuild', 'a1');
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as { projection: string; generation: number; processed: number };
+    expect(result.projection).toBe('order-overview');
+    expect(result.generation).toBeGreaterThan(1);
+    expect(result.processed).toBeGreaterThan(50);
+    expect(await (await call('GET', '/api/orders/counters', 'v1')).json()).toEqual(before);
+  });
+
+  it('answers 404 for an unknown projection and 400 for a bad verify payload', async () => {
+    const unknown = await call('POST', '/api/projections/nope/rebuild', 'a1');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'UNKNOWN_PROJECTION' });
+    const bad = await call('POST', '/api/projections/order-overview/verify', 'a1', { maxDifferences: 'all' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      errors: [{ field: 'maxDifferences', message: 'maxDifferences must be a whole number' }],
+    });
+  });
+});
