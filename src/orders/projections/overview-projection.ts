@@ -52,7 +52,9 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
     async apply(event: RecordedEvent, tx: SqlExecutor, tables: OverviewTables) {
       let batch = written.get(tx);
       if (!batch) written.set(tx, (batch = new Map()));
-      const stored = batch.get(event.stream) ?? (await loadFold(tx, tables, event.stream));
+      // Keyed by physical table too: nothing stops a transaction from serving two generations.
+      const cacheKey = `${tables.order_overview_states}\u0000${event.stream}`;
+      const stored = batch.get(cacheKey) ?? (await loadFold(tx, tables, event.stream));
       if (stored && stored.revision >= event.revision) return;
       const before = stored ?? initialOverviewFold(event.stream);
       const after = foldRecordedEvent(before, event);
@@ -63,7 +65,7 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
         [event.stream, event.revision, JSON.stringify(after)],
       );
       if (changed === 0) return;
-      batch.set(event.stream, after);
+      batch.set(cacheKey, after);
       const previous = stored ? overviewOf(stored, label) : null;
       const next = overviewOf(after, label);
       if (!next) return;
