@@ -4,6 +4,8 @@ import type { Infrastructure } from './boot/infrastructure.js';
 import { InfrastructureModule } from './boot/infrastructure.module.js';
 import { CqrsInfrastructureModule } from './cqrs/cqrs-infrastructure.module.js';
 import type { ReactorsOptions } from './cqrs/reactors-options.js';
+import { NatsBusModule } from './bus/nats-bus.module.js';
+import type { NatsBusOverrides } from './bus/nats-bus-options.js';
 import { HealthModule } from './health/health.module.js';
 import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -14,6 +16,8 @@ export interface AppModuleOptions {
   /** Where the Lengow connector points (the emulator, when the boot started one). */
   lengow?: LengowConnection;
   reactors?: Partial<ReactorsOptions>;
+  /** NATS bus tuning (tests give each run their own subject prefix and stream). */
+  nats?: NatsBusOverrides;
 }
 
 @Module({})
@@ -30,6 +34,7 @@ export class AppModule {
         SettingsModule.register(),
         OrdersModule,
         HealthModule,
+        NatsBusModule.register(options.nats),
       ],
     };
   }

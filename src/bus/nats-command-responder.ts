@@ -198,7 +198,6 @@ function metadataOf({ metadata }: BusCommandRequest, message: Msg): CommandMetad
     commandId,
     correlationId: metadata.correlationId ?? metadata.commandId ?? commandId,
     ...(metadata.causationId ? { causationId: metadata.causationId } : {}),
-    // `bus:` is not (yet) one of the Actor kinds; the settings handlers check the actor, see src/bus/README.md.
     actor: (metadata.actor ?? `bus:${client}`) as Actor,
   };
 }

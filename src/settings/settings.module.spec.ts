@@ -351,7 +351,7 @@ describe('SettingsModule', () => {
       ).rejects.toMatchObject({
         code: 'SETTINGS_INVALID',
         field: 'metadata.actor',
-        message: 'metadata.actor must be system, operator:<name>, api-key:<id> or saga:<name>',
+        message: 'metadata.actor must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
       });
       await expect(engine.commands.execute(new ChangeImportSettings(null as never, by()))).rejects.toMatchObject({
         code: 'SETTINGS_INVALID',

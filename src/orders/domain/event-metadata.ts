@@ -2,7 +2,7 @@
  * Metadata the wiring stores next to every order event (the event store's `metadata`). Types and a pure helper only:
  * ids come from the caller, never generated here.
  */
-export type Actor = 'system' | `operator:${string}` | `api-key:${string}` | `saga:${string}`;
+export type Actor = 'system' | `operator:${string}` | `api-key:${string}` | `saga:${string}` | `bus:${string}`;
 
 export interface OrderEventMetadata {
   /** Id of the first message of the whole chain (the poll, the HTTP request…). */

@@ -8,8 +8,8 @@ export class CommandMetadataDto implements CommandMetadata {
   @Text() @IsNotEmpty({ message: 'must not be empty' }) commandId: string;
   @OptionalText() correlationId?: string;
   @OptionalText() causationId?: string;
-  @Matches(/^(system|(operator|api-key|saga):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id> or saga:<name>',
+  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
+    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
   })
   actor: Actor;
 }

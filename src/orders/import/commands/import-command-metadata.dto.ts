@@ -17,8 +17,8 @@ export class ImportCommandMetadataDto implements CommandMetadata {
   @IsString({ message: 'must be a string' })
   causationId?: string;
 
-  @Matches(/^(system|(operator|api-key|saga):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id> or saga:<name>',
+  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
+    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
   })
   actor: Actor;
 }
