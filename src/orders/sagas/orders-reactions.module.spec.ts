@@ -287,3 +287,37 @@ async function lengowJson(id: string): Promise<Record<string, unknown>> {
   if (!stored) throw new Error(`no emulator order ${id}`);
   return structuredClone(stored.order) as Record<string, unknown>;
 }
+
+describe('OrdersReactionsModule with its pollers running on their own', () => {
+  let timed: ReactionsEngine;
+  beforeEach(async () => {
+    timed = await ReactionsEngine.start({
+      sandbox,
+      reactions: { pollers: true, shopFeedIntervalMs: 20, actionResultsIntervalMs: 20, importRetryIntervalMs: 20 },
+    });
+  });
+  afterEach(() => timed.close());
+
+  it('takes a shipment from the shop feed to a confirmed action with no call from outside', async () => {
+    const orderKey = await timed.importOrder(
+      emulatorOrder({
+        marketplaceOrderId: 'CD-1301',
+        packages: [[{ lineId: 'CD-1301-1', product: '101', quantity: 1, amount: 19.95 }]],
+      }),
+    );
+    await timed.settle();
+    const [shopOrder] = await timed.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    await timed.commands.execute(
+      new MarkShopOrderShipped(
+        { shopOrderId: String(shopOrder.id), carrier: 'Colissimo', trackingNumber: 'TRK-1301' },
+        'ship-1301',
+      ),
+    );
+    const deadline = Date.now() + 10_000;
+    while (!(await timed.eventTypes(orderKey)).includes('ActionConfirmed')) {
+      if (Date.now() > deadline) throw new Error(`not confirmed: ${(await timed.eventTypes(orderKey)).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(timed.actionsOf(orderKey)).toHaveLength(1);
+  });
+});

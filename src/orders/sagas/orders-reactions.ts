@@ -89,17 +89,29 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
     const deadline = Date.now() + timeoutMs;
     let head = await this.logHead();
     for (;;) {
-      const left = Math.max(1, deadline - Date.now());
-      // Only running consumers: a test may keep the sagas stopped and issue their commands itself.
-      const consumers = [
-        ...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!),
-        this.indexConsumer,
-      ].filter((consumer) => consumer.status().state === 'running');
-      await Promise.all(consumers.map((consumer) => consumer.waitUntilCaughtUp(undefined, { timeoutMs: left })));
+      await this.waitForConsumers(undefined, Math.max(1, deadline - Date.now()));
       const next = await this.logHead();
       if (next === head) return;
       head = next;
     }
+  }
+
+  /**
+   * Resolves once the sagas and the follow-up index have handled the log up to `position` (a position the caller
+   * knows was written, e.g. read back from a stream). On PostgreSQL this is the reliable wait: an idle read there stops
+   * below transactions still open anywhere in the database, so "read to the end" does not prove an event was seen.
+   */
+  waitForPosition(position: GlobalPosition, timeoutMs = 30_000): Promise<void> {
+    return this.waitForConsumers(position, timeoutMs);
+  }
+
+  private async waitForConsumers(position: GlobalPosition | undefined, timeoutMs: number): Promise<void> {
+    // Only running consumers: a test may keep the sagas stopped and issue their commands itself.
+    const consumers = [
+      ...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!),
+      this.indexConsumer,
+    ].filter((consumer) => consumer.status().state === 'running');
+    await Promise.all(consumers.map((consumer) => consumer.waitUntilCaughtUp(position, { timeoutMs })));
   }
 
   /** Position of the last event in the log (read forward from the last head seen). */

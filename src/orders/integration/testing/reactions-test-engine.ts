@@ -6,6 +6,7 @@ import type { AppConfig } from '../../../config/app-config.js';
 import { CqrsInfrastructureModule } from '../../../cqrs/cqrs-infrastructure.module.js';
 import { DurableSagaRunner } from '../../../cqrs/durable-saga-runner.js';
 import { RecordedDomainEvent } from '../../../cqrs/recorded-domain-event.js';
+import type { SqlDatabase } from '../../../database/sql-database.port.js';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
@@ -63,6 +64,8 @@ export interface ReactionsEngineOptions {
   reactions?: Partial<OrdersReactionsOptions>;
   /** More modules of the app (e.g. the import pipeline). */
   modules?: DynamicModule[];
+  /** Run on these (e.g. PostgreSQL) instead of a fresh in-memory SQLite; the caller closes them. */
+  database?: { db: SqlDatabase; store: EventStore };
 }
 
 /**
@@ -70,10 +73,14 @@ export interface ReactionsEngineOptions {
  * shop, the HTTP Lengow client against the emulator. Test support.
  */
 export class ReactionsEngine {
+  /** Order streams this engine imported: `settle` waits for their last events by position. */
+  private readonly touched = new Set<string>();
+
   private constructor(
     readonly app: INestApplicationContext,
-    readonly db: SqliteDatabase,
-    readonly store: SqliteEventStore,
+    readonly db: SqlDatabase,
+    readonly store: EventStore,
+    private readonly owned: boolean,
     /** The real shop behind any wrapper. */
     readonly shop: BuiltInShop,
     readonly lengow: LengowApi,
@@ -83,9 +90,16 @@ export class ReactionsEngine {
   ) {}
 
   static async start(options: ReactionsEngineOptions): Promise<ReactionsEngine> {
-    const db = new SqliteDatabase({ path: ':memory:' });
-    const store = new SqliteEventStore(db);
-    await store.init();
+    let db: SqlDatabase;
+    let store: EventStore;
+    if (options.database) {
+      ({ db, store } = options.database);
+    } else {
+      const sqlite = new SqliteDatabase({ path: ':memory:' });
+      const sqliteStore = new SqliteEventStore(sqlite);
+      await sqliteStore.init();
+      [db, store] = [sqlite, sqliteStore];
+    }
     const clock = new TestClock();
     const shop = new BuiltInShop(db);
     await shop.init();
@@ -143,7 +157,10 @@ export class ReactionsEngine {
     }
     const moduleRef = await builder.compile();
     const app = await moduleRef.init();
-    return new ReactionsEngine(app, db, store, shop, lengow, options.sandbox, clock, { colissimo, van });
+    return new ReactionsEngine(app, db, store, !options.database, shop, lengow, options.sandbox, clock, {
+      colissimo,
+      van,
+    });
   }
 
   get commands(): CommandBus {
@@ -172,6 +189,7 @@ export class ReactionsEngine {
   async importOrder(order: Record<string, unknown>, overrides: { commandId?: string } = {}): Promise<OrderKey> {
     this.sandbox.state.orders.add(order, Date.now());
     const orderKey = orderKeyOf(String(order.marketplace), String(order.marketplace_order_id));
+    this.touched.add(orderStreamName(orderKey));
     await this.execute(
       { type: 'ImportOrder', data: { ...(await this.importInput(orderKey)), trigger: 'poll' } },
       { actor: 'system', commandId: overrides.commandId ?? `poll:${orderStreamName(orderKey)}` },
@@ -277,9 +295,24 @@ export class ReactionsEngine {
     return (await this.events(orderKey)).map((event) => event.type);
   }
 
-  /** Sagas and the follow-up index caught up with the log. */
-  settle(): Promise<void> {
-    return this.reactions.waitUntilIdle(20_000);
+  /**
+   * Sagas and the follow-up index caught up with the log, and with every event of the orders this engine imported
+   * (waited for by position, repeated until those streams stop growing: exact on PostgreSQL too).
+   */
+  async settle(): Promise<void> {
+    await this.reactions.waitUntilIdle(20_000);
+    let seen = '';
+    for (;;) {
+      const lasts = await Promise.all(
+        [...this.touched].map(async (stream) => (await this.store.readStream(stream)).at(-1)),
+      );
+      const positions = lasts.filter((event) => event !== undefined).map((event) => event.position);
+      const now = positions.join(',');
+      if (now === seen) return;
+      seen = now;
+      const highest = positions.sort().at(-1);
+      if (highest !== undefined) await this.reactions.waitForPosition(highest, 20_000);
+    }
   }
 
   /** Actions the emulator received for one order. */
@@ -296,6 +329,7 @@ export class ReactionsEngine {
 
   async close(): Promise<void> {
     await this.app.close();
+    if (!this.owned) return;
     await this.store.close();
     await this.db.close();
   }
