@@ -25,8 +25,8 @@ export class ReactionCommandMetadataDto implements CommandMetadata {
   @IsString(text) @IsNotEmpty(filled) @MaxLength(200, { message: 'must be at most 200 characters' }) commandId: string;
   @IsOptional() @IsString(text) correlationId?: string;
   @IsOptional() @IsString(text) causationId?: string;
-  @Matches(/^(system|(operator|api-key|saga):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id> or saga:<name>',
+  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
+    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
   })
   actor: Actor;
 }
