@@ -84,6 +84,15 @@ export class CliContext {
     this.io.stderr.write(`${sanitise(text)}\n`);
   }
 
+  /**
+   * The command ran and printed its result, which is a failure (an import run that failed): exit 4 with the reason
+   * on stderr, without a second document on stdout.
+   */
+  failAfterOutput(reason: string): void {
+    this.io.stderr.write(`failed: ${sanitise(reason)}\n`);
+    this.exitCode = 4;
+  }
+
   printJson(value: unknown): void {
     this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }

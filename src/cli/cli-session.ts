@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
-import { AppModule } from '../app.module.js';
 import { openInfrastructure, type Infrastructure } from '../boot/infrastructure.js';
 import type { AppConfig } from '../config/app-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -10,6 +9,7 @@ import { NestLogger } from '../logging/nest-logger.js';
 import { seedFromSandboxCatalogue } from '../shop/seed-from-sandbox-catalogue.js';
 import { SHOP, type Shop } from '../shop/shop.port.js';
 import type { CliIo } from './cli-io.js';
+import { CliEngineModule } from './cli-engine.module.js';
 import { resolveLengowEndpoint, type LengowEndpoint } from './lengow-endpoint.js';
 
 /** What read-only commands need: the server's configuration and its databases, without Nest. */
@@ -54,9 +54,8 @@ export async function openCliStores(io: CliIo, options: { debug?: boolean } = {}
 }
 
 /**
- * Opens what the server opens (loadConfig from the same environment, openInfrastructure) and composes the same
- * AppModule in an application context. Reactors (sagas, event bus bridge) are not started: the server, when it runs,
- * is their one consumer, and a second one in a short-lived CLI would race it for checkpoints.
+ * Opens what the server opens (loadConfig from the same environment, openInfrastructure) and composes the engine's
+ * command side in a Nest application context (CliEngineModule: the app's feature modules, background work off).
  */
 export async function openCliSession(io: CliIo, options: CliSessionOptions = {}): Promise<CliSession> {
   const config = loadConfig(io.env);
@@ -74,10 +73,10 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions = {})
         );
       }
     }
-    app = await NestFactory.createApplicationContext(
-      AppModule.register(infrastructure, { lengow: lengow?.connection, reactors: { autoStart: false } }),
-      { logger: new NestLogger(logger), abortOnError: false },
-    );
+    app = await NestFactory.createApplicationContext(CliEngineModule.register(infrastructure, lengow?.connection), {
+      logger: new NestLogger(logger),
+      abortOnError: false,
+    });
     // As at the server's boot: emulator orders refer to the emulator's catalogue, which the shop must know. Seeding
     // only adds what is missing, so running it again here changes nothing the server or an operator set.
     if (lengow && lengow.kind !== 'lengow') await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());

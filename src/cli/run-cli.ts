@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-codes.js';
 import { sanitise } from './format-table.js';
 import { registerOrderReadCommands } from './commands/order-read-commands.js';
+import { registerOrderWriteCommands } from './commands/order-write-commands.js';
 import { registerProjectionCommands } from './commands/projection-commands.js';
 import { registerSandboxCommands } from './commands/sandbox-commands.js';
 
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .showSuggestionAfterError(true)
     .showHelpAfterError('(add --help for usage)');
   // Subcommands copy the settings above when created, so register them after.
+  registerOrderWriteCommands(program, context);
   registerOrderReadCommands(program, context);
   registerProjectionCommands(program, context);
   registerSandboxCommands(program, context);
