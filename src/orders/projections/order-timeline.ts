@@ -42,7 +42,10 @@ export const MAX_TIMELINE_PAGE = 500;
 export class OrderTimeline {
   constructor(private readonly store: EventStore) {}
 
-  page(key: { marketplace: string; marketplaceOrderId: string }, options: TimelineOptions = {}): Promise<TimelinePage> {
+  async page(
+    key: { marketplace: string; marketplaceOrderId: string },
+    options: TimelineOptions = {},
+  ): Promise<TimelinePage> {
     if (typeof key?.marketplace !== 'string' || typeof key.marketplaceOrderId !== 'string') {
       throw new InvalidOverviewQuery('orderKey', 'marketplace and marketplaceOrderId are required');
     }

@@ -2,7 +2,7 @@ import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.
 import { summariseOrder, type ActionSummary, type ImportSummary } from '../domain/order-summary.js';
 import type { OverviewFold } from './overview-fold.js';
 import { marketplaceLabel as defaultLabel, type MarketplaceLabeler } from './marketplace-label.js';
-import type { ActionStateValue, ImportStateValue, OrderOverview } from './order-overview.js';
+import type { ActionStateValue, OrderOverview } from './order-overview.js';
 
 /** Summary precedence: what needs attention first. */
 const SUMMARY_ORDER: readonly ActionStateValue[] = ['failed', 'waiting', 'done', 'closed'];
@@ -63,7 +63,7 @@ function importColumns(summary: ImportSummary): ImportColumns {
   switch (summary.status) {
     case 'not_seen':
     case 'importing':
-      return { importState: 'pending' satisfies ImportStateValue, ...none };
+      return { importState: 'pending', ...none };
     case 'imported':
       return { importState: 'imported', ...none, importMessages: [...(summary.reimportFailure ?? [])] };
     case 'ignored':
