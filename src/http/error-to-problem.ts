@@ -10,6 +10,7 @@ import { ImportCommandInvalid } from '../orders/import/commands/import-command-i
 import { ImportAlreadyRunning } from '../orders/import/import-already-running.error.js';
 import { OrderNotFormatted } from '../orders/import/order-not-formatted.error.js';
 import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
+import { ReactionCommandInvalid } from '../orders/integration/reaction-command-invalid.error.js';
 import { InvalidOverviewQuery } from '../orders/projections/invalid-overview-query.error.js';
 import { OrderDomainError, type OrderErrorCode } from '../orders/domain/order-domain-error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
@@ -170,7 +171,7 @@ export function errorToProblem(error: unknown): MappedProblem {
   if (error instanceof SettingsInvalid) {
     return mapped(problem(400, 'VALIDATION_FAILED', error.message, error.failures));
   }
-  if (error instanceof ImportCommandInvalid) {
+  if (error instanceof ImportCommandInvalid || error instanceof ReactionCommandInvalid) {
     // The import handlers name fields `payload.<name>`; over HTTP the payload is the body, named without prefix.
     const errors = error.failures.map((f) => ({
       field: f.field.replace(/^payload\./, ''),

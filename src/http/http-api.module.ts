@@ -12,6 +12,7 @@ import { OrderCommandsController } from '../orders/http/order-commands.controlle
 import { OrderReadSide } from '../orders/http/order-read-side.js';
 import { OrdersController } from '../orders/http/orders.controller.js';
 import { ProjectionsController } from '../orders/http/projections.controller.js';
+import { ShopOrdersController } from '../orders/http/shop-orders.controller.js';
 import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
@@ -46,6 +47,7 @@ export class HttpApiModule implements OnModuleInit {
         OrderCommandsController,
         OrdersController,
         ProjectionsController,
+        ShopOrdersController,
         SettingsController,
       ],
       providers: [

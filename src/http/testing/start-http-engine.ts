@@ -8,7 +8,9 @@ import { loadConfig } from '../../config/load-config.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { NestLogger } from '../../logging/nest-logger.js';
 import { OrdersImportModule, type OrdersImportModuleOptions } from '../../orders/import/orders-import.module.js';
+import type { OrdersReactionsOptions } from '../../orders/integration/reactions-options.js';
 import { OrdersReadModule } from '../../orders/projections/orders-read.module.js';
+import { OrdersReactionsModule } from '../../orders/sagas/orders-reactions.module.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import { seedFromSandboxCatalogue } from '../../shop/seed-from-sandbox-catalogue.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
@@ -22,6 +24,8 @@ export interface HttpEngineOptions {
   readonly http?: HttpApiOptions;
   /** The import pipeline, when the test composes it (the boot does not import it yet); schedule off by default. */
   readonly imports?: OrdersImportModuleOptions;
+  /** The order reactions (sagas, pollers), when the test composes them. */
+  readonly reactions?: Partial<OrdersReactionsOptions>;
 }
 
 type ModuleClass = abstract new (...args: never[]) => unknown;
@@ -43,6 +47,7 @@ class HttpTestAppModule {
     if (!appModuleIncludes(OrdersImportModule)) {
       missing.push(OrdersImportModule.register({ schedule: false, ...options.imports }));
     }
+    if (!appModuleIncludes(OrdersReactionsModule)) missing.push(OrdersReactionsModule.register(options.reactions));
     return { module: HttpTestAppModule, imports: [app, ...missing, HttpApiModule.register(options.http ?? {})] };
   }
 }

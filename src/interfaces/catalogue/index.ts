@@ -1,5 +1,6 @@
 // Importing this file fills the shared command catalogue with every command group.
 export * from './catalogue-entry.js';
+export * from './order-action.catalogue.js';
 export * from './order-import.catalogue.js';
 export * from './payload-invalid.error.js';
 export * from './projection-command-handlers.js';

@@ -22,6 +22,9 @@ import {
   RESYNCHRONIZE_ORDER,
 } from '../../interfaces/catalogue/order-import.catalogue.js';
 import { ImportOrdersNowPayload } from '../../interfaces/catalogue/order-import-payloads.js';
+import { RESEND_ORDER_ACTION } from '../../interfaces/catalogue/order-action.catalogue.js';
+import { ResendOrderActionPayload } from '../../interfaces/catalogue/order-action-payloads.js';
+import type { OrderCommandResult } from '../commands/order-command-executor.js';
 import { COMMAND_RESULT_SCHEMA } from './order-schemas.js';
 
 type OrderParams = { marketplace: string; marketplaceOrderId: string };
@@ -69,6 +72,17 @@ const onOrder =
 
 /** The result body as is (it is plain data); the ETag is the order's revision, read after the command. */
 const asIs = (result: unknown): CommandAnswer => ({ body: result });
+
+/** An order command's outcome without the folded state (large, and internal): what was appended, and where. */
+const appendedOnOrder = (result: OrderCommandResult): CommandAnswer => ({
+  revision: result.revision,
+  body: {
+    orderKey: result.orderKey,
+    stream: result.stream,
+    revision: result.revision,
+    appended: result.appended.map((event) => event.type),
+  },
+});
 
 /** Operator commands on orders: each is a catalogue entry, validated and sent the same way as over NATS or the CLI. */
 @ApiTags('orders')
@@ -120,6 +134,24 @@ export class OrderCommandsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.commands.run(RESYNCHRONIZE_ORDER, { request, reply, body, params: pick(params), present: asIs });
+  }
+
+  @Post(':marketplace/:marketplaceOrderId/resend')
+  @onOrder(RESEND_ORDER_ACTION)
+  @ApiBody({ type: ResendOrderActionPayload, required: false })
+  resend(
+    @Param() params: OrderParams,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.commands.run(RESEND_ORDER_ACTION, {
+      request,
+      reply,
+      body,
+      params: pick(params),
+      present: appendedOnOrder,
+    });
   }
 }
 

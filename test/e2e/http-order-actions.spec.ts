@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEngine } from '../../src/boot/start-engine.js';
+import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
+import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
+import { SHOP, type Shop } from '../../src/shop/shop.port.js';
+
+interface Overview {
+  marketplace: string;
+  marketplaceOrderId: string;
+  importState: string;
+  shopOrderIds: string[];
+  shipState: string;
+  lengowStatus: string | null;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('HTTP API: shop order changes and action re-sends', () => {
+  let folder: string;
+  let engine: RunningEngine;
+  let imported: Overview[];
+
+  const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${engine.url}${path}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const orderPath = (o: Overview) => `/api/orders/${o.marketplace}/${encodeURIComponent(o.marketplaceOrderId)}`;
+  const listImported = async () =>
+    ((await (await call('GET', '/api/orders?importState=imported&limit=500', 'v1')).json()) as { items: Overview[] })
+      .items;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lengow-http-actions-'));
+    engine = await startHttpEngine(
+      {
+        SQLITE_PATH: join(folder, 'engine.sqlite'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANDBOX: 'on',
+        SANDBOX_PORT: '0',
+        SANDBOX_ORDERS: '50',
+        API_KEYS: 'v1:viewer,o1:operator,a1:admin',
+      },
+      { reactions: { shopFeedIntervalMs: 100 } },
+    );
+    // Default carriers first, so importable orders are imported (the sagas create their shop orders).
+    const carrier = await engine.app
+      .get<Shop>(SHOP)
+      .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
+    expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
+    const settings = (await (await call('GET', '/api/settings', 'v1')).json()) as {
+      marketplaces: { marketplace: string; uncoveredCountries: string[] }[];
+    };
+    for (const { marketplace, uncoveredCountries } of settings.marketplaces) {
+      for (const country of uncoveredCountries) {
+        const body = { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } };
+        expect((await call('PUT', '/api/settings/default-carriers', 'a1', body)).status).toBe(200);
+      }
+    }
+    expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
+    const created = engine.sandbox!.manifest().byOutcome.created;
+    const runner = engine.app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER);
+    imported = await eventually(async () => {
+      await runner.waitUntilCaughtUp(undefined, { timeoutMs: 10_000 });
+      const orders = await listImported();
+      return orders.length === created ? orders : undefined;
+    }, 'every importable order to be imported');
+  });
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('ships a shop order once per Idempotency-Key, and the order records the shipment', async () => {
+    // Waiting for shipment on Lengow's side: shipping it in the shop calls for a ship action.
+    const order = imported.find((o) => o.shopOrderIds.length === 1 && o.lengowStatus === 'waiting_shipment')!;
+    const [shopOrderId] = order.shopOrderIds;
+    const body = { trackingNumber: '6A12345678901', carrier: 'La Poste' };
+    const first = await call('POST', `/api/shop-orders/${shopOrderId}/ship`, 'o1', body, {
+      'idempotency-key': 'ship-1',
+    });
+    expect(first.status).toBe(200);
+    const result = (await first.json()) as { changed: boolean; order: { state: string; history: unknown[] } };
+    expect(result).toMatchObject({ changed: true, order: { state: 'shipped' } });
+    const again = await call('POST', `/api/shop-orders/${shopOrderId}/ship`, 'o1', body, {
+      'idempotency-key': 'ship-1',
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const shopOrder = await engine.app.get<Shop>(SHOP).getOrder(shopOrderId);
+    expect(shopOrder!.history.length).toBe(result.order.history.length);
+
+    const types = await eventually(async () => {
+      const detail = (await (await call('GET', `${orderPath(order)}/timeline?limit=500`, 'v1')).json()) as {
+        entries: { type: string }[];
+      };
+      const seen = detail.entries.map((e) => e.type);
+      return seen.includes('ShopOrderShipped') && seen.some((t) => t.startsWith('Action')) ? seen : undefined;
+    }, 'the shipment and its Lengow action on the order');
+    expect(types.filter((t) => t === 'ShopOrderShipped')).toHaveLength(1);
+  });
+
+  it('refuses a re-send when no action failed (409), and when the order moved since If-Match (412)', async () => {
+    const order = imported.find((o) => o.shipState === 'none')!;
+    const none = await call('POST', `${orderPath(order)}/resend`, 'o1', {});
+    expect(none.status).toBe(409);
+    expect(await none.json()).toMatchObject({ code: 'NO_FAILED_ACTION' });
+    const stale = await call('POST', `${orderPath(order)}/resend`, 'o1', {}, { 'if-match': 'W/"0"' });
+    expect(stale.status).toBe(412);
+    const bad = await call('POST', `${orderPath(order)}/resend`, 'o1', { actionType: 'teleport' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ errors: [{ field: 'actionType' }] });
+  });
+
+  it('names bad refund lines by path, and answers 404 for an unknown shop order', async () => {
+    const order = imported.find((o) => o.shopOrderIds.length > 0)!;
+    const bad = await call('POST', `/api/shop-orders/${order.shopOrderIds[0]}/refund`, 'o1', {
+      lines: [{ lineId: 1, quantity: 'two' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ errors: [{ field: 'lines[0].quantity' }] });
+    const unknown = await call('POST', '/api/shop-orders/999999/cancel', 'o1', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'UNKNOWN_ORDER' });
+    expect((await call('POST', '/api/shop-orders/999999/cancel', 'v1', {})).status).toBe(403);
+  });
+});
