@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:net';
-import { dispatchCommand } from '../../src/cli/dispatch-command.js';
-import { openCliSession } from '../../src/cli/cli-session.js';
 import {
-  CapturedStream,
+  manifestOrders,
+  orderArgument,
+  prepareShop,
   runCaptured,
   startCliEnvironment,
   type CliEnvironment,
+  type ManifestOrder,
 } from '../../src/cli/testing/cli-harness.js';
-import { SHOP, type Shop } from '../../src/shop/shop.port.js';
-
-interface ManifestOrder {
-  marketplace: string;
-  marketplace_order_id: string;
-  case: string;
-  outcome: string;
-}
 
 describe('lengow-sync import, reimport and resync', () => {
   let environment: CliEnvironment;
@@ -23,34 +16,15 @@ describe('lengow-sync import, reimport and resync', () => {
   let created: string;
   let ignored: string;
 
-  const keyOf = (order: ManifestOrder) => `${order.marketplace}:${order.marketplace_order_id}`;
-
   beforeAll(async () => {
     environment = await startCliEnvironment({ seed: 11, orderCount: 12 });
-    const manifest = (await (await fetch(`${environment.sandbox.url}/_sandbox/manifest?orders=1`)).json()) as {
-      orders: ManifestOrder[];
-    };
-    orders = manifest.orders;
-    const standard = orders.find((order) => order.case === 'standard')!;
-    created = keyOf(standard);
-    ignored = keyOf(orders.find((order) => order.outcome === 'ignored')!);
-    // As an operator would before importing: the emulator's catalogue in the shop, a carrier, default carriers.
-    expect((await runCaptured(['sandbox', 'seed', '--orders', '0'], environment.env)).code).toBe(0);
-    const io = { stdout: new CapturedStream(), stderr: new CapturedStream(), env: environment.env };
-    const session = await openCliSession(io);
-    try {
-      const carrier = await session.app.get<Shop>(SHOP).addCarrier({ name: 'La Poste', trackingUrl: null });
-      for (const marketplace of new Set(orders.map((order) => order.marketplace))) {
-        await dispatchCommand(
-          session,
-          'set-default-carrier',
-          { marketplace, country: 'FR', importCarrier: { id: String(carrier.id), name: carrier.name } },
-          { commandId: `carrier-${marketplace}`, actor: 'operator:setup' },
-        );
-      }
-    } finally {
-      await session.close();
-    }
+    orders = await manifestOrders(environment.sandbox);
+    created = orderArgument(orders.find((order) => order.case === 'standard')!);
+    ignored = orderArgument(orders.find((order) => order.outcome === 'ignored')!);
+    await prepareShop(
+      environment,
+      orders.map((order) => order.marketplace),
+    );
   });
   afterAll(async () => {
     await environment.close();

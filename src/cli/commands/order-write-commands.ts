@@ -1,4 +1,6 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { OrderCommandResult } from '../../orders/commands/order-command-executor.js';
+import { ACTION_TYPES } from '../../orders/domain/marketplace-definition.js';
 import type { OrderKey } from '../../orders/domain/order-key.js';
 import type { OrderImportResult } from '../../orders/import/order-import-result.js';
 import type { ImportRunReport, ResynchronizeResult } from '../../orders/import/order-importer.js';
@@ -11,7 +13,7 @@ import { formatOrderKey, parseOrderKey } from '../parse-order-key.js';
 
 const ORDER_HELP = 'the order as <marketplace>:<marketplace order id>, e.g. amazon_fr:402-1234567-0000001';
 
-/** import, reimport, resync: the import pipeline's operator commands, through the shared catalogue. */
+/** import, reimport, resync, resend: the operator's order commands, through the shared catalogue. */
 export function registerOrderWriteCommands(program: Command, context: CliContext): void {
   program
     .command('import')
@@ -59,6 +61,47 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
     });
 
   program
+    .command('resend')
+    .description(
+      "Send an order's last failed Lengow action again (a new try, arguments built afresh from the current " +
+        'settings); the server posts it to Lengow.',
+    )
+    .argument('<order>', ORDER_HELP, parseOrderKey)
+    .addOption(new Option('--type <type>', 'only an action of this type').choices([...ACTION_TYPES]))
+    .option(
+      '--choice <name=value>',
+      'a merchant choice for the action (carrier, reason, refund_reason…); repeatable',
+      collectChoice,
+      {} as Record<string, string>,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lengow-sync resend cdiscount:12345678ABCDEF\n  lengow-sync resend fnac:ABCD000000001 --type ship --choice carrier=COLISSIMO',
+    )
+    .action(async (order: OrderKey, options: { type?: string; choice: Record<string, string> }) => {
+      const payload = {
+        ...reference(order),
+        ...(options.type ? { actionType: options.type } : {}),
+        ...(Object.keys(options.choice).length > 0 ? { choices: options.choice } : {}),
+      };
+      const result = await context.withSession({ lengow: true }, (session) =>
+        dispatchCommand<OrderCommandResult>(session, 'resend-order-action', payload, context.metadata()),
+      );
+      if (context.json) {
+        context.printJson({
+          orderKey: result.orderKey,
+          revision: result.revision,
+          events: result.appended.map((e) => e.type),
+        });
+        return;
+      }
+      context.print(
+        `${sanitise(formatOrderKey(order))}: new try recorded at revision ${result.revision} ` +
+          `[${result.appended.map((event) => event.type).join(', ')}]; the server posts it to Lengow`,
+      );
+    });
+
+  program
     .command('resync')
     .description('Send the merchant order ids (the shop order references) of an imported order to Lengow again.')
     .argument('<order>', ORDER_HELP, parseOrderKey)
@@ -76,6 +119,12 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
           : `${sanitise(formatOrderKey(order))}: a re-synchronisation is already pending; nothing changed`,
       );
     });
+}
+
+function collectChoice(value: string, previous: Record<string, string>): Record<string, string> {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new InvalidArgumentError('expected <name>=<value>, e.g. carrier=COLISSIMO');
+  return { ...previous, [value.slice(0, equals).trim()]: value.slice(equals + 1) };
 }
 
 function reference(order: OrderKey): { marketplace: string; marketplaceOrderId: string } {

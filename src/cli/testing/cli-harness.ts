@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DurableSagaRunner } from '../../cqrs/durable-saga-runner.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox-server.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
+import { openCliSession } from '../cli-session.js';
+import { dispatchCommand } from '../dispatch-command.js';
 import type { CliIo, CliStream } from '../cli-io.js';
 import { runCli } from '../run-cli.js';
 
@@ -93,4 +97,61 @@ export async function startCliEnvironment(sandboxOptions: SandboxOptions = {}): 
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** An order of the emulator's manifest (`GET /_sandbox/manifest?orders=1`). */
+export interface ManifestOrder {
+  marketplace: string;
+  marketplace_order_id: string;
+  case: string;
+  outcome: string;
+}
+
+export async function manifestOrders(sandbox: Sandbox): Promise<ManifestOrder[]> {
+  const response = await fetch(`${sandbox.url}/_sandbox/manifest?orders=1`);
+  return ((await response.json()) as { orders: ManifestOrder[] }).orders;
+}
+
+export const orderArgument = (order: ManifestOrder) => `${order.marketplace}:${order.marketplace_order_id}`;
+
+/**
+ * What an operator does before the emulator's orders can import: its catalogue in the shop (`sandbox seed`), a shop
+ * carrier, and a default carrier for France on every marketplace (through the catalogue's settings command).
+ */
+export async function prepareShop(environment: CliEnvironment, marketplaces: Iterable<string>): Promise<void> {
+  const seeded = await runCaptured(['sandbox', 'seed', '--orders', '0'], environment.env);
+  if (seeded.code !== 0) throw new Error(`sandbox seed failed: ${seeded.stderr}`);
+  const session = await openCliSession(quietIo(environment.env));
+  try {
+    const carrier = await session.app.get<Shop>(SHOP).addCarrier({ name: 'La Poste', trackingUrl: null });
+    for (const marketplace of new Set(marketplaces)) {
+      await dispatchCommand(
+        session,
+        'set-default-carrier',
+        { marketplace, country: 'FR', importCarrier: { id: String(carrier.id), name: carrier.name } },
+        { commandId: `carrier-${marketplace}`, actor: 'operator:setup' },
+      );
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Plays the server's part once: runs the engine's sagas over everything appended so far (shop orders created for
+ * planned imports, merchant order ids sent…), then stops them.
+ */
+export async function runServerReactions(environment: CliEnvironment): Promise<void> {
+  const session = await openCliSession(quietIo(environment.env), { lengow: true });
+  try {
+    const runner = session.app.get(DurableSagaRunner);
+    await runner.start();
+    await runner.waitUntilIdle();
+  } finally {
+    await session.close();
+  }
+}
+
+function quietIo(env: NodeJS.ProcessEnv): CliIo {
+  return { stdout: new CapturedStream(), stderr: new CapturedStream(), env };
 }
