@@ -15,6 +15,7 @@ import { ProjectionsController } from '../orders/http/projections.controller.js'
 import { ShopOrdersController } from '../orders/http/shop-orders.controller.js';
 import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
+import { ShopCarriersController } from '../settings/http/shop-carriers.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { HTTP_API_OPTIONS, type HttpApiOptions } from './http-api-options.js';
@@ -49,6 +50,7 @@ export class HttpApiModule implements OnModuleInit {
         ProjectionsController,
         ShopOrdersController,
         SettingsController,
+        ShopCarriersController,
       ],
       providers: [
         { provide: HTTP_API_OPTIONS, useValue: options },

@@ -136,4 +136,21 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(await unknown.json()).toMatchObject({ code: 'UNKNOWN_ORDER' });
     expect((await call('POST', '/api/shop-orders/999999/cancel', 'v1', {})).status).toBe(403);
   });
+
+  it('changes a shop order through its order, refusing one of another order (422)', async () => {
+    const [mine, other] = imported.filter((o) => o.shopOrderIds.length === 1 && o.shipState === 'none').slice(-2);
+    const foreign = await call('POST', `${orderPath(mine)}/shop/cancel`, 'o1', { shopOrderId: other.shopOrderIds[0] });
+    expect(foreign.status).toBe(422);
+    expect(await foreign.json()).toMatchObject({ code: 'SHOP_ORDER_NOT_IN_ORDER', errors: [{ field: 'shopOrderId' }] });
+    const own = await call('POST', `${orderPath(mine)}/shop/cancel`, 'o1', { shopOrderId: mine.shopOrderIds[0] });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ changed: true, order: { state: 'canceled' } });
+    expect((await call('POST', `${orderPath(mine)}/shop/teleport`, 'o1', {})).status).toBe(404);
+  });
+
+  it("lists the shop's carriers for the settings forms", async () => {
+    const response = await call('GET', '/api/shop/carriers', 'v1');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'La Poste' })]));
+  });
 });

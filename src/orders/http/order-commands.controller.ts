@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -22,8 +23,21 @@ import {
   RESYNCHRONIZE_ORDER,
 } from '../../interfaces/catalogue/order-import.catalogue.js';
 import { ImportOrdersNowPayload } from '../../interfaces/catalogue/order-import-payloads.js';
-import { RESEND_ORDER_ACTION } from '../../interfaces/catalogue/order-action.catalogue.js';
-import { ResendOrderActionPayload } from '../../interfaces/catalogue/order-action-payloads.js';
+import {
+  MARK_SHOP_ORDER_CANCELED,
+  MARK_SHOP_ORDER_REFUNDED,
+  MARK_SHOP_ORDER_SHIPPED,
+  RESEND_ORDER_ACTION,
+} from '../../interfaces/catalogue/order-action.catalogue.js';
+import {
+  MarkShopOrderCanceledPayload,
+  MarkShopOrderRefundedPayload,
+  MarkShopOrderShippedPayload,
+  ResendOrderActionPayload,
+} from '../../interfaces/catalogue/order-action-payloads.js';
+import { HttpProblem } from '../../http/http-problem.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
+import { orderKeyOf } from '../domain/order-key.js';
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
 import { COMMAND_RESULT_SCHEMA } from './order-schemas.js';
 
@@ -89,7 +103,10 @@ const appendedOnOrder = (result: OrderCommandResult): CommandAnswer => ({
 @RequireRole('operator')
 @Controller('api/orders')
 export class OrderCommandsController {
-  constructor(private readonly commands: HttpCommandRunner) {}
+  constructor(
+    private readonly commands: HttpCommandRunner,
+    @Inject(SHOP) private readonly shop: Shop,
+  ) {}
 
   @Post('import')
   @HttpCode(200)
@@ -153,7 +170,83 @@ export class OrderCommandsController {
       present: appendedOnOrder,
     });
   }
+
+  @Post(':marketplace/:marketplaceOrderId/shop/:change')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @IDEMPOTENCY_KEY
+  @ApiParam({ name: 'marketplace', example: 'amazon_fr' })
+  @ApiParam({ name: 'marketplaceOrderId', example: '402-1234567-1234567' })
+  @ApiParam({ name: 'change', enum: ['ship', 'cancel', 'refund'] })
+  @ApiOperation({
+    summary: 'Ship, cancel or refund one of the order’s shop orders (body: shopOrderId and the change’s fields)',
+    description:
+      'The same commands as /api/shop-orders/{shopOrderId}/{change}, addressed through the order: a shop order of ' +
+      'another order is refused with 422.',
+  })
+  @ApiExtraModels(MarkShopOrderShippedPayload, MarkShopOrderCanceledPayload, MarkShopOrderRefundedPayload)
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: '#/components/schemas/MarkShopOrderShippedPayload' },
+        { $ref: '#/components/schemas/MarkShopOrderCanceledPayload' },
+        { $ref: '#/components/schemas/MarkShopOrderRefundedPayload' },
+      ],
+    },
+  })
+  @ApiOkResponse({ schema: COMMAND_RESULT_SCHEMA })
+  async changeShopOrder(
+    @Param() params: OrderParams & { change: string },
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const entry = SHOP_CHANGES[params.change];
+    if (!entry) {
+      throw new HttpProblem(
+        404,
+        'NOT_FOUND',
+        'Not Found',
+        `no shop order change ${params.change}: use ship, cancel or refund`,
+      );
+    }
+    await this.checkShopOrderBelongs(params, body);
+    return this.commands.run(entry, { request, reply, body, present: (result: unknown) => ({ body: result }) });
+  }
+
+  /** A shop order named in the body must be one of this order's; an unknown one is left to the command (404). */
+  private async checkShopOrderBelongs(params: OrderParams, body: unknown): Promise<void> {
+    const shopOrderId = (body as { shopOrderId?: unknown } | null)?.shopOrderId;
+    if (typeof shopOrderId !== 'string' || shopOrderId === '') return; // the payload validation names it
+    const key = orderKeyOf(params.marketplace, params.marketplaceOrderId);
+    const shopOrder = await this.shop.getOrder(shopOrderId);
+    if (!shopOrder) return;
+    const owner = orderKeyOf(shopOrder.marketplace, shopOrder.marketplaceOrderId);
+    if (owner.marketplace !== key.marketplace || owner.marketplaceOrderId !== key.marketplaceOrderId) {
+      throw new HttpProblem(
+        422,
+        'SHOP_ORDER_NOT_IN_ORDER',
+        'Unprocessable Content',
+        `shop order ${shopOrderId} belongs to another order`,
+        {
+          errors: [{ field: 'shopOrderId', message: `shopOrderId ${shopOrderId} is not a shop order of this order` }],
+        },
+      );
+    }
+  }
 }
+
+const SHOP_CHANGES: Readonly<Record<string, CatalogueEntry<object>>> = {
+  ship: MARK_SHOP_ORDER_SHIPPED,
+  cancel: MARK_SHOP_ORDER_CANCELED,
+  refund: MARK_SHOP_ORDER_REFUNDED,
+};
+// Referenced so OpenAPI lists their schemas for the oneOf above even if /api/shop-orders were removed.
+export const SHOP_CHANGE_PAYLOADS = [
+  MarkShopOrderShippedPayload,
+  MarkShopOrderCanceledPayload,
+  MarkShopOrderRefundedPayload,
+];
 
 /** Only the two key parameters, never whatever else a route might add to `params`. */
 function pick({ marketplace, marketplaceOrderId }: OrderParams): OrderParams {

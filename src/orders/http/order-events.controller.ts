@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import { QueryValidationPipe } from '../../http/query-validation.pipe.js';
 import { RequireRole } from '../../http/require-role.decorator.js';
 import { OrderChangeStream } from './order-change-stream.js';
+import { OrderReadSide } from './order-read-side.js';
 
 export class OrderEventsQuery {
   @ApiPropertyOptional({
@@ -23,7 +24,10 @@ export class OrderEventsQuery {
 @RequireRole('viewer')
 @Controller('api/orders')
 export class OrderEventsController {
-  constructor(private readonly changes: OrderChangeStream) {}
+  constructor(
+    private readonly changes: OrderChangeStream,
+    private readonly readSide: OrderReadSide,
+  ) {}
 
   @Sse('events')
   @ApiOperation({
@@ -31,7 +35,8 @@ export class OrderEventsController {
     description:
       'Each message is `event: order-changed`, `id: <global position>`, `data: {position, stream, marketplace, ' +
       'marketplaceOrderId, revision, type, recordedAt}`. Reconnecting with `Last-Event-ID` (EventSource does it) ' +
-      'resumes right after that event. Without a position the stream starts at the newest event the store reports. ' +
+      'resumes right after that event. Without a position the stream starts at the newest event (or where the ' +
+      'overview stands, on stores that do not report their newest event). ' +
       'Comment lines are heartbeats.',
   })
   @ApiProduces('text/event-stream')
@@ -50,6 +55,7 @@ export class OrderEventsController {
       await this.changes.checkPosition(query.from, 'query.from');
       return this.changes.changes(query.from);
     }
-    return this.changes.changes(await this.changes.head());
+    // The store's newest event when it reports one (SQLite), else what the overview reflects (it scans every event).
+    return this.changes.changes((await this.changes.head()) ?? this.readSide.overviewPosition());
   }
 }
