@@ -1,7 +1,9 @@
 import type { GlobalPosition, RecordedEvent } from '../../event-store/event-store.port.js';
 import { toStoredOrderEvent } from '../commands/order-stream-reader.js';
 import { evolve } from '../domain/evolve.js';
+import type { OrderKey } from '../domain/order-key.js';
 import { initialState, type OrderState } from '../domain/order-state.js';
+import { summariseOrder } from '../domain/order-summary.js';
 import { upcast } from '../domain/upcast.js';
 import { evolveOrderFacts, initialOrderFacts, type OrderFacts } from './order-facts.js';
 
@@ -55,7 +57,12 @@ export function foldRecordedEvent(fold: OverviewFold, recorded: RecordedEvent): 
   const event = upcast(toStoredOrderEvent(recorded));
   if (!event) return { ...moved, unreadableEvents: fold.unreadableEvents + 1 };
   try {
-    return { ...moved, state: evolve(fold.state, event), facts: evolveOrderFacts(fold.facts, event) };
+    const state = evolve(fold.state, event);
+    // Some malformed data passes `evolve` (it stores what it is given) and only breaks the summary later; checked
+    // here so that such an event is skipped like the others instead of failing every later row of the order.
+    summariseOrder(state);
+    if (state.orderKey !== null && !isOrderKey(state.orderKey)) throw new Error('malformed order key');
+    return { ...moved, state, facts: evolveOrderFacts(fold.facts, event) };
   } catch {
     // `upcast` checks the envelope, not every nested field: a stored event whose data lacks what `evolve` reads must
     // not stop the whole overview. It is skipped and counted, exactly as a fresh fold in the audit will do.
@@ -66,4 +73,14 @@ export function foldRecordedEvent(fold: OverviewFold, recorded: RecordedEvent): 
 /** Folds a whole stream (or its first events), in revision order. */
 export function foldOverview(stream: string, events: readonly RecordedEvent[]): OverviewFold {
   return events.reduce(foldRecordedEvent, initialOverviewFold(stream));
+}
+
+function isOrderKey(key: OrderKey): boolean {
+  return (
+    typeof key === 'object' &&
+    typeof key.marketplace === 'string' &&
+    key.marketplace !== '' &&
+    typeof key.marketplaceOrderId === 'string' &&
+    key.marketplaceOrderId !== ''
+  );
 }

@@ -122,7 +122,12 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       { type: 'OrderArchivedInTheFuture', data: { why: 'written by a newer deployment' } },
       { type: 'OrderImportPlanned', data: { orderKey: 'no plan' }, metadata: { schemaVersion: 1 } },
     ]);
-    await sides.store.append('order-demo_market_fr-GARBAGE-2', [{ type: 'Nonsense', data: {} }]);
+    await sides.store.append('order-demo_market_fr-GARBAGE-2', [
+      { type: 'Nonsense', data: {} },
+      // Shapes `evolve` accepts but the summary cannot show.
+      { type: 'OrderImportFailed', data: { orderKey: {}, failures: 'boom', kind: 'permanent' } },
+      { type: 'OrderImportIgnored', data: { orderKey: { marketplace: 7 }, code: 'TOO_OLD' } },
+    ]);
     await sides.store.append('settings-order-parameters', [{ type: 'ImportSettingsChanged', data: {} }]);
     const r = runner();
     await r.start();
@@ -142,7 +147,7 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       marketplace: 'demo_market_fr',
       marketplaceOrderId: 'GARBAGE-2',
       importState: 'pending',
-      unreadableEvents: 1,
+      unreadableEvents: 3,
     });
   });
 
