@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventStore } from '../event-store/event-store.port.js';
 
 const TIMED = ['append', 'appendMany', 'readStream', 'readAll', 'health'] as const;
@@ -12,15 +13,18 @@ export type ObserveLatency = (operation: TimedOperation, result: 'ok' | 'error',
 export function instrumentEventStore(store: EventStore, observe: ObserveLatency): () => void {
   const originals = new Map<TimedOperation, unknown>();
   const target = store as unknown as Record<TimedOperation, (...args: unknown[]) => Promise<unknown>>;
+  // An adapter may implement one call with another (SQLite's append is an appendMany): only the outer one counts.
+  const timing = new AsyncLocalStorage<true>();
   for (const operation of TIMED) {
     const original = target[operation];
     if (typeof original !== 'function') continue;
     const hadOwn = Object.prototype.hasOwnProperty.call(store, operation);
     originals.set(operation, hadOwn ? original : undefined);
     target[operation] = async function timed(this: unknown, ...args: unknown[]) {
+      if (timing.getStore()) return original.apply(store, args);
       const started = process.hrtime.bigint();
       try {
-        const value = await original.apply(store, args);
+        const value = await timing.run(true, () => original.apply(store, args));
         observe(operation, 'ok', Number(process.hrtime.bigint() - started) / 1e9);
         return value;
       } catch (error) {

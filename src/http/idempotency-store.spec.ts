@@ -1,0 +1,89 @@
+import { PostgresDatabase } from '../database/postgres-database.js';
+import type { SqlDatabase } from '../database/sql-database.port.js';
+import { SqliteDatabase } from '../database/sqlite-database.js';
+import {
+  checkPostgres,
+  describeWithService,
+  dropSchema,
+  freshSchemaName,
+  POSTGRES_URL,
+} from '../../test/support/services.js';
+import { IdempotencyStore } from './idempotency-store.js';
+
+const response = { status: 200, headers: { etag: 'W/"3"' }, body: '{"ok":true}' };
+
+function idempotencySuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>) {
+  let db: SqlDatabase;
+  let cleanup: () => Promise<void>;
+  let now: number;
+  let store: IdempotencyStore;
+
+  beforeEach(async () => {
+    ({ db, cleanup } = await open());
+    now = 1_700_000_000_000;
+    store = new IdempotencyStore(db, { now: () => now, retentionMs: 3_600_000, abandonAfterMs: 30_000 });
+    await store.init();
+    await store.init(); // idempotent: every boot runs it
+  });
+  afterEach(() => cleanup());
+
+  it('claims a new key once, then replays the stored answer for the same fingerprint', async () => {
+    expect(await store.claim('k1', 'key', 'f1')).toEqual({ kind: 'claimed' });
+    expect(await store.claim('k1', 'key', 'f1')).toEqual({ kind: 'in_progress' });
+    await store.complete('k1', 'key', response);
+    expect(await store.claim('k1', 'key', 'f1')).toEqual({ kind: 'replay', response });
+  });
+
+  it('refuses another fingerprint under the same key, but not under another scope', async () => {
+    await store.claim('k1', 'key', 'f1');
+    await store.complete('k1', 'key', response);
+    expect(await store.claim('k1', 'key', 'f2')).toEqual({ kind: 'mismatch' });
+    expect(await store.claim('k2', 'key', 'f2')).toEqual({ kind: 'claimed' });
+  });
+
+  it('lets one of many racing claims win', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claim('k1', 'race', 'f1')));
+    expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'in_progress')).toHaveLength(9);
+  });
+
+  it('forgets a released claim, and hands an abandoned one over once', async () => {
+    await store.claim('k1', 'released', 'f1');
+    await store.release('k1', 'released');
+    expect(await store.claim('k1', 'released', 'f1')).toEqual({ kind: 'claimed' });
+
+    await store.claim('k1', 'crashed', 'f1');
+    now += 31_000;
+    const [a, b] = await Promise.all([store.claim('k1', 'crashed', 'f1'), store.claim('k1', 'crashed', 'f1')]);
+    expect([a.kind, b.kind].sort()).toEqual(['claimed', 'in_progress']);
+  });
+
+  it('forgets keys older than the retention', async () => {
+    await store.claim('k1', 'old', 'f1');
+    await store.complete('k1', 'old', response);
+    now += 3_600_001 + 60_000;
+    expect(await store.claim('k1', 'old', 'f2')).toEqual({ kind: 'claimed' });
+  });
+}
+
+describe('IdempotencyStore on SQLite', () => {
+  idempotencySuite(async () => {
+    const db = new SqliteDatabase({ path: ':memory:' });
+    return { db, cleanup: () => db.close() };
+  });
+});
+
+describeWithService(await checkPostgres(), 'IdempotencyStore on PostgreSQL', () => {
+  idempotencySuite(async () => {
+    const schema = freshSchemaName('idem');
+    const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
+    await db.init();
+    return {
+      db,
+      cleanup: async () => {
+        await db.close();
+        await dropSchema(schema);
+      },
+    };
+  });
+});

@@ -1,0 +1,38 @@
+import { SqliteDatabase } from '../database/sqlite-database.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { instrumentEventStore } from './instrument-event-store.js';
+
+describe('instrumentEventStore', () => {
+  let db: SqliteDatabase;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    db = new SqliteDatabase({ path: ':memory:' });
+    store = new SqliteEventStore(db);
+    await store.init();
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('times each call with its outcome, passing results and errors through', async () => {
+    const seen: string[] = [];
+    const undo = instrumentEventStore(store, (operation, result, seconds) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      seen.push(`${operation}:${result}`);
+    });
+    const appended = await store.append('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' });
+    expect(appended.nextExpectedRevision).toBe(0);
+    await expect(store.append('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' })).rejects.toThrow();
+    expect(await store.readStream('s-1')).toHaveLength(1);
+    await store.readAll({});
+    await store.health();
+    expect(seen).toEqual(['append:ok', 'append:error', 'readStream:ok', 'readAll:ok', 'health:ok']);
+
+    undo();
+    await store.readStream('s-1');
+    expect(seen).toHaveLength(5);
+    expect(Object.prototype.hasOwnProperty.call(store, 'readStream')).toBe(false);
+  });
+});
