@@ -9,6 +9,7 @@ import type { NatsBusOverrides } from './bus/nats-bus-options.js';
 import { HealthModule } from './health/health.module.js';
 import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { OrdersReadModule } from './orders/projections/orders-read.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { ShopModule } from './shop/shop.module.js';
 
@@ -33,6 +34,7 @@ export class AppModule {
         ShopModule,
         SettingsModule.register(),
         OrdersModule,
+        OrdersReadModule.register(),
         HealthModule,
         NatsBusModule.register(options.nats),
       ],
