@@ -1,6 +1,5 @@
 import { BootError } from '../boot/boot-error.js';
 import { ConfigError } from '../config/load-config.js';
-import { errorToProblem } from '../http/error-to-problem.js';
 import { InvalidOverviewQuery } from '../orders/projections/invalid-overview-query.error.js';
 import { CliRefusal } from './cli-refusal.js';
 import { ExitCode } from './exit-codes.js';
@@ -20,7 +19,7 @@ export interface ClassifiedError {
  * mapping so a command is refused with the same code whichever door it came in by. Everything else — configuration,
  * databases or Lengow unreachable (HTTP's 5xx), bugs — is a failure to run.
  */
-export function classifyError(error: unknown): ClassifiedError {
+export async function classifyError(error: unknown): Promise<ClassifiedError> {
   if (error instanceof UsageError)
     return { exitCode: ExitCode.usage, code: error.code, message: oneLine(error.message) };
   if (error instanceof CliRefusal)
@@ -31,6 +30,8 @@ export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof ConfigError || error instanceof BootError) {
     return { exitCode: ExitCode.failure, code: error.code, message: oneLine(error.message) };
   }
+  // The HTTP layer's mapping pulls in much of the engine; only a failing command pays for loading it.
+  const { errorToProblem } = await import('../http/error-to-problem.js');
   const { problem, unexpected } = errorToProblem(error);
   if (!unexpected && problem.status < 500) {
     const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = problem;

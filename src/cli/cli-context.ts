@@ -3,13 +3,8 @@ import type { Command } from 'commander';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import type { Actor } from '../orders/domain/event-metadata.js';
 import type { CliIo } from './cli-io.js';
-import {
-  openCliSession,
-  openCliStores,
-  type CliSession,
-  type CliSessionOptions,
-  type CliStores,
-} from './cli-session.js';
+import type { CliSession, CliSessionOptions } from './cli-session.js';
+import { openCliStores, type CliStores } from './cli-stores.js';
 import { sanitise } from './format-table.js';
 
 /** Options every command accepts (declared on the program, shown in each command's help). */
@@ -46,6 +41,8 @@ export class CliContext {
     options: Omit<CliSessionOptions, 'debug'>,
     run: (session: CliSession) => Promise<T>,
   ): Promise<T> {
+    // Loaded on first use: the engine's modules take most of the CLI's start-up time, which --help should not pay.
+    const { openCliSession } = await import('./cli-session.js');
     const session = await openCliSession(this.io, { ...options, debug: this.options.debug });
     try {
       return await run(session);

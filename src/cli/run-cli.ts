@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
-    return report(error, context);
+    return await report(error, context);
   }
 }
 
@@ -53,8 +53,8 @@ function commanderExit(error: CommanderError): number {
   return ExitCode.usage;
 }
 
-function report(error: unknown, context: CliContext): number {
-  const classified = classifyError(error);
+async function report(error: unknown, context: CliContext): Promise<number> {
+  const classified = await classifyError(error);
   const { io } = context;
   if (classified.exitCode === ExitCode.usage) {
     io.stderr.write(`error: ${sanitise(classified.message)}\n(add --help for usage)\n`);

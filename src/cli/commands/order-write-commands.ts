@@ -6,12 +6,19 @@ import type { OrderImportResult } from '../../orders/import/order-import-result.
 import type { ImportRunReport, ResynchronizeResult } from '../../orders/import/order-importer.js';
 import type { CliContext } from '../cli-context.js';
 import { CliRefusal } from '../cli-refusal.js';
-import { dispatchCommand } from '../dispatch-command.js';
 import { cell, sanitise } from '../format-table.js';
 import { parseInstant } from '../parse-instant.js';
 import { formatOrderKey, parseOrderKey } from '../parse-order-key.js';
 
 const ORDER_HELP = 'the order as <marketplace>:<marketplace order id>, e.g. amazon_fr:402-1234567-0000001';
+
+/** The catalogue and the command bus, loaded only by the commands that send something. */
+async function dispatch<Result>(
+  ...args: Parameters<typeof import('../dispatch-command.js').dispatchCommand>
+): Promise<Result> {
+  const { dispatchCommand } = await import('../dispatch-command.js');
+  return dispatchCommand<Result>(...args);
+}
 
 /** import, reimport, resync, resend: the operator's order commands, through the shared catalogue. */
 export function registerOrderWriteCommands(program: Command, context: CliContext): void {
@@ -34,14 +41,14 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
       if (options.order) {
         const order = options.order;
         const result = await context.withSession({ lengow: true }, (session) =>
-          dispatchCommand<OrderImportResult>(session, 'import-order', reference(order), context.metadata()),
+          dispatch<OrderImportResult>(session, 'import-order', reference(order), context.metadata()),
         );
         printImportResult(context, order, result);
         return;
       }
       const payload = options.since === undefined ? {} : { from: options.since };
       const report = await context.withSession({ lengow: true }, (session) =>
-        dispatchCommand<ImportRunReport>(session, 'import-orders-now', payload, context.metadata()),
+        dispatch<ImportRunReport>(session, 'import-orders-now', payload, context.metadata()),
       );
       printRunReport(context, report);
     });
@@ -55,7 +62,7 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
     .argument('<order>', ORDER_HELP, parseOrderKey)
     .action(async (order: OrderKey) => {
       const result = await context.withSession({ lengow: true }, (session) =>
-        dispatchCommand<OrderImportResult>(session, 'reimport-order', reference(order), context.metadata()),
+        dispatch<OrderImportResult>(session, 'reimport-order', reference(order), context.metadata()),
       );
       printImportResult(context, order, result);
     });
@@ -85,7 +92,7 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
         ...(Object.keys(options.choice).length > 0 ? { choices: options.choice } : {}),
       };
       const result = await context.withSession({ lengow: true }, (session) =>
-        dispatchCommand<OrderCommandResult>(session, 'resend-order-action', payload, context.metadata()),
+        dispatch<OrderCommandResult>(session, 'resend-order-action', payload, context.metadata()),
       );
       if (context.json) {
         context.printJson({
@@ -107,7 +114,7 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
     .argument('<order>', ORDER_HELP, parseOrderKey)
     .action(async (order: OrderKey) => {
       const result = await context.withSession({ lengow: true }, (session) =>
-        dispatchCommand<ResynchronizeResult>(session, 'resynchronize-order', reference(order), context.metadata()),
+        dispatch<ResynchronizeResult>(session, 'resynchronize-order', reference(order), context.metadata()),
       );
       if (context.json) {
         context.printJson(result);
