@@ -186,6 +186,21 @@ describe('HTTP API: live order changes over Server-Sent Events', () => {
     expect(body).toMatchObject({ code: 'INVALID_POSITION', errors: [{ field: 'header.last-event-id' }] });
   });
 
+  it('releases the subscription when the client goes away', async () => {
+    const clients = async () => {
+      const text = await (await fetch(`${engine.url}/metrics`)).text();
+      return Number(/^lengow_sync_sse_clients (\d+)$/m.exec(text)![1]);
+    };
+    const before = await clients();
+    const sse = reader(await open());
+    await sse.next((m) => m.comment === 'connected');
+    expect(await clients()).toBe(before + 1);
+    await sse.cancel();
+    const deadline = Date.now() + 5_000;
+    while ((await clients()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await clients()).toBe(before);
+  });
+
   it('ends open streams cleanly at shutdown', async () => {
     const sse = reader(await open());
     await sse.next((m) => m.comment === 'connected');
