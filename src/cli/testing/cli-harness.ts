@@ -69,7 +69,11 @@ export interface CliEnvironment {
   close(): Promise<void>;
 }
 
-export async function startCliEnvironment(sandboxOptions: SandboxOptions = {}): Promise<CliEnvironment> {
+/** `overrides` change the engine's variables (e.g. EVENT_STORE=postgres); an undefined value removes one. */
+export async function startCliEnvironment(
+  sandboxOptions: SandboxOptions = {},
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<CliEnvironment> {
   const folder = mkdtempSync(join(tmpdir(), 'lengow-cli-'));
   const sandbox = await startSandbox({
     port: 0,
@@ -86,7 +90,9 @@ export async function startCliEnvironment(sandboxOptions: SandboxOptions = {}): 
     LENGOW_SECRET: 'cli-test-secret',
     SANDBOX: 'off',
     LOG_LEVEL: 'silent',
+    ...overrides,
   };
+  for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete env[name];
   return {
     env,
     sandbox,
