@@ -93,5 +93,6 @@ describeWithService(postgres, 'OrderImporter on PostgreSQL: two engines importin
     const again = await Promise.all([a.app.importer.runScheduled(), b.app.importer.runScheduled()]);
     expect(again.map((report) => report.outcome)).toEqual(['succeeded', 'succeeded']);
     expect(await orderEventCount(b.store)).toBe(ORDER_COUNT);
-  });
+    // Generous: two engines and the emulator share one machine (and other suites) here.
+  }, 120_000);
 });

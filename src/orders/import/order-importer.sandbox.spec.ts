@@ -125,7 +125,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     beforeAll(async () => {
       harness = await openHarness();
       first = await harness.app.importer.runScheduled();
-    });
+    }, 60_000);
     afterAll(() => closeHarness(harness));
 
     it('records exactly the manifest’s decision for every generated order, and counts them', async () => {
@@ -269,7 +269,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
     beforeAll(async () => {
       harness = await openHarness(200);
-    });
+    }, 60_000);
     afterAll(() => closeHarness(harness));
 
     function generatedOrderOf(kase: keyof typeof IMPORT_CASES): { marketplace: string; marketplaceOrderId: string } {
@@ -441,7 +441,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       });
       await prepareShopForSandbox(app);
       harness = { sandbox, db, store, app };
-    });
+    }, 60_000);
     afterAll(() => closeHarness(harness));
 
     it('records transient failures for orders that need the shop, decides the others, and retries with backoff', async () => {
@@ -487,7 +487,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       }
       const [run] = await app.runs.recent(1);
       expect(run.retryFrom).toBeNull();
-    });
+    }, 60_000);
   });
 
   describe('emulator faults', () => {
@@ -495,7 +495,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
     beforeAll(async () => {
       harness = await openHarness();
-    });
+    }, 60_000);
     afterAll(() => closeHarness(harness));
 
     it('end with the same decisions as a clean run: rate limits, 5xx, slow answers, token expiry, repeats, moving delivery ids', async () => {
@@ -517,7 +517,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       sandbox.faults.add({ kind: 'changing_delivery_id', route: '/v3.0/orders', count: 5 });
       const moved = await app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('moved')));
       expect(moved.counts.unchanged).toBe(ORDER_COUNT);
-    });
+    }, 120_000);
 
     it('a run cut short by an outage or a garbled page fails, keeps its window, and the next one completes', async () => {
       const fresh = await openHarness();
@@ -547,6 +547,6 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       } finally {
         await closeHarness(fresh);
       }
-    });
+    }, 120_000);
   });
 });

@@ -57,7 +57,7 @@ export interface OrderImporterDependencies {
 }
 
 export interface OrderImporterOptions {
-  /** Orders (each on its own stream) decided at the same time; 16 by default. */
+  /** Orders (each on its own stream) decided at the same time; 16 by default (the module uses 4 on SQLite). */
   readonly concurrency?: number;
   /** Orders per page asked from Lengow (1–100); the connector's default otherwise. */
   readonly pageSize?: number;
