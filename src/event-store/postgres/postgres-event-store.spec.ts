@@ -74,6 +74,89 @@ describeWithService(postgres, 'PostgresEventStore', () => {
     }
   });
 
+  it('coalesces the NOTIFYs of a burst of appends: one per window at most', async () => {
+    const writer = open().store;
+    await writer.init();
+    const listener = new pg.Client({ connectionString: POSTGRES_URL });
+    await listener.connect();
+    const notifications: number[] = [];
+    listener.on('notification', () => notifications.push(Date.now()));
+    try {
+      await listener.query(`LISTEN "es_events_${schema}"`);
+      const stream = `burst-${randomBytes(3).toString('hex')}`;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => writer.append(`${stream}-${i}`, [{ type: 'B', data: {} }])),
+      );
+      const elapsed = Date.now() - started;
+      await until(() => notifications.length > 0, 5000);
+      await sleep(200);
+      // One trailing NOTIFY per 25 ms window, whatever the number of appends in it (100 one by one before).
+      expect(notifications.length).toBeLessThanOrEqual(Math.ceil(elapsed / 25) + 2);
+      expect(notifications.length).toBeLessThan(100);
+      // Trailing: the last NOTIFY comes after the last append's commit.
+      expect(notifications[notifications.length - 1]).toBeGreaterThanOrEqual(started + elapsed - 1);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it('still wakes another process within about 200 ms of an append, and announces a last append on close', async () => {
+    const writer = open().store;
+    const { store: reader, tag } = open({ pollIntervalMs: 120_000 });
+    await Promise.all([writer.init(), reader.init()]);
+    const stream = `wake-${randomBytes(3).toString('hex')}`;
+    const received = collect(reader, stream);
+    const latencies: number[] = [];
+    try {
+      await waitForListener(tag);
+      await sleep(100);
+      for (let i = 0; i < 5; i++) {
+        await writer.append(stream, [{ type: 'Ping', data: { i } }]);
+        const appended = Date.now();
+        await until(() => received.events.length === i + 1, 5000);
+        latencies.push(Date.now() - appended);
+        await sleep(50);
+      }
+      // The median, so that one stall of a loaded machine does not fail the test.
+      expect([...latencies].sort((a, b) => a - b)[2]).toBeLessThan(200);
+
+      const closing = open().store;
+      await closing.append(stream, [{ type: 'Last', data: {} }]);
+      await closing.close();
+      await until(() => received.events.length === 6, 5000);
+    } finally {
+      await received.stop();
+    }
+  });
+
+  it('wakes another process once an older transaction held its events back, without a new append', async () => {
+    const writer = open().store;
+    const { store: reader, tag } = open({ pollIntervalMs: 120_000 });
+    await Promise.all([writer.init(), reader.init()]);
+    const stream = `held-${randomBytes(3).toString('hex')}`;
+    const received = collect(reader, stream);
+    const older = new pg.Client({ connectionString: POSTGRES_URL });
+    await older.connect();
+    try {
+      await waitForListener(tag);
+      await sleep(100);
+      // A transaction with an older id stays open: the append's row may not be read until it ends.
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      await writer.append(stream, [{ type: 'Held', data: {} }]);
+      await sleep(300);
+      expect(received.events).toHaveLength(0);
+      await older.query('COMMIT');
+      // The NOTIFY came and went while the row was held back; the listener rings once it is readable.
+      await until(() => received.events.length === 1, 2000);
+    } finally {
+      await older.query('ROLLBACK').catch(() => undefined);
+      await older.end();
+      await received.stop();
+    }
+  });
+
   it('keeps a subscription going when all its connections are killed: nothing missed, nothing repeated', async () => {
     const writer = open().store;
     const { store: reader, tag } = open({ pollIntervalMs: 50 });

@@ -41,6 +41,8 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** NOTIFY other processes after appends (default true); this process's subscriptions are woken either way. */
   notifyOtherProcesses?: boolean;
+  /** At most one NOTIFY per this many milliseconds, sent at the end of the window (default 25). */
+  notifyWindowMs?: number;
   /** Attempts of an append that keeps colliding with concurrent writers (expected revision `any`). */
   maxAppendAttempts?: number;
   /** health() gives up after this long. */
@@ -108,6 +110,7 @@ export class PostgresEventStore implements EventStore {
       channel: notificationChannel(this.schema),
       logger: this.logger,
       notifyOthers: options.notifyOtherProcesses ?? true,
+      notifyWindowMs: options.notifyWindowMs,
     });
   }
 
@@ -133,7 +136,9 @@ export class PostgresEventStore implements EventStore {
     if (prepared.length === 0) return [];
     await this.init();
     const results = await this.appendPrepared(prepared);
-    this.notifier.appended();
+    // Positions start with the 20-digit transaction id, so the greatest position holds the latest transaction.
+    const latest = results.reduce((max, result) => (result.position > max ? result.position : max), '');
+    this.notifier.appended(latest.slice(0, 20));
     return results;
   }
 
