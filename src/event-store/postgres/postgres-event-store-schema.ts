@@ -36,8 +36,9 @@ export const EXPECT_ANY = -2;
 export const EXPECT_STREAM_EXISTS = -3;
 
 /**
- * One call appends to one or many streams in a single round trip: check every expected revision, then insert all
- * events with one multi-row INSERT from unnest'ed arrays, in the order given (so positions follow that order).
+ * One call appends to one or many streams in a single round trip: read every stream's last revision in one query,
+ * check every expected revision, then insert all events with one multi-row INSERT from unnest'ed arrays, in the order
+ * given (so positions follow that order). Used for batches the direct INSERT does not take (see append-statement.ts).
  *
  * Per append: p_streams, p_expected, p_counts, p_prev (1-based index of an earlier append to the same stream in this
  * call, 0 if none: its events are not visible to a SELECT yet, so its last revision is carried over). Per event:
@@ -56,17 +57,23 @@ CREATE OR REPLACE FUNCTION ${schema}.es_append(
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count int := coalesce(array_length(p_streams, 1), 0);
+  v_found bigint[];
   v_starts bigint[] := '{}';
   v_lasts bigint[] := '{}';
   v_current bigint;
   v_expected bigint;
 BEGIN
+  -- Every stream's last revision in one query (one index probe each), not one query per stream.
+  SELECT array_agg(l.revision ORDER BY s.ord) INTO v_found
+    FROM unnest(p_streams) WITH ORDINALITY AS s(stream, ord)
+    LEFT JOIN LATERAL (
+      SELECT e.revision FROM ${schema}.es_events e WHERE e.stream = s.stream ORDER BY e.revision DESC LIMIT 1
+    ) l ON true;
   FOR i IN 1..v_count LOOP
     IF p_prev[i] > 0 THEN
       v_current := v_lasts[p_prev[i]];
     ELSE
-      SELECT e.revision INTO v_current FROM ${schema}.es_events e
-       WHERE e.stream = p_streams[i] ORDER BY e.revision DESC LIMIT 1;
+      v_current := v_found[i];
     END IF;
     v_expected := p_expected[i];
     IF (v_expected = ${EXPECT_NO_STREAM} AND v_current IS NOT NULL)
