@@ -8,7 +8,7 @@ import { SHOP, type Shop } from '../shop/shop.port.js';
 import type { CliIo } from './cli-io.js';
 import { CliEngineModule } from './cli-engine.module.js';
 import { cliLogger, type CliStores } from './cli-stores.js';
-import { resolveLengowEndpoint, type LengowEndpoint } from './lengow-endpoint.js';
+import { emulatorConnection, resolveLengowEndpoint, type LengowEndpoint } from './lengow-endpoint.js';
 
 /** The engine as one CLI command sees it: same configuration, same databases, no HTTP listener, no background work. */
 export interface CliSession extends CliStores {
@@ -21,6 +21,11 @@ export interface CliSession extends CliStores {
 export interface CliSessionOptions {
   /** The command calls Lengow: resolve credentials or an emulator first. */
   lengow?: boolean;
+  /**
+   * Talk to this emulator (e.g. the one `sandbox seed` fills) instead of resolving one. The connector must point
+   * somewhere that works: in sandbox mode the configuration has no credentials of its own.
+   */
+  emulatorUrl?: string;
   debug?: boolean;
 }
 
@@ -35,7 +40,13 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions = {})
   let lengow: LengowEndpoint | undefined;
   let app: INestApplicationContext | undefined;
   try {
-    if (options.lengow) {
+    if (options.emulatorUrl !== undefined) {
+      lengow = {
+        kind: 'server-emulator',
+        url: options.emulatorUrl,
+        connection: emulatorConnection(options.emulatorUrl),
+      };
+    } else if (options.lengow) {
       lengow = await resolveLengowEndpoint(config, logger);
       if (lengow.kind === 'private-emulator') {
         io.stderr.write(
@@ -50,7 +61,8 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions = {})
     });
     // As at the server's boot: emulator orders refer to the emulator's catalogue, which the shop must know. Seeding
     // only adds what is missing, so running it again here changes nothing the server or an operator set.
-    if (lengow && lengow.kind !== 'lengow') await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
+    if (options.lengow && lengow && lengow.kind !== 'lengow')
+      await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
   } catch (error) {
     await app?.close().catch(() => undefined);
     await lengow?.privateSandbox?.close().catch(() => undefined);

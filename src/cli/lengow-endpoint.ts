@@ -47,7 +47,7 @@ export async function resolveLengowEndpoint(config: AppConfig, logger: Logger): 
 }
 
 /** The engine's emulator accepts any credential pair unless pinned; the boot uses this one too. */
-function emulatorConnection(url: string): LengowConnection {
+export function emulatorConnection(url: string): LengowConnection {
   return { baseUrl: url, accessToken: 'sandbox', secret: 'sandbox' };
 }
 

@@ -7,6 +7,7 @@ import {
   startCliEnvironment,
   type CliEnvironment,
 } from '../../src/cli/testing/cli-harness.js';
+import { ORDER_OVERVIEW_VERSION } from '../../src/orders/projections/overview-projection.js';
 import { checkPostgres, describeWithService, dropSchema, freshSchemaName, POSTGRES_URL } from '../support/services.js';
 
 const postgres = await checkPostgres();
@@ -46,7 +47,9 @@ describeWithService(postgres, 'lengow-sync on PostgreSQL', () => {
 
     const rebuild = await runCaptured(['projections', 'rebuild', 'order-overview'], env);
     expect(rebuild.code).toBe(0);
-    expect(rebuild.stdout).toMatch(/rebuilt order-overview \(version 1, generation \d+\)/);
+    expect(rebuild.stdout).toMatch(
+      new RegExp(`rebuilt order-overview \\(version ${ORDER_OVERVIEW_VERSION}, generation \\d+\\)`),
+    );
     const verify = await runCaptured(['projections', 'verify'], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^order-overview: 1 rows checked, no drift/);

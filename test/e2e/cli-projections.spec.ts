@@ -7,6 +7,7 @@ import { runCaptured, startCliEnvironment, type CliEnvironment } from '../../src
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { OrderCommandExecutor } from '../../src/orders/commands/order-command-executor.js';
+import { ORDER_OVERVIEW_VERSION } from '../../src/orders/projections/overview-projection.js';
 import { snapshot } from '../../src/orders/domain/testing/order-fixtures.js';
 import { importOrder, shipped, shopChange, shopOrdersCreated } from '../../src/orders/domain/testing/order-scenario.js';
 
@@ -79,7 +80,7 @@ describe('lengow-sync projections', () => {
     expect(lines).toContain(`rebuild order-overview: done ${eventCount}/${eventCount} events (100%)`);
     expect(lines.at(-1)).toMatch(
       new RegExp(
-        `^rebuilt order-overview \\(version 1, generation \\d+\\): ${eventCount} events scanned, checkpoint \\d+$`,
+        `^rebuilt order-overview \\(version ${ORDER_OVERVIEW_VERSION}, generation \\d+\\): ${eventCount} events scanned, checkpoint \\d+$`,
       ),
     );
     const rows = overviewRows(environment.sqlitePath);
@@ -98,7 +99,10 @@ describe('lengow-sync projections', () => {
     expect(overviewRows(environment.sqlitePath)).toEqual(rows);
 
     const status = await runCaptured(['projections', 'status'], environment.env);
-    expect(status.stdout).toMatch(/^order-overview\s+1\s+1\s+running\s+\d+\s+0\s+-/m);
+    const version = ORDER_OVERVIEW_VERSION;
+    expect(status.stdout).toMatch(
+      new RegExp(`^order-overview\\s+${version}\\s+${version}\\s+running\\s+\\d+\\s+0\\s+-`, 'm'),
+    );
   });
 
   it('rebuild draws a bar on a terminal', async () => {

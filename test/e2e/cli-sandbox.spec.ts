@@ -62,4 +62,24 @@ describe('lengow-sync sandbox seed', () => {
     expect(run.stdout).toMatch(/--orders <n>/);
     expect(run.stdout).toMatch(/--json/);
   });
+
+  it("in sandbox mode, seeds the server's emulator on SANDBOX_PORT", async () => {
+    const before = environment.sandbox.state.orders.stats.total;
+    const env = { SQLITE_PATH: environment.sqlitePath, SANDBOX: 'on', SANDBOX_PORT: String(environment.sandbox.port) };
+    const run = await runCaptured(['sandbox', 'seed', '--orders', '3'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(`^emulator http://127\\.0\\.0\\.1:${environment.sandbox.port}: 3 orders added`),
+    );
+    expect(environment.sandbox.state.orders.stats.total).toBe(before + 3);
+  });
+
+  it('in sandbox mode with no emulator answering, fails (exit 4) saying what to start', async () => {
+    const env = { SQLITE_PATH: environment.sqlitePath, SANDBOX: 'on', SANDBOX_PORT: '9' };
+    const run = await runCaptured(['sandbox', 'seed'], env);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toBe(
+      'failed: no Lengow emulator answers at http://127.0.0.1:9: start the server (npm start) or one with npm run sandbox\n',
+    );
+  });
 });

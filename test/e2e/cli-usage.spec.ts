@@ -64,4 +64,32 @@ describe('lengow-sync usage', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ['import'],
+    ['reimport'],
+    ['resend'],
+    ['resync'],
+    ['history'],
+    ['state'],
+    ['replay'],
+    ['projections'],
+    ['projections', 'status'],
+    ['projections', 'verify'],
+    ['projections', 'rebuild'],
+    ['sandbox'],
+    ['sandbox', 'seed'],
+  ])('%s --help prints its usage (exit 0), without opening anything', async (...command) => {
+    const run = await runCaptured([...command, '--help'], NO_ENGINE);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: lengow-sync ${command.join(' ')} `));
+    expect(run.stderr).toBe('');
+  });
+
+  it('a command group without its subcommand shows its usage and exits 2', async () => {
+    const run = await runCaptured(['projections'], NO_ENGINE);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Usage: lengow-sync projections \[options\] \[command\]/);
+    expect(run.stderr).toMatch(/rebuild/);
+  });
 });

@@ -49,7 +49,7 @@ export function registerSandboxCommands(program: Command, context: CliContext): 
       const url = await emulatorUrl(loadConfig(context.io.env), options.url);
       const client = new SandboxAdminClient(url);
       const before = await client.state();
-      const shop = await context.withSession({}, (session) =>
+      const shop = await context.withSession({ emulatorUrl: url }, (session) =>
         session.app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue()),
       );
       const orders = await addOrders(client, before, options);
