@@ -150,6 +150,36 @@ describe('lengow-sync projections', () => {
     expect((await runCaptured(['projections', 'verify'], environment.env)).code).toBe(0);
   });
 
+  it('after a projection version change, status says so and rebuild completes the rebuild the runner starts itself', async () => {
+    const db = new Database(environment.sqlitePath);
+    try {
+      // Live tables as if built by another version of the projection code.
+      db.prepare(`UPDATE projection_checkpoints SET version = version + 100 WHERE name = 'order-overview'`).run();
+    } finally {
+      db.close();
+    }
+    const before = await runCaptured(['projections', 'status', '--json'], environment.env);
+    expect(JSON.parse(before.stdout)).toMatchObject({
+      projections: [
+        { state: 'needs rebuild', version: ORDER_OVERVIEW_VERSION, liveVersion: ORDER_OVERVIEW_VERSION + 100 },
+      ],
+    });
+    const rows = overviewRows(environment.sqlitePath);
+    const run = await runCaptured(['projections', 'rebuild', 'order-overview'], environment.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`rebuild order-overview: done ${eventCount}/${eventCount} events (100%)`);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `rebuilt order-overview \\(version ${ORDER_OVERVIEW_VERSION}, generation \\d+\\): ${eventCount} events scanned`,
+      ),
+    );
+    const after = await runCaptured(['projections', 'status', '--json'], environment.env);
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      projections: [{ state: 'running', liveVersion: ORDER_OVERVIEW_VERSION }],
+    });
+    expect(overviewRows(environment.sqlitePath)).toEqual(rows);
+  });
+
   it('refuses to rebuild under a running server unless --force', async () => {
     const server: Server = createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
