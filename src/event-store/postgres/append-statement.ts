@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { ExpectedRevision } from '../event-store.port.js';
 import type { PreparedAppend } from '../event-ids.js';
 import { EXPECT_ANY, EXPECT_NO_STREAM, EXPECT_STREAM_EXISTS } from './postgres-event-store-schema.js';
 
 /**
- * One row per append, in order. `r_revision` is null when the single-stream statement found the stream at another
- * revision than expected (nothing inserted); `r_current` then holds the actual last revision (null: no stream).
+ * One row per append, in order, from a `checked` statement. `r_revision` is null when the single-stream statement
+ * found the stream at another revision than expected (nothing inserted); `r_current` then holds the actual last
+ * revision (null: no stream).
  */
 export interface AppendRow {
   r_index: number;
@@ -14,22 +16,116 @@ export interface AppendRow {
   r_current?: number | null;
 }
 
+/** One row per inserted event, from a `direct` statement. */
+export interface InsertedRow {
+  r_stream: string;
+  r_revision: number;
+  r_xid: string;
+  r_position: number;
+}
+
 export interface AppendStatement {
-  name: string;
+  /** Absent: an unnamed statement, parsed and planned at each call. */
+  name?: string;
   text: string;
   values: unknown[];
+  /**
+   * `checked`: the statement reads and checks the expected revisions itself and returns one AppendRow per append.
+   * `direct`: a plain INSERT that returns one InsertedRow per event; it inserts nothing, or fails with a unique
+   * violation, when an expectation does not hold, and leaves it to the caller to find out which (see directAppend).
+   */
+  mode: 'checked' | 'direct';
 }
+
+/** Above this many events in one call, the array-parameter statements are cheaper to send than thousands of scalars. */
+const MAX_DIRECT_EVENTS = 1000;
+/** Direct statements are prepared (named) for the first shapes seen; later shapes run unnamed. */
+const MAX_NAMED_SHAPES = 64;
+const namedShapes = new Map<string, { name: string; text: string }>();
 
 /**
  * The one statement that appends `appends`. Exported so that tests can run the adapter's exact append inside a
  * transaction they hold open.
  *
- * A single append (the common case: one command, one stream) runs as plain SQL: reading the last revision, checking
- * it and inserting in one statement costs about a third less server time than the es_append PL/pgSQL call. Several
- * appends go through es_append, which also handles one stream appearing twice in the batch.
+ * Appends that all expect `no_stream` or a revision number, to distinct streams (what commands do), go through a
+ * `direct` multi-row INSERT (see directAppend). Others run as plain SQL that reads the last revision, checks it and
+ * inserts, when there is one append (a third less server time than the es_append PL/pgSQL call), or through
+ * es_append, which also handles one stream appearing twice in the batch.
  */
 export function appendStatement(schema: string, appends: PreparedAppend[]): AppendStatement {
+  if (directEligible(appends)) return directAppend(schema, appends);
   return appends.length === 1 ? singleAppend(schema, appends[0]) : multiAppend(schema, appends);
+}
+
+function directEligible(appends: PreparedAppend[]): boolean {
+  const streams = new Set<string>();
+  let events = 0;
+  for (const append of appends) {
+    if (append.expectedRevision !== 'no_stream' && typeof append.expectedRevision !== 'number') return false;
+    if (streams.has(append.stream)) return false;
+    streams.add(append.stream);
+    events += append.events.length;
+  }
+  return events <= MAX_DIRECT_EVENTS;
+}
+
+/**
+ * Inserts every event with its revision computed up front, as scalar parameters (array parameters cost node-postgres
+ * an escape of every quote in the JSON text): streams start at revision 0 and are never deleted, so
+ *
+ * - `no_stream`: the events take revisions 0…n-1, and UNIQUE(stream, revision) refuses them if the stream exists;
+ * - revision k: they take k+1…k+n, and are inserted only if revision k exists (a one-time filter over the whole
+ *   statement: all or nothing); UNIQUE(stream, revision) refuses them if k+1 exists already.
+ *
+ * A concurrent writer taking the same revisions makes the later one wait on the unique index and fail once the first
+ * commits. So the statement either inserts every event, inserts nothing, or fails with a unique violation (or a
+ * deadlock between batches inserting into the same streams in opposite orders); in the latter two cases the caller
+ * reads the streams' revisions to tell a wrong expectation from a transient conflict, after looking for a retry.
+ *
+ * Rows are inserted in the order given, so positions follow revisions within a stream and appends across streams.
+ */
+function directAppend(schema: string, appends: PreparedAppend[]): AppendStatement {
+  const shape = appends.map((a) => `${a.expectedRevision === 'no_stream' ? 'n' : 'k'}${a.events.length}`).join(',');
+  const values: unknown[] = [];
+  for (const append of appends) {
+    values.push(append.stream);
+    if (append.expectedRevision !== 'no_stream') values.push(append.expectedRevision);
+    for (const event of append.events) values.push(event.id, event.type, event.data, event.metadata);
+  }
+  const key = `${schema}:${shape}`;
+  let named = namedShapes.get(key);
+  if (!named && namedShapes.size < MAX_NAMED_SHAPES) {
+    const digest = createHash('sha256').update(shape).digest('hex').slice(0, 16);
+    named = { name: `es_insert_${digest}_${schema}`, text: directText(schema, appends) };
+    namedShapes.set(key, named);
+  }
+  return named
+    ? { name: named.name, text: named.text, values, mode: 'direct' }
+    : { text: directText(schema, appends), values, mode: 'direct' };
+}
+
+/** The text depends only on the schema and the shape (expectation kind and event count of each append). */
+function directText(schema: string, appends: PreparedAppend[]): string {
+  const rows: string[] = [];
+  const guards: string[] = [];
+  let n = 0;
+  for (const append of appends) {
+    const stream = `$${++n}::text`;
+    const expected = append.expectedRevision === 'no_stream' ? undefined : `$${++n}::bigint`;
+    if (expected) {
+      guards.push(`EXISTS (SELECT 1 FROM ${schema}.es_events WHERE stream = ${stream} AND revision = ${expected})`);
+    }
+    append.events.forEach((_, j) => {
+      const revision = expected ? `${expected} + ${j + 1}` : `${j}`;
+      rows.push(`($${++n}::uuid, ${stream}, ${revision}, $${++n}::text, $${++n}::json, $${++n}::json)`);
+    });
+  }
+  const into = `INSERT INTO ${schema}.es_events (event_id, stream, revision, type, data, metadata)`;
+  const returning =
+    'RETURNING stream AS r_stream, revision AS r_revision, transaction_id::text AS r_xid, global_position AS r_position';
+  return guards.length === 0
+    ? `${into} VALUES ${rows.join(', ')} ${returning}`
+    : `${into} SELECT * FROM (VALUES ${rows.join(', ')}) AS v WHERE ${guards.join(' AND ')} ${returning}`;
 }
 
 function singleAppend(schema: string, append: PreparedAppend): AppendStatement {
@@ -44,6 +140,7 @@ function singleAppend(schema: string, append: PreparedAppend): AppendStatement {
     metadata.push(event.metadata);
   }
   return {
+    mode: 'checked',
     name: `es_append_one_${schema}`,
     text: `
 WITH last AS (
@@ -95,6 +192,7 @@ function multiAppend(schema: string, appends: PreparedAppend[]): AppendStatement
     });
   });
   return {
+    mode: 'checked',
     // Named: pg prepares it once per connection and reuses the plan.
     name: `es_append_${schema}`,
     text:

@@ -28,7 +28,7 @@ import {
 } from '../event-ids.js';
 import { catchUpSubscription } from '../subscription/catch-up-subscription.js';
 import { WrongExpectedRevision } from '../wrong-expected-revision.error.js';
-import { appendStatement, type AppendRow } from './append-statement.js';
+import { appendStatement, type AppendRow, type AppendStatement, type InsertedRow } from './append-statement.js';
 import { EventStoreUnavailable } from './event-store-unavailable.error.js';
 import { mapPostgresError } from './map-postgres-error.js';
 import { appendFunction, migrations, WRONG_REVISION_SQLSTATE } from './postgres-event-store-schema.js';
@@ -60,7 +60,8 @@ interface EventRow {
   recorded_at: string;
 }
 
-type AppendConflict = { kind: 'revision'; index: number; actual: number | 'no_stream' } | { kind: 'collision' };
+type AppendConflict =
+  { kind: 'revision'; index: number; actual: number | 'no_stream' } | { kind: 'collision' } | { kind: 'unchecked' };
 
 /**
  * Position and time are formatted by the server: cheaper than parsing an int8 and a timestamptz per row in JS on
@@ -78,7 +79,9 @@ const COLUMNS =
  * sequence alone would skip a lower value committed late (see test/contract/postgres-lost-event-race.spec.ts).
  * Consequence: one long-running write transaction anywhere in the cluster holds subscribers back until it ends.
  *
- * An append is one statement, so one round trip: plain SQL for one stream, the es_append function for several.
+ * An append is one statement, so one round trip: a plain multi-row INSERT when every append expects `no_stream` or a
+ * revision number (the revisions are known in advance; the unique index and a guard enforce the expectation), else
+ * plain SQL reading and checking the revision for one stream, or the es_append function for several.
  *
  * Retries: an append whose event ids are all stored already, in its stream and order, returns the original result
  * whatever its expected revision; if only some are stored, or they are stored elsewhere, it throws EventIdConflict
@@ -305,6 +308,12 @@ export class PostgresEventStore implements EventStore {
             );
           }
         }
+        if (conflict.kind === 'unchecked' && remaining.length > 0) {
+          const mismatch = await this.firstMismatch(remaining.map((i) => prepared[i]));
+          if (mismatch) {
+            throw new WrongExpectedRevision(mismatch.append.stream, mismatch.append.expectedRevision, mismatch.actual);
+          }
+        }
         pending = remaining;
         if (pending.length === 0) return results;
         if (attempt >= this.maxAppendAttempts) {
@@ -316,7 +325,7 @@ export class PostgresEventStore implements EventStore {
           );
         }
         // Colliding writers retry at slightly different moments instead of colliding again in lockstep.
-        if (conflict.kind === 'collision')
+        if (conflict.kind !== 'revision')
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
       }
     }
@@ -324,7 +333,9 @@ export class PostgresEventStore implements EventStore {
 
   /** One round trip; throws what appendConflict() recognises when a revision does not match or a row collides. */
   private async callAppend(appends: PreparedAppend[]): Promise<AppendResult[]> {
-    const { rows } = await this.db.pool.query<AppendRow>(appendStatement(this.schema, appends));
+    const statement = appendStatement(this.schema, appends);
+    if (statement.mode === 'direct') return this.callDirect(appends, statement);
+    const { rows } = await this.db.pool.query<AppendRow>(statement);
     if (rows.length !== appends.length) {
       throw new Error(`append statement returned ${rows.length} results for ${appends.length} appends`);
     }
@@ -334,6 +345,60 @@ export class PostgresEventStore implements EventStore {
       }
       return { nextExpectedRevision: row.r_revision, position: formatPostgresPosition(row.r_xid, row.r_position) };
     });
+  }
+
+  /**
+   * A direct INSERT either stored every event or none. None (a guard refused, a unique index or a deadlock stopped
+   * it) throws DirectAppendRefused; each append's result is the row of its last event.
+   */
+  private async callDirect(appends: PreparedAppend[], statement: AppendStatement): Promise<AppendResult[]> {
+    let rows: InsertedRow[];
+    try {
+      rows = (await this.db.pool.query<InsertedRow>(statement)).rows;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === '23505' || code === '40P01') throw new DirectAppendRefused({ cause: error });
+      throw error;
+    }
+    if (rows.length === 0) throw new DirectAppendRefused();
+    const lastOf = new Map<string, InsertedRow>();
+    for (const row of rows) {
+      const last = lastOf.get(row.r_stream);
+      if (!last || row.r_revision > last.r_revision) lastOf.set(row.r_stream, row);
+    }
+    return appends.map((append) => {
+      const row = lastOf.get(append.stream);
+      if (!row) throw new Error(`append statement returned no row for stream ${append.stream}`);
+      return { nextExpectedRevision: row.r_revision, position: formatPostgresPosition(row.r_xid, row.r_position) };
+    });
+  }
+
+  /**
+   * The first append, in order, whose expectation does not hold against the streams' current revisions, an earlier
+   * append to the same stream in the batch counting as stored (what es_append reports); undefined if all hold.
+   */
+  private async firstMismatch(
+    appends: PreparedAppend[],
+  ): Promise<{ append: PreparedAppend; actual: number | 'no_stream' } | undefined> {
+    const rows = await this.query<{ stream: string; revision: number | null }>(
+      `es_last_revisions_${this.schema}`,
+      `SELECT s.stream, (SELECT e.revision FROM ${this.schema}.es_events e WHERE e.stream = s.stream ` +
+        'ORDER BY e.revision DESC LIMIT 1) AS revision FROM unnest($1::text[]) AS s(stream)',
+      [[...new Set(appends.map((append) => append.stream))]],
+    );
+    const current = new Map<string, number | 'no_stream'>(rows.map((row) => [row.stream, row.revision ?? 'no_stream']));
+    for (const append of appends) {
+      const actual = current.get(append.stream) ?? 'no_stream';
+      const expected = append.expectedRevision;
+      const holds =
+        expected === 'any' ||
+        (expected === 'no_stream' && actual === 'no_stream') ||
+        (expected === 'stream_exists' && actual !== 'no_stream') ||
+        expected === actual;
+      if (!holds) return { append, actual };
+      current.set(append.stream, (actual === 'no_stream' ? -1 : actual) + append.events.length);
+    }
+    return undefined;
   }
 
   private async lookUpIds(ids: string[]): Promise<Map<string, StoredEventRef>> {
@@ -389,7 +454,15 @@ class RevisionMismatch extends Error {
   }
 }
 
+/** A direct INSERT stored nothing: an expectation may not hold, or a concurrent writer got in the way. */
+class DirectAppendRefused extends Error {
+  constructor(options?: ErrorOptions) {
+    super('direct append refused', options);
+  }
+}
+
 function appendConflict(error: unknown): AppendConflict | undefined {
+  if (error instanceof DirectAppendRefused) return { kind: 'unchecked' };
   if (error instanceof RevisionMismatch) return { kind: 'revision', index: error.index, actual: error.actual };
   const e = error as { code?: unknown; detail?: unknown; constraint?: unknown };
   if (e?.code === WRONG_REVISION_SQLSTATE && typeof e.detail === 'string') {
