@@ -86,7 +86,7 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
         break;
       }
     } catch (error) {
-      this.logger.warn({ stream: orderKey, err: describeFailure(error) }, 'tracking numbers not read from Lengow');
+      this.logger.warn({ orderKey, err: describeFailure(error) }, 'tracking numbers not read from Lengow');
     }
     return numbers;
   }
