@@ -415,6 +415,89 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     });
   });
 
+  describe('payloads the engine cannot take as they are', () => {
+    let harness: Harness;
+    const admin = (path: string, body?: unknown) =>
+      fetch(`${harness.sandbox.url}/_sandbox${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (response) => {
+        expect(response.status).toBeLessThan(300);
+        return response.json() as Promise<Record<string, unknown>>;
+      });
+    const requests = (route: string) => harness.sandbox.state.requestCountsJson()[route]?.total ?? 0;
+
+    beforeAll(async () => {
+      harness = await openHarness(40);
+    }, 60_000);
+    afterAll(() => closeHarness(harness));
+
+    it('ignores unknown marketplaces after one refresh per run, records unreadable orders, counts the nameless', async () => {
+      const { orders } = harness.sandbox.state;
+      let standard = 0;
+      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
+      const skeleton = orders.skeletonOf(standard);
+      const template = await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`);
+      const now = new Date().toISOString();
+      const copy = (changes: Record<string, unknown>): Record<string, unknown> => ({
+        ...structuredClone(template),
+        updated_at: now,
+        ...changes,
+      });
+      const withoutDeliveryId = copy({ marketplace_order_id: 'NF-1' });
+      delete (withoutDeliveryId.packages as { delivery: Record<string, unknown> }[])[0].delivery.id;
+      await admin('/orders', [
+        copy({ marketplace: 'galaxy_market', marketplace_order_id: 'GX-1' }),
+        copy({ marketplace: 'galaxy_market', marketplace_order_id: 'GX-2' }),
+        withoutDeliveryId,
+        copy({ marketplace: '   ', marketplace_order_id: 'NAMELESS-1' }),
+      ]);
+
+      const marketplaceCalls = requests('GET /v3.0/marketplaces');
+      const run = await harness.app.importer.runScheduled();
+      expect(run.outcome).toBe('succeeded');
+      expect(run.counts.received).toBe(44);
+      expect(run.counts.ignored.MARKETPLACE_UNKNOWN).toBe(2);
+      expect(run.counts.notFormatted).toEqual({ recorded: 1, withoutIdentity: 1, notRecorded: 0 });
+      // The catalogue once for the run, one forced refresh for the unknown code, not one per order.
+      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(2);
+
+      const [ignored] = await harness.store.readStream('order-galaxy_market-GX-1');
+      expect(ignored.data).toMatchObject({ code: 'MARKETPLACE_UNKNOWN' });
+      const stream = `order-${skeleton.marketplace}-NF-1`;
+      const [failed] = await harness.store.readStream(stream);
+      expect(failed.type).toBe('OrderImportFailed');
+      expect(failed.data).toMatchObject({
+        kind: 'permanent',
+        configurationRevision: null,
+        failures: [
+          { code: 'NO_DELIVERY_ADDRESS', message: 'Lengow error: no delivery address in the order' },
+          {
+            code: 'ORDER_NOT_FORMATTED',
+            message: 'import order failed - Lengow error: packages[0].delivery.id is missing',
+          },
+        ],
+      });
+
+      // The same unreadable copy again: nothing new (and the connector's cached definitions serve the run).
+      const again = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('nf-again')));
+      expect(again.counts.notFormatted.recorded).toBe(1);
+      expect(again.counts.unchanged).toBe(42);
+      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(2);
+      expect(await harness.store.readStream(stream)).toHaveLength(1);
+
+      // Lengow fixes the order: the next poll decides it afresh.
+      await admin('/orders', copy({ marketplace_order_id: 'NF-1', updated_at: new Date().toISOString() }));
+      const fixed = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('nf-fixed')));
+      expect(fixed.counts.notFormatted).toEqual({ recorded: 0, withoutIdentity: 1, notRecorded: 0 });
+      expect((await harness.store.readStream(stream)).map((e) => e.type)).toEqual([
+        'OrderImportFailed',
+        'OrderImportPlanned',
+      ]);
+    });
+  });
+
   describe('a shop outage', () => {
     let harness: Harness;
     let shopDown = false;
