@@ -84,6 +84,9 @@ describe('lengow-sync import, reimport and resync', () => {
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/^refused: LENGOW_ORDER_NOT_FOUND: /);
     expect((await runCaptured(['import', '--since', 'yesterday'], environment.env)).code).toBe(2);
+    const future = await runCaptured(['import', '--since', '2099-01-01'], environment.env);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/'2099-01-01' is invalid\. the instant is in the future/);
     const both = await runCaptured(['import', '--since', '1d', '--order', created], environment.env);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/cannot be used with option '--order <order>'/);

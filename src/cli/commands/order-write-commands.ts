@@ -29,7 +29,7 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
     )
     .addOption(
       new Option('--since <when>', 'orders updated since this instant (ISO 8601) or this long ago (30m, 6h, 2d)')
-        .argParser((value: string) => parseInstant(value, () => context.now()))
+        .argParser((value: string) => parseSince(value, context.now()))
         .conflicts('order'),
     )
     .option('--order <order>', ORDER_HELP, parseOrderKey)
@@ -126,6 +126,13 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
           : `${sanitise(formatOrderKey(order))}: a re-synchronisation is already pending; nothing changed`,
       );
     });
+}
+
+/** A window that starts in the future reads nothing, which an operator who typed it never meant. */
+function parseSince(value: string, now: Date): string {
+  const since = parseInstant(value, () => now);
+  if (Date.parse(since) > now.getTime()) throw new InvalidArgumentError('the instant is in the future');
+  return since;
 }
 
 function collectChoice(value: string, previous: Record<string, string>): Record<string, string> {
