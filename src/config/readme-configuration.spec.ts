@@ -8,7 +8,7 @@ function readmeVariables(): Map<string, string> {
   const section = readme.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
   const rows = new Map<string, string>();
   for (const line of section.split('\n')) {
-    const match = /^\| `([A-Z0-9_]+)` \| ([^|]+) \|/.exec(line);
+    const match = /^\|\s*`([A-Z0-9_]+)`\s*\|\s*([^|]+?)\s*\|/.exec(line);
     if (match) rows.set(match[1], match[2].trim());
   }
   return rows;
