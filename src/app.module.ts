@@ -8,8 +8,11 @@ import { NatsBusModule } from './bus/nats-bus.module.js';
 import type { NatsBusOverrides } from './bus/nats-bus-options.js';
 import { HealthModule } from './health/health.module.js';
 import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
+import { OrdersImportModule, type OrdersImportModuleOptions } from './orders/import/orders-import.module.js';
+import type { OrdersReactionsOptions } from './orders/integration/reactions-options.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OrdersReadModule } from './orders/projections/orders-read.module.js';
+import { OrdersReactionsModule } from './orders/sagas/orders-reactions.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { ShopModule } from './shop/shop.module.js';
 
@@ -17,6 +20,10 @@ export interface AppModuleOptions {
   /** Where the Lengow connector points (the emulator, when the boot started one). */
   lengow?: LengowConnection;
   reactors?: Partial<ReactorsOptions>;
+  /** Import schedule and importer tuning (tests run imports by hand). */
+  import?: OrdersImportModuleOptions;
+  /** Pollers of the reactions (shop change feed, action results, import retries). */
+  reactions?: Partial<OrdersReactionsOptions>;
   /** NATS bus tuning (tests give each run their own subject prefix and stream). */
   nats?: NatsBusOverrides;
 }
@@ -34,6 +41,8 @@ export class AppModule {
         ShopModule,
         SettingsModule.register(),
         OrdersModule,
+        OrdersImportModule.register(options.import),
+        OrdersReactionsModule.register(options.reactions),
         OrdersReadModule.register(),
         HealthModule,
         NatsBusModule.register(options.nats),
