@@ -12,11 +12,16 @@ import { mountSettings } from './settings-view.js';
 
 const main = document.getElementById('main');
 
-/** One SSE connection for the whole page; views subscribe to it while mounted. */
+/**
+ * One SSE connection for the whole page, opened by the first view that needs it. The orders list passes the event
+ * position its page reflects, so the changes between that page and the stream's start are not lost; later views
+ * share the same connection (it resumes with Last-Event-ID after a drop).
+ */
 const live = (() => {
   const listeners = new Set();
   const stateListeners = new Set();
   let state = 'idle';
+  let stream = null;
   const indicator = document.getElementById('connection');
   const text = document.getElementById('connection-text');
   const LABELS = {
@@ -27,17 +32,21 @@ const live = (() => {
     unauthorized: 'Live updates need an API key',
     closed: 'Live updates off',
   };
-  openEventStream(ENDPOINTS.events, {
-    onEvent: (event) => listeners.forEach((listener) => listener(event)),
-    onState: (next) => {
-      const previous = state;
-      state = next;
-      indicator.dataset.state = next;
-      text.textContent = LABELS[next] ?? next;
-      stateListeners.forEach((listener) => listener(next, previous));
-    },
-  });
   return {
+    start(from = null) {
+      if (stream) return;
+      const path = from ? `${ENDPOINTS.events}?from=${encodeURIComponent(from)}` : ENDPOINTS.events;
+      stream = openEventStream(path, {
+        onEvent: (event) => listeners.forEach((listener) => listener(event)),
+        onState: (next) => {
+          const previous = state;
+          state = next;
+          indicator.dataset.state = next;
+          text.textContent = LABELS[next] ?? next;
+          stateListeners.forEach((listener) => listener(next, previous));
+        },
+      });
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -61,6 +61,7 @@ export function renderBadge(badge, { onAction, context = '' } = {}) {
   const show = () => {
     clearTimeout(hideTimer);
     tip.hidden = false;
+    place(button, tip);
   };
   const hide = (force = false) => {
     if (pinned && !force) return;
@@ -105,4 +106,22 @@ export function renderBadges(badges, options) {
     { class: 'badges' },
     badges.map((badge) => renderBadge(badge, options)),
   );
+}
+
+/**
+ * The tooltip is `position: fixed` at the badge, so a scrolling table (overflow) cannot clip it; it opens below the
+ * badge, or above when the viewport has no room below, and stays inside the viewport horizontally.
+ */
+function place(anchor, tip) {
+  const box = anchor.getBoundingClientRect();
+  const gap = 6;
+  tip.style.left = '0px';
+  tip.style.top = '0px';
+  const width = tip.offsetWidth;
+  const height = tip.offsetHeight;
+  const left = Math.max(8, Math.min(box.left, window.innerWidth - width - 8));
+  const below = box.bottom + gap;
+  const top = below + height > window.innerHeight - 8 && box.top - gap - height > 8 ? box.top - gap - height : below;
+  tip.style.left = `${Math.round(left)}px`;
+  tip.style.top = `${Math.round(top)}px`;
 }

@@ -3,12 +3,14 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
-export function formatDate(iso, { seconds = false } = {}) {
+/** `short`: compact, for table cells; `seconds`: for the timeline, where events come seconds apart. */
+export function formatDate(iso, { seconds = false, short = false } = {}) {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return (seconds ? dateTimeSeconds : dateTime).format(date);
+  return (seconds ? dateTimeSeconds : short ? dateTimeShort : dateTime).format(date);
 }
 
 export function formatMoney(amount, currency) {
@@ -85,7 +87,7 @@ export function rowBadges(row) {
       label: ACTION_FAILED[row.actionType] ?? 'Not sent',
       kind: 'error',
       messages: row.actionMessages ?? [],
-      note: 'Fix the cause (e.g. add the tracking number), then re-send.',
+      note: 'Fix the cause (carrier mapping, tracking number…), then re-send.',
       action: 'resend',
     });
   } else if (row.actionState === 'waiting') {

@@ -1,25 +1,21 @@
 // How the order endpoints' answers map to what the order page shows.
 
-/** The overview row of an order answer. */
+/**
+ * `GET /api/orders/:marketplace/:id` answers `{ overview, revision, timeline: { entries, nextRevision } }`; the
+ * overview is null while the read model has not caught up with a new order.
+ */
 export function orderFrom(body) {
-  return body?.overview ?? body?.order ?? body;
+  return {
+    overview: body?.overview ?? null,
+    revision: typeof body?.revision === 'number' ? body.revision : -1,
+    entries: body?.timeline?.entries ?? [],
+    nextRevision: body?.timeline?.nextRevision ?? null,
+  };
 }
 
-/** Timeline entries with the metadata the page shows pulled up: who, correlation, causation. */
-export function eventsFrom(body) {
-  const list = Array.isArray(body) ? body : (body?.events ?? body?.items ?? []);
-  return list
-    .map((event) => ({
-      ...event,
-      actor: event.actor ?? event.metadata?.actor ?? null,
-      correlationId: event.correlationId ?? event.metadata?.correlationId ?? null,
-      causationId: event.causationId ?? event.metadata?.causationId ?? null,
-    }))
-    .sort((a, b) => a.revision - b.revision);
-}
-
-export function stateFrom(body) {
-  return { overview: body?.overview ?? null, raw: body?.state ?? body };
+/** Timeline entries, newest first (the page asks for them backwards). */
+export function eventsFrom(entries) {
+  return [...entries].sort((a, b) => b.revision - a.revision);
 }
 
 /** Failures get a red dot in the timeline. */
@@ -27,6 +23,14 @@ export function isFailureEvent(type) {
   return /Failed|Rejected|TimedOut|Ignored/.test(type ?? '');
 }
 
-export function commandBody(payload) {
-  return payload;
+/** Actor ids as people read them: `api-key:3f2a…` → "API key 3f2a…", `saga:ship` → "engine (ship)". */
+export function describeActor(actor) {
+  if (!actor) return 'unknown';
+  const [kind, ...rest] = String(actor).split(':');
+  const name = rest.join(':');
+  if (kind === 'system') return 'engine';
+  if (kind === 'saga') return `engine (${name})`;
+  if (kind === 'api-key') return `API key ${name}`;
+  if (kind === 'operator') return name === 'anonymous' ? 'operator (no API key)' : `operator ${name}`;
+  return actor;
 }

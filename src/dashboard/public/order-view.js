@@ -4,20 +4,28 @@ import { confirmAndRun } from './dialogs.js';
 import { announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
 import { formatDate, formatMoney, humanise, rowBadges, rowStateText } from './format.js';
-import { liveOrderOf } from './orders-api.js';
-import { commandBody, eventsFrom, isFailureEvent, orderFrom, stateFrom } from './order-api.js';
+import { describeActor, eventsFrom, isFailureEvent, orderFrom } from './order-api.js';
+import { orderChangeOf, resendBody } from './orders-api.js';
 
-// One order: its summary, the operator actions, the shop status changes used when testing, its full event timeline,
-// and what the order looked like at any revision. Live updates reload it when the engine appends to its stream.
+// One order: its summary, the operator actions, the shop status changes used when testing, its event timeline (newest
+// first, older pages on demand), and what the order looked like at any revision. Live updates reload it when the
+// engine appends to its stream.
+
+const TIMELINE_PAGE = 50;
 
 export function mountOrderPage(container, { marketplace, marketplaceOrderId }, { live, setTitle }) {
   let unmounted = false;
   let overview = null;
+  let revision = -1;
   let events = [];
+  let olderFrom = null;
   let reloadTimer = null;
+  let catchUpTries = 0;
 
   const title = h('h1', {}, `Order ${marketplaceOrderId}`);
   const errorBanner = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
+  const lagNotice = h('p', { class: 'banner banner-info', hidden: true });
+  const why = h('div', { class: 'why' });
   const summary = h(
     'dl',
     { class: 'summary', 'aria-busy': 'true' },
@@ -28,22 +36,24 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   const revisionPanel = h('section', { class: 'panel', 'aria-labelledby': 'revision-title' });
   const timelinePanel = h('section', { class: 'panel', 'aria-labelledby': 'timeline-title' });
   const timelineList = h('ol', { class: 'timeline', 'aria-busy': 'true' });
+  const olderButton = h('button', { type: 'button', hidden: true, onclick: () => loadOlder() }, 'Show older events');
 
   container.append(
     h(
       'p',
       { class: 'breadcrumb' },
       h('a', { href: '#/orders' }, 'Orders'),
-      ' › ',
-      `${marketplace} › ${marketplaceOrderId}`,
+      ` › ${marketplace} › ${marketplaceOrderId}`,
     ),
     title,
     errorBanner,
+    lagNotice,
     summary,
+    why,
     actionsPanel,
-    shopPanel,
     timelinePanel,
     revisionPanel,
+    shopPanel,
   );
 
   // ---- summary ------------------------------------------------------------------------------------------------------
@@ -56,7 +66,9 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       summary,
       item(
         'State',
-        renderBadges(rowBadges(row), { onAction: (badge) => (badge.action === 'reimport' ? reimport() : resend()) }),
+        renderBadges(rowBadges(row), {
+          onAction: (badge) => (badge.action === 'reimport' ? reimport() : resend()),
+        }),
       ),
       item('Marketplace', `${row.marketplaceLabel || row.marketplace} (${row.marketplace})`),
       item('Lengow status', humanise(row.lengowStatus)),
@@ -69,13 +81,68 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       item('First seen', formatDate(row.firstSeenAt)),
       item('Imported', formatDate(row.importedAt)),
       item('Last event', `${humanise(row.lastEventType)}, ${formatDate(row.lastEventAt)}`),
-      item('Revision', String(row.streamRevision ?? '—')),
+      item('Revision', String(revision)),
     );
     summary.setAttribute('aria-busy', 'false');
+    renderWhy();
+  }
+
+  /** What needs the operator, in words, with the action that fixes it; the matching button is made the primary one. */
+  function renderWhy() {
+    const row = overview;
+    const blocks = [];
+    const badges = rowBadges(row);
+    const importBadge = badges.find((badge) => badge.key === 'import');
+    const actionBadge = badges.find((badge) => badge.key === 'action');
+    if (row.importState === 'not_imported') {
+      blocks.push(
+        h(
+          'section',
+          { class: 'banner banner-error', 'aria-labelledby': 'why-import', dataset: { why: 'import' } },
+          h('h2', { id: 'why-import' }, 'Not imported'),
+          messageList(row.importMessages ?? []),
+          h('p', {}, importBadge?.note ?? ''),
+        ),
+      );
+    } else if (row.importState === 'imported' && (row.importMessages ?? []).length > 0) {
+      blocks.push(
+        h(
+          'section',
+          { class: 'banner banner-warn', 'aria-labelledby': 'why-reimport', dataset: { why: 'reimport' } },
+          h('h2', { id: 'why-reimport' }, 'The last re-import failed'),
+          messageList(row.importMessages),
+        ),
+      );
+    }
+    if (row.actionState === 'failed') {
+      blocks.push(
+        h(
+          'section',
+          { class: 'banner banner-error', 'aria-labelledby': 'why-action', dataset: { why: 'action' } },
+          h('h2', { id: 'why-action' }, actionBadge?.label ?? 'Not sent'),
+          messageList(row.actionMessages ?? []),
+          h('p', {}, actionBadge?.note ?? ''),
+        ),
+      );
+    } else if (row.actionState === 'waiting') {
+      blocks.push(
+        h(
+          'p',
+          { class: 'banner banner-info', dataset: { why: 'waiting' } },
+          `Action sent${row.actionWaitingSince ? ` ${formatDate(row.actionWaitingSince)}` : ''}, waiting for Lengow’s response.`,
+        ),
+      );
+    }
+    replace(why, blocks);
+    for (const button of actionsPanel.querySelectorAll('[data-command]')) {
+      const primary =
+        (button.dataset.command === 'reimport' && row.importState === 'not_imported') ||
+        (button.dataset.command === 'resend' && row.actionState === 'failed');
+      button.classList.toggle('primary', primary);
+    }
   }
 
   // ---- operator actions ---------------------------------------------------------------------------------------------
-  const actionResult = h('div', { 'aria-live': 'polite' });
   actionsPanel.append(
     h('h2', { id: 'order-actions-title' }, 'Actions'),
     h(
@@ -85,16 +152,16 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       h('button', { type: 'button', dataset: { command: 'resend' }, onclick: () => resend() }, 'Re-send action'),
       h(
         'button',
-        { type: 'button', dataset: { command: 'resynchronise' }, onclick: () => resynchronise() },
+        { type: 'button', dataset: { command: 'resynchronize' }, onclick: () => resynchronize() },
         'Re-synchronise shop order ids',
       ),
     ),
     h(
       'p',
       { class: 'field-hint' },
-      'Re-import reads the order from Lengow again; re-send repeats the last failed action; re-synchronise sends the shop order ids to Lengow again.',
+      'Re-import reads the order from Lengow again; re-send repeats the last failed action with fresh arguments; ' +
+        're-synchronise sends the shop order ids to Lengow again.',
     ),
-    actionResult,
   );
 
   const orderName = () => `${marketplaceOrderId} (${overview?.marketplaceLabel || marketplace})`;
@@ -112,12 +179,13 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       title: `Re-import order ${marketplaceOrderId}?`,
       body: [
         overview?.importState === 'imported'
-          ? 'The order is already imported: a re-import creates a new shop order and moves the current one to "Technical error". Stock is not taken twice.'
+          ? 'The order is already imported: a re-import creates a new shop order and moves the current one to ' +
+            '"Technical error". Stock is not taken twice.'
           : 'The engine reads the order from Lengow again and imports it with the current catalogue and settings.',
-        messageList(overview?.importMessages ?? []),
+        messageList(overview?.importState === 'not_imported' ? (overview?.importMessages ?? []) : []),
       ],
       confirmLabel: 'Re-import',
-      path: ENDPOINTS.reimport(marketplace, marketplaceOrderId),
+      run: () => post(ENDPOINTS.reimport(marketplace, marketplaceOrderId), {}),
       success: `Re-import of ${orderName()} requested.`,
     });
   }
@@ -126,31 +194,31 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     return command({
       title: `Re-send the action of order ${marketplaceOrderId}?`,
       body: [
-        'The engine sends the failed action to Lengow again with the order’s current data.',
+        'The engine builds the action’s arguments again from the order’s current data and sends it to Lengow.',
         messageList(overview?.actionMessages ?? []),
       ],
       confirmLabel: 'Re-send',
-      path: ENDPOINTS.resend(marketplace, marketplaceOrderId),
+      run: () => post(ENDPOINTS.resend(marketplace, marketplaceOrderId), resendBody(overview)),
       success: `Re-send for ${orderName()} requested.`,
     });
   }
 
-  function resynchronise() {
+  function resynchronize() {
     return command({
       title: `Re-synchronise order ${marketplaceOrderId}?`,
       body: ['The engine sends the ids of its shop orders to Lengow again (merchant order id).'],
       confirmLabel: 'Re-synchronise',
-      path: ENDPOINTS.resynchronise(marketplace, marketplaceOrderId),
+      run: () => post(ENDPOINTS.resynchronize(marketplace, marketplaceOrderId), {}),
       success: `Re-synchronisation of ${orderName()} requested.`,
     });
   }
 
-  async function command({ title: dialogTitle, body, confirmLabel, path, payload = {}, success }) {
+  async function command({ title: dialogTitle, body, confirmLabel, run, success }) {
     const outcome = await confirmAndRun({
       title: dialogTitle,
       body: body.filter(Boolean),
       confirmLabel,
-      run: () => post(path, commandBody(payload, overview)),
+      run,
       success: () => success,
     });
     if (outcome.ok) scheduleReload(300);
@@ -158,8 +226,11 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   }
 
   // ---- shop status changes (testing the action flow without a real shop) -------------------------------------------
+  let shopOrdersShown = null;
   function renderShopPanel() {
     const shopOrders = overview?.shopOrderIds ?? [];
+    if (shopOrdersShown === shopOrders.join()) return;
+    shopOrdersShown = shopOrders.join();
     replace(shopPanel, h('h2', { id: 'shop-actions-title' }, 'Shop status (for testing)'));
     if (shopOrders.length === 0) {
       shopPanel.append(
@@ -185,19 +256,16 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
 
   function shopOrderField(shopOrders) {
     const id = uid('shop-order');
-    return {
-      id,
-      element: h(
-        'div',
-        { class: 'field' },
-        h('label', { for: id }, 'Shop order'),
-        h(
-          'select',
-          { id, name: 'shopOrderId' },
-          shopOrders.map((shopOrderId) => h('option', { value: shopOrderId }, shopOrderId)),
-        ),
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, 'Shop order'),
+      h(
+        'select',
+        { id, name: 'shopOrderId' },
+        shopOrders.map((shopOrderId) => h('option', { value: shopOrderId }, shopOrderId)),
       ),
-    };
+    );
   }
 
   function textField(name, label, hint) {
@@ -216,33 +284,36 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     const result = h('div', { 'aria-live': 'polite' });
     const form = h(
       'form',
-      { 'aria-label': 'Mark shipped', dataset: { shop: 'ship' }, novalidate: true },
-      h('h3', {}, 'Mark shipped'),
-      shopOrderField(shopOrders).element,
+      { 'aria-labelledby': 'ship-form-title', dataset: { shop: 'ship' }, novalidate: true },
+      h('h3', { id: 'ship-form-title' }, 'Mark shipped'),
+      shopOrderField(shopOrders),
       textField('carrier', 'Carrier', 'Shop carrier name or id, e.g. Colissimo'),
-      textField('trackingNumber', 'Tracking number', 'Leave empty to see "Not shipped"'),
+      textField('trackingNumber', 'Tracking number'),
       h('button', { type: 'submit' }, 'Mark shipped'),
       result,
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const data = new FormData(form);
-      submitShopChange(form, result, 'ship', {
-        shopOrderId: data.get('shopOrderId'),
-        carrier: String(data.get('carrier') ?? '').trim() || null,
-        trackingNumber: String(data.get('trackingNumber') ?? '').trim() || null,
-      });
+      const payload = { shopOrderId: String(data.get('shopOrderId')) };
+      const carrier = String(data.get('carrier') ?? '').trim();
+      const trackingNumber = String(data.get('trackingNumber') ?? '').trim();
+      if (carrier) payload.carrier = carrier;
+      // Sent even when empty: the engine says what it needs, in its own words.
+      payload.trackingNumber = trackingNumber;
+      submitShopChange(form, result, 'ship', payload);
     });
     return form;
   }
 
   function simpleForm(kind, label, shopOrders) {
     const result = h('div', { 'aria-live': 'polite' });
+    const titleId = uid(`${kind}-title`);
     const form = h(
       'form',
-      { 'aria-label': label, dataset: { shop: kind }, novalidate: true },
-      h('h3', {}, label),
-      shopOrderField(shopOrders).element,
+      { 'aria-labelledby': titleId, dataset: { shop: kind }, novalidate: true },
+      h('h3', { id: titleId }, label),
+      shopOrderField(shopOrders),
       kind === 'cancel' ? textField('reason', 'Reason (optional)') : null,
       h('button', { type: 'submit' }, label),
       result,
@@ -250,8 +321,9 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const data = new FormData(form);
-      const payload = { shopOrderId: data.get('shopOrderId') };
-      if (kind === 'cancel') payload.reason = String(data.get('reason') ?? '').trim() || null;
+      const payload = { shopOrderId: String(data.get('shopOrderId')) };
+      const reason = String(data.get('reason') ?? '').trim();
+      if (kind === 'cancel' && reason) payload.reason = reason;
       submitShopChange(form, result, kind, payload);
     });
     return form;
@@ -260,11 +332,14 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   async function submitShopChange(form, result, kind, payload) {
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
     replace(result, h('p', { class: 'loading' }, 'Working…'));
     try {
       await post(ENDPOINTS.shopStatus(marketplace, marketplaceOrderId, kind), payload);
-      const message = `Shop order ${payload.shopOrderId} marked ${kind === 'ship' ? 'shipped' : kind === 'cancel' ? 'canceled' : 'refunded'}.`;
+      const done = { ship: 'shipped', cancel: 'canceled', refund: 'refunded' }[kind];
+      const message = `Shop order ${payload.shopOrderId} marked ${done}. The engine sends the action to Lengow.`;
       replace(result, h('p', { class: 'banner banner-ok', dataset: { outcome: 'ok' } }, message));
+      announce(message);
       scheduleReload(300);
     } catch (error) {
       replace(
@@ -275,54 +350,99 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
           h('p', {}, h('strong', {}, 'Not done. '), describeError(error)),
         ),
       );
+      if (error instanceof ApiError) {
+        for (const item of error.fields) {
+          const name = String(item.field).split('.').pop();
+          form.querySelector(`[name="${CSS.escape(name)}"]`)?.setAttribute('aria-invalid', 'true');
+        }
+      }
     } finally {
       button.disabled = false;
     }
   }
 
   // ---- timeline -----------------------------------------------------------------------------------------------------
-  timelinePanel.append(h('h2', { id: 'timeline-title' }, 'Timeline'), timelineList);
+  timelinePanel.append(
+    h('h2', { id: 'timeline-title' }, 'Timeline'),
+    h('p', { class: 'field-hint' }, 'Every event of the order, newest first: what happened, when, who caused it.'),
+    timelineList,
+    olderButton,
+  );
+
+  function renderEvent(event) {
+    return h(
+      'li',
+      {
+        class: isFailureEvent(event.type) ? 'is-failure' : null,
+        dataset: { eventType: event.type, revision: event.revision },
+      },
+      h(
+        'div',
+        { class: 'event-head' },
+        h('span', { class: 'event-type' }, humanise(event.type)),
+        h('time', { datetime: event.recordedAt }, formatDate(event.recordedAt, { seconds: true })),
+        h('span', { class: 'muted' }, `revision ${event.revision}`),
+      ),
+      h(
+        'p',
+        { class: 'event-meta' },
+        h(
+          'span',
+          {},
+          'By ',
+          h('strong', { class: 'event-actor', title: event.actor ?? '' }, describeActor(event.actor)),
+        ),
+        event.correlationId ? h('span', {}, 'Correlation ', h('code', {}, event.correlationId)) : null,
+        event.causationId ? h('span', {}, 'Caused by ', h('code', {}, event.causationId)) : null,
+      ),
+      h(
+        'details',
+        {},
+        h('summary', {}, `Data of ${humanise(event.type)} (revision ${event.revision})`),
+        h('pre', { class: 'json' }, JSON.stringify(event.data, null, 2)),
+        h('p', { class: 'muted' }, 'Metadata'),
+        h('pre', { class: 'json' }, JSON.stringify(event.metadata ?? {}, null, 2)),
+      ),
+    );
+  }
 
   function renderTimeline() {
     timelineList.setAttribute('aria-busy', 'false');
     if (events.length === 0) {
       replace(timelineList, h('li', { class: 'muted' }, 'No event recorded for this order.'));
-      return;
+    } else {
+      replace(timelineList, events.map(renderEvent));
     }
-    // Newest first: operators come here to see what just happened.
-    replace(
-      timelineList,
-      ...[...events].reverse().map((event) =>
-        h(
-          'li',
-          {
-            class: isFailureEvent(event.type) ? 'is-failure' : null,
-            dataset: { eventType: event.type, revision: event.revision },
-          },
-          h(
-            'div',
-            { class: 'event-head' },
-            h('span', { class: 'event-type' }, humanise(event.type)),
-            h('time', { datetime: event.recordedAt }, formatDate(event.recordedAt, { seconds: true })),
-            h('span', { class: 'muted' }, `revision ${event.revision}`),
-          ),
-          h(
-            'p',
-            { class: 'event-meta' },
-            h('span', {}, 'By ', h('strong', { class: 'event-actor' }, event.actor ?? 'unknown')),
-            event.correlationId ? h('span', {}, 'Correlation ', h('code', {}, event.correlationId)) : null,
-            event.causationId ? h('span', {}, 'Caused by ', h('code', {}, event.causationId)) : null,
-          ),
-          h(
-            'details',
-            {},
-            h('summary', {}, `Data of ${humanise(event.type)} (revision ${event.revision})`),
-            h('pre', { class: 'json' }, JSON.stringify(event.data, null, 2)),
-            event.metadata ? h('pre', { class: 'json' }, JSON.stringify(event.metadata, null, 2)) : null,
-          ),
-        ),
-      ),
-    );
+    olderButton.hidden = olderFrom === null;
+  }
+
+  async function loadOlder() {
+    if (olderFrom === null) return;
+    olderButton.disabled = true;
+    try {
+      const page = await get(ENDPOINTS.timeline(marketplace, marketplaceOrderId), {
+        fromRevision: olderFrom,
+        direction: 'backwards',
+        limit: TIMELINE_PAGE,
+      });
+      const known = new Set(events.map((event) => event.revision));
+      const older = eventsFrom(page.entries ?? []).filter((event) => !known.has(event.revision));
+      events = [...events, ...older];
+      olderFrom = page.nextRevision ?? null;
+      const firstNew = events.length - older.length;
+      renderTimeline();
+      // Keyboard users continue from the first event that was added, not from the top.
+      const added = timelineList.children[firstNew];
+      if (added) {
+        added.setAttribute('tabindex', '-1');
+        added.focus();
+      }
+      announce(`${older.length} older event${older.length === 1 ? '' : 's'} shown.`);
+    } catch (error) {
+      announce(`Older events could not be loaded: ${describeError(error)}`);
+    } finally {
+      olderButton.disabled = false;
+    }
   }
 
   // ---- state at a revision ------------------------------------------------------------------------------------------
@@ -335,47 +455,60 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     inputmode: 'numeric',
     'aria-describedby': `${revisionId}-hint`,
   });
+  const revisionHint = h('p', { class: 'field-hint', id: `${revisionId}-hint` }, 'From 0 (the first event)');
   const revisionOutput = h('div', { 'aria-live': 'polite' });
   const revisionForm = h(
     'form',
     { class: 'revision-picker', novalidate: true },
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: revisionId }, 'Revision'),
-      revisionInput,
-      h('p', { class: 'field-hint', id: `${revisionId}-hint` }, 'From 0 (the first event) to the current revision'),
-    ),
+    h('div', { class: 'field' }, h('label', { for: revisionId }, 'Revision'), revisionInput, revisionHint),
     h('button', { type: 'submit' }, 'Show state'),
   );
   revisionPanel.append(h('h2', { id: 'revision-title' }, 'State at a revision'), revisionForm, revisionOutput);
   revisionForm.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const max = overview?.streamRevision ?? events.length - 1;
-    const revision = Number(revisionInput.value);
-    if (revisionInput.value === '' || !Number.isInteger(revision) || revision < 0 || revision > max) {
+    const wantedRevision = Number(revisionInput.value);
+    if (
+      revisionInput.value === '' ||
+      !Number.isInteger(wantedRevision) ||
+      wantedRevision < 0 ||
+      wantedRevision > revision
+    ) {
       revisionInput.setAttribute('aria-invalid', 'true');
       replace(
         revisionOutput,
-        h('p', { class: 'field-error', role: 'alert' }, `Choose a whole number from 0 to ${max}.`),
+        h('p', { class: 'field-error', role: 'alert' }, `Choose a whole number from 0 to ${revision}.`),
       );
       revisionInput.focus();
       return;
     }
-    revisionInput.setAttribute('aria-invalid', 'false');
+    revisionInput.removeAttribute('aria-invalid');
     replace(revisionOutput, h('p', { class: 'loading' }, 'Loading…'));
     try {
-      const state = stateFrom(await get(ENDPOINTS.stateAt(marketplace, marketplaceOrderId), { revision }));
-      const at = events.find((item) => item.revision === revision);
+      const state = await get(ENDPOINTS.stateAt(marketplace, marketplaceOrderId), { revision: wantedRevision });
+      const at = state.overview;
       replace(
         revisionOutput,
         h(
           'h3',
-          {},
-          `At revision ${revision}${at ? `: after ${humanise(at.type)}, ${formatDate(at.recordedAt, { seconds: true })}` : ''}`,
+          { dataset: { stateRevision: state.revision } },
+          `At revision ${state.revision}: after ${humanise(at?.lastEventType)}, ${formatDate(state.recordedAt, { seconds: true })}`,
         ),
-        state.overview ? renderBadges(rowBadges(state.overview)) : null,
-        h('pre', { class: 'json', dataset: { stateRevision: revision } }, JSON.stringify(state.raw, null, 2)),
+        at
+          ? h(
+              'dl',
+              { class: 'summary' },
+              h('div', {}, h('dt', {}, 'State'), h('dd', {}, renderBadges(rowBadges(at)))),
+              h('div', {}, h('dt', {}, 'Lengow status'), h('dd', {}, humanise(at.lengowStatus))),
+              h('div', {}, h('dt', {}, 'Shop orders'), h('dd', {}, (at.shopOrderIds ?? []).join(', ') || '—')),
+              h('div', {}, h('dt', {}, 'Events after it'), h('dd', {}, String(state.laterEvents ?? 0))),
+            )
+          : null,
+        h(
+          'details',
+          {},
+          h('summary', {}, 'Full state (as the engine folds it)'),
+          h('pre', { class: 'json' }, JSON.stringify({ summary: state.summary, state: state.state }, null, 2)),
+        ),
       );
     } catch (error) {
       replace(revisionOutput, h('p', { class: 'banner banner-error', role: 'alert' }, describeError(error)));
@@ -385,35 +518,46 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   // ---- loading and live updates -------------------------------------------------------------------------------------
   async function load() {
     try {
-      const [orderBody, timelineBody] = await Promise.all([
-        get(ENDPOINTS.order(marketplace, marketplaceOrderId)),
-        get(ENDPOINTS.timeline(marketplace, marketplaceOrderId)),
-      ]);
+      const body = orderFrom(
+        await get(ENDPOINTS.order(marketplace, marketplaceOrderId), { direction: 'backwards', limit: TIMELINE_PAGE }),
+      );
       if (unmounted) return;
       const before = overview;
-      overview = orderFrom(orderBody);
-      events = eventsFrom(timelineBody);
+      revision = body.revision;
+      // Keep the older pages the operator opened: the fresh first page replaces only what it covers.
+      const fresh = eventsFrom(body.entries);
+      const oldestFresh = fresh.at(-1)?.revision ?? Infinity;
+      events = [...fresh, ...events.filter((event) => event.revision < oldestFresh)];
+      if (olderFrom === null || events.length === fresh.length) olderFrom = body.nextRevision;
       errorBanner.hidden = true;
-      renderSummary();
-      if (!before || (before.shopOrderIds ?? []).join() !== (overview.shopOrderIds ?? []).join()) renderShopPanel();
+      revisionInput.max = String(revision);
+      revisionHint.textContent = `From 0 (the first event) to ${revision} (the latest)`;
       renderTimeline();
-      revisionInput.max = String(overview.streamRevision ?? events.length - 1);
-      if (before && rowStateText(before) !== rowStateText(overview))
+      if (body.overview) {
+        overview = body.overview;
+        renderSummary();
+        renderShopPanel();
+      }
+      // The overview row is a read model: right after a change it may still be one event behind the timeline.
+      const behind = !body.overview || body.overview.streamRevision < revision;
+      lagNotice.hidden = !behind;
+      lagNotice.textContent = behind ? 'The summary is catching up with the latest events…' : '';
+      if (behind && catchUpTries < 20) {
+        catchUpTries += 1;
+        scheduleReload(300);
+      } else catchUpTries = 0;
+      if (before && overview && rowStateText(before) !== rowStateText(overview)) {
         announce(`Order ${marketplaceOrderId} is now ${rowStateText(overview)}.`);
-      else if (before && before.streamRevision !== overview.streamRevision)
-        announce(`Order ${marketplaceOrderId} has new events.`);
+      }
     } catch (error) {
       if (unmounted) return;
+      const missing = error instanceof ApiError && error.status === 404;
       replace(
         errorBanner,
         h(
           'p',
           {},
-          h(
-            'strong',
-            {},
-            error instanceof ApiError && error.status === 404 ? 'Order not found. ' : 'The order could not be loaded. ',
-          ),
+          h('strong', {}, missing ? 'Order not found. ' : 'The order could not be loaded. '),
           describeError(error),
         ),
         h(
@@ -434,10 +578,17 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     reloadTimer = setTimeout(load, delay);
   }
 
+  live.start(null);
+  const stream = `order-${marketplace}-${marketplaceOrderId}`;
   const unsubscribe = live.subscribe((event) => {
-    const update = liveOrderOf(event);
-    if (update && update.marketplace === marketplace && update.marketplaceOrderId === marketplaceOrderId)
+    const change = orderChangeOf(event);
+    if (
+      change &&
+      (change.stream === stream ||
+        (change.marketplace === marketplace && change.marketplaceOrderId === marketplaceOrderId))
+    ) {
       scheduleReload();
+    }
   });
   const unsubscribeState = live.onState((state, previous) => {
     if (state === 'open' && previous === 'reconnecting') scheduleReload();

@@ -37,14 +37,31 @@ export function stateFilterQuery(state) {
   return COUNTER_STATES.find((entry) => entry.key === state)?.query ?? {};
 }
 
+/** The day after an ISO date (`2025-03-31` → `2025-04-01`): the API's upper bound is exclusive, the form's inclusive. */
+export function nextDay(isoDate) {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Query parameters of the list and the counters for the page's filters (state left out for the counters). */
+export function filterQuery(filters, { withState = true } = {}) {
+  return {
+    ...(withState ? stateFilterQuery(filters.state) : {}),
+    marketplace: filters.marketplace,
+    lengowStatus: filters.lengowStatus,
+    orderDateFrom: filters.from,
+    orderDateTo: filters.to ? nextDay(filters.to) : '',
+    search: filters.q,
+  };
+}
+
 export const rowKey = (row) => row.stream ?? `order-${row.marketplace}-${row.marketplaceOrderId}`;
 
-/** `{ items, nextCursor, total }` from a page of the list. */
+/** `{ items, nextCursor, position }` of a list page. */
 export function pageFrom(body) {
-  const items = body?.items ?? body?.orders ?? body?.data ?? body?.results ?? [];
-  const nextCursor = body?.nextCursor ?? body?.next ?? body?.page?.nextCursor ?? null;
-  const total = body?.total ?? body?.page?.total ?? body?.count ?? null;
-  return { items, nextCursor, total: typeof total === 'number' ? total : null };
+  return { items: body?.items ?? [], nextCursor: body?.nextCursor ?? null, position: body?.position ?? null };
 }
 
 /**
@@ -72,17 +89,22 @@ export function countersFrom(body) {
   return { total: Number(body?.total ?? 0), byState, byMarketplace };
 }
 
-/** The overview row carried by a live event (or an order answer), or null when the event is about something else. */
-export function liveOrderOf(event) {
-  let data = event;
-  if (event && typeof event.data === 'string') {
-    try {
-      data = JSON.parse(event.data);
-    } catch {
-      return null;
-    }
+/**
+ * The change an `order-changed` event announces: `{ stream, marketplace, marketplaceOrderId, revision, type }`. It
+ * names the order and its new revision only; the page reads the order again to see what changed.
+ */
+export function orderChangeOf(event) {
+  if (!event || event.type !== 'order-changed') return null;
+  try {
+    const data = JSON.parse(event.data);
+    if (!data?.stream || typeof data.revision !== 'number') return null;
+    return data;
+  } catch {
+    return null;
   }
-  const row = data?.overview ?? data?.order ?? data;
-  if (!row || typeof row !== 'object' || !row.marketplace || !row.marketplaceOrderId) return null;
-  return row;
+}
+
+/** Re-send the type that failed (the engine would pick the most recent failed one anyway; naming it is explicit). */
+export function resendBody(row) {
+  return row?.actionState === 'failed' && row.actionType ? { actionType: row.actionType } : {};
 }

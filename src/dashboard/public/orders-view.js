@@ -9,10 +9,11 @@ import {
   LENGOW_STATUSES,
   SORTABLE,
   countersFrom,
-  liveOrderOf,
+  filterQuery,
+  orderChangeOf,
   pageFrom,
+  resendBody,
   rowKey,
-  stateFilterQuery,
 } from './orders-api.js';
 
 // The order overview: counters, filters, a sortable table paged by the server with cursors (never everything at
@@ -52,10 +53,9 @@ export function mountOrdersList(container, { query }, { live }) {
   const filters = readFilters(query);
   /** Cursors of the pages before the current one (page 1's is null), for Previous. */
   let cursors = [null];
-  let page = { items: [], nextCursor: null, total: null };
+  let page = { items: [], nextCursor: null, position: null };
   let counters = null;
   let loadController = null;
-  let pendingChanges = 0;
   let counterTimer = null;
   let unmounted = false;
 
@@ -89,7 +89,7 @@ export function mountOrdersList(container, { query }, { live }) {
   const dateError = h('p', { class: 'field-error', id: uid('date-error'), hidden: true });
   const limitSelect = select(
     'limit',
-    PAGE_SIZES.map((size) => [String(size), `${size} per page`]),
+    PAGE_SIZES.map((size) => [String(size), String(size)]),
     String(filters.limit),
   );
 
@@ -102,7 +102,6 @@ export function mountOrdersList(container, { query }, { live }) {
     field('Lengow status', statusSelect.element),
     field('Order date from', fromInput),
     field('Order date to', toInput),
-    field('Page size', limitSelect.element),
     h('button', { type: 'button', onclick: resetFilters }, 'Reset filters'),
     dateError,
   );
@@ -129,7 +128,13 @@ export function mountOrdersList(container, { query }, { live }) {
       'div',
       { class: 'table-wrap' },
       table,
-      h('div', { class: 'pager' }, pagePosition, h('div', {}, previous, ' ', next)),
+      h(
+        'nav',
+        { class: 'pager', 'aria-label': 'Pages of orders' },
+        pagePosition,
+        h('div', { class: 'pager-size' }, field('Orders per page', limitSelect.element)),
+        h('div', {}, previous, ' ', next),
+      ),
     ),
   );
 
@@ -168,6 +173,7 @@ export function mountOrdersList(container, { query }, { live }) {
     filters.to = toInput.value;
     writeFilters(filters);
     load('first');
+    loadCounters();
   }
 
   function applyFilter(name, value) {
@@ -176,6 +182,7 @@ export function mountOrdersList(container, { query }, { live }) {
     writeFilters(filters);
     renderCounters();
     load('first');
+    if (name !== 'state' && name !== 'limit') loadCounters();
   }
 
   function resetFilters() {
@@ -190,6 +197,7 @@ export function mountOrdersList(container, { query }, { live }) {
     writeFilters(filters);
     renderCounters();
     load('first');
+    loadCounters();
     search.focus();
   }
 
@@ -219,7 +227,9 @@ export function mountOrdersList(container, { query }, { live }) {
         }
         const active = filters.sort === column.sort;
         if (active) th.setAttribute('aria-sort', filters.direction === 'asc' ? 'ascending' : 'descending');
-        const nextDirection = active && filters.direction === 'desc' ? 'asc' : 'desc';
+        // Ids read naturally A→Z; dates newest first. A second click on the same column flips it.
+        const firstDirection = column.sort === 'marketplace_order_id' ? 'asc' : 'desc';
+        const nextDirection = active ? (filters.direction === 'desc' ? 'asc' : 'desc') : firstDirection;
         th.append(
           h(
             'button',
@@ -275,12 +285,21 @@ export function mountOrdersList(container, { query }, { live }) {
       h('td', {}, row.customerName ?? '—'),
       h('td', {}, row.deliveryCountry ?? '—'),
       h('td', { class: 'num nowrap' }, formatMoney(row.totalAmount, row.currency)),
-      h('td', { class: 'nowrap' }, formatDate(row.orderDate ?? row.firstSeenAt)),
-      h('td', { class: 'nowrap' }, formatDate(row.importedAt)),
+      // Without the marketplace's date the list sorts by when the engine first saw the order: say so.
+      row.orderDate
+        ? h('td', { class: 'nowrap' }, formatDate(row.orderDate, { short: true }))
+        : h(
+            'td',
+            { class: 'nowrap' },
+            formatDate(row.firstSeenAt, { short: true }),
+            h('br'),
+            h('span', { class: 'muted' }, 'first seen'),
+          ),
+      h('td', { class: 'nowrap' }, formatDate(row.importedAt, { short: true })),
       h(
         'td',
         { class: 'nowrap' },
-        formatDate(row.lastEventAt),
+        formatDate(row.lastEventAt, { short: true }),
         h('br'),
         h('span', { class: 'muted' }, humanise(row.lastEventType)),
       ),
@@ -297,7 +316,7 @@ export function mountOrdersList(container, { query }, { live }) {
     const pageNumber = cursors.length;
     const start = (pageNumber - 1) * filters.limit + (page.items.length > 0 ? 1 : 0);
     const end = (pageNumber - 1) * filters.limit + page.items.length;
-    const total = page.total ?? null;
+    const total = matchingTotal();
     caption.textContent = `Orders${total !== null ? ` (${formatCount(total)} matching)` : ''}, sorted by ${
       SORTABLE.find((column) => column.key === filters.sort)?.label ?? filters.sort
     }, ${filters.direction === 'asc' ? 'oldest or lowest first' : 'newest or highest first'}`;
@@ -320,7 +339,7 @@ export function mountOrdersList(container, { query }, { live }) {
       if (cursors.length <= 1) return;
       cursors.pop();
     }
-    pendingChanges = 0;
+    changedElsewhere.clear();
     changesButton.hidden = true;
     loadController?.abort();
     loadController = new AbortController();
@@ -329,12 +348,7 @@ export function mountOrdersList(container, { query }, { live }) {
       const body = await get(
         ENDPOINTS.orders,
         {
-          ...stateFilterQuery(filters.state),
-          marketplace: filters.marketplace,
-          lengowStatus: filters.lengowStatus,
-          from: filters.from,
-          to: filters.to,
-          q: filters.q,
+          ...filterQuery(filters),
           sort: filters.sort,
           direction: filters.direction,
           limit: filters.limit,
@@ -347,10 +361,9 @@ export function mountOrdersList(container, { query }, { live }) {
       errorBanner.hidden = true;
       renderRows();
       if (direction === 'next' || direction === 'previous') (direction === 'next' ? next : previous).focus();
-      if (direction !== 'current')
-        announce(
-          page.total !== null ? `${formatCount(page.total)} orders match.` : `${page.items.length} orders shown.`,
-        );
+      live.start(page.position);
+      if (direction !== 'current') announcePage = true;
+      announceMatches();
     } catch (error) {
       if (error?.name === 'AbortError' || unmounted) return;
       if (direction === 'next') cursors.pop();
@@ -370,13 +383,41 @@ export function mountOrdersList(container, { query }, { live }) {
   }
 
   // ---- counters -----------------------------------------------------------------------------------------------------
+  /** Orders matching every filter: the counters are taken under the filters except the state, so one answer gives both. */
+  function matchingTotal() {
+    if (!counters) return null;
+    return filters.state ? (counters.byState[filters.state] ?? 0) : counters.total;
+  }
+
+  /** Says how many orders match once both the page and its counters are in, after a filter or page change. */
+  let announcePage = false;
+  function announceMatches() {
+    if (!announcePage || !counters || countersLoading) return;
+    announcePage = false;
+    const total = matchingTotal();
+    announce(`${formatCount(total)} order${total === 1 ? '' : 's'} match.`);
+  }
+
+  let countersLoading = false;
+  let countersController = null;
   async function loadCounters() {
+    countersController?.abort();
+    countersController = new AbortController();
+    countersLoading = true;
     try {
-      counters = countersFrom(await get(ENDPOINTS.counters));
+      counters = countersFrom(
+        await get(ENDPOINTS.counters, filterQuery(filters, { withState: false }), {
+          signal: countersController.signal,
+        }),
+      );
       if (unmounted) return;
+      countersLoading = false;
       renderCounters();
+      renderRows();
+      announceMatches();
     } catch (error) {
       if (!(error instanceof ApiError) || unmounted) return;
+      countersLoading = false;
       replace(counterList, h('li', { class: 'muted' }, `Counters unavailable: ${describeError(error)}`));
     }
   }
@@ -454,7 +495,10 @@ export function mountOrdersList(container, { query }, { live }) {
           : 'The engine sends the action to Lengow again with the order’s current data.',
       ],
       confirmLabel: isImport ? 'Re-import' : 'Re-send',
-      run: () => post((isImport ? ENDPOINTS.reimport : ENDPOINTS.resend)(row.marketplace, row.marketplaceOrderId), {}),
+      run: () =>
+        isImport
+          ? post(ENDPOINTS.reimport(row.marketplace, row.marketplaceOrderId), {})
+          : post(ENDPOINTS.resend(row.marketplace, row.marketplaceOrderId), resendBody(row)),
       success: () =>
         isImport
           ? `Re-import of ${name} requested. The row updates when the engine is done.`
@@ -468,58 +512,97 @@ export function mountOrdersList(container, { query }, { live }) {
         rowElement.querySelector('[data-badge="import"], [data-badge="action"]') ?? rowElement.querySelector('a')
       )?.focus();
     }
-    // Without the live stream the row would never change: fetch it again once the engine had a moment.
-    if (outcome.ok && live.state !== 'open') setTimeout(() => refreshRow(row), 1500);
-  }
-
-  async function refreshRow(row) {
-    try {
-      const fresh = await get(ENDPOINTS.order(row.marketplace, row.marketplaceOrderId));
-      applyLiveRow(liveOrderOf(fresh) ?? fresh, { announceChange: true });
-    } catch {
-      // The next page load shows it; a failed background refresh is not worth an error banner.
+    // Without the live stream the row would never change: read it again once the engine had a moment.
+    if (outcome.ok && live.state !== 'open') {
+      setTimeout(() => queueRowRefresh({ stream: row.stream, revision: row.streamRevision + 1 }), 1000);
     }
   }
 
   // ---- live updates -------------------------------------------------------------------------------------------------
-  function applyLiveRow(update, { announceChange }) {
-    const key = rowKey(update);
+  // An `order-changed` event only names the order and its new revision. A visible row is read again (its overview
+  // row), waiting for the read model to reach that revision; orders elsewhere are counted and offered as a refresh,
+  // so rows never move under the operator's pointer.
+  const wanted = new Map();
+  const changedElsewhere = new Set();
+  let refreshTimer = null;
+
+  function queueRowRefresh(change, delay = 250) {
+    wanted.set(change.stream, Math.max(wanted.get(change.stream) ?? -1, change.revision));
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(flushRowRefreshes, delay);
+  }
+
+  async function flushRowRefreshes() {
+    const batch = [...wanted.entries()];
+    wanted.clear();
+    let behind = false;
+    await Promise.all(
+      batch.map(async ([stream, revision]) => {
+        const row = page.items.find((item) => item.stream === stream);
+        if (!row) return;
+        try {
+          const body = await get(ENDPOINTS.order(row.marketplace, row.marketplaceOrderId), {
+            limit: 1,
+            direction: 'backwards',
+          });
+          if (unmounted) return;
+          const fresh = body?.overview;
+          if (!fresh || fresh.streamRevision < revision) {
+            // The read model has not caught up with the event yet: ask again shortly.
+            wanted.set(stream, Math.max(wanted.get(stream) ?? -1, revision));
+            behind = true;
+            if (fresh) applyRow(fresh);
+            return;
+          }
+          applyRow(fresh);
+        } catch {
+          // A failed background refresh shows at the next page load; not worth an error banner.
+        }
+      }),
+    );
+    if (behind && !unmounted) refreshTimer = setTimeout(flushRowRefreshes, 400);
+  }
+
+  function applyRow(fresh) {
+    const key = rowKey(fresh);
     const index = page.items.findIndex((item) => rowKey(item) === key);
-    if (index === -1) return false;
+    if (index === -1) return;
     const before = page.items[index];
-    const after = { ...before, ...update };
-    page.items[index] = after;
+    if (before.streamRevision === fresh.streamRevision && before.lastPosition === fresh.lastPosition) return;
+    page.items[index] = fresh;
     const old = tbody.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
     if (old) {
       const hadFocus = old.contains(document.activeElement) ? document.activeElement : null;
       const focusKey = hadFocus?.dataset?.badge ?? (hadFocus?.tagName === 'A' ? 'link' : null);
-      const fresh = renderRow(after);
-      fresh.classList.add('row-updated');
-      old.replaceWith(fresh);
-      if (focusKey === 'link') fresh.querySelector('a')?.focus();
-      else if (focusKey) (fresh.querySelector(`[data-badge="${focusKey}"]`) ?? fresh.querySelector('a'))?.focus();
+      const row = renderRow(fresh);
+      row.classList.add('row-updated');
+      old.replaceWith(row);
+      if (focusKey === 'link') row.querySelector('a')?.focus();
+      else if (focusKey) (row.querySelector(`[data-badge="${focusKey}"]`) ?? row.querySelector('a'))?.focus();
     }
     const beforeText = rowStateText(before);
-    const afterText = rowStateText(after);
-    if (announceChange && beforeText !== afterText) {
+    const afterText = rowStateText(fresh);
+    if (beforeText !== afterText) {
       announce(
-        `Order ${after.marketplaceOrderId} (${after.marketplaceLabel || after.marketplace}) is now ${afterText}.`,
+        `Order ${fresh.marketplaceOrderId} (${fresh.marketplaceLabel || fresh.marketplace}) is now ${afterText}.`,
       );
     }
-    return true;
   }
 
   const unsubscribe = live.subscribe((event) => {
-    const update = liveOrderOf(event);
-    if (!update) return;
+    const change = orderChangeOf(event);
+    if (!change) return;
     refreshCountersSoon();
-    if (applyLiveRow(update, { announceChange: true })) return;
-    // Not on this page: offer a refresh instead of moving rows under the operator's pointer.
-    pendingChanges += 1;
+    if (page.items.some((item) => item.stream === change.stream)) {
+      queueRowRefresh(change);
+      return;
+    }
+    changedElsewhere.add(change.stream);
     changesButton.hidden = false;
-    changesButton.textContent = `${formatCount(pendingChanges)} order${pendingChanges > 1 ? 's' : ''} changed elsewhere — refresh the list`;
+    const count = changedElsewhere.size;
+    changesButton.textContent = `${formatCount(count)} other order${count > 1 ? 's' : ''} changed — refresh the list`;
   });
-  // After a drop the stream resumes from Last-Event-ID, but the engine may have compacted: reload to be sure.
+  // After a drop the stream resumes from Last-Event-ID; reloading as well covers anything the read model reordered.
   const unsubscribeState = live.onState((state, previousState) => {
     if (state === 'open' && previousState === 'reconnecting') {
       load('current');
@@ -535,8 +618,10 @@ export function mountOrdersList(container, { query }, { live }) {
     unmount() {
       unmounted = true;
       loadController?.abort();
+      countersController?.abort();
       clearTimeout(counterTimer);
       clearTimeout(searchTimer);
+      clearTimeout(refreshTimer);
       unsubscribe();
       unsubscribeState();
     },

@@ -16,7 +16,7 @@ import {
 // "Order parameters": the import settings (validated by the engine, its messages shown next to each field) and the
 // carrier mapping per marketplace, with a notice for every marketplace whose carriers are not mapped yet.
 
-export function mountSettings(container, _params, { live }) {
+export function mountSettings(container) {
   let unmounted = false;
   let settings = null;
   let shopCarriers = [];
@@ -778,19 +778,10 @@ export function mountSettings(container, _params, { live }) {
       errorBanner.hidden = false;
     });
 
-  // A marketplace seen for the first time by an import shows up here without a reload.
-  let liveTimer = null;
-  const unsubscribe = live.subscribe((event) => {
-    if (!/settings|marketplace/i.test(event.type)) return;
-    clearTimeout(liveTimer);
-    liveTimer = setTimeout(() => reload().catch(() => undefined), 500);
-  });
-
+  // The live stream carries order changes only; settings are read when the page opens and after each change here.
   return {
     unmount() {
       unmounted = true;
-      clearTimeout(liveTimer);
-      unsubscribe();
     },
   };
 }

@@ -23,6 +23,7 @@ import { HttpApiModule } from '../../../src/http/http-api.module.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { NestLogger } from '../../../src/logging/nest-logger.js';
 import { ImportRunLog } from '../../../src/orders/import/import-run-log.js';
+import { ActionResultsPoller } from '../../../src/orders/integration/action-results-poller.js';
 import { OrdersImportModule } from '../../../src/orders/import/orders-import.module.js';
 import { ORDERS_PROJECTION_RUNNER, OrdersReadModule } from '../../../src/orders/projections/orders-read.module.js';
 import { OverviewQueries } from '../../../src/orders/projections/overview-queries.js';
@@ -258,4 +259,51 @@ export function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate(
     (element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
   );
+}
+
+/** JSON from the engine's API, failing loudly on an error status (test setup goes through the same API as the page). */
+export async function apiJson<T>(dashboard: DashboardEngine, path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${dashboard.url}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export function shopOf(dashboard: DashboardEngine): Shop {
+  return dashboard.engine.app.get<Shop>(SHOP, { strict: false });
+}
+
+/**
+ * The world of the order stories: the merchant created a shop carrier and set it as the default import carrier of
+ * every marketplace and country seen (through the settings API), then ran an import, so most orders are imported and
+ * the rest fail for reasons an operator can fix (unknown products, parent products, currencies…).
+ */
+export async function prepareOrderWorld(dashboard: DashboardEngine): Promise<void> {
+  await settleImports(dashboard);
+  const carrier = await shopOf(dashboard).addCarrier({
+    name: 'Colissimo',
+    trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=@',
+  });
+  const view = await apiJson<{ marketplaces: { marketplace: string; countriesSeen: string[] | null }[] }>(
+    dashboard,
+    '/api/settings',
+  );
+  for (const { marketplace, countriesSeen } of view.marketplaces) {
+    for (const country of countriesSeen ?? []) {
+      await apiJson(dashboard, '/api/settings/default-carriers', {
+        method: 'PUT',
+        body: JSON.stringify({ marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } }),
+      });
+    }
+  }
+  await apiJson(dashboard, '/api/orders/import', { method: 'POST', body: '{}' });
+  await settleImports(dashboard);
+}
+
+/** One poll of Lengow's action results now, instead of waiting for the minute-long schedule. */
+export function pollActionResults(dashboard: DashboardEngine): Promise<unknown> {
+  return dashboard.engine.app.get(ActionResultsPoller, { strict: false }).pollNow();
 }
