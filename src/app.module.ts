@@ -7,6 +7,8 @@ import type { ReactorsOptions } from './cqrs/reactors-options.js';
 import { NatsBusModule } from './bus/nats-bus.module.js';
 import type { NatsBusOverrides } from './bus/nats-bus-options.js';
 import { HealthModule } from './health/health.module.js';
+import type { HttpApiOptions } from './http/http-api-options.js';
+import { HttpApiModule } from './http/http-api.module.js';
 import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
 import { OrdersImportModule, type OrdersImportModuleOptions } from './orders/import/orders-import.module.js';
 import type { OrdersReactionsOptions } from './orders/integration/reactions-options.js';
@@ -24,6 +26,8 @@ export interface AppModuleOptions {
   import?: OrdersImportModuleOptions;
   /** Pollers of the reactions (shop change feed, action results, import retries). */
   reactions?: Partial<OrdersReactionsOptions>;
+  /** HTTP API tuning (SSE heartbeat). */
+  http?: HttpApiOptions;
   /** NATS bus tuning (tests give each run their own subject prefix and stream). */
   nats?: NatsBusOverrides;
 }
@@ -46,6 +50,7 @@ export class AppModule {
         OrdersReadModule.register(),
         HealthModule,
         NatsBusModule.register(options.nats),
+        HttpApiModule.register(options.http),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
+import { configureHttp } from '../http/configure-http.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
 import { seedFromSandboxCatalogue } from '../shop/seed-from-sandbox-catalogue.js';
 import { SHOP, type Shop } from '../shop/shop.port.js';
@@ -44,6 +45,7 @@ export async function startEngine(
       new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
       { logger: new NestLogger(logger), abortOnError: false },
     );
+    configureHttp(app);
     // The emulator's orders refer to its catalogue fixture: the built-in shop must know those products before the
     // first import runs. Seeding only adds what is missing, so an operator's catalogue fixes survive restarts.
     if (sandbox) await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
