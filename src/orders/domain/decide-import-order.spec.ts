@@ -1,6 +1,16 @@
 import { DEFAULT_IMPORT_SETTINGS } from './import-settings.js';
-import { orderEvent } from './order-events.js';
-import { address, carrierMapping, definition, line, lookups, NOW, pkg, snapshot } from './testing/order-fixtures.js';
+import { orderEvent, type OrderEvent } from './order-events.js';
+import {
+  address,
+  carrierMapping,
+  definition,
+  line,
+  lookups,
+  NOW,
+  orderFacts,
+  pkg,
+  snapshot,
+} from './testing/order-fixtures.js';
 import {
   actionSent,
   historyOf,
@@ -8,6 +18,7 @@ import {
   importOrder,
   later,
   ORDER_KEY,
+  reimportOrder,
   requestShip,
   shipAttempt,
   shipped,
@@ -53,6 +64,7 @@ describe('ImportOrder', () => {
             message: "current order's status [Cancelled] makes it unavailable to import for marketplace demo_market_fr",
             marketplaceStatus: 'Cancelled',
             lengowStatus: 'canceled',
+            facts: orderFacts({ marketplaceStatus: 'Cancelled', lengowStatus: 'canceled' }),
             at: NOW,
           }),
         ]);
@@ -89,6 +101,7 @@ describe('ImportOrder', () => {
             marketplaceStatus: 'ToShip',
             lengowStatus: 'waiting_shipment',
             filledIn: [],
+            facts: orderFacts({ currency: 'XYZ' }),
             at: NOW,
           }),
         ]);
@@ -321,5 +334,110 @@ describe('ImportOrder', () => {
 
   it('keeps the import idempotent across a creation that is replayed', () => {
     spec.given(importedHistory()).when(shopOrdersCreated()).thenNothingHappened();
+  });
+
+  describe('order facts', () => {
+    const factsOf = (events: readonly OrderEvent[]) =>
+      events.map((event) =>
+        event.type === 'OrderImportIgnored' || event.type === 'OrderImportFailed' || event.type === 'OrderImportPlanned'
+          ? [event.type, event.data.facts]
+          : [event.type],
+      );
+
+    it('records date, customer, country, total and statuses on an ignored order', () => {
+      const old = snapshot({
+        orderDate: null,
+        importedAt: '2023-11-20T08:00:00+01:00',
+        marketplaceStatus: 'Sent',
+        amounts: { total: 129.5, tax: 21.58, shipping: 0, processingFee: 0 },
+        currency: 'eur',
+        billingAddress: address({ fullName: null, firstName: 'Hélène', lastName: 'Dupré' }),
+        packages: [pkg({ deliveryAddress: address({ countryIso2: 'be' }) })],
+      });
+      const events = spec
+        .given([])
+        .when(importOrder({ snapshot: old }))
+        .events();
+      expect(factsOf(events)).toEqual([
+        [
+          'OrderImportIgnored',
+          orderFacts({
+            orderDate: '2023-11-20T07:00:00.000Z',
+            customerName: 'Hélène Dupré',
+            deliveryCountry: 'BE',
+            totalAmount: 129.5,
+            marketplaceStatus: 'Sent',
+            lengowStatus: 'shipped',
+          }),
+        ],
+      ]);
+      expect(events[0]?.type === 'OrderImportIgnored' && events[0].data.code).toBe('TOO_OLD');
+    });
+
+    it('records them on an order of an unknown marketplace, without a Lengow status', () => {
+      const [event] = spec
+        .given([])
+        .when(importOrder({ definition: null }))
+        .events();
+      expect(event?.type === 'OrderImportIgnored' && event.data.facts).toEqual(orderFacts({ lengowStatus: null }));
+    });
+
+    it('records B2B and shipped-by-marketplace orders as such', () => {
+      const fba = snapshot({
+        orderTypes: [
+          { type: 'is_delivered_by_marketplace', label: 'AFN' },
+          { type: 'is_business', label: 'B2B' },
+        ],
+      });
+      const [event] = spec
+        .given([])
+        .when(importOrder({ snapshot: fba }))
+        .events();
+      expect(event?.type === 'OrderImportIgnored' && event.data).toMatchObject({
+        code: 'SHIPPED_BY_MARKETPLACE',
+        facts: orderFacts({ business: true, shippedByMarketplace: true }),
+      });
+    });
+
+    it('records them on a failed validation', () => {
+      const events = spec
+        .given([])
+        .when(importOrder({ lookups: lookups({ products: {} }) }))
+        .events();
+      expect(factsOf(events)).toEqual([['OrderImportFailed', orderFacts()]]);
+    });
+
+    it('records them on a plan, with B2B as the plan decided it', () => {
+      expect(factsOf(spec.given([]).when(importOrder()).events())).toEqual([['OrderImportPlanned', orderFacts()]]);
+      const company = snapshot({
+        billingAddress: null,
+        packages: [pkg({ deliveryAddress: address({ company: 'ACME SAS', vatNumber: 'FR12345678901' }) })],
+      });
+      const [event] = spec
+        .given([])
+        .when(importOrder({ snapshot: company }))
+        .events();
+      expect(event?.type === 'OrderImportPlanned' && [event.data.plan.business, event.data.facts]).toEqual([
+        true,
+        orderFacts({ business: true }),
+      ]);
+    });
+
+    it('records them on a re-import, and not on a status change of an imported order', () => {
+      const reimported = spec
+        .given(importedHistory())
+        .when(
+          reimportOrder({
+            snapshot: snapshot({ amounts: { total: 70, tax: 11.67, shipping: 4.9, processingFee: 0 } }),
+          }),
+        )
+        .events();
+      expect(factsOf(reimported)).toEqual([['OrderImportPlanned', orderFacts({ totalAmount: 70 })]]);
+      const changed = spec
+        .given(importedHistory())
+        .when(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(30) }))
+        .events();
+      expect(factsOf(changed)).toEqual([['LengowStatusChanged']]);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { lengowStatusChange } from './lengow-status-change.js';
 import type { ImportOrder, ReimportOrder } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
 import { orderEvent, type OrderEvent } from './order-events.js';
+import { orderFactsOf, type OrderFacts } from './order-facts.js';
 import { orderKeyOf, type OrderKey } from './order-key.js';
 import type { OrderState } from './order-state.js';
 import { runImport } from './run-import.js';
@@ -17,11 +18,12 @@ function ignored(
   message: string,
   lengowStatus: string | null,
   marketplaceStatus: string,
+  facts: OrderFacts,
   at: string,
 ): OrderEvent[] {
   // The same verdict on every poll is not news: only a changed reason is recorded.
   if (state.import.status === 'ignored' && state.import.code === code && state.import.message === message) return [];
-  return [orderEvent('OrderImportIgnored', { orderKey, code, message, marketplaceStatus, lengowStatus, at })];
+  return [orderEvent('OrderImportIgnored', { orderKey, code, message, marketplaceStatus, lengowStatus, facts, at })];
 }
 
 /** A poll (or operator) saw the order: import it, ignore it, record why it failed, or record its new status. */
@@ -53,6 +55,7 @@ export function decideImportOrder(command: ImportOrder, state: OrderState): Orde
       decision.message,
       decision.lengowStatus,
       data.snapshot.marketplaceStatus,
+      orderFactsOf(data.snapshot, decision.lengowStatus),
       at,
     );
   if (data.definition === null) return [];
@@ -94,6 +97,7 @@ export function decideReimportOrder(command: ReimportOrder, state: OrderState): 
       decision.message,
       decision.lengowStatus,
       data.snapshot.marketplaceStatus,
+      orderFactsOf(data.snapshot, decision.lengowStatus),
       at,
     );
   }

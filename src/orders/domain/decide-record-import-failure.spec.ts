@@ -1,5 +1,5 @@
 import { orderEvent } from './order-events.js';
-import { NOW } from './testing/order-fixtures.js';
+import { definition, NOW, orderFacts, snapshot } from './testing/order-fixtures.js';
 import {
   historyOf,
   importedHistory,
@@ -31,6 +31,7 @@ describe('RecordImportFailure', () => {
           marketplaceStatus: 'ToShip',
           lengowStatus: 'waiting_shipment',
           filledIn: [],
+          facts: null,
           at: later(1),
         }),
       ]);
@@ -145,5 +146,33 @@ describe('RecordImportFailure', () => {
       .when(importFailure({ now: '2024-05-02T12:00:00+02:00' }))
       .events();
     expect(event?.type === 'OrderImportFailed' && event.data.at).toBe(NOW);
+  });
+
+  describe('order facts', () => {
+    const factsOf = (command: ReturnType<typeof importFailure>) => {
+      const [event] = spec.given([]).when(command).events();
+      return event?.type === 'OrderImportFailed' ? event.data.facts : 'no failure';
+    };
+
+    it('records the facts of the order the command brought, with the status the definition derives', () => {
+      expect(factsOf(importFailure({ snapshot: snapshot(), definition: definition() }))).toEqual(orderFacts());
+      expect(
+        factsOf(importFailure({ snapshot: snapshot({ marketplaceStatus: 'Accepted' }), definition: definition() })),
+      ).toEqual(orderFacts({ marketplaceStatus: 'Accepted', lengowStatus: 'accepted' }));
+    });
+
+    it("falls back to Lengow's own status without a definition", () => {
+      expect(factsOf(importFailure({ snapshot: snapshot({ lengowStatus: 'accepted' }) }))).toEqual(
+        orderFacts({ lengowStatus: 'accepted' }),
+      );
+    });
+
+    it('records none without the order, or with the order of another stream', () => {
+      expect(factsOf(importFailure())).toBeNull();
+      expect(factsOf(importFailure({ snapshot: null }))).toBeNull();
+      expect(factsOf(importFailure({ snapshot: snapshot({ marketplaceOrderId: 'OTHER-1' }) }))).toBeNull();
+      expect(factsOf(importFailure({ snapshot: snapshot({ marketplace: '' }) }))).toBeNull();
+      expect(factsOf(importFailure({ snapshot: snapshot({ marketplace: ' Demo_Market_FR ' }) }))).toEqual(orderFacts());
+    });
   });
 });

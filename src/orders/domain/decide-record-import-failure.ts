@@ -4,7 +4,10 @@ import { backoffSeconds } from './import-settings.js';
 import { addSeconds, parseInstant, toIso, tryParseInstant } from './instant.js';
 import type { RecordImportFailure } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
+import { lengowStatusOf } from './lengow-status.js';
 import { orderEvent, type OrderEvent } from './order-events.js';
+import { orderFactsOf, type OrderFacts } from './order-facts.js';
+import { orderKeyOf, sameOrderKey, type OrderKey } from './order-key.js';
 import type { OrderState } from './order-state.js';
 import { nextGeneration } from './run-import.js';
 
@@ -58,7 +61,24 @@ export function decideRecordImportFailure(command: RecordImportFailure, state: O
       marketplaceStatus: state.marketplaceStatus,
       lengowStatus: state.lengowStatus,
       filledIn: pending?.plan.filledIn ?? [],
+      facts: failureFacts(data, orderKey),
       at: toIso(nowMs),
     }),
   ];
+}
+
+/** Facts of the order the command brought along; none when it brought none (or another order's, a wiring slip). */
+function failureFacts(data: RecordImportFailure['data'], orderKey: OrderKey): OrderFacts | null {
+  const snapshot = data.snapshot;
+  if (typeof snapshot !== 'object' || snapshot === null) return null;
+  let key: OrderKey;
+  try {
+    key = orderKeyOf(snapshot.marketplace, snapshot.marketplaceOrderId);
+  } catch {
+    return null;
+  }
+  if (!sameOrderKey(key, orderKey)) return null;
+  const status = typeof snapshot.marketplaceStatus === 'string' ? snapshot.marketplaceStatus : null;
+  const lengowStatus = lengowStatusOf(data.definition?.statusTable, status) ?? snapshot.lengowStatus ?? null;
+  return orderFactsOf(snapshot, lengowStatus);
 }

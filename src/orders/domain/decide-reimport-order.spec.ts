@@ -2,7 +2,7 @@ import { evolve } from './evolve.js';
 import { orderEvent } from './order-events.js';
 import { initialState } from './order-state.js';
 import { summariseOrder } from './order-summary.js';
-import { lookups, snapshot } from './testing/order-fixtures.js';
+import { lookups, orderFacts, snapshot } from './testing/order-fixtures.js';
 import {
   historyOf,
   importedHistory,
@@ -139,6 +139,7 @@ describe('ReimportOrder', () => {
           message: "current order's status [Refunded] makes it unavailable to import for marketplace demo_market_fr",
           marketplaceStatus: 'Refunded',
           lengowStatus: 'refunded',
+          facts: orderFacts({ marketplaceStatus: 'Refunded', lengowStatus: 'refunded' }),
           at: later(60),
         }),
       ]);

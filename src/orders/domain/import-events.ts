@@ -1,6 +1,7 @@
 import type { DomainEvent } from './domain-event.js';
 import type { ImportFailure, ImportFailureKind } from './import-failure.js';
 import type { FilledInField } from './normalise-addresses.js';
+import type { OrderFacts } from './order-facts.js';
 import type { OrderKey } from './order-key.js';
 import type { PlannedShopOrder, ShopOrderPlan, StockDecrementPlan } from './plan-shop-orders.js';
 
@@ -25,6 +26,11 @@ export type OrderImportIgnored = DomainEvent<
     readonly message: string;
     readonly marketplaceStatus: string;
     readonly lengowStatus: string | null;
+    /**
+     * The order as the decision saw it (date, customer, country, total, statuses), for read models. Absent in events
+     * written before it was recorded (same schema version: an additive optional field, see order-events.ts).
+     */
+    readonly facts?: OrderFacts | null;
     readonly at: string;
   }
 >;
@@ -41,6 +47,11 @@ export type OrderImportPlanned = DomainEvent<
      * (same revision) waits instead of planning the same refused orders again. Absent in events written before it.
      */
     readonly configurationRevision?: string | null;
+    /**
+     * The order as the decision saw it (date, customer, country, total, statuses), for read models. Absent in events
+     * written before it was recorded (same schema version: an additive optional field, see order-events.ts).
+     */
+    readonly facts?: OrderFacts | null;
     readonly at: string;
   }
 >;
@@ -63,6 +74,12 @@ export type OrderImportFailed = DomainEvent<
     readonly marketplaceStatus: string | null;
     readonly lengowStatus: string | null;
     readonly filledIn: readonly FilledInField[];
+    /**
+     * The order as the decision saw it (date, customer, country, total, statuses), for read models. Absent in events
+     * written before it was recorded (same schema version: an additive optional field, see order-events.ts); null when
+     * the failure was recorded without the Lengow order at hand (e.g. the shop refused a planned creation).
+     */
+    readonly facts?: OrderFacts | null;
     readonly at: string;
   }
 >;

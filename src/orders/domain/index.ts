@@ -23,6 +23,7 @@ export * from './order-commands.js';
 export * from './order-decider.js';
 export * from './order-domain-error.js';
 export * from './order-events.js';
+export * from './order-facts.js';
 export * from './order-key.js';
 export * from './order-state.js';
 export * from './order-summary.js';

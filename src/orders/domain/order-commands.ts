@@ -58,6 +58,13 @@ export type RecordImportFailure = Command<
     readonly failures: readonly ImportFailure[];
     readonly retryPolicy: RetryPolicy;
     readonly configurationRevision: string | null;
+    /**
+     * The Lengow order as last seen, when the caller has it (e.g. lookups unreachable before planning): its facts are
+     * recorded on the failure so read models can show the order. Ignored when it is another order's.
+     */
+    readonly snapshot?: MarketplaceOrderSnapshot | null;
+    /** Its marketplace's definition, to derive the Lengow status of those facts (else Lengow's own status stands in). */
+    readonly definition?: MarketplaceDefinition | null;
     readonly now: string;
   }
 >;

@@ -8,7 +8,17 @@ export type OrderEvent = ImportEvent | SyncEvent | ShopStatusEvent | ActionEvent
 export type OrderEventType = OrderEvent['type'];
 export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;
 
-/** Current shape version of each event type; bump it together with an upcaster in `upcast.ts`. */
+/**
+ * Current shape version of each event type; bump it together with an upcaster in `upcast.ts` when a field is renamed,
+ * removed, or changes meaning or type.
+ *
+ * An added **optional** field does not bump the version: older events simply lack it (readers treat it as unknown),
+ * and an older deployment reading a newer event ignores it. A bump would instead make every older instance skip the
+ * event as unreadable, which during a rolling deployment or a rollback would hide the import events that decisions
+ * depend on. Additions so far, all readable at version 1:
+ * - `OrderImportPlanned.configurationRevision`
+ * - `OrderImportIgnored.facts`, `OrderImportFailed.facts`, `OrderImportPlanned.facts` (`OrderFacts`, order-facts.ts)
+ */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = {
   OrderImportIgnored: 1,
   OrderImportPlanned: 1,

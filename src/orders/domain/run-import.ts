@@ -5,6 +5,7 @@ import type { ImportDecision } from './import-decision.js';
 import type { MarketplaceDefinition } from './marketplace-definition.js';
 import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import { orderEvent, type OrderEvent } from './order-events.js';
+import { orderFactsOf } from './order-facts.js';
 import type { OrderKey } from './order-key.js';
 import type { OrderState } from './order-state.js';
 import { planShopOrders } from './plan-shop-orders.js';
@@ -34,6 +35,7 @@ export function nextGeneration(state: OrderState): number {
 export function runImport(state: OrderState, input: RunImportInput): OrderEvent[] {
   const { decision } = input;
   const generation = nextGeneration(state);
+  const facts = orderFactsOf(input.snapshot, decision.lengowStatus);
   const validation = validateOrder({
     snapshot: input.snapshot,
     definition: input.definition,
@@ -57,6 +59,7 @@ export function runImport(state: OrderState, input: RunImportInput): OrderEvent[
         marketplaceStatus: input.snapshot.marketplaceStatus,
         lengowStatus: decision.lengowStatus,
         filledIn: validation.filledIn,
+        facts,
         at: input.at,
       }),
     ];
@@ -79,6 +82,8 @@ export function runImport(state: OrderState, input: RunImportInput): OrderEvent[
       trigger: input.trigger,
       plan,
       configurationRevision: input.configurationRevision,
+      // B2B as the plan decided it, on the billing address the shop orders get (possibly filled in from delivery).
+      facts: { ...facts, business: plan.business },
       at: input.at,
     }),
   ];

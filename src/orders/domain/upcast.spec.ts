@@ -1,7 +1,8 @@
 import { createUpcaster, foldOrderEvents, upcast } from './upcast.js';
 import { evolve } from './evolve.js';
 import { initialState } from './order-state.js';
-import { importedHistory } from './testing/order-scenario.js';
+import { lookups, snapshot } from './testing/order-fixtures.js';
+import { historyOf, importedHistory, importOrder, later, shopOrdersCreated } from './testing/order-scenario.js';
 
 describe('upcast', () => {
   it('reads current events as they are', () => {
@@ -51,6 +52,27 @@ describe('upcast', () => {
 });
 
 describe('foldOrderEvents', () => {
+  it('folds import events stored before they carried the order facts to the same state', () => {
+    const events = historyOf(
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'New' }) }),
+      importOrder({ lookups: lookups({ products: {} }), now: later(5) }),
+      importOrder({ now: later(10), retryAfterFix: true }),
+      shopOrdersCreated(),
+    );
+    expect(events.map((event) => 'facts' in event.data && event.type)).toEqual([
+      'OrderImportIgnored',
+      'OrderImportFailed',
+      'OrderImportPlanned',
+      false,
+    ]);
+    const stored = JSON.parse(JSON.stringify(events)).map(
+      ({ type, data: { facts: _facts, ...data } }: { type: string; data: Record<string, unknown> }) => ({ type, data }),
+    );
+    expect(stored.every((event: { data: object }) => !('facts' in event.data))).toBe(true);
+    expect(stored.map(upcast).every((event: unknown) => event !== null)).toBe(true);
+    expect(foldOrderEvents(stored)).toEqual(events.reduce(evolve, initialState()));
+  });
+
   it('rebuilds the same state from stored JSON as from the events, skipping what it cannot read', () => {
     const events = importedHistory();
     const stored = [...JSON.parse(JSON.stringify(events)), { type: 'Unknown', data: {} }];

@@ -15,8 +15,9 @@ export type UpcastStep = (data: Record<string, unknown>) => Record<string, unkno
 export type UpcasterTable = Partial<Record<string, Readonly<Record<number, UpcastStep>>>>;
 
 /**
- * No order event has changed shape yet, so the table is empty. When one does: bump its version in
- * CURRENT_SCHEMA_VERSIONS and add the step from the old version here, keyed by the old version number.
+ * No order event has changed shape incompatibly yet, so the table is empty (added optional fields keep the version:
+ * see CURRENT_SCHEMA_VERSIONS). When one does: bump its version in CURRENT_SCHEMA_VERSIONS and add the step from the
+ * old version here, keyed by the old version number.
  */
 export const ORDER_EVENT_UPCASTERS: UpcasterTable = {};
 

@@ -1,6 +1,7 @@
 import type { CarrierMappingView, ShopCarrier } from '../carrier-mapping.js';
 import type { ImportLookups } from '../import-lookups.js';
 import type { MarketplaceDefinition } from '../marketplace-definition.js';
+import type { OrderFacts } from '../order-facts.js';
 import type {
   MarketplaceOrderSnapshot,
   OrderAddress,
@@ -210,6 +211,22 @@ export function lookups(overrides: Partial<ImportLookups> = {}): ImportLookups {
     currencyAvailable: true,
     countries: { FR: { name: 'France', active: true } },
     carrierMapping: carrierMapping(),
+    ...overrides,
+  };
+}
+
+/** The facts import decisions record for `snapshot()` with the Lengow status `waiting_shipment`. */
+export function orderFacts(overrides: Partial<OrderFacts> = {}): OrderFacts {
+  return {
+    orderDate: '2024-05-02T09:15:00.000Z',
+    customerName: 'Anne Martin',
+    deliveryCountry: 'FR',
+    totalAmount: 64.8,
+    currency: 'EUR',
+    marketplaceStatus: 'ToShip',
+    lengowStatus: 'waiting_shipment',
+    business: false,
+    shippedByMarketplace: false,
     ...overrides,
   };
 }
