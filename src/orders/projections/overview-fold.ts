@@ -5,7 +5,7 @@ import type { OrderKey } from '../domain/order-key.js';
 import { initialState, type OrderState } from '../domain/order-state.js';
 import { summariseOrder } from '../domain/order-summary.js';
 import { upcast } from '../domain/upcast.js';
-import { evolveOrderFacts, initialOrderFacts, type OrderFacts } from './order-facts.js';
+import { evolveOrderFacts, initialOrderFacts, type OverviewFacts } from './order-facts.js';
 
 /**
  * Everything one overview row is computed from: the domain state (folded by the domain's own `upcast` + `evolve`, so
@@ -27,7 +27,7 @@ export interface OverviewFold {
    */
   readonly unreadableEvents: number;
   readonly state: OrderState;
-  readonly facts: OrderFacts;
+  readonly facts: OverviewFacts;
 }
 
 export function initialOverviewFold(stream: string): OverviewFold {

@@ -38,6 +38,8 @@ export interface StoryOrder {
   marketplace: string;
   marketplaceOrderId: string;
   customer?: { firstName: string; lastName: string };
+  /** `marketplace_order_date` of the Lengow order (default: the fixture's). */
+  orderDate?: string;
 }
 
 export interface StoryResult {
@@ -194,6 +196,7 @@ function importInput(key: OrderKey, order: StoryOrder) {
       marketplace: key.marketplace,
       marketplaceOrderId: key.marketplaceOrderId,
       billingAddress: billing,
+      ...(order.orderDate === undefined ? {} : { orderDate: order.orderDate }),
     }),
     definition: definition({ code: key.marketplace, label: key.marketplace }),
   }).data;

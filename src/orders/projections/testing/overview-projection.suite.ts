@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '../../../event-store/event-store
 import { ProjectionCatalog } from '../../../event-store/projections/projection-catalog.js';
 import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
 import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
+import { OverviewQueries } from '../overview-queries.js';
 import type { OverviewTables } from '../overview-schema.js';
 import { ORDER_OVERVIEW_PROJECTION, orderOverviewProjection } from '../overview-projection.js';
 import { ORDER_STORIES, OrderStoryWriter } from './order-stories.js';
@@ -83,15 +84,26 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       progress: 'in_progress',
     });
     expect(row('A-1-imported').importedAt).not.toBeNull();
+    // Ignored and failed orders show the order's facts too: recorded by every import decision.
+    const facts = {
+      orderDate: '2024-05-02T09:15:00.000Z',
+      customerName: 'Anne Martin',
+      deliveryCountry: 'FR',
+      totalAmount: 64.8,
+      currency: 'EUR',
+    };
+    expect(row('A-0-pending')).toMatchObject(facts);
     expect(row('A-2-not_imported')).toMatchObject({
       importState: 'not_imported',
       importMessages: ['the EUR currency is not available in your shop'],
       importRetry: 'after_fix',
+      ...facts,
     });
     expect(row('A-3-ignored')).toMatchObject({
       importState: 'ignored',
       importIgnoreCode: 'ANONYMIZED',
       importMessages: ['order is anonymized and has not been imported'],
+      ...facts,
     });
     expect(row('A-4-not_shipped')).toMatchObject({
       shipState: 'failed',
@@ -114,6 +126,69 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
         (await sides.store.readStream(r.stream, { direction: 'backwards', maxCount: 1 }))[0]!.position,
       );
     }
+  });
+
+  it("shows an ignored order's date, customer and country, finds it by customer, and folds older events", async () => {
+    const helene = { firstName: 'Hélène', lastName: 'Dupré' };
+    const ignored = await writer.write(
+      {
+        marketplace: 'demo_market_fr',
+        marketplaceOrderId: 'IGN-1',
+        customer: helene,
+        orderDate: '2024-04-30T22:10:00+02:00',
+      },
+      'ignored',
+    );
+    // An ignored order recorded before import events carried the order facts (same schema version, no `facts`).
+    const older = 'order-demo_market_fr-IGN-OLD';
+    await sides.store.append(older, [
+      {
+        type: 'OrderImportIgnored',
+        data: {
+          orderKey: { marketplace: 'demo_market_fr', marketplaceOrderId: 'IGN-OLD' },
+          code: 'ANONYMIZED',
+          message: 'order is anonymized and has not been imported',
+          marketplaceStatus: 'ToShip',
+          lengowStatus: 'waiting_shipment',
+          at: '2024-05-02T10:00:00.000Z',
+        },
+        metadata: { schemaVersion: 1 },
+      },
+    ]);
+    const r = runner();
+    await r.start();
+    const [last] = await sides.store.readStream(older);
+    await r.waitUntilCaughtUp(last!.position, { timeoutMs: 20_000 });
+
+    const queries = new OverviewQueries(sides.db);
+    const row = await queries.getByStream(ignored.stream);
+    expect(row).toMatchObject({
+      importState: 'ignored',
+      importIgnoreCode: 'ANONYMIZED',
+      orderDate: '2024-04-30T20:10:00.000Z',
+      customerName: 'Hélène Dupré',
+      deliveryCountry: 'FR',
+      totalAmount: 64.8,
+      currency: 'EUR',
+    });
+    expect((await queries.list({ search: 'helene dup' })).items.map((item) => item.stream)).toEqual([ignored.stream]);
+    expect(await queries.count({ search: 'dupre', importState: 'ignored' })).toBe(1);
+    // "Order date" is the marketplace's now, not when the engine first saw the order.
+    const april = await queries.list({
+      orderDateFrom: '2024-04-30T00:00:00.000Z',
+      orderDateTo: '2024-05-01T00:00:00.000Z',
+    });
+    expect(april.items.map((item) => item.stream)).toEqual([ignored.stream]);
+
+    expect(await queries.getByStream(older)).toMatchObject({
+      importState: 'ignored',
+      unreadableEvents: 0,
+      orderDate: null,
+      customerName: null,
+      deliveryCountry: null,
+      totalAmount: null,
+    });
+    expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
   });
 
   it('counts events it cannot read instead of failing, and ignores streams that are not orders', async () => {

@@ -20,8 +20,14 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
   let runner: ProjectionRunner;
   let queries: OverviewQueries;
 
-  const write = async (marketplace: string, id: string, story: OrderStory, customer = CUSTOMERS[0]) => {
-    await writer.write({ marketplace, marketplaceOrderId: id, customer }, story);
+  const write = async (
+    marketplace: string,
+    id: string,
+    story: OrderStory,
+    customer = CUSTOMERS[0],
+    orderDate?: string,
+  ) => {
+    await writer.write({ marketplace, marketplaceOrderId: id, customer, orderDate }, story);
   };
   const caughtUp = async () => runner.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
   const all = async (query: OverviewListQuery = {}) => {
@@ -41,10 +47,17 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
     writer = new OrderStoryWriter(sides.store);
     runner = startOverviewRunner(sides.store, sides.db);
     queries = new OverviewQueries(sides.db);
-    // 27 orders: every story on three marketplaces, customers in turn.
+    // 27 orders: every story on three marketplaces, customers in turn, one order date a day from 1 April 2024.
     for (const [m, marketplace] of ['demo_market_fr', 'other_shop_de', 'third_mall_it'].entries()) {
       for (const [i, story] of ORDER_STORIES.entries()) {
-        await write(marketplace, `M${m}-${String(i).padStart(2, '0')}-${story}`, story, CUSTOMERS[(m + i) % 3]);
+        const orderDate = new Date(Date.UTC(2024, 3, 1 + m * 9 + i, 10)).toISOString();
+        await write(
+          marketplace,
+          `M${m}-${String(i).padStart(2, '0')}-${story}`,
+          story,
+          CUSTOMERS[(m + i) % 3],
+          orderDate,
+        );
       }
     }
     await runner.start();
@@ -130,24 +143,29 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
     ]);
     expect(await all({ actionType: 'cancel' })).toEqual([]);
 
+    // Every story records the marketplace's order date, whatever its import state.
     const byDate = await all({ sort: 'order_date', direction: 'asc' });
-    const middle = byDate[13]!.firstSeenAt;
+    expect(byDate.every((row) => row.orderDate !== null)).toBe(true);
+    expect(byDate.map((row) => row.orderDate)).toEqual(byDate.map((row) => row.orderDate).sort());
+    const middle = byDate[13]!.orderDate!;
     const from = await all({ orderDateFrom: middle });
     const to = await all({ orderDateTo: middle });
-    expect(from.length + to.length).toBe(byDate.length);
-    expect(from.every((row) => row.firstSeenAt >= middle) && to.every((row) => row.firstSeenAt < middle)).toBe(true);
+    expect([from.length, to.length]).toEqual([14, 13]);
+    expect(from.every((row) => row.orderDate! >= middle) && to.every((row) => row.orderDate! < middle)).toBe(true);
     expect(await queries.count({ orderDateFrom: middle })).toBe(from.length);
+    expect(ids(await all({ orderDateFrom: '2024-04-04T00:00:00Z', orderDateTo: '2024-04-05T00:00:00Z' }))).toEqual([
+      'M0-03-ignored',
+    ]);
   });
 
   it('searches marketplace order ids, shop order ids and customer names by prefix, ignoring case and accents', async () => {
     expect(ids(await all({ search: 'm1-03' }))).toEqual(['M1-03-ignored']);
     expect(ids(await all({ search: 'so-m2-06' }))).toEqual(['M2-06-shipped']);
-    // Nine orders are Hélène's, but the name is known only once an import plan exists: not on the ignored and the
-    // not-imported ones (their events carry no customer).
+    // Nine orders are Hélène's, the ignored and the not-imported ones too: every import decision records the customer.
     const helene = await all({ search: 'helene DUP' });
-    expect(helene).toHaveLength(7);
+    expect(helene).toHaveLength(9);
     expect(helene.every((row) => row.customerName === 'Hélène Dupré')).toBe(true);
-    expect(helene.some((row) => row.importState === 'ignored' || row.importState === 'not_imported')).toBe(false);
+    expect(helene.filter((row) => row.importState === 'ignored' || row.importState === 'not_imported')).toHaveLength(2);
     expect(ids(await all({ search: 'lefe', importState: 'imported', actionState: 'done' }))).toEqual(
       ids(
         (await all({ importState: 'imported', actionState: 'done' })).filter((r) => r.customerName === 'Marc Lefèvre'),
