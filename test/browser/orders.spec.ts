@@ -293,8 +293,8 @@ describeWithChromium('dashboard: orders', () => {
     await expect(page.locator('[data-command="resend"]').getAttribute('class')).resolves.toContain('primary');
     await shots.take(page, '07-not-shipped');
 
-    // The fix: map the shop carrier to Amazon's code, on the order parameters page.
-    await page.getByRole('link', { name: 'Order parameters' }).click();
+    // The fix: the page points to the carrier mapping, where the operator maps the shop carrier to Amazon's code.
+    await why.getByRole('link', { name: 'Map the carriers in Order parameters' }).click();
     const section = page.locator('details[data-marketplace="amazon_fr"]');
     await section.waitFor();
     await section.evaluate((element) => element.setAttribute('open', ''));

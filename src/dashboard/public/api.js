@@ -161,6 +161,8 @@ export async function api(method, path, { query, body, headers = {}, signal } = 
     }
     if (response.status === 401) {
       const problem = await toApiError(response);
+      // A key the engine refused is dropped at once, so it is neither re-sent nor offered as "Forget API key".
+      if (currentKey()) storeApiKey(null);
       const key = await askForKey(problem);
       if (key) continue;
       throw problem;

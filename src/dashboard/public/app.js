@@ -75,7 +75,7 @@ syncKeyButton();
 
 /** `#/orders?state=not_imported` → { path: ['orders'], query: URLSearchParams }. */
 function parseHash() {
-  const raw = location.hash.replace(/^#/, '') || '/orders';
+  const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : '/orders';
   const [pathPart, queryPart = ''] = raw.split('?');
   const path = pathPart
     .split('/')
@@ -141,5 +141,15 @@ function route() {
   firstRoute = false;
 }
 
-window.addEventListener('hashchange', route);
+// The hash holds the route, so the skip link cannot be a plain in-page anchor: it would navigate to "#main".
+document.querySelector('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView({ block: 'start' });
+});
+
+window.addEventListener('hashchange', () => {
+  // Only "#/…" is a route; any other fragment (an old bookmark, a stray anchor) leaves the current view alone.
+  if (location.hash === '' || location.hash.startsWith('#/')) route();
+});
 route();

@@ -102,6 +102,10 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
           h('h2', { id: 'why-import' }, 'Not imported'),
           messageList(row.importMessages ?? []),
           h('p', {}, importBadge?.note ?? ''),
+          // The fix for a carrier failure is on another page: say where.
+          (row.importMessages ?? []).some((message) => /carrier/i.test(message))
+            ? h('p', {}, h('a', { href: '#/settings' }, 'Map the carriers in Order parameters'), ', then re-import.')
+            : null,
         ),
       );
     } else if (row.importState === 'imported' && (row.importMessages ?? []).length > 0) {
@@ -122,6 +126,9 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
           h('h2', { id: 'why-action' }, actionBadge?.label ?? 'Not sent'),
           messageList(row.actionMessages ?? []),
           h('p', {}, actionBadge?.note ?? ''),
+          (row.actionMessages ?? []).some((message) => /carrier/i.test(message))
+            ? h('p', {}, h('a', { href: '#/settings' }, 'Map the carriers in Order parameters'), ', then re-send.')
+            : null,
         ),
       );
     } else if (row.actionState === 'waiting') {

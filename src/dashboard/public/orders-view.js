@@ -116,7 +116,12 @@ export function mountOrdersList(container, { query }, { live }) {
   const next = h('button', { type: 'button', onclick: () => load('next') }, 'Next page →');
 
   container.append(
-    h('h1', {}, 'Orders'),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Orders'),
+      h('button', { type: 'button', dataset: { command: 'import-now' }, onclick: () => importNow() }, 'Import now'),
+    ),
     errorBanner,
     h('h2', { class: 'visually-hidden' }, 'Counters'),
     counterList,
@@ -473,6 +478,30 @@ export function mountOrdersList(container, { query }, { live }) {
   }
 
   // ---- operator actions from the list -------------------------------------------------------------------------------
+  async function importNow() {
+    const outcome = await confirmAndRun({
+      title: 'Import orders now?',
+      body: [
+        'The engine reads the orders Lengow changed since the last import (the import window) and imports them now, ' +
+          'without waiting for the next scheduled run.',
+      ],
+      confirmLabel: 'Import now',
+      run: () => post(ENDPOINTS.importNow, {}),
+      success: (report) => {
+        const counts = report?.counts ?? {};
+        const failed = Number(counts.failedOrders ?? 0);
+        return (
+          `Import ${report?.outcome ?? 'done'}: ${formatCount(counts.received ?? 0)} orders read, ` +
+          `${formatCount(counts.planned ?? 0)} to create or update, ${formatCount(failed)} not imported.`
+        );
+      },
+    });
+    if (outcome.ok) {
+      load('current');
+      loadCounters();
+    }
+  }
+
   async function runAction(row, badge) {
     const name = `${row.marketplaceOrderId} (${row.marketplaceLabel || row.marketplace})`;
     const reasons = badge.messages.length
