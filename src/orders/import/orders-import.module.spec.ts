@@ -36,7 +36,7 @@ describe('OrdersImportModule', () => {
 
   it('polls on its own once the app is up, one run at a time, and stops with the app', async () => {
     // Held back so that the first scheduled run is still going when the operator asks for another.
-    sandbox.faults.add({ kind: 'slow', route: '/v3.0/orders', count: 1, delayMs: 400 });
+    sandbox.faults.add({ kind: 'slow', route: '/v3.0/orders', count: 1, delayMs: 1500 });
     const app = await startImportTestApp({
       store,
       db,
