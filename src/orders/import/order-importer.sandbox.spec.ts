@@ -549,6 +549,8 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
           parked: false,
           failures: [{ code: 'SHOP_UNAVAILABLE' }],
           nextAttemptAt: expect.any(String),
+          // The order's facts travel with the failure, so it can be listed before it was ever planned.
+          facts: expect.objectContaining({ currency: 'EUR' }),
         });
       }
 

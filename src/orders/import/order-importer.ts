@@ -567,6 +567,9 @@ export class OrderImporter {
                 failures: [SHOP_UNAVAILABLE_FAILURE],
                 retryPolicy: session.settings.import.retryPolicy,
                 configurationRevision: session.configurationRevision,
+                // The order's facts go on the failure, so read models can show an order that was never planned.
+                snapshot,
+                definition,
                 now: now.toISOString(),
               },
             }
