@@ -369,6 +369,16 @@ describeWithChromium('dashboard: orders', () => {
     await first.locator('summary').click();
     await expect(first.locator('pre.json').first().textContent()).resolves.toContain('"');
 
+    // Re-synchronise: the engine sends the shop order ids to Lengow again, and the timeline shows it, by the operator.
+    await page.locator('[data-command="resynchronize"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Re-synchronise' }).click();
+    await dialog.locator('[data-outcome="ok"]').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(isFocused(page.locator('[data-command="resynchronize"]'))).resolves.toBe(true);
+    await entries.nth(detail.revision + 1).waitFor();
+    await expect(entries.first().locator('.event-actor').textContent()).resolves.toMatch(/^(operator|engine)/);
+
     await page.getByLabel('Revision', { exact: true }).fill('0');
     await page.getByRole('button', { name: 'Show state' }).click();
     await page.locator('[data-state-revision="0"]').waitFor();

@@ -119,6 +119,13 @@ describeWithChromium('dashboard: order parameters page', () => {
       await page.reload();
       await notice.waitFor();
       await expect(notice.locator(`[data-unmapped="${marketplace}"]`).count()).resolves.toBe(0);
+
+      // Removing one country's default flags the marketplace again, for that country.
+      const [firstCountry] = uncoveredCountries;
+      await section.evaluate((element) => element.setAttribute('open', ''));
+      await section.getByRole('button', { name: `Remove the default carriers for ${firstCountry}` }).click();
+      await entry.waitFor();
+      await expect(entry.textContent()).resolves.toContain(`countries without a carrier: ${firstCountry}`);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

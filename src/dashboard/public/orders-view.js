@@ -472,9 +472,16 @@ export function mountOrdersList(container, { query }, { live }) {
     );
   }
 
+  /**
+   * At most one counters request a second while events stream in: a throttle, not a debounce, so a long import
+   * burst still moves the numbers instead of postponing them until it ends.
+   */
   function refreshCountersSoon() {
-    clearTimeout(counterTimer);
-    counterTimer = setTimeout(loadCounters, 800);
+    if (counterTimer) return;
+    counterTimer = setTimeout(() => {
+      counterTimer = null;
+      loadCounters();
+    }, 1000);
   }
 
   // ---- operator actions from the list -------------------------------------------------------------------------------
