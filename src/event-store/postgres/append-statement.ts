@@ -37,7 +37,10 @@ export interface AppendStatement {
   mode: 'checked' | 'direct';
 }
 
-/** Above this many events in one call, the array-parameter statements are cheaper to send than thousands of scalars. */
+/**
+ * Larger batches take the array-parameter statements: keeps the direct statement's text and parameter count (4 per
+ * event; the protocol allows 65 535) bounded.
+ */
 const MAX_DIRECT_EVENTS = 1000;
 /** Direct statements are prepared (named) for the first shapes seen; later shapes run unnamed. */
 const MAX_NAMED_SHAPES = 64;
