@@ -59,7 +59,12 @@ export function chromiumCheck(): ServiceCheck {
 
 /** Skips with the reason printed when Chromium is absent and CI is unset; fails under CI=true. */
 export function describeWithChromium(name: string, body: () => void): void {
-  describeWithService(chromiumCheck(), name, body);
+  const check = chromiumCheck();
+  // Jest drops the console output of a file whose tests are all skipped: write the reason straight to stderr too.
+  if (!check.available && !process.env.CI) {
+    process.stderr.write(`SKIPPED "${name}": ${check.reason} (set CI=true to make this a failure)\n`);
+  }
+  describeWithService(check, name, body);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -123,13 +128,21 @@ export async function openDashboard(
   return { context, page, errors };
 }
 
-/** Screenshots go to one temp folder per run, printed once, so a person can look at them after the suite. */
+/**
+ * Screenshots go to one temp folder per run (created on first use, so a skipped suite leaves nothing behind), printed
+ * by the suite, so a person can look at them afterwards.
+ */
 export class Screenshots {
-  readonly folder: string;
-  constructor(suite: string) {
-    const root = process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'lengow-dashboard-screenshots');
-    mkdirSync(root, { recursive: true });
-    this.folder = mkdtempSync(join(root, `${suite}-`));
+  private created: string | null = null;
+  constructor(private readonly suite: string) {}
+
+  get folder(): string {
+    if (!this.created) {
+      const root = process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'lengow-dashboard-screenshots');
+      mkdirSync(root, { recursive: true });
+      this.created = mkdtempSync(join(root, `${this.suite}-`));
+    }
+    return this.created;
   }
 
   async take(page: Page, name: string): Promise<string> {
