@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newRunId, orderRows } from '../event-store/workload.js';
+
+export const name = 'import-e2e';
+export const description =
+  'Whole engine: BENCH_IMPORT_ORDERS (20 000) emulator orders backfilled into the built-in shop through the real HTTP ' +
+  'connector until the sagas are idle, on SQLite and PostgreSQL: orders/s, events/s, ratio to a raw append ' +
+  'baseline, RSS start/peak/end';
+
+/** Compiled engine: dist/ by default, BENCH_DIST to measure another build (e.g. a fresh tsc --outDir). */
+const distDir = process.env.BENCH_DIST
+  ? process.env.BENCH_DIST
+  : join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'dist');
+const load = (path) => import(pathToFileURL(join(distDir, path)).href);
+
+const SEED = 3;
+
+export async function run(context) {
+  const orders = context.size('IMPORT_ORDERS', 20_000);
+  const adapters = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',').map((a) => a.trim());
+  if (adapters.includes('sqlite')) {
+    context.section(`SQLite: import of ${orders} emulator orders, end to end`);
+    const baseline = await rawSqliteAppends(context, Math.min(orders, 5000));
+    context.log(`  raw better-sqlite3 append baseline: ${Math.round(baseline)} events/s`);
+    await importRun(context, 'sqlite', orders, baseline, { SQLITE_PATH: join(context.tmpDir, 'import-e2e.sqlite') });
+  }
+  if (adapters.includes('postgres')) {
+    context.section(`PostgreSQL: import of ${orders} emulator orders, end to end`);
+    if (!context.postgres.ok) {
+      context.skip('import-e2e.postgres.*', 'PostgreSQL import', `PostgreSQL unreachable: ${context.postgres.reason}`);
+      return;
+    }
+    const schema = `lsbench_imp_${Date.now().toString(36)}`;
+    try {
+      await importRun(context, 'postgres', orders, null, {
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: context.postgres.url,
+        DATABASE_SCHEMA: schema,
+      });
+    } finally {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: context.postgres.url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+    }
+  }
+}
+
+/** Events/s of better-sqlite3 alone on the adapter's DDL, one transaction per order (the engine's append shape). */
+async function rawSqliteAppends(context, count) {
+  const { SQLITE_EVENT_STORE_SCHEMA } = await load('event-store/sqlite/sqlite-event-store-schema.js');
+  return measureRaw(join(context.tmpDir, 'import-e2e-raw.sqlite'), count, SQLITE_EVENT_STORE_SCHEMA);
+}
+
+function measureRaw(file, count, schema) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(schema);
+  const insert = db.prepare(
+    'INSERT INTO es_events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const write = db.transaction((rows) => {
+    const at = new Date().toISOString();
+    for (const row of rows) insert.run(row[0], row[1], row[2], row[3], row[4], row[5], at);
+  });
+  const runId = newRunId();
+  let events = 0;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const rows = orderRows(runId, i);
+    write(rows);
+    events += rows.length;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  db.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  return events / seconds;
+}
+
+async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
+  const [{ startEngine }, { loadConfig }, { silentLogger }, { OrderImporter }, { OrdersReactions }, cqrs, settings] =
+    await Promise.all([
+      load('boot/start-engine.js'),
+      load('config/load-config.js'),
+      load('logging/logger.js'),
+      load('orders/import/order-importer.js'),
+      load('orders/sagas/orders-reactions.js'),
+      import('@nestjs/cqrs'),
+      load('settings/commands/settings-commands.js'),
+    ]);
+  const [{ SHOP }, { PLACES }, { SANDBOX_MARKETPLACE_CODES }, { EVENT_STORE }] = await Promise.all([
+    load('shop/shop.port.js'),
+    load('sandbox/buyer-data.js'),
+    load('sandbox/marketplaces.js'),
+    load('event-store/event-store.port.js'),
+  ]);
+  const rss = new RssSampler();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SANDBOX: 'on',
+    SANDBOX_PORT: '0',
+    SANDBOX_SEED: String(SEED),
+    SANDBOX_ORDERS: String(orders),
+    ...env,
+  });
+  const engine = await startEngine(config, {
+    logger: silentLogger(),
+    app: { import: { schedule: false }, reactions: { pollers: false } },
+  });
+  try {
+    const shop = engine.app.get(SHOP);
+    const bus = engine.app.get(cqrs.CommandBus);
+    const carrier = await shop.addCarrier({ name: 'La Poste', trackingUrl: null });
+    const countries = [...new Set(PLACES.map((p) => p.country))];
+    for (const country of countries) await shop.setCountryActive(country, true);
+    for (const marketplace of SANDBOX_MARKETPLACE_CODES)
+      for (const country of countries)
+        await bus.execute(
+          new settings.SetDefaultCarrier(
+            { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } },
+            { commandId: `bench-carrier:${marketplace}:${country}`, actor: 'operator:bench' },
+          ),
+        );
+    const store = engine.app.get(EVENT_STORE);
+    const eventsBefore = await countEvents(store);
+    rss.start();
+    const started = process.hrtime.bigint();
+    const report = await engine.app.get(OrderImporter).runScheduled();
+    const importedAt = process.hrtime.bigint();
+    await engine.app.get(OrdersReactions).waitUntilIdle(30 * 60_000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const decideSeconds = Number(importedAt - started) / 1e9;
+    const memory = rss.stop();
+    const events = (await countEvents(store)) - eventsBefore;
+    if (report.outcome !== 'succeeded')
+      throw new Error(`import run ${report.outcome}: ${JSON.stringify(report.error)}`);
+    context.log(
+      `  ${adapter}: ${orders} orders (${report.counts.planned} planned) decided in ${decideSeconds.toFixed(1)} s, ` +
+        `sagas idle after ${seconds.toFixed(1)} s; ${events} events; RSS MB start ${mb(memory.start)} ` +
+        `peak ${mb(memory.peak)} end ${mb(memory.end)}`,
+    );
+    context.row({
+      id: `import-e2e.${adapter}.ordersPerSecond`,
+      figure: `${adapter} import until sagas idle`,
+      unit: 'orders/s',
+      value: orders / seconds,
+      target: adapter === 'sqlite' ? { kind: 'absolute', min: 1000 } : undefined,
+    });
+    context.row({
+      id: `import-e2e.${adapter}.decidePerSecond`,
+      figure: `${adapter} import run alone (decisions)`,
+      unit: 'orders/s',
+      value: orders / decideSeconds,
+    });
+    context.row({
+      id: `import-e2e.${adapter}.eventsPerSecond`,
+      figure: `${adapter} events appended end to end`,
+      unit: 'events/s',
+      value: events / seconds,
+      ...(rawEventsPerSecond ? { baseline: { label: 'raw better-sqlite3 append', value: rawEventsPerSecond } } : {}),
+    });
+    context.row({
+      id: `import-e2e.${adapter}.rssPeak`,
+      figure: `${adapter} peak RSS`,
+      unit: 'MB',
+      value: memory.peak / 2 ** 20,
+    });
+    context.row({
+      id: `import-e2e.${adapter}.rssGrowth`,
+      figure: `${adapter} RSS end − start`,
+      unit: 'MB',
+      value: (memory.end - memory.start) / 2 ** 20,
+    });
+  } finally {
+    rss.stop();
+    await engine.close();
+  }
+}
+
+async function countEvents(store) {
+  let from = null;
+  let n = 0;
+  for (;;) {
+    const batch = await store.readAll({ fromPosition: from, maxCount: 10_000 });
+    if (batch.length === 0) return n;
+    n += batch.length;
+    from = batch[batch.length - 1].position;
+  }
+}
+
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+
+class RssSampler {
+  start() {
+    this.startRss = process.memoryUsage().rss;
+    this.peak = this.startRss;
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    }, 100);
+    this.timer.unref();
+  }
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const end = process.memoryUsage().rss;
+    this.peak = Math.max(this.peak ?? end, end);
+    return { start: this.startRss ?? end, peak: this.peak, end };
+  }
+}
