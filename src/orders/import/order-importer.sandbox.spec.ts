@@ -497,6 +497,13 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
         'OrderImportFailed',
         'OrderImportPlanned',
       ]);
+      // Asked by an operator: the plan says who, and which command caused it.
+      const planned = (await harness.store.readStream(stream))[1];
+      expect(planned.metadata).toMatchObject({
+        actor: 'operator:ann',
+        causationId: 'nf-fixed',
+        correlationId: 'nf-fixed',
+      });
     });
   });
 

@@ -98,6 +98,8 @@ interface ImportSession {
   readonly trigger: 'poll' | 'operator';
   readonly actor: Actor;
   readonly correlationId: string;
+  /** The operator command that asked for the run, if any: the cause of every order command it sends. */
+  causationId?: string;
   readonly settings: OrderSettingsSnapshot;
   readonly shop: ShopImportContext;
   readonly configurationRevision: string;
@@ -315,7 +317,13 @@ export class OrderImporter {
     let window: ImportWindow | null = null;
     try {
       const checkpoint = await runs.checkpoint();
-      session = await this.openSession(runId, 'poll', actor, metadata.correlationId ?? `import-run:${runId}`);
+      session = await this.openSession(
+        runId,
+        'poll',
+        actor,
+        metadata.correlationId ?? metadata.commandId ?? `import-run:${runId}`,
+      );
+      session.causationId = metadata.commandId;
       const incremental = incrementalImportWindow({
         now: startedAt,
         windowDays: session.settings.importWindowDays,
@@ -414,7 +422,14 @@ export class OrderImporter {
           while (inFlight.size >= this.concurrency) await Promise.race(inFlight);
           const previous = identity === null ? undefined : lastOfStream.get(identity);
           const task: Promise<void> = (previous ?? Promise.resolve())
-            .then(() => this.importParsed(parsed, session, (key) => this.runCommandId(session.runId, key, parsed)))
+            .then(() =>
+              this.importParsed(
+                parsed,
+                session,
+                (key) => this.runCommandId(session.runId, key, parsed),
+                session.causationId,
+              ),
+            )
             .then(
               (result) => {
                 countResult(counts, result);

@@ -9,6 +9,7 @@ import type { EventStore, RecordedEvent } from '../../../event-store/event-store
 import { LengowModule } from '../../../lengow/lengow.module.js';
 import { silentLogger, type Logger } from '../../../logging/logger.js';
 import { PLACES } from '../../../sandbox/buyer-data.js';
+import type { Sandbox } from '../../../sandbox/sandbox-server.js';
 import { SANDBOX_MARKETPLACE_CODES } from '../../../sandbox/marketplaces.js';
 import { SetDefaultCarrier } from '../../../settings/commands/settings-commands.js';
 import { SettingsModule } from '../../../settings/settings.module.js';
@@ -106,6 +107,16 @@ export type ImportVerdict =
   | { readonly kind: 'ignored'; readonly code: string }
   | { readonly kind: 'failed'; readonly codes: readonly string[] };
 
+function addVerdict(verdicts: Map<string, ImportVerdict[]>, event: RecordedEvent): void {
+  const list = verdicts.get(event.stream) ?? [];
+  if (event.type === 'OrderImportPlanned') list.push({ kind: 'planned' });
+  else if (event.type === 'OrderImportIgnored') list.push({ kind: 'ignored', code: String(event.data.code) });
+  else if (event.type === 'OrderImportFailed')
+    list.push({ kind: 'failed', codes: (event.data.failures as { code: string }[]).map((failure) => failure.code) });
+  else return;
+  verdicts.set(event.stream, list);
+}
+
 /** Every order stream's import verdicts (planned / ignored / failed events, in order), keyed by stream name. */
 export async function importVerdicts(store: EventStore): Promise<Map<string, ImportVerdict[]>> {
   const verdicts = new Map<string, ImportVerdict[]>();
@@ -117,21 +128,37 @@ export async function importVerdicts(store: EventStore): Promise<Map<string, Imp
       filter: { streamPrefixes: ['order-'] },
     });
     if (batch.length === 0) break;
-    for (const event of batch) {
-      const list = verdicts.get(event.stream) ?? [];
-      if (event.type === 'OrderImportPlanned') list.push({ kind: 'planned' });
-      else if (event.type === 'OrderImportIgnored') list.push({ kind: 'ignored', code: String(event.data.code) });
-      else if (event.type === 'OrderImportFailed')
-        list.push({
-          kind: 'failed',
-          codes: (event.data.failures as { code: string }[]).map((failure) => failure.code),
-        });
-      else continue;
-      verdicts.set(event.stream, list);
-    }
+    for (const event of batch) addVerdict(verdicts, event);
     from = batch[batch.length - 1].position;
   }
   return verdicts;
+}
+
+/**
+ * The same, read stream by stream: what a writer sees at once. On PostgreSQL `readAll` only returns events below the
+ * oldest transaction still running anywhere on the server, so it may lag behind appends that just committed.
+ */
+export async function importVerdictsOfStreams(
+  store: EventStore,
+  streams: readonly string[],
+): Promise<{ verdicts: Map<string, ImportVerdict[]>; events: number }> {
+  const verdicts = new Map<string, ImportVerdict[]>();
+  let events = 0;
+  for (const stream of streams) {
+    const recorded = await store.readStream(stream);
+    events += recorded.length;
+    for (const event of recorded) addVerdict(verdicts, event);
+  }
+  return { verdicts, events };
+}
+
+/** Stream names of the emulator's generated orders. */
+export function generatedOrderStreams(sandbox: Sandbox): string[] {
+  const { orders } = sandbox.state;
+  return Array.from({ length: orders.generatedCount }, (_, index) => {
+    const skeleton = orders.skeletonOf(index);
+    return `order-${skeleton.marketplace}-${skeleton.marketplaceOrderId}`;
+  });
 }
 
 /** Number of events in the order streams. */
