@@ -48,6 +48,8 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
         logger: this.logger,
         pollIntervalMs: this.options.pollIntervalMs,
         retry: this.options.retry,
+        // Sagas and bus handlers are idempotent, so one checkpoint write per batch is enough (see the option).
+        checkpointPerBatch: true,
         handler: { name: group.name, handle: (event) => this.react(group, event) },
       });
       this.consumers.set(group.name, consumer);

@@ -121,6 +121,29 @@ describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
     expect(second.delivered).toEqual(store.events.slice(13).map((e) => e.id));
   });
 
+  it('with checkpointPerBatch writes one checkpoint per batch, never ahead of a handler, and flushes on stop', async () => {
+    await appendSampleEvents(store, 35);
+    const writes: string[] = [];
+    const execute = db.execute.bind(db);
+    db.execute = async (sql, params) => {
+      if (/consumer_checkpoints/.test(sql) && /^\s*(INSERT|UPDATE)/i.test(sql)) writes.push(sql);
+      return execute(sql, params);
+    };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const r = recorder('batched', (event) => (event.id === store.events[23].id ? held : undefined));
+    const c = consumer(r.handler, { checkpointPerBatch: true });
+    await c.start();
+    await until(() => r.delivered.length === 24);
+    // Batches of 10: two written so far; the third batch's handled events wait for the end of the batch.
+    expect(await storedPosition('batched')).toBe(store.events[19].position);
+    release();
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(await storedPosition('batched')).toBe(store.events.at(-1)!.position);
+    expect(r.delivered).toEqual(store.events.map((e) => e.id));
+    expect(writes.length).toBeLessThanOrEqual(5);
+  });
+
   it('parks a poison event after its retries, continues, and replays it on demand', async () => {
     await appendSampleEvents(store, 12);
     const poison = store.events[5];
