@@ -14,6 +14,8 @@ const swc = [
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
+  // TypeScript sources win over any stray compiled .js next to them.
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: {
     '^.+\\.ts$': swc,
     // A few CommonJS dependencies require() ESM-only packages; Jest on Node 20 cannot, so those are compiled to CommonJS.
