@@ -6,6 +6,7 @@ import { CqrsInfrastructureModule } from './cqrs/cqrs-infrastructure.module.js';
 import type { ReactorsOptions } from './cqrs/reactors-options.js';
 import { NatsBusModule } from './bus/nats-bus.module.js';
 import type { NatsBusOverrides } from './bus/nats-bus-options.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { HttpApiOptions } from './http/http-api-options.js';
 import { HttpApiModule } from './http/http-api.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         HealthModule,
         NatsBusModule.register(options.nats),
         HttpApiModule.register(options.http),
+        DashboardModule,
       ],
     };
   }

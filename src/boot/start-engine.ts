@@ -3,12 +3,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import { configureHttp } from '../http/configure-http.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
-import { seedFromSandboxCatalogue } from '../shop/seed-from-sandbox-catalogue.js';
-import { SHOP, type Shop } from '../shop/shop.port.js';
 import type { AppConfig } from '../config/app-config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { NestLogger } from '../logging/nest-logger.js';
 import { BootError } from './boot-error.js';
+import { prepareSandboxShop } from './prepare-sandbox-shop.js';
 import { openInfrastructure } from './infrastructure.js';
 
 export interface RunningEngine {
@@ -46,9 +45,13 @@ export async function startEngine(
       { logger: new NestLogger(logger), abortOnError: false },
     );
     configureHttp(app);
-    // The emulator's orders refer to its catalogue fixture: the built-in shop must know those products before the
-    // first import runs. Seeding only adds what is missing, so an operator's catalogue fixes survive restarts.
-    if (sandbox) await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
+    // The emulator's orders refer to its catalogue fixture: the built-in shop must know those products (and have
+    // carriers for their countries) before the first import runs. Command handlers are registered during init; the
+    // scheduled import's first run waits a couple of seconds after it.
+    if (sandbox) {
+      await app.init();
+      await prepareSandboxShop(app);
+    }
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
     await app?.close().catch(() => undefined);

@@ -39,6 +39,29 @@ describe('engine boot on the embedded default', () => {
     expect(body.info.eventStore).toMatchObject({ status: 'up', adapter: 'sqlite' });
   });
 
+  it('imports the emulator’s orders into the built-in shop on its first scheduled run, with no setup', async () => {
+    const config = loadConfig({
+      SQLITE_PATH: join(folder, 'fresh.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '60',
+    });
+    engine = await startEngine(config, silentLogger());
+    const expected = engine.sandbox!.manifest().byOutcome.created;
+    expect(expected).toBeGreaterThan(0);
+    let imported = -1;
+    for (let i = 0; i < 120 && imported !== expected; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const counters = (await (await fetch(`${engine.url}/api/orders/counters`)).json()) as {
+        importState: { imported: number };
+      };
+      imported = counters.importState.imported;
+    }
+    expect(imported).toBe(expected);
+  });
+
   it('refuses a data folder it cannot create, with a one-line reason', async () => {
     const file = join(folder, 'a-file');
     writeFileSync(file, '');
