@@ -13,10 +13,6 @@ import {
 const VIEWER_KEY = 'viewer-key-7f3a9c1d2e';
 const OPERATOR_KEY = 'operator-key-2b8e4d6f0a';
 
-interface BrowserStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
 const storedKey = (page: Page) =>
   page.evaluate(() =>
     (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem(
@@ -127,17 +123,8 @@ describeWithChromium('dashboard: API key and accessibility basics', () => {
   }, 60_000);
 
   it('is usable from the keyboard: skip link, labelled controls on every page, focus on the new heading', async () => {
-    const { context, page, errors } = await openDashboard(browser, engine.url, '#/orders');
+    const { context, page, errors } = await openDashboard(browser, engine.url, '#/orders', { apiKey: OPERATOR_KEY });
     try {
-      await page.evaluate(
-        (key) =>
-          (globalThis as unknown as { sessionStorage: BrowserStorage }).sessionStorage.setItem(
-            'lengow-sync.apiKey',
-            key,
-          ),
-        OPERATOR_KEY,
-      );
-      await page.reload();
       await page.locator('tbody tr').first().waitFor();
 
       // The first Tab reaches the skip link, which moves focus to the content.

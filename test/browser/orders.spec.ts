@@ -43,9 +43,17 @@ describeWithChromium('dashboard: orders', () => {
 
   const list = (query: string) => apiJson<{ items: OverviewRow[] }>(engine, `/api/orders?${query}`);
   const rowOf = (id: string) => page.locator(`tbody tr[data-order-id="${id}"]`);
+  /** Goes to a route and waits for its list: the old view is marked first, so its rows are never mistaken for new. */
   const goTo = async (hash: string) => {
-    await page.goto(`${engine.url}/${hash}`);
-    await page.locator('tbody tr').first().waitFor();
+    await page
+      .locator('main > *')
+      .first()
+      .evaluate((element) => element.setAttribute('data-old-view', ''));
+    // The same hash again fires no hashchange: reload then, so the view starts afresh either way.
+    if (new URL(page.url()).hash === hash) await page.reload();
+    else await page.goto(`${engine.url}/${hash}`);
+    await page.locator('main > [data-old-view]').waitFor({ state: 'detached' });
+    await page.locator('table[aria-busy="false"] tbody tr').first().waitFor();
   };
 
   beforeAll(async () => {
@@ -110,8 +118,8 @@ describeWithChromium('dashboard: orders', () => {
     try {
       await goTo('#/orders');
       await page.getByLabel('Orders per page').selectOption('25');
+      await page.locator('.pager p', { hasText: /^Page 1: orders 1–25 of 200$/ }).waitFor();
       await expect(page.locator('tbody tr').count()).resolves.toBe(25);
-      await expect(page.locator('.pager p').textContent()).resolves.toMatch(/^Page 1: orders 1–25 of 200$/);
       const firstPage = await page
         .locator('tbody tr')
         .evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { orderId: string } }).dataset.orderId));
@@ -364,6 +372,8 @@ describeWithChromium('dashboard: orders', () => {
       await expect(entry.locator('.event-actor').textContent()).resolves.toMatch(/^(engine|operator|API key)/);
       await expect(entry.textContent()).resolves.toContain('Correlation');
     }
+    // Each event says what it changed in the order's summary (from the replay endpoint).
+    await page.locator('.timeline .event-changes li', { hasText: /^Import: .* → Imported$/ }).waitFor();
     // The event data is there on demand.
     const first = entries.last();
     await first.locator('summary').click();

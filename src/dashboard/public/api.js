@@ -142,6 +142,7 @@ export async function api(method, path, { query, body, headers = {}, signal } = 
   const idempotency = method === 'GET' ? {} : { 'Idempotency-Key': newIdempotencyKey() };
   for (;;) {
     let response;
+    const sentKey = currentKey();
     try {
       response = await fetch(url, {
         method,
@@ -161,8 +162,10 @@ export async function api(method, path, { query, body, headers = {}, signal } = 
     }
     if (response.status === 401) {
       const problem = await toApiError(response);
+      // Another request (or tab) stored a new key while this one was out: try with it before asking anyone.
+      if (currentKey() && currentKey() !== sentKey) continue;
       // A key the engine refused is dropped at once, so it is neither re-sent nor offered as "Forget API key".
-      if (currentKey()) storeApiKey(null);
+      if (sentKey) storeApiKey(null);
       const key = await askForKey(problem);
       if (key) continue;
       throw problem;

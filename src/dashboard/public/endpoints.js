@@ -9,6 +9,7 @@ export const ENDPOINTS = {
   order,
   timeline: (marketplace, id) => `${order(marketplace, id)}/timeline`,
   stateAt: (marketplace, id) => `${order(marketplace, id)}/state`,
+  replay: (marketplace, id) => `${order(marketplace, id)}/replay`,
   reimport: (marketplace, id) => `${order(marketplace, id)}/reimport`,
   resend: (marketplace, id) => `${order(marketplace, id)}/resend`,
   resynchronize: (marketplace, id) => `${order(marketplace, id)}/resynchronize`,

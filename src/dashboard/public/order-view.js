@@ -3,7 +3,7 @@ import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
 import { announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
-import { formatDate, formatMoney, humanise, rowBadges, rowStateText } from './format.js';
+import { formatDate, formatMoney, humanise, IMPORT_LABELS, rowBadges, rowStateText } from './format.js';
 import { describeActor, eventsFrom, isFailureEvent, orderFrom } from './order-api.js';
 import { orderChangeOf, resendBody } from './orders-api.js';
 
@@ -13,12 +13,35 @@ import { orderChangeOf, resendBody } from './orders-api.js';
 
 const TIMELINE_PAGE = 50;
 
+/** Overview fields worth a line in the timeline; bookkeeping (revision, positions, dates) is left out. */
+const CHANGE_LABELS = {
+  importState: 'Import',
+  importMessages: 'Import messages',
+  lengowStatus: 'Lengow status',
+  marketplaceStatus: 'Marketplace status',
+  shopOrderIds: 'Shop orders',
+  shipState: 'Ship',
+  cancelState: 'Cancel',
+  refundState: 'Refund',
+  actionMessages: 'Action messages',
+  progress: 'Progress',
+};
+
+function changeValue(field, value) {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join('; ');
+  if (field === 'importState') return IMPORT_LABELS[value] ?? humanise(value);
+  return humanise(String(value));
+}
+
 export function mountOrderPage(container, { marketplace, marketplaceOrderId }, { live, setTitle }) {
   let unmounted = false;
   let overview = null;
   let revision = -1;
   let events = [];
   let olderFrom = null;
+  /** revision → the overview fields that event changed (from the replay endpoint). */
+  const changesByRevision = new Map();
   let reloadTimer = null;
   let catchUpTries = 0;
 
@@ -402,6 +425,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         event.correlationId ? h('span', {}, 'Correlation ', h('code', {}, event.correlationId)) : null,
         event.causationId ? h('span', {}, 'Caused by ', h('code', {}, event.causationId)) : null,
       ),
+      renderChanges(changesByRevision.get(event.revision)),
       h(
         'details',
         {},
@@ -413,12 +437,63 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     );
   }
 
+  /** "Import state: Not imported → Imported": what the event changed in the order's summary. */
+  function renderChanges(changes) {
+    const shown = (changes ?? []).filter((change) => CHANGE_LABELS[change.field]);
+    if (shown.length === 0) return null;
+    return h(
+      'ul',
+      { class: 'event-changes', 'aria-label': 'What changed' },
+      shown.map((change) =>
+        h(
+          'li',
+          {},
+          `${CHANGE_LABELS[change.field]}: `,
+          h('span', { class: 'muted' }, changeValue(change.field, change.before)),
+          ' → ',
+          h('strong', {}, changeValue(change.field, change.after)),
+        ),
+      ),
+    );
+  }
+
+  /** Reads what each shown event changed; a failure only leaves the lists out. */
+  async function loadChanges() {
+    const missing = events.filter((event) => !changesByRevision.has(event.revision));
+    if (missing.length === 0) return;
+    const from = Math.min(...missing.map((event) => event.revision));
+    const to = Math.max(...missing.map((event) => event.revision));
+    try {
+      const replay = await get(ENDPOINTS.replay(marketplace, marketplaceOrderId), {
+        fromRevision: from,
+        toRevision: to,
+      });
+      for (const step of replay?.steps ?? []) changesByRevision.set(step.event.revision, step.changes ?? []);
+      if (!unmounted) renderTimeline();
+    } catch {
+      // The timeline stands on its own; the change lists are a convenience.
+    }
+  }
+
   function renderTimeline() {
+    // A re-render (live update, change lists arriving) keeps the event data the operator opened, and the focus.
+    const opened = new Set(
+      [...timelineList.querySelectorAll('details[open]')].map((details) => details.closest('li')?.dataset.revision),
+    );
+    const focusedRevision = timelineList.contains(document.activeElement)
+      ? document.activeElement.closest('li')?.dataset.revision
+      : undefined;
     timelineList.setAttribute('aria-busy', 'false');
     if (events.length === 0) {
       replace(timelineList, h('li', { class: 'muted' }, 'No event recorded for this order.'));
     } else {
       replace(timelineList, events.map(renderEvent));
+      for (const item of timelineList.children) {
+        if (opened.has(item.dataset.revision)) item.querySelector('details')?.setAttribute('open', '');
+      }
+      if (focusedRevision !== undefined) {
+        timelineList.querySelector(`li[data-revision="${focusedRevision}"] summary`)?.focus();
+      }
     }
     olderButton.hidden = olderFrom === null;
   }
@@ -438,6 +513,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       olderFrom = page.nextRevision ?? null;
       const firstNew = events.length - older.length;
       renderTimeline();
+      loadChanges();
       // Keyboard users continue from the first event that was added, not from the top.
       const added = timelineList.children[firstNew];
       if (added) {
@@ -540,6 +616,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       revisionInput.max = String(revision);
       revisionHint.textContent = `From 0 (the first event) to ${revision} (the latest)`;
       renderTimeline();
+      loadChanges();
       if (body.overview) {
         overview = body.overview;
         renderSummary();

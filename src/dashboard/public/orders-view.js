@@ -318,6 +318,11 @@ export function mountOrdersList(container, { query }, { live }) {
         h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'muted' }, 'No order matches these filters.')),
       );
     }
+    renderPosition();
+  }
+
+  /** Caption and pager text; separate from the rows so counters arriving later never rebuild the rows. */
+  function renderPosition() {
     const pageNumber = cursors.length;
     const start = (pageNumber - 1) * filters.limit + (page.items.length > 0 ? 1 : 0);
     const end = (pageNumber - 1) * filters.limit + page.items.length;
@@ -390,35 +395,35 @@ export function mountOrdersList(container, { query }, { live }) {
   // ---- counters -----------------------------------------------------------------------------------------------------
   /** Orders matching every filter: the counters are taken under the filters except the state, so one answer gives both. */
   function matchingTotal() {
-    if (!counters) return null;
+    // Counters taken under other filters would give a wrong total: show none until the right ones arrive.
+    if (!counters || countersKey !== JSON.stringify(filterQuery(filters, { withState: false }))) return null;
     return filters.state ? (counters.byState[filters.state] ?? 0) : counters.total;
   }
 
   /** Says how many orders match once both the page and its counters are in, after a filter or page change. */
   let announcePage = false;
   function announceMatches() {
-    if (!announcePage || !counters || countersLoading) return;
-    announcePage = false;
     const total = matchingTotal();
+    if (!announcePage || total === null || countersLoading) return;
+    announcePage = false;
     announce(`${formatCount(total)} order${total === 1 ? '' : 's'} match.`);
   }
 
   let countersLoading = false;
+  let countersKey = null;
   let countersController = null;
   async function loadCounters() {
     countersController?.abort();
     countersController = new AbortController();
     countersLoading = true;
     try {
-      counters = countersFrom(
-        await get(ENDPOINTS.counters, filterQuery(filters, { withState: false }), {
-          signal: countersController.signal,
-        }),
-      );
+      const query = filterQuery(filters, { withState: false });
+      counters = countersFrom(await get(ENDPOINTS.counters, query, { signal: countersController.signal }));
+      countersKey = JSON.stringify(query);
       if (unmounted) return;
       countersLoading = false;
       renderCounters();
-      renderRows();
+      renderPosition();
       announceMatches();
     } catch (error) {
       if (!(error instanceof ApiError) || unmounted) return;

@@ -1,6 +1,7 @@
 import { ApiError, describeError } from './api.js';
 import { announce, h, replace, uid } from './dom.js';
-import { formatCount, humanise } from './format.js';
+import { formatCount, formatDate, humanise } from './format.js';
+import { describeActor } from './order-api.js';
 import { LENGOW_STATUSES } from './orders-api.js';
 import {
   CARRIER_COMMANDS,
@@ -27,7 +28,67 @@ export function mountSettings(container) {
   const errorBanner = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
   const importSection = h('section', { 'aria-labelledby': 'import-settings-title', class: 'panel' });
   const carriersSection = h('section', { 'aria-labelledby': 'carrier-mapping-title', class: 'panel' });
-  container.append(h('h1', {}, 'Order parameters'), errorBanner, notice, importSection, carriersSection);
+  const historySection = h('section', { 'aria-labelledby': 'settings-history-title', class: 'panel' });
+  container.append(
+    h('h1', {}, 'Order parameters'),
+    errorBanner,
+    notice,
+    importSection,
+    carriersSection,
+    historySection,
+  );
+
+  /** Who changed what, when: the settings stream is the audit trail, newest first. */
+  function renderHistory() {
+    const entries = settings.history.slice(0, 20);
+    replace(
+      historySection,
+      h('h2', { id: 'settings-history-title' }, 'Recent changes'),
+      entries.length === 0
+        ? h('p', { class: 'muted' }, 'No change yet.')
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              {},
+              h(
+                'caption',
+                {},
+                `Latest ${entries.length} of ${formatCount(settings.historyTotal)} changes, newest first`,
+              ),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, 'When'),
+                  h('th', { scope: 'col' }, 'Who'),
+                  h('th', { scope: 'col' }, 'What'),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                entries.map((entry) =>
+                  h(
+                    'tr',
+                    { dataset: { revision: entry.revision } },
+                    h(
+                      'td',
+                      { class: 'nowrap' },
+                      h('time', { datetime: entry.at }, formatDate(entry.at, { short: true })),
+                    ),
+                    h('td', {}, describeActor(entry.actor)),
+                    h('td', {}, entry.summary),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
 
   // ---- import settings ----------------------------------------------------------------------------------------------
   const formError = h('div', {
@@ -764,6 +825,7 @@ export function mountSettings(container) {
     errorBanner.hidden = true;
     renderNotice();
     renderCarriers();
+    renderHistory();
   }
 
   reload()

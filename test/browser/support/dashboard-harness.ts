@@ -1,9 +1,6 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   chromium,
   type Browser,
@@ -12,25 +9,14 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-import { AppModule } from '../../../src/app.module.js';
-import { openInfrastructure } from '../../../src/boot/infrastructure.js';
 import { startEngine, type RunningEngine } from '../../../src/boot/start-engine.js';
-import type { AppConfig } from '../../../src/config/app-config.js';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { DashboardModule } from '../../../src/dashboard/dashboard.module.js';
-import { configureHttp } from '../../../src/http/configure-http.js';
-import { HttpApiModule } from '../../../src/http/http-api.module.js';
 import { silentLogger } from '../../../src/logging/logger.js';
-import { NestLogger } from '../../../src/logging/nest-logger.js';
 import { ImportRunLog } from '../../../src/orders/import/import-run-log.js';
 import { ActionResultsPoller } from '../../../src/orders/integration/action-results-poller.js';
-import { OrdersImportModule } from '../../../src/orders/import/orders-import.module.js';
-import { ORDERS_PROJECTION_RUNNER, OrdersReadModule } from '../../../src/orders/projections/orders-read.module.js';
+import { ORDERS_PROJECTION_RUNNER } from '../../../src/orders/projections/orders-read.module.js';
 import { OverviewQueries } from '../../../src/orders/projections/overview-queries.js';
 import type { ProjectionRunner } from '../../../src/event-store/projections/projection-runner.js';
-import { OrdersReactionsModule } from '../../../src/orders/sagas/orders-reactions.module.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox-server.js';
-import { seedFromSandboxCatalogue } from '../../../src/shop/seed-from-sandbox-catalogue.js';
 import { SHOP, type Shop } from '../../../src/shop/shop.port.js';
 import { describeWithService, type ServiceCheck } from '../../support/services.js';
 
@@ -77,7 +63,7 @@ export interface DashboardEngine {
   close(): Promise<void>;
 }
 
-/** A real engine on a fresh SQLite file with the built-in Lengow emulator, as `npm start` runs it. */
+/** A real engine (`startEngine`, as `npm start` boots it) on a fresh SQLite file with the built-in Lengow emulator. */
 export async function startDashboardEngine(env: Record<string, string> = {}): Promise<DashboardEngine> {
   const folder = mkdtempSync(join(tmpdir(), 'lengow-dashboard-'));
   const config = loadConfig({
@@ -89,8 +75,7 @@ export async function startDashboardEngine(env: Record<string, string> = {}): Pr
     SANDBOX_ORDERS: '200',
     ...env,
   });
-  const engine =
-    missingAppModules().length === 0 ? await startEngine(config, silentLogger()) : await composeEngine(config);
+  const engine = await startEngine(config, silentLogger());
   return {
     engine,
     url: engine.url,
@@ -109,12 +94,22 @@ export async function openDashboard(
   browser: Browser,
   url: string,
   hash = '#/orders',
-  options: { reducedMotion?: 'reduce' | 'no-preference' } = {},
+  options: { reducedMotion?: 'reduce' | 'no-preference'; apiKey?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 1366, height: 900 },
     reducedMotion: options.reducedMotion ?? 'reduce',
   });
+  if (options.apiKey) {
+    // As if the operator had typed it earlier in this tab: in sessionStorage before the page's first request.
+    await context.addInitScript(
+      (key) =>
+        (
+          globalThis as unknown as { sessionStorage: { setItem(name: string, value: string): void } }
+        ).sessionStorage.setItem('lengow-sync.apiKey', key),
+      options.apiKey,
+    );
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -171,77 +166,6 @@ export async function eventually<T>(
 }
 
 /**
- * The modules the dashboard needs that the app does not import yet, as (module class, how to register it). Once
- * AppModule imports all of them, `startEngine` runs as is and the composition below is unused.
- */
-function missingAppModules(): DynamicModule[] {
-  const probe = AppModule.register({} as never, {});
-  const present = new Set<Type<unknown>>(
-    (probe.imports ?? []).map((entry) => ((entry as DynamicModule).module ?? entry) as Type<unknown>),
-  );
-  const wanted: [Type<unknown>, () => DynamicModule][] = [
-    [OrdersReadModule, () => OrdersReadModule.register()],
-    [OrdersImportModule, () => OrdersImportModule.register()],
-    [OrdersReactionsModule, () => OrdersReactionsModule.register()],
-    [HttpApiModule, () => HttpApiModule.register()],
-    [DashboardModule, () => ({ module: DashboardModule })],
-  ];
-  return wanted.filter(([module]) => !present.has(module)).map(([, register]) => register());
-}
-
-@Module({})
-class DashboardTestAppModule {
-  static register(app: DynamicModule, extra: DynamicModule[]): DynamicModule {
-    return { module: DashboardTestAppModule, imports: [app, ...extra] };
-  }
-}
-
-/** startEngine's boot steps with the missing modules composed in (see missingAppModules). */
-async function composeEngine(config: AppConfig): Promise<RunningEngine> {
-  const logger = silentLogger();
-  const infrastructure = await openInfrastructure(config, logger);
-  let sandbox: Sandbox | undefined;
-  let app: NestFastifyApplication | undefined;
-  try {
-    sandbox = await startSandbox({
-      host: '127.0.0.1',
-      port: config.SANDBOX_PORT,
-      seed: config.SANDBOX_SEED,
-      orderCount: config.SANDBOX_ORDERS,
-      logger,
-    });
-    const lengow = { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' };
-    app = await NestFactory.create<NestFastifyApplication>(
-      DashboardTestAppModule.register(AppModule.register(infrastructure, { lengow }), missingAppModules()),
-      new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
-      { logger: new NestLogger(logger), abortOnError: false },
-    );
-    configureHttp(app);
-    await app.get<Shop>(SHOP).seed(seedFromSandboxCatalogue());
-    await app.listen(config.PORT, config.HOST);
-  } catch (error) {
-    await app?.close().catch(() => undefined);
-    await sandbox?.close();
-    await infrastructure.close();
-    throw error;
-  }
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const running = app;
-  return {
-    app: running,
-    url: `http://127.0.0.1:${port}`,
-    logger,
-    sandbox,
-    close: async () => {
-      await running.close();
-      await sandbox?.close();
-      await infrastructure.close();
-    },
-  };
-}
-
-/**
  * Waits until the first scheduled import has run and its orders have settled (nothing "importing" any more, read
  * models caught up), so a story starts from the same world every time.
  */
@@ -253,7 +177,10 @@ export async function settleImports(dashboard: DashboardEngine, timeoutMs = 60_0
   await eventually(
     async () => {
       const recent = await runs.recent(10);
-      if (!recent.some((run) => run.outcome === 'succeeded')) throw new Error('no import run finished yet');
+      const done = recent.filter((run) => run.outcome === 'succeeded');
+      if (!done.some((run) => (run.counts?.received ?? 0) > 0)) {
+        throw new Error(`no import run has received orders yet: ${JSON.stringify(recent)}`);
+      }
     },
     { timeoutMs },
   );
@@ -262,6 +189,7 @@ export async function settleImports(dashboard: DashboardEngine, timeoutMs = 60_0
       await runner.waitUntilCaughtUp();
       const importing = await queries.count({ importState: 'pending' });
       if (importing > 0) throw new Error(`${importing} orders still importing`);
+      if ((await queries.count({})) === 0) throw new Error('the overview has no order yet');
     },
     { timeoutMs },
   );
