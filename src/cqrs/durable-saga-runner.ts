@@ -67,7 +67,15 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
 
   /** Resolves once every saga has handled the log up to `position` (default: the end when called). */
   async waitUntilIdle(position?: GlobalPosition | null, timeoutMs = 30_000): Promise<void> {
-    await Promise.all([...this.consumers.values()].map((c) => c.waitUntilCaughtUp(position, { timeoutMs })));
+    await Promise.all(
+      [...this.consumers.values()].map((c) =>
+        c.waitUntilCaughtUp(position, { timeoutMs }).catch((error: unknown) => {
+          // Another engine process runs this saga on the same database and this one stood down: nothing is left for
+          // it to do, so it counts as idle.
+          if (c.status().state !== 'superseded') throw error;
+        }),
+      ),
+    );
   }
 
   wake(): void {

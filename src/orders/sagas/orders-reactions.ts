@@ -111,7 +111,14 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
       ...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!),
       this.indexConsumer,
     ].filter((consumer) => consumer.status().state === 'running');
-    await Promise.all(consumers.map((consumer) => consumer.waitUntilCaughtUp(position, { timeoutMs })));
+    await Promise.all(
+      consumers.map((consumer) =>
+        consumer.waitUntilCaughtUp(position, { timeoutMs }).catch((error: unknown) => {
+          // Another engine process on the same database took this consumer over; this one has nothing left to do.
+          if (consumer.status().state !== 'superseded') throw error;
+        }),
+      ),
+    );
   }
 
   /** Position of the last event in the log (read forward from the last head seen). */
