@@ -5,6 +5,16 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** [date, time] for cells that put them on two lines. */
+export function formatDateParts(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return [String(iso), ''];
+  return [dateOnly.format(date), timeOnly.format(date)];
+}
+
 /** `short`: compact, for table cells; `seconds`: for the timeline, where events come seconds apart. */
 export function formatDate(iso, { seconds = false, short = false } = {}) {
   if (!iso) return '—';

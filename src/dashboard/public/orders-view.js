@@ -3,7 +3,7 @@ import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
 import { announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
-import { formatCount, formatDate, formatMoney, humanise, orderPath, rowBadges, rowStateText } from './format.js';
+import { formatCount, formatDateParts, formatMoney, humanise, orderPath, rowBadges, rowStateText } from './format.js';
 import {
   COUNTER_STATES,
   LENGOW_STATUSES,
@@ -292,22 +292,10 @@ export function mountOrdersList(container, { query }, { live }) {
       h('td', { class: 'num nowrap' }, formatMoney(row.totalAmount, row.currency)),
       // Without the marketplace's date the list sorts by when the engine first saw the order: say so.
       row.orderDate
-        ? h('td', { class: 'nowrap' }, formatDate(row.orderDate, { short: true }))
-        : h(
-            'td',
-            { class: 'nowrap' },
-            formatDate(row.firstSeenAt, { short: true }),
-            h('br'),
-            h('span', { class: 'muted' }, 'first seen'),
-          ),
-      h('td', { class: 'nowrap' }, formatDate(row.importedAt, { short: true })),
-      h(
-        'td',
-        { class: 'nowrap' },
-        formatDate(row.lastEventAt, { short: true }),
-        h('br'),
-        h('span', { class: 'muted' }, humanise(row.lastEventType)),
-      ),
+        ? h('td', {}, cellDate(row.orderDate))
+        : h('td', {}, cellDate(row.firstSeenAt), h('br'), h('span', { class: 'muted' }, 'first seen')),
+      h('td', {}, cellDate(row.importedAt)),
+      h('td', {}, cellDate(row.lastEventAt), h('br'), h('span', { class: 'muted' }, humanise(row.lastEventType))),
     );
   }
 
@@ -667,6 +655,13 @@ export function mountOrdersList(container, { query }, { live }) {
       unsubscribeState();
     },
   };
+}
+
+/** A date on one line and the time on the next: the table stays narrow enough for a laptop screen. */
+function cellDate(iso) {
+  if (!iso) return '—';
+  const [date, time] = formatDateParts(iso);
+  return h('time', { datetime: iso, class: 'nowrap' }, date, h('br'), time);
 }
 
 function field(label, control, hint) {
