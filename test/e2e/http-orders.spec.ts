@@ -105,7 +105,8 @@ describe('HTTP API: orders', () => {
     expect(firstReport.counts.failed.NO_DEFAULT_CARRIER).toBeGreaterThan(0);
     expect(report.outcome).toBe('succeeded');
     expect(report.counts.received).toBe(50);
-    expect(report.counts.planned).toBe(manifest.byOutcome.created);
+    // The boot maps carriers for most emulator marketplaces: their orders were planned by the first run already.
+    expect(firstReport.counts.planned + report.counts.planned).toBe(manifest.byOutcome.created);
     expect(report.counts.failedOrders).toBe(manifest.byOutcome.failed);
     expect((await call('POST', '/api/orders/import', 'v1', {})).status).toBe(403);
   });
