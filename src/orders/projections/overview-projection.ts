@@ -24,7 +24,12 @@ export const ORDER_STREAM_PREFIX = 'order-';
 export interface OrderOverviewProjectionOptions {
   /** Labels stored next to marketplace codes; must be deterministic (see marketplace-label.ts). */
   marketplaceLabel?: MarketplaceLabeler;
+  /** Streams whose last written fold is kept per executor (default FOLD_CACHE_STREAMS). */
+  foldCacheStreams?: number;
 }
+
+/** Well above the streams one batch touches (the runner's default batch is 200 events). */
+export const FOLD_CACHE_STREAMS = 1024;
 
 /**
  * The order overview read model: one row per order stream in `order_overview` (+ its shop order ids, search terms
@@ -38,10 +43,14 @@ export interface OrderOverviewProjectionOptions {
  */
 export function orderOverviewProjection(options: OrderOverviewProjectionOptions = {}): Projection<OverviewTableBase> {
   const label = options.marketplaceLabel ?? marketplaceLabel;
+  const capacity = options.foldCacheStreams ?? FOLD_CACHE_STREAMS;
   /**
-   * Folds written in the current batch transaction, keyed by that transaction's executor: the next event of the same
-   * stream in the batch (a command often appends several) folds on without reading the row back. A rolled-back
-   * batch's executor is never used again, so its cache goes with it and nothing uncommitted leaks into a retry.
+   * Folds this projection wrote, per executor, so the next event of a stream (a command often appends several) folds
+   * on without reading the row back. An executor is not always one transaction: SQLite's serves every transaction of
+   * the connection, for the process's lifetime. So the cache is bounded (least recently written out first), and a
+   * fold is trusted only for the event right after it: after a rollback the runner re-delivers that stream's events
+   * from the committed checkpoint, which finds the cached fold too far ahead and reads the row instead. A fold's
+   * content depends only on the stream's events, so a fold at revision r is right for revision r wherever it came from.
    */
   const written = new WeakMap<SqlExecutor, Map<string, OverviewFold>>();
   return {
@@ -55,7 +64,9 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
       if (!batch) written.set(tx, (batch = new Map()));
       // Keyed by physical table too: nothing stops a transaction from serving two generations.
       const cacheKey = `${tables.order_overview_states}\u0000${event.stream}`;
-      const stored = batch.get(cacheKey) ?? (await loadFold(tx, tables, event.stream));
+      const cached = batch.get(cacheKey);
+      const stored =
+        cached && cached.revision === event.revision - 1 ? cached : await loadFold(tx, tables, event.stream);
       if (stored && stored.revision >= event.revision) return;
       const before = stored ?? initialOverviewFold(event.stream);
       const after = foldRecordedEvent(before, event);
@@ -66,7 +77,9 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
         [event.stream, event.revision, JSON.stringify(after)],
       );
       if (changed === 0) return;
+      batch.delete(cacheKey);
       batch.set(cacheKey, after);
+      if (batch.size > capacity) batch.delete(batch.keys().next().value!);
       const previous = stored ? overviewOf(stored, label) : null;
       const next = overviewOf(after, label);
       if (!next) return;

@@ -1,0 +1,112 @@
+import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js';
+import { SqliteDatabase } from '../../database/sqlite-database.js';
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { orderOverviewProjection } from './overview-projection.js';
+import { createOverviewSchema, OVERVIEW_TABLES, type OverviewTables } from './overview-schema.js';
+import { OrderStoryWriter } from './testing/order-stories.js';
+import { expectedSnapshot, readModelSnapshot } from './testing/read-model-snapshot.js';
+
+/**
+ * The projection's fold cache lives as long as the executor it is keyed by, and SQLite's executor lives as long as
+ * the process: the cache must stay bounded, and a fold written by a rolled-back transaction must not be trusted.
+ */
+
+const tables = Object.fromEntries(Object.values(OVERVIEW_TABLES).map((t) => [t, t])) as OverviewTables;
+
+describe('order overview fold cache', () => {
+  let db: SqliteDatabase;
+  let store: SqliteEventStore;
+  let current: SqlExecutor | null;
+  let foldReads: number;
+  /** One executor object for every transaction, as SQLite's connection hands out; counts fold reads. */
+  const shared: SqlExecutor = {
+    dialect: 'sqlite',
+    query: <Row>(sql: string, params?: SqlParam[]) => {
+      if (sql.includes(`FROM ${OVERVIEW_TABLES.states}`)) foldReads++;
+      return current!.query<Row>(sql, params);
+    },
+    execute: (sql: string, params?: SqlParam[]) => current!.execute(sql, params),
+  };
+  const inTransaction = (work: () => Promise<void>) =>
+    db.transaction(async (tx) => {
+      current = tx;
+      try {
+        await work();
+      } finally {
+        current = null;
+      }
+    });
+
+  beforeEach(async () => {
+    db = new SqliteDatabase({ path: ':memory:' });
+    store = new SqliteEventStore(db);
+    await store.init();
+    await db.transaction((tx) => createOverviewSchema(tx, tables));
+    foldReads = 0;
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  async function storyEvents(ids: string[]): Promise<RecordedEvent[][]> {
+    const writer = new OrderStoryWriter(store);
+    const streams: RecordedEvent[][] = [];
+    for (const id of ids) {
+      const { stream } = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: id }, 'shipped');
+      streams.push(await store.readStream(stream));
+    }
+    return streams;
+  }
+
+  it('keeps at most foldCacheStreams streams: the least recently written one is read back', async () => {
+    const [a, b, c] = await storyEvents(['A', 'B', 'C']);
+    expect(a.length).toBeGreaterThan(2);
+    const projection = orderOverviewProjection({ foldCacheStreams: 2 });
+    const apply = (event: RecordedEvent) => inTransaction(() => projection.apply(event, shared, tables));
+
+    for (const stream of [a, b, c]) await apply(stream[0]);
+    expect(foldReads).toBe(3); // three new streams
+    await apply(c[1]);
+    await apply(b[1]);
+    expect(foldReads).toBe(3); // still cached
+    await apply(a[1]);
+    expect(foldReads).toBe(4); // evicted by C
+    for (const stream of [a, b, c]) for (const event of stream.slice(2)) await apply(event);
+    expect(await readModelSnapshot(db)).toEqual(await expectedSnapshot(store));
+  });
+
+  it('does not grow with the streams it has seen (default bound)', async () => {
+    const [first] = await storyEvents(['X']);
+    const projection = orderOverviewProjection();
+    // The same first event under 1 100 stream names: as many distinct streams as a long backfill, cheaply.
+    await inTransaction(async () => {
+      for (let i = 0; i < 1100; i++) await projection.apply({ ...first[0], stream: `order-x-${i}` }, shared, tables);
+    });
+    foldReads = 0;
+    await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-1099' }, shared, tables));
+    expect(foldReads).toBe(0);
+    await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-0' }, shared, tables));
+    expect(foldReads).toBe(1);
+  });
+
+  it('reads the row back after a rolled-back transaction instead of trusting the fold it cached', async () => {
+    const [a] = await storyEvents(['A']);
+    const projection = orderOverviewProjection();
+    const last = a.at(-1)!;
+    await inTransaction(async () => {
+      for (const event of a.slice(0, -1)) await projection.apply(event, shared, tables);
+    });
+    await expect(
+      inTransaction(async () => {
+        await projection.apply(last, shared, tables);
+        throw new Error('a later event of the batch failed');
+      }),
+    ).rejects.toThrow('a later event of the batch failed');
+    // The runner re-delivers from the committed checkpoint.
+    await inTransaction(() => projection.apply(last, shared, tables));
+    expect(await readModelSnapshot(db)).toEqual(await expectedSnapshot(store));
+  });
+});
