@@ -15,6 +15,11 @@ function reference(store: OrderStore, keys: [string, string][], query: OrderQuer
       if (query.merchantOrderIdNone && Array.isArray(marks) && marks.length > 0) return false;
       if (query.marketplace !== undefined && s.order.marketplace !== query.marketplace) return false;
       if (query.lengowStatus !== undefined && s.order.lengow_status !== query.lengowStatus) return false;
+      if (query.merchantOrderId !== undefined && !(Array.isArray(marks) && marks.includes(query.merchantOrderId)))
+        return false;
+      const orderDate = Date.parse(String(s.order.marketplace_order_date));
+      if (query.orderDateFrom !== undefined && !(orderDate >= query.orderDateFrom)) return false;
+      if (query.orderDateTo !== undefined && !(orderDate <= query.orderDateTo)) return false;
       return true;
     })
     .sort((a, b) => a.updatedAtMs - b.updatedAtMs || a.seq - b.seq);
@@ -86,6 +91,9 @@ describe('OrderStore', () => {
       { updatedFrom: ANCHOR - 30 * HOUR, merchantOrderIdNone: true },
       { marketplace: 'amazon_fr' },
       { lengowStatus: 'waiting_shipment', updatedTo: ANCHOR - 10 * HOUR },
+      { marketplace: 'cdiscount', merchantOrderIdNone: true },
+      { merchantOrderId: '123' },
+      { orderDateFrom: ANCHOR - 20 * 24 * HOUR, marketplace: 'fnac' },
     ];
     for (const query of queries) {
       const expected = reference(store, keys, query).map((s) => idOf(s.order));
@@ -105,6 +113,28 @@ describe('OrderStore', () => {
       updated_at: updatedAt,
     });
     expect(store.query({ merchantOrderIdNone: true }, 0, 10).count).toBe(9);
+  });
+
+  it('keeps what moi changed on a generated order, not the whole order', () => {
+    const store = new OrderStore({ seed: 2, accountId: 1, anchorMs: ANCHOR, spanMs: 48 * HOUR, initialCount: 500 });
+    const generated = store.query({}, 0, 500).results.map((o) => structuredClone(o));
+    for (const order of generated) {
+      store.mutate(String(order.marketplace), String(order.marketplace_order_id), (o) => {
+        o.merchant_order_id = [`SO-${String(o.marketplace_order_id)}`];
+      });
+    }
+    const marked = pageAll(store, {}, 100);
+    expect(marked).toEqual(
+      generated.map((o) => ({ ...o, merchant_order_id: [`SO-${String(o.marketplace_order_id)}`] })),
+    );
+    expect(store.query({ merchantOrderIdNone: true }, 0, 1).count).toBe(0);
+    // A backfill marks every order: what the store keeps per marked order is the mark, not the order's JSON.
+    const overrides = (store as unknown as { overrides: Map<number, unknown> }).overrides;
+    expect(overrides.size).toBe(500);
+    const kept = JSON.stringify([...overrides.values()]).length;
+    const orders = JSON.stringify(marked).length;
+    expect(kept / overrides.size).toBeLessThan(100);
+    expect(kept).toBeLessThan(orders / 20);
   });
 
   it('serves the first and last pages of 100 000 generated orders', () => {

@@ -77,8 +77,12 @@ export class OrderStore {
   private readonly moved = new IndexSet();
   /** Generated indices still in place but marked by moi; with `moved`, the holes of a `merchant_order_id=None` page. */
   private readonly movedOrMarked = new IndexSet();
-  /** Generated orders changed without moving (moi), by index. */
-  private readonly overrides = new Map<number, StoredOrder>();
+  /**
+   * Generated orders changed without moving (moi), by index, as the top-level fields that differ from the generated
+   * order: a backfill marks every order, and keeping each one whole would cost its full JSON per order for the
+   * sandbox's lifetime (it runs inside the engine by default). The order is regenerated when read.
+   */
+  private readonly overrides = new Map<number, OrderPatch>();
   /** Sorted by (updatedAtMs, seq). */
   private readonly explicit: StoredOrder[] = [];
   private readonly explicitByKey = new Map<string, StoredOrder>();
@@ -154,7 +158,7 @@ export class OrderStore {
     if (stored) return stored;
     const index = this.generatedIndex(marketplace, marketplaceOrderId);
     if (index === undefined || this.moved.has(index)) return null;
-    return this.overrides.get(index) ?? this.materialize(index);
+    return this.materializeCurrent(index);
   }
 
   /** Adds or replaces (same marketplace + marketplace_order_id) an order given as JSON. */
@@ -208,7 +212,7 @@ export class OrderStore {
     if (!stored) {
       index = this.generatedIndex(marketplace, marketplaceOrderId);
       if (index === undefined || this.moved.has(index)) return null;
-      stored = this.overrides.get(index) ?? this.materialize(index);
+      stored = this.materializeCurrent(index);
     }
     change(stored.order);
     if (bumpToMs !== undefined) {
@@ -222,7 +226,7 @@ export class OrderStore {
       stored.updatedAtMs = bumpToMs;
       this.insertExplicit(stored);
     } else if (index !== undefined) {
-      this.overrides.set(index, stored);
+      this.overrides.set(index, patchFrom(this.materialize(index).order, stored.order));
       if (!isMarked(stored.order)) this.movedOrMarked.delete(index);
       else this.movedOrMarked.add(index);
     }
@@ -280,7 +284,7 @@ export class OrderStore {
         nextExplicit = j < window.length ? position(j) : Infinity;
       } else {
         const index = this.kthRemaining(lo, hi, p - j, holes);
-        results.push(this.overrides.get(index)?.order ?? this.materialize(index).order);
+        results.push(this.materializeCurrent(index).order);
       }
     }
     return { count, results };
@@ -331,11 +335,7 @@ export class OrderStore {
     }
     const results = cached.refs
       .slice(offset, offset + limit)
-      .map((ref) =>
-        ref.kind === 'explicit'
-          ? ref.stored.order
-          : (this.overrides.get(ref.index)?.order ?? this.materialize(ref.index).order),
-      );
+      .map((ref) => (ref.kind === 'explicit' ? ref.stored.order : this.materializeCurrent(ref.index).order));
     return { count: cached.refs.length, results };
   }
 
@@ -356,10 +356,9 @@ export class OrderStore {
       ) {
         refs.push({ kind: 'explicit', stored: window[j++] });
       }
-      const override = this.overrides.get(index);
       if (
-        override
-          ? matches(override.order, updatedAtMs, query)
+        this.overrides.has(index)
+          ? this.overriddenMatches(index, updatedAtMs, query)
           : skeletonMatches(orderSkeleton(this.seed, index, updatedAtMs), query)
       ) {
         refs.push({ kind: 'implicit', index });
@@ -380,6 +379,27 @@ export class OrderStore {
       order,
       updatedAtMs,
     };
+  }
+
+  /** Like `matches` on the overridden order, without regenerating it when only its marks changed (moi). */
+  private overriddenMatches(index: number, updatedAtMs: number, query: OrderQuery): boolean {
+    const patch = this.overrides.get(index)!;
+    if (patch.unset.length > 0 || SKELETON_FIELDS.some((name) => name in patch.set))
+      return matches(this.materializeCurrent(index).order, updatedAtMs, query);
+    const { merchantOrderId, merchantOrderIdNone } = query;
+    const marks = { merchant_order_id: patch.set.merchant_order_id ?? null };
+    return (
+      skeletonMatches(orderSkeleton(this.seed, index, updatedAtMs), { ...query, merchantOrderId: undefined }) &&
+      matches(marks, updatedAtMs, { merchantOrderId, merchantOrderIdNone })
+    );
+  }
+
+  /** Generated order `index` with its overrides applied. */
+  private materializeCurrent(index: number): StoredOrder {
+    const stored = this.materialize(index);
+    const patch = this.overrides.get(index);
+    if (patch) applyPatch(stored.order, patch);
+    return stored;
   }
 
   private hideGenerated(index: number): void {
@@ -424,6 +444,34 @@ export class OrderStore {
     }
     this.explicitByKey.delete(stored.key);
   }
+}
+
+/** The fields `matches` reads that `skeletonMatches` answers from the skeleton. */
+const SKELETON_FIELDS = [
+  'marketplace_order_date',
+  'marketplace',
+  'marketplace_order_id',
+  'lengow_status',
+  'marketplace_status',
+];
+
+interface OrderPatch {
+  set: JsonObject;
+  unset: string[];
+}
+
+/** The top-level fields of `changed` that differ from `base` (whole values: the patch holds them, not copies). */
+function patchFrom(base: JsonObject, changed: JsonObject): OrderPatch {
+  const set: JsonObject = {};
+  for (const [name, value] of Object.entries(changed)) {
+    if (!(name in base) || JSON.stringify(base[name]) !== JSON.stringify(value)) set[name] = value;
+  }
+  return { set, unset: Object.keys(base).filter((name) => !(name in changed)) };
+}
+
+function applyPatch(order: JsonObject, patch: OrderPatch): void {
+  for (const name of patch.unset) delete order[name];
+  Object.assign(order, patch.set);
 }
 
 function within(value: number | null, from?: number, to?: number): boolean {
