@@ -9,7 +9,7 @@ import type { OrderState } from '../domain/order-state.js';
 import type { CommandMetadata } from './command-metadata.js';
 import { commandOrderKey } from './command-order-key.js';
 import { eventIdFor } from './order-event-ids.js';
-import { loadOrder } from './order-stream-reader.js';
+import { OrderStreamReader } from './order-stream-reader.js';
 import { StaleOrderRevision } from './stale-order-revision.error.js';
 
 export interface OrderCommandResult {
@@ -31,10 +31,17 @@ export interface ExecuteOptions {
  * Load → decide → append with the revision that was read. Two writers racing on one order: the loser re-reads and
  * decides again (decide is pure, so that is safe), a bounded number of times. Deterministic event ids make a repeated
  * command a no-op at the store too.
+ *
+ * Loads go through the reader's cache (one read of the events appended since). The events this command appends are
+ * not put in the cache: the store answers a retried append (same event ids, already stored) with the original result,
+ * so an acknowledged append does not prove that what is stored is this command's version of the events (their `now`
+ * may differ). The next load reads them back instead, which costs the few rows just written.
  */
 export class OrderCommandExecutor {
+  /** `reader` must read `store`; the app shares one (OrderStreamsModule) with the integration handlers. */
   constructor(
     private readonly store: EventStore,
+    private readonly reader: OrderStreamReader = new OrderStreamReader(store),
     private readonly maxConflictRetries = 5,
   ) {}
 
@@ -45,7 +52,7 @@ export class OrderCommandExecutor {
   ): Promise<OrderCommandResult> {
     const orderKey = commandOrderKey(command);
     for (let attempt = 0; ; attempt++) {
-      const loaded = await loadOrder(this.store, orderKey);
+      const loaded = await this.reader.load(orderKey);
       if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.revision) {
         throw new StaleOrderRevision(loaded.stream, options.expectedRevision, loaded.revision);
       }
@@ -64,6 +71,7 @@ export class OrderCommandExecutor {
         const state = events.reduce(evolve, loaded.state);
         return { orderKey, stream: loaded.stream, appended: events, revision: result.nextExpectedRevision, state };
       } catch (error) {
+        if (error instanceof WrongExpectedRevision) this.reader.forget(loaded.stream);
         const retry = error instanceof WrongExpectedRevision && options.expectedRevision === undefined;
         if (!retry || attempt >= this.maxConflictRetries) throw error;
       }
