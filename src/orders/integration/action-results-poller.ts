@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { classifyAction, type LengowAction } from '../../lengow/lengow-action.js';
 import { LENGOW_API, type LengowApi } from '../../lengow/lengow-api.port.js';
 import type { Logger } from '../../logging/logger.js';
@@ -9,6 +8,7 @@ import { AsyncMutex } from '../../database/async-mutex.js';
 import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { deterministicId } from '../commands/order-event-ids.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { ACTION_TIMEOUT_SECONDS, actionTargetReached, isActionTooOld } from '../domain/action-lifecycle.js';
 import type { ActionOutcome } from '../domain/order-commands.js';
 import type { ActionType } from '../domain/marketplace-definition.js';
@@ -17,7 +17,6 @@ import type { OrderKey } from '../domain/order-key.js';
 import { ActionContextLoader } from './action-context.js';
 import { describeFailure } from './describe-failure.js';
 import { FollowUpIndex, type OpenAttemptRow } from './follow-up-index.js';
-import { loadOrderStream } from './load-order-stream.js';
 import { PostLengowAction } from './post-lengow-action.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
 
@@ -52,7 +51,7 @@ export class ActionResultsPoller {
     private readonly commandBus: CommandBus,
     private readonly index: FollowUpIndex,
     private readonly context: ActionContextLoader,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(LENGOW_API) private readonly lengow: LengowApi,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -127,7 +126,7 @@ export class ActionResultsPoller {
       if (result.state === 'refused') return { kind: 'refused', errors: result.errors };
     }
     if (!isActionTooOld(row.sentAt!, nowMs)) return null;
-    const state = await loadOrderStream(this.store, row.stream);
+    const { state } = await this.orders.loadStream(row.stream);
     if (!state.orderKey) return null;
     return (await this.marketplaceShowsEffect(state.orderKey, row.actionType as ActionType))
       ? { kind: 'accepted' }
@@ -153,7 +152,7 @@ export class ActionResultsPoller {
   }
 
   private async record(row: OpenAttemptRow, outcome: Exclude<ActionOutcome, { kind: 'send_failed' }>): Promise<void> {
-    const state = await loadOrderStream(this.store, row.stream);
+    const { state } = await this.orders.loadStream(row.stream);
     if (!state.orderKey) return;
     await this.commandBus.execute(
       new ExecuteOrderCommand(

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { LENGOW_API, type LengowApi } from '../../lengow/lengow-api.port.js';
 import type { Logger } from '../../logging/logger.js';
 import { isShopError } from '../../shop/shop-error.js';
@@ -11,7 +10,7 @@ import type { OrderKey } from '../domain/order-key.js';
 import { activeShopOrders } from '../domain/order-state.js';
 import { ApplyLengowStatusToShop, type AppliedShopState } from './apply-lengow-status-to-shop.js';
 import { describeFailure } from './describe-failure.js';
-import { loadOrderStream } from './load-order-stream.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 
 /** The plugins' only later updates (`LengowOrder::updateState`): accepted → shipped, accepted|shipped → canceled. */
 const MOVES: Readonly<Record<string, { readonly from: readonly ShopOrderState[]; readonly to: ShopOrderState }>> = {
@@ -29,7 +28,7 @@ const MOVES: Readonly<Record<string, { readonly from: readonly ShopOrderState[];
 @CommandHandler(ApplyLengowStatusToShop)
 export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLengowStatusToShop> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(SHOP) private readonly shop: Shop,
     @Inject(LENGOW_API) private readonly lengow: LengowApi,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -38,7 +37,7 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
   async execute(command: ApplyLengowStatusToShop): Promise<{ readonly applied: readonly AppliedShopState[] }> {
     const move = command.lengowStatus === null ? undefined : MOVES[command.lengowStatus];
     if (!move) return { applied: [] };
-    const state = await loadOrderStream(this.store, command.stream);
+    const { state } = await this.orders.loadStream(command.stream);
     if (!state.orderKey) return { applied: [] };
     const applied: AppliedShopState[] = [];
     let trackings: Map<number, string> | null = null;

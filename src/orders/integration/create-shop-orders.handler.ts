@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { REACTIONS_SETTINGS } from './reactions-settings.js';
@@ -10,7 +9,7 @@ import { SHOP, type Shop } from '../../shop/shop.port.js';
 import type { ShopCarrier as DomainShopCarrier } from '../domain/carrier-mapping.js';
 import type { ImportFailure, ImportFailureKind } from '../domain/import-failure.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
-import { loadOrder } from '../commands/order-stream-reader.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import type { ShopCarrier } from '../../shop/shop-carrier.js';
 import { CreateShopOrders, type CreateShopOrdersOutcome } from './create-shop-orders.js';
 import { describeFailure } from './describe-failure.js';
@@ -29,7 +28,7 @@ const NUMERIC_ID = /^\d{1,15}$/;
 export class CreateShopOrdersHandler implements ICommandHandler<CreateShopOrders, CreateShopOrdersOutcome> {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(SHOP) private readonly shop: Shop,
     @Inject(REACTIONS_SETTINGS) private readonly settings: OrderSettingsReader,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
@@ -38,7 +37,7 @@ export class CreateShopOrdersHandler implements ICommandHandler<CreateShopOrders
 
   async execute(command: CreateShopOrders): Promise<CreateShopOrdersOutcome> {
     const { orderKey, plan } = command;
-    const { state } = await loadOrder(this.store, orderKey);
+    const { state } = await this.orders.load(orderKey);
     // Only the pending plan may create orders: a redelivery after it was recorded (or superseded) does nothing.
     if (state.pendingImport?.plan.generation !== plan.generation) return { kind: 'stale' };
 

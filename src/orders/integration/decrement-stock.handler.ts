@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { REACTIONS_SETTINGS } from './reactions-settings.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
-import { loadOrder } from '../commands/order-stream-reader.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { DecrementStock, type DecrementStockOutcome } from './decrement-stock.js';
 import { followUpMetadata } from './reaction-metadata.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
@@ -20,7 +19,7 @@ import { shopProductId } from './to-create-shop-orders-input.js';
 export class DecrementStockHandler implements ICommandHandler<DecrementStock, DecrementStockOutcome> {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(SHOP) private readonly shop: Shop,
     @Inject(REACTIONS_SETTINGS) private readonly settings: OrderSettingsReader,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
@@ -28,7 +27,7 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
 
   async execute(command: DecrementStock): Promise<DecrementStockOutcome> {
     const { orderKey, plan } = command;
-    const { state } = await loadOrder(this.store, orderKey);
+    const { state } = await this.orders.load(orderKey);
     if (state.stock.status !== 'pending' || state.stock.plan.key !== plan.key) return { kind: 'skipped' };
 
     const { import: importSettings } = await this.settings.current();

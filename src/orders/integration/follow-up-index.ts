@@ -1,11 +1,8 @@
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import type { ConsumerHandler } from '../../event-store/consumers/consumer-handler.js';
-import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
-import { toStoredOrderEvent } from '../commands/order-stream-reader.js';
-import { evolve } from '../domain/evolve.js';
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { OrderStreamReader } from '../commands/order-stream-reader.js';
 import type { OrderEventType } from '../domain/order-events.js';
-import { initialState } from '../domain/order-state.js';
-import { upcast } from '../domain/upcast.js';
 import { ensureReactionsSchema } from './reactions-schema.js';
 
 export interface OpenAttemptRow {
@@ -73,7 +70,7 @@ interface RetryRowDb {
  */
 export class FollowUpIndex {
   constructor(
-    private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     private readonly db: SqlDatabase,
   ) {}
 
@@ -82,25 +79,15 @@ export class FollowUpIndex {
     return {
       name: 'orders-follow-up-index',
       filter: { streamPrefixes: ['order-'], eventTypes: [...WATCHED] },
-      handle: (event: RecordedEvent) => this.sync(event.stream),
+      // The rows of the state at this event or later: a later watched event of the stream syncs it again in turn.
+      handle: (event: RecordedEvent) => this.sync(event.stream, event.revision),
     };
   }
 
-  async sync(stream: string): Promise<void> {
+  /** Re-derives the stream's rows from its latest state, or from any state at least at `minRevision`. */
+  async sync(stream: string, minRevision?: number): Promise<void> {
     await ensureReactionsSchema(this.db);
-    const recorded = await this.store.readStream(stream);
-    let state = initialState();
-    const correlationOf = new Map<string, string | null>();
-    let failureCorrelation: string | null = null;
-    for (const entry of recorded) {
-      const event = upcast(toStoredOrderEvent(entry));
-      if (!event) continue;
-      state = evolve(state, event);
-      const correlation = typeof entry.metadata.correlationId === 'string' ? entry.metadata.correlationId : null;
-      if (event.type === 'ActionRequested')
-        for (const action of event.data.actions) correlationOf.set(action.attemptKey, correlation);
-      if (event.type === 'OrderImportFailed') failureCorrelation = correlation;
-    }
+    const { state, correlations } = await this.orders.loadStream(stream, { minRevision });
 
     const attempts: OpenAttemptRow[] = [];
     for (const request of state.actionRequests) {
@@ -116,7 +103,7 @@ export class FollowUpIndex {
             requestedAt: actionTry.at,
             sentAt: attempt.sentAt,
             nextSendAt: attempt.nextSendAt,
-            correlationId: correlationOf.get(attempt.attemptKey) ?? null,
+            correlationId: correlations.actionRequested.get(attempt.attemptKey) ?? null,
           });
         }
       }
@@ -135,7 +122,7 @@ export class FollowUpIndex {
             marketplaceOrderId: state.orderKey.marketplaceOrderId,
             attempt: current.attempt,
             nextAttemptAt: current.nextAttemptAt,
-            correlationId: failureCorrelation,
+            correlationId: correlations.lastImportFailure,
           }
         : null;
 

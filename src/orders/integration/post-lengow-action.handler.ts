@@ -2,19 +2,18 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { LENGOW_API, type ActionRequest, type LengowApi, type SendActionResult } from '../../lengow/lengow-api.port.js';
 import { LengowError } from '../../lengow/lengow-errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { REACTIONS_SETTINGS } from './reactions-settings.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { findAttempt } from '../domain/action-lifecycle.js';
 import type { OrderState } from '../domain/order-state.js';
 import { describeFailure } from './describe-failure.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { LengowActionPosts } from './lengow-action-posts.js';
-import { loadOrderStream } from './load-order-stream.js';
 import { PostLengowAction, type PostLengowActionOutcome } from './post-lengow-action.js';
 import { followUpMetadata } from './reaction-metadata.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
@@ -33,7 +32,7 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
 
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(SQL_DATABASE) db: SqlDatabase,
     @Inject(LENGOW_API) private readonly lengow: LengowApi,
     @Inject(REACTIONS_SETTINGS) private readonly settings: OrderSettingsReader,
@@ -48,7 +47,7 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
   }
 
   private async post(command: PostLengowAction): Promise<PostLengowActionOutcome> {
-    const state = await loadOrderStream(this.store, command.stream);
+    const { state } = await this.orders.loadStream(command.stream);
     const located = findAttempt(state, command.attemptKey);
     if (!state.orderKey || !located) throw new Error(`no action attempt ${command.attemptKey} in ${command.stream}`);
     const { attempt, request } = located;

@@ -1,12 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import type { RequestCancel, RequestRefund, RequestShip } from '../domain/order-commands.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
 import { ActionContextLoader } from './action-context.js';
-import { loadOrderStream } from './load-order-stream.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
 import { RequestLengowAction, type RequestLengowActionOutcome } from './request-lengow-action.js';
 
@@ -17,12 +16,12 @@ export class RequestLengowActionHandler implements ICommandHandler<RequestLengow
   constructor(
     private readonly commandBus: CommandBus,
     private readonly context: ActionContextLoader,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
   ) {}
 
   async execute(command: RequestLengowAction): Promise<RequestLengowActionOutcome> {
-    const state = await loadOrderStream(this.store, command.stream);
+    const { state } = await this.orders.loadStream(command.stream);
     if (!state.orderKey) throw new Error(`stream ${command.stream} holds no order`);
     const orderKey = state.orderKey;
     const { definition, carrierMapping } = await this.context.load(orderKey.marketplace);

@@ -1,13 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { LENGOW_API, type LengowApi } from '../../lengow/lengow-api.port.js';
 import { LengowError } from '../../lengow/lengow-errors.js';
 import type { Logger } from '../../logging/logger.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { describeFailure } from './describe-failure.js';
-import { loadOrderStream } from './load-order-stream.js';
 import { followUpMetadata } from './reaction-metadata.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
 import { SendMerchantOrderIds, type SendMerchantOrderIdsOutcome } from './send-merchant-order-ids.js';
@@ -21,14 +20,14 @@ import { SendMerchantOrderIds, type SendMerchantOrderIdsOutcome } from './send-m
 export class SendMerchantOrderIdsHandler implements ICommandHandler<SendMerchantOrderIds, SendMerchantOrderIdsOutcome> {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(LENGOW_API) private readonly lengow: LengowApi,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(command: SendMerchantOrderIds): Promise<SendMerchantOrderIdsOutcome> {
-    const state = await loadOrderStream(this.store, command.stream);
+    const { state } = await this.orders.loadStream(command.stream);
     const request = state.moi.find((candidate) => candidate.key === command.key);
     if (!state.orderKey || request?.status !== 'pending') return { kind: 'skipped' };
     const orderKey = state.orderKey;

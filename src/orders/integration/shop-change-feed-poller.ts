@@ -3,13 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
 import { AsyncMutex } from '../../database/async-mutex.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ShopStatusChange } from '../../shop/shop-status-change.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { deterministicId } from '../commands/order-event-ids.js';
-import { loadOrder } from '../commands/order-stream-reader.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { OrderDomainError, type OrderErrorCode } from '../domain/order-domain-error.js';
 import { orderKeyOf } from '../domain/order-key.js';
 import { describeFailure } from './describe-failure.js';
@@ -76,7 +75,7 @@ export class ShopChangeFeedPoller {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(SHOP) private readonly shop: Shop,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly orders: OrderStreamReader,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -141,7 +140,7 @@ export class ShopChangeFeedPoller {
   private async handle(change: ShopStatusChange): Promise<'recorded' | 'parked'> {
     try {
       const orderKey = orderKeyOf(change.marketplace, change.marketplaceOrderId);
-      const { state } = await loadOrder(this.store, orderKey);
+      const { state } = await this.orders.load(orderKey);
       const commandId = deterministicId(`shop-change-feed:${change.id}`);
       await this.commandBus.execute(
         new ExecuteOrderCommand(

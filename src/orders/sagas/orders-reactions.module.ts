@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { OrderStreamReader } from '../commands/order-stream-reader.js';
+import { OrderStreamsModule } from '../commands/order-streams.module.js';
 import { ActionContextLoader } from '../integration/action-context.js';
 import { ActionResultsPoller } from '../integration/action-results-poller.js';
 import { ApplyLengowStatusToShopHandler } from '../integration/apply-lengow-status-to-shop.handler.js';
@@ -48,14 +49,14 @@ export class OrdersReactionsModule {
     };
     return {
       module: OrdersReactionsModule,
-      imports: [CqrsModule],
+      imports: [CqrsModule, OrderStreamsModule],
       providers: [
         { provide: ORDERS_REACTIONS_OPTIONS, useValue: resolved },
         { provide: REACTIONS_SETTINGS, inject: [ModuleRef], useFactory: appOrderSettings },
         {
           provide: FollowUpIndex,
-          inject: [EVENT_STORE, SQL_DATABASE],
-          useFactory: (store: EventStore, db: SqlDatabase) => new FollowUpIndex(store, db),
+          inject: [OrderStreamReader, SQL_DATABASE],
+          useFactory: (orders: OrderStreamReader, db: SqlDatabase) => new FollowUpIndex(orders, db),
         },
         ActionContextLoader,
         CreateShopOrdersHandler,

@@ -21,7 +21,7 @@ import { SHOP, type Shop } from '../../../shop/shop.port.js';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../../commands/execute-order-command.js';
 import { OrderCommandExecutor, type OrderCommandResult } from '../../commands/order-command-executor.js';
-import { loadOrder } from '../../commands/order-stream-reader.js';
+import { loadOrder, OrderStreamReader } from '../../commands/order-stream-reader.js';
 import { DEFAULT_IMPORT_SETTINGS } from '../../domain/import-settings.js';
 import type { OrderImportPlanned } from '../../domain/import-events.js';
 import type { ImportLookups } from '../../domain/import-lookups.js';
@@ -151,9 +151,10 @@ export class ReactionsEngine {
     });
     if (options.wrapExecutor) {
       const wrap = options.wrapExecutor;
-      builder
-        .overrideProvider(OrderCommandExecutor)
-        .useFactory({ factory: (events: EventStore) => wrap(new OrderCommandExecutor(events)), inject: [EVENT_STORE] });
+      builder.overrideProvider(OrderCommandExecutor).useFactory({
+        factory: (events: EventStore, reader: OrderStreamReader) => wrap(new OrderCommandExecutor(events, reader)),
+        inject: [EVENT_STORE, OrderStreamReader],
+      });
     }
     const moduleRef = await builder.compile();
     const app = await moduleRef.init();
