@@ -19,7 +19,7 @@ import { fingerprint } from './fingerprint.js';
 import { loadCatalogueIndex } from './load-catalogue-index.js';
 import { lockOrder, orderIdOf } from './lock-order.js';
 import { readOrders } from './read-orders.js';
-import { bool, placeholders } from './sql-helpers.js';
+import { bool, padded, placeholders } from './sql-helpers.js';
 
 /** Creation and engine-driven states of the built-in shop's orders. */
 export class BuiltInOrders {
@@ -247,7 +247,7 @@ async function checkReferences(
     });
   }
 
-  const countryCodes = [...new Set(input.packages.map((p) => p.deliveryAddress.countryIsoA2))];
+  const countryCodes = padded([...new Set(input.packages.map((p) => p.deliveryAddress.countryIsoA2))]);
   const countries = new Map(
     (
       await tx.query<{ iso_a2: string; name: string; active: number }>(

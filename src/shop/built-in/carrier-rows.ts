@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../../database/sql-database.port.js';
 import type { ShopCarrier } from '../shop-carrier.js';
-import { chunks, placeholders } from './sql-helpers.js';
+import { chunks, padded, placeholders } from './sql-helpers.js';
 
 export interface CarrierRow {
   id: number;
@@ -30,10 +30,11 @@ export async function currentCarriersByReference(
 ): Promise<Map<number, ShopCarrier>> {
   const found = new Map<number, ShopCarrier>();
   for (const batch of chunks([...new Set(referenceIds)])) {
+    const values = padded(batch);
     const rows = await exec.query<CarrierRow>(
       `SELECT id, reference_id, name, tracking_url FROM shop_carriers
-       WHERE replaced = 0 AND reference_id IN (${placeholders(batch.length)})`,
-      batch,
+       WHERE replaced = 0 AND reference_id IN (${placeholders(values.length)})`,
+      values,
     );
     for (const row of rows) found.set(Number(row.reference_id), toShopCarrier(row));
   }

@@ -1,7 +1,7 @@
 import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js';
 import { parseShopProductId } from '../shop-product-id.js';
 import { CatalogueIndex, type CatalogueRow } from './catalogue-index.js';
-import { chunks, placeholders } from './sql-helpers.js';
+import { chunks, padded, placeholders } from './sql-helpers.js';
 
 /** Values longer than any stored code cannot match; skipping them keeps garbage out of the query. */
 const MAX_VALUE_LENGTH = 255;
@@ -17,8 +17,8 @@ export async function loadCatalogueIndex(exec: SqlExecutor, rawValues: Iterable<
     if (value !== '' && value.length <= MAX_VALUE_LENGTH) values.add(value);
   }
   const rows = new Map<string, CatalogueRow>();
-  for (const batch of chunks([...values])) {
-    const ids = [...new Set(batch.flatMap((value) => parseShopProductId(value)?.productId ?? []))];
+  for (const batch of chunks([...values]).map(padded)) {
+    const ids = padded([...new Set(batch.flatMap((value) => parseShopProductId(value)?.productId ?? []))]);
     const params: SqlParam[] = [...batch, ...ids];
     const inValues = placeholders(batch.length);
     const lowered = batch.map((_, i) => `lower($${i + 1})`).join(', ');

@@ -8,7 +8,7 @@ import {
   type ShopTracking,
 } from '../shop-order.js';
 import { currentCarriersByReference } from './carrier-rows.js';
-import { chunks, placeholders } from './sql-helpers.js';
+import { chunks, padded, placeholders } from './sql-helpers.js';
 
 export interface OrderRow {
   id: number;
@@ -66,7 +66,7 @@ export async function readOrders(exec: SqlExecutor, where: string, params: SqlPa
   const ids = rows.map((r) => Number(r.id));
   const lines = new Map<number, ShopOrderLine[]>();
   const history = new Map<number, ShopOrderHistoryEntry[]>();
-  for (const batch of chunks(ids)) {
+  for (const batch of chunks(ids).map(padded)) {
     for (const line of await exec.query<LineRow>(
       `SELECT * FROM shop_order_lines WHERE order_id IN (${placeholders(batch.length)}) ORDER BY order_id, position`,
       batch,

@@ -5,6 +5,20 @@ export function placeholders(count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 }
 
+/**
+ * `items` lengthened to the next power of two by repeating its last item, which changes no IN list's answer. Every
+ * distinct SQL text stays prepared in the connection's statement cache for the process's lifetime, so IN lists of
+ * every length up to a chunk would add a statement per length met; in powers of two they add at most ten.
+ */
+export function padded<T>(items: readonly T[]): T[] {
+  if (items.length === 0) return [];
+  let size = 1;
+  while (size < items.length) size *= 2;
+  const out = [...items];
+  while (out.length < size) out.push(items[items.length - 1]);
+  return out;
+}
+
 /** Splits a list so that IN lists stay far below both dialects' bound-parameter limits. */
 export function chunks<T>(items: T[], size = 400): T[][] {
   const out: T[][] = [];
