@@ -41,6 +41,7 @@ import { MarketplaceDirectory } from './marketplace-directory.js';
 import { needsLookups } from './needs-lookups.js';
 import { outcomeOfEvents, type OrderImportResult } from './order-import-result.js';
 import { OrderNotFormatted } from './order-not-formatted.error.js';
+import { RecentKeys } from './recent-keys.js';
 import { ShopUnavailable } from './shop-unavailable.error.js';
 
 export type CommandSender = Pick<CommandBus, 'execute'>;
@@ -114,6 +115,13 @@ interface RunningImport {
   readonly abort: AbortController;
   readonly done: Promise<ImportRunReport>;
 }
+
+/**
+ * Order versions a run remembers to count repeats as duplicates. Offset paging repeats the previous pages' last
+ * orders, far fewer than this; a repeat from further back is decided again, which its run-scoped command id makes
+ * a no-op (counted unchanged), so a backfill does not keep one key per order it read.
+ */
+const RECENT_VERSIONS = 5000;
 
 const EMPTY_LOOKUPS: ImportLookups = {
   products: {},
@@ -398,7 +406,7 @@ export class OrderImporter {
     let retryFrom: number | null = null;
     const inFlight = new Set<Promise<void>>();
     const lastOfStream = new Map<string, Promise<void>>();
-    const versionsSeen = new Set<string>();
+    const versionsSeen = new RecentKeys(RECENT_VERSIONS);
     try {
       pages: for await (const page of this.deps.api.listOrders({
         updatedFrom: window.from,
