@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { newRunId, orderRows } from '../event-store/workload.js';
+import { startEmulatorProcess } from '../lib/lengow-emulator.js';
 
 export const name = 'import-e2e';
 export const description =
-  'Whole engine: BENCH_IMPORT_ORDERS (20 000) emulator orders backfilled into the built-in shop through the real HTTP ' +
-  'connector until the sagas are idle, on SQLite and PostgreSQL: orders/s, events/s, ratio to a raw append ' +
-  'baseline, RSS start/peak/end';
+  'Whole engine: BENCH_IMPORT_ORDERS (20 000) orders of the Lengow emulator (its own process, as Lengow is remote) ' +
+  'backfilled into the built-in shop through the real HTTP connector until the sagas are idle, on SQLite and ' +
+  'PostgreSQL: orders/s, events/s, ratio to a raw append baseline, engine CPU per order, RSS start/peak/end';
 
 /** Compiled engine: dist/ by default, BENCH_DIST to measure another build (e.g. a fresh tsc --outDir). */
 const distDir = process.env.BENCH_DIST
@@ -93,28 +94,35 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       import('@nestjs/cqrs'),
       load('settings/commands/settings-commands.js'),
     ]);
-  const [{ SHOP }, { PLACES }, { SANDBOX_MARKETPLACE_CODES }, { EVENT_STORE }] = await Promise.all([
-    load('shop/shop.port.js'),
-    load('sandbox/buyer-data.js'),
-    load('sandbox/marketplaces.js'),
-    load('event-store/event-store.port.js'),
-  ]);
+  const [{ SHOP }, { PLACES }, { SANDBOX_MARKETPLACE_CODES }, { EVENT_STORE }, { prepareSandboxShop }] =
+    await Promise.all([
+      load('shop/shop.port.js'),
+      load('sandbox/buyer-data.js'),
+      load('sandbox/marketplaces.js'),
+      load('event-store/event-store.port.js'),
+      load('boot/prepare-sandbox-shop.js'),
+    ]);
   const rss = new RssSampler();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SANDBOX: 'on',
-    SANDBOX_PORT: '0',
-    SANDBOX_SEED: String(SEED),
-    SANDBOX_ORDERS: String(orders),
-    ...env,
-  });
-  const engine = await startEngine(config, {
-    logger: silentLogger(),
-    app: { import: { schedule: false }, reactions: { pollers: false } },
-  });
+  const emulator = await startEmulatorProcess({ distDir, seed: SEED, orders });
+  let engine;
   try {
+    // Pointed at the emulator as at a real Lengow account: the engine starts no emulator of its own.
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SANDBOX: 'off',
+      LENGOW_API_URL: emulator.url,
+      LENGOW_ACCESS_TOKEN: 'bench',
+      LENGOW_SECRET: 'bench',
+      ...env,
+    });
+    engine = await startEngine(config, {
+      logger: silentLogger(),
+      app: { import: { schedule: false }, reactions: { pollers: false } },
+    });
+    // What the boot does for its built-in emulator: the emulator's catalogue in the shop, its countries, carriers.
+    await prepareSandboxShop(engine.app);
     const shop = engine.app.get(SHOP);
     const bus = engine.app.get(cqrs.CommandBus);
     const carrier = await shop.addCarrier({ name: 'La Poste', trackingUrl: null });
@@ -131,11 +139,15 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     const store = engine.app.get(EVENT_STORE);
     const eventsBefore = await countEvents(store);
     rss.start();
+    const emulatorCpuBefore = await emulator.cpuUsage();
+    const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const report = await engine.app.get(OrderImporter).runScheduled();
     const importedAt = process.hrtime.bigint();
     await engine.app.get(OrdersReactions).waitUntilIdle(30 * 60_000);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const emulatorCpu = cpuSince(await emulator.cpuUsage(), emulatorCpuBefore);
     const decideSeconds = Number(importedAt - started) / 1e9;
     const memory = rss.stop();
     const events = (await countEvents(store)) - eventsBefore;
@@ -145,6 +157,13 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       `  ${adapter}: ${orders} orders (${report.counts.planned} planned) decided in ${decideSeconds.toFixed(1)} s, ` +
         `sagas idle after ${seconds.toFixed(1)} s; ${events} events; RSS MB start ${mb(memory.start)} ` +
         `peak ${mb(memory.peak)} end ${mb(memory.end)}`,
+    );
+    // Where the time goes: engine CPU below wall time per order is time spent waiting (fsync, the emulator, I/O).
+    const perOrder = (microseconds) => (microseconds / 1000 / orders).toFixed(2);
+    context.log(
+      `  ${adapter}: per order: wall ${((seconds * 1000) / orders).toFixed(2)} ms; engine process CPU ` +
+        `${perOrder(cpu.user + cpu.system)} ms (user ${perOrder(cpu.user)}, system ${perOrder(cpu.system)}); ` +
+        `emulator process CPU ${perOrder(emulatorCpu.user + emulatorCpu.system)} ms`,
     );
     context.row({
       id: `import-e2e.${adapter}.ordersPerSecond`,
@@ -167,6 +186,12 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       ...(rawEventsPerSecond ? { baseline: { label: 'raw better-sqlite3 append', value: rawEventsPerSecond } } : {}),
     });
     context.row({
+      id: `import-e2e.${adapter}.cpuPerOrder`,
+      figure: `${adapter} engine CPU (user + system) per order`,
+      unit: 'ms/order',
+      value: (cpu.user + cpu.system) / 1000 / orders,
+    });
+    context.row({
       id: `import-e2e.${adapter}.rssPeak`,
       figure: `${adapter} peak RSS`,
       unit: 'MB',
@@ -180,9 +205,15 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     });
   } finally {
     rss.stop();
-    await engine.close();
+    try {
+      await engine?.close();
+    } finally {
+      await emulator.stop();
+    }
   }
 }
+
+const cpuSince = (now, before) => ({ user: now.user - before.user, system: now.system - before.system });
 
 async function countEvents(store) {
   let from = null;
