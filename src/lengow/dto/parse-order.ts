@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AddressDto, type AddressFieldsDto } from './address.dto.js';
 import type { CartLineDto } from './cart-line.dto.js';
+import { readValidDto } from './compiled-dto-reader.js';
 import type { CurrencyDto } from './currency.dto.js';
 import type { DeliveryDto } from './delivery.dto.js';
 import { MESSAGES } from './field-decorators.js';
@@ -29,8 +30,35 @@ export interface ShapeProblem {
  * Reads one order of the API into a {@link ParsedOrder}. Never throws: whatever the input (not an object, missing
  * packages, a money string that is not a number), the result is either a typed order or a "not formatted" outcome
  * naming every field at fault. The raw input is returned untouched beside either.
+ *
+ * A valid order is read by the reader compiled from the DTOs' decorators (over ten times cheaper than the libraries;
+ * `npm run bench -- parse-order`); whatever it is not sure of, every invalid order included, goes through
+ * {@link parseOrderReference}, which words the reasons.
  */
 export function parseOrder(raw: unknown): ParsedOrder {
+  return parseOrderFast(raw) ?? parseOrderReference(raw);
+}
+
+/**
+ * The typed order, when the compiled reader is sure the order is valid and reads it as the reference does; otherwise
+ * `undefined`, never a failure: failures are always worded by the reference.
+ */
+export function parseOrderFast(raw: unknown): ParsedOrder | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  try {
+    const dto = readValidDto(OrderDto, raw);
+    return dto === undefined ? undefined : { ok: true, order: toOrder(dto), raw };
+  } catch {
+    // Whatever went wrong here, the reference reads the order afresh and reports what it makes of it.
+    return undefined;
+  }
+}
+
+/**
+ * The reference reading: class-transformer's plainToInstance, then class-validator's validateSync. It defines what
+ * {@link parseOrder} answers; the compiled reader must agree with it on every order it accepts.
+ */
+export function parseOrderReference(raw: unknown): ParsedOrder {
   try {
     return parseOrThrow(raw);
   } catch (error) {
