@@ -39,4 +39,88 @@ describe('SqliteDatabase', () => {
     expect(await db.query('SELECT n FROM c')).toEqual([{ n: 20 }]);
     await db.close();
   });
+
+  describe('group commit', () => {
+    /** Counts the COMMITs the connection runs, to see how many fsyncs a burst costs. */
+    function countCommits(db: SqliteDatabase): { commits: number } {
+      const counter = { commits: 0 };
+      const exec = db.db.exec.bind(db.db);
+      db.db.exec = (sql: string) => {
+        if (sql === 'COMMIT') counter.commits++;
+        return exec(sql);
+      };
+      return counter;
+    }
+
+    it('commits a burst of concurrent transactions and single writes together, in arrival order', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE log (n INTEGER)');
+      const counter = countCommits(db);
+      const writes = Array.from({ length: 50 }, (_, n) =>
+        n % 2 === 0
+          ? db.execute('INSERT INTO log VALUES ($1)', [n])
+          : db.transaction(async (tx) => {
+              await tx.execute('INSERT INTO log VALUES ($1)', [n]);
+              return n;
+            }),
+      );
+      await Promise.all(writes);
+      expect((await db.query<{ n: number }>('SELECT n FROM log ORDER BY rowid')).map((r) => r.n)).toEqual(
+        Array.from({ length: 50 }, (_, n) => n),
+      );
+      // Everything that queued while the connection was busy (or before it was first taken) shares one commit.
+      expect(counter.commits).toBe(1);
+      await db.close();
+    });
+
+    it('rolls a failing member back alone and tells only that caller', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE u (k TEXT PRIMARY KEY)');
+      const results = await Promise.allSettled([
+        db.execute('INSERT INTO u VALUES ($1)', ['a']),
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO u VALUES ($1)', ['b']);
+          await tx.execute('INSERT INTO u VALUES ($1)', ['a']); // unique violation: b goes too
+        }),
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO u VALUES ($1)', ['c']);
+          throw new Error('changed my mind');
+        }),
+        db.execute('INSERT INTO u VALUES ($1)', ['d']),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect(((results[2] as PromiseRejectedResult).reason as Error).message).toBe('changed my mind');
+      expect((await db.query<{ k: string }>('SELECT k FROM u ORDER BY k')).map((r) => r.k)).toEqual(['a', 'd']);
+      await db.close();
+    });
+
+    it('rejects every member when the shared COMMIT fails, and stores none of them', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE v (n INTEGER)');
+      const exec = db.db.exec.bind(db.db);
+      let failCommit = true;
+      db.db.exec = (sql: string) => {
+        if (sql === 'COMMIT' && failCommit) throw new Error('disk I/O error');
+        return exec(sql);
+      };
+      const results = await Promise.allSettled([1, 2, 3, 4].map((n) => db.execute('INSERT INTO v VALUES ($1)', [n])));
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+      expect(((results[0] as PromiseRejectedResult).reason as Error).message).toBe('disk I/O error');
+      failCommit = false;
+      await db.execute('INSERT INTO v VALUES (5)');
+      expect(await db.query('SELECT n FROM v')).toEqual([{ n: 5 }]);
+      expect(db.db.inTransaction).toBe(false);
+      await db.close();
+    });
+
+    it('lets reads queued behind a group see its writes', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE w (n INTEGER)');
+      const first = db.execute('INSERT INTO w VALUES (1)');
+      const read = db.query<{ c: number }>('SELECT count(*) AS c FROM w');
+      await first;
+      expect(await read).toEqual([{ c: 1 }]);
+      await db.close();
+    });
+  });
 });

@@ -52,12 +52,6 @@ type EventRow = [
   recordedAt: string,
 ];
 
-interface PendingAppend {
-  readonly prepared: PreparedAppend[];
-  readonly resolve: (results: AppendResult[]) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
 class RetryWithIdLookup extends Error {}
 
@@ -84,8 +78,6 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private statements?: Statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
-  /** Append calls waiting for the next group commit. */
-  private readonly pending: PendingAppend[] = [];
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -111,51 +103,17 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
+  /**
+   * Joins the database's group commit: appends, shop writes, read-model writes and checkpoints waiting for the
+   * connection share one transaction (one fsync), each append in its own savepoint, acknowledged only after COMMIT.
+   */
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     const prepared = prepareAppends(appends);
     if (prepared.length === 0) return [];
     await this.ready;
-    return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ prepared, resolve, reject });
-      if (this.pending.length === 1) void this.db.exclusive(() => this.commitPending());
-    });
-  }
-
-  /**
-   * Group commit: every append call waiting for the connection when it frees up is written in one transaction (one
-   * fsync), each in its own savepoint and in arrival order, exactly as if they had run one after the other: one that
-   * fails (revision mismatch, id conflict) rolls back alone and is told so; the others are acknowledged only once the
-   * shared COMMIT succeeded. If the transaction itself is lost (the COMMIT fails, or SQLite aborted it), every call
-   * of the group is rejected and none of them is stored.
-   */
-  private commitPending(): void {
-    const group = this.pending.splice(0);
-    if (group.length === 0) return;
-    const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
-    const { db } = this.db;
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      for (const { prepared } of group) {
-        try {
-          outcomes.push({ ok: true, results: this.writeOne(prepared) });
-        } catch (error) {
-          // An error that ended the whole transaction took the group's earlier writes with it.
-          if (!db.inTransaction) throw error;
-          outcomes.push({ ok: false, error });
-        }
-      }
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      for (const { reject } of group) reject(error);
-      return;
-    }
-    if (outcomes.some((outcome) => outcome.ok)) this.doorbell.ring();
-    group.forEach(({ resolve, reject }, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) resolve(outcome.results);
-      else reject(outcome.error);
-    });
+    const results = await this.db.transaction(async () => this.writeOne(prepared));
+    this.doorbell.ring();
+    return results;
   }
 
   /** One append call, atomically (a savepoint inside the group's transaction). */
