@@ -14,7 +14,12 @@ import {
 import type { Logger } from '../logging/logger.js';
 import { DURABLE_SAGA_METADATA, type DurableSagaFn } from './durable-saga.decorator.js';
 import { rehydrate } from './event-class-registry.js';
-import { REACTORS_OPTIONS, type ReactorsOptions } from './reactors-options.js';
+import {
+  DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
+  DEFAULT_SAGA_CONCURRENCY,
+  REACTORS_OPTIONS,
+  type ReactorsOptions,
+} from './reactors-options.js';
 
 interface SagaGroup {
   name: string;
@@ -48,8 +53,11 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
         logger: this.logger,
         pollIntervalMs: this.options.pollIntervalMs,
         retry: this.options.retry,
-        // Sagas and bus handlers are idempotent, so one checkpoint write per batch is enough (see the option).
+        // Sagas and bus handlers are idempotent, so a redelivery after a crash is harmless: a checkpoint write per
+        // interval is enough, and different orders can be worked on at once (their commands then share commits).
         checkpointPerBatch: true,
+        checkpointIntervalMs: this.options.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
+        concurrency: this.options.sagaConcurrency ?? DEFAULT_SAGA_CONCURRENCY,
         handler: { name: group.name, handle: (event) => this.react(group, event) },
       });
       this.consumers.set(group.name, consumer);

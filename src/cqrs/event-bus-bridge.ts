@@ -6,7 +6,7 @@ import { CheckpointedConsumer } from '../event-store/consumers/checkpointed-cons
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '../event-store/event-store.port.js';
 import type { Logger } from '../logging/logger.js';
 import { rehydrate } from './event-class-registry.js';
-import { REACTORS_OPTIONS, type ReactorsOptions } from './reactors-options.js';
+import { DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS, REACTORS_OPTIONS, type ReactorsOptions } from './reactors-options.js';
 
 /**
  * The only thing that publishes to the @nestjs/cqrs EventBus: a checkpointed subscription to the event store, so
@@ -32,6 +32,9 @@ export class EventBusBridge implements OnApplicationBootstrap, OnApplicationShut
       logger: this.logger,
       pollIntervalMs: this.options.pollIntervalMs,
       retry: this.options.retry,
+      // In-process handlers are told events at least once; after a crash they may hear the last few again.
+      checkpointPerBatch: true,
+      checkpointIntervalMs: this.options.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
       handler: {
         name: 'event-bus',
         handle: async (recorded) => {

@@ -6,6 +6,16 @@ export interface ReactorsOptions {
   autoStart: boolean;
   pollIntervalMs?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Streams each saga handles at once within a batch (each stream's events still in order). Its commands then reach
+   * the store together and share commits. Default 16.
+   */
+  sagaConcurrency?: number;
+  /** Least time between two checkpoint writes of a busy reactor (a crash redelivers at most this much). Default 250. */
+  checkpointIntervalMs?: number;
 }
+
+export const DEFAULT_SAGA_CONCURRENCY = 16;
+export const DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS = 250;
 
 export const REACTORS_OPTIONS = Symbol('REACTORS_OPTIONS');

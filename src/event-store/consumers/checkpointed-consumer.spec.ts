@@ -144,6 +144,82 @@ describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
     expect(writes.length).toBeLessThanOrEqual(5);
   });
 
+  it("with concurrency handles a batch's streams at once, each stream in log order, then checkpoints the batch", async () => {
+    await appendSampleEvents(store, 40);
+    const order: string[] = [];
+    const r = recorder('lanes', (event) => {
+      order.push(event.id);
+    });
+    const c = consumer(r.handler, { checkpointPerBatch: true, concurrency: 4 });
+    await c.start();
+    await c.waitUntilCaughtUp(store.events.at(-1)!.position);
+    expect(r.maxInFlight()).toBe(4);
+    expect(new Set(r.delivered)).toEqual(new Set(store.events.map((e) => e.id)));
+    expect(r.delivered).toHaveLength(40);
+    for (const stream of new Set(store.events.map((e) => e.stream))) {
+      const inLog = store.events.filter((e) => e.stream === stream).map((e) => e.id);
+      expect(order.filter((id) => inLog.includes(id))).toEqual(inLog);
+    }
+    await c.stop();
+    expect(await storedPosition('lanes')).toBe(store.events.at(-1)!.position);
+  });
+
+  it('with concurrency, a stop in the middle of a batch checkpoints none of it; a restart delivers it again', async () => {
+    await appendSampleEvents(store, 8);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Event 1 is held; event 5 comes after it in the same stream, so the stop catches that lane unfinished.
+    const first = recorder('restartable', (event) => (event.id === store.events[1].id ? held : undefined));
+    const c = consumer(first.handler, { checkpointPerBatch: true, concurrency: 4 });
+    await c.start();
+    await until(() => first.delivered.includes(store.events[1].id));
+    const stopped = c.stop();
+    release();
+    await stopped;
+    expect(first.delivered).not.toContain(store.events[5].id);
+    expect(await storedPosition('restartable')).toBeNull();
+    const second = recorder('restartable');
+    const again = consumer(second.handler, { checkpointPerBatch: true, concurrency: 4 });
+    await again.start();
+    await again.waitUntilCaughtUp(store.events.at(-1)!.position);
+    // Everything the first instance had not finished, and possibly what it had: never less.
+    const unfinished = store.events.map((e) => e.id).filter((id) => !first.delivered.includes(id));
+    for (const id of [...unfinished, store.events[1].id]) expect(second.delivered).toContain(id);
+  });
+
+  it('with checkpointIntervalMs writes few checkpoints under a stream of events, and one soon after it goes quiet', async () => {
+    const writes: string[] = [];
+    const execute = db.execute.bind(db);
+    db.execute = async (sql, params) => {
+      if (/^\s*UPDATE consumer_checkpoints/i.test(sql)) writes.push(String(params?.[0]));
+      return execute(sql, params);
+    };
+    const r = recorder('paced');
+    const c = consumer(r.handler, { checkpointPerBatch: true, checkpointIntervalMs: 60_000 });
+    await c.start();
+    for (let i = 0; i < 10; i++) {
+      await appendSampleEvents(store, 10, { offset: i * 10 });
+      c.wake();
+      await until(() => r.delivered.length === (i + 1) * 10);
+    }
+    // Ten busy batches, and the interval never elapsed: nothing written yet, though everything was handled.
+    expect(writes).toEqual([]);
+    expect(c.status().position).toBe(store.events.at(-1)!.position);
+    await c.stop();
+    expect(writes).toEqual([store.events.at(-1)!.position]);
+    expect(await storedPosition('paced')).toBe(store.events.at(-1)!.position);
+
+    const quick = consumer(recorder('quick').handler, { checkpointPerBatch: true, checkpointIntervalMs: 20 });
+    await appendSampleEvents(store, 3, { offset: 100 });
+    await quick.start();
+    await quick.waitUntilCaughtUp(store.events.at(-1)!.position);
+    // Quiet now: the write follows within about the interval, without a stop.
+    const deadline = Date.now() + 5_000;
+    while ((await storedPosition('quick')) !== store.events.at(-1)!.position && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await storedPosition('quick')).toBe(store.events.at(-1)!.position);
+  });
+
   it('parks a poison event after its retries, continues, and replays it on demand', async () => {
     await appendSampleEvents(store, 12);
     const poison = store.events[5];

@@ -26,6 +26,17 @@ export interface CheckpointedConsumerOptions {
    * a burst of events costs one checkpoint transaction (one fsync) per batch instead of one per event.
    */
   checkpointPerBatch?: boolean;
+  /**
+   * With `checkpointPerBatch`: at most one checkpoint write per this many ms while events keep coming (and one soon
+   * after the consumer goes quiet, and one on stop). A crash redelivers what was handled since the last write.
+   * Default 0: a write at the end of every batch.
+   */
+  checkpointIntervalMs?: number;
+  /**
+   * With `checkpointPerBatch`: how many streams of a batch are handled at once. Each stream's events are still
+   * handled one at a time, in log order; events of different streams may complete out of log order. Default 1.
+   */
+  concurrency?: number;
   pollIntervalMs?: number;
   /** Attempts per event before it is parked, and the backoff between them (also paces store-outage retries). */
   retry?: Partial<RetryPolicy>;
@@ -62,7 +73,11 @@ export interface ReplayOutcome {
  * `retry.maxAttempts`; then the event is parked (`parked_events`) and the checkpoint moves past it in one
  * transaction — one bad event never stops the consumer. Parked events are listed and re-driven explicitly.
  *
- * Store or database errors are retried without limit; a failed checkpoint write means the event is delivered again.
+ * With `checkpointPerBatch` the checkpoint is written per batch (or per `checkpointIntervalMs`) instead, and the
+ * batch's streams may be handled `concurrency` at a time: still at least once, and still in log order within a stream.
+ *
+ * Store or database errors are retried without limit; a failed checkpoint write is retried with the next one (until
+ * it succeeds, a crash redelivers the events it covers).
  */
 export class CheckpointedConsumer {
   private readonly checkpoints = new ConsumerCheckpoints();
@@ -78,6 +93,11 @@ export class CheckpointedConsumer {
   private state: ConsumerState = 'stopped';
   private stopping = false;
   private position: GlobalPosition | null = null;
+  /** The position last written to `consumer_checkpoints` (the expected value of the next conditional write). */
+  private persisted: GlobalPosition | null = null;
+  private persistedAt = 0;
+  private readonly checkpointIntervalMs: number;
+  private readonly concurrency: number;
   private loop?: Promise<void>;
   private schema?: Promise<void>;
   private delivered = 0;
@@ -93,8 +113,13 @@ export class CheckpointedConsumer {
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.logger = (options.logger ?? silentLogger()).child({ consumer: name });
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 0;
+    this.concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new Error('batchSize must be a positive integer');
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
+      throw new Error('concurrency must be a positive integer');
+    if (!(this.checkpointIntervalMs >= 0)) throw new Error('checkpointIntervalMs must be zero or more');
   }
 
   get name(): string {
@@ -106,6 +131,8 @@ export class CheckpointedConsumer {
     await this.ensureSchema();
     const row = await this.checkpoints.load(this.options.db, this.name);
     this.position = row.position;
+    this.persisted = row.position;
+    this.persistedAt = Date.now();
     this.sleeper = new InterruptibleSleep();
     this.tracker = new CatchUpTracker(row.position, () => this.sleeper.wake());
     this.stopping = false;
@@ -208,13 +235,18 @@ export class CheckpointedConsumer {
       try {
         const idle = await this.cycle();
         infraFailures = 0;
-        if (idle) await this.sleeper.sleep(this.pollIntervalMs, { wakeable: true });
+        if (!idle) continue;
+        if (this.position === this.persisted) {
+          await this.sleeper.sleep(this.pollIntervalMs, { wakeable: true });
+        } else {
+          // Quiet with a checkpoint still unwritten: write it once the interval is up, unless events arrive first.
+          const wait = Math.max(0, this.persistedAt + this.checkpointIntervalMs - Date.now());
+          await this.sleeper.sleep(Math.min(wait, this.pollIntervalMs), { wakeable: true });
+          if (Date.now() - this.persistedAt >= this.checkpointIntervalMs) await this.persist();
+        }
       } catch (error) {
         if (error instanceof CheckpointConflictError) {
-          this.logger.error(error.message);
-          this.state = 'superseded';
-          this.lastError = error.message;
-          this.tracker.fail(error);
+          this.supersede(error);
           return;
         }
         infraFailures++;
@@ -223,12 +255,36 @@ export class CheckpointedConsumer {
         await this.sleeper.sleep(backoffDelay(this.retry, infraFailures), { wakeable: false });
       }
     }
+    if (this.state !== 'running') return;
+    // A graceful stop writes what was handled, so a restart does not redeliver it.
+    try {
+      await this.persist();
+    } catch (error) {
+      if (error instanceof CheckpointConflictError) this.supersede(error);
+      else this.logger.warn({ err: error }, 'checkpoint write on stop failed; the last events will be redelivered');
+    }
+  }
+
+  private supersede(error: CheckpointConflictError): void {
+    this.logger.error(error.message);
+    this.state = 'superseded';
+    this.lastError = error.message;
+    this.tracker.fail(error);
   }
 
   /** One batch; returns whether the read reached the end of the log. */
   private async cycle(): Promise<boolean> {
     const read = this.tracker.beginRead();
     const batch = await this.options.store.readAll({ fromPosition: this.position, maxCount: this.batchSize });
+    const completed = this.options.checkpointPerBatch ? await this.deliverBatch(batch) : await this.deliverEach(batch);
+    if (!completed) return false;
+    const idle = batch.length < this.batchSize;
+    this.tracker.endRead(read, idle);
+    return idle;
+  }
+
+  /** One event at a time, each checkpointed before the next is handled. False when interrupted by stop(). */
+  private async deliverEach(batch: RecordedEvent[]): Promise<boolean> {
     // Events the filter skips need no checkpoint of their own; the next handled event's write, or one at the end of
     // the batch, covers them.
     let skipped: GlobalPosition | null = null;
@@ -241,28 +297,82 @@ export class CheckpointedConsumer {
         skipped = event.position;
         continue;
       }
-      const delivered = await this.deliver(event);
-      if (this.options.checkpointPerBatch && delivered === 'handled') {
-        skipped = event.position;
-        continue;
-      }
-      if (!delivered) {
+      if (!(await this.deliver(event))) {
         if (skipped !== null) await this.advance(skipped);
         return false;
       }
       skipped = null;
     }
     if (skipped !== null) await this.advance(skipped);
-    const idle = batch.length < this.batchSize;
-    this.tracker.endRead(read, idle);
-    return idle;
+    return true;
   }
 
   /**
-   * Handles (or parks) one event and moves the checkpoint past it — unless `checkpointPerBatch`, where a handled
-   * event's checkpoint is left to the end of the batch (`'handled'`). False when interrupted by stop().
+   * `checkpointPerBatch`: the batch's streams handled `concurrency` at a time, each stream's events in order, then
+   * the position moved past the whole batch. A stop in the middle moves nothing: the batch is delivered again after
+   * the restart, which idempotent handlers absorb.
    */
-  private async deliver(event: RecordedEvent): Promise<boolean | 'handled'> {
+  private async deliverBatch(batch: RecordedEvent[]): Promise<boolean> {
+    if (batch.length === 0) return true;
+    const wanted = batch.filter((event) => matchesFilter(this.options.handler.filter, event));
+    // One at a time keeps plain log order; otherwise one lane per stream.
+    const lanes = new Map<string, RecordedEvent[]>();
+    if (this.concurrency > 1) {
+      for (const event of wanted) {
+        const lane = lanes.get(event.stream);
+        if (lane) lane.push(event);
+        else lanes.set(event.stream, [event]);
+      }
+    }
+    const queue = this.concurrency > 1 ? [...lanes.values()] : wanted.length > 0 ? [wanted] : [];
+    let interrupted = false;
+    const work = async () => {
+      for (let lane = queue.shift(); lane && !interrupted; lane = queue.shift()) {
+        for (const event of lane) {
+          if (this.stopping || !(await this.deliverInBatch(event))) {
+            interrupted = true;
+            return;
+          }
+        }
+      }
+    };
+    await this.handling.runExclusive(() =>
+      Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, work)),
+    );
+    if (interrupted) return false;
+    this.moved(batch[batch.length - 1].position);
+    if (Date.now() - this.persistedAt >= this.checkpointIntervalMs) await this.persist();
+    return true;
+  }
+
+  /** Handles (or, after the retries, parks) one event of a batch; no checkpoint. False when interrupted by stop(). */
+  private async deliverInBatch(event: RecordedEvent): Promise<boolean> {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
+      try {
+        await this.options.handler.handle(event);
+        this.delivered++;
+        this.lastError = null;
+        return true;
+      } catch (error) {
+        failure = error;
+      }
+      this.lastError = describeError(failure);
+      this.logger.warn({ eventId: event.id, position: event.position, attempt, err: failure }, 'handler failed');
+      if (attempt < this.retry.maxAttempts) {
+        await this.sleeper.sleep(backoffDelay(this.retry, attempt), { wakeable: false });
+        if (this.stopping) return false;
+      }
+    }
+    const reason = describeError(failure);
+    await this.parkedEvents.park(this.options.db, this.name, event, reason, this.retry.maxAttempts);
+    this.parked++;
+    this.logger.error({ eventId: event.id, type: event.type, position: event.position, reason }, 'event parked');
+    return true;
+  }
+
+  /** Handles (or parks) one event and moves the checkpoint past it. False when interrupted by stop(). */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
     let failure: unknown;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       let handled = false;
@@ -275,7 +385,6 @@ export class CheckpointedConsumer {
       if (handled) {
         this.delivered++;
         this.lastError = null;
-        if (this.options.checkpointPerBatch) return 'handled';
         // A failure here propagates: the event will be delivered again, as at-least-once allows.
         await this.advance(event.position);
         return true;
@@ -289,20 +398,32 @@ export class CheckpointedConsumer {
       }
     }
     const reason = describeError(failure);
-    const expected = this.position;
+    const expected = this.persisted;
     await this.options.db.transaction(async (tx) => {
       await this.parkedEvents.park(tx, this.name, event, reason, this.retry.maxAttempts);
       await this.checkpoints.advance(tx, this.name, expected, event.position);
     });
+    this.persisted = event.position;
+    this.persistedAt = Date.now();
     this.moved(event.position);
     this.parked++;
     this.logger.error({ eventId: event.id, type: event.type, position: event.position, reason }, 'event parked');
     return true;
   }
 
+  /** Writes the checkpoint at `position` (before anything later is handled) and moves there. */
   private async advance(position: GlobalPosition): Promise<void> {
-    await this.checkpoints.advance(this.options.db, this.name, this.position, position);
     this.moved(position);
+    await this.persist();
+  }
+
+  /** Writes the in-memory position, conditional on the last one written (a stale instance finds out here). */
+  private async persist(): Promise<void> {
+    const target = this.position;
+    if (target === null || target === this.persisted) return;
+    await this.checkpoints.advance(this.options.db, this.name, this.persisted, target);
+    this.persisted = target;
+    this.persistedAt = Date.now();
   }
 
   private moved(position: GlobalPosition): void {

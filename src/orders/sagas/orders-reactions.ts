@@ -1,7 +1,12 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER } from '../../app.tokens.js';
 import { DurableSagaRunner } from '../../cqrs/durable-saga-runner.js';
-import { REACTORS_OPTIONS, type ReactorsOptions } from '../../cqrs/reactors-options.js';
+import {
+  DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
+  DEFAULT_SAGA_CONCURRENCY,
+  REACTORS_OPTIONS,
+  type ReactorsOptions,
+} from '../../cqrs/reactors-options.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { CheckpointedConsumer } from '../../event-store/consumers/checkpointed-consumer.js';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../event-store/event-store.port.js';
@@ -42,6 +47,10 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
       logger,
       pollIntervalMs: reactors?.pollIntervalMs,
       retry: reactors?.retry,
+      // The index rows are rewritten from the stream on every event, so a redelivery is harmless.
+      checkpointPerBatch: true,
+      checkpointIntervalMs: reactors?.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
+      concurrency: reactors?.sagaConcurrency ?? DEFAULT_SAGA_CONCURRENCY,
       handler: index.consumer(),
     });
     this.tasks = [
