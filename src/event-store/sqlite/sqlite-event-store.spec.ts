@@ -117,6 +117,37 @@ describe('SqliteEventStore', () => {
     expect(count).toBe(5000);
   });
 
+  it('decodes an event once for all its readers, hands it out frozen, and forgets old ones', async () => {
+    const store = new SqliteEventStore(open());
+    await store.init();
+    await store.append('order-1', [{ type: 'OrderImported', data: { lines: [{ sku: 'A', qty: 1 }] } }]);
+    const [first] = await store.readAll();
+    const [again] = await store.readAll();
+    const [fromStream] = await store.readStream('order-1');
+    expect(again).toBe(first);
+    expect(fromStream).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first.data as { lines: { qty: number }[] }).lines[0].qty = 2;
+    }).toThrow(TypeError);
+    expect((await store.readAll())[0].data).toEqual({ lines: [{ sku: 'A', qty: 1 }] });
+
+    // Past its capacity the oldest entries are decoded afresh: equal, no longer the same object.
+    for (let i = 0; i < 11; i++)
+      await store.append(
+        `order-${i + 2}`,
+        Array.from({ length: 100 }, (_, n) => ({ type: 'Filler', data: { n } })),
+      );
+    for (let from = null as string | null; ;) {
+      const page = await store.readAll({ fromPosition: from, maxCount: 500 });
+      if (page.length === 0) break;
+      from = page[page.length - 1].position;
+    }
+    const [reread] = await store.readAll({ maxCount: 1 });
+    expect(reread).not.toBe(first);
+    expect(reread).toEqual(first);
+  });
+
   it('ends live subscriptions when the store closes', async () => {
     const store = new SqliteEventStore(open());
     const iterator = store.subscribe({ from: null })[Symbol.asyncIterator]();

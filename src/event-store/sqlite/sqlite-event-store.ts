@@ -55,6 +55,9 @@ type EventRow = [
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
 class RetryWithIdLookup extends Error {}
 
+/** About ten batches of every consumer: readers more than that apart decode for themselves. */
+const DECODED_EVENTS_KEPT = 1000;
+
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
 /**
@@ -78,6 +81,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private statements?: Statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
+  private readonly decoded = new DecodedEvents(DECODED_EVENTS_KEPT);
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -142,7 +146,7 @@ export class SqliteEventStore implements EventStore {
       const { readForwards, readBackwards } = this.stmts();
       return (backwards ? readBackwards : readForwards).all(stream, from, limit) as EventRow[];
     });
-    return toRecordedEvents(rows);
+    return this.decoded.decode(rows);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -156,7 +160,7 @@ export class SqliteEventStore implements EventStore {
       const prefixArgs = filter.streamPrefixes.flatMap((prefix) => [prefix, prefix]);
       return statement.all(after, ...prefixArgs, ...filter.eventTypes, limit) as EventRow[];
     });
-    return toRecordedEvents(rows);
+    return this.decoded.decode(rows);
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
@@ -305,6 +309,51 @@ function isUniqueViolation(error: unknown): boolean {
  * Rows to events. The JSON columns of a page are parsed in one JSON.parse call each (every stored text is a complete
  * JSON document written by this adapter), which is markedly faster on replays than one call per row.
  */
+/**
+ * Events decoded recently, by position. Every consumer (sagas, projections, bus bridge, follow-up index) reads the same
+ * stretch of the log within moments of the others; decoding an event once instead of once per reader removes most of
+ * the JSON parsing of a busy engine. Bounded, so memory stays flat however long the log is.
+ */
+class DecodedEvents {
+  private readonly byPosition = new Map<number, RecordedEvent>();
+
+  constructor(private readonly capacity: number) {}
+
+  decode(rows: EventRow[]): RecordedEvent[] {
+    if (rows.length === 0) return [];
+    const events: RecordedEvent[] = new Array(rows.length);
+    const missing: EventRow[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const known = this.byPosition.get(rows[i][0]);
+      if (known) events[i] = known;
+      else missing.push(rows[i]);
+    }
+    if (missing.length === 0) return events;
+    const decoded = toRecordedEvents(missing);
+    for (let i = 0, j = 0; i < rows.length; i++) {
+      if (events[i]) continue;
+      const event = deepFreeze(decoded[j++]);
+      events[i] = event;
+      this.byPosition.set(rows[i][0], event);
+    }
+    // Maps iterate in insertion order: the first keys are the oldest entries.
+    for (const position of this.byPosition.keys()) {
+      if (this.byPosition.size <= this.capacity) break;
+      this.byPosition.delete(position);
+    }
+    return events;
+  }
+}
+
+/** Shared between readers, so nobody may change them; freezing makes an attempt fail loudly instead of leaking. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
 function toRecordedEvents(rows: EventRow[]): RecordedEvent[] {
   if (rows.length === 0) return [];
   const data = parseColumn(rows, 5) as Record<string, unknown>[];
