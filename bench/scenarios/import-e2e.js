@@ -3,6 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { newRunId, orderRows } from '../event-store/workload.js';
 import { startEmulatorProcess } from '../lib/lengow-emulator.js';
 
@@ -150,13 +152,15 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     const emulatorCpu = cpuSince(await emulator.cpuUsage(), emulatorCpuBefore);
     const decideSeconds = Number(importedAt - started) / 1e9;
     const memory = rss.stop();
+    const retained = await retainedMemory();
     const events = (await countEvents(store)) - eventsBefore;
     if (report.outcome !== 'succeeded')
       throw new Error(`import run ${report.outcome}: ${JSON.stringify(report.error)}`);
     context.log(
       `  ${adapter}: ${orders} orders (${report.counts.planned} planned) decided in ${decideSeconds.toFixed(1)} s, ` +
         `sagas idle after ${seconds.toFixed(1)} s; ${events} events; RSS MB start ${mb(memory.start)} ` +
-        `peak ${mb(memory.peak)} end ${mb(memory.end)}`,
+        `peak ${mb(memory.peak)} end ${mb(memory.end)}, after a full GC ${mb(retained.rss)} ` +
+        `(JS heap ${mb(retained.heapUsed)} used of ${mb(retained.heapTotal)})`,
     );
     // Where the time goes: engine CPU below wall time per order is time spent waiting (fsync, the emulator, I/O).
     const perOrder = (microseconds) => (microseconds / 1000 / orders).toFixed(2);
@@ -203,6 +207,12 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       unit: 'MB',
       value: (memory.end - memory.start) / 2 ** 20,
     });
+    context.row({
+      id: `import-e2e.${adapter}.rssRetained`,
+      figure: `${adapter} RSS after a full GC − start`,
+      unit: 'MB',
+      value: (retained.rss - memory.start) / 2 ** 20,
+    });
   } finally {
     rss.stop();
     try {
@@ -227,6 +237,22 @@ async function countEvents(store) {
 }
 
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+
+/**
+ * Memory once garbage is collected: what the run left behind, apart from the heap V8 grew while the run allocated
+ * (it gives that back only lazily, so RSS at the end mixes both). Taken after the timings.
+ */
+async function retainedMemory() {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  // Twice, with a turn of the event loop between: finalizers (e.g. fetch's) release what the second one collects.
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { rss, heapUsed, heapTotal } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal };
+}
 
 class RssSampler {
   start() {
