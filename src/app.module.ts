@@ -10,7 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { HttpApiOptions } from './http/http-api-options.js';
 import { HttpApiModule } from './http/http-api.module.js';
-import { LengowModule, type LengowConnection } from './lengow/lengow.module.js';
+import { LengowModule, type LengowModuleOptions } from './lengow/lengow.module.js';
 import { OrdersImportModule, type OrdersImportModuleOptions } from './orders/import/orders-import.module.js';
 import type { OrdersReactionsOptions } from './orders/integration/reactions-options.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -20,8 +20,8 @@ import { SettingsModule } from './settings/settings.module.js';
 import { ShopModule } from './shop/shop.module.js';
 
 export interface AppModuleOptions {
-  /** Where the Lengow connector points (the emulator, when the boot started one). */
-  lengow?: LengowConnection;
+  /** Where the Lengow connector points (the emulator, when the boot started one), and its timeouts and retries. */
+  lengow?: LengowModuleOptions;
   reactors?: Partial<ReactorsOptions>;
   /** Import schedule and importer tuning (tests run imports by hand). */
   import?: OrdersImportModuleOptions;
@@ -42,7 +42,7 @@ export class AppModule {
         InfrastructureModule.register(infrastructure),
         CqrsModule.forRoot(),
         CqrsInfrastructureModule.register({ autoStart: true, ...options.reactors }),
-        LengowModule.register(options.lengow),
+        LengowModule.register(options.lengow?.connection, options.lengow),
         ShopModule,
         SettingsModule.register(),
         OrdersModule,

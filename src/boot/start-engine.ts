@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import { configureHttp } from '../http/configure-http.js';
+import type { LengowClientTuning } from '../lengow/lengow.module.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
 import type { AppConfig } from '../config/app-config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -22,8 +23,11 @@ export interface RunningEngine {
 
 export interface StartEngineOptions {
   logger?: Logger;
-  /** Overrides for tests (e.g. reactors started by hand). */
-  app?: Omit<AppModuleOptions, 'lengow'>;
+  /**
+   * Overrides for tests (e.g. reactors started by hand). The connection to Lengow is the boot's to choose (the
+   * configured API or the emulator it started); only the connector's timeouts and retries can be given.
+   */
+  app?: Omit<AppModuleOptions, 'lengow'> & { lengow?: LengowClientTuning };
 }
 
 /** Boots the whole engine for a validated configuration: databases, event store, HTTP. */
@@ -38,9 +42,12 @@ export async function startEngine(
   let app: NestFastifyApplication | undefined;
   try {
     if (config.sandboxEnabled) sandbox = await startBuiltInSandbox(config, logger);
-    const lengow = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
+    const connection = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register(infrastructure, { ...appOptions, lengow }),
+      AppModule.register(infrastructure, {
+        ...appOptions,
+        lengow: { ...appOptions.lengow, connection },
+      }),
       new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
       { logger: new NestLogger(logger), abortOnError: false },
     );

@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Logger } from '../logging/logger.js';
-import { HttpLengowApi } from './http-lengow-api.js';
+import { HttpLengowApi, type HttpLengowApiOptions } from './http-lengow-api.js';
 import { LENGOW_API } from './lengow-api.port.js';
 
 export interface LengowConnection {
@@ -11,11 +11,22 @@ export interface LengowConnection {
   secret: string;
 }
 
+/**
+ * How patient the connector is. Left out, HttpLengowApi's defaults apply (the plugins' per-route timeouts and
+ * backoff); a test against the emulator's "slow" fault shortens them so a timed-out call costs milliseconds.
+ */
+export type LengowClientTuning = Pick<HttpLengowApiOptions, 'timeoutsMs' | 'retry'>;
+
+export interface LengowModuleOptions extends LengowClientTuning {
+  /** Where the connector points; the configured LENGOW_API_URL and credentials when absent. */
+  connection?: LengowConnection;
+}
+
 /** Provides LENGOW_API: the HTTP connector, pointed at Lengow or at the emulator the boot started. */
 @Global()
 @Module({})
 export class LengowModule {
-  static register(connection?: LengowConnection): DynamicModule {
+  static register(connection?: LengowConnection, tuning: LengowClientTuning = {}): DynamicModule {
     return {
       module: LengowModule,
       providers: [
@@ -28,6 +39,8 @@ export class LengowModule {
               accessToken: connection?.accessToken ?? config.LENGOW_ACCESS_TOKEN ?? '',
               secret: connection?.secret ?? config.LENGOW_SECRET ?? '',
               logger: logger.child({ component: 'lengow' }),
+              timeoutsMs: tuning.timeoutsMs,
+              retry: tuning.retry,
             }),
         },
       ],

@@ -1,9 +1,12 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LengowClientTuning } from '../../src/lengow/lengow.module.js';
 import type { FaultSpec } from '../../src/sandbox/fault-injector.js';
 import { expectedOutcomes, TestEngine, type OutcomeCounts } from '../support/engine.js';
+import { checkPostgres, describeWithService, dropSchema, freshSchemaName } from '../support/services.js';
 
 const SEED = 21;
 const ORDERS = Number(process.env.LIFECYCLE_FAULT_ORDERS ?? 200);
+const postgres = await checkPostgres();
 
 interface FinalState {
   outcomes: OutcomeCounts;
@@ -18,19 +21,53 @@ async function finalState(harness: TestEngine): Promise<FinalState> {
   return { outcomes: await harness.outcomes(), shopOrders: facts.shopOrders, stock: facts.stock, moiOrders: moi.size };
 }
 
+interface FaultRun {
+  state: FinalState;
+  runs: string[];
+  /** Armed faults that never fired. */
+  unspent: FaultSpec[];
+}
+
 /** A fresh engine on the same seed, the fault armed before the first run, runs retried until one succeeds. */
-async function runWith(faults: FaultSpec[]): Promise<{ state: FinalState; runs: string[] }> {
-  const harness = await TestEngine.start({ seed: SEED, orders: ORDERS });
+async function runWith(
+  faults: FaultSpec[],
+  { lengow, postgresSchema }: { lengow?: LengowClientTuning; postgresSchema?: string } = {},
+): Promise<FaultRun> {
+  const harness = await TestEngine.start({ seed: SEED, orders: ORDERS, lengow, postgresSchema });
   try {
     for (const fault of faults) harness.sandbox!.faults.add(fault);
     const reports = await harness.importUntilSucceeded(6, 90_000);
-    return { state: await finalState(harness), runs: reports.map((r) => r.outcome) };
+    return {
+      state: await finalState(harness),
+      runs: reports.map((r) => r.outcome),
+      unspent: harness.sandbox!.faults.list(),
+    };
   } finally {
     await harness.close();
   }
 }
 
 const ORDERS_ROUTE = '/v3.0/orders';
+
+/**
+ * Far above what a clean call takes on a busy machine, so only the armed faults time out, yet short enough that each
+ * timed-out attempt costs a second rather than the plugins' 10-20 s.
+ */
+const CLIENT_TIMEOUT_MS = 1_000;
+const IMPATIENT_CONNECTOR: LengowClientTuning = {
+  timeoutsMs: { token: CLIENT_TIMEOUT_MS, orders: CLIENT_TIMEOUT_MS, moi: CLIENT_TIMEOUT_MS },
+  retry: { baseDelayMs: 20, maxDelayMs: 100 },
+};
+const SLOW_MS = 3 * CLIENT_TIMEOUT_MS;
+/**
+ * The session token, the first orders page twice in a row (two of the connector's four attempts) and one order's moi:
+ * every kind of call the run makes times out at least once, the import's calls and a saga's alike.
+ */
+const SLOW_FAULTS: FaultSpec[] = [
+  { kind: 'slow', route: '/access/get_token', count: 1, delayMs: SLOW_MS },
+  { kind: 'slow', route: ORDERS_ROUTE, count: 2, delayMs: SLOW_MS },
+  { kind: 'slow', route: '/v3.0/orders/moi/', method: 'PATCH', count: 1, delayMs: SLOW_MS },
+];
 
 describe(`the whole engine under Lengow faults ends where a clean run of the same ${ORDERS} orders ends`, () => {
   let clean: FinalState;
@@ -70,9 +107,26 @@ describe(`the whole engine under Lengow faults ends where a clean run of the sam
     120_000,
   );
 
-  // The boot builds the connector with its default timeouts (LengowModule has no timeout option), so a "slow" fault
-  // past the client timeout would take that long per call here.
-  it.skip('slow answers past the client timeout (skipped: the connector timeout cannot be set through startEngine)', () => {
-    console.warn('skipped: slow fault — LengowModule.register takes no timeouts; see the importer sandbox spec');
+  describe('slow answers past the client timeout (token, orders pages, moi)', () => {
+    const expectAbsorbed = ({ state, runs, unspent }: FaultRun): void => {
+      expect(unspent).toEqual([]);
+      // The connector retries timed-out calls itself: the first run already succeeds.
+      expect(runs).toEqual(['succeeded']);
+      expect(state).toEqual(clean);
+    };
+
+    it('on SQLite', async () => expectAbsorbed(await runWith(SLOW_FAULTS, { lengow: IMPATIENT_CONNECTOR })), 120_000);
+
+    describeWithService(postgres, 'on PostgreSQL', () => {
+      let schema: string | undefined;
+      afterAll(async () => {
+        if (schema) await dropSchema(schema);
+      });
+
+      it('ends where the clean run ends', async () => {
+        schema = freshSchemaName('lifecycle_slow');
+        expectAbsorbed(await runWith(SLOW_FAULTS, { lengow: IMPATIENT_CONNECTOR, postgresSchema: schema }));
+      }, 120_000);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type { LengowClientTuning } from '../../src/lengow/lengow.module.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { OrderImporter, type ImportRunReport } from '../../src/orders/import/order-importer.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
@@ -52,6 +53,8 @@ export interface TestEngineOptions {
   postgresSchema?: string;
   /** Let the engine's pollers run on their own (default off: `pollShopChanges()` etc. by hand). */
   pollers?: boolean;
+  /** Timeouts and retries of the Lengow connector (its production defaults otherwise). */
+  lengow?: LengowClientTuning;
 }
 
 /** The whole engine (`startEngine`) as a test drives it: import by hand, wait for the reactions, read the outcome. */
@@ -60,6 +63,7 @@ export class TestEngine {
     readonly engine: RunningEngine,
     readonly sandbox: Sandbox | undefined,
     private readonly folder: string | undefined,
+    private readonly postgresSchema: string | undefined,
   ) {}
 
   static async start(options: TestEngineOptions): Promise<TestEngine> {
@@ -91,9 +95,10 @@ export class TestEngine {
         import: { schedule: false },
         reactions: { pollers: options.pollers ?? false },
         reactors: { pollIntervalMs: 20 },
+        lengow: options.lengow,
       },
     });
-    const harness = new TestEngine(engine, engine.sandbox, folder);
+    const harness = new TestEngine(engine, engine.sandbox, folder, options.postgresSchema);
     try {
       await harness.prepareShop();
     } catch (error) {
@@ -170,8 +175,30 @@ export class TestEngine {
    */
   async settle(timeoutMs = 120_000, { projection = true }: { projection?: boolean } = {}): Promise<void> {
     await this.reactions.waitUntilIdle(timeoutMs);
+    // On PostgreSQL the log is read only below the oldest transaction open anywhere on the server (another suite's
+    // too), so "idle" may just mean "nothing readable yet": wait for the last committed event instead, until the
+    // reactions commit nothing more.
+    let head: RecordedEvent['position'] | null | undefined;
+    if (this.postgresSchema) {
+      head = await this.committedHead(this.postgresSchema);
+      for (;;) {
+        if (head !== null) await this.reactions.waitForPosition(head, timeoutMs);
+        const next = await this.committedHead(this.postgresSchema);
+        if (next === head) break;
+        head = next;
+      }
+    }
     if (!projection) return;
-    await this.engine.app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(undefined, { timeoutMs });
+    await this.engine.app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(head, { timeoutMs });
+  }
+
+  /** Position of the last committed event, whether or not the event store's reads can see it yet. */
+  private async committedHead(schema: string): Promise<RecordedEvent['position'] | null> {
+    const [row] = await this.db.query<{ position: string }>(
+      `SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 19, '0') AS position
+       FROM "${schema}".es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return row?.position ?? null;
   }
 
   async orderEvents(): Promise<RecordedEvent[]> {

@@ -1,0 +1,57 @@
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { APP_CONFIG, LOGGER } from '../app.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { silentLogger } from '../logging/logger.js';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
+import { LENGOW_API, type LengowApi } from './lengow-api.port.js';
+import { LengowUnavailable } from './lengow-errors.js';
+import { LengowModule, type LengowClientTuning } from './lengow.module.js';
+
+/** The boot's APP_CONFIG and LOGGER, without the rest of the infrastructure. */
+@Global()
+@Module({
+  providers: [
+    { provide: APP_CONFIG, useValue: { LENGOW_API_URL: 'http://127.0.0.1:9' } as AppConfig },
+    { provide: LOGGER, useValue: silentLogger() },
+  ],
+  exports: [APP_CONFIG, LOGGER],
+})
+class BootTokensModule {}
+
+async function connector(sandbox: Sandbox, tuning?: LengowClientTuning): Promise<LengowApi> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [BootTokensModule, LengowModule.register({ baseUrl: sandbox.url, accessToken: 'x', secret: 'y' }, tuning)],
+  }).compile();
+  return moduleRef.get<LengowApi>(LENGOW_API);
+}
+
+describe('LengowModule', () => {
+  let sandbox: Sandbox;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 7, orderCount: 5 });
+  });
+  afterEach(() => sandbox.close());
+
+  it('gives the connector the timeouts and retry policy it is registered with', async () => {
+    const api = await connector(sandbox, {
+      timeoutsMs: { marketplaces: 100 },
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    sandbox.faults.add({ kind: 'slow', route: '/v3.0/marketplaces', count: 2, delayMs: 2000 });
+    const startedAt = Date.now();
+    const failure = await api.getMarketplaces().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LengowUnavailable);
+    expect(failure).toMatchObject({ route: 'marketplaces', reason: 'timeout', attempts: 2 });
+    expect((failure as Error).message).toContain('(100 ms)');
+    // Two short timeouts, not the default 15 s per attempt.
+    expect(Date.now() - startedAt).toBeLessThan(1500);
+  });
+
+  it('keeps the plugins’ timeouts when registered without tuning', async () => {
+    const api = await connector(sandbox);
+    sandbox.faults.add({ kind: 'slow', route: '/v3.0/marketplaces', count: 1, delayMs: 300 });
+    await expect(api.getMarketplaces()).resolves.toMatchObject({ stale: false });
+  });
+});
