@@ -25,6 +25,8 @@ export async function startEmulatorProcess({ distDir, seed, orders, readyTimeout
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Not the bench's own flags (--inspect would clash on its port, heap flags are the engine's experiment).
+    execArgv: [],
   });
   let output = '';
   const keep = (chunk) => {
