@@ -289,7 +289,9 @@ export async function startBusEngine(env: NodeJS.ProcessEnv, overrides: NatsBusO
         logger,
       });
     }
-    const lengow = sandbox ? { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } : undefined;
+    const lengow = sandbox
+      ? { connection: { baseUrl: sandbox.url, accessToken: 'sandbox', secret: 'sandbox' } }
+      : undefined;
     const wired = appModuleIncludes(NatsBusModule);
     const appModule = AppModule.register(infrastructure, { lengow, nats: overrides } as AppModuleOptions);
     const root = BusEngineTestModule.register(appModule);
