@@ -113,6 +113,13 @@ describe('SqliteDatabase', () => {
       await db.close();
     });
 
+    it('gives each member of a group its own executor', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      const seen = await Promise.all([1, 2, 3].map(() => db.transaction(async (tx) => tx)));
+      expect(new Set(seen).size).toBe(3);
+      await db.close();
+    });
+
     it('lets reads queued behind a group see its writes', async () => {
       const db = new SqliteDatabase({ path: ':memory:' });
       await db.execute('CREATE TABLE w (n INTEGER)');

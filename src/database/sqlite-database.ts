@@ -27,11 +27,6 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly statements = new Map<string, PreparedSql>();
   /** Transactions waiting for the next group commit. */
   private readonly pending: PendingTransaction[] = [];
-  private readonly tx: SqlExecutor = {
-    dialect: 'sqlite',
-    query: async <Row>(sql: string, params: SqlParam[] = []) => this.querySync<Row>(sql, params),
-    execute: async (sql: string, params: SqlParam[] = []) => this.executeSync(sql, params),
-  };
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -107,7 +102,8 @@ export class SqliteDatabase implements SqlDatabase {
       for (const member of group) {
         db.exec('SAVEPOINT grouped');
         try {
-          const value = await member.work(this.tx);
+          // A fresh executor per member: callers may key per-transaction state (caches) on its identity.
+          const value = await member.work(this.executor());
           db.exec('RELEASE grouped');
           outcomes.push({ ok: true, value });
         } catch (error) {
@@ -129,6 +125,14 @@ export class SqliteDatabase implements SqlDatabase {
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     });
+  }
+
+  private executor(): SqlExecutor {
+    return {
+      dialect: 'sqlite',
+      query: async <Row>(sql: string, params: SqlParam[] = []) => this.querySync<Row>(sql, params),
+      execute: async (sql: string, params: SqlParam[] = []) => this.executeSync(sql, params),
+    };
   }
 
   querySync<Row>(sql: string, params: SqlParam[]): Row[] {
