@@ -101,7 +101,7 @@ export class CheckpointedConsumer {
   private loop?: Promise<void>;
   private schema?: Promise<void>;
   private delivered = 0;
-  private parked = 0;
+  private parkedCount = 0;
   private lastError: string | null = null;
 
   constructor(private readonly options: CheckpointedConsumerOptions) {
@@ -158,7 +158,7 @@ export class CheckpointedConsumer {
       position: this.position,
       caughtUp: this.state === 'running' && this.tracker.idle,
       delivered: this.delivered,
-      parked: this.parked,
+      parked: this.parkedCount,
       lastError: this.lastError,
     };
   }
@@ -347,68 +347,69 @@ export class CheckpointedConsumer {
 
   /** Handles (or, after the retries, parks) one event of a batch; no checkpoint. False when interrupted by stop(). */
   private async deliverInBatch(event: RecordedEvent): Promise<boolean> {
-    let failure: unknown;
-    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
-      try {
-        await this.options.handler.handle(event);
-        this.delivered++;
-        this.lastError = null;
-        return true;
-      } catch (error) {
-        failure = error;
-      }
-      this.lastError = describeError(failure);
-      this.logger.warn({ eventId: event.id, position: event.position, attempt, err: failure }, 'handler failed');
-      if (attempt < this.retry.maxAttempts) {
-        await this.sleeper.sleep(backoffDelay(this.retry, attempt), { wakeable: false });
-        if (this.stopping) return false;
-      }
-    }
-    const reason = describeError(failure);
-    await this.parkedEvents.park(this.options.db, this.name, event, reason, this.retry.maxAttempts);
-    this.parked++;
-    this.logger.error({ eventId: event.id, type: event.type, position: event.position, reason }, 'event parked');
+    const outcome = await this.attempt(event, () => this.options.handler.handle(event));
+    if (outcome === 'stopped') return false;
+    if (outcome === 'handled') return true;
+    await this.parkedEvents.park(this.options.db, this.name, event, outcome.reason, this.retry.maxAttempts);
+    this.recordParked(event, outcome.reason);
     return true;
   }
 
   /** Handles (or parks) one event and moves the checkpoint past it. False when interrupted by stop(). */
   private async deliver(event: RecordedEvent): Promise<boolean> {
-    let failure: unknown;
-    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
-      let handled = false;
-      try {
-        await this.handling.runExclusive(() => this.options.handler.handle(event));
-        handled = true;
-      } catch (error) {
-        failure = error;
-      }
-      if (handled) {
-        this.delivered++;
-        this.lastError = null;
-        // A failure here propagates: the event will be delivered again, as at-least-once allows.
-        await this.advance(event.position);
-        return true;
-      }
-      this.lastError = describeError(failure);
-      this.logger.warn({ eventId: event.id, position: event.position, attempt, err: failure }, 'handler failed');
-      if (attempt < this.retry.maxAttempts) {
-        await this.sleeper.sleep(backoffDelay(this.retry, attempt), { wakeable: false });
-        // Stopping mid-retry leaves the event unhandled and the checkpoint before it: delivered again after restart.
-        if (this.stopping) return false;
-      }
+    const outcome = await this.attempt(event, () =>
+      this.handling.runExclusive(() => this.options.handler.handle(event)),
+    );
+    if (outcome === 'stopped') return false;
+    if (outcome === 'handled') {
+      // A failure here propagates: the event will be delivered again, as at-least-once allows.
+      await this.advance(event.position);
+      return true;
     }
-    const reason = describeError(failure);
     const expected = this.persisted;
     await this.options.db.transaction(async (tx) => {
-      await this.parkedEvents.park(tx, this.name, event, reason, this.retry.maxAttempts);
+      await this.parkedEvents.park(tx, this.name, event, outcome.reason, this.retry.maxAttempts);
       await this.checkpoints.advance(tx, this.name, expected, event.position);
     });
     this.persisted = event.position;
     this.persistedAt = Date.now();
     this.moved(event.position);
-    this.parked++;
-    this.logger.error({ eventId: event.id, type: event.type, position: event.position, reason }, 'event parked');
+    this.recordParked(event, outcome.reason);
     return true;
+  }
+
+  /**
+   * Runs the handler up to `retry.maxAttempts` times with backoff: `handled`, the last failure's reason once the
+   * attempts are spent, or `stopped` when stop() came during a backoff (the event stays unhandled, to be delivered
+   * again after the restart).
+   */
+  private async attempt(
+    event: RecordedEvent,
+    handle: () => Promise<void>,
+  ): Promise<'handled' | 'stopped' | { reason: string }> {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
+      try {
+        await handle();
+        this.delivered++;
+        this.lastError = null;
+        return 'handled';
+      } catch (error) {
+        failure = error;
+      }
+      this.lastError = describeError(failure);
+      this.logger.warn({ eventId: event.id, position: event.position, attempt, err: failure }, 'handler failed');
+      if (attempt < this.retry.maxAttempts) {
+        await this.sleeper.sleep(backoffDelay(this.retry, attempt), { wakeable: false });
+        if (this.stopping) return 'stopped';
+      }
+    }
+    return { reason: describeError(failure) };
+  }
+
+  private recordParked(event: RecordedEvent, reason: string): void {
+    this.parkedCount++;
+    this.logger.error({ eventId: event.id, type: event.type, position: event.position, reason }, 'event parked');
   }
 
   /** Writes the checkpoint at `position` (before anything later is handled) and moves there. */
