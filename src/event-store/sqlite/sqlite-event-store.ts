@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../../database/sqlite-database.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
@@ -343,15 +344,6 @@ class DecodedEvents {
     }
     return events;
   }
-}
-
-/** Shared between readers, so nobody may change them; freezing makes an attempt fail loudly instead of leaking. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }
 
 function toRecordedEvents(rows: EventRow[]): RecordedEvent[] {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { evolve } from '../domain/evolve.js';
 import type { OrderKey } from '../domain/order-key.js';
@@ -199,17 +200,4 @@ function foldEvents(base: FoldedOrder, events: readonly RecordedEvent[]): Folded
 
 function correlationOf(recorded: RecordedEvent): string | null {
   return typeof recorded.metadata.correlationId === 'string' ? recorded.metadata.correlationId : null;
-}
-
-/**
- * A cached state is handed to every later caller, so a caller mutating it would corrupt the next decisions silently;
- * frozen, such a write throws instead. `evolve` builds new objects around the unchanged (already frozen) parts, so
- * only what a fold created is walked.
- */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  if (value instanceof Map) for (const entry of value.values()) deepFreeze(entry);
-  else for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return value;
 }

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type { CarrierMappingView } from '../../orders/domain/carrier-mapping.js';
 import type { OrderSettingsSnapshot } from '../order-settings.port.js';
 import { importSettingsOf } from './import-parameters.js';
@@ -21,14 +22,6 @@ export interface MarketplaceStatus {
 
 /** Stream revision as the snapshot's opaque revision: "-1" before the first event, then "0", "1"… */
 export const revisionString = (revision: number): string => String(revision);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 /**
  * What the engine reads. A frozen copy: the reader hands the same object to every caller until the next change, so
