@@ -8,8 +8,9 @@ import { OrderStoryWriter } from './testing/order-stories.js';
 import { expectedSnapshot, readModelSnapshot } from './testing/read-model-snapshot.js';
 
 /**
- * The projection's fold cache lives as long as the executor it is keyed by, and SQLite's executor lives as long as
- * the process: the cache must stay bounded, and a fold written by a rolled-back transaction must not be trusted.
+ * The projection's fold cache lives as long as the executor it is keyed by, and the SqlExecutor contract does not
+ * promise one executor per transaction: with an executor shared by every transaction (as SQLite's group commit once
+ * did) the cache must stay bounded, and a fold written by a rolled-back transaction must not be trusted.
  */
 
 const tables = Object.fromEntries(Object.values(OVERVIEW_TABLES).map((t) => [t, t])) as OverviewTables;

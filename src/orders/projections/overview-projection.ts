@@ -46,11 +46,12 @@ export function orderOverviewProjection(options: OrderOverviewProjectionOptions 
   const capacity = options.foldCacheStreams ?? FOLD_CACHE_STREAMS;
   /**
    * Folds this projection wrote, per executor, so the next event of a stream (a command often appends several) folds
-   * on without reading the row back. An executor is not always one transaction: SQLite's serves every transaction of
-   * the connection, for the process's lifetime. So the cache is bounded (least recently written out first), and a
-   * fold is trusted only for the event right after it: after a rollback the runner re-delivers that stream's events
-   * from the committed checkpoint, which finds the cached fold too far ahead and reads the row instead. A fold's
-   * content depends only on the stream's events, so a fold at revision r is right for revision r wherever it came from.
+   * on without reading the row back. Executors are one per transaction today, but nothing in the SqlExecutor contract
+   * promises it (SQLite's group commit once shared one across transactions), so the cache does not rely on it: it is
+   * bounded (least recently written out first), and a fold is trusted only for the event right after it — after a
+   * rollback the runner re-delivers that stream's events from the committed checkpoint, which finds the cached fold
+   * too far ahead and reads the row instead. A fold's content depends only on the stream's events, so a fold at
+   * revision r is right for revision r wherever it came from.
    */
   const written = new WeakMap<SqlExecutor, Map<string, OverviewFold>>();
   return {
