@@ -38,11 +38,12 @@ export function eventStoreContract(
 ): void {
   const withGlobalIds: jest.It =
     capabilities.globalEventIds === false
-      ? (Object.assign(
-          (title: string, fn?: jest.ProvidesCallback) =>
-            it.skip(`${title} [skipped: ${name} does not index event ids across streams]`, fn),
-          it,
-        ) as jest.It)
+      ? (Object.assign((title: string, fn?: jest.ProvidesCallback) => {
+          const reason = `${name} does not index event ids across streams`;
+          // stderr: Jest does not show console output for skipped tests.
+          process.stderr.write(`SKIPPED "${title}": ${reason}\n`);
+          return it.skip(`${title} [skipped: ${reason}]`, fn);
+        }, it) as jest.It)
       : it;
   describe(`${name} event store contract`, () => {
     let store: EventStore;
