@@ -42,7 +42,7 @@ export class AppModule {
         InfrastructureModule.register(infrastructure),
         CqrsModule.forRoot(),
         CqrsInfrastructureModule.register({ autoStart: true, ...options.reactors }),
-        LengowModule.register(options.lengow?.connection, options.lengow),
+        LengowModule.register(options.lengow),
         ShopModule,
         SettingsModule.register(),
         OrdersModule,

@@ -25,7 +25,7 @@ export class CliEngineModule {
         InfrastructureModule.register(infrastructure),
         CqrsModule.forRoot(),
         CqrsInfrastructureModule.register({ autoStart: false }),
-        LengowModule.register(lengow),
+        LengowModule.register({ connection: lengow }),
         ShopModule,
         SettingsModule.register(),
         OrdersModule,

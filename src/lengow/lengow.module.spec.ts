@@ -21,7 +21,10 @@ class BootTokensModule {}
 
 async function connector(sandbox: Sandbox, tuning?: LengowClientTuning): Promise<LengowApi> {
   const moduleRef = await Test.createTestingModule({
-    imports: [BootTokensModule, LengowModule.register({ baseUrl: sandbox.url, accessToken: 'x', secret: 'y' }, tuning)],
+    imports: [
+      BootTokensModule,
+      LengowModule.register({ connection: { baseUrl: sandbox.url, accessToken: 'x', secret: 'y' }, ...tuning }),
+    ],
   }).compile();
   return moduleRef.get<LengowApi>(LENGOW_API);
 }

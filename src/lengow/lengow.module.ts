@@ -26,7 +26,7 @@ export interface LengowModuleOptions extends LengowClientTuning {
 @Global()
 @Module({})
 export class LengowModule {
-  static register(connection?: LengowConnection, tuning: LengowClientTuning = {}): DynamicModule {
+  static register({ connection, ...tuning }: LengowModuleOptions = {}): DynamicModule {
     return {
       module: LengowModule,
       providers: [

@@ -50,7 +50,7 @@ export async function startImportTestApp(options: {
         readModels: options.db,
       }),
       CqrsModule.forRoot(),
-      LengowModule.register({ baseUrl: options.lengowUrl, accessToken: 'x', secret: 'y' }),
+      LengowModule.register({ connection: { baseUrl: options.lengowUrl, accessToken: 'x', secret: 'y' } }),
       ShopModule,
       SettingsModule.register(),
       OrdersModule,
