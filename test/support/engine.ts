@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { formatPostgresPosition } from '../../src/event-store/postgres/postgres-position.js';
 import type { LengowClientTuning } from '../../src/lengow/lengow.module.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { OrderImporter, type ImportRunReport } from '../../src/orders/import/order-importer.js';
@@ -194,11 +195,11 @@ export class TestEngine {
 
   /** Position of the last committed event, whether or not the event store's reads can see it yet. */
   private async committedHead(schema: string): Promise<RecordedEvent['position'] | null> {
-    const [row] = await this.db.query<{ position: string }>(
-      `SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 19, '0') AS position
+    const [row] = await this.db.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
        FROM "${schema}".es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     );
-    return row?.position ?? null;
+    return row ? formatPostgresPosition(row.transaction_id, row.global_position) : null;
   }
 
   async orderEvents(): Promise<RecordedEvent[]> {
