@@ -6,14 +6,6 @@ import { orderStreamName } from '../domain/order-key.js';
 import { initialState, type OrderState } from '../domain/order-state.js';
 import { upcast } from '../domain/upcast.js';
 
-export interface LoadedOrder {
-  stream: string;
-  state: OrderState;
-  /** Revision of the last event, or -1 for a stream that does not exist yet. */
-  revision: number;
-  events: RecordedEvent[];
-}
-
 /** Stored events carry their data shape version in metadata; the domain upcasts before folding. */
 export function toStoredOrderEvent(event: RecordedEvent) {
   const version = event.metadata.schemaVersion;
@@ -24,16 +16,13 @@ export function toStoredOrderEvent(event: RecordedEvent) {
  * Reads an order stream and folds it into the domain state, optionally only up to a revision. Reads the whole stream
  * every time: for the hot paths use `OrderStreamReader`, which folds only what is new.
  */
-export async function loadOrder(store: EventStore, key: OrderKey, upToRevision?: number): Promise<LoadedOrder> {
+export async function loadOrder(store: EventStore, key: OrderKey, upToRevision?: number): Promise<FoldedOrder> {
   const stream = orderStreamName(key);
   const all = await store.readStream(stream);
-  const events = upToRevision === undefined ? all : all.filter((e) => e.revision <= upToRevision);
-  let state = initialState();
-  for (const recorded of events) {
-    const event = upcast(toStoredOrderEvent(recorded));
-    if (event) state = evolve(state, event);
-  }
-  return { stream, state, revision: events.length === 0 ? -1 : events[events.length - 1].revision, events };
+  return foldEvents(
+    emptyOrder(stream),
+    upToRevision === undefined ? all : all.filter((e) => e.revision <= upToRevision),
+  );
 }
 
 /**
