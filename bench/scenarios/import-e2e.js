@@ -86,24 +86,19 @@ function measureRaw(file, count, schema) {
 }
 
 async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
-  const [{ startEngine }, { loadConfig }, { silentLogger }, { OrderImporter }, { OrdersReactions }, cqrs, settings] =
-    await Promise.all([
+  const [{ startEngine }, { loadConfig }, { silentLogger }, { OrderImporter }, { OrdersReactions }] = await Promise.all(
+    [
       load('boot/start-engine.js'),
       load('config/load-config.js'),
       load('logging/logger.js'),
       load('orders/import/order-importer.js'),
       load('orders/sagas/orders-reactions.js'),
-      import('@nestjs/cqrs'),
-      load('settings/commands/settings-commands.js'),
-    ]);
-  const [{ SHOP }, { PLACES }, { SANDBOX_MARKETPLACE_CODES }, { EVENT_STORE }, { prepareSandboxShop }] =
-    await Promise.all([
-      load('shop/shop.port.js'),
-      load('sandbox/buyer-data.js'),
-      load('sandbox/marketplaces.js'),
-      load('event-store/event-store.port.js'),
-      load('boot/prepare-sandbox-shop.js'),
-    ]);
+    ],
+  );
+  const [{ EVENT_STORE }, { prepareSandboxShop }] = await Promise.all([
+    load('event-store/event-store.port.js'),
+    load('boot/prepare-sandbox-shop.js'),
+  ]);
   const rss = new RssSampler();
   const emulator = await startEmulatorProcess({ distDir, seed: SEED, orders });
   let engine;
@@ -123,21 +118,9 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       logger: silentLogger(),
       app: { import: { schedule: false }, reactions: { pollers: false } },
     });
-    // What the boot does for its built-in emulator: the emulator's catalogue in the shop, its countries, carriers.
-    await prepareSandboxShop(engine.app);
-    const shop = engine.app.get(SHOP);
-    const bus = engine.app.get(cqrs.CommandBus);
-    const carrier = await shop.addCarrier({ name: 'La Poste', trackingUrl: null });
-    const countries = [...new Set(PLACES.map((p) => p.country))];
-    for (const country of countries) await shop.setCountryActive(country, true);
-    for (const marketplace of SANDBOX_MARKETPLACE_CODES)
-      for (const country of countries)
-        await bus.execute(
-          new settings.SetDefaultCarrier(
-            { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } },
-            { commandId: `bench-carrier:${marketplace}:${country}`, actor: 'operator:bench' },
-          ),
-        );
+    // What the boot does for its built-in emulator (catalogue, countries, default carriers), for every marketplace:
+    // the two the boot leaves unmapped for the dashboard's notice would only hold their orders back here.
+    await prepareSandboxShop(engine.app, { leaveUnmapped: [] });
     const store = engine.app.get(EVENT_STORE);
     const eventsBefore = await countEvents(store);
     rss.start();

@@ -21,7 +21,10 @@ const DEMO_CARRIER = { name: 'La Poste', trackingUrl: 'https://www.laposte.fr/ou
  * country — except for SANDBOX_UNMAPPED_MARKETPLACES. Only what is missing is added, so an operator's later changes survive restarts; without it every
  * generated order would stop at "You must select a default carrier…" and a fresh `npm start` would import nothing.
  */
-export async function prepareSandboxShop(app: INestApplication): Promise<void> {
+export async function prepareSandboxShop(
+  app: INestApplication,
+  { leaveUnmapped = SANDBOX_UNMAPPED_MARKETPLACES }: { leaveUnmapped?: readonly string[] } = {},
+): Promise<void> {
   const shop = app.get<Shop>(SHOP, { strict: false });
   await shop.seed(seedFromSandboxCatalogue());
   const carrier =
@@ -32,7 +35,7 @@ export async function prepareSandboxShop(app: INestApplication): Promise<void> {
   const commandBus = app.get(CommandBus, { strict: false });
   const settings = app.get<OrderSettingsReader>(ORDER_SETTINGS, { strict: false });
   for (const marketplace of SANDBOX_MARKETPLACE_CODES) {
-    if (SANDBOX_UNMAPPED_MARKETPLACES.includes(marketplace)) continue;
+    if (leaveUnmapped.includes(marketplace)) continue;
     const mapped = new Set((await settings.carrierMapping(marketplace)).defaults.map((d) => d.country));
     for (const country of countries) {
       if (mapped.has(country)) continue;
