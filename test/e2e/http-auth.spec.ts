@@ -1,32 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { keyIdOf } from '../../src/http/api-key-authenticator.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 
 describe('HTTP API authentication and roles', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine();
 
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-auth-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${engine.url}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${engine().url}${path}`, { headers });
 
   it('refuses a request without a key with 401 problem+json and a challenge', async () => {
     const response = await get('/api/settings');
@@ -52,7 +30,7 @@ describe('HTTP API authentication and roles', () => {
 
   it('gives 403 (not 401) when the role is too low, per role', async () => {
     const patch = (key: string) =>
-      fetch(`${engine.url}/api/settings/import`, {
+      fetch(`${engine().url}/api/settings/import`, {
         method: 'PATCH',
         headers: { 'x-api-key': key, 'content-type': 'application/json' },
         body: JSON.stringify({ importWindowDays: 4 }),
@@ -66,7 +44,7 @@ describe('HTTP API authentication and roles', () => {
   });
 
   it('records the key id, never the key, as the actor of a change', async () => {
-    const response = await fetch(`${engine.url}/api/settings/import`, {
+    const response = await fetch(`${engine().url}/api/settings/import`, {
       method: 'PATCH',
       headers: { 'x-api-key': 'a1', 'content-type': 'application/json' },
       body: JSON.stringify({ importWindowDays: 6 }),

@@ -1,37 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDER_SETTINGS_STREAM } from '../../src/settings/index.js';
 
 describe('HTTP API: Idempotency-Key', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine({ env: { API_KEYS: 'v1:viewer,o1:operator,a1:admin,a2:admin' } });
   let store: EventStore;
 
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-idem-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin,a2:admin',
-    });
-    store = engine.app.get<EventStore>(EVENT_STORE);
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
+  beforeAll(() => {
+    store = engine().app.get<EventStore>(EVENT_STORE);
   });
 
   const mapCarrier = (body: object, key: string | null, apiKey = 'a1', extra: Record<string, string> = {}) =>
-    fetch(`${engine.url}/api/settings/carrier-mappings`, {
+    fetch(`${engine().url}/api/settings/carrier-mappings`, {
       method: 'PUT',
       headers: {
         'x-api-key': apiKey,
@@ -88,7 +69,7 @@ describe('HTTP API: Idempotency-Key', () => {
     const first = await mapCarrier(mapping('FEDEX'), 'key-forgotten');
     const { commandId } = (await first.json()) as { commandId: string };
     const count = await settingsEvents();
-    await engine.app.get<SqlDatabase>(SQL_DATABASE).execute('DELETE FROM http_idempotency_keys');
+    await engine().app.get<SqlDatabase>(SQL_DATABASE).execute('DELETE FROM http_idempotency_keys');
     expect((await mapCarrier(mapping('DHL'), null)).status).toBe(200);
     const again = await mapCarrier(mapping('FEDEX'), 'key-forgotten');
     expect(again.status).toBe(200);

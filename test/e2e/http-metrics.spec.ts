@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { EventBusBridge } from '../../src/cqrs/event-bus-bridge.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -20,28 +16,10 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('HTTP API: /metrics', () => {
-  let folder: string;
-  let engine: RunningEngine;
-
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-metrics-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const engine = useHttpEngine();
 
   const scrape = async () => {
-    const response = await fetch(`${engine.url}/metrics`);
+    const response = await fetch(`${engine().url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return response.text();
@@ -54,9 +32,9 @@ describe('HTTP API: /metrics', () => {
   });
 
   it('counts HTTP requests by route pattern and status, router refusals included', async () => {
-    await fetch(`${engine.url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
-    await fetch(`${engine.url}/api/settings`);
-    await fetch(`${engine.url}/api/no-such-${randomUUID()}`);
+    await fetch(`${engine().url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
+    await fetch(`${engine().url}/api/settings`);
+    await fetch(`${engine().url}/api/no-such-${randomUUID()}`);
     const text = await scrape();
     const ok = { method: 'GET', route: '/api/settings', status: '200' };
     expect(sample(text, 'lengow_sync_http_requests_total', ok)).toBeGreaterThanOrEqual(1);
@@ -69,7 +47,7 @@ describe('HTTP API: /metrics', () => {
   });
 
   it('times event store calls', async () => {
-    await fetch(`${engine.url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
+    await fetch(`${engine().url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
     const text = await scrape();
     expect(
       sample(text, 'lengow_sync_event_store_operation_duration_seconds_count', {
@@ -82,15 +60,15 @@ describe('HTTP API: /metrics', () => {
   it('counts import outcomes from the events the bus delivers', async () => {
     const before = await scrape();
     expect(sample(before, 'lengow_sync_order_imports_total', { outcome: 'ignored' }) ?? 0).toBe(0);
-    const run = await fetch(`${engine.url}/api/orders/import`, {
+    const run = await fetch(`${engine().url}/api/orders/import`, {
       method: 'POST',
       headers: { 'x-api-key': 'o1', 'content-type': 'application/json' },
       body: '{}',
     });
     expect(run.status).toBe(200);
-    await engine.app.get(EventBusBridge).waitUntilIdle(undefined, 20_000);
+    await engine().app.get(EventBusBridge).waitUntilIdle(undefined, 20_000);
     const text = await scrape();
-    const manifest = engine.sandbox!.manifest();
+    const manifest = engine().sandbox!.manifest();
     expect(sample(text, 'lengow_sync_order_imports_total', { outcome: 'ignored' })).toBe(manifest.byOutcome.ignored);
     // Without default carriers every importable order fails here: planned + failed covers all the others.
     const planned = sample(text, 'lengow_sync_order_imports_total', { outcome: 'planned' }) ?? 0;

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { commandEntries } from '../../src/interfaces/command-catalogue.js';
 
 interface OpenApiDocument {
@@ -15,28 +11,13 @@ interface OpenApiDocument {
 }
 
 describe('HTTP API: OpenAPI document and Swagger UI', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine();
   let document: OpenApiDocument;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-openapi-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
-    const response = await fetch(`${engine.url}/api/docs-json`);
+    const response = await fetch(`${engine().url}/api/docs-json`);
     expect(response.status).toBe(200);
     document = (await response.json()) as OpenApiDocument;
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('lists the API endpoints with their methods', () => {
@@ -72,16 +53,16 @@ describe('HTTP API: OpenAPI document and Swagger UI', () => {
   });
 
   it('serves Swagger UI at /api/docs with its assets, and nothing else of the assets folder', async () => {
-    const page = await fetch(`${engine.url}/api/docs`);
+    const page = await fetch(`${engine().url}/api/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const html = await page.text();
     expect(html).toContain('/api/docs/swagger-ui-bundle.js');
     expect(html).toContain('data-url="/api/docs-json"');
-    const bundle = await fetch(`${engine.url}/api/docs/swagger-ui-bundle.js`);
+    const bundle = await fetch(`${engine().url}/api/docs/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
-    expect((await fetch(`${engine.url}/api/docs/package.json`)).status).toBe(404);
-    expect((await fetch(`${engine.url}/api/docs/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${engine().url}/api/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${engine().url}/api/docs/..%2Fpackage.json`)).status).toBe(404);
   });
 });

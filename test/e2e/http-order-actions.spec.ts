@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
@@ -27,12 +23,11 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 }
 
 describe('HTTP API: shop order changes and action re-sends', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine({ reactions: { shopFeedIntervalMs: 100 } });
   let imported: Overview[];
 
   const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${engine().url}${path}`, {
       method,
       headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -43,22 +38,9 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       .items;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-actions-'));
-    engine = await startHttpEngine(
-      {
-        SQLITE_PATH: join(folder, 'engine.sqlite'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SANDBOX: 'on',
-        SANDBOX_PORT: '0',
-        SANDBOX_ORDERS: '50',
-        API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-      },
-      { reactions: { shopFeedIntervalMs: 100 } },
-    );
     // Default carriers first, so importable orders are imported (the sagas create their shop orders).
-    const carrier = await engine.app
-      .get<Shop>(SHOP)
+    const carrier = await engine()
+      .app.get<Shop>(SHOP)
       .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
     const settings = (await (await call('GET', '/api/settings', 'v1')).json()) as {
@@ -71,17 +53,13 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       }
     }
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
-    const created = engine.sandbox!.manifest().byOutcome.created;
-    const runner = engine.app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER);
+    const created = engine().sandbox!.manifest().byOutcome.created;
+    const runner = engine().app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER);
     imported = await eventually(async () => {
       await runner.waitUntilCaughtUp(undefined, { timeoutMs: 10_000 });
       const orders = await listImported();
       return orders.length === created ? orders : undefined;
     }, 'every importable order to be imported');
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('ships a shop order once per Idempotency-Key, and the order records the shipment', async () => {
@@ -99,7 +77,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       'idempotency-key': 'ship-1',
     });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const shopOrder = await engine.app.get<Shop>(SHOP).getOrder(shopOrderId);
+    const shopOrder = await engine().app.get<Shop>(SHOP).getOrder(shopOrderId);
     expect(shopOrder!.history.length).toBe(result.order.history.length);
 
     const types = await eventually(async () => {

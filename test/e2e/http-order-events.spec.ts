@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 
 interface SseMessage {
   id?: string;
@@ -83,35 +79,20 @@ class SseReader {
 }
 
 describe('HTTP API: live order changes over Server-Sent Events', () => {
-  let folder: string;
-  let engine: RunningEngine;
-  let store: EventStore;
   const readers: SseReader[] = [];
-
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-sse-'));
-    engine = await startHttpEngine(
-      {
-        SQLITE_PATH: join(folder, 'engine.sqlite'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SANDBOX: 'on',
-        SANDBOX_PORT: '0',
-        SANDBOX_ORDERS: '50',
-        API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-      },
-      { http: { sseHeartbeatMs: 200 } },
-    );
-    store = engine.app.get<EventStore>(EVENT_STORE);
-  });
+  // Declared before the engine's hooks so that, after the suite, the readers let go before the engine closes.
   afterAll(async () => {
     await Promise.all(readers.map((r) => r.cancel().catch(() => undefined)));
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
+  });
+  const engine = useHttpEngine({ http: { sseHeartbeatMs: 200 } });
+  let store: EventStore;
+
+  beforeAll(() => {
+    store = engine().app.get<EventStore>(EVENT_STORE);
   });
 
   const open = async (headers: Record<string, string> = {}, query = '') => {
-    const response = await fetch(`${engine.url}/api/orders/events${query}`, {
+    const response = await fetch(`${engine().url}/api/orders/events${query}`, {
       headers: { 'x-api-key': 'v1', accept: 'text/event-stream', ...headers },
     });
     return response;
@@ -126,7 +107,7 @@ describe('HTTP API: live order changes over Server-Sent Events', () => {
     store.append(stream, [{ type: 'HttpSseProbe', data: { n } }], { expectedRevision: 'any' });
 
   it('refuses a client without a key before opening the stream', async () => {
-    const response = await fetch(`${engine.url}/api/orders/events`);
+    const response = await fetch(`${engine().url}/api/orders/events`);
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toMatch(/problem\+json/);
   });
@@ -188,7 +169,7 @@ describe('HTTP API: live order changes over Server-Sent Events', () => {
 
   it('releases the subscription when the client goes away', async () => {
     const clients = async () => {
-      const text = await (await fetch(`${engine.url}/metrics`)).text();
+      const text = await (await fetch(`${engine().url}/metrics`)).text();
       return Number(/^lengow_sync_sse_clients (\d+)$/m.exec(text)![1]);
     };
     const before = await clients();
@@ -204,9 +185,8 @@ describe('HTTP API: live order changes over Server-Sent Events', () => {
   it('ends open streams cleanly at shutdown', async () => {
     const sse = reader(await open());
     await sse.next((m) => m.comment === 'connected');
-    const closing = engine.close();
+    const closing = engine().close();
     await sse.ended();
     await closing;
-    engine = undefined as unknown as RunningEngine;
   });
 });

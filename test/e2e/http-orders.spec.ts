@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { keyIdOf } from '../../src/http/api-key-authenticator.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
@@ -22,8 +18,7 @@ interface Page {
 }
 
 describe('HTTP API: orders', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine();
   type Report = {
     outcome: string;
     counts: { received: number; planned: number; failedOrders: number; failed: Record<string, number> };
@@ -32,7 +27,7 @@ describe('HTTP API: orders', () => {
   let report: Report;
 
   const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${engine().url}${path}`, {
       method,
       headers: {
         'x-api-key': key,
@@ -47,7 +42,7 @@ describe('HTTP API: orders', () => {
     return JSON.parse(text) as T;
   };
   const caughtUp = () =>
-    engine.app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    engine().app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
   const path = (o: Overview) => `/api/orders/${o.marketplace}/${encodeURIComponent(o.marketplaceOrderId)}`;
   const listAll = async (query: string): Promise<Overview[]> => {
     const all: Overview[] = [];
@@ -62,20 +57,10 @@ describe('HTTP API: orders', () => {
   };
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-orders-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
     // As an operator would: import, see orders fail for want of default carriers, map them, import again.
     firstReport = await json(await call('POST', '/api/orders/import', 'o1', {}));
-    const carrier = await engine.app
-      .get<Shop>(SHOP)
+    const carrier = await engine()
+      .app.get<Shop>(SHOP)
       .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
     const settings = await json<{ marketplaces: { marketplace: string; uncoveredCountries: string[] }[] }>(
       await call('GET', '/api/settings', 'v1'),
@@ -94,13 +79,9 @@ describe('HTTP API: orders', () => {
     report = await json(await call('POST', '/api/orders/import', 'o1', {}));
     await caughtUp();
   });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
 
   it('runs an import window for an operator, and refuses it to a viewer', async () => {
-    const manifest = engine.sandbox!.manifest();
+    const manifest = engine().sandbox!.manifest();
     expect(firstReport.outcome).toBe('succeeded');
     expect(firstReport.counts.failed.NO_DEFAULT_CARRIER).toBeGreaterThan(0);
     expect(report.outcome).toBe('succeeded');
@@ -127,7 +108,7 @@ describe('HTTP API: orders', () => {
       await call('GET', '/api/orders/counters', 'v1'),
     );
     expect(all.length).toBe(counters.total);
-    const manifest = engine.sandbox!.manifest();
+    const manifest = engine().sandbox!.manifest();
     expect(counters.importState.not_imported).toBe(manifest.byOutcome.failed);
     expect(counters.importState.ignored).toBe(manifest.byOutcome.ignored);
     const sorted = all.map((o) => o.marketplaceOrderId);
@@ -136,7 +117,7 @@ describe('HTTP API: orders', () => {
 
   it('filters by import state and marketplace (comma-separated or repeated), and searches', async () => {
     const failed = await listAll('importState=not_imported');
-    expect(failed.length).toBe(engine.sandbox!.manifest().byOutcome.failed);
+    expect(failed.length).toBe(engine().sandbox!.manifest().byOutcome.failed);
     expect(failed.every((o) => o.importState === 'not_imported')).toBe(true);
     const both = await listAll('importState=not_imported,ignored');
     const repeated = await listAll('importState=not_imported&importState=ignored');

@@ -1,10 +1,9 @@
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { EVENT_STORE } from '../../src/event-store/event-store.port.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
-import { checkPostgres, describeWithService, dropSchema, freshSchemaName, POSTGRES_URL } from '../support/services.js';
+import { checkPostgres, describeWithService } from '../support/services.js';
 
 /** The `order-changed` messages of an SSE response up to one of `stream` (inclusive); null if it did not come in time. */
 async function changesUntil(
@@ -44,29 +43,10 @@ async function changesUntil(
 }
 
 describeWithService(await checkPostgres(), 'HTTP API on PostgreSQL', () => {
-  const schema = freshSchemaName('http');
-  let engine: RunningEngine;
-
-  beforeAll(async () => {
-    engine = await startHttpEngine({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: POSTGRES_URL,
-      DATABASE_SCHEMA: schema,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    await dropSchema(schema);
-  });
+  const engine = useHttpEngine({ postgres: true });
 
   const call = (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${engine().url}${path}`, {
       method,
       headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,8 +54,8 @@ describeWithService(await checkPostgres(), 'HTTP API on PostgreSQL', () => {
 
   it('imports, lists, and replays an idempotent settings change from its table', async () => {
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
-    await engine.app
-      .get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
+    await engine()
+      .app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
       .waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
     const counters = (await (await call('GET', '/api/orders/counters', 'v1')).json()) as { total: number };
     expect(counters.total).toBeGreaterThan(40);
@@ -89,9 +69,9 @@ describeWithService(await checkPostgres(), 'HTTP API on PostgreSQL', () => {
   });
 
   it('starts SSE where the overview stands (the store reports no head), and resumes with Last-Event-ID', async () => {
-    const store = engine.app.get<EventStore>(EVENT_STORE);
+    const store = engine().app.get<EventStore>(EVENT_STORE);
     const { position } = (await (await call('GET', '/api/orders?limit=1', 'v1')).json()) as { position: string };
-    const response = await fetch(`${engine.url}/api/orders/events`, { headers: { 'x-api-key': 'v1' } });
+    const response = await fetch(`${engine().url}/api/orders/events`, { headers: { 'x-api-key': 'v1' } });
     expect(response.status).toBe(200);
     const appended = await store.append('order-pgtest-1', [{ type: 'HttpSseProbe', data: {} }]);
     const changes = await changesUntil(response, 'order-pgtest-1', 10_000);
@@ -100,7 +80,7 @@ describeWithService(await checkPostgres(), 'HTTP API on PostgreSQL', () => {
     expect(changes!.every((change) => change.id > position)).toBe(true);
 
     const second = await store.append('order-pgtest-1', [{ type: 'HttpSseProbe', data: {} }]);
-    const resumed = await fetch(`${engine.url}/api/orders/events`, {
+    const resumed = await fetch(`${engine().url}/api/orders/events`, {
       headers: { 'x-api-key': 'v1', 'last-event-id': appended.position },
     });
     const after = await changesUntil(resumed, 'order-pgtest-1', 10_000);

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { createLogger } from '../../src/logging/logger.js';
 
 interface Problem {
@@ -17,38 +13,17 @@ interface Problem {
 }
 
 describe('HTTP API: errors as application/problem+json', () => {
-  let folder: string;
-  let engine: RunningEngine;
   const logLines: string[] = [];
-
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-problems-'));
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(String(chunk));
-        done();
-      },
-    });
-    engine = await startHttpEngine(
-      {
-        SQLITE_PATH: join(folder, 'engine.sqlite'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SANDBOX: 'on',
-        SANDBOX_PORT: '0',
-        SANDBOX_ORDERS: '50',
-        API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-      },
-      { logger: createLogger({ level: 'warn', destination }) },
-    );
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
   });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const engine = useHttpEngine({ logger: createLogger({ level: 'warn', destination }) });
 
   const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${engine().url}${path}`, {
       method,
       headers: { 'x-api-key': 'a1', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body,
@@ -180,7 +155,7 @@ describe('HTTP API: errors as application/problem+json', () => {
 
   // Last: it breaks the engine's database on purpose.
   it('answers an unforeseen failure with a generic 500, the real error logged and not sent', async () => {
-    await engine.app.get<SqlDatabase>(SQL_DATABASE).close();
+    await engine().app.get<SqlDatabase>(SQL_DATABASE).close();
     const response = await send('GET', '/api/settings');
     expect(response.status).toBe(500);
     const text = await response.text();

@@ -1,41 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunningEngine } from '../../src/boot/start-engine.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { startHttpEngine } from '../../src/http/testing/start-http-engine.js';
+import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 
 describe('HTTP API: read-model maintenance', () => {
-  let folder: string;
-  let engine: RunningEngine;
+  const engine = useHttpEngine();
 
   const call = (method: string, path: string, key: string, body?: unknown) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${engine().url}${path}`, {
       method,
       headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'lengow-http-projections-'));
-    engine = await startHttpEngine({
-      SQLITE_PATH: join(folder, 'engine.sqlite'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANDBOX: 'on',
-      SANDBOX_PORT: '0',
-      SANDBOX_ORDERS: '50',
-      API_KEYS: 'v1:viewer,o1:operator,a1:admin',
-    });
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
-    await engine.app
-      .get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
+    await engine()
+      .app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
       .waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('shows every read model to a viewer', async () => {

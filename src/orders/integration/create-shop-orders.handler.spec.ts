@@ -1,38 +1,10 @@
-import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
-import type { EventStore } from '../../event-store/event-store.port.js';
-import type { Shop } from '../../shop/shop.port.js';
-import type { OrderCommandExecutor } from '../commands/order-command-executor.js';
 import { CreateShopOrders } from './create-shop-orders.js';
 import { sagaMetadata } from './reaction-metadata.js';
 import { emulatorOrder } from './testing/emulator-order.js';
-import { PortFaults, SimulatedCrash } from './testing/port-faults.js';
-import { ReactionsEngine } from './testing/reactions-test-engine.js';
+import { SimulatedCrash } from './testing/port-faults.js';
+import { useFaultyReactionsEngine, type ReactionsEngine } from './testing/reactions-test-engine.js';
 
-let sandbox: Sandbox;
-let engine: ReactionsEngine;
-let faults: PortFaults<Shop>;
-let executor: PortFaults<OrderCommandExecutor>;
-let store: PortFaults<EventStore>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, actionProcessingDelayMs: 0, orderCount: 0 });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  sandbox.state.reset();
-  faults = new PortFaults<Shop>();
-  executor = new PortFaults<OrderCommandExecutor>();
-  store = new PortFaults<EventStore>();
-  // Sagas off: each test hands the handler the plan itself, as the saga would, as often as it likes.
-  engine = await ReactionsEngine.start({
-    sandbox,
-    sagas: false,
-    wrapShop: (shop) => faults.wrap(shop),
-    wrapExecutor: (real) => executor.wrap(real),
-    wrapStore: (real) => store.wrap(real),
-  });
-});
-afterEach(() => engine.close());
+const reactions = useFaultyReactionsEngine();
 
 const twoPackages = () =>
   emulatorOrder({
@@ -46,7 +18,7 @@ const twoPackages = () =>
   });
 
 async function createCommand(orderKey: Awaited<ReturnType<ReactionsEngine['importOrder']>>) {
-  const planned = await engine.planned(orderKey);
+  const planned = await reactions.engine.planned(orderKey);
   return new CreateShopOrders(
     planned.data.orderKey,
     planned.data.plan,
@@ -57,10 +29,10 @@ async function createCommand(orderKey: Awaited<ReturnType<ReactionsEngine['impor
 
 describe('CreateShopOrders', () => {
   it('creates one shop order per package, shipping and fee on the first, and records OrderImported', async () => {
-    const orderKey = await engine.importOrder(twoPackages());
-    const outcome = await engine.commands.execute(await createCommand(orderKey));
+    const orderKey = await reactions.engine.importOrder(twoPackages());
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
 
-    const orders = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    const orders = await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
     expect(
       orders.map((order) => [order.packageIndex, order.productsCents, order.shippingCents, order.processingFeeCents]),
     ).toEqual([
@@ -77,53 +49,57 @@ describe('CreateShopOrders', () => {
         'order-cdiscount-CD-2001:shop-order:1:1': String(orders[1].id),
       },
     });
-    expect(await engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
     // The shop creates orders without touching stock: that is the stock saga's job, once.
-    expect((await engine.shop.getProduct('101'))!.stock).toBe(10);
+    expect((await reactions.engine.shop.getProduct('101'))!.stock).toBe(10);
   });
 
   it('creates nothing more and appends nothing when the same plan comes again', async () => {
-    const orderKey = await engine.importOrder(twoPackages());
+    const orderKey = await reactions.engine.importOrder(twoPackages());
     const command = await createCommand(orderKey);
-    await engine.commands.execute(command);
-    const again = await engine.commands.execute(command);
+    await reactions.engine.commands.execute(command);
+    const again = await reactions.engine.commands.execute(command);
 
     expect(again).toEqual({ kind: 'stale' });
-    expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(2);
-    expect(await engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(
+      2,
+    );
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
   });
 
   it('after a crash once the shop created the orders, the redelivered plan records those same orders', async () => {
-    const orderKey = await engine.importOrder(twoPackages());
+    const orderKey = await reactions.engine.importOrder(twoPackages());
     const command = await createCommand(orderKey);
     // The shop answered; the process dies before the outcome reaches the order stream.
-    executor.crashBefore('execute', { when: (command) => command.type === 'RecordShopOrdersCreated' });
-    await expect(engine.commands.execute(command)).rejects.toBeInstanceOf(SimulatedCrash);
-    const created = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    reactions.executor.crashBefore('execute', { when: (command) => command.type === 'RecordShopOrdersCreated' });
+    await expect(reactions.engine.commands.execute(command)).rejects.toBeInstanceOf(SimulatedCrash);
+    const created = await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
     expect(created).toHaveLength(2);
-    expect(await engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned']);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned']);
 
-    const outcome = await engine.commands.execute(command);
+    const outcome = await reactions.engine.commands.execute(command);
     expect(outcome).toMatchObject({ kind: 'created', replayed: true });
-    expect(faults.count('createOrders')).toBe(2);
-    const after = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    expect(reactions.shop.count('createOrders')).toBe(2);
+    const after = await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
     expect(after.map((order) => order.id)).toEqual(created.map((order) => order.id));
-    const state = await engine.state(orderKey);
+    const state = await reactions.engine.state(orderKey);
     expect(state.shopOrders.map((order) => order.shopOrderId)).toEqual(created.map((order) => String(order.id)));
   });
 
   it('after a crash before the shop was called, the redelivered plan creates the orders once', async () => {
-    const orderKey = await engine.importOrder(twoPackages());
+    const orderKey = await reactions.engine.importOrder(twoPackages());
     const command = await createCommand(orderKey);
-    await engine.settle();
-    store.crashBefore('readStream', { when: (stream) => stream === 'order-cdiscount-CD-2001' });
-    await expect(engine.commands.execute(command)).rejects.toBeInstanceOf(SimulatedCrash);
-    expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toEqual([]);
-    expect(faults.count('createOrders')).toBe(0);
+    await reactions.engine.settle();
+    reactions.store.crashBefore('readStream', { when: (stream) => stream === 'order-cdiscount-CD-2001' });
+    await expect(reactions.engine.commands.execute(command)).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toEqual([]);
+    expect(reactions.shop.count('createOrders')).toBe(0);
 
-    await engine.commands.execute(command);
-    expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(2);
-    expect(await engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    await reactions.engine.commands.execute(command);
+    expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(
+      2,
+    );
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
   });
 
   it('records a refusal by the shop as a permanent failure with its reason, and creates no order at all', async () => {
@@ -135,29 +111,29 @@ describe('CreateShopOrders', () => {
         [{ lineId: 'CD-2002-2', product: '999', quantity: 1, amount: 5 }],
       ],
     });
-    const orderKey = await engine.importOrder(order);
-    const outcome = await engine.commands.execute(await createCommand(orderKey));
+    const orderKey = await reactions.engine.importOrder(order);
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
 
     expect(outcome).toMatchObject({ kind: 'failed', transient: false });
-    expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toEqual([]);
-    const failed = await engine.lastEvent<{ kind: string; failures: { code: string; message: string }[] }>(
+    expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toEqual([]);
+    const failed = await reactions.engine.lastEvent<{ kind: string; failures: { code: string; message: string }[] }>(
       orderKey,
       'OrderImportFailed',
     );
     expect(failed.data).toMatchObject({ kind: 'permanent', nextAttemptAt: null, configurationRevision: 'rev-1' });
     expect(failed.data.failures).toEqual([{ code: 'SHOP_ERROR', message: expect.stringContaining('999') }]);
     // Recorded with the plan's revision, so the next poll (same revision) waits instead of planning it again.
-    const state = await engine.state(orderKey);
+    const state = await reactions.engine.state(orderKey);
     expect(state.import).toMatchObject({ status: 'not_imported', configurationRevision: 'rev-1' });
   });
 
   it('records an unreachable shop as a transient failure due again after the retry policy’s first delay', async () => {
-    const orderKey = await engine.importOrder(twoPackages());
-    faults.fail('createOrders', () => new Error('connect ECONNREFUSED 127.0.0.1:5432'));
-    const outcome = await engine.commands.execute(await createCommand(orderKey));
+    const orderKey = await reactions.engine.importOrder(twoPackages());
+    reactions.shop.fail('createOrders', () => new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
 
     expect(outcome).toMatchObject({ kind: 'failed', transient: true });
-    const failed = await engine.lastEvent<{ at: string; nextAttemptAt: string; failures: unknown[] }>(
+    const failed = await reactions.engine.lastEvent<{ at: string; nextAttemptAt: string; failures: unknown[] }>(
       orderKey,
       'OrderImportFailed',
     );

@@ -13,7 +13,7 @@ import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store
 import { HttpLengowApi } from '../../../lengow/http-lengow-api.js';
 import { LENGOW_API, type LengowApi } from '../../../lengow/lengow-api.port.js';
 import { silentLogger } from '../../../logging/logger.js';
-import type { Sandbox } from '../../../sandbox/sandbox-server.js';
+import { startSandbox, type Sandbox } from '../../../sandbox/sandbox-server.js';
 import { SettingsModule } from '../../../settings/settings.module.js';
 import { BuiltInShop } from '../../../shop/built-in/built-in-shop.js';
 import type { ShopCarrier } from '../../../shop/shop-carrier.js';
@@ -37,6 +37,7 @@ import { CreateShopOrders, type CreateShopOrdersOutcome } from '../create-shop-o
 import { sagaMetadata } from '../reaction-metadata.js';
 import type { OrdersReactionsOptions } from '../reactions-options.js';
 import { EMULATOR_MARKETPLACE } from './emulator-order.js';
+import { PortFaults } from './port-faults.js';
 
 export const ACCESS_TOKEN = 'reactions-test-token';
 export const SECRET = 'reactions-test-secret';
@@ -334,4 +335,65 @@ export class ReactionsEngine {
     await this.store.close();
     await this.db.close();
   }
+}
+
+/** What a handler spec drives: the current test's engine, and the fault injectors around its ports. */
+export interface FaultyReactions {
+  readonly engine: ReactionsEngine;
+  readonly shop: PortFaults<Shop>;
+  readonly executor: PortFaults<OrderCommandExecutor>;
+  readonly store: PortFaults<EventStore>;
+}
+
+/**
+ * Registers, where it is called, one emulator for the file and a fresh engine per test whose shop, order command
+ * executor and event store go through {@link PortFaults}. Sagas are off: each test hands the handler its command itself,
+ * as the saga would, as often as it likes. The returned fields are the running test's.
+ */
+export function useFaultyReactionsEngine(): FaultyReactions {
+  let sandbox: Sandbox;
+  let current: FaultyReactions | undefined;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, actionProcessingDelayMs: 0, orderCount: 0 });
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(async () => {
+    sandbox.state.reset();
+    const shop = new PortFaults<Shop>();
+    const executor = new PortFaults<OrderCommandExecutor>();
+    const store = new PortFaults<EventStore>();
+    const engine = await ReactionsEngine.start({
+      sandbox,
+      sagas: false,
+      wrapShop: (real) => shop.wrap(real),
+      wrapExecutor: (real) => executor.wrap(real),
+      wrapStore: (real) => store.wrap(real),
+    });
+    current = { engine, shop, executor, store };
+  });
+  afterEach(async () => {
+    const closing = current;
+    current = undefined;
+    await closing?.engine.close();
+  });
+
+  const running = (): FaultyReactions => {
+    if (!current) throw new Error('the reactions engine runs only inside tests and their hooks');
+    return current;
+  };
+  return {
+    get engine() {
+      return running().engine;
+    },
+    get shop() {
+      return running().shop;
+    },
+    get executor() {
+      return running().executor;
+    },
+    get store() {
+      return running().store;
+    },
+  };
 }

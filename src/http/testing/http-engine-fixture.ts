@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropSchema, freshSchemaName, POSTGRES_URL } from '../../../test/support/services.js';
+import type { RunningEngine } from '../../boot/start-engine.js';
+import { startHttpEngine, type HttpEngineOptions } from './start-http-engine.js';
+
+/** The keys the HTTP suites call with: `v1` viewer, `o1` operator, `a1` admin. */
+export const TEST_API_KEYS = 'v1:viewer,o1:operator,a1:admin';
+
+export interface HttpEngineFixtureOptions extends HttpEngineOptions {
+  /** Variables over the defaults (emulator with 50 orders, {@link TEST_API_KEYS}, ports picked by the system). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Events and read models in a fresh PostgreSQL schema, dropped after the suite, instead of a temp SQLite file. */
+  readonly postgres?: boolean;
+}
+
+/**
+ * One engine (HTTP API included) for the enclosing describe: started in `beforeAll`, closed and its storage removed in
+ * `afterAll`. Call it where the hooks belong; the returned accessor is only valid inside tests and later hooks.
+ */
+export function useHttpEngine(options: HttpEngineFixtureOptions = {}): () => RunningEngine {
+  const { env, postgres, ...engineOptions } = options;
+  const schema = postgres ? freshSchemaName('http') : undefined;
+  let folder: string | undefined;
+  let engine: RunningEngine | undefined;
+
+  beforeAll(async () => {
+    let storage: NodeJS.ProcessEnv;
+    if (schema) {
+      storage = { EVENT_STORE: 'postgres', DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
+    } else {
+      folder = mkdtempSync(join(tmpdir(), 'lengow-http-'));
+      storage = { SQLITE_PATH: join(folder, 'engine.sqlite') };
+    }
+    const running = await startHttpEngine(
+      {
+        ...storage,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANDBOX: 'on',
+        SANDBOX_PORT: '0',
+        SANDBOX_ORDERS: '50',
+        API_KEYS: TEST_API_KEYS,
+        ...env,
+      },
+      engineOptions,
+    );
+    // A test may shut the engine down itself (e.g. to watch open streams end); afterAll then waits for that close.
+    let closing: Promise<void> | undefined;
+    engine = { ...running, close: () => (closing ??= running.close()) };
+  });
+  afterAll(async () => {
+    try {
+      await engine?.close();
+    } finally {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+      if (schema) await dropSchema(schema);
+    }
+  });
+
+  return () => {
+    if (!engine) throw new Error('the HTTP engine runs only inside the tests and hooks of its describe');
+    return engine;
+  };
+}
