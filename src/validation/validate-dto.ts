@@ -6,7 +6,13 @@ export interface FieldFailure {
   readonly message: string;
 }
 
-/** class-validator errors as one failure per field, named by its path (`lines[0].quantity`). */
+/** Constraints about a value's type (or whether the field may be there at all). */
+const TYPE_CHECKS = new Set(['isString', 'isInt', 'isArray', 'isObject', 'isIso8601', 'isIn', 'whitelistValidation']);
+
+/**
+ * class-validator errors as one failure per field, named by its path (`lines[0].quantity`). A value of the wrong type
+ * fails its length or range checks too: the type is what the sender must hear, so a type failure is the one reported.
+ */
 export function validationFailures(
   errors: readonly ValidationError[],
   parent = '',
@@ -19,6 +25,7 @@ export function validationFailures(
         ? error.property
         : `${parent}.${error.property}`;
     const own = Object.entries(error.constraints ?? {})
+      .sort(([a], [b]) => Number(TYPE_CHECKS.has(b)) - Number(TYPE_CHECKS.has(a)))
       .slice(0, 1)
       .map(([name, message]) => ({
         field,

@@ -1,27 +1,6 @@
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import { validateDto } from '../../validation/validate-dto.js';
 import { ReactionCommandInvalid, type ReactionCommandFieldFailure } from './reaction-command-invalid.error.js';
-
-const TYPE_CHECKS = new Set(['isString', 'isInt', 'isArray', 'isObject', 'isIso8601', 'isIn', 'whitelistValidation']);
-
-function failuresOf(
-  errors: readonly ValidationError[],
-  parent: string,
-  parentIsArray = false,
-): ReactionCommandFieldFailure[] {
-  return errors.flatMap((error) => {
-    const field = parentIsArray ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
-    const own = Object.entries(error.constraints ?? {})
-      // A value of the wrong type fails its length or range checks too: the type is what the sender must hear.
-      .sort(([a], [b]) => Number(TYPE_CHECKS.has(b)) - Number(TYPE_CHECKS.has(a)))
-      .slice(0, 1)
-      .map(([name, message]) => ({
-        field,
-        message: name === 'whitelistValidation' ? `${field} is not a known field` : `${field} ${message}`,
-      }));
-    return [...own, ...failuresOf(error.children ?? [], field, Array.isArray(error.value))];
-  });
-}
 
 /**
  * An untrusted part of a command (HTTP body, bus message) as a validated DTO instance, or ReactionCommandInvalid
@@ -30,9 +9,7 @@ function failuresOf(
 export function validateReactionCommand<T extends object>(type: ClassConstructor<T>, value: unknown, root: string): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new ReactionCommandInvalid([{ field: root, message: `${root} must be an object` }]);
-  const instance = plainToInstance(type, value);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  const failures = failuresOf(errors, root);
+  const { instance, failures } = validateDto(type, value, root);
   if (failures.length > 0)
     throw new ReactionCommandInvalid(failures as [ReactionCommandFieldFailure, ...ReactionCommandFieldFailure[]]);
   return instance;
