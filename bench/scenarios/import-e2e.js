@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { newRunId, orderRows } from '../event-store/workload.js';
 import { startEmulatorProcess } from '../lib/lengow-emulator.js';
+import { distDir, loadEngineModule } from '../lib/engine-dist.js';
 
 export const name = 'import-e2e';
 export const description =
@@ -14,11 +13,7 @@ export const description =
   'backfilled into the built-in shop through the real HTTP connector until the sagas are idle, on SQLite and ' +
   'PostgreSQL: orders/s, events/s, ratio to a raw append baseline, engine CPU per order, RSS start/peak/end';
 
-/** Compiled engine: dist/ by default, BENCH_DIST to measure another build (e.g. a fresh tsc --outDir). */
-const distDir = process.env.BENCH_DIST
-  ? process.env.BENCH_DIST
-  : join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'dist');
-const load = (path) => import(pathToFileURL(join(distDir, path)).href);
+const load = loadEngineModule;
 
 const SEED = 3;
 

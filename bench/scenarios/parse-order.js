@@ -1,18 +1,13 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { alternate, formatRate } from '../lib/measure.js';
+import { loadEngineModule } from '../lib/engine-dist.js';
 
 export const name = 'parse-order';
 export const description =
   'parseOrder on BENCH_PARSE_ORDERS (2 000) emulator orders as the connector receives them (parsed JSON): the ' +
   'reader compiled from the DTO decorators against the class-transformer + class-validator reference, orders/s';
 
-/** Compiled engine: dist/ by default, BENCH_DIST to measure another build. */
-const distDir = process.env.BENCH_DIST
-  ? process.env.BENCH_DIST
-  : join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'dist');
-const load = (path) => import(pathToFileURL(join(distDir, path)).href);
+const load = loadEngineModule;
 
 const SEED = 3;
 const ANCHOR = Date.parse('2025-03-10T12:00:00Z');
