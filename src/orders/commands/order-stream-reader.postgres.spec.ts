@@ -7,14 +7,11 @@ import {
   freshSchemaName,
   POSTGRES_URL,
 } from '../../../test/support/services.js';
-import type { OrderCommand } from '../domain/order-commands.js';
 import {
-  actionSent,
   importOrder,
   ORDER_KEY,
-  requestShip,
-  shipAttempt,
   shipped,
+  shipSentCommands,
   shopChange,
   shopOrdersCreated,
 } from '../domain/testing/order-scenario.js';
@@ -59,14 +56,7 @@ describeWithService(postgres, 'OrderStreamReader with two engines sharing Postgr
 
   it("decides each command on the other engine's appends, read from its cached revision on", async () => {
     const [a, b] = engines;
-    const commands: OrderCommand[] = [
-      importOrder(),
-      shopOrdersCreated(),
-      shopChange('chg-ship', shipped()),
-      requestShip(),
-      actionSent(shipAttempt('DM-1'), '5001'),
-      actionSent(shipAttempt('DM-2'), '5002'),
-    ];
+    const commands = shipSentCommands();
     for (const [i, command] of commands.entries()) {
       // The engines take turns: each one's cache is behind by what the other just wrote.
       const result = await engines[i % 2].executor.execute(command, metadata(`c${i}`));

@@ -157,13 +157,15 @@ export const shipAttempt = (line: string, tryNumber = 1, sequence = 1) =>
 export const shipRequestedHistory = () =>
   historyOf(importOrder(), shopOrdersCreated(), shopChange('chg-ship', shipped()), requestShip());
 
+/** The commands from import to both ship attempts sent to Lengow (ids 5001 and 5002). */
+export const shipSentCommands = (): OrderCommand[] => [
+  importOrder(),
+  shopOrdersCreated(),
+  shopChange('chg-ship', shipped()),
+  requestShip(),
+  actionSent(shipAttempt('DM-1'), '5001'),
+  actionSent(shipAttempt('DM-2'), '5002'),
+];
+
 /** Same, with both attempts sent to Lengow (ids 5001 and 5002). */
-export const shipSentHistory = () =>
-  historyOf(
-    importOrder(),
-    shopOrdersCreated(),
-    shopChange('chg-ship', shipped()),
-    requestShip(),
-    actionSent(shipAttempt('DM-1'), '5001'),
-    actionSent(shipAttempt('DM-2'), '5002'),
-  );
+export const shipSentHistory = () => historyOf(...shipSentCommands());
