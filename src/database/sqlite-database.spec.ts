@@ -113,6 +113,15 @@ describe('SqliteDatabase', () => {
       await db.close();
     });
 
+    it('rejects, never throws at the call, when a statement cannot be prepared', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      const query = db.query('SELEC nonsense');
+      const execute = db.execute('INSERT INTO missing VALUES (1)');
+      await expect(query).rejects.toThrow(/syntax error/);
+      await expect(execute).rejects.toThrow(/no such table/);
+      await db.close();
+    });
+
     it('gives each member of a group its own executor', async () => {
       const db = new SqliteDatabase({ path: ':memory:' });
       const seen = await Promise.all([1, 2, 3].map(() => db.transaction(async (tx) => tx)));

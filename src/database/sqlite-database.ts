@@ -61,13 +61,14 @@ export class SqliteDatabase implements SqlDatabase {
     return prepared;
   }
 
-  query<Row = Record<string, unknown>>(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+  // async: a statement SQLite cannot prepare rejects the promise rather than throwing at the call.
+  async query<Row = Record<string, unknown>>(sql: string, params: SqlParam[] = []): Promise<Row[]> {
     // A statement that writes (INSERT … RETURNING) joins the group commit like any other write.
     if (!this.prepare(sql).statement.readonly) return this.transaction(async () => this.querySync<Row>(sql, params));
     return this.exclusive(() => this.querySync<Row>(sql, params));
   }
 
-  execute(sql: string, params: SqlParam[] = []): Promise<number> {
+  async execute(sql: string, params: SqlParam[] = []): Promise<number> {
     if (!this.prepare(sql).statement.readonly) return this.transaction(async () => this.executeSync(sql, params));
     return this.exclusive(() => this.executeSync(sql, params));
   }
