@@ -1,7 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Command, CommandHandler, CqrsModule, ofType, type ICommandHandler, type IEvent } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
-import { filter, map, type Observable } from 'rxjs';
+import { filter, map, tap, type Observable } from 'rxjs';
 import { InfrastructureModule } from '../boot/infrastructure.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SqliteDatabase } from '../database/sqlite-database.js';
@@ -46,6 +46,28 @@ class PingSagas {
     );
 }
 
+/** Records every event its pipelines are shown, before `ofType`: what the declaration spares them. */
+@Injectable()
+class DeclaredSagas {
+  static seen: string[] = [];
+  @DurableSaga(PingEvent)
+  watch = (events$: Observable<IEvent>) =>
+    events$.pipe(
+      tap((e) => DeclaredSagas.seen.push((e as PingEvent).type)),
+      ofType(PingEvent),
+      filter(() => false),
+      map(() => new AnswerPing(-1)),
+    );
+}
+
+class NotAnEventClass {}
+
+@Injectable()
+class MisdeclaredSagas {
+  @DurableSaga(NotAnEventClass as never)
+  watch = (events$: Observable<IEvent>) => events$.pipe(filter(() => false));
+}
+
 let db: SqliteDatabase;
 let store: SqliteEventStore;
 
@@ -61,7 +83,7 @@ describe('DurableSagaRunner', () => {
     await db.close();
   });
 
-  async function boot() {
+  async function boot(providers: unknown[] = [PingSagas, AnswerPingHandler]) {
     @Module({
       imports: [
         InfrastructureModule.register({
@@ -77,7 +99,7 @@ describe('DurableSagaRunner', () => {
           retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
         }),
       ],
-      providers: [PingSagas, AnswerPingHandler],
+      providers: providers as never[],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
@@ -109,5 +131,26 @@ describe('DurableSagaRunner', () => {
     expect(AnswerPingHandler.attempts.get(1)).toBe(attemptsBefore);
     expect((await store.readStream('pong-2')).length).toBe(1);
     await app.close();
+  });
+
+  it('shows a saga that declares its event classes only those, and its consumer skips the rest unread', async () => {
+    DeclaredSagas.seen = [];
+    await store.append('ping-1', [{ type: 'TestPing', data: { n: 1 } }]);
+    await store.append('other-1', [{ type: 'TestOther', data: {} }]);
+    await store.append('ping-2', [{ type: 'TestPing', data: { n: 2 } }]);
+    const app = await boot([PingSagas, AnswerPingHandler, DeclaredSagas]);
+    const runner = app.get(DurableSagaRunner);
+    await runner.waitUntilIdle();
+    // The undeclared saga answered the pings (it is shown everything, pongs and TestOther included)…
+    expect((await store.readStream('pong-2')).length).toBe(1);
+    // …while the declared one saw the two pings only, though the log also holds TestOther and two TestPong.
+    expect(DeclaredSagas.seen).toEqual(['TestPing', 'TestPing']);
+    await app.close();
+  });
+
+  it('refuses to boot a saga that declares a class no stored event can be', async () => {
+    await expect(boot([MisdeclaredSagas])).rejects.toThrow(
+      'saga:MisdeclaredSagas.watch declares a class that is not an event class',
+    );
   });
 });

@@ -7,13 +7,14 @@ import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js
 import { CheckpointedConsumer } from '../event-store/consumers/checkpointed-consumer.js';
 import {
   EVENT_STORE,
+  type EventFilter,
   type EventStore,
   type GlobalPosition,
   type RecordedEvent,
 } from '../event-store/event-store.port.js';
 import type { Logger } from '../logging/logger.js';
-import { DURABLE_SAGA_METADATA, type DurableSagaFn } from './durable-saga.decorator.js';
-import { rehydrate } from './event-class-registry.js';
+import { DURABLE_SAGA_METADATA, type DurableSagaDeclaration, type DurableSagaFn } from './durable-saga.decorator.js';
+import { eventTypeOf, rehydrate } from './event-class-registry.js';
 import {
   DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
   DEFAULT_SAGA_CONCURRENCY,
@@ -23,7 +24,10 @@ import {
 
 interface SagaGroup {
   name: string;
-  sagas: Array<{ key: string; fn: DurableSagaFn }>;
+  /** Null for a saga that declared no event classes: it is shown every event. */
+  sagas: Array<{ key: string; fn: DurableSagaFn; eventTypes: ReadonlySet<string> | null }>;
+  /** The union of the sagas' event types, when every saga declared its own; the consumer skips the rest unread. */
+  filter?: EventFilter;
 }
 
 /**
@@ -58,7 +62,7 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
         checkpointPerBatch: true,
         checkpointIntervalMs: this.options.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
         concurrency: this.options.sagaConcurrency ?? DEFAULT_SAGA_CONCURRENCY,
-        handler: { name: group.name, handle: (event) => this.react(group, event) },
+        handler: { name: group.name, filter: group.filter, handle: (event) => this.react(group, event) },
       });
       this.consumers.set(group.name, consumer);
     }
@@ -99,8 +103,10 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async react(group: SagaGroup, recorded: RecordedEvent): Promise<void> {
-    const event = rehydrate(recorded);
+    let event: ReturnType<typeof rehydrate> | undefined;
     for (const saga of group.sagas) {
+      if (saga.eventTypes && !saga.eventTypes.has(recorded.type)) continue;
+      event ??= rehydrate(recorded);
       const commands = await lastValueFrom(
         saga.fn(of(event)).pipe(
           toArray(),
@@ -122,13 +128,32 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string | symbol, unknown> | undefined;
       if (!instance || typeof instance !== 'object') continue;
-      const keys: Array<string | symbol> | undefined = Reflect.getMetadata(DURABLE_SAGA_METADATA, instance.constructor);
-      if (!keys?.length) continue;
-      groups.push({
-        name: `saga:${instance.constructor.name}`,
-        sagas: keys.map((key) => ({ key: String(key), fn: (instance[key] as DurableSagaFn).bind(instance) })),
-      });
+      const declared: DurableSagaDeclaration[] | undefined = Reflect.getMetadata(
+        DURABLE_SAGA_METADATA,
+        instance.constructor,
+      );
+      if (!declared?.length) continue;
+      const name = `saga:${instance.constructor.name}`;
+      const sagas = declared.map(({ key, reactsTo }) => ({
+        key: String(key),
+        fn: (instance[key] as DurableSagaFn).bind(instance),
+        eventTypes: reactsTo.length > 0 ? new Set(reactsTo.map((cls) => typeOfDeclared(name, key, cls))) : null,
+      }));
+      const everyDeclared = sagas.every((saga) => saga.eventTypes !== null);
+      const filter = everyDeclared
+        ? { eventTypes: [...new Set(sagas.flatMap((saga) => [...saga.eventTypes!]))] }
+        : undefined;
+      groups.push({ name, sagas, filter });
     }
     return groups;
   }
+}
+
+function typeOfDeclared(group: string, key: string | symbol, eventClass: unknown): string {
+  const type = eventTypeOf(eventClass);
+  // A class made by hand would never match a stored event: better to refuse the boot than to miss events silently.
+  if (type === undefined) {
+    throw new Error(`${group}.${String(key)} declares a class that is not an event class (defineEventClass)`);
+  }
+  return type;
 }

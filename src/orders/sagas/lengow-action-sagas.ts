@@ -15,7 +15,7 @@ const SAGA = 'lengow-actions';
  */
 @Injectable()
 export class LengowActionSagas {
-  @DurableSaga()
+  @DurableSaga(ActionRequestedEvent)
   postRequestedActions = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(ActionRequestedEvent),
@@ -31,7 +31,7 @@ export class LengowActionSagas {
       ),
     );
 
-  @DurableSaga()
+  @DurableSaga(LengowStatusChangedEvent)
   applyLengowStatus = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(LengowStatusChangedEvent),

@@ -15,7 +15,7 @@ const SAGA = 'merchant-order-ids';
 /** moi (lengow-api.md §7): after every creation of shop orders, and when the operator re-synchronises. */
 @Injectable()
 export class MerchantOrderIdsSaga {
-  @DurableSaga()
+  @DurableSaga(OrderImportedEvent, OrderReimportedEvent, OrderResynchronisationRequestedEvent)
   sendMerchantOrderIds = (events$: Observable<IEvent>) =>
     merge(
       events$.pipe(

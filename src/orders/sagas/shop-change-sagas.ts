@@ -17,7 +17,7 @@ const SAGA = 'shop-changes';
 /** What the merchant did in the shop → the Lengow action it calls for (lengow-api.md §11 "Triggers"). */
 @Injectable()
 export class ShopChangeSagas {
-  @DurableSaga()
+  @DurableSaga(ShopOrderShippedEvent, ShopOrderCanceledEvent, ShopOrderRefundedEvent, ShopOrderLineRefundedEvent)
   requestActions = (events$: Observable<IEvent>) =>
     merge(
       events$.pipe(

@@ -16,7 +16,7 @@ const SAGA = 'shop-orders';
  */
 @Injectable()
 export class ShopOrderSagas {
-  @DurableSaga()
+  @DurableSaga(OrderImportPlannedEvent)
   createPlannedOrders = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(OrderImportPlannedEvent),
@@ -31,7 +31,7 @@ export class ShopOrderSagas {
       ),
     );
 
-  @DurableSaga()
+  @DurableSaga(OrderImportedEvent)
   decrementStock = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(OrderImportedEvent),
@@ -42,7 +42,7 @@ export class ShopOrderSagas {
       ),
     );
 
-  @DurableSaga()
+  @DurableSaga(OrderReimportedEvent)
   retireReplacedOrders = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(OrderReimportedEvent),
