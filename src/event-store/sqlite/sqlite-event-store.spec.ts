@@ -133,7 +133,7 @@ describe('SqliteEventStore', () => {
     expect((await store.readAll())[0].data).toEqual({ lines: [{ sku: 'A', qty: 1 }] });
 
     // Past its capacity the oldest entries are decoded afresh: equal, no longer the same object.
-    for (let i = 0; i < 11; i++)
+    for (let i = 0; i < 41; i++)
       await store.append(
         `order-${i + 2}`,
         Array.from({ length: 100 }, (_, n) => ({ type: 'Filler', data: { n } })),
@@ -146,6 +146,50 @@ describe('SqliteEventStore', () => {
     const [reread] = await store.readAll({ maxCount: 1 });
     expect(reread).not.toBe(first);
     expect(reread).toEqual(first);
+  });
+
+  it('serves the events it just committed from memory, without waiting for the connection', async () => {
+    const db = open();
+    const store = new SqliteEventStore(db);
+    await store.init();
+    await store.append('order-1', [{ type: 'A', data: { n: 1 } }]);
+    await store.append('order-2', [{ type: 'B', data: { n: 2 } }]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db.transaction(async () => held);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The connection is busy (a read from SQLite would wait for it); the committed tail fills the whole page anyway.
+    const recent = await Promise.race([
+      store.readAll({ fromPosition: '0000000000000000001', maxCount: 1 }),
+      new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 500)),
+    ]);
+    release();
+    await transaction;
+    expect(recent).not.toBe('waited');
+    expect((recent as RecordedEvent[]).map((e) => [e.type, e.data])).toEqual([['B', { n: 2 }]]);
+  });
+
+  it('never hides events another connection appended between its own, nor shows a rolled-back append', async () => {
+    const path = join(dir, 'shared.db');
+    const mineDb = open(path);
+    const mine = new SqliteEventStore(mineDb);
+    const theirs = new SqliteEventStore(open(path));
+    await mine.init();
+    await theirs.init();
+    await mine.append('order-1', [{ type: 'Mine', data: {} }]);
+    await theirs.append('order-2', [{ type: 'Theirs', data: {} }]);
+    await mine.append('order-3', [{ type: 'Mine', data: {} }]);
+    // A failing append rolls back alone inside its group; readers must never see it.
+    await expect(mine.append('order-3', [{ type: 'Lost', data: {} }], { expectedRevision: 5 })).rejects.toThrow();
+    await theirs.append('order-4', [{ type: 'Theirs', data: {} }]);
+    const types = async (from: string | null, filter?: { eventTypes: string[] }) =>
+      (await mine.readAll({ fromPosition: from, filter })).map((e) => `${e.position.slice(-1)}:${e.type}`);
+    expect(await types(null)).toEqual(['1:Mine', '2:Theirs', '3:Mine', '4:Theirs']);
+    expect(await types('0000000000000000001')).toEqual(['2:Theirs', '3:Mine', '4:Theirs']);
+    // Served from memory up to its own last event, then from SQLite for what came after.
+    expect(await types('0000000000000000002')).toEqual(['3:Mine', '4:Theirs']);
+    expect(await types('0000000000000000003')).toEqual(['4:Theirs']);
+    expect(await types('0000000000000000000', { eventTypes: ['Theirs'] })).toEqual(['2:Theirs', '4:Theirs']);
   });
 
   it('ends live subscriptions when the store closes', async () => {

@@ -29,6 +29,8 @@ import {
 import { catchUpSubscription } from '../subscription/catch-up-subscription.js';
 import { Doorbell } from '../subscription/doorbell.js';
 import { WrongExpectedRevision } from '../wrong-expected-revision.error.js';
+import { CommittedTail, type CheckedFilter } from './committed-tail.js';
+import type { SqliteEventRow } from './sqlite-event-row.js';
 import { formatSqlitePosition, parseSqlitePosition } from './sqlite-position.js';
 import { SQLITE_EVENT_STORE_SCHEMA } from './sqlite-event-store-schema.js';
 
@@ -41,23 +43,14 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-/** A row of COLUMNS in raw (array) mode: cheaper than one object per row when replaying. */
-type EventRow = [
-  position: number,
-  eventId: string,
-  stream: string,
-  revision: number,
-  type: string,
-  data: string,
-  metadata: string,
-  recordedAt: string,
-];
-
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
 class RetryWithIdLookup extends Error {}
 
-/** About ten batches of every consumer: readers more than that apart decode for themselves. */
-const DECODED_EVENTS_KEPT = 1000;
+/** As many as the committed tail holds: a consumer lagging that far still finds its events decoded. */
+const DECODED_EVENTS_KEPT = 4000;
+
+/** Enough for the consumers following the head to be a few batches behind the writers and still read from memory. */
+const COMMITTED_TAIL_LIMITS = { events: 4000, chars: 16 * 2 ** 20 };
 
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
@@ -83,6 +76,7 @@ export class SqliteEventStore implements EventStore {
   private statements?: Statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
   private readonly decoded = new DecodedEvents(DECODED_EVENTS_KEPT);
+  private readonly tail = new CommittedTail(COMMITTED_TAIL_LIMITS);
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -116,13 +110,15 @@ export class SqliteEventStore implements EventStore {
     const prepared = prepareAppends(appends);
     if (prepared.length === 0) return [];
     await this.ready;
-    const results = await this.db.transaction(async () => this.writeOne(prepared));
+    const { results, rows } = await this.db.transaction(async () => this.writeOne(prepared));
+    // Committed now (the group's COMMIT resolved it): readers may be served these rows from memory.
+    this.tail.add(rows);
     this.doorbell.ring();
     return results;
   }
 
   /** One append call, atomically (a savepoint inside the group's transaction). */
-  private writeOne(prepared: PreparedAppend[]): AppendResult[] {
+  private writeOne(prepared: PreparedAppend[]): Written {
     const { writeFast, writeChecked } = this.stmts();
     try {
       return writeFast.immediate(prepared);
@@ -145,7 +141,7 @@ export class SqliteEventStore implements EventStore {
     await this.ready;
     const rows = await this.db.exclusive(() => {
       const { readForwards, readBackwards } = this.stmts();
-      return (backwards ? readBackwards : readForwards).all(stream, from, limit) as EventRow[];
+      return (backwards ? readBackwards : readForwards).all(stream, from, limit) as SqliteEventRow[];
     });
     return this.decoded.decode(rows);
   }
@@ -155,13 +151,22 @@ export class SqliteEventStore implements EventStore {
     const limit = checkCount('maxCount', options.maxCount) ?? -1;
     const filter = checkFilter(options.filter);
     await this.ready;
-    const rows = await this.db.exclusive(() => {
-      if (!filter) return this.stmts().readAll.all(after, limit) as EventRow[];
+    // Events this process committed last come from memory; only what lies beyond them is asked of SQLite (most reads
+    // of a consumer following the head: nothing, a cheap empty query).
+    const recent = limit === 0 ? null : this.tail.after(Number(after), limit, filter);
+    if (!recent) return this.decoded.decode(await this.selectAfter(after, limit, filter));
+    const remaining = limit < 0 ? -1 : limit - recent.rows.length;
+    const rest = remaining === 0 ? [] : await this.selectAfter(BigInt(recent.through), remaining, filter);
+    return this.decoded.decode(rest.length === 0 ? recent.rows : [...recent.rows, ...rest]);
+  }
+
+  private selectAfter(after: bigint, limit: number, filter: CheckedFilter | undefined): Promise<SqliteEventRow[]> {
+    return this.db.exclusive(() => {
+      if (!filter) return this.stmts().readAll.all(after, limit) as SqliteEventRow[];
       const statement = this.filteredRead(filter.streamPrefixes.length, filter.eventTypes.length);
       const prefixArgs = filter.streamPrefixes.flatMap((prefix) => [prefix, prefix]);
-      return statement.all(after, ...prefixArgs, ...filter.eventTypes, limit) as EventRow[];
+      return statement.all(after, ...prefixArgs, ...filter.eventTypes, limit) as SqliteEventRow[];
     });
-    return this.decoded.decode(rows);
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
@@ -217,9 +222,15 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/** What one append call stored: its results, and the rows it inserted (none for a retry of a stored append). */
+interface Written {
+  results: AppendResult[];
+  rows: SqliteEventRow[];
+}
+
 interface Statements {
-  writeFast: Database.Transaction<(appends: PreparedAppend[]) => AppendResult[]>;
-  writeChecked: Database.Transaction<(appends: PreparedAppend[]) => AppendResult[]>;
+  writeFast: Database.Transaction<(appends: PreparedAppend[]) => Written>;
+  writeChecked: Database.Transaction<(appends: PreparedAppend[]) => Written>;
   readForwards: Database.Statement;
   readBackwards: Database.Statement;
   readAll: Database.Statement;
@@ -235,9 +246,10 @@ function prepareStatements(db: Database.Database): Statements {
     .pluck();
   const findById = db.prepare('SELECT position, event_id, stream, revision FROM es_events WHERE event_id = ?');
 
-  const write = (appends: PreparedAppend[], lookUpIds: boolean): AppendResult[] => {
+  const write = (appends: PreparedAppend[], lookUpIds: boolean): Written => {
     const recordedAt = new Date().toISOString();
     const results: AppendResult[] = [];
+    const rows: SqliteEventRow[] = [];
     for (const append of appends) {
       if (lookUpIds) {
         const original = resolveRetry(append, storedRefs(findById, append));
@@ -257,10 +269,11 @@ function prepareStatements(db: Database.Database): Statements {
         revision++;
         const info = insert.run(event.id, append.stream, revision, event.type, event.data, event.metadata, recordedAt);
         position = Number(info.lastInsertRowid);
+        rows.push([position, event.id, append.stream, revision, event.type, event.data, event.metadata, recordedAt]);
       }
       results.push({ nextExpectedRevision: revision, position: formatSqlitePosition(position) });
     }
-    return results;
+    return { results, rows };
   };
 
   return {
@@ -320,10 +333,10 @@ class DecodedEvents {
 
   constructor(private readonly capacity: number) {}
 
-  decode(rows: EventRow[]): RecordedEvent[] {
+  decode(rows: SqliteEventRow[]): RecordedEvent[] {
     if (rows.length === 0) return [];
     const events: RecordedEvent[] = new Array(rows.length);
-    const missing: EventRow[] = [];
+    const missing: SqliteEventRow[] = [];
     for (let i = 0; i < rows.length; i++) {
       const known = this.byPosition.get(rows[i][0]);
       if (known) events[i] = known;
@@ -346,7 +359,7 @@ class DecodedEvents {
   }
 }
 
-function toRecordedEvents(rows: EventRow[]): RecordedEvent[] {
+function toRecordedEvents(rows: SqliteEventRow[]): RecordedEvent[] {
   if (rows.length === 0) return [];
   const data = parseColumn(rows, 5) as Record<string, unknown>[];
   const metadata = parseColumn(rows, 6);
@@ -367,7 +380,7 @@ function toRecordedEvents(rows: EventRow[]): RecordedEvent[] {
   return events;
 }
 
-function parseColumn(rows: EventRow[], column: 5 | 6): unknown[] {
+function parseColumn(rows: SqliteEventRow[], column: 5 | 6): unknown[] {
   let joined = '[';
   for (let i = 0; i < rows.length; i++) joined += (i === 0 ? '' : ',') + rows[i][column];
   try {
