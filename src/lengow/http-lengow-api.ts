@@ -27,6 +27,7 @@ import {
   type UnavailableCause,
 } from './lengow-errors.js';
 import { parseMarketplaces, type MarketplaceDefinition } from './marketplace-definition.js';
+import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { TokenSession, type Session } from './token-session.js';
@@ -95,7 +96,7 @@ interface ApiResponse {
 type Exchange =
   | { kind: 'response'; status: number; retryAfter: string | null; text: string }
   | { kind: 'timeout' }
-  | { kind: 'network'; refused: boolean; error: unknown };
+  | { kind: 'network'; failure: NetworkFailure };
 
 interface Envelope {
   count: number;
@@ -602,10 +603,10 @@ export class HttpLengowApi implements LengowApi {
       const detail =
         exchange.kind === 'timeout'
           ? `API call has been blocked by a timeout (${this.timeouts[spec.route]} ms)`
-          : `connection failed (${networkCode(exchange.error)})`;
+          : `connection failed (${exchange.failure.code})`;
       this.logger.debug({ ...context, reason }, 'lengow call failed');
-      // A refused connection never reached the server, so even a POST can be repeated.
-      const retryable = spec.retryAmbiguous || (exchange.kind === 'network' && exchange.refused);
+      // A request that never left (refused connection, connect timeout, failed DNS lookup) can be repeated, even a POST.
+      const retryable = spec.retryAmbiguous || (exchange.kind === 'network' && exchange.failure.unsent);
       if (!retryable || attempt >= this.retry.maxAttempts) {
         throw this.unavailable(
           spec,
@@ -613,7 +614,7 @@ export class HttpLengowApi implements LengowApi {
           attempt,
           detail,
           undefined,
-          exchange.kind === 'network' ? exchange.error : undefined,
+          exchange.kind === 'network' ? exchange.failure.cause : undefined,
         );
       }
       await this.pause(context, reason, backoffDelayMs(attempt, this.retry, this.random));
@@ -636,7 +637,7 @@ export class HttpLengowApi implements LengowApi {
     attempts: number,
     detail: string,
     status?: number,
-    cause?: unknown,
+    cause?: Error,
   ): LengowUnavailable {
     const error = new LengowUnavailable(
       `Lengow API is unavailable on ${spec.route} after ${attempts} attempt(s): ${detail}`,
@@ -644,7 +645,7 @@ export class HttpLengowApi implements LengowApi {
       reason,
       attempts,
       status,
-      cause === undefined ? undefined : { cause: sanitisedCause(cause) },
+      cause === undefined ? undefined : { cause },
     );
     this.logger.warn({ route: spec.route, code: error.code, reason, status, attempts }, 'lengow call gave up');
     return error;
@@ -685,7 +686,7 @@ export class HttpLengowApi implements LengowApi {
       return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after'), text };
     } catch (error) {
       if (controller.signal.aborted) return { kind: 'timeout' };
-      return { kind: 'network', refused: networkCode(error) === 'ECONNREFUSED', error };
+      return { kind: 'network', failure: networkFailure(error) };
     } finally {
       clearTimeout(timer);
     }
@@ -751,24 +752,6 @@ function apiMessageOf(body: unknown): string | null {
 
 function codeOf(error: unknown): string {
   return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : 'UNKNOWN';
-}
-
-function networkCode(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return error instanceof Error ? error.message : 'unknown error';
-}
-
-/** Keeps the code and message of a network error, not the object graph (which holds the request). */
-function sanitisedCause(error: unknown): Error {
-  const code = networkCode(error);
-  const cause = new Error(code);
-  cause.name = error instanceof Error ? error.name : 'Error';
-  return cause;
 }
 
 function checkPageSize(size: number): number {
