@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Agent, errors } from 'undici';
 import { createLogger } from '../logging/logger.js';
 import { HttpLengowApi, type HttpLengowApiOptions } from './http-lengow-api.js';
 import type { OrdersPage, OrdersQuery } from './lengow-api.port.js';
@@ -14,6 +15,8 @@ import {
   LengowUnavailable,
   LengowUnknownMarketplace,
 } from './lengow-errors.js';
+import type { LengowTransport } from './lengow-transport.js';
+import { undiciLengowTransport } from './undici-lengow-transport.js';
 
 /**
  * The client against a tiny scriptable fastify server on loopback: real HTTP, and exact control of each answer, so
@@ -553,6 +556,31 @@ describe('faults', () => {
     expect(error.message).toContain('ECONNREFUSED');
   });
 
+  it.each([
+    ['the default transport', {}],
+    ['a fetch transport', { fetch }],
+  ])('does not follow a redirect with %s: it fails like a dropped connection', async (_name, options) => {
+    fake.on('GET /v3.0/orders', () => ({ status: 302, headers: { location: `${fake.url}/elsewhere` } }));
+    fake.on('GET /elsewhere', () => ({ body: { count: 0, next: null, results: [] } }));
+    const error = (await caught(firstPage(client(options)))) as LengowUnavailable;
+    expect([error.code, error.reason, error.attempts, error.route]).toEqual([
+      'LENGOW_UNAVAILABLE',
+      'network',
+      3,
+      'orders',
+    ]);
+    expect(fake.calls('GET /elsewhere')).toHaveLength(0);
+  });
+
+  it('after close, calls fail as network failures', async () => {
+    const api = client();
+    await firstPage(api);
+    await api.close();
+    const error = (await caught(firstPage(api))) as LengowUnavailable;
+    expect([error.code, error.reason]).toEqual(['LENGOW_UNAVAILABLE', 'network']);
+    expect(error.message).toContain('connection failed');
+  });
+
   it.each([400, 404, 409, 422])('does not retry a permanent %s, and keeps the API message', async (status) => {
     fake.on('GET /v3.0/orders', () => ({
       status,
@@ -822,6 +850,30 @@ describe('actions', () => {
     expect(await client().sendAction(request)).toMatchObject({ id: 91, outcome: 'posted' });
     expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(2);
     expect(fake.calls('GET /v3.0/orders/actions/')).toHaveLength(2);
+  });
+
+  it('posts again at once when the connection timed out before any byte was sent', async () => {
+    const agent = new Agent();
+    const wire = undiciLengowTransport(agent);
+    let connectTimeouts = 0;
+    const transport: LengowTransport = (url, init) => {
+      if (init.method === 'POST' && url.endsWith('/v3.0/orders/actions/') && connectTimeouts === 0) {
+        connectTimeouts += 1;
+        return Promise.reject(new errors.ConnectTimeoutError());
+      }
+      return wire(url, init);
+    };
+    fake.on('GET /v3.0/orders/actions/', () => emptyList);
+    fake.on('POST /v3.0/orders/actions/', () => ({ body: { id: 94 } }));
+    try {
+      expect(await client({ transport }).sendAction(request)).toMatchObject({ id: 94, outcome: 'posted' });
+    } finally {
+      await agent.close();
+    }
+    expect(connectTimeouts).toBe(1);
+    expect(fake.calls('POST /v3.0/orders/actions/')).toHaveLength(1);
+    // Retried inside the call, like a refused connection: no second duplicate check was needed.
+    expect(fake.calls('GET /v3.0/orders/actions/')).toHaveLength(1);
   });
 
   it('does not repeat a POST that was refused', async () => {

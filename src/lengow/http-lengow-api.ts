@@ -1,6 +1,8 @@
+import { Agent } from 'undici';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import { parseOrder } from './dto/parse-order.js';
+import { fetchLengowTransport } from './fetch-lengow-transport.js';
 import type {
   ActionRequest,
   ActionsPage,
@@ -26,10 +28,13 @@ import {
   type LengowRoute,
   type UnavailableCause,
 } from './lengow-errors.js';
+import type { LengowTransport } from './lengow-transport.js';
 import { parseMarketplaces, type MarketplaceDefinition } from './marketplace-definition.js';
+import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { TokenSession, type Session } from './token-session.js';
+import { undiciLengowTransport } from './undici-lengow-transport.js';
 
 /** Total time allowed per call of each route (lengow-api.md §1, the plugins' values). */
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<LengowRoute, number>> = {
@@ -66,6 +71,9 @@ export interface HttpLengowApiOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   random?: () => number;
+  /** Carries the requests; undici's request API on a keep-alive agent the connector owns by default. */
+  transport?: LengowTransport;
+  /** A fetch-compatible function to carry the requests instead (tests observe or stub the wire with it). */
   fetch?: typeof fetch;
   userAgent?: string;
 }
@@ -95,7 +103,7 @@ interface ApiResponse {
 type Exchange =
   | { kind: 'response'; status: number; retryAfter: string | null; text: string }
   | { kind: 'timeout' }
-  | { kind: 'network'; refused: boolean; error: unknown };
+  | { kind: 'network'; failure: NetworkFailure };
 
 interface Envelope {
   count: number;
@@ -107,9 +115,11 @@ const MAX_PAGE_SIZE = 100;
 const NOT_FOUND_DETAILS = new Set(['Pas trouvé.', 'Not found.']);
 /** How far Lengow's clock may be behind ours when matching an action by its creation time. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** fetch's redirect statuses: with `redirect: 'error'` it failed on these, and every transport must still refuse them. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /**
- * The Lengow v3 API over HTTP (Node's fetch). Guarantees, per call:
+ * The Lengow v3 API over HTTP (undici's request API unless another transport is given). Guarantees, per call:
  * - the session token is fetched once and shared, reused for `tokenReuseSeconds`, refreshed once on 401/403 with the
  *   call retried once; a second refusal is `LengowAuthError`;
  * - `account_id` is sent on every authorised call (query for GET, form field for action POST, JSON key for moi);
@@ -117,7 +127,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  *   dropped connections are retried with exponential backoff and full jitter up to `retry.maxAttempts` attempts,
  *   except where a retry could duplicate a side effect (action POST, which re-runs the duplicate guard instead);
  *   other 4xx fail at once with `LengowRejected`;
- * - neither the credentials nor the session token appear in logs or error messages.
+ * - neither the credentials nor the session token appear in logs or error messages;
+ * - redirects are not followed (they could carry the token to another host): one counts as a network failure.
  */
 export class HttpLengowApi implements LengowApi {
   private readonly baseUrl: string;
@@ -128,7 +139,9 @@ export class HttpLengowApi implements LengowApi {
   private readonly clock: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: LengowTransport;
+  /** The keep-alive connection pool of the default transport; absent when the caller brought its own. */
+  private readonly agent: Agent | null;
   private readonly pageSize: number;
 
   private catalog: { definitions: ReadonlyMap<string, MarketplaceDefinition>; fetchedAtMs: number } | null = null;
@@ -147,13 +160,24 @@ export class HttpLengowApi implements LengowApi {
     this.clock = options.clock ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.pageSize = checkPageSize(options.pageSize ?? MAX_PAGE_SIZE);
     this.session = new TokenSession(
       () => this.fetchSession(),
       (options.tokenReuseSeconds ?? 3000) * 1000,
       () => this.clock().getTime(),
     );
+    if (options.transport || options.fetch) {
+      this.agent = null;
+      this.transport = options.transport ?? fetchLengowTransport(options.fetch!);
+    } else {
+      this.agent = new Agent();
+      this.transport = undiciLengowTransport(this.agent);
+    }
+  }
+
+  /** Lets in-flight calls finish, then closes the pooled connections; later calls fail as network failures. */
+  async close(): Promise<void> {
+    if (this.agent && !this.agent.closed) await this.agent.close();
   }
 
   // ---------------------------------------------------------------- orders
@@ -602,10 +626,10 @@ export class HttpLengowApi implements LengowApi {
       const detail =
         exchange.kind === 'timeout'
           ? `API call has been blocked by a timeout (${this.timeouts[spec.route]} ms)`
-          : `connection failed (${networkCode(exchange.error)})`;
+          : `connection failed (${exchange.failure.code})`;
       this.logger.debug({ ...context, reason }, 'lengow call failed');
-      // A refused connection never reached the server, so even a POST can be repeated.
-      const retryable = spec.retryAmbiguous || (exchange.kind === 'network' && exchange.refused);
+      // A request that never left (refused connection, connect timeout, failed DNS lookup) can be repeated, even a POST.
+      const retryable = spec.retryAmbiguous || (exchange.kind === 'network' && exchange.failure.unsent);
       if (!retryable || attempt >= this.retry.maxAttempts) {
         throw this.unavailable(
           spec,
@@ -613,7 +637,7 @@ export class HttpLengowApi implements LengowApi {
           attempt,
           detail,
           undefined,
-          exchange.kind === 'network' ? exchange.error : undefined,
+          exchange.kind === 'network' ? exchange.failure.cause : undefined,
         );
       }
       await this.pause(context, reason, backoffDelayMs(attempt, this.retry, this.random));
@@ -636,7 +660,7 @@ export class HttpLengowApi implements LengowApi {
     attempts: number,
     detail: string,
     status?: number,
-    cause?: unknown,
+    cause?: Error,
   ): LengowUnavailable {
     const error = new LengowUnavailable(
       `Lengow API is unavailable on ${spec.route} after ${attempts} attempt(s): ${detail}`,
@@ -644,7 +668,7 @@ export class HttpLengowApi implements LengowApi {
       reason,
       attempts,
       status,
-      cause === undefined ? undefined : { cause: sanitisedCause(cause) },
+      cause === undefined ? undefined : { cause },
     );
     this.logger.warn({ route: spec.route, code: error.code, reason, status, attempts }, 'lengow call gave up');
     return error;
@@ -673,19 +697,22 @@ export class HttpLengowApi implements LengowApi {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeouts[spec.route]);
     try {
-      const response = await this.fetchImpl(`${this.baseUrl}${spec.path}${search}`, {
+      const response = await this.transport(`${this.baseUrl}${spec.path}${search}`, {
         method: spec.method,
         headers,
         body,
         signal: controller.signal,
-        redirect: 'error', // a redirect could carry the token to another host
       });
-      // The timeout covers the body too: a server that stalls mid-body is as unavailable as a silent one.
+      // The timeout covers the body too: a server that stalls mid-body is as unavailable as a silent one. Reading it
+      // whatever the status also hands the connection back to the pool.
       const text = await response.text();
+      if (REDIRECT_STATUSES.has(response.status)) {
+        return { kind: 'network', failure: networkFailure(new RedirectRefused(response.status)) };
+      }
       return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after'), text };
     } catch (error) {
       if (controller.signal.aborted) return { kind: 'timeout' };
-      return { kind: 'network', refused: networkCode(error) === 'ECONNREFUSED', error };
+      return { kind: 'network', failure: networkFailure(error) };
     } finally {
       clearTimeout(timer);
     }
@@ -753,22 +780,14 @@ function codeOf(error: unknown): string {
   return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : 'UNKNOWN';
 }
 
-function networkCode(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return error instanceof Error ? error.message : 'unknown error';
-}
+/** fetch's `redirect: 'error'` failure ("unexpected redirect"), given a code so it reads like the other causes. */
+class RedirectRefused extends Error {
+  readonly code = 'UNEXPECTED_REDIRECT';
 
-/** Keeps the code and message of a network error, not the object graph (which holds the request). */
-function sanitisedCause(error: unknown): Error {
-  const code = networkCode(error);
-  const cause = new Error(code);
-  cause.name = error instanceof Error ? error.name : 'Error';
-  return cause;
+  constructor(status: number) {
+    super(`unexpected redirect (HTTP ${status})`);
+    this.name = 'RedirectRefused';
+  }
 }
 
 function checkPageSize(size: number): number {

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { APP_CONFIG, LOGGER } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { silentLogger } from '../logging/logger.js';
@@ -19,14 +19,17 @@ import { LengowModule, type LengowClientTuning } from './lengow.module.js';
 })
 class BootTokensModule {}
 
-async function connector(sandbox: Sandbox, tuning?: LengowClientTuning): Promise<LengowApi> {
-  const moduleRef = await Test.createTestingModule({
+function compile(sandbox: Sandbox, tuning?: LengowClientTuning): Promise<TestingModule> {
+  return Test.createTestingModule({
     imports: [
       BootTokensModule,
       LengowModule.register({ connection: { baseUrl: sandbox.url, accessToken: 'x', secret: 'y' }, ...tuning }),
     ],
   }).compile();
-  return moduleRef.get<LengowApi>(LENGOW_API);
+}
+
+async function connector(sandbox: Sandbox, tuning?: LengowClientTuning): Promise<LengowApi> {
+  return (await compile(sandbox, tuning)).get<LengowApi>(LENGOW_API);
 }
 
 describe('LengowModule', () => {
@@ -56,5 +59,17 @@ describe('LengowModule', () => {
     const api = await connector(sandbox);
     sandbox.faults.add({ kind: 'slow', route: '/v3.0/marketplaces', count: 1, delayMs: 300 });
     await expect(api.getMarketplaces()).resolves.toMatchObject({ stale: false });
+  });
+
+  it('closes the connector’s pooled connections when the application shuts down', async () => {
+    const moduleRef = await compile(sandbox, { retry: { maxAttempts: 1 } });
+    const api = moduleRef.get<LengowApi>(LENGOW_API);
+    const moi = { marketplace: 'demo_market_fr', marketplaceOrderId: 'none', merchantOrderIds: ['S-1'] };
+    // Any answer will do: it proves a connection was opened before the shutdown.
+    await api.setMerchantOrderIds(moi).catch(() => undefined);
+    await moduleRef.close();
+    const failure = await api.setMerchantOrderIds(moi).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LengowUnavailable);
+    expect(failure).toMatchObject({ reason: 'network' });
   });
 });

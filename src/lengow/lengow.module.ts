@@ -1,9 +1,9 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Logger } from '../logging/logger.js';
 import { HttpLengowApi, type HttpLengowApiOptions } from './http-lengow-api.js';
-import { LENGOW_API } from './lengow-api.port.js';
+import { LENGOW_API, type LengowApi } from './lengow-api.port.js';
 
 export interface LengowConnection {
   baseUrl: string;
@@ -22,10 +22,19 @@ export interface LengowModuleOptions extends LengowClientTuning {
   connection?: LengowConnection;
 }
 
-/** Provides LENGOW_API: the HTTP connector, pointed at Lengow or at the emulator the boot started. */
+/**
+ * Provides LENGOW_API: the HTTP connector, pointed at Lengow or at the emulator the boot started. Being global, it
+ * shuts down after the modules that call Lengow, and only then closes the connector's pooled connections.
+ */
 @Global()
 @Module({})
-export class LengowModule {
+export class LengowModule implements OnApplicationShutdown {
+  constructor(@Inject(LENGOW_API) private readonly api: LengowApi) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.api instanceof HttpLengowApi) await this.api.close();
+  }
+
   static register({ connection, ...tuning }: LengowModuleOptions = {}): DynamicModule {
     return {
       module: LengowModule,

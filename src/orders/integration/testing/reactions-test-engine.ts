@@ -84,7 +84,8 @@ export class ReactionsEngine {
     private readonly owned: boolean,
     /** The real shop behind any wrapper. */
     readonly shop: BuiltInShop,
-    readonly lengow: LengowApi,
+    /** The real connector behind any wrapper. */
+    readonly lengow: HttpLengowApi,
     readonly sandbox: Sandbox,
     readonly clock: TestClock,
     readonly carriers: { colissimo: ShopCarrier; van: ShopCarrier },
@@ -331,6 +332,7 @@ export class ReactionsEngine {
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.lengow.close();
     if (!this.owned) return;
     await this.store.close();
     await this.db.close();

@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import type { LengowTransport } from './lengow-transport.js';
+import { undiciLengowTransport } from './undici-lengow-transport.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let server: Server;
+let baseUrl: string;
+let seen: Seen[];
+let connections: number;
+let answer: (request: Seen, response: ServerResponse) => void;
+let agent: Agent;
+let transport: LengowTransport;
+
+beforeEach(async () => {
+  seen = [];
+  connections = 0;
+  answer = (_request, response) => response.end('{}');
+  server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      const recorded = { method: request.method!, url: request.url!, headers: request.headers, body };
+      seen.push(recorded);
+      answer(recorded, response);
+    });
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  agent = new Agent();
+  transport = undiciLengowTransport(agent);
+});
+
+afterEach(async () => {
+  await agent.destroy();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function send(path: string, init: Partial<Parameters<LengowTransport>[1]> = {}) {
+  return transport(`${baseUrl}${path}`, {
+    method: 'GET',
+    headers: {},
+    signal: new AbortController().signal,
+    ...init,
+  });
+}
+
+describe('undiciLengowTransport', () => {
+  it('sends the method, headers, body and query as given', async () => {
+    const response = await send('/v3.0/orders/moi/?marketplace_order_id=A%2BB+C', {
+      method: 'PATCH',
+      headers: { Authorization: 'raw-token', 'Content-Type': 'application/json' },
+      body: '{"merchant_order_id":["S-1"]}',
+    });
+    expect(await response.text()).toBe('{}');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      method: 'PATCH',
+      url: '/v3.0/orders/moi/?marketplace_order_id=A%2BB+C',
+      body: '{"merchant_order_id":["S-1"]}',
+    });
+    expect(seen[0]!.headers).toMatchObject({
+      authorization: 'raw-token',
+      'content-type': 'application/json',
+      'content-length': '29',
+    });
+  });
+
+  it('answers any status without rejecting, with its body', async () => {
+    answer = (_request, response) => {
+      response.statusCode = 503;
+      response.end('{"error":"down"}');
+    };
+    const response = await send('/v3.0/orders');
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('{"error":"down"}');
+  });
+
+  it('reads headers case-insensitively, joining a repeated one as fetch does', async () => {
+    answer = (_request, response) => {
+      response.setHeader('Retry-After', '7');
+      response.setHeader('X-Repeated', ['a', 'b']);
+      response.end();
+    };
+    const response = await send('/v3.0/orders');
+    await response.text();
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(response.headers.get('Retry-After')).toBe('7');
+    expect(response.headers.get('x-repeated')).toBe('a, b');
+    expect(response.headers.get('x-absent')).toBeNull();
+  });
+
+  it('does not follow a redirect', async () => {
+    answer = (request, response) => {
+      if (request.url === '/elsewhere') return response.end('{"leaked":true}');
+      response.writeHead(302, { Location: `${baseUrl}/elsewhere` });
+      response.end();
+    };
+    const response = await send('/v3.0/orders');
+    await response.text();
+    expect(response.status).toBe(302);
+    expect(seen.map((request) => request.url)).toEqual(['/v3.0/orders']);
+  });
+
+  it('keeps connections alive between calls', async () => {
+    for (let call = 0; call < 20; call += 1) await (await send('/v3.0/orders')).text();
+    // The pool may open a second one for a call sent while the first is still settling its previous exchange.
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
+  it('aborts a body that stalls midway once the signal fires', async () => {
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write('{"count":');
+    };
+    const controller = new AbortController();
+    const response = await send('/v3.0/orders', { signal: controller.signal });
+    const reading = response.text();
+    controller.abort();
+    await expect(reading).rejects.toThrow();
+  });
+});
