@@ -192,6 +192,38 @@ describe('SqliteEventStore', () => {
     expect(await types('0000000000000000000', { eventTypes: ['Theirs'] })).toEqual(['2:Theirs', '4:Theirs']);
   });
 
+  it('reads the newest events of a stream it wrote from memory, and what another connection wrote from SQLite', async () => {
+    const path = join(dir, 'heads.db');
+    const mineDb = open(path);
+    const mine = new SqliteEventStore(mineDb);
+    const alsoMine = new SqliteEventStore(mineDb);
+    const theirs = new SqliteEventStore(open(path));
+    await Promise.all([mine.init(), alsoMine.init(), theirs.init()]);
+    await mine.append('order-1', [{ type: 'A', data: {} }]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = mineDb.transaction(async () => held);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The connection is busy; the stream's head is known all the same.
+    const whileBusy = await Promise.race([
+      mine.readStream('order-1', { fromRevision: 1 }),
+      new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 500)),
+    ]);
+    release();
+    await transaction;
+    expect(whileBusy).toEqual([]);
+
+    // Another store on the same connection: its append is known too.
+    await alsoMine.append('order-1', [{ type: 'B', data: {} }]);
+    expect((await mine.readStream('order-1', { fromRevision: 1 })).map((e) => e.type)).toEqual(['B']);
+    // Another connection: its commit moves data_version, and the stream is read from SQLite again.
+    await theirs.append('order-1', [{ type: 'C', data: {} }]);
+    expect((await mine.readStream('order-1', { fromRevision: 2 })).map((e) => e.type)).toEqual(['C']);
+    expect((await mine.readStream('order-1')).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    await mine.append('order-1', [{ type: 'D', data: {} }]);
+    expect((await mine.readStream('order-1', { fromRevision: 2 })).map((e) => e.type)).toEqual(['C', 'D']);
+  });
+
   it('ends live subscriptions when the store closes', async () => {
     const store = new SqliteEventStore(open());
     const iterator = store.subscribe({ from: null })[Symbol.asyncIterator]();

@@ -31,6 +31,7 @@ import { Doorbell } from '../subscription/doorbell.js';
 import { WrongExpectedRevision } from '../wrong-expected-revision.error.js';
 import { CommittedTail, type CheckedFilter } from './committed-tail.js';
 import type { SqliteEventRow } from './sqlite-event-row.js';
+import { StreamHeads } from './stream-heads.js';
 import { formatSqlitePosition, parseSqlitePosition } from './sqlite-position.js';
 import { SQLITE_EVENT_STORE_SCHEMA } from './sqlite-event-store-schema.js';
 
@@ -51,6 +52,36 @@ const DECODED_EVENTS_KEPT = 4000;
 
 /** Enough for the consumers following the head to be a few batches behind the writers and still read from memory. */
 const COMMITTED_TAIL_LIMITS = { events: 4000, chars: 16 * 2 ** 20 };
+
+/** As many streams as the order stream reader keeps folded; a command's stream has a handful of events. */
+const STREAM_HEADS_LIMITS = { streams: 5000, eventsPerStream: 8 };
+
+/**
+ * What the stores on one connection know of the events it committed. Shared by every store on the connection (tests
+ * open two on one), so none of them misses an append made through another: the data_version check that guards the
+ * stream heads sees only other connections' commits.
+ */
+interface ConnectionMemory {
+  readonly tail: CommittedTail;
+  readonly heads: StreamHeads;
+  /** SQLite's data_version when the heads were last known to be complete; null before the first check. */
+  dataVersion: number | null;
+}
+
+const memories = new WeakMap<SqliteDatabase, ConnectionMemory>();
+
+function memoryOf(db: SqliteDatabase): ConnectionMemory {
+  let memory = memories.get(db);
+  if (!memory) {
+    memory = {
+      tail: new CommittedTail(COMMITTED_TAIL_LIMITS),
+      heads: new StreamHeads(STREAM_HEADS_LIMITS),
+      dataVersion: null,
+    };
+    memories.set(db, memory);
+  }
+  return memory;
+}
 
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
@@ -76,7 +107,7 @@ export class SqliteEventStore implements EventStore {
   private statements?: Statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
   private readonly decoded = new DecodedEvents(DECODED_EVENTS_KEPT);
-  private readonly tail = new CommittedTail(COMMITTED_TAIL_LIMITS);
+  private readonly memory: ConnectionMemory;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -84,9 +115,12 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.logger = options.logger ?? silentLogger();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.memory = memoryOf(db);
     this.ready = db.exclusive(() => {
       db.db.exec(SQLITE_EVENT_STORE_SCHEMA);
       this.statements = prepareStatements(db.db);
+      // From here on, whatever another connection commits moves data_version and empties the stream heads.
+      this.memory.dataVersion ??= this.statements.dataVersion.get() as number;
     });
     // Surfaced by the first call that awaits `ready`; never an unhandled rejection.
     this.ready.catch(() => undefined);
@@ -112,7 +146,8 @@ export class SqliteEventStore implements EventStore {
     await this.ready;
     const { results, rows } = await this.db.transaction(async () => this.writeOne(prepared));
     // Committed now (the group's COMMIT resolved it): readers may be served these rows from memory.
-    this.tail.add(rows);
+    this.memory.tail.add(rows);
+    this.memory.heads.add(rows);
     this.doorbell.ring();
     return results;
   }
@@ -139,6 +174,9 @@ export class SqliteEventStore implements EventStore {
     const from = checkCount('fromRevision', options.fromRevision) ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     const limit = checkCount('maxCount', options.maxCount) ?? -1;
     await this.ready;
+    // A command reading its stream's newest events: known without a query when this connection wrote them last.
+    const known = backwards || limit === 0 ? null : this.knownHeads().forwards(stream, from, limit);
+    if (known) return this.decoded.decode(known);
     const rows = await this.db.exclusive(() => {
       const { readForwards, readBackwards } = this.stmts();
       return (backwards ? readBackwards : readForwards).all(stream, from, limit) as SqliteEventRow[];
@@ -153,7 +191,7 @@ export class SqliteEventStore implements EventStore {
     await this.ready;
     // Events this process committed last come from memory; only what lies beyond them is asked of SQLite (most reads
     // of a consumer following the head: nothing, a cheap empty query).
-    const recent = limit === 0 ? null : this.tail.after(Number(after), limit, filter);
+    const recent = limit === 0 ? null : this.memory.tail.after(Number(after), limit, filter);
     if (!recent) return this.decoded.decode(await this.selectAfter(after, limit, filter));
     const remaining = limit < 0 ? -1 : limit - recent.rows.length;
     const rest = remaining === 0 ? [] : await this.selectAfter(BigInt(recent.through), remaining, filter);
@@ -199,6 +237,16 @@ export class SqliteEventStore implements EventStore {
     this.closing.abort();
   }
 
+  /** The stream heads, emptied first if another connection committed since they were last checked. */
+  private knownHeads(): StreamHeads {
+    const version = this.stmts().dataVersion.get() as number;
+    if (this.memory.dataVersion !== version) {
+      this.memory.heads.clear();
+      this.memory.dataVersion = version;
+    }
+    return this.memory.heads;
+  }
+
   private stmts(): Statements {
     if (!this.statements) throw new Error('SqliteEventStore used before its schema was created');
     return this.statements;
@@ -235,6 +283,7 @@ interface Statements {
   readBackwards: Database.Statement;
   readAll: Database.Statement;
   lastPosition: Database.Statement;
+  dataVersion: Database.Statement;
 }
 
 function prepareStatements(db: Database.Database): Statements {
@@ -288,6 +337,8 @@ function prepareStatements(db: Database.Database): Statements {
     readAll: db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
     // max(rowid) is a single b-tree descent; count(*) would scan the whole table on every health probe.
     lastPosition: db.prepare('SELECT max(position) FROM es_events').pluck(),
+    // Changes exactly when another connection commits (never for this one's own commits): one shared-memory read.
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
   };
 }
 
