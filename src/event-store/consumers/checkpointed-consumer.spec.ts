@@ -73,6 +73,53 @@ const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
 };
 
+/** Like `until`, but fails with `what` instead of waiting for the test timeout. */
+const eventually = async (what: string, condition: () => boolean, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+};
+
+/**
+ * Two instances of one consumer on one database, as two engine processes would run it: `active` moved the checkpoint
+ * past `standby`, which stood down. Five events are in the log; the standby delivered the first three.
+ */
+async function activeAndStandby(
+  name: string,
+  options: Partial<CheckpointedConsumerOptions>,
+  activeBehaviour?: (event: RecordedEvent) => Promise<void> | void,
+) {
+  await appendSampleEvents(store, 5);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const standbyRecorder = recorder(name, (event, delivery) =>
+    event.id === store.events[2].id && delivery === 1 ? held : undefined,
+  );
+  const standby = consumer(standbyRecorder.handler, options);
+  await standby.start();
+  await until(() => standbyRecorder.delivered.length === 3);
+  const activeRecorder = recorder(name, activeBehaviour);
+  const active = consumer(activeRecorder.handler, options);
+  await active.start();
+  await active.waitUntilCaughtUp(store.events.at(-1)!.position);
+  release();
+  await eventually('the second instance stands down', () => standby.status().state === 'superseded');
+  return { active, standby, activeRecorder, standbyRecorder };
+}
+
+/** Counts the reads of the log from now on (a standby reads one event per check while the checkpoint is unmoved). */
+function countReads(): () => number {
+  let reads = 0;
+  const readAll = store.readAll.bind(store);
+  store.readAll = (options) => {
+    reads++;
+    return readAll(options);
+  };
+  return () => reads;
+}
+
 describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
   it('delivers every event once, in order, one at a time, and checkpoints the last', async () => {
     await appendSampleEvents(store, 35);
@@ -299,5 +346,88 @@ describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
     await c.waitUntilCaughtUp(store.events.at(-1)!.position);
     expect(handle).toHaveBeenCalledTimes(4);
     expect(await c.listParked()).toEqual([]);
+  });
+
+  describe('standby after standing down', () => {
+    it('takes over once the active instance stops while events keep arriving, from the stored checkpoint', async () => {
+      const { active, standby, standbyRecorder } = await activeAndStandby('mailer', {
+        standbyCheckMs: 10,
+        takeoverAfterMs: 50,
+      });
+      expect(standby.status()).toMatchObject({ state: 'superseded', standbySince: expect.any(String) });
+      await active.stop();
+      await appendSampleEvents(store, 5, { offset: 5 });
+
+      await eventually('the standby takes over', () => standby.status().state === 'running');
+      await standby.waitUntilCaughtUp(store.events.at(-1)!.position, { timeoutMs: 10_000 });
+      // Before standing down it had delivered three; after the takeover exactly what the active instance left.
+      expect(standbyRecorder.delivered.slice(3)).toEqual(store.events.slice(5).map((e) => e.id));
+      expect(await storedPosition('mailer')).toBe(store.events.at(-1)!.position);
+      expect(standby.status()).toMatchObject({ state: 'running', standbySince: null, lastError: null });
+    });
+
+    it('never takes over while the active instance keeps moving the checkpoint through a backlog', async () => {
+      // Slow handling keeps events waiting behind the checkpoint at every check; only its movement tells the
+      // standby that the active instance is alive.
+      const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 3));
+      const { active, standby, activeRecorder, standbyRecorder } = await activeAndStandby(
+        'mailer',
+        { standbyCheckMs: 10, takeoverAfterMs: 250 },
+        slow,
+      );
+      const reads = countReads();
+      for (let burst = 0; burst < 60; burst++) {
+        await appendSampleEvents(store, 5, { offset: 5 + burst * 5 });
+        active.wake();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(standby.status().state).toBe('superseded');
+      }
+      await active.waitUntilCaughtUp(store.events.at(-1)!.position, { timeoutMs: 20_000 });
+      expect(reads()).toBeGreaterThan(0);
+      expect(standby.status().state).toBe('superseded');
+      expect(standbyRecorder.delivered).toHaveLength(3);
+      expect(activeRecorder.delivered).toEqual(store.events.slice(2).map((e) => e.id));
+    });
+
+    it('never takes over while nothing waits behind the checkpoint, even with no active instance left', async () => {
+      const { active, standby, standbyRecorder } = await activeAndStandby('mailer', {
+        standbyCheckMs: 5,
+        takeoverAfterMs: 10,
+      });
+      await active.stop();
+      const reads = countReads();
+      // Many checks, each far past takeoverAfterMs since the checkpoint last moved.
+      await eventually('the standby checks the log repeatedly', () => reads() >= 20);
+      expect(standby.status()).toMatchObject({ state: 'superseded', standbySince: expect.any(String) });
+      expect(standbyRecorder.delivered).toHaveLength(3);
+    });
+
+    it('stop() ends a standby without waiting for its next check', async () => {
+      const { standby } = await activeAndStandby('mailer', { standbyCheckMs: 600_000, takeoverAfterMs: 0 });
+      const reads = countReads();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        standby.stop().then(() => 'stopped'),
+        new Promise((resolve) => (timer = setTimeout(resolve, 10_000, 'still waiting'))),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toBe('stopped');
+      expect(reads()).toBe(0);
+      expect(standby.status()).toMatchObject({ state: 'superseded', standbySince: null });
+      await expect(standby.waitUntilCaughtUp()).rejects.toThrow('superseded');
+    });
+
+    it('start() on a standby ends its watch and runs from the stored checkpoint', async () => {
+      const { active, standby, standbyRecorder } = await activeAndStandby('mailer', {
+        standbyCheckMs: 600_000,
+        takeoverAfterMs: 600_000,
+      });
+      await active.stop();
+      await appendSampleEvents(store, 2, { offset: 5 });
+      await standby.start();
+      await standby.waitUntilCaughtUp(store.events.at(-1)!.position, { timeoutMs: 10_000 });
+      expect(standbyRecorder.delivered.slice(3)).toEqual(store.events.slice(5).map((e) => e.id));
+      expect(standby.status()).toMatchObject({ state: 'running', standbySince: null });
+    });
   });
 });

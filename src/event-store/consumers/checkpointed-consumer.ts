@@ -40,10 +40,26 @@ export interface CheckpointedConsumerOptions {
   pollIntervalMs?: number;
   /** Attempts per event before it is parked, and the backoff between them (also paces store-outage retries). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * While superseded, how often the stored checkpoint is looked at to tell whether the instance that moved it is still
+   * at work. Default 5 000.
+   */
+  standbyCheckMs?: number;
+  /**
+   * A superseded instance takes the consumer over once events have waited this long behind a stored checkpoint that
+   * did not move: the instance that moved it is gone or stuck. Default 30 000.
+   */
+  takeoverAfterMs?: number;
   logger?: Logger;
 }
 
-/** `superseded`: another instance moved the checkpoint; this one stepped back. */
+const DEFAULT_STANDBY_CHECK_MS = 5_000;
+const DEFAULT_TAKEOVER_AFTER_MS = 30_000;
+
+/**
+ * `superseded`: another instance moved the checkpoint; this one stepped back and stands by, taking over (back to
+ * `running`) if that instance stops making progress.
+ */
 export type ConsumerState = 'stopped' | 'running' | 'superseded';
 
 export interface ConsumerStatus {
@@ -57,6 +73,8 @@ export interface ConsumerStatus {
   /** Events parked since start. */
   parked: number;
   lastError: string | null;
+  /** While superseded and watching the other instance, ready to take over: since when (ISO time). Otherwise null. */
+  standbySince: string | null;
 }
 
 export interface ReplayOutcome {
@@ -78,6 +96,10 @@ export interface ReplayOutcome {
  *
  * Store or database errors are retried without limit; a failed checkpoint write is retried with the next one (until
  * it succeeds, a crash redelivers the events it covers).
+ *
+ * Several processes may run the same consumer on one database; the conditional checkpoint write lets only one of
+ * them work at a time. The others stand by (`superseded`) and take over when events wait behind a checkpoint that
+ * stopped moving, so the consumer outlives the process that won.
  */
 export class CheckpointedConsumer {
   private readonly checkpoints = new ConsumerCheckpoints();
@@ -98,6 +120,9 @@ export class CheckpointedConsumer {
   private persistedAt = 0;
   private readonly checkpointIntervalMs: number;
   private readonly concurrency: number;
+  private readonly standbyCheckMs: number;
+  private readonly takeoverAfterMs: number;
+  private standbySince: string | null = null;
   private loop?: Promise<void>;
   private schema?: Promise<void>;
   private delivered = 0;
@@ -115,11 +140,16 @@ export class CheckpointedConsumer {
     this.logger = (options.logger ?? silentLogger()).child({ consumer: name });
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 0;
     this.concurrency = options.concurrency ?? 1;
+    this.standbyCheckMs = options.standbyCheckMs ?? DEFAULT_STANDBY_CHECK_MS;
+    this.takeoverAfterMs = options.takeoverAfterMs ?? DEFAULT_TAKEOVER_AFTER_MS;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new Error('batchSize must be a positive integer');
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
       throw new Error('concurrency must be a positive integer');
     if (!(this.checkpointIntervalMs >= 0)) throw new Error('checkpointIntervalMs must be zero or more');
+    // Zero would make the standby watch the checkpoint in a busy loop.
+    if (!(this.standbyCheckMs > 0)) throw new Error('standbyCheckMs must be positive');
+    if (!(this.takeoverAfterMs >= 0)) throw new Error('takeoverAfterMs must be zero or more');
   }
 
   get name(): string {
@@ -128,6 +158,8 @@ export class CheckpointedConsumer {
 
   async start(): Promise<void> {
     if (this.state === 'running') throw new Error(`consumer ${this.name} is already running`);
+    // A standby's loop is still watching: end it, so one loop at a time owns the position.
+    if (this.loop) await this.stop();
     await this.ensureSchema();
     const row = await this.checkpoints.load(this.options.db, this.name);
     this.position = row.position;
@@ -160,6 +192,7 @@ export class CheckpointedConsumer {
       delivered: this.delivered,
       parked: this.parkedCount,
       lastError: this.lastError,
+      standbySince: this.standbySince,
     };
   }
 
@@ -247,6 +280,7 @@ export class CheckpointedConsumer {
       } catch (error) {
         if (error instanceof CheckpointConflictError) {
           this.supersede(error);
+          if (await this.standBy()) continue;
           return;
         }
         infraFailures++;
@@ -270,6 +304,64 @@ export class CheckpointedConsumer {
     this.state = 'superseded';
     this.lastError = error.message;
     this.tracker.fail(error);
+  }
+
+  /**
+   * Watches the stored checkpoint while another instance runs this consumer; resolves true once this one took over,
+   * false when stopped. The instance at work writes the checkpoint as it goes, so events waiting behind a checkpoint
+   * that stays put for `takeoverAfterMs` mean nobody works them off. A checkpoint that stays put with nothing after it
+   * proves nothing: an idle consumer writes none. Taking over from an instance that was merely slow is safe: handlers
+   * are idempotent, and the next conflicting write sends one of the two back to standby.
+   */
+  private async standBy(): Promise<boolean> {
+    this.standbySince = new Date().toISOString();
+    this.logger.info(
+      { standbyCheckMs: this.standbyCheckMs, takeoverAfterMs: this.takeoverAfterMs },
+      'consumer standing by',
+    );
+    let seen: GlobalPosition | null | undefined;
+    // Measured from the first check that saw events waiting, not from the last checkpoint write: otherwise the first
+    // event after a long quiet spell would look overdue and be taken from an instance that is about to handle it.
+    let waitingSince: number | null = null;
+    try {
+      while (!this.stopping) {
+        await this.sleeper.sleep(this.standbyCheckMs, { wakeable: false });
+        if (this.stopping) break;
+        let stored: GlobalPosition | null;
+        let pending: boolean;
+        try {
+          stored = await this.checkpoints.position(this.options.db, this.name);
+          pending = (await this.options.store.readAll({ fromPosition: stored, maxCount: 1 })).length > 0;
+        } catch (error) {
+          this.logger.warn({ err: error }, 'standby check failed; retrying');
+          continue;
+        }
+        if (stored !== seen || !pending) waitingSince = null;
+        seen = stored;
+        if (!pending) continue;
+        waitingSince ??= Date.now();
+        if (Date.now() - waitingSince < this.takeoverAfterMs) continue;
+        this.takeOver(stored, Date.now() - waitingSince);
+        return true;
+      }
+      return false;
+    } finally {
+      this.standbySince = null;
+    }
+  }
+
+  private takeOver(position: GlobalPosition | null, stalledMs: number): void {
+    this.logger.warn(
+      { position, stalledMs },
+      `consumer ${this.name}: events waited ${stalledMs} ms behind a checkpoint nobody moved; taking over at it`,
+    );
+    this.position = position;
+    this.persisted = position;
+    this.persistedAt = Date.now();
+    // The old tracker was failed by the conflict; waits from now on follow this loop.
+    this.tracker = new CatchUpTracker(position, () => this.sleeper.wake());
+    this.lastError = null;
+    this.state = 'running';
   }
 
   /** One batch; returns whether the read reached the end of the log. */

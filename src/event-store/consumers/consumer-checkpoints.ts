@@ -37,6 +37,15 @@ export class ConsumerCheckpoints {
     return { name: row.name, position: row.position ?? null, updatedAt: row.updated_at };
   }
 
+  /** The stored position, without creating the row: what a standby instance watches. */
+  async position(ex: SqlExecutor, name: string): Promise<GlobalPosition | null> {
+    const [row] = await ex.query<{ position: string | null }>(
+      `SELECT position FROM consumer_checkpoints WHERE name = $1`,
+      [name],
+    );
+    return row?.position ?? null;
+  }
+
   async advance(
     ex: SqlExecutor,
     name: string,
