@@ -1,5 +1,8 @@
 import type { SqlDatabase } from '../../src/database/sql-database.port.js';
-import { CheckpointedConsumer } from '../../src/event-store/consumers/checkpointed-consumer.js';
+import {
+  CheckpointedConsumer,
+  type CheckpointedConsumerOptions,
+} from '../../src/event-store/consumers/checkpointed-consumer.js';
 import type { ConsumerHandler } from '../../src/event-store/consumers/consumer-handler.js';
 import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { ProjectionFailedError } from '../../src/event-store/projections/projection-failed.error.js';
@@ -56,8 +59,20 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
       started.push(created);
       return created;
     };
-    const consumer = (handler: ConsumerHandler, retry = fastRetry) => {
-      const created = new CheckpointedConsumer({ store, db, handler, batchSize: 10, pollIntervalMs: 5, retry });
+    const consumer = (
+      handler: ConsumerHandler,
+      retry = fastRetry,
+      options: Partial<CheckpointedConsumerOptions> = {},
+    ) => {
+      const created = new CheckpointedConsumer({
+        store,
+        db,
+        handler,
+        batchSize: 10,
+        pollIntervalMs: 5,
+        retry,
+        ...options,
+      });
       started.push(created);
       return created;
     };
@@ -259,13 +274,16 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
     });
 
     describe('checkpointed consumer', () => {
-      const recorder = (name: string, behave: (event: RecordedEvent, delivery: number) => void = () => undefined) => {
+      const recorder = (
+        name: string,
+        behave: (event: RecordedEvent, delivery: number) => Promise<void> | void = () => undefined,
+      ) => {
         const delivered: string[] = [];
         const handler: ConsumerHandler = {
           name,
           async handle(event) {
             delivered.push(event.id);
-            behave(event, delivered.filter((id) => id === event.id).length);
+            await behave(event, delivered.filter((id) => id === event.id).length);
           },
         };
         return { handler, delivered };
@@ -324,6 +342,37 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
         expect(await c.replayParked()).toEqual([{ eventId: poison.id, outcome: 'handled' }]);
         expect(await c.listParked()).toEqual([]);
         expect(r.delivered.filter((id) => id === poison.id)).toHaveLength(4);
+      });
+
+      it('a superseded instance stands by and takes over from the stored checkpoint once the active one stops', async () => {
+        const first = await appendSampleEvents(store, 6);
+        const events = await eventsThrough(first!.position);
+        const standbyOptions = { standbyCheckMs: 10, takeoverAfterMs: 50 };
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const late = recorder('notifier', (event, delivery) =>
+          event.id === events[2].id && delivery === 1 ? held : undefined,
+        );
+        const standby = consumer(late.handler, fastRetry, standbyOptions);
+        await standby.start();
+        await until(() => late.delivered.length === 3);
+        const active = consumer(recorder('notifier').handler, fastRetry, standbyOptions);
+        await active.start();
+        await active.waitUntilCaughtUp(first!.position);
+        // The held instance finishes its event, finds the checkpoint moved by the other one, and stands down.
+        release();
+        await until(() => standby.status().state === 'superseded');
+        expect(standby.status().standbySince).not.toBeNull();
+
+        await active.stop();
+        const last = await appendSampleEvents(store, 4, { offset: 6 });
+        await until(() => standby.status().state === 'running');
+        await standby.waitUntilCaughtUp(last!.position, { timeoutMs: 10_000 });
+        const all = await eventsThrough(last!.position);
+        expect(late.delivered.slice(3)).toEqual(all.slice(6).map((e) => e.id));
+        // The catch-up wait may settle before the last write commits; stop() waits for it.
+        await standby.stop();
+        expect(await consumerPosition('notifier')).toBe(last!.position);
       });
     });
   });

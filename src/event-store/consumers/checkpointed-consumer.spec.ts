@@ -362,8 +362,10 @@ describe('CheckpointedConsumer (SQLite, in-memory store double)', () => {
       await standby.waitUntilCaughtUp(store.events.at(-1)!.position, { timeoutMs: 10_000 });
       // Before standing down it had delivered three; after the takeover exactly what the active instance left.
       expect(standbyRecorder.delivered.slice(3)).toEqual(store.events.slice(5).map((e) => e.id));
-      expect(await storedPosition('mailer')).toBe(store.events.at(-1)!.position);
       expect(standby.status()).toMatchObject({ state: 'running', standbySince: null, lastError: null });
+      // The catch-up wait may settle before the last write commits; stop() waits for it.
+      await standby.stop();
+      expect(await storedPosition('mailer')).toBe(store.events.at(-1)!.position);
     });
 
     it('never takes over while the active instance keeps moving the checkpoint through a backlog', async () => {
