@@ -38,6 +38,9 @@ export interface NatsBusOptions {
     /** Checkpointed consumer settings; `retry` only governs events JetStream refuses for good (too large). */
     pollIntervalMs?: number;
     retry?: Partial<RetryPolicy>;
+    /** Another engine process on the database publishes instead of this one until it stalls; see ReactorsOptions. */
+    standbyCheckMs?: number;
+    takeoverAfterMs?: number;
   };
 }
 

@@ -53,6 +53,8 @@ export class NatsEventPublisher {
       logger: options.logger,
       pollIntervalMs: options.events.pollIntervalMs,
       retry: options.events.retry,
+      standbyCheckMs: options.events.standbyCheckMs,
+      takeoverAfterMs: options.events.takeoverAfterMs,
       handler: {
         name: options.events.consumerName,
         filter: { streamPrefixes: INTEGRATION_STREAM_PREFIXES },

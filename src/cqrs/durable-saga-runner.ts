@@ -62,6 +62,8 @@ export class DurableSagaRunner implements OnApplicationBootstrap, OnApplicationS
         checkpointPerBatch: true,
         checkpointIntervalMs: this.options.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
         concurrency: this.options.sagaConcurrency ?? DEFAULT_SAGA_CONCURRENCY,
+        standbyCheckMs: this.options.standbyCheckMs,
+        takeoverAfterMs: this.options.takeoverAfterMs,
         handler: { name: group.name, filter: group.filter, handle: (event) => this.react(group, event) },
       });
       this.consumers.set(group.name, consumer);

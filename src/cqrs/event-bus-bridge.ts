@@ -35,6 +35,8 @@ export class EventBusBridge implements OnApplicationBootstrap, OnApplicationShut
       // In-process handlers are told events at least once; after a crash they may hear the last few again.
       checkpointPerBatch: true,
       checkpointIntervalMs: this.options.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
+      standbyCheckMs: this.options.standbyCheckMs,
+      takeoverAfterMs: this.options.takeoverAfterMs,
       handler: {
         name: 'event-bus',
         handle: async (recorded) => {

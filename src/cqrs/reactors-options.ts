@@ -13,6 +13,16 @@ export interface ReactorsOptions {
   sagaConcurrency?: number;
   /** Least time between two checkpoint writes of a busy reactor (a crash redelivers at most this much). Default 250. */
   checkpointIntervalMs?: number;
+  /**
+   * With several engine processes on one database only one runs each reactor; the others stand by. How often a standby
+   * looks at the reactor's checkpoint. Default: the consumer's (5 000).
+   */
+  standbyCheckMs?: number;
+  /**
+   * How long events may wait behind a checkpoint that does not move before a standby takes the reactor over (the
+   * process running it died or hangs). Default: the consumer's (30 000).
+   */
+  takeoverAfterMs?: number;
 }
 
 export const DEFAULT_SAGA_CONCURRENCY = 16;

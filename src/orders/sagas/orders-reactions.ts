@@ -51,6 +51,8 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
       checkpointPerBatch: true,
       checkpointIntervalMs: reactors?.checkpointIntervalMs ?? DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS,
       concurrency: reactors?.sagaConcurrency ?? DEFAULT_SAGA_CONCURRENCY,
+      standbyCheckMs: reactors?.standbyCheckMs,
+      takeoverAfterMs: reactors?.takeoverAfterMs,
       handler: index.consumer(),
     });
     this.tasks = [
