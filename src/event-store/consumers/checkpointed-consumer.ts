@@ -300,7 +300,8 @@ export class CheckpointedConsumer {
   }
 
   private supersede(error: CheckpointConflictError): void {
-    this.logger.error(error.message);
+    // Routine with two engines on one database: the other instance runs it and this one stands by to take over.
+    this.logger.warn(`${error.message}; standing by`);
     this.state = 'superseded';
     this.lastError = error.message;
     this.tracker.fail(error);
