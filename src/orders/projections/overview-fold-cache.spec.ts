@@ -2,7 +2,7 @@ import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js'
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
-import { orderOverviewProjection } from './overview-projection.js';
+import { FOLD_CACHE_STREAMS, orderOverviewProjection } from './overview-projection.js';
 import { createOverviewSchema, OVERVIEW_TABLES, type OverviewTables } from './overview-schema.js';
 import { OrderStoryWriter } from './testing/order-stories.js';
 import { expectedSnapshot, readModelSnapshot } from './testing/read-model-snapshot.js';
@@ -82,12 +82,19 @@ describe('order overview fold cache', () => {
   it('does not grow with the streams it has seen (default bound)', async () => {
     const [first] = await storyEvents(['X']);
     const projection = orderOverviewProjection();
-    // The same first event under 1 100 stream names: as many distinct streams as a long backfill, cheaply.
+    // The same first event under more stream names than the bound: as many distinct streams as a long backfill.
+    const streams = FOLD_CACHE_STREAMS + 76;
     await inTransaction(async () => {
-      for (let i = 0; i < 1100; i++) await projection.apply({ ...first[0], stream: `order-x-${i}` }, shared, tables);
+      for (let from = 0; from < streams; from += 200) {
+        const events = Array.from({ length: Math.min(200, streams - from) }, (_, i) => ({
+          ...first[0],
+          stream: `order-x-${from + i}`,
+        }));
+        await projection.applyBatch!(events, shared, tables);
+      }
     });
     foldReads = 0;
-    await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-1099' }, shared, tables));
+    await inTransaction(() => projection.apply({ ...first[1], stream: `order-x-${streams - 1}` }, shared, tables));
     expect(foldReads).toBe(0);
     await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-0' }, shared, tables));
     expect(foldReads).toBe(1);
