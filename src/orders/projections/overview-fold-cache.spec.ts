@@ -8,9 +8,9 @@ import { OrderStoryWriter } from './testing/order-stories.js';
 import { expectedSnapshot, readModelSnapshot } from './testing/read-model-snapshot.js';
 
 /**
- * The projection's fold cache lives as long as the executor it is keyed by, and the SqlExecutor contract does not
- * promise one executor per transaction: with an executor shared by every transaction (as SQLite's group commit once
- * did) the cache must stay bounded, and a fold written by a rolled-back transaction must not be trusted.
+ * The projection's fold cache lives as long as the projection, across batches, transactions and executors: it must
+ * stay bounded, and a fold written by a rolled-back transaction must not be trusted. The tests drive it through one
+ * executor object shared by every transaction (as SQLite's group commit once handed out), which also counts fold reads.
  */
 
 const tables = Object.fromEntries(Object.values(OVERVIEW_TABLES).map((t) => [t, t])) as OverviewTables;
@@ -98,6 +98,17 @@ describe('order overview fold cache', () => {
     expect(foldReads).toBe(0);
     await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-0' }, shared, tables));
     expect(foldReads).toBe(1);
+  });
+
+  it('forgets the folds of tables that are set up again (a freed generation number can come back)', async () => {
+    const [a] = await storyEvents(['A']);
+    const projection = orderOverviewProjection();
+    await inTransaction(() => projection.apply(a[0], shared, tables));
+    await inTransaction(() => projection.apply(a[1], shared, tables));
+    expect(foldReads).toBe(1);
+    await inTransaction(() => projection.setup(shared, tables));
+    await inTransaction(() => projection.apply(a[2], shared, tables));
+    expect(foldReads).toBe(2);
   });
 
   it('reads the row back after a rolled-back transaction instead of trusting the fold it cached', async () => {
