@@ -82,9 +82,17 @@ interface KnownFold {
   readonly terms: string[] | null;
 }
 
-function knownFold(fold: OverviewFold, label: MarketplaceLabeler): KnownFold {
+function knownFold(fold: OverviewFold, label: MarketplaceLabeler, previous: KnownFold | null = null): KnownFold {
   const row = overviewOf(fold, label);
-  return { fold, row, encoded: row && encodeOverview(row), terms: row && searchTermsOf(row) };
+  if (!row) return { fold, row, encoded: null, terms: null };
+  // Terms come from three fields, which most events leave alone: the previous row's terms then still hold.
+  const before = previous?.row;
+  const sameTerms =
+    before &&
+    before.marketplaceOrderId === row.marketplaceOrderId &&
+    before.customerName === row.customerName &&
+    sameList(before.shopOrderIds, row.shopOrderIds);
+  return { fold, row, encoded: encodeOverview(row), terms: sameTerms ? previous.terms : searchTermsOf(row) };
 }
 
 /**
@@ -173,7 +181,7 @@ async function applyOverviewEvents(
       folds.delete(cacheKey(name));
       continue;
     }
-    const next = knownFold(current, label);
+    const next = knownFold(current, label, start);
     folds.set(cacheKey(name), next);
     if (!next.row) continue;
     await writeOverview(tx, tables, start, next);
