@@ -1,6 +1,7 @@
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
+import { OrdersReactions } from '../../src/orders/sagas/orders-reactions.js';
 
 describe('HTTP API: read-model maintenance', () => {
   const engine = useHttpEngine();
@@ -14,6 +15,9 @@ describe('HTTP API: read-model maintenance', () => {
 
   beforeAll(async () => {
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
+    // The import's sagas (shop orders, stock) go on after the request: the tests compare the overview before and after
+    // a rebuild, so it must have stopped moving first.
+    await engine().app.get(OrdersReactions).waitUntilIdle(20_000);
     await engine()
       .app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER)
       .waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });

@@ -4,6 +4,7 @@ import { CheckpointConflictError } from './checkpoint-conflict.error.js';
 import { physicalTables, sameBases } from './physical-tables.js';
 import { maxPosition, positionOrdinal } from './position-ordinal.js';
 import type { ProjectionTables } from './projection.js';
+import { ProjectionBatchError } from './projection-batch.error.js';
 import type { BuildRow } from './projection-catalog.js';
 import { ProjectionHandlerError } from './projection-handler.error.js';
 import type { ProjectionSlot } from './projection-slot.js';
@@ -121,11 +122,12 @@ export class ProjectionBuild {
     const { db, catalog, hooks } = this.ctx;
     const name = this.slot.name;
     const position = batch[batch.length - 1].position;
+    let eventByEvent = false;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.withInfraRetry(() =>
           db.transaction(async (tx) => {
-            await applyEvents(this.slot.projection, batch, tx, this.tables);
+            await applyEvents(this.slot.projection, batch, tx, this.tables, { eventByEvent });
             await hooks.beforeCheckpoint?.({ projection: name, phase: 'build', events: batch });
             await catalog.advanceBuild(tx, {
               name,
@@ -140,6 +142,16 @@ export class ProjectionBuild {
         this.processed += batch.length;
         return;
       } catch (error) {
+        if (error instanceof ProjectionBatchError && !eventByEvent) {
+          // Not an attempt yet: the same events again, one by one, either pass or name the event that fails.
+          eventByEvent = true;
+          attempt--;
+          this.ctx.logger.warn(
+            { projection: name, err: error.cause },
+            `rebuild: ${error.message}; retrying event by event`,
+          );
+          continue;
+        }
         if (!(error instanceof ProjectionHandlerError) || attempt >= this.ctx.retry.maxAttempts) throw error;
         this.ctx.logger.warn({ projection: name, err: error.cause, attempt }, `rebuild: ${error.message}`);
         await this.slot.sleeper.sleep(backoffDelay(this.ctx.retry, attempt), { wakeable: false });

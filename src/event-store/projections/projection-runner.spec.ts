@@ -1,5 +1,6 @@
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { RecordedEvent } from '../event-store.port.js';
+import type { Projection } from './projection.js';
 import { ProjectionFailedError } from './projection-failed.error.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner.js';
 import type { RebuildProgress } from './rebuild-progress.js';
@@ -113,6 +114,78 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
     await r.waitUntilCaughtUp(undefined, { projections: ['bad'] });
     expect(await readCounts(db, 'b')).toEqual(foldCounts(store.events));
     expect(await checkpointRow('bad')).toMatchObject({ status: 'running', last_error: null, failed_position: null });
+  });
+
+  describe('with applyBatch', () => {
+    /** The counting projection with an applyBatch that records each call's size and applies the events in turn. */
+    function batched(options: Parameters<typeof countingProjection>[0], calls: number[], failBatch?: () => boolean) {
+      const base = countingProjection(options);
+      const projection: Projection = {
+        ...base,
+        async applyBatch(events, tx, tables) {
+          calls.push(events.length);
+          for (const event of events) await base.apply(event, tx, tables);
+          if (failBatch?.()) throw new Error('batch went wrong');
+        },
+      };
+      return projection;
+    }
+
+    it('hands each batch to applyBatch once, with only the events its filter keeps', async () => {
+      await appendSampleEvents(store, 25);
+      const filter = { eventTypes: ['OrderImported'] };
+      const calls: number[] = [];
+      const r = runner({ projections: [batched({ name: 'counts', prefix: 'c', filter }, calls)] });
+      await r.start();
+      await r.waitUntilCaughtUp(store.events.at(-1)!.position);
+      expect(await readCounts(db, 'c')).toEqual(foldCounts(store.events, { filter }));
+      const handled = store.events.filter((event) => filter.eventTypes.includes(event.type)).length;
+      expect(calls.reduce((sum, n) => sum + n, 0)).toBe(handled);
+      expect(calls.length).toBeLessThanOrEqual(3);
+    });
+
+    it('after a failed batch retries its events one by one, then goes on in batches', async () => {
+      await appendSampleEvents(store, 30);
+      const calls: number[] = [];
+      let failures = 0;
+      const r = runner({ projections: [batched({ name: 'counts', prefix: 'c' }, calls, () => failures++ === 1)] });
+      await r.start();
+      await r.waitUntilCaughtUp(store.events.at(-1)!.position);
+      expect(await readCounts(db, 'c')).toEqual(foldCounts(store.events));
+      // Batches 1 and 2 (which failed), batch 2 again event by event (not through applyBatch), batch 3.
+      expect(calls).toEqual([10, 10, 10]);
+      expect(r.status()[0]).toMatchObject({ state: 'running', lastError: null });
+    });
+
+    it('records the poison event itself, not the batch, and keeps the events before it', async () => {
+      await appendSampleEvents(store, 30);
+      const poison = store.events[13];
+      const calls: number[] = [];
+      const projection = batched(
+        {
+          name: 'bad',
+          prefix: 'b',
+          afterWrite: (event) => {
+            if (event.id === poison.id) throw new Error('cannot digest this');
+          },
+        },
+        calls,
+      );
+      const r = runner({ projections: [projection] });
+      await r.start();
+      await expect(r.waitUntilCaughtUp()).rejects.toThrow(ProjectionFailedError);
+
+      const row = await checkpointRow('bad');
+      expect(row).toMatchObject({
+        status: 'failed',
+        failed_position: poison.position,
+        position: store.events[12].position,
+      });
+      expect(String(row.last_error)).toContain(poison.id);
+      expect(await readCounts(db, 'b')).toEqual(foldCounts(store.events.slice(0, 13)));
+      // The second batch reached applyBatch once; its retries (fastRetry: 3 attempts) went event by event.
+      expect(calls).toEqual([10, 10]);
+    });
   });
 
   it('after a crash between the writes and the checkpoint, a fresh runner ends where a clean run ends', async () => {

@@ -46,7 +46,9 @@ const RESERVED_TABLES = new Set(['projection_checkpoints', 'projection_tables', 
  *
  * Handler errors roll the batch back and are retried with backoff up to `retry.maxAttempts`; then the events before
  * the poison one are committed and the projection is marked failed (error and poison position in its checkpoint row)
- * and stops, while the others continue. Store and database errors are retried without limit.
+ * and stops, while the others continue. A batch that a projection's `applyBatch` failed on is first re-applied event
+ * by event (not counted as an attempt), so the poison event is known; later attempts stay event by event. Store and
+ * database errors are retried without limit.
  *
  * Readers query each table by its base name, a view; the runner points it at the current generation of physical
  * tables (`<base>__g<n>`). A rebuild fills a new generation beside the live one while the engine runs, then switches

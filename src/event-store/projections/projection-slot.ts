@@ -10,6 +10,7 @@ import { positionOrdinal } from './position-ordinal.js';
 import type { Projection, ProjectionTables } from './projection.js';
 import type { BuildRow } from './projection-catalog.js';
 import { ProjectionBuild } from './projection-build.js';
+import { ProjectionBatchError } from './projection-batch.error.js';
 import { ProjectionFailedError } from './projection-failed.error.js';
 import { ProjectionHandlerError } from './projection-handler.error.js';
 import type { ProjectionStatus } from './projection-status.js';
@@ -261,9 +262,10 @@ export class ProjectionSlot {
 
   /** Returns false when the batch was not applied because the projection failed, was superseded or is stopping. */
   private async applyWithRetries(batch: RecordedEvent[]): Promise<boolean> {
+    let eventByEvent = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.commit(batch);
+        await this.commit(batch, eventByEvent);
         return true;
       } catch (error) {
         if (error instanceof CheckpointConflictError) {
@@ -271,6 +273,16 @@ export class ProjectionSlot {
           return false;
         }
         if (!(error instanceof ProjectionHandlerError)) throw error;
+        if (error instanceof ProjectionBatchError && !eventByEvent) {
+          // Not an attempt yet: the same events again, one by one, either pass or name the event that fails.
+          eventByEvent = true;
+          attempt--;
+          this.ctx.logger.warn(
+            { projection: this.name, err: error.cause },
+            `${error.message}; retrying event by event`,
+          );
+          continue;
+        }
         this.lastError = error.message;
         if (attempt >= this.ctx.retry.maxAttempts) {
           await this.failOn(batch, error);
@@ -283,11 +295,11 @@ export class ProjectionSlot {
     }
   }
 
-  private async commit(batch: RecordedEvent[]): Promise<void> {
+  private async commit(batch: RecordedEvent[], eventByEvent: boolean): Promise<void> {
     const expected = this.position;
     const position = batch[batch.length - 1].position;
     await this.ctx.db.transaction(async (tx) => {
-      await applyEvents(this.projection, batch, tx, this.tables);
+      await applyEvents(this.projection, batch, tx, this.tables, { eventByEvent });
       await this.ctx.hooks.beforeCheckpoint?.({ projection: this.name, phase: 'live', events: batch });
       await this.ctx.catalog.writeCheckpoint(tx, { name: this.name, generation: this.generation, expected, position });
     });
@@ -309,7 +321,8 @@ export class ProjectionSlot {
     const failure = { error: error.message, position: error.event.position };
     const write = (events: RecordedEvent[]) =>
       this.ctx.db.transaction(async (tx) => {
-        await applyEvents(this.projection, events, tx, this.tables);
+        // Event by event, as the retries that found the poison event did.
+        await applyEvents(this.projection, events, tx, this.tables, { eventByEvent: true });
         const position = events.length > 0 ? events[events.length - 1].position : expected;
         await this.ctx.catalog.writeCheckpoint(tx, {
           name: this.name,

@@ -12,10 +12,10 @@ export type ProjectionTables<Base extends string = string> = Readonly<Record<Bas
 /**
  * A read model kept in SQL tables of the read-model database, fed by a ProjectionRunner.
  *
- * The runner applies a batch of events and stores the checkpoint in one transaction, so a committed event is never
- * applied twice by the runner itself. Handlers should still be idempotent, because an operator may reset a checkpoint
- * or two processes may briefly overlap (the conditional checkpoint write then rolls the loser back, but only after
- * its SQL ran). The pattern that makes a handler idempotent:
+ * The runner applies a batch of events (through `applyBatch` when there is one, else `apply` per event) and stores
+ * the checkpoint in one transaction, so a committed event is never applied twice by the runner itself. Handlers
+ * should still be idempotent, because an operator may reset a checkpoint or two processes may briefly overlap (the
+ * conditional checkpoint write then rolls the loser back, but only after its SQL ran). The pattern that makes a handler idempotent:
  *
  * - keep the stream revision of the last applied event on each row keyed by stream, and write only when the event is
  *   newer: `INSERT … ON CONFLICT (stream) DO UPDATE SET … WHERE t.last_revision < excluded.last_revision` — that SQL
@@ -43,4 +43,20 @@ export interface Projection<Base extends string = string> {
   setup(tx: SqlExecutor, tables: ProjectionTables<Base>): Promise<void>;
   /** Applies one event inside the batch transaction. Throwing rolls the whole batch back. */
   apply(event: RecordedEvent, tx: SqlExecutor, tables: ProjectionTables<Base>): Promise<void>;
+  /**
+   * Optional: applies the handled events of one batch (in log order, at least one) inside the batch transaction, and
+   * must leave the tables exactly as calling `apply` for each of them in order would. It exists so that a projection
+   * can write each row it touches once per batch instead of once per event (a stream with three events in a batch
+   * is folded in memory and written once, counters move once per key): the runner calls it, then writes the
+   * checkpoint, in the same transaction, so nothing it defers can outlive a rollback.
+   *
+   * Its idempotency rules are `apply`'s, per row: an event at or below a row's stored revision changes nothing, and
+   * derived writes follow from whether the guarded write changed a row, moving by the difference between the row
+   * before the batch and after it.
+   *
+   * Throwing rolls the batch back. The runner cannot tell which event was to blame, so it re-applies the same events
+   * with `apply`, one by one, before counting an attempt: a poison event is recorded with its own position exactly as
+   * without `applyBatch`.
+   */
+  applyBatch?(events: readonly RecordedEvent[], tx: SqlExecutor, tables: ProjectionTables<Base>): Promise<void>;
 }

@@ -2,15 +2,15 @@ import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js'
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
-import { orderOverviewProjection } from './overview-projection.js';
+import { FOLD_CACHE_STREAMS, orderOverviewProjection } from './overview-projection.js';
 import { createOverviewSchema, OVERVIEW_TABLES, type OverviewTables } from './overview-schema.js';
 import { OrderStoryWriter } from './testing/order-stories.js';
 import { expectedSnapshot, readModelSnapshot } from './testing/read-model-snapshot.js';
 
 /**
- * The projection's fold cache lives as long as the executor it is keyed by, and the SqlExecutor contract does not
- * promise one executor per transaction: with an executor shared by every transaction (as SQLite's group commit once
- * did) the cache must stay bounded, and a fold written by a rolled-back transaction must not be trusted.
+ * The projection's fold cache lives as long as the projection, across batches, transactions and executors: it must
+ * stay bounded, and a fold written by a rolled-back transaction must not be trusted. The tests drive it through one
+ * executor object shared by every transaction (as SQLite's group commit once handed out), which also counts fold reads.
  */
 
 const tables = Object.fromEntries(Object.values(OVERVIEW_TABLES).map((t) => [t, t])) as OverviewTables;
@@ -82,15 +82,33 @@ describe('order overview fold cache', () => {
   it('does not grow with the streams it has seen (default bound)', async () => {
     const [first] = await storyEvents(['X']);
     const projection = orderOverviewProjection();
-    // The same first event under 1 100 stream names: as many distinct streams as a long backfill, cheaply.
+    // The same first event under more stream names than the bound: as many distinct streams as a long backfill.
+    const streams = FOLD_CACHE_STREAMS + 76;
     await inTransaction(async () => {
-      for (let i = 0; i < 1100; i++) await projection.apply({ ...first[0], stream: `order-x-${i}` }, shared, tables);
+      for (let from = 0; from < streams; from += 200) {
+        const events = Array.from({ length: Math.min(200, streams - from) }, (_, i) => ({
+          ...first[0],
+          stream: `order-x-${from + i}`,
+        }));
+        await projection.applyBatch!(events, shared, tables);
+      }
     });
     foldReads = 0;
-    await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-1099' }, shared, tables));
+    await inTransaction(() => projection.apply({ ...first[1], stream: `order-x-${streams - 1}` }, shared, tables));
     expect(foldReads).toBe(0);
     await inTransaction(() => projection.apply({ ...first[1], stream: 'order-x-0' }, shared, tables));
     expect(foldReads).toBe(1);
+  });
+
+  it('forgets the folds of tables that are set up again (a freed generation number can come back)', async () => {
+    const [a] = await storyEvents(['A']);
+    const projection = orderOverviewProjection();
+    await inTransaction(() => projection.apply(a[0], shared, tables));
+    await inTransaction(() => projection.apply(a[1], shared, tables));
+    expect(foldReads).toBe(1);
+    await inTransaction(() => projection.setup(shared, tables));
+    await inTransaction(() => projection.apply(a[2], shared, tables));
+    expect(foldReads).toBe(2);
   });
 
   it('reads the row back after a rolled-back transaction instead of trusting the fold it cached', async () => {
