@@ -88,8 +88,12 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
       (
         await db.query<Record<string, unknown>>(`SELECT * FROM projection_checkpoints WHERE name = $1`, [projection])
       )[0];
-    const until = async (condition: () => boolean) => {
-      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+    const until = async (condition: () => boolean, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
     };
 
     it('applies events and stores the checkpoint of the last one', async () => {
@@ -271,6 +275,31 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
       await v2.waitUntilCaughtUp(more!.position);
       expect(await readCounts(db, 'c')).toEqual(foldCounts(await eventsThrough(more!.position), { label }));
       expect(await checkpoint('counts')).toMatchObject({ version: 2, status: 'running' });
+    });
+
+    it('a superseded runner stands by and takes the projection over once the active one stops', async () => {
+      await appendSampleEvents(store, 20);
+      const standbyOptions = { standbyCheckMs: 10, takeoverAfterMs: 50 };
+      const a = runner({ projections: [countingProjection({ name: 'shared', prefix: 's' })], ...standbyOptions });
+      const b = runner({ projections: [countingProjection({ name: 'shared', prefix: 's' })], ...standbyOptions });
+      await a.start();
+      await b.start();
+      // Both read from the same checkpoint; whichever writes second finds it moved and stands down.
+      let more = await appendSampleEvents(store, 10, { offset: 20 });
+      const stateOf = (r: ProjectionRunner) => r.status()[0].state;
+      for (let round = 30; stateOf(a) !== 'superseded' && stateOf(b) !== 'superseded'; round += 5) {
+        more = await appendSampleEvents(store, 5, { offset: round });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const [active, standby] = stateOf(a) === 'superseded' ? [b, a] : [a, b];
+      await active.waitUntilCaughtUp(more!.position, { timeoutMs: 10_000 });
+      await active.stop();
+      const last = await appendSampleEvents(store, 8, { offset: 1000 });
+      await until(() => stateOf(standby) === 'running');
+      await standby.waitUntilCaughtUp(last!.position, { timeoutMs: 10_000 });
+      const events = await eventsThrough(last!.position);
+      expect(await readCounts(db, 's')).toEqual(foldCounts(events));
+      expect(await checkpoint('shared')).toMatchObject({ position: last!.position });
     });
 
     describe('checkpointed consumer', () => {

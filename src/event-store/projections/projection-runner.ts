@@ -5,6 +5,7 @@ import { maxPosition } from './position-ordinal.js';
 import type { Projection } from './projection.js';
 import { ProjectionCatalog } from './projection-catalog.js';
 import { ProjectionSlot } from './projection-slot.js';
+import { ProjectionStandby } from './projection-standby.js';
 import type { ProjectionStatus } from './projection-status.js';
 import type { RebuildProgress, RebuildResult } from './rebuild-progress.js';
 import { retryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -28,6 +29,13 @@ export interface ProjectionRunnerOptions {
   /** The store's newest position, for progress targets and lag; the highest position read so far when absent. */
   headPosition?: () => Promise<GlobalPosition | null>;
   hooks?: ProjectionRunnerHooks;
+  /** While a projection is superseded, how often its stored checkpoint is looked at. Default 5 000. */
+  standbyCheckMs?: number;
+  /**
+   * A superseded projection is taken over (resumed from its stored checkpoint) once events have waited this long
+   * behind a checkpoint the other runner did not move. Default 30 000.
+   */
+  takeoverAfterMs?: number;
 }
 
 export interface WaitOptions {
@@ -35,6 +43,9 @@ export interface WaitOptions {
   projections?: readonly string[];
   timeoutMs?: number;
 }
+
+const DEFAULT_STANDBY_CHECK_MS = 5_000;
+const DEFAULT_TAKEOVER_AFTER_MS = 30_000;
 
 const RESERVED_TABLES = new Set(['projection_checkpoints', 'projection_tables', 'projection_builds']);
 
@@ -57,7 +68,8 @@ const RESERVED_TABLES = new Set(['projection_checkpoints', 'projection_tables', 
  * stay readable (frozen) until the switch.
  *
  * One runner per read-model database: checkpoint writes are conditional, so an overlapping second instance is
- * detected and stands down (state `superseded`), but rebuilds are not coordinated across processes.
+ * detected and stands down (state `superseded`); it stands by and takes the projection over when events wait behind a
+ * checkpoint the other instance stopped moving (see ProjectionStandby). Rebuilds are not coordinated across processes.
  */
 export class ProjectionRunner {
   private readonly catalog = new ProjectionCatalog();
@@ -68,6 +80,7 @@ export class ProjectionRunner {
   private slots = new Map<string, ProjectionSlot>();
   private phase: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   private highest: GlobalPosition | null = null;
+  private standby?: ProjectionStandby;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.retry = retryPolicy(options.retry);
@@ -97,12 +110,24 @@ export class ProjectionRunner {
       throw error;
     }
     for (const slot of this.slots.values()) slot.launch();
+    this.standby = new ProjectionStandby({
+      store: this.options.store,
+      db: this.options.db,
+      catalog: this.catalog,
+      logger: this.logger,
+      checkMs: this.options.standbyCheckMs ?? DEFAULT_STANDBY_CHECK_MS,
+      takeoverAfterMs: this.options.takeoverAfterMs ?? DEFAULT_TAKEOVER_AFTER_MS,
+      superseded: () => [...this.slots.values()].filter((slot) => slot.state === 'superseded').map((s) => s.name),
+      takeOver: (name) => this.resume(name),
+    });
+    this.standby.start();
   }
 
   /** Graceful: every loop finishes its current batch; rebuilds stop after theirs and resume at the next start. */
   async stop(): Promise<void> {
     if (this.phase !== 'running') return;
     this.phase = 'stopping';
+    await this.standby?.stop();
     await Promise.all([...this.slots.values()].map((slot) => slot.stop()));
     this.phase = 'idle';
   }

@@ -364,7 +364,8 @@ export class ProjectionSlot {
   }
 
   private supersede(error: CheckpointConflictError): void {
-    this.ctx.logger.error({ projection: this.name }, error.message);
+    // Routine with two engines on one database: the runner's standby takes the projection over if the other stops.
+    this.ctx.logger.warn({ projection: this.name }, `${error.message}; standing by`);
     this.state = 'superseded';
     this.lastError = error.message;
     this.tracker.fail(new ProjectionFailedError(this.name, error.message, null));
