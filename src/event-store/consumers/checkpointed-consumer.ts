@@ -7,6 +7,7 @@ import { CheckpointConflictError } from '../projections/checkpoint-conflict.erro
 import { describeError } from '../projections/describe-error.js';
 import { InterruptibleSleep } from '../projections/interruptible-sleep.js';
 import { matchesFilter } from '../projections/matches-filter.js';
+import { maxPosition } from '../projections/position-ordinal.js';
 import { backoffDelay, retryPolicy, type RetryPolicy } from '../projections/retry-policy.js';
 import { StoppedError } from '../projections/stopped.error.js';
 import { ConsumerCheckpoints } from './consumer-checkpoints.js';
@@ -506,8 +507,12 @@ export class CheckpointedConsumer {
   }
 
   /** Writes the checkpoint at `position` (before anything later is handled) and moves there. */
+  /**
+   * Per-event delivery: the checkpoint is stored before waiters hear of the position, so `waitUntilCaughtUp` means
+   * "handled and checkpointed" there (a caller may read the stored checkpoint right after, as an operator would).
+   */
   private async advance(position: GlobalPosition): Promise<void> {
-    this.moved(position);
+    this.position = position;
     await this.persist();
   }
 
@@ -518,6 +523,8 @@ export class CheckpointedConsumer {
     await this.checkpoints.advance(this.options.db, this.name, this.persisted, target);
     this.persisted = target;
     this.persistedAt = Date.now();
+    // Batches already told waiters when they were handled; a write that failed and succeeded later tells them now.
+    this.tracker.advance(maxPosition(this.tracker.position, target)!);
   }
 
   private moved(position: GlobalPosition): void {
