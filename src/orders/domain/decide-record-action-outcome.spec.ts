@@ -17,21 +17,12 @@ import {
   shopChange,
   shopOrdersCreated,
   spec,
-  actionSent,
+  shipSentCommands,
 } from './testing/order-scenario.js';
 
 const THREE_DAYS = 3 * 24 * 60;
 const policy = { initialDelaySeconds: 30, maxDelaySeconds: 600, maxAttempts: 2 };
-const sentThen = (...outcomes: ReturnType<typeof actionOutcome>[]) =>
-  historyOf(
-    importOrder(),
-    shopOrdersCreated(),
-    shopChange('chg-ship', shipped()),
-    requestShip(),
-    actionSent(shipAttempt('DM-1'), '5001'),
-    actionSent(shipAttempt('DM-2'), '5002'),
-    ...outcomes,
-  );
+const sentThen = (...outcomes: ReturnType<typeof actionOutcome>[]) => historyOf(...shipSentCommands(), ...outcomes);
 
 describe('RecordActionOutcome', () => {
   it('confirms an accepted action (ShipConfirmed)', () => {

@@ -5,7 +5,6 @@ import { summariseOrder } from './order-summary.js';
 import { carrierMapping, homeCarrier, pkg, snapshot } from './testing/order-fixtures.js';
 import {
   actionOutcome,
-  actionSent,
   historyOf,
   importedHistory,
   importOrder,
@@ -20,6 +19,7 @@ import {
   shopOrdersCreated,
   spec,
   STREAM,
+  shipSentCommands,
 } from './testing/order-scenario.js';
 import type { ShopStatusChange } from './order-commands.js';
 
@@ -59,12 +59,7 @@ describe('ResendAction', () => {
 
   it('sends only the refused lines again, under a new attempt key', () => {
     const refused = historyOf(
-      importOrder(),
-      shopOrdersCreated(),
-      shopChange('chg-ship', shipped()),
-      requestShip(),
-      actionSent(shipAttempt('DM-1'), '5001'),
-      actionSent(shipAttempt('DM-2'), '5002'),
+      ...shipSentCommands(),
       actionOutcome(shipAttempt('DM-1'), { kind: 'accepted' }),
       actionOutcome(shipAttempt('DM-2'), { kind: 'refused', errors: ['temporary marketplace error'] }),
     );
@@ -76,12 +71,7 @@ describe('ResendAction', () => {
 
   it('sends again after a timeout', () => {
     const timedOut = historyOf(
-      importOrder(),
-      shopOrdersCreated(),
-      shopChange('chg-ship', shipped()),
-      requestShip(),
-      actionSent(shipAttempt('DM-1'), '5001'),
-      actionSent(shipAttempt('DM-2'), '5002'),
+      ...shipSentCommands(),
       actionOutcome(shipAttempt('DM-1'), { kind: 'timed_out' }, later(12 + THREE_DAYS)),
       actionOutcome(shipAttempt('DM-2'), { kind: 'accepted' }, later(12 + THREE_DAYS)),
     );
