@@ -9,6 +9,7 @@ import { InterruptibleSleep } from '../projections/interruptible-sleep.js';
 import { matchesFilter } from '../projections/matches-filter.js';
 import { maxPosition } from '../projections/position-ordinal.js';
 import { backoffDelay, retryPolicy, type RetryPolicy } from '../projections/retry-policy.js';
+import { eventsAfter, StalledCheckpoint } from '../projections/stalled-checkpoint.js';
 import { StoppedError } from '../projections/stopped.error.js';
 import { ConsumerCheckpoints } from './consumer-checkpoints.js';
 import type { ConsumerHandler } from './consumer-handler.js';
@@ -309,10 +310,8 @@ export class CheckpointedConsumer {
   }
 
   /**
-   * Watches the stored checkpoint while another instance runs this consumer; resolves true once this one took over,
-   * false when stopped. The instance at work writes the checkpoint as it goes, so events waiting behind a checkpoint
-   * that stays put for `takeoverAfterMs` mean nobody works them off. A checkpoint that stays put with nothing after it
-   * proves nothing: an idle consumer writes none. Taking over from an instance that was merely slow is safe: handlers
+   * Watches the stored checkpoint while another instance runs this consumer (see StalledCheckpoint); resolves true
+   * once this one took over, false when stopped. Taking over from an instance that was merely slow is safe: handlers
    * are idempotent, and the next conflicting write sends one of the two back to standby.
    */
   private async standBy(): Promise<boolean> {
@@ -321,29 +320,23 @@ export class CheckpointedConsumer {
       { standbyCheckMs: this.standbyCheckMs, takeoverAfterMs: this.takeoverAfterMs },
       'consumer standing by',
     );
-    let seen: GlobalPosition | null | undefined;
-    // Measured from the first check that saw events waiting, not from the last checkpoint write: otherwise the first
-    // event after a long quiet spell would look overdue and be taken from an instance that is about to handle it.
-    let waitingSince: number | null = null;
+    const stalled = new StalledCheckpoint(this.takeoverAfterMs);
     try {
       while (!this.stopping) {
         await this.sleeper.sleep(this.standbyCheckMs, { wakeable: false });
         if (this.stopping) break;
         let stored: GlobalPosition | null;
-        let pending: boolean;
+        let waiting: boolean;
         try {
           stored = await this.checkpoints.position(this.options.db, this.name);
-          pending = (await this.options.store.readAll({ fromPosition: stored, maxCount: 1 })).length > 0;
+          waiting = await eventsAfter(this.options.store, stored);
         } catch (error) {
           this.logger.warn({ err: error }, 'standby check failed; retrying');
           continue;
         }
-        if (stored !== seen || !pending) waitingSince = null;
-        seen = stored;
-        if (!pending) continue;
-        waitingSince ??= Date.now();
-        if (Date.now() - waitingSince < this.takeoverAfterMs) continue;
-        this.takeOver(stored, Date.now() - waitingSince);
+        const waited = stalled.observe(stored, waiting);
+        if (waited === null) continue;
+        this.takeOver(stored, waited);
         return true;
       }
       return false;

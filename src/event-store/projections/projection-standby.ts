@@ -1,9 +1,10 @@
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import type { Logger } from '../../logging/logger.js';
-import type { EventStore, GlobalPosition } from '../event-store.port.js';
+import type { EventStore } from '../event-store.port.js';
 import { describeError } from './describe-error.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import type { ProjectionCatalog } from './projection-catalog.js';
+import { eventsAfter, StalledCheckpoint } from './stalled-checkpoint.js';
 
 export interface ProjectionStandbyOptions {
   store: EventStore;
@@ -20,23 +21,15 @@ export interface ProjectionStandbyOptions {
   takeOver: (name: string) => Promise<void>;
 }
 
-interface Watch {
-  position: GlobalPosition | null;
-  /** When a check first saw events after the stored checkpoint, while it stayed where it was; null otherwise. */
-  waitingSince: number | null;
-}
-
 /**
  * Lets a projection that stood down because another runner moved its checkpoint (two engines on one read-model
- * database) take over when that runner stops making progress: it died, or hangs. A checkpoint that stays put with
- * nothing after it is an idle projection, not a dead one, so only events *waiting* behind an unmoved checkpoint count,
- * timed from the first check that saw them (the first event after a quiet spell is not overdue the moment it lands).
- * Projections write their rows and checkpoint in one transaction, so an early takeover (the other runner was only
- * slow) costs a checkpoint conflict, after which one of the two stands down again.
+ * database) take over when that runner stops making progress: it died, or hangs (see StalledCheckpoint). Projections
+ * write their rows and checkpoint in one transaction, so an early takeover (the other runner was only slow) costs a
+ * checkpoint conflict, after which one of the two stands down again.
  */
 export class ProjectionStandby {
   private readonly sleeper = new InterruptibleSleep();
-  private readonly watches = new Map<string, Watch>();
+  private readonly watches = new Map<string, StalledCheckpoint>();
   private loop?: Promise<void>;
   private stopped = false;
 
@@ -60,12 +53,12 @@ export class ProjectionStandby {
       for (const name of this.watches.keys()) if (!superseded.has(name)) this.watches.delete(name);
       for (const name of superseded) {
         try {
-          if (await this.due(name)) {
+          const waited = await this.waited(name);
+          if (waited !== null) {
             this.watches.delete(name);
             this.options.logger.warn(
-              { projection: name },
-              `projection ${name}: events have waited ${this.options.takeoverAfterMs} ms behind a checkpoint nobody ` +
-                'moved; taking it over',
+              { projection: name, stalledMs: waited },
+              `projection ${name}: events waited ${waited} ms behind a checkpoint nobody moved; taking it over`,
             );
             await this.options.takeOver(name);
           }
@@ -77,21 +70,11 @@ export class ProjectionStandby {
     }
   }
 
-  private async due(name: string): Promise<boolean> {
+  private async waited(name: string): Promise<number | null> {
     const row = await this.options.catalog.checkpoint(this.options.db, name);
-    if (!row) return false;
-    const watch = this.watches.get(name);
-    if (!watch || watch.position !== row.position) {
-      // First look, or the other runner moved it since: it is alive.
-      this.watches.set(name, { position: row.position, waitingSince: null });
-      return false;
-    }
-    const [next] = await this.options.store.readAll({ fromPosition: row.position, maxCount: 1 });
-    if (!next) {
-      watch.waitingSince = null;
-      return false;
-    }
-    watch.waitingSince ??= Date.now();
-    return Date.now() - watch.waitingSince >= this.options.takeoverAfterMs;
+    if (!row) return null;
+    let watch = this.watches.get(name);
+    if (!watch) this.watches.set(name, (watch = new StalledCheckpoint(this.options.takeoverAfterMs)));
+    return watch.observe(row.position, await eventsAfter(this.options.store, row.position));
   }
 }
