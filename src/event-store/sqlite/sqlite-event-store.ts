@@ -175,7 +175,7 @@ export class SqliteEventStore implements EventStore {
     const limit = checkCount('maxCount', options.maxCount) ?? -1;
     await this.ready;
     // A command reading its stream's newest events: known without a query when this connection wrote them last.
-    const known = backwards || limit === 0 ? null : this.knownHeads().forwards(stream, from, limit);
+    const known = backwards || limit === 0 ? null : this.fromHeads(stream, from, limit);
     if (known) return this.decoded.decode(known);
     const rows = await this.db.exclusive(() => {
       const { readForwards, readBackwards } = this.stmts();
@@ -237,14 +237,19 @@ export class SqliteEventStore implements EventStore {
     this.closing.abort();
   }
 
-  /** The stream heads, emptied first if another connection committed since they were last checked. */
-  private knownHeads(): StreamHeads {
+  /**
+   * The stream's events from `fromRevision` as the stream heads know them, trusted only if no other connection has
+   * committed since they were last checked (then they are all forgotten). `data_version` is read only when there is
+   * an answer to trust: a stream this connection never wrote (a new order) goes straight to SQLite.
+   */
+  private fromHeads(stream: string, fromRevision: number, limit: number): SqliteEventRow[] | null {
+    const known = this.memory.heads.forwards(stream, fromRevision, limit);
+    if (!known) return null;
     const version = this.stmts().dataVersion.get() as number;
-    if (this.memory.dataVersion !== version) {
-      this.memory.heads.clear();
-      this.memory.dataVersion = version;
-    }
-    return this.memory.heads;
+    if (this.memory.dataVersion === version) return known;
+    this.memory.heads.clear();
+    this.memory.dataVersion = version;
+    return null;
   }
 
   private stmts(): Statements {
