@@ -1,3 +1,4 @@
+import { LruMap } from '../../common/lru-map.js';
 import type { SqliteEventRow } from './sqlite-event-row.js';
 
 export interface StreamHeadsLimits {
@@ -18,24 +19,21 @@ export interface StreamHeadsLimits {
  * memory from the appended event, so what is remembered is always the stream's true last events.
  */
 export class StreamHeads {
-  private readonly streams = new Map<string, SqliteEventRow[]>();
+  private readonly streams: LruMap<string, SqliteEventRow[]>;
 
-  constructor(private readonly limits: StreamHeadsLimits) {}
+  constructor(private readonly limits: StreamHeadsLimits) {
+    this.streams = new LruMap(limits.streams);
+  }
 
   /** Rows of one committed transaction, in position order. */
   add(rows: readonly SqliteEventRow[]): void {
     for (const row of rows) {
       const stream = row[2];
       const known = this.streams.get(stream);
-      this.streams.delete(stream);
       const kept = known && known[known.length - 1][3] === row[3] - 1 ? known : [];
       kept.push(row);
       if (kept.length > this.limits.eventsPerStream) kept.shift();
       this.streams.set(stream, kept);
-    }
-    for (const stream of this.streams.keys()) {
-      if (this.streams.size <= this.limits.streams) break;
-      this.streams.delete(stream);
     }
   }
 

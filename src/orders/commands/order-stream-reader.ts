@@ -1,4 +1,5 @@
 import { deepFreeze } from '../../common/deep-freeze.js';
+import { LruMap } from '../../common/lru-map.js';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { evolve } from '../domain/evolve.js';
 import type { OrderKey } from '../domain/order-key.js';
@@ -81,17 +82,14 @@ const NO_CORRELATIONS: OrderCorrelations = Object.freeze({
  * command decided on a state that was behind fails its expected-revision check as it would without the cache.
  */
 export class OrderStreamReader {
-  private readonly capacity: number;
-  /** Map order is recency order: a hit is moved to the end, the first entry is the least recently used. */
-  private readonly entries = new Map<string, FoldedOrder>();
+  /** A load refreshes its stream's entry (remember), so the least recently loaded stream goes first. */
+  private readonly entries: LruMap<string, FoldedOrder>;
 
   constructor(
     readonly store: EventStore,
     options: OrderStreamReaderOptions = {},
   ) {
-    const capacity = options.capacity ?? DEFAULT_ORDER_STREAM_CACHE_CAPACITY;
-    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('capacity must be an integer >= 0');
-    this.capacity = capacity;
+    this.entries = new LruMap(options.capacity ?? DEFAULT_ORDER_STREAM_CACHE_CAPACITY);
   }
 
   /** Streams currently cached. */
@@ -150,10 +148,7 @@ export class OrderStreamReader {
     if (folded.revision < 0) return folded;
     const current = this.entries.get(folded.stream);
     const kept = current && current.revision >= folded.revision ? current : folded;
-    this.entries.delete(folded.stream);
-    if (this.capacity === 0) return kept;
     this.entries.set(folded.stream, kept);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return kept.revision === folded.revision ? kept : folded;
   }
 }

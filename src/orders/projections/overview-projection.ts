@@ -1,3 +1,4 @@
+import { LruMap } from '../../common/lru-map.js';
 import type { SqlExecutor, SqlParam } from '../../database/sql-database.port.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { Projection } from '../../event-store/projections/projection.js';
@@ -95,6 +96,10 @@ function knownFold(fold: OverviewFold, label: MarketplaceLabeler, previous: Know
   return { fold, row, encoded: encodeOverview(row), terms: sameTerms ? previous.terms : searchTermsOf(row) };
 }
 
+function foldCacheKey(statesTable: string, stream: string): string {
+  return `${statesTable}\u0000${stream}`;
+}
+
 /**
  * Folds this projection wrote, across batches and transactions, so the next events of a stream fold on without
  * reading the row back. Keyed by the physical states table and the stream (two generations live side by side during
@@ -107,31 +112,10 @@ function knownFold(fold: OverviewFold, label: MarketplaceLabeler, previous: Know
  * stream's next event is the one right after the *stored* revision, which finds the entry too far ahead and reads
  * the row instead. A guarded write that changed nothing (the table was ahead) drops the entry.
  */
-function foldCacheKey(statesTable: string, stream: string): string {
-  return `${statesTable}\u0000${stream}`;
-}
-
-class FoldCache {
-  private readonly entries = new Map<string, KnownFold>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): KnownFold | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, value: KnownFold): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
+class FoldCache extends LruMap<string, KnownFold> {
   forgetTable(statesTable: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(foldCacheKey(statesTable, ''))) this.entries.delete(key);
+    const prefix = foldCacheKey(statesTable, '');
+    for (const key of [...this.keys()]) if (key.startsWith(prefix)) this.delete(key);
   }
 }
 
