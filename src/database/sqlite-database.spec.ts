@@ -40,6 +40,42 @@ describe('SqliteDatabase', () => {
     await db.close();
   });
 
+
+  describe('rows', () => {
+    it('names the values of spelled-out columns as better-sqlite3 would, a repeated name keeping the last value', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE t (a TEXT, b INTEGER, c BLOB)');
+      await db.execute('INSERT INTO t VALUES ($1, $2, $3)', ['x', 2, Buffer.from('z')]);
+      await db.execute('INSERT INTO t VALUES ($1, $2, $3)', ['y', null, null]);
+      const sql = 'SELECT a, b AS bee, c, a AS "a b", b AS a FROM t ORDER BY rowid';
+      const expected = db.db.prepare(sql).all();
+      const rows = await db.query(sql);
+      expect(rows).toEqual(expected);
+      expect(rows).toEqual([
+        { a: 2, bee: 2, c: Buffer.from('z'), 'a b': 'x' },
+        { a: null, bee: null, c: null, 'a b': 'y' },
+      ]);
+      // Twice: the cached statement answers the same way.
+      expect(await db.query(sql)).toEqual(expected);
+      await db.close();
+    });
+
+    it('follows a schema change under a cached `SELECT *` (a view re-pointed at other columns)', async () => {
+      const db = new SqliteDatabase({ path: ':memory:' });
+      await db.execute('CREATE TABLE g1 (a TEXT, b TEXT)');
+      await db.execute("INSERT INTO g1 VALUES ('a1', 'b1')");
+      await db.execute('CREATE TABLE g2 (b TEXT, a TEXT, c TEXT)');
+      await db.execute("INSERT INTO g2 VALUES ('b2', 'a2', 'c2')");
+      await db.execute('CREATE VIEW v AS SELECT * FROM g1');
+      expect(await db.query('SELECT * FROM v')).toEqual([{ a: 'a1', b: 'b1' }]);
+      await db.transaction(async (tx) => {
+        await tx.execute('DROP VIEW v');
+        await tx.execute('CREATE VIEW v AS SELECT * FROM g2');
+      });
+      expect(await db.query('SELECT * FROM v')).toEqual([{ b: 'b2', a: 'a2', c: 'c2' }]);
+      await db.close();
+    });
+  });
   describe('group commit', () => {
     /** Counts the COMMITs the connection runs, to see how many fsyncs a burst costs. */
     function countCommits(db: SqliteDatabase): { commits: number } {

@@ -55,7 +55,8 @@ export class SqliteDatabase implements SqlDatabase {
     let prepared = this.statements.get(sql);
     if (!prepared) {
       const rewritten = toSqlitePlaceholders(sql);
-      prepared = { statement: this.db.prepare(rewritten.sql), order: rewritten.order };
+      const statement = this.db.prepare(rewritten.sql);
+      prepared = { statement, order: rewritten.order, columns: rawColumns(statement, sql) };
       this.statements.set(sql, prepared);
     }
     return prepared;
@@ -137,8 +138,9 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   querySync<Row>(sql: string, params: SqlParam[]): Row[] {
-    const { statement, order } = this.prepare(sql);
+    const { statement, order, columns } = this.prepare(sql);
     const bound = order.map((n) => toSqliteValue(params[n - 1]));
+    if (columns) return toRows<Row>(statement.all(...bound) as unknown[][], columns);
     if (statement.reader) return statement.all(...bound) as Row[];
     statement.run(...bound);
     return [];
@@ -174,6 +176,32 @@ export interface PreparedSql {
   statement: Database.Statement;
   /** For each `?` in the statement, the 1-based index of the `$n` parameter it stands for. */
   order: number[];
+  /** Set when the statement returns rows as arrays (raw mode): the names to turn them into objects with. */
+  columns: readonly string[] | null;
+}
+
+/**
+ * better-sqlite3 builds each row object natively, looking every column name up again for every row; rows fetched as
+ * arrays and named here cost less than half as much (measured on the catalogue's rows), which counts on the queries
+ * that return whole product families or read-model rows. Only for statements whose result columns are spelled out
+ * in the SQL: a `*` may expand differently once the schema changes under the cached statement (a read-model view
+ * re-pointed at a new generation), while better-sqlite3's own objects always follow the current columns.
+ */
+function rawColumns(statement: Database.Statement, sql: string): readonly string[] | null {
+  if (!statement.reader || sql.includes('*')) return null;
+  statement.raw(true);
+  return statement.columns().map((column) => column.name);
+}
+
+function toRows<Row>(arrays: readonly unknown[][], columns: readonly string[]): Row[] {
+  const rows = new Array<Row>(arrays.length);
+  for (let r = 0; r < arrays.length; r++) {
+    const values = arrays[r];
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) row[columns[c]] = values[c];
+    rows[r] = row as Row;
+  }
+  return rows;
 }
 
 function toSqliteValue(value: SqlParam | undefined): unknown {
