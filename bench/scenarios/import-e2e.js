@@ -137,7 +137,8 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     context.log(
       `  ${adapter}: ${orders} orders (${report.counts.planned} planned) decided in ${decideSeconds.toFixed(1)} s, ` +
         `sagas idle after ${seconds.toFixed(1)} s; ${events} events; RSS MB start ${mb(memory.start)} ` +
-        `peak ${mb(memory.peak)} end ${mb(memory.end)}, after a full GC ${mb(retained.rss)} ` +
+        `peak ${mb(memory.peak)} (first half of the run ${mb(memory.firstHalfPeak)}, second half ` +
+        `${mb(memory.secondHalfPeak)}) end ${mb(memory.end)}, after a full GC ${mb(retained.rss)} ` +
         `(JS heap ${mb(retained.heapUsed)} used of ${mb(retained.heapTotal)})`,
     );
     // Where the time goes: engine CPU below wall time per order is time spent waiting (fsync, the emulator, I/O).
@@ -178,6 +179,13 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
       figure: `${adapter} peak RSS`,
       unit: 'MB',
       value: memory.peak / 2 ** 20,
+    });
+    context.row({
+      id: `import-e2e.${adapter}.rssPeakGrowth`,
+      figure: `${adapter} peak RSS, 2nd half of the run`,
+      unit: 'MB',
+      value: memory.secondHalfPeak / 2 ** 20,
+      baseline: { label: 'peak RSS, 1st half', value: memory.firstHalfPeak / 2 ** 20 },
     });
     context.row({
       id: `import-e2e.${adapter}.rssGrowth`,
@@ -233,20 +241,30 @@ async function retainedMemory() {
   return { rss, heapUsed, heapTotal };
 }
 
+/**
+ * RSS sampled every 100 ms while the run lasts. Besides the peak, the peak of each half of the run: memory that grows
+ * with the number of orders handled shows as a second half above the first; flat memory, as two equal peaks.
+ */
 class RssSampler {
   start() {
     this.startRss = process.memoryUsage().rss;
-    this.peak = this.startRss;
-    this.timer = setInterval(() => {
-      this.peak = Math.max(this.peak, process.memoryUsage().rss);
-    }, 100);
+    this.samples = [this.startRss];
+    this.timer = setInterval(() => this.samples.push(process.memoryUsage().rss), 100);
     this.timer.unref();
   }
   stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const end = process.memoryUsage().rss;
-    this.peak = Math.max(this.peak ?? end, end);
-    return { start: this.startRss ?? end, peak: this.peak, end };
+    const samples = [...(this.samples ?? []), end];
+    const half = Math.ceil(samples.length / 2);
+    const peakOf = (list) => list.reduce((a, b) => Math.max(a, b), 0);
+    return {
+      start: this.startRss ?? end,
+      peak: peakOf(samples),
+      firstHalfPeak: peakOf(samples.slice(0, half)),
+      secondHalfPeak: peakOf(samples.slice(half)),
+      end,
+    };
   }
 }
