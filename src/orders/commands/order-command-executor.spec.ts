@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import { importOrder, reimportOrder, shipped, shopChange, shopOrdersCreated, STREAM } from '../domain/testing/order-scenario.js';
+import {
+  importOrder,
+  reimportOrder,
+  shipped,
+  shopChange,
+  shopOrdersCreated,
+  STREAM,
+} from '../domain/testing/order-scenario.js';
 import { OrderCommandExecutor } from './order-command-executor.js';
 import { StaleOrderRevision } from './stale-order-revision.error.js';
 
