@@ -132,8 +132,9 @@ export class NatsCommandResponder {
   }
 
   /**
-   * Order commands whose handler takes no revision are checked here, as HTTP does; those that take one check again
-   * atomically with the append.
+   * Refuses a stale order revision before the command runs, as HTTP does, so a request that cannot succeed asks
+   * nothing of Lengow or the shop. A write may still land before the command's append: the command carries the
+   * revision to that append (catalogue `build`), which refuses it then.
    */
   private async checkOrderRevision(entry: CatalogueEntry, payload: object, options: CommandOptions): Promise<void> {
     if (entry.concurrency !== 'order' || !entry.orderKeyOf || typeof options.expectedRevision !== 'number') return;

@@ -40,7 +40,6 @@ describe('SqliteDatabase', () => {
     await db.close();
   });
 
-
   describe('rows', () => {
     it('names the values of spelled-out columns as better-sqlite3 would, a repeated name keeping the last value', async () => {
       const db = new SqliteDatabase({ path: ':memory:' });

@@ -135,7 +135,8 @@ export class HttpCommandRunner {
     const stream =
       entry.concurrency === 'order' && entry.orderKeyOf ? orderStreamName(entry.orderKeyOf(payload)) : null;
     if (stream !== null && typeof options.expectedRevision === 'number') {
-      // Checked here for every order command; a handler taking expectedRevision checks again atomically.
+      // A cheap refusal before the handler asks Lengow or the shop anything. It cannot be the only check: another write
+      // may land before the command's append, which is why the command carries the revision to that append too.
       const current = await streamRevision(this.store, stream);
       if (current !== options.expectedRevision) throw new StaleOrderRevision(stream, options.expectedRevision, current);
     }

@@ -1,5 +1,6 @@
 import type { ICommand } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../../orders/commands/command-metadata.js';
+import type { ExecuteOptions } from '../../orders/commands/order-command-executor.js';
 import type { OrderKey } from '../../orders/domain/order-key.js';
 import { registerCommand, type CommandEntry } from '../command-catalogue.js';
 
@@ -20,8 +21,9 @@ export interface CatalogueEntry<Payload extends object = object> extends Command
   readonly concurrency: Concurrency;
   /**
    * With `order`: the order stream the payload addresses. A door checks `If-Match` against that stream's revision
-   * before sending (412 when it moved) and reports the revision after the command as the ETag. Commands whose handler
-   * takes `expectedRevision` also get it in `build`, which makes the check atomic with the append.
+   * before sending (412 when it moved) and reports the revision after the command as the ETag. That check alone
+   * leaves a gap before the command's own append, so `build` must also hand the revision to the command
+   * ({@link orderRevision}): the handler makes it the expected revision of that append.
    */
   orderKeyOf?(payload: Payload): OrderKey;
   build(payload: Payload, metadata: CommandMetadata, options?: CommandOptions): ICommand;
@@ -31,4 +33,13 @@ export interface CatalogueEntry<Payload extends object = object> extends Command
 export function defineCommand<Payload extends object>(entry: CatalogueEntry<Payload>): CatalogueEntry<Payload> {
   registerCommand(entry);
   return entry;
+}
+
+/**
+ * The door's If-Match / `expectedRevision` as an order command's options. Doors hand order entries a number; anything
+ * else turns into NaN here, so the handler refuses it instead of running the command unchecked.
+ */
+export function orderRevision(options: CommandOptions | undefined): ExecuteOptions {
+  const expected = options?.expectedRevision;
+  return expected === undefined ? {} : { expectedRevision: Number(expected) };
 }

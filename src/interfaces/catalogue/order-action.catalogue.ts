@@ -5,7 +5,7 @@ import {
   MarkShopOrderShipped,
 } from '../../orders/integration/mark-shop-order-commands.js';
 import { ResendOrderAction } from '../../orders/integration/resend-order-action.js';
-import { defineCommand } from './catalogue-entry.js';
+import { defineCommand, orderRevision } from './catalogue-entry.js';
 import {
   MarkShopOrderCanceledPayload,
   MarkShopOrderRefundedPayload,
@@ -22,7 +22,7 @@ export const RESEND_ORDER_ACTION = defineCommand({
   role: 'operator',
   concurrency: 'order',
   orderKeyOf: (payload) => orderKeyOf(payload.marketplace, payload.marketplaceOrderId),
-  build: (payload, metadata) => new ResendOrderAction({ ...payload }, metadata),
+  build: (payload, metadata, options) => new ResendOrderAction({ ...payload }, metadata, orderRevision(options)),
 });
 
 // The shop keys its own idempotency on the command id, so a retried request (same Idempotency-Key, same command id)

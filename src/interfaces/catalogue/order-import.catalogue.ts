@@ -5,7 +5,7 @@ import {
   ResynchronizeOrderNow,
 } from '../../orders/import/commands/import-commands.js';
 import { orderKeyOf } from '../../orders/domain/order-key.js';
-import { defineCommand } from './catalogue-entry.js';
+import { defineCommand, orderRevision } from './catalogue-entry.js';
 import { ImportOrdersNowPayload, OrderReferencePayload } from './order-import-payloads.js';
 
 /** Operator import commands: they re-drive what the scheduled poll does, for a window or one order. */
@@ -28,7 +28,7 @@ export const IMPORT_ORDER = defineCommand({
   role: 'operator',
   concurrency: 'order',
   orderKeyOf: orderOf,
-  build: (payload, metadata) => new ImportOneOrder({ ...payload }, metadata),
+  build: (payload, metadata, options) => new ImportOneOrder({ ...payload }, metadata, orderRevision(options)),
 });
 
 export const REIMPORT_ORDER = defineCommand({
@@ -40,7 +40,7 @@ export const REIMPORT_ORDER = defineCommand({
   role: 'operator',
   concurrency: 'order',
   orderKeyOf: orderOf,
-  build: (payload, metadata) => new ReimportOrderNow({ ...payload }, metadata),
+  build: (payload, metadata, options) => new ReimportOrderNow({ ...payload }, metadata, orderRevision(options)),
 });
 
 export const RESYNCHRONIZE_ORDER = defineCommand({
@@ -50,5 +50,5 @@ export const RESYNCHRONIZE_ORDER = defineCommand({
   role: 'operator',
   concurrency: 'order',
   orderKeyOf: orderOf,
-  build: (payload, metadata) => new ResynchronizeOrderNow({ ...payload }, metadata),
+  build: (payload, metadata, options) => new ResynchronizeOrderNow({ ...payload }, metadata, orderRevision(options)),
 });

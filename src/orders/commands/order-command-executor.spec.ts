@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
-import { importOrder, STREAM } from '../domain/testing/order-scenario.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import {
+  importOrder,
+  reimportOrder,
+  shipped,
+  shopChange,
+  shopOrdersCreated,
+  STREAM,
+} from '../domain/testing/order-scenario.js';
 import { OrderCommandExecutor } from './order-command-executor.js';
 import { StaleOrderRevision } from './stale-order-revision.error.js';
 
@@ -66,5 +74,34 @@ describe('OrderCommandExecutor', () => {
     await expect(
       executor.execute(importOrder(), { commandId: 'c2', actor: 'operator:ann' }, { expectedRevision: -1 }),
     ).rejects.toBeInstanceOf(StaleOrderRevision);
+  });
+
+  it('refuses, without retrying, when the stream moves past the caller’s revision between its load and its append', async () => {
+    const executor = new OrderCommandExecutor(store);
+    await executor.execute(importOrder(), { commandId: 'c1', actor: 'system' });
+    await executor.execute(shopOrdersCreated(), { commandId: 'saga-1', actor: 'saga:shop-orders' });
+    let raced = false;
+    // Another writer gets its events in just before this command's append.
+    const racing = new Proxy(store, {
+      get: (target, key, receiver) => {
+        if (key !== 'append') return Reflect.get(target, key, receiver) as unknown;
+        return async (...args: Parameters<EventStore['append']>) => {
+          if (!raced) {
+            raced = true;
+            await executor.execute(shopChange('chg-ship', shipped()), { commandId: 'feed-1', actor: 'system' });
+          }
+          return target.append(...args);
+        };
+      },
+    });
+    const refusal = new OrderCommandExecutor(racing)
+      .execute(reimportOrder(), { commandId: 'c2', actor: 'operator:ann' }, { expectedRevision: 1 })
+      .catch((error: unknown) => error);
+    await expect(refusal).resolves.toMatchObject({ constructor: StaleOrderRevision, expected: 1, actual: 2 });
+    expect((await store.readStream(STREAM)).map((e) => e.type)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'ShopOrderShipped',
+    ]);
   });
 });

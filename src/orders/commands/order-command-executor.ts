@@ -23,7 +23,10 @@ export interface OrderCommandResult {
 }
 
 export interface ExecuteOptions {
-  /** Optimistic concurrency from the caller (HTTP If-Match): refuse unless the stream is still at this revision. */
+  /**
+   * Optimistic concurrency from the caller (HTTP If-Match, the bus's `expectedRevision`): StaleOrderRevision unless the
+   * stream is at this revision when the events are appended. Never retried.
+   */
   expectedRevision?: number;
 }
 
@@ -71,9 +74,15 @@ export class OrderCommandExecutor {
         const state = events.reduce(evolve, loaded.state);
         return { orderKey, stream: loaded.stream, appended: events, revision: result.nextExpectedRevision, state };
       } catch (error) {
-        if (error instanceof WrongExpectedRevision) this.reader.forget(loaded.stream);
-        const retry = error instanceof WrongExpectedRevision && options.expectedRevision === undefined;
-        if (!retry || attempt >= this.maxConflictRetries) throw error;
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        this.reader.forget(loaded.stream);
+        // The stream moved between the load and the append: past the caller's revision, which no retry brings back,
+        // so the caller hears what the load would have told it a moment later rather than "send it again".
+        if (options.expectedRevision !== undefined) {
+          const actual = error.actual === 'no_stream' ? -1 : error.actual;
+          throw new StaleOrderRevision(loaded.stream, options.expectedRevision, actual);
+        }
+        if (attempt >= this.maxConflictRetries) throw error;
       }
     }
   }

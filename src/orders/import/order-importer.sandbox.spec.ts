@@ -1,13 +1,17 @@
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
+import { StaleOrderRevision } from '../commands/stale-order-revision.error.js';
 import { SqliteDatabase } from '../../database/sqlite-database.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { IMPORT_CASES, type ImportReason } from '../../sandbox/import-cases.js';
 import { defaultMarketplaces, marketplaceStatusFor } from '../../sandbox/marketplaces.js';
 import { expectedImportCase } from '../../sandbox/order-generator.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import type { Shop } from '../../shop/shop.port.js';
+import { DEFAULT_RETRY_POLICY } from '../domain/import-settings.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
+import { orderStreamName } from '../domain/order-key.js';
 import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
 import {
   ImportOneOrder,
@@ -91,12 +95,16 @@ interface Harness {
   app: ImportTestApp;
 }
 
-async function openHarness(orderCount = ORDER_COUNT): Promise<Harness> {
+/** `wrapStore`: what the app writes through (the harness's `store` stays the real one). */
+async function openHarness(
+  orderCount = ORDER_COUNT,
+  wrapStore: (store: EventStore) => EventStore = (store) => store,
+): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0, seed: SEED, orderCount, actionProcessingDelayMs: 0 });
   const db = new SqliteDatabase({ path: ':memory:' });
   const store = new SqliteEventStore(db);
   await store.init();
-  const app = await startImportTestApp({ store, db, lengowUrl: sandbox.url });
+  const app = await startImportTestApp({ store: wrapStore(store), db, lengowUrl: sandbox.url });
   await prepareShopForSandbox(app);
   return { sandbox, db, store, app };
 }
@@ -110,6 +118,20 @@ async function closeHarness(harness: Harness | undefined): Promise<void> {
 }
 
 const operator = (commandId: string) => ({ commandId, actor: 'operator:ann' as const });
+
+/** The first generated order of an import case. */
+function firstOrderOfCase(
+  sandbox: Sandbox,
+  kase: keyof typeof IMPORT_CASES,
+): { marketplace: string; marketplaceOrderId: string } {
+  const { orders } = sandbox.state;
+  for (let index = 0; index < orders.generatedCount; index++) {
+    const skeleton = orders.skeletonOf(index);
+    if (skeleton.importCase === kase)
+      return { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
+  }
+  throw new Error(`no generated order of case ${kase}`);
+}
 
 const spanMs = (report: ImportRunReport) => Date.parse(report.window!.to) - Date.parse(report.window!.from);
 
@@ -274,15 +296,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     }, 60_000);
     afterAll(() => closeHarness(harness));
 
-    function generatedOrderOf(kase: keyof typeof IMPORT_CASES): { marketplace: string; marketplaceOrderId: string } {
-      const { orders } = harness.sandbox.state;
-      for (let index = 0; index < orders.generatedCount; index++) {
-        const skeleton = orders.skeletonOf(index);
-        if (skeleton.importCase === kase)
-          return { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
-      }
-      throw new Error(`no generated order of case ${kase}`);
-    }
+    const generatedOrderOf = (kase: keyof typeof IMPORT_CASES) => firstOrderOfCase(harness.sandbox, kase);
 
     it('imports one order in one-order mode, idempotently', async () => {
       const reference = generatedOrderOf('standard');
@@ -414,6 +428,152 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
         requested: true,
         events: ['OrderResynchronisationRequested'],
       });
+    });
+  });
+
+  describe('an operator’s order revision (If-Match, expectedRevision)', () => {
+    let harness: Harness;
+    /** Another writer getting to the order stream first: run once, right before the app's next append to `stream`. */
+    let race: { stream: string; write: () => Promise<unknown> } | null = null;
+    const racing = (store: EventStore): EventStore =>
+      new Proxy(store, {
+        get: (target, key, receiver) => {
+          if (key !== 'append') return Reflect.get(target, key, receiver) as unknown;
+          return async (...args: Parameters<EventStore['append']>) => {
+            const pending = race;
+            if (pending?.stream === args[0]) {
+              race = null;
+              await pending.write();
+            }
+            return target.append(...args);
+          };
+        },
+      });
+    const ordersRequests = () => harness.sandbox.state.requestCountsJson()['GET /v3.0/orders']?.total ?? 0;
+    const typesOf = async (stream: string) => (await harness.store.readStream(stream)).map((event) => event.type);
+
+    beforeAll(async () => {
+      harness = await openHarness(200, racing);
+    }, 60_000);
+    afterAll(() => closeHarness(harness));
+    afterEach(() => {
+      race = null;
+    });
+
+    /** An order of this case imported in one-order mode, failed on a product the catalogue then gets. */
+    async function failedThenFixed(index: number) {
+      const { orders } = harness.sandbox.state;
+      const skeletons = Array.from({ length: orders.generatedCount }, (_, i) => orders.skeletonOf(i));
+      const skeleton = skeletons.filter((candidate) => candidate.importCase === 'unknown_product')[index];
+      const reference = { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
+      const failed: OrderImportResult = await harness.app.commandBus.execute(
+        new ImportOneOrder(reference, operator(`failed-${index}`)),
+      );
+      const { failures } = failed.outcome as Extract<OrderImportResult['outcome'], { kind: 'failed' }>;
+      const missing = failures[0].message.match(/product (\S+)/)![1];
+      await harness.app.shop.upsertProduct({ id: missing, name: 'Back in the catalogue', stock: 50, priceCents: 1000 });
+      return { reference, stream: orderStreamName(reference) };
+    }
+
+    /** What the import retry sweeper or a poll may record meanwhile: the shop was unreachable. */
+    const shopWasDown = (reference: { marketplace: string; marketplaceOrderId: string }) => () =>
+      harness.app.commandBus.execute(
+        new ExecuteOrderCommand(
+          {
+            type: 'RecordImportFailure',
+            data: {
+              orderKey: reference,
+              generation: null,
+              kind: 'transient',
+              failures: [{ code: 'SHOP_UNAVAILABLE', message: 'the shop did not answer' }],
+              retryPolicy: DEFAULT_RETRY_POLICY,
+              configurationRevision: null,
+              now: new Date().toISOString(),
+            },
+          },
+          { commandId: `shop-down:${orderStreamName(reference)}`, actor: 'system' },
+        ),
+      );
+
+    it('re-imports on the revision the operator named', async () => {
+      const { reference, stream } = await failedThenFixed(0);
+      const result: OrderImportResult = await harness.app.commandBus.execute(
+        new ReimportOrderNow(reference, operator('ifm-r1'), { expectedRevision: 0 }),
+      );
+      expect(result).toMatchObject({ outcome: { kind: 'planned' }, events: ['OrderImportPlanned'] });
+      expect(await typesOf(stream)).toEqual(['OrderImportFailed', 'OrderImportPlanned']);
+    });
+
+    it('refuses a re-import with StaleOrderRevision, appending nothing, when the order moves while Lengow and the shop are asked', async () => {
+      const { reference, stream } = await failedThenFixed(1);
+      const before = ordersRequests();
+      race = { stream, write: shopWasDown(reference) };
+      const refusal = await harness.app.commandBus
+        .execute(new ReimportOrderNow(reference, operator('ifm-r2'), { expectedRevision: 0 }))
+        .catch((error: unknown) => error);
+      expect(race).toBeNull();
+      // It got as far as asking Lengow: only the append could still tell the order had moved.
+      expect(ordersRequests()).toBe(before + 1);
+      expect(refusal).toBeInstanceOf(StaleOrderRevision);
+      expect(refusal).toMatchObject({ stream, expected: 0, actual: 1 });
+      expect(await typesOf(stream)).toEqual(['OrderImportFailed', 'OrderImportFailed']);
+    });
+
+    it('refuses a stale revision before asking Lengow, for a re-import and a one-order import', async () => {
+      const { reference, stream } = await failedThenFixed(2);
+      const before = ordersRequests();
+      const [recentRun] = await harness.app.runs.recent(1);
+      for (const command of [
+        new ReimportOrderNow(reference, operator('ifm-s1'), { expectedRevision: 3 }),
+        new ImportOneOrder(reference, operator('ifm-s2'), { expectedRevision: -1 }),
+      ]) {
+        await expect(harness.app.commandBus.execute(command)).rejects.toMatchObject({
+          constructor: StaleOrderRevision,
+          expected: command.options.expectedRevision,
+          actual: 0,
+        });
+      }
+      expect(ordersRequests()).toBe(before);
+      expect((await harness.app.runs.recent(1))[0].id).toBe(recentRun.id);
+      expect(await typesOf(stream)).toEqual(['OrderImportFailed']);
+    });
+
+    it('refuses a one-order import of an order it was told is new, once another import got there first', async () => {
+      const reference = firstOrderOfCase(harness.sandbox, 'standard');
+      const stream = orderStreamName(reference);
+      race = {
+        stream,
+        write: () => harness.app.commandBus.execute(new ImportOneOrder(reference, operator('ifm-poll'))),
+      };
+      await expect(
+        harness.app.commandBus.execute(new ImportOneOrder(reference, operator('ifm-o1'), { expectedRevision: -1 })),
+      ).rejects.toMatchObject({ constructor: StaleOrderRevision, expected: -1, actual: 0 });
+      const events = await harness.store.readStream(stream);
+      expect(events.map((event) => [event.type, event.metadata.commandId])).toEqual([
+        ['OrderImportPlanned', 'ifm-poll'],
+      ]);
+      // Lengow was asked by then, so the run is on record, with why it changed nothing.
+      expect(await harness.app.runs.recent(2)).toContainEqual(
+        expect.objectContaining({
+          kind: 'one_order',
+          outcome: 'failed',
+          error: expect.stringMatching(/^STALE_ORDER_REVISION: /),
+        }),
+      );
+    });
+
+    it('refuses a re-synchronisation on a revision the order has left', async () => {
+      const { reference } = await failedThenFixed(3);
+      await expect(
+        harness.app.commandBus.execute(
+          new ResynchronizeOrderNow(reference, operator('ifm-y1'), { expectedRevision: 5 }),
+        ),
+      ).rejects.toMatchObject({ constructor: StaleOrderRevision, expected: 5, actual: 0 });
+      await expect(
+        harness.app.commandBus.execute(
+          new ResynchronizeOrderNow(reference, operator('ifm-y2'), { expectedRevision: '0' as never }),
+        ),
+      ).rejects.toMatchObject({ constructor: ImportCommandInvalid, field: 'options.expectedRevision' });
     });
   });
 

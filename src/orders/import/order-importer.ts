@@ -206,13 +206,22 @@ export class OrderImporter {
     await running.done.catch(() => undefined);
   }
 
-  /** One-order mode of the API (`ImportOneOrder`): fetched by (marketplace, id), imported as the operator asked. */
+  /**
+   * One-order mode of the API (`ImportOneOrder`): fetched by (marketplace, id), imported as the operator asked. With
+   * `options.expectedRevision` (see {@link OrderImporter.reimport}), a stale revision is refused before the run is
+   * recorded or Lengow asked.
+   */
   async importOne(
     marketplace: string,
     marketplaceOrderId: string,
     metadata: CommandMetadata,
+    options: ExecuteOptions = {},
   ): Promise<OrderImportResult> {
     const requested = orderKeyOf(marketplace, marketplaceOrderId);
+    if (options.expectedRevision !== undefined) {
+      const stream = orderStreamName(requested);
+      requireRevision(stream, options, await this.lastRevision(stream));
+    }
     const runId = this.newRunId();
     const startedAt = this.clock();
     const { runs } = this.deps;
@@ -229,7 +238,7 @@ export class OrderImporter {
         startedAt,
       });
       const parsed = await this.fetchOne(requested);
-      const result = await this.importParsed(parsed, session, () => metadata.commandId, metadata.causationId);
+      const result = await this.importParsed(parsed, session, () => metadata.commandId, metadata.causationId, options);
       await session.sightingsDone;
       const counts = emptyImportRunCounts();
       counts.received = 1;
@@ -250,16 +259,23 @@ export class OrderImporter {
   /**
    * `ReimportOrderNow`: the order is fetched again from Lengow and decided with fresh lookups (`ReimportOrder`). Only
    * for an order the engine has seen: otherwise `OrderDomainError` ORDER_NOT_FOUND, before Lengow is even asked.
+   *
+   * `options.expectedRevision` is the revision the operator decided on (If-Match). It is checked here, so a stale
+   * request asks nothing of Lengow or the shop, and again as the expected revision of the `ReimportOrder` append,
+   * which closes the gap while they are asked. That append is the command's first and only one on the order stream:
+   * retiring the old shop orders and creating the new ones are the sagas' reactions to it, so the revision stops there.
    */
   async reimport(
     marketplace: string,
     marketplaceOrderId: string,
     metadata: CommandMetadata,
+    options: ExecuteOptions = {},
   ): Promise<OrderImportResult> {
     const requested = orderKeyOf(marketplace, marketplaceOrderId);
     const stream = orderStreamName(requested);
-    const existing = await this.deps.store.readStream(stream, { maxCount: 1 });
-    if (existing.length === 0) {
+    const revision = await this.lastRevision(stream);
+    requireRevision(stream, options, revision);
+    if (revision === -1) {
       throw new OrderDomainError(
         'ORDER_NOT_FOUND',
         `order ${stream} has never been seen: import it first (ImportOneOrder), then re-import it`,
@@ -290,20 +306,26 @@ export class OrderImporter {
         },
       },
       { ...metadata },
+      options,
     );
     return { orderKey: result.orderKey, outcome: outcomeOfEvents(result.appended), events: types(result) };
   }
 
-  /** `ResynchronizeOrderNow`: asks for the moi to be sent again; the moi saga does the call. */
+  /**
+   * `ResynchronizeOrderNow`: asks for the moi to be sent again; the moi saga does the call, after this command's one
+   * append, which is why the operator's revision (`options.expectedRevision`) needs checking on that append only.
+   */
   async resynchronize(
     marketplace: string,
     marketplaceOrderId: string,
     metadata: CommandMetadata,
+    options: ExecuteOptions = {},
   ): Promise<ResynchronizeResult> {
     const orderKey = orderKeyOf(marketplace, marketplaceOrderId);
     const result = await this.send(
       { type: 'ResynchronizeOrder', data: { orderKey, now: this.clock().toISOString() } },
       metadata,
+      options,
     );
     return { orderKey: result.orderKey, requested: result.appended.length > 0, events: types(result) };
   }
@@ -499,14 +521,19 @@ export class OrderImporter {
 
   // ------------------------------------------------------------------ one order
 
-  /** Decides one result of a page. Throws only for unexpected errors (store, bus); verdicts are outcomes. */
+  /**
+   * Decides one result of a page. Throws only for unexpected errors (store, bus) and a stale operator revision
+   * (`options`, one-order mode); verdicts are outcomes. Whichever order command it sends is its only append to the
+   * order stream, so that is the one the operator's revision goes on (the marketplace sighting goes to the settings).
+   */
   private async importParsed(
     parsed: ParsedOrder,
     session: ImportSession,
     commandIdFor: (key: OrderKey) => string,
     causationId?: string,
+    options: ExecuteOptions = {},
   ): Promise<OrderImportResult> {
-    if (!parsed.ok) return this.recordNotFormatted(parsed, session, commandIdFor, causationId);
+    if (!parsed.ok) return this.recordNotFormatted(parsed, session, commandIdFor, causationId, options);
     const { order } = parsed;
     const known = await session.marketplaces.find(order.marketplace);
     const snapshot = toMarketplaceOrderSnapshot(order, known?.lengow ?? null);
@@ -535,7 +562,7 @@ export class OrderImporter {
     });
     // Unknown marketplace, or an order the rules will not create whatever its stream holds: nothing to look up.
     if (!known || !needsLookups(snapshot, known.domain, session.settings.import))
-      return this.tryOrderCommand(orderKey, importCommand(EMPTY_LOOKUPS), metadata);
+      return this.tryOrderCommand(orderKey, importCommand(EMPTY_LOOKUPS), metadata, options);
     let lookups: ImportLookups;
     try {
       lookups = await this.resolveLookups(snapshot, known.domain, session);
@@ -545,9 +572,9 @@ export class OrderImporter {
         { runId: session.runId, orderKey, operation: error.operation, err: error.message },
         'shop unreachable while importing an order',
       );
-      return this.withoutShop(orderKey, snapshot, known.domain, session, metadata, importCommand);
+      return this.withoutShop(orderKey, snapshot, known.domain, session, metadata, importCommand, options);
     }
-    return this.tryOrderCommand(orderKey, importCommand(lookups), metadata);
+    return this.tryOrderCommand(orderKey, importCommand(lookups), metadata, options);
   }
 
   /**
@@ -555,7 +582,8 @@ export class OrderImporter {
    * order (status changes), one being created, ignored or waiting for its retry goes through ImportOrder as usual,
    * without lookups. Only an order the rules would create now gets a transient failure (the retry policy's backoff
    * applies: the same failure before its retry is due records nothing). Both are sent against the revision the
-   * decision was made on; if the stream moved meanwhile, the order is looked at again.
+   * decision was made on; if the stream moved meanwhile, the order is looked at again — unless the operator named a
+   * revision: a stream past it is their StaleOrderRevision, never a reason to decide on a newer state for them.
    */
   private async withoutShop(
     orderKey: OrderKey,
@@ -564,9 +592,11 @@ export class OrderImporter {
     session: ImportSession,
     metadata: CommandMetadata,
     importCommand: (lookups: ImportLookups) => OrderCommand,
+    options: ExecuteOptions,
   ): Promise<OrderImportResult> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await loadOrder(this.deps.store, orderKey);
+      const { stream, state, revision } = await loadOrder(this.deps.store, orderKey);
+      requireRevision(stream, options, revision);
       const now = this.clock();
       const decision = importDecision({
         current: state.import,
@@ -602,7 +632,8 @@ export class OrderImporter {
         if (command.type === 'ImportOrder' || result.outcome.kind === 'rejected') return result;
         return { ...result, outcome: { kind: 'transient_failure', message: SHOP_UNAVAILABLE_FAILURE.message } };
       } catch (error) {
-        if (!(error instanceof StaleOrderRevision) || attempt >= 3) throw error;
+        const retry = error instanceof StaleOrderRevision && options.expectedRevision === undefined;
+        if (!retry || attempt >= 3) throw error;
       }
     }
   }
@@ -627,7 +658,8 @@ export class OrderImporter {
     parsed: Extract<ParsedOrder, { ok: false }>,
     session: ImportSession,
     commandIdFor: (key: OrderKey) => string,
-    causationId?: string,
+    causationId: string | undefined,
+    options: ExecuteOptions,
   ): Promise<OrderImportResult> {
     const { logger } = this.deps;
     const known = parsed.marketplace ? await session.marketplaces.find(parsed.marketplace) : null;
@@ -639,7 +671,9 @@ export class OrderImporter {
       );
       return { orderKey: null, outcome: { kind: 'not_formatted', reason: parsed.reason, recorded: false }, events: [] };
     }
-    const { state } = await loadOrder(this.deps.store, orderKey);
+    const { stream, state, revision } = await loadOrder(this.deps.store, orderKey);
+    // Checked even when nothing is recorded: the operator's answer must not depend on what Lengow sent.
+    requireRevision(stream, options, revision);
     if (state.import.status === 'imported' || state.pendingImport !== null) {
       logger.warn(
         { runId: session.runId, orderKey, reason: parsed.reason },
@@ -662,6 +696,7 @@ export class OrderImporter {
         },
       },
       { commandId: commandIdFor(orderKey), correlationId: session.correlationId, causationId, actor: session.actor },
+      options,
     );
     logger.warn({ runId: session.runId, orderKey, reason: parsed.reason }, 'Lengow order not formatted');
     if (result.outcome.kind === 'rejected') return result;
@@ -693,6 +728,12 @@ export class OrderImporter {
       );
       return rejected(orderKey, error.code, error.message);
     }
+  }
+
+  /** Revision of the order stream's last event, -1 when it has none. */
+  private async lastRevision(stream: string): Promise<number> {
+    const [last] = await this.deps.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return last?.revision ?? -1;
   }
 
   private send(
@@ -824,6 +865,12 @@ export class OrderImporter {
       error,
     };
   }
+}
+
+/** StaleOrderRevision when the operator named a revision (If-Match) and the stream is elsewhere. */
+function requireRevision(stream: string, options: ExecuteOptions, current: number): void {
+  if (options.expectedRevision !== undefined && options.expectedRevision !== current)
+    throw new StaleOrderRevision(stream, options.expectedRevision, current);
 }
 
 function types(result: OrderCommandResult): string[] {

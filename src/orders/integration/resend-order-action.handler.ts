@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import { orderCommandOptionsOf } from '../commands/order-command-options.js';
 import { orderKeyOf } from '../domain/order-key.js';
 import { ActionContextLoader } from './action-context.js';
 import { ReactionCommandInvalid } from './reaction-command-invalid.error.js';
@@ -21,6 +22,7 @@ export class ResendOrderActionHandler implements ICommandHandler<ResendOrderActi
   async execute(command: ResendOrderAction): Promise<OrderCommandResult> {
     const payload = validateReactionCommand(ResendOrderActionDto, command.payload, 'payload');
     const metadata = validateReactionCommand(ReactionCommandMetadataDto, command.metadata, 'metadata');
+    const options = orderCommandOptionsOf(command.options, (failure) => new ReactionCommandInvalid([failure]));
     const choices = payload.choices ?? {};
     const wrong = Object.entries(choices).find(([, value]) => typeof value !== 'string');
     if (wrong)
@@ -29,6 +31,8 @@ export class ResendOrderActionHandler implements ICommandHandler<ResendOrderActi
       ]);
     const orderKey = orderKeyOf(payload.marketplace, payload.marketplaceOrderId);
     const { definition, carrierMapping } = await this.context.load(orderKey.marketplace);
+    // The caller's revision goes on this append, the command's only one: Lengow is called later, by the action saga
+    // reacting to the recorded re-send, so a refused revision leaves nothing to post.
     return this.commandBus.execute(
       new ExecuteOrderCommand(
         {
@@ -48,6 +52,7 @@ export class ResendOrderActionHandler implements ICommandHandler<ResendOrderActi
           causationId: metadata.causationId,
           actor: metadata.actor,
         },
+        options,
       ),
     );
   }

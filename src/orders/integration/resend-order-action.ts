@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../commands/command-metadata.js';
-import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import type { ExecuteOptions, OrderCommandResult } from '../commands/order-command-executor.js';
 import type { ActionType } from '../domain/marketplace-definition.js';
 
 export interface ResendOrderActionPayload {
@@ -21,6 +21,8 @@ export class ResendOrderAction extends Command<OrderCommandResult> {
   constructor(
     readonly payload: ResendOrderActionPayload,
     readonly metadata: CommandMetadata,
+    /** The order revision the operator decided on (If-Match): the re-send is recorded only on that revision. */
+    readonly options: ExecuteOptions = {},
   ) {
     super();
   }

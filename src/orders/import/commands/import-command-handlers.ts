@@ -1,5 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
+import type { ExecuteOptions } from '../../commands/order-command-executor.js';
+import { orderCommandOptionsOf } from '../../commands/order-command-options.js';
 import type { RequestedWindow } from '../import-window.js';
 import type { OrderImportResult } from '../order-import-result.js';
 import { OrderImporter, type ImportRunReport, type ResynchronizeResult } from '../order-importer.js';
@@ -18,6 +20,10 @@ function metadataOf(command: BusCommand): CommandMetadata {
 
 function orderOf(command: BusCommand): OrderReferenceDto {
   return validateImportCommand(OrderReferenceDto, command.payload, 'payload');
+}
+
+function optionsOf(command: { readonly options?: unknown }): ExecuteOptions {
+  return orderCommandOptionsOf(command.options, (failure) => new ImportCommandInvalid([failure]));
 }
 
 /** The window asked for, with the checks that span fields. */
@@ -56,7 +62,7 @@ export class ImportOneOrderHandler implements ICommandHandler<ImportOneOrder, Or
   constructor(private readonly importer: OrderImporter) {}
   async execute(command: ImportOneOrder): Promise<OrderImportResult> {
     const { marketplace, marketplaceOrderId } = orderOf(command);
-    return this.importer.importOne(marketplace, marketplaceOrderId, metadataOf(command));
+    return this.importer.importOne(marketplace, marketplaceOrderId, metadataOf(command), optionsOf(command));
   }
 }
 
@@ -65,7 +71,7 @@ export class ReimportOrderNowHandler implements ICommandHandler<ReimportOrderNow
   constructor(private readonly importer: OrderImporter) {}
   async execute(command: ReimportOrderNow): Promise<OrderImportResult> {
     const { marketplace, marketplaceOrderId } = orderOf(command);
-    return this.importer.reimport(marketplace, marketplaceOrderId, metadataOf(command));
+    return this.importer.reimport(marketplace, marketplaceOrderId, metadataOf(command), optionsOf(command));
   }
 }
 
@@ -74,7 +80,7 @@ export class ResynchronizeOrderNowHandler implements ICommandHandler<Resynchroni
   constructor(private readonly importer: OrderImporter) {}
   async execute(command: ResynchronizeOrderNow): Promise<ResynchronizeResult> {
     const { marketplace, marketplaceOrderId } = orderOf(command);
-    return this.importer.resynchronize(marketplace, marketplaceOrderId, metadataOf(command));
+    return this.importer.resynchronize(marketplace, marketplaceOrderId, metadataOf(command), optionsOf(command));
   }
 }
 

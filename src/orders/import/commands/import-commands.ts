@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
+import type { ExecuteOptions } from '../../commands/order-command-executor.js';
 import type { OrderImportResult } from '../order-import-result.js';
 import type { ImportRunReport, ResynchronizeResult } from '../order-importer.js';
 
@@ -13,6 +14,18 @@ abstract class ImportBusCommand<Payload, Result> extends Command<Result> {
     readonly metadata: CommandMetadata,
   ) {
     super();
+  }
+}
+
+/** An operator command on one order, which may name the order revision the operator decided on (If-Match). */
+abstract class OneOrderBusCommand<Result> extends ImportBusCommand<OrderReference, Result> {
+  constructor(
+    payload: OrderReference,
+    metadata: CommandMetadata,
+    /** With a revision, the command's append to the order stream expects it: StaleOrderRevision once it moved. */
+    readonly options: ExecuteOptions = {},
+  ) {
+    super(payload, metadata);
   }
 }
 
@@ -37,14 +50,14 @@ export interface OrderReference {
 export class ImportOrdersNow extends ImportBusCommand<ImportOrdersNowPayload, ImportRunReport> {}
 
 /** Fetches one order from Lengow (one-order mode) and imports it as the operator asked (`trigger: operator`). */
-export class ImportOneOrder extends ImportBusCommand<OrderReference, OrderImportResult> {}
+export class ImportOneOrder extends OneOrderBusCommand<OrderImportResult> {}
 
 /**
  * Fetches the order again and re-imports it with fresh lookups (domain `ReimportOrder`): a failed order is tried
  * again, an imported one gets new shop orders replacing the old. `OrderDomainError` ORDER_NOT_FOUND when the engine
  * never saw the order (nothing is asked of Lengow then).
  */
-export class ReimportOrderNow extends ImportBusCommand<OrderReference, OrderImportResult> {}
+export class ReimportOrderNow extends OneOrderBusCommand<OrderImportResult> {}
 
 /** Asks for the merchant order ids to be sent to Lengow again (domain `ResynchronizeOrder`; the moi saga calls). */
-export class ResynchronizeOrderNow extends ImportBusCommand<OrderReference, ResynchronizeResult> {}
+export class ResynchronizeOrderNow extends OneOrderBusCommand<ResynchronizeResult> {}
