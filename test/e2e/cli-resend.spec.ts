@@ -32,6 +32,7 @@ describe('lengow-sync resend, and resync/reimport/retry-stock of an imported ord
   it('the order is imported by the reactions that ran', async () => {
     const state = await runCaptured(['state', order], environment.env);
     expect(state.stdout).toMatch(/^ {2}import\s+imported \(generation 1\)$/m);
+    expect(state.stdout).toMatch(/^ {2}stock\s+done$/m);
   });
 
   it('resend without a failed action is refused with NO_FAILED_ACTION (exit 3)', async () => {
