@@ -18,6 +18,8 @@ export function describeOrder(summary: OrderSummary, overview: OrderOverview | n
           : action.status;
     lines.push([type, text]);
   }
+  const { stock } = summary;
+  lines.push(['stock', stock.status === 'failed' ? `not decremented: ${stock.messages.join('; ')}` : stock.status]);
   lines.push(['shop orders', summary.shopOrderIds.join(', ') || '-']);
   lines.push(['progress', summary.progress]);
   if (overview) {

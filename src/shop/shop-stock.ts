@@ -8,8 +8,9 @@ export interface StockLine {
 export interface DecrementStockOptions {
   /**
    * The import's "force product" setting: when true, stock may go below zero and the shortfall is reported on the
-   * line; when false (the default) a shortfall refuses the whole decrement with INSUFFICIENT_STOCK and nothing is
-   * taken, so the key stays unused and a retry after restocking succeeds.
+   * line; when false (the default) a shortfall refuses the whole decrement with a StockShortfall (an
+   * INSUFFICIENT_STOCK ShopError with the figures of every short product) and nothing is taken, so the key stays
+   * unused and a retry after restocking succeeds.
    */
   allowNegative?: boolean;
 }

@@ -2,6 +2,7 @@ import type { CatalogueSeed } from '../../src/shop/catalogue-seed.js';
 import { ShopError, type ShopErrorCode } from '../../src/shop/shop-error.js';
 import type { CreateShopOrdersInput, ShopAddress, ShopPackageInput } from '../../src/shop/shop-order.js';
 import type { Shop } from '../../src/shop/shop.port.js';
+import { StockShortfall } from '../../src/shop/stock-shortfall.js';
 
 export interface ShopUnderTest {
   shop: Shop;
@@ -565,6 +566,8 @@ export function shopContract(name: string, factory: () => Promise<ShopUnderTest>
         ];
         const error = await shopError(shop.decrementStock('s-short', lines), 'INSUFFICIENT_STOCK');
         expect(error.problems).toEqual([expect.objectContaining({ productId: '2_12', requested: 1, available: 0 })]);
+        expect(error).toBeInstanceOf(StockShortfall);
+        expect((error as StockShortfall).lines).toEqual([{ productId: '2_12', requested: 1, available: 0 }]);
         expect(await stockOf(shop, '1')).toBe(10);
         await shop.setStock('2_12', 1);
         expect((await shop.decrementStock('s-short', lines)).applied).toBe(true);

@@ -9,7 +9,7 @@ import {
   type CliEnvironment,
 } from '../../src/cli/testing/cli-harness.js';
 
-describe('lengow-sync resend, and resync/reimport of an imported order', () => {
+describe('lengow-sync resend, and resync/reimport/retry-stock of an imported order', () => {
   let environment: CliEnvironment;
   let order: string;
 
@@ -32,6 +32,7 @@ describe('lengow-sync resend, and resync/reimport of an imported order', () => {
   it('the order is imported by the reactions that ran', async () => {
     const state = await runCaptured(['state', order], environment.env);
     expect(state.stdout).toMatch(/^ {2}import\s+imported \(generation 1\)$/m);
+    expect(state.stdout).toMatch(/^ {2}stock\s+done$/m);
   });
 
   it('resend without a failed action is refused with NO_FAILED_ACTION (exit 3)', async () => {
@@ -63,6 +64,17 @@ describe('lengow-sync resend, and resync/reimport of an imported order', () => {
     const again = await runCaptured(['resync', order, '--json'], environment.env);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ requested: false, events: [] });
+  });
+
+  it('retry-stock on an order whose stock was taken is refused with STOCK_ALREADY_DECREMENTED (exit 3)', async () => {
+    const run = await runCaptured(['retry-stock', order], environment.env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^refused: STOCK_ALREADY_DECREMENTED: the stock of this order was already decremented at /,
+    );
+    const json = await runCaptured(['retry-stock', order, '--json'], environment.env);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'STOCK_ALREADY_DECREMENTED' } });
   });
 
   it('reimport of an imported order plans new shop orders', async () => {

@@ -1,5 +1,7 @@
+import { DurableSagaRunner } from '../../src/cqrs/durable-saga-runner.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
@@ -9,6 +11,8 @@ interface Overview {
   importState: string;
   shopOrderIds: string[];
   shipState: string;
+  stockState: string;
+  stockMessages: string[];
   lengowStatus: string | null;
 }
 
@@ -130,5 +134,79 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     const response = await call('GET', '/api/shop/carriers', 'v1');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'La Poste' })]));
+  });
+
+  it('records a stock shortfall on the order, lists it, and takes the stock on the operator’s retry after restocking', async () => {
+    const shop = engine().app.get<Shop>(SHOP);
+    const stockSaga = engine().app.get(DurableSagaRunner).consumer('saga:ShopOrderSagas')!;
+    const decremented = imported.find((o) => o.stockState === 'done')!;
+    const taken = await call('POST', `${orderPath(decremented)}/retry-stock-decrement`, 'o1', {});
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await taken.json()).toMatchObject({ code: 'STOCK_ALREADY_DECREMENTED' });
+    expect((await call('POST', `${orderPath(decremented)}/retry-stock-decrement`, 'v1', {})).status).toBe(403);
+
+    // An order validated while its product was in stock, whose stock an operator then changed by hand before the
+    // decrement ran (the stock saga is held back meanwhile), with "force product" off.
+    const lines = [{ lineId: 'SHORT-1-1', product: '990001', quantity: 2, amount: 39.9 }];
+    await shop.upsertProduct({ id: '990001', name: 'Short mug', stock: 5, priceCents: 1995 });
+    const carrier = (await shop.listCarriers()).find((c) => c.name === 'La Poste')!;
+    const mapped = await call('PUT', '/api/settings/default-carriers', 'a1', {
+      marketplace: EMULATOR_MARKETPLACE,
+      country: 'FR',
+      importCarrier: { id: String(carrier.id), name: carrier.name },
+    });
+    expect(mapped.status).toBe(200);
+    expect((await call('PATCH', '/api/settings/import', 'a1', { forceProduct: false })).status).toBe(200);
+    engine().sandbox!.state.orders.add(emulatorOrder({ marketplaceOrderId: 'SHORT-1', packages: [lines] }), Date.now());
+    const short = { marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'SHORT-1' } as Overview;
+    await stockSaga.stop();
+    try {
+      const planned = await call('POST', `${orderPath(short)}/import`, 'o1', {});
+      expect(await planned.json()).toMatchObject({ outcome: { kind: 'planned' } });
+      await shop.setStock('990001', 1);
+    } finally {
+      await stockSaga.start();
+    }
+
+    const detail = async () =>
+      (await (await call('GET', orderPath(short), 'v1')).json()) as {
+        overview: Overview | null;
+        timeline: { entries: { type: string; data: Record<string, unknown> }[] };
+      };
+    const failed = await eventually(async () => {
+      const seen = await detail();
+      return seen.overview?.stockState === 'failed' ? seen : undefined;
+    }, 'the shortfall on the order');
+    expect(failed.overview!.stockMessages).toEqual(['product 990001: 2 ordered, 1 in stock']);
+    expect(failed.timeline.entries.find((e) => e.type === 'StockDecrementFailed')!.data).toMatchObject({
+      code: 'STOCK_SHORTFALL',
+      message: 'product 990001: 2 ordered, 1 in stock',
+    });
+    const listed = (await (await call('GET', '/api/orders?stockState=failed', 'v1')).json()) as { items: Overview[] };
+    expect(listed.items.map((o) => o.marketplaceOrderId)).toEqual(['SHORT-1']);
+    expect(await stockSaga.listParked()).toEqual([]);
+    expect((await shop.getProduct('990001'))!.stock).toBe(1);
+
+    await shop.setStock('990001', 5);
+    const retry = await call(
+      'POST',
+      `${orderPath(short)}/retry-stock-decrement`,
+      'o1',
+      {},
+      { 'idempotency-key': 'r-1' },
+    );
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ appended: ['StockDecrementRetryRequested'] });
+    const done = await eventually(async () => {
+      const seen = await detail();
+      return seen.overview?.stockState === 'done' ? seen : undefined;
+    }, 'the stock taken on the retry');
+    expect(done.timeline.entries.filter((e) => e.type === 'StockDecremented')).toHaveLength(1);
+    expect((await shop.getProduct('990001'))!.stock).toBe(3);
+    const again = await call('POST', `${orderPath(short)}/retry-stock-decrement`, 'o1', {});
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'STOCK_ALREADY_DECREMENTED' });
+    expect((await call('PATCH', '/api/settings/import', 'a1', { forceProduct: true })).status).toBe(200);
   });
 });

@@ -96,4 +96,17 @@ describeWithService(nats, 'the engine on NATS', () => {
     });
     expect(reply).toMatchObject({ ok: false, error: { code: 'ORDER_NOT_FOUND' } });
   });
+
+  it('answers the stock retry with typed refusals: the domain’s code, or the payload field at fault', async () => {
+    const unknown = await request('retry-stock-decrement', {
+      payload: { marketplace: 'amazon_fr', marketplaceOrderId: 'never-seen' },
+      metadata: { actor: 'operator:ann' },
+    });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'ORDER_NOT_FOUND' } });
+    const malformed = await request('retry-stock-decrement', { payload: { marketplace: 'amazon_fr' } });
+    expect(malformed).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { fields: [{ field: 'payload.marketplaceOrderId' }] } },
+    });
+  });
 });

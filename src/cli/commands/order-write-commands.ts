@@ -20,7 +20,7 @@ async function dispatch<Result>(
   return dispatchCommand<Result>(...args);
 }
 
-/** import, reimport, resync, resend: the operator's order commands, through the shared catalogue. */
+/** import, reimport, resync, resend, retry-stock: the operator's order commands, through the shared catalogue. */
 export function registerOrderWriteCommands(program: Command, context: CliContext): void {
   program
     .command('import')
@@ -124,6 +124,30 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
         result.requested
           ? `${sanitise(formatOrderKey(order))}: re-synchronisation requested (${result.events.join(', ')}); the server sends the ids to Lengow`
           : `${sanitise(formatOrderKey(order))}: a re-synchronisation is already pending; nothing changed`,
+      );
+    });
+
+  program
+    .command('retry-stock')
+    .description(
+      "Try an order's stock decrement again once the products its shortfall named are restocked; the server asks " +
+        'the shop again (the units are taken at most once).',
+    )
+    .argument('<order>', ORDER_HELP, parseOrderKey)
+    .action(async (order: OrderKey) => {
+      const result = await context.withSession({}, (session) =>
+        dispatch<OrderCommandResult>(session, 'retry-stock-decrement', reference(order), context.metadata()),
+      );
+      const events = result.appended.map((event) => event.type);
+      if (context.json) {
+        context.printJson({ orderKey: result.orderKey, revision: result.revision, events });
+        return;
+      }
+      context.print(
+        events.length > 0
+          ? `${sanitise(formatOrderKey(order))}: stock retry recorded at revision ${result.revision} ` +
+              `[${events.join(', ')}]; the server asks the shop again`
+          : `${sanitise(formatOrderKey(order))}: a stock retry is already under way; nothing changed`,
       );
     });
 }

@@ -13,6 +13,7 @@ export const ENDPOINTS = {
   reimport: (marketplace, id) => `${order(marketplace, id)}/reimport`,
   resend: (marketplace, id) => `${order(marketplace, id)}/resend`,
   resynchronize: (marketplace, id) => `${order(marketplace, id)}/resynchronize`,
+  retryStockDecrement: (marketplace, id) => `${order(marketplace, id)}/retry-stock-decrement`,
   shopStatus: (marketplace, id, kind) => `${order(marketplace, id)}/shop/${kind}`,
   importNow: '/api/orders/import',
   settings: '/api/settings',

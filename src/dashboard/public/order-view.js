@@ -141,6 +141,17 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         ),
       );
     }
+    if (row.stockState === 'failed') {
+      blocks.push(
+        h(
+          'section',
+          { class: 'banner banner-error', 'aria-labelledby': 'why-stock', dataset: { why: 'stock' } },
+          h('h2', { id: 'why-stock' }, 'Stock not decremented'),
+          messageList(row.stockMessages ?? []),
+          h('p', {}, 'The shop had too few units and took none. Restock the products named, then retry the stock.'),
+        ),
+      );
+    }
     if (row.actionState === 'failed') {
       blocks.push(
         h(
@@ -167,7 +178,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     for (const button of actionsPanel.querySelectorAll('[data-command]')) {
       const primary =
         (button.dataset.command === 'reimport' && row.importState === 'not_imported') ||
-        (button.dataset.command === 'resend' && row.actionState === 'failed');
+        (button.dataset.command === 'resend' && row.actionState === 'failed') ||
+        (button.dataset.command === 'retry-stock' && row.stockState === 'failed');
       button.classList.toggle('primary', primary);
     }
   }
@@ -185,12 +197,14 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         { type: 'button', dataset: { command: 'resynchronize' }, onclick: () => resynchronize() },
         'Re-synchronise shop order ids',
       ),
+      h('button', { type: 'button', dataset: { command: 'retry-stock' }, onclick: () => retryStock() }, 'Retry stock'),
     ),
     h(
       'p',
       { class: 'field-hint' },
       'Re-import reads the order from Lengow again; re-send repeats the last failed action with fresh arguments; ' +
-        're-synchronise sends the shop order ids to Lengow again.',
+        're-synchronise sends the shop order ids to Lengow again; retry stock asks the shop again for units it ' +
+        'refused to take.',
     ),
   );
 
@@ -240,6 +254,20 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       confirmLabel: 'Re-synchronise',
       run: () => post(ENDPOINTS.resynchronize(marketplace, marketplaceOrderId), {}),
       success: `Re-synchronisation of ${orderName()} requested.`,
+    });
+  }
+
+  function retryStock() {
+    return command({
+      title: `Retry the stock of order ${marketplaceOrderId}?`,
+      body: [
+        'The shop is asked again to take the order’s units; it takes them at most once. Restock first: a product ' +
+          'still short is refused again.',
+        messageList(overview?.stockMessages ?? []),
+      ],
+      confirmLabel: 'Retry stock',
+      run: () => post(ENDPOINTS.retryStockDecrement(marketplace, marketplaceOrderId), {}),
+      success: `Stock retry for ${orderName()} requested.`,
     });
   }
 

@@ -89,6 +89,7 @@ describe('OrderAudit.replay', () => {
       importState: 'imported',
       shopOrderIds: ['SO-AUD-1'],
       importedAt: steps[1]!.overview.importedAt,
+      stockState: 'pending',
     });
     expect(changed(2)).toEqual({});
     expect(changed(3)).toMatchObject({ shipState: 'waiting', actionState: 'waiting', actionType: 'ship' });

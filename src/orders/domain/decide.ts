@@ -5,9 +5,11 @@ import { decideRecordActionSent } from './decide-record-action-sent.js';
 import { decideRecordImportFailure } from './decide-record-import-failure.js';
 import { decideRecordShopOrdersCreated } from './decide-record-shop-orders-created.js';
 import { decideRecordShopStatusChange } from './decide-record-shop-status-change.js';
+import { decideRecordStockDecrementFailed } from './decide-record-stock-decrement-failed.js';
 import { decideRecordStockDecremented } from './decide-record-stock-decremented.js';
 import { decideRequestAction } from './decide-request-action.js';
 import { decideResendAction } from './decide-resend-action.js';
+import { decideRetryStockDecrement } from './decide-retry-stock-decrement.js';
 import type { OrderCommand } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
 import type { OrderEvent } from './order-events.js';
@@ -29,6 +31,10 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       return decideRecordImportFailure(command, state);
     case 'RecordStockDecremented':
       return decideRecordStockDecremented(command, state);
+    case 'RecordStockDecrementFailed':
+      return decideRecordStockDecrementFailed(command, state);
+    case 'RetryStockDecrement':
+      return decideRetryStockDecrement(command, state);
     case 'RecordMerchantOrderIdsSent':
       return decideRecordMerchantOrderIdsSent(command, state);
     case 'ResynchronizeOrder':

@@ -6,12 +6,17 @@ import {
   historyOf,
   importedHistory,
   importOrder,
+  later,
   requestShip,
+  retryStockDecrement,
   shipAttempt,
   shipped,
   shipRequestedHistory,
   shopChange,
   shopOrdersCreated,
+  STOCK_KEY,
+  stockDecremented,
+  stockDecrementFailed,
   STREAM,
 } from './testing/order-scenario.js';
 
@@ -80,5 +85,50 @@ describe('evolve', () => {
       [shipAttempt('DM-1'), 'requested'],
       [shipAttempt('DM-2'), 'requested'],
     ]);
+  });
+
+  describe('stock', () => {
+    const PLAN = {
+      key: STOCK_KEY,
+      lines: [
+        { product: { productId: '1001', variantId: '3' }, quantity: 2 },
+        { product: { productId: '2002', variantId: null }, quantity: 1 },
+      ],
+    };
+    const failed = () => historyOf(importOrder(), shopOrdersCreated(), stockDecrementFailed());
+    const retryCommands = () => [importOrder(), shopOrdersCreated(), stockDecrementFailed(), retryStockDecrement()];
+    const retried = () => historyOf(...retryCommands());
+
+    it('keeps a failed decrement with its plan, reason and time', () => {
+      expect(fold(failed()).stock).toEqual({
+        status: 'failed',
+        plan: PLAN,
+        code: 'STOCK_SHORTFALL',
+        message: 'product 1001_3: 2 ordered, 1 in stock',
+        shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+        retries: 0,
+        at: later(2),
+      });
+    });
+
+    it('goes back to pending on the operator’s retry, counting it, then to done when the retry takes the stock', () => {
+      expect(fold(retried()).stock).toEqual({ status: 'pending', plan: PLAN, retries: 1 });
+      const done = fold(historyOf(...retryCommands(), stockDecremented(later(61))));
+      expect(done.stock).toEqual({ status: 'done', plan: PLAN, at: later(61) });
+    });
+
+    it('leaves the stock as it is for a failure or retry of another key, or after the decrement', () => {
+      const strays = [
+        {
+          type: 'StockDecrementFailed',
+          schemaVersion: 1,
+          data: { key: 'nope', code: 'STOCK_SHORTFALL', message: 'm', shortfall: [], at: 'x' },
+        },
+        { type: 'StockDecrementRetryRequested', schemaVersion: 1, data: { key: 'nope', retry: 1, at: 'x' } },
+      ] as unknown as OrderEvent[];
+      expect(fold(strays, fold(failed())).stock).toEqual(fold(failed()).stock);
+      const done = fold(historyOf(importOrder(), shopOrdersCreated(), stockDecremented()));
+      expect(fold(retried().slice(-2), done).stock).toEqual(done.stock);
+    });
   });
 });

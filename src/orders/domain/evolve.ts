@@ -192,6 +192,20 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         ...state,
         stock: { status: 'done', plan: { key: event.data.key, lines: event.data.lines }, at: event.data.at },
       };
+    case 'StockDecrementFailed': {
+      const { stock } = state;
+      if ((stock.status !== 'pending' && stock.status !== 'failed') || stock.plan.key !== event.data.key) return state;
+      const { code, message, shortfall, at } = event.data;
+      return {
+        ...state,
+        stock: { status: 'failed', plan: stock.plan, code, message, shortfall, retries: stock.retries ?? 0, at },
+      };
+    }
+    case 'StockDecrementRetryRequested': {
+      const { stock } = state;
+      if (stock.status !== 'failed' || stock.plan.key !== event.data.key) return state;
+      return { ...state, stock: { status: 'pending', plan: stock.plan, retries: event.data.retry } };
+    }
     case 'OrderResynchronisationRequested': {
       const { data } = event;
       if (state.moi.some((request) => request.key === data.key)) return state;

@@ -32,6 +32,7 @@ export * from './product-candidates.js';
 export * from './resolve-import-carrier.js';
 export * from './resolve-ship-carrier.js';
 export * from './shop-status-events.js';
+export * from './stock-shortfall.js';
 export * from './sync-events.js';
 export * from './upcast.js';
 export * from './validate-order.js';

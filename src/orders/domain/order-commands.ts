@@ -6,6 +6,7 @@ import type { ActionType, MarketplaceDefinition } from './marketplace-definition
 import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import type { OrderKey } from './order-key.js';
 import type { RefundedLine, ShopShipment } from './shop-status-events.js';
+import type { StockShortfallLine } from './stock-shortfall.js';
 
 /**
  * Commands carry everything a decision needs that is not in the stream: the time (`now`, ISO 8601), the Lengow order
@@ -73,6 +74,20 @@ export type RecordStockDecremented = Command<
   'RecordStockDecremented',
   { readonly orderKey: OrderKey; readonly key: string; readonly now: string }
 >;
+
+/** The shop refused the planned decrement for want of units (only with "force product" off); nothing was taken. */
+export type RecordStockDecrementFailed = Command<
+  'RecordStockDecrementFailed',
+  {
+    readonly orderKey: OrderKey;
+    readonly key: string;
+    readonly shortfall: readonly StockShortfallLine[];
+    readonly now: string;
+  }
+>;
+
+/** The operator restocked and asks for the failed decrement to be tried again. */
+export type RetryStockDecrement = Command<'RetryStockDecrement', { readonly orderKey: OrderKey; readonly now: string }>;
 
 export type RecordMerchantOrderIdsSent = Command<
   'RecordMerchantOrderIdsSent',
@@ -154,6 +169,8 @@ export type OrderCommand =
   | RecordShopOrdersCreated
   | RecordImportFailure
   | RecordStockDecremented
+  | RecordStockDecrementFailed
+  | RetryStockDecrement
   | RecordMerchantOrderIdsSent
   | ResynchronizeOrder
   | RecordShopStatusChange

@@ -26,6 +26,8 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> =
   OrderImported: 1,
   OrderReimported: 1,
   StockDecremented: 1,
+  StockDecrementFailed: 1,
+  StockDecrementRetryRequested: 1,
   MerchantOrderIdsSent: 1,
   MerchantOrderIdsFailed: 1,
   OrderResynchronisationRequested: 1,

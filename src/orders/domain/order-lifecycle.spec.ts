@@ -66,6 +66,7 @@ describe('order lifecycle', () => {
   it('ends imported, shipped and closed', () => {
     expect(summariseOrder(story.reduce(evolve, initialState()))).toEqual({
       import: { status: 'imported', generation: 1, reimportFailure: null },
+      stock: { status: 'done' },
       actions: { ship: { status: 'done' }, cancel: { status: 'none' }, refund: { status: 'none' } },
       shopOrderIds: ['SO-1'],
       marketplaceStatus: 'Sent',

@@ -6,6 +6,7 @@ import type { ActionType } from './marketplace-definition.js';
 import type { OrderKey } from './order-key.js';
 import type { ShopOrderPlan, StockDecrementPlan } from './plan-shop-orders.js';
 import type { RefundedLine, ShopShipment } from './shop-status-events.js';
+import type { StockDecrementFailureCode, StockShortfallLine } from './stock-shortfall.js';
 
 export type ImportState =
   | { readonly status: 'not_seen' }
@@ -47,7 +48,21 @@ export interface ShopOrderRecord extends CreatedShopOrder {
 
 export type StockState =
   | { readonly status: 'none' }
-  | { readonly status: 'pending'; readonly plan: StockDecrementPlan }
+  | {
+      readonly status: 'pending';
+      readonly plan: StockDecrementPlan;
+      /** Operator retries asked after failures; absent (0) while it is the import's own try. */
+      readonly retries?: number;
+    }
+  | {
+      readonly status: 'failed';
+      readonly plan: StockDecrementPlan;
+      readonly code: StockDecrementFailureCode;
+      readonly message: string;
+      readonly shortfall: readonly StockShortfallLine[];
+      readonly retries: number;
+      readonly at: string;
+    }
   | { readonly status: 'done'; readonly plan: StockDecrementPlan; readonly at: string };
 
 export interface MoiRequest {

@@ -13,12 +13,15 @@ import {
   requestCancel,
   requestShip,
   resend,
+  retryStockDecrement,
   shipped,
   shipRequestedHistory,
   shopChange,
   shopOrderKey,
   shopOrdersCreated,
   spec,
+  stockDecremented,
+  stockDecrementFailed,
 } from './testing/order-scenario.js';
 
 const summary = (events: OrderEvent[]) => summariseOrder(events.reduce(evolve, initialState()));
@@ -27,6 +30,7 @@ describe('summariseOrder', () => {
   it('shows an order never seen', () => {
     expect(summary([])).toEqual({
       import: { status: 'not_seen' },
+      stock: { status: 'none' },
       actions: { ship: { status: 'none' }, cancel: { status: 'none' }, refund: { status: 'none' } },
       shopOrderIds: [],
       marketplaceStatus: null,
@@ -125,5 +129,19 @@ describe('summariseOrder with actions', () => {
       importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }), now: later(60) }),
     );
     expect(summary(history).actions.cancel).toEqual({ status: 'done' });
+  });
+
+  it('shows the stock as pending, "not decremented" with the shortfall, pending again on retry, then done', () => {
+    expect(summary(importedHistory()).stock).toEqual({ status: 'pending' });
+    const failed = [importOrder(), shopOrdersCreated(), stockDecrementFailed()];
+    expect(summary(historyOf(...failed)).stock).toEqual({
+      status: 'failed',
+      messages: ['product 1001_3: 2 ordered, 1 in stock'],
+      since: later(2),
+    });
+    expect(summary(historyOf(...failed, retryStockDecrement())).stock).toEqual({ status: 'pending' });
+    expect(summary(historyOf(...failed, retryStockDecrement(), stockDecremented(later(61)))).stock).toEqual({
+      status: 'done',
+    });
   });
 });

@@ -25,8 +25,17 @@ export type ActionSummary =
   | { readonly status: 'failed'; readonly messages: readonly string[] }
   | { readonly status: 'closed' };
 
+/**
+ * The order's stock decrement: `pending` until the shop took the units (or while an operator retry runs), `failed`
+ * when the shop refused a shortfall and nothing was taken ("stock not decremented"), `none` when nothing is to take.
+ */
+export type StockSummary =
+  | { readonly status: 'none' | 'pending' | 'done' }
+  | { readonly status: 'failed'; readonly messages: readonly string[]; readonly since: string };
+
 export interface OrderSummary {
   readonly import: ImportSummary;
+  readonly stock: StockSummary;
   readonly actions: Readonly<Record<ActionType, ActionSummary>>;
   readonly shopOrderIds: readonly string[];
   readonly marketplaceStatus: string | null;
@@ -58,6 +67,12 @@ function summariseImport(state: OrderState): ImportSummary {
         nextAttemptAt: current.nextAttemptAt,
       };
   }
+}
+
+function summariseStock(state: OrderState): StockSummary {
+  const { stock } = state;
+  if (stock.status === 'failed') return { status: 'failed', messages: [stock.message], since: stock.at };
+  return { status: stock.status };
 }
 
 function summariseRequest(request: ActionRequest, lengowStatus: string | null): ActionSummary {
@@ -104,6 +119,7 @@ export function summariseOrder(state: OrderState): OrderSummary {
     (state.import.status === 'ignored' && state.import.code === 'SHIPPED_BY_MARKETPLACE');
   return {
     import: summariseImport(state),
+    stock: summariseStock(state),
     actions,
     shopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId),
     marketplaceStatus: state.marketplaceStatus,

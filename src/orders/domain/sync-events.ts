@@ -1,9 +1,37 @@
 import type { DomainEvent } from './domain-event.js';
 import type { StockDecrementPlan } from './plan-shop-orders.js';
+import type { StockDecrementFailureCode, StockShortfallLine } from './stock-shortfall.js';
 
 export type StockDecremented = DomainEvent<
   'StockDecremented',
   { readonly key: string; readonly lines: StockDecrementPlan['lines']; readonly at: string }
+>;
+
+/**
+ * The shop refused the planned decrement (e.g. stock taken by another order since validation, or changed by hand):
+ * nothing was taken. It waits for the operator, who restocks and asks for `StockDecrementRetryRequested`.
+ */
+export type StockDecrementFailed = DomainEvent<
+  'StockDecrementFailed',
+  {
+    readonly key: string;
+    readonly code: StockDecrementFailureCode;
+    /** Names each short product, e.g. "product 12_3: 2 ordered, 1 in stock". */
+    readonly message: string;
+    readonly shortfall: readonly StockShortfallLine[];
+    readonly at: string;
+  }
+>;
+
+/** The operator asks for the failed decrement to be tried again, under the same key (the shop deduplicates on it). */
+export type StockDecrementRetryRequested = DomainEvent<
+  'StockDecrementRetryRequested',
+  {
+    readonly key: string;
+    /** 1 for the operator's first retry of this order's decrement. */
+    readonly retry: number;
+    readonly at: string;
+  }
 >;
 
 /** The first moi after an import (or re-import) went through. */
@@ -48,6 +76,8 @@ export type LengowStatusChanged = DomainEvent<
 
 export type SyncEvent =
   | StockDecremented
+  | StockDecrementFailed
+  | StockDecrementRetryRequested
   | MerchantOrderIdsSent
   | MerchantOrderIdsFailed
   | OrderResynchronisationRequested

@@ -19,6 +19,11 @@ export const OrderReimportedEvent = defineEventClass<DataOf<'OrderReimported'>>(
 export type OrderReimportedEvent = InstanceType<typeof OrderReimportedEvent>;
 export const StockDecrementedEvent = defineEventClass<DataOf<'StockDecremented'>>('StockDecremented');
 export type StockDecrementedEvent = InstanceType<typeof StockDecrementedEvent>;
+export const StockDecrementFailedEvent = defineEventClass<DataOf<'StockDecrementFailed'>>('StockDecrementFailed');
+export type StockDecrementFailedEvent = InstanceType<typeof StockDecrementFailedEvent>;
+export const StockDecrementRetryRequestedEvent =
+  defineEventClass<DataOf<'StockDecrementRetryRequested'>>('StockDecrementRetryRequested');
+export type StockDecrementRetryRequestedEvent = InstanceType<typeof StockDecrementRetryRequestedEvent>;
 export const MerchantOrderIdsSentEvent = defineEventClass<DataOf<'MerchantOrderIdsSent'>>('MerchantOrderIdsSent');
 export type MerchantOrderIdsSentEvent = InstanceType<typeof MerchantOrderIdsSentEvent>;
 export const MerchantOrderIdsFailedEvent = defineEventClass<DataOf<'MerchantOrderIdsFailed'>>('MerchantOrderIdsFailed');

@@ -35,6 +35,7 @@ import {
   MarkShopOrderShippedPayload,
   ResendOrderActionPayload,
 } from '../../interfaces/catalogue/order-action-payloads.js';
+import { RETRY_STOCK_DECREMENT } from '../../interfaces/catalogue/order-stock.catalogue.js';
 import { HttpProblem } from '../../http/http-problem.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import { orderKeyOf } from '../domain/order-key.js';
@@ -163,6 +164,23 @@ export class OrderCommandsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.commands.run(RESEND_ORDER_ACTION, {
+      request,
+      reply,
+      body,
+      params: pick(params),
+      present: appendedOnOrder,
+    });
+  }
+
+  @Post(':marketplace/:marketplaceOrderId/retry-stock-decrement')
+  @onOrder(RETRY_STOCK_DECREMENT)
+  retryStockDecrement(
+    @Param() params: OrderParams,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.commands.run(RETRY_STOCK_DECREMENT, {
       request,
       reply,
       body,

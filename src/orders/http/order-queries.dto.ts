@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ACTION_TYPES } from '../domain/marketplace-definition.js';
-import { ACTION_STATES, IMPORT_STATES, PROGRESS_STATES } from '../projections/order-overview.js';
+import { ACTION_STATES, IMPORT_STATES, PROGRESS_STATES, STOCK_STATES } from '../projections/order-overview.js';
 import { MAX_PAGE_SIZE, OVERVIEW_SORTS } from '../projections/overview-query.js';
 import { MAX_TIMELINE_PAGE } from '../projections/order-timeline.js';
 
@@ -47,6 +47,16 @@ export class OverviewFilterQuery {
   @IsOptional()
   @text('actionType')
   actionType?: string;
+
+  @ApiPropertyOptional({
+    enum: STOCK_STATES,
+    isArray: true,
+    description: 'Stock decrement state (failed = "stock not decremented": a shortfall waiting for a restock)',
+  })
+  @IsOptional()
+  @list()
+  @texts('stockState')
+  stockState?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['amazon_fr'], description: 'Marketplace codes' })
   @IsOptional()

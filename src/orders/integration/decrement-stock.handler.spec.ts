@@ -1,7 +1,7 @@
 import { ChangeImportSettings } from '../../settings/commands/settings-commands.js';
-import { isShopError } from '../../shop/shop-error.js';
 import type { OrderImported } from '../domain/import-events.js';
-import type { OrderKey } from '../domain/order-key.js';
+import { orderStreamName, type OrderKey } from '../domain/order-key.js';
+import type { StockDecrementRetryRequested } from '../domain/sync-events.js';
 import { DecrementStock } from './decrement-stock.js';
 import { sagaMetadata } from './reaction-metadata.js';
 import { emulatorOrder } from './testing/emulator-order.js';
@@ -16,11 +16,35 @@ async function imported(id: string): Promise<{ orderKey: OrderKey; command: Decr
   const event = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
   return {
     orderKey,
-    command: new DecrementStock(orderKey, event.data.stockDecrement!, sagaMetadata(event, 'shop-orders', 'stock')),
+    command: new DecrementStock(
+      orderStreamName(orderKey),
+      event.data.stockDecrement!.key,
+      sagaMetadata(event, 'shop-orders', 'stock'),
+    ),
   };
 }
 
 const stockOf = async (id: string) => (await reactions.engine.shop.getProduct(id))!.stock;
+
+const withoutForceProduct = () =>
+  reactions.engine.commands.execute(
+    new ChangeImportSettings({ forceProduct: false }, { commandId: 'settings-1', actor: 'operator:ann' }),
+  );
+
+/** The operator's retry as the stream records it, and the command the stock saga issues for it. */
+async function retried(orderKey: OrderKey, commandId: string): Promise<DecrementStock> {
+  await reactions.engine.execute(
+    { type: 'RetryStockDecrement', data: { orderKey, now: reactions.engine.clock.now().toISOString() } },
+    { commandId },
+  );
+  const event = await reactions.engine.lastEvent<StockDecrementRetryRequested['data']>(
+    orderKey,
+    'StockDecrementRetryRequested',
+  );
+  return new DecrementStock(event.stream, event.data.key, sagaMetadata(event, 'shop-orders', 'stock'));
+}
+
+const count = (types: string[], type: string) => types.filter((candidate) => candidate === type).length;
 
 describe('DecrementStock', () => {
   it('takes the order’s units once and records it; the same command again changes nothing', async () => {
@@ -63,15 +87,68 @@ describe('DecrementStock', () => {
     expect(await stockOf('101')).toBe(-1);
   });
 
-  it('without "force product" a shortfall takes nothing and records nothing (the saga retries, then parks it)', async () => {
-    await reactions.engine.commands.execute(
-      new ChangeImportSettings({ forceProduct: false }, { commandId: 'settings-1', actor: 'operator:ann' }),
-    );
+  it('without "force product" a shortfall takes nothing and is recorded on the order, not thrown for a retry', async () => {
+    await withoutForceProduct();
     await reactions.engine.shop.setStock('101', 1);
     const { orderKey, command } = await imported('CD-3005');
-    const error = await reactions.engine.commands.execute(command).catch((caught: unknown) => caught);
-    expect(isShopError(error, 'INSUFFICIENT_STOCK')).toBe(true);
+
+    expect(await reactions.engine.commands.execute(command)).toEqual({
+      kind: 'short',
+      shortfall: [{ productId: '101', ordered: 2, inStock: 1 }],
+    });
     expect([await stockOf('101'), await stockOf('102')]).toEqual([1, 5]);
-    expect(await reactions.engine.eventTypes(orderKey)).not.toContain('StockDecremented');
+    const failed = await reactions.engine.lastEvent(orderKey, 'StockDecrementFailed');
+    expect(failed.data).toEqual({
+      key: `${orderStreamName(orderKey)}:stock`,
+      code: 'STOCK_SHORTFALL',
+      message: 'product 101: 2 ordered, 1 in stock',
+      shortfall: [{ productId: '101', ordered: 2, inStock: 1 }],
+      at: expect.any(String),
+    });
+    expect(failed.metadata).toMatchObject({ causationId: command.metadata.causationId, actor: 'saga:shop-orders' });
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'failed' });
+
+    // A redelivery of the saga's command finds the failure recorded: no second shop call, nothing appended.
+    expect(await reactions.engine.commands.execute(command)).toEqual({ kind: 'skipped' });
+    expect(reactions.shop.count('decrementStock')).toBe(1);
+    expect(count(await reactions.engine.eventTypes(orderKey), 'StockDecrementFailed')).toBe(1);
+  });
+
+  it('a stock still short at the operator’s retry is recorded again; after restocking the retry takes it once', async () => {
+    await withoutForceProduct();
+    await reactions.engine.shop.setStock('101', 0);
+    const { orderKey, command } = await imported('CD-3006');
+    await reactions.engine.commands.execute(command);
+
+    const tooEarly = await retried(orderKey, 'retry-1');
+    expect(await reactions.engine.commands.execute(tooEarly)).toMatchObject({ kind: 'short' });
+
+    await reactions.engine.shop.setStock('101', 3);
+    const retry = await retried(orderKey, 'retry-2');
+    expect(await reactions.engine.commands.execute(retry)).toEqual({ kind: 'decremented', applied: true });
+    expect(await reactions.engine.commands.execute(retry)).toEqual({ kind: 'skipped' });
+    expect(await reactions.engine.commands.execute(command)).toEqual({ kind: 'skipped' });
+
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([1, 4]);
+    const types = await reactions.engine.eventTypes(orderKey);
+    expect(types.slice(2)).toEqual([
+      'StockDecrementFailed',
+      'StockDecrementRetryRequested',
+      'StockDecrementFailed',
+      'StockDecrementRetryRequested',
+      'StockDecremented',
+    ]);
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'done' });
+  });
+
+  it('a shop that cannot be reached is thrown on, for the saga to retry, and nothing is recorded', async () => {
+    await withoutForceProduct();
+    const { orderKey, command } = await imported('CD-3007');
+    reactions.shop.fail('decrementStock', () => new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    await expect(reactions.engine.commands.execute(command)).rejects.toThrow('ECONNREFUSED');
+    expect((await reactions.engine.eventTypes(orderKey)).slice(2)).toEqual([]);
+
+    expect(await reactions.engine.commands.execute(command)).toEqual({ kind: 'decremented', applied: true });
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
   });
 });

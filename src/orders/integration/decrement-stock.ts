@@ -1,18 +1,22 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../commands/command-metadata.js';
-import type { OrderKey } from '../domain/order-key.js';
-import type { StockDecrementPlan } from '../domain/plan-shop-orders.js';
+import type { StockShortfallLine } from '../domain/stock-shortfall.js';
 
 export type DecrementStockOutcome =
   | { readonly kind: 'decremented'; readonly applied: boolean }
-  /** Already recorded, or not the order's planned decrement. */
+  /** The shop had too few units; recorded on the order (`StockDecrementFailed`), nothing taken. */
+  | { readonly kind: 'short'; readonly shortfall: readonly StockShortfallLine[] }
+  /** Already recorded, waiting for the operator after a failure, or not the order's planned decrement. */
   | { readonly kind: 'skipped' };
 
-/** Takes an imported order's units from the shop's stock, once per order (`OrderImported.stockDecrement`). */
+/**
+ * Takes an imported order's units from the shop's stock, once per order: the decrement its stream plans under `key`
+ * (`OrderImported.stockDecrement`), first after the import, then again on each operator retry.
+ */
 export class DecrementStock extends Command<DecrementStockOutcome> {
   constructor(
-    readonly orderKey: OrderKey,
-    readonly plan: StockDecrementPlan,
+    readonly stream: string,
+    readonly key: string,
     readonly metadata: CommandMetadata,
   ) {
     super();

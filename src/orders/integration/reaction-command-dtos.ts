@@ -45,6 +45,17 @@ export class ResendOrderActionDto {
   @IsOptional() @IsObject({ message: 'must be an object of strings' }) choices?: Record<string, string>;
 }
 
+export class RetryOrderStockDecrementDto {
+  @IsString(text)
+  @IsNotEmpty(filled)
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  marketplace: string;
+  @IsString(text)
+  @IsNotEmpty(filled)
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  marketplaceOrderId: string;
+}
+
 /** A shop order by id (`12`) or reference (`SO-000012`). */
 class ShopOrderTargetDto {
   @IsString(text) @IsNotEmpty(filled) @MaxLength(40, { message: 'must be at most 40 characters' }) shopOrderId: string;

@@ -12,6 +12,13 @@ export type ImportStateValue = (typeof IMPORT_STATES)[number];
 export const ACTION_STATES = ['none', 'waiting', 'done', 'failed', 'closed'] as const;
 export type ActionStateValue = (typeof ACTION_STATES)[number];
 
+/**
+ * The stock decrement: `failed` is "stock not decremented" (the shop refused a shortfall and took nothing; the
+ * operator restocks and retries); `none` when nothing is to take (not imported yet, shipped by the marketplace…).
+ */
+export const STOCK_STATES = ['none', 'pending', 'done', 'failed'] as const;
+export type StockStateValue = (typeof STOCK_STATES)[number];
+
 export const PROGRESS_STATES = ['in_progress', 'closed'] as const;
 export type ProgressValue = (typeof PROGRESS_STATES)[number];
 
@@ -45,6 +52,9 @@ export interface OrderOverview {
   /** Messages of every type in the failed state. */
   actionMessages: string[];
   actionWaitingSince: string | null;
+  stockState: StockStateValue;
+  /** failed: the shortfall, naming each product with what was ordered and what is in stock. */
+  stockMessages: string[];
   progress: ProgressValue;
   customerName: string | null;
   deliveryCountry: string | null;
@@ -87,6 +97,8 @@ export const OVERVIEW_COLUMNS: readonly { field: OverviewField; column: string; 
   { field: 'actionType', column: 'action_type', kind: 'text' },
   { field: 'actionMessages', column: 'action_messages', kind: 'json' },
   { field: 'actionWaitingSince', column: 'action_waiting_since', kind: 'text' },
+  { field: 'stockState', column: 'stock_state', kind: 'text' },
+  { field: 'stockMessages', column: 'stock_messages', kind: 'json' },
   { field: 'progress', column: 'progress', kind: 'text' },
   { field: 'customerName', column: 'customer_name', kind: 'text' },
   { field: 'deliveryCountry', column: 'delivery_country', kind: 'text' },

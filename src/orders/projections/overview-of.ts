@@ -37,6 +37,8 @@ export function overviewOf(fold: OverviewFold, label: MarketplaceLabeler = defau
     refundState: actions.refund.status,
     refundMessages: messagesOf(actions.refund),
     ...chosen,
+    stockState: summary.stock.status,
+    stockMessages: summary.stock.status === 'failed' ? [...summary.stock.messages] : [],
     progress: summary.progress,
     customerName: fold.facts.customerName,
     deliveryCountry: fold.facts.deliveryCountry,

@@ -19,7 +19,8 @@ import { searchTermsOf } from './search-terms.js';
 export const ORDER_OVERVIEW_PROJECTION = 'order-overview';
 /** Bump whenever a row would come out differently from the same events: the runner then rebuilds (blue-green). */
 /** 2: order date, customer, country and total of ignored and failed orders, from the order facts of import events. */
-export const ORDER_OVERVIEW_VERSION = 2;
+/** 3: stock_state and stock_messages ("stock not decremented" after a shortfall). */
+export const ORDER_OVERVIEW_VERSION = 3;
 export const ORDER_STREAM_PREFIX = 'order-';
 
 export interface OrderOverviewProjectionOptions {

@@ -10,7 +10,7 @@ import {
   type OrderOverview,
   type ProgressValue,
 } from './order-overview.js';
-import { decodeOverview, OVERVIEW_COLUMN_LIST } from './overview-codec.js';
+import { decodeOverview } from './overview-codec.js';
 import { decodeCursor, encodeCursor } from './overview-cursor.js';
 import { normaliseFilter, normaliseListQuery, type OverviewFilter, type OverviewListQuery } from './overview-query.js';
 import { OVERVIEW_TABLES } from './overview-schema.js';
@@ -45,6 +45,13 @@ export interface OverviewCounters extends StateCounts {
 const { overview: OVERVIEW, shopOrders: SHOP_ORDERS, counters: COUNTERS } = OVERVIEW_TABLES;
 
 /**
+ * Rows are read whole rather than by OVERVIEW_COLUMNS: after an upgrade that adds columns, the views keep pointing at
+ * the previous version's tables until its rebuild switches, and the list must keep answering meanwhile (the added
+ * fields decode as unknown: null, or an empty list).
+ */
+const ROW = '*';
+
+/**
  * Reads the order overview through its base-name views (they always point at the live generation, also across a
  * rebuild's switch). Lists are keyset-paginated: a cursor holds the last row's sort value and stream, so a page costs
  * one index range scan whatever its depth, and rows inserted meanwhile never shift or repeat the pages after it.
@@ -69,7 +76,7 @@ export class OverviewQueries {
     }
     const order = direction === 'asc' ? 'ASC' : 'DESC';
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW} ${where(conditions)}
+      `SELECT ${ROW} FROM ${OVERVIEW} ${where(conditions)}
         ORDER BY ${expression} ${order}, stream ${order} LIMIT ${limit + 1}`,
       params.values,
     );
@@ -135,10 +142,9 @@ export class OverviewQueries {
 
   async getByStream(stream: string): Promise<OrderOverview | null> {
     if (typeof stream !== 'string') return null;
-    const [row] = await this.db.query<Record<string, unknown>>(
-      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW} WHERE stream = $1`,
-      [stream],
-    );
+    const [row] = await this.db.query<Record<string, unknown>>(`SELECT ${ROW} FROM ${OVERVIEW} WHERE stream = $1`, [
+      stream,
+    ]);
     return row ? decodeOverview(row) : null;
   }
 
@@ -146,7 +152,7 @@ export class OverviewQueries {
   async findByShopOrderId(shopOrderId: string): Promise<OrderOverview[]> {
     if (typeof shopOrderId !== 'string' || shopOrderId === '') return [];
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT ${OVERVIEW_COLUMN_LIST} FROM ${OVERVIEW}
+      `SELECT ${ROW} FROM ${OVERVIEW}
         WHERE stream IN (SELECT stream FROM ${SHOP_ORDERS} WHERE shop_order_id = $1) ORDER BY stream`,
       [shopOrderId],
     );

@@ -4,9 +4,11 @@ import {
   ACTION_STATES,
   IMPORT_STATES,
   PROGRESS_STATES,
+  STOCK_STATES,
   type ActionStateValue,
   type ImportStateValue,
   type ProgressValue,
+  type StockStateValue,
 } from './order-overview.js';
 import { searchWords } from './search-terms.js';
 
@@ -24,6 +26,8 @@ export interface OverviewFilter {
   /** The summary column, or with `actionType` that type's column (e.g. failed ship = "Not shipped"). */
   actionState?: OneOrMany<ActionStateValue>;
   actionType?: ActionType;
+  /** `failed`: "stock not decremented", the orders waiting for a restock and the operator's retry. */
+  stockState?: OneOrMany<StockStateValue>;
   marketplace?: OneOrMany<string>;
   lengowStatus?: OneOrMany<string>;
   progress?: ProgressValue;
@@ -49,6 +53,7 @@ export interface NormalisedFilter {
   importStates?: ImportStateValue[];
   actionStates?: ActionStateValue[];
   actionType?: ActionType;
+  stockStates?: StockStateValue[];
   marketplaces?: string[];
   lengowStatuses?: string[];
   progress?: ProgressValue;
@@ -97,6 +102,8 @@ export function normaliseFilter(input: OverviewFilter | null | undefined): Norma
     }
     result.actionType = filter.actionType;
   }
+  const stockStates = enumList('stockState', filter.stockState, STOCK_STATES);
+  if (stockStates) result.stockStates = stockStates;
   const marketplaces = textList('marketplace', filter.marketplace, (code) => code.trim().toLowerCase());
   if (marketplaces) result.marketplaces = marketplaces;
   const lengowStatuses = textList('lengowStatus', filter.lengowStatus, (status) => status.trim());

@@ -54,6 +54,8 @@ function syntheticRow(i: number): OrderOverview {
     actionType: actionState === 'none' ? null : 'ship',
     actionMessages: actionState === 'failed' ? ["can't send action: tracking_number is required"] : [],
     actionWaitingSince: actionState === 'waiting' ? at : null,
+    stockState: importState !== 'imported' ? 'none' : i % 97 === 0 ? 'failed' : 'done',
+    stockMessages: importState === 'imported' && i % 97 === 0 ? ['product 1001: 2 ordered, 1 in stock'] : [],
     progress: i % 11 === 0 ? 'closed' : 'in_progress',
     customerName: `Client${i % 997} ${NAMES[i % NAMES.length]}`,
     deliveryCountry: 'FR',
@@ -166,6 +168,7 @@ function scaleSuite(open: OpenReadSide, budgetMs: number): void {
         () => queries.list({ actionState: 'failed', actionType: 'ship', marketplace: 'fnac', limit: 50 }),
       ],
       ['Lengow status shipped', () => queries.list({ lengowStatus: 'shipped', limit: 50 })],
+      ['stock not decremented', () => queries.list({ stockState: 'failed', limit: 50 })],
       ['a month', () => queries.list({ orderDateFrom: '2024-03-01', orderDateTo: '2024-04-01', limit: 50 })],
       ['search a customer', () => queries.list({ search: 'client42 martin', limit: 50 })],
       ['search an order id', () => queries.list({ search: middle.marketplaceOrderId.toLowerCase() })],
@@ -206,6 +209,7 @@ function scaleSuite(open: OpenReadSide, budgetMs: number): void {
         { marketplace: 'fnac' },
         { actionState: 'failed' },
         { lengowStatus: 'shipped' },
+        { stockState: 'failed' },
       ];
       const explained: string[] = [];
       const spy = {

@@ -56,6 +56,8 @@ export async function createOverviewSchema(tx: SqlExecutor, t: OverviewTables): 
       action_type TEXT,
       action_messages TEXT NOT NULL,
       action_waiting_since ${key},
+      stock_state ${key} NOT NULL,
+      stock_messages TEXT NOT NULL,
       progress ${key} NOT NULL,
       customer_name TEXT,
       delivery_country TEXT,
@@ -79,6 +81,7 @@ export async function createOverviewSchema(tx: SqlExecutor, t: OverviewTables): 
     `CREATE INDEX IF NOT EXISTS ${o}_by_action_state ON ${o} (action_state, (${ORDER_DATE_SORT}), stream)`,
     `CREATE INDEX IF NOT EXISTS ${o}_by_marketplace ON ${o} (marketplace, (${ORDER_DATE_SORT}), stream)`,
     `CREATE INDEX IF NOT EXISTS ${o}_by_lengow_status ON ${o} (lengow_status, (${ORDER_DATE_SORT}), stream)`,
+    `CREATE INDEX IF NOT EXISTS ${o}_by_stock_state ON ${o} (stock_state, (${ORDER_DATE_SORT}), stream)`,
 
     `CREATE TABLE IF NOT EXISTS ${t.order_overview_shop_orders} (
       stream ${key} NOT NULL,

@@ -48,6 +48,7 @@ export function filterConditions(filter: NormalisedFilter, params: SqlParams): s
   } else if (filter.actionType) {
     conditions.push(`${filter.actionType}_state <> 'none'`);
   }
+  if (filter.stockStates) conditions.push(`stock_state IN (${params.list(filter.stockStates)})`);
   if (filter.marketplaces) conditions.push(`marketplace IN (${params.list(filter.marketplaces)})`);
   if (filter.lengowStatuses) conditions.push(`lengow_status IN (${params.list(filter.lengowStatuses)})`);
   if (filter.progress) conditions.push(`progress = ${params.add(filter.progress)}`);
@@ -66,6 +67,7 @@ export function filterConditions(filter: NormalisedFilter, params: SqlParams): s
 export function countersCanAnswer(filter: NormalisedFilter): boolean {
   return (
     filter.actionType === undefined &&
+    filter.stockStates === undefined &&
     filter.orderDateFrom === undefined &&
     filter.orderDateTo === undefined &&
     filter.searchWords === undefined

@@ -1,9 +1,11 @@
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
-import { MapCarrier } from '../../settings/commands/settings-commands.js';
+import { ChangeImportSettings, MapCarrier } from '../../settings/commands/settings-commands.js';
 import type { OrderKey } from '../domain/order-key.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
 import { MarkShopOrderShipped } from '../integration/mark-shop-order-commands.js';
+import { ReactionCommandInvalid } from '../integration/reaction-command-invalid.error.js';
 import { ResendOrderAction } from '../integration/resend-order-action.js';
+import { RetryOrderStockDecrement } from '../integration/retry-order-stock-decrement.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../integration/testing/emulator-order.js';
 import { ReactionsEngine } from '../integration/testing/reactions-test-engine.js';
 
@@ -317,5 +319,59 @@ describe('OrdersReactionsModule with its pollers running on their own', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(timed.actionsOf(orderKey)).toHaveLength(1);
+  });
+});
+
+describe('OrdersReactionsModule, a stock shortfall', () => {
+  const retryStock = (marketplaceOrderId: unknown, commandId: string) =>
+    engine.commands.execute(
+      new RetryOrderStockDecrement(
+        { marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId } as never,
+        operator(commandId),
+      ),
+    );
+  const stockOf = async (id: string) => (await engine.shop.getProduct(id))!.stock;
+
+  it('is recorded on the order, not parked; after restocking the operator’s retry takes the stock once', async () => {
+    await engine.commands.execute(new ChangeImportSettings({ forceProduct: false }, operator('settings-1')));
+    // Validation saw the units; another order took them before the decrement (the test lookups say "available").
+    await engine.shop.setStock('101', 1);
+    const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-1301' }));
+    await engine.settle();
+
+    const failed = await engine.lastEvent<{ message: string }>(orderKey, 'StockDecrementFailed');
+    expect(failed.data.message).toBe('product 101: 2 ordered, 1 in stock');
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([1, 5]);
+    expect(await engine.sagas.consumer('saga:ShopOrderSagas')!.listParked()).toEqual([]);
+    expect(await engine.eventTypes(orderKey)).not.toContain('StockDecremented');
+
+    await engine.shop.setStock('101', 4);
+    const retried = await retryStock('CD-1301', 'retry-stock-1');
+    expect(retried.appended.map((event) => event.type)).toEqual(['StockDecrementRetryRequested']);
+    await engine.settle();
+
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([2, 4]);
+    const types = await engine.eventTypes(orderKey);
+    expect(types.filter((type) => type === 'StockDecremented')).toHaveLength(1);
+    expect(types.at(-1)).toBe('StockDecremented');
+    expect(await engine.sagas.consumer('saga:ShopOrderSagas')!.listParked()).toEqual([]);
+
+    // Asking again is refused: the stock was taken.
+    await expect(retryStock('CD-1301', 'retry-stock-2')).rejects.toMatchObject({
+      code: 'STOCK_ALREADY_DECREMENTED',
+    });
+    await engine.settle();
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([2, 4]);
+  });
+
+  it('refuses a retry when no decrement failed, and a malformed request before anything runs', async () => {
+    await importedOneLine('CD-1302');
+    const refused = await retryStock('CD-1302', 'retry-stock-3').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OrderDomainError);
+    expect(refused).toMatchObject({ code: 'STOCK_ALREADY_DECREMENTED' });
+    await expect(retryStock('CD-NEVER-SEEN', 'retry-stock-4')).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+    const invalid = await retryStock(42, 'retry-stock-5').catch((error: unknown) => error);
+    expect(invalid).toBeInstanceOf(ReactionCommandInvalid);
+    expect((invalid as ReactionCommandInvalid).field).toBe('payload.marketplaceOrderId');
   });
 });

@@ -22,6 +22,7 @@ import { appOrderSettings, REACTIONS_SETTINGS } from '../integration/reactions-s
 import { RequestLengowActionHandler } from '../integration/request-lengow-action.handler.js';
 import { ResendOrderActionHandler } from '../integration/resend-order-action.handler.js';
 import { RetireReplacedShopOrdersHandler } from '../integration/retire-replaced-shop-orders.handler.js';
+import { RetryOrderStockDecrementHandler } from '../integration/retry-order-stock-decrement.handler.js';
 import { SendMerchantOrderIdsHandler } from '../integration/send-merchant-order-ids.handler.js';
 import { ShopChangeFeedPoller } from '../integration/shop-change-feed-poller.js';
 import { LengowActionSagas } from './lengow-action-sagas.js';
@@ -67,6 +68,7 @@ export class OrdersReactionsModule {
         PostLengowActionHandler,
         ApplyLengowStatusToShopHandler,
         ResendOrderActionHandler,
+        RetryOrderStockDecrementHandler,
         ShopCommandRunner,
         ...MARK_SHOP_ORDER_HANDLERS,
         ShopChangeFeedPoller,

@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ofType, type IEvent } from '@nestjs/cqrs';
-import { filter, map, type Observable } from 'rxjs';
+import { filter, map, merge, type Observable } from 'rxjs';
 import { DurableSaga } from '../../cqrs/durable-saga.decorator.js';
-import { OrderImportedEvent, OrderImportPlannedEvent, OrderReimportedEvent } from '../events/order-event-classes.js';
+import {
+  OrderImportedEvent,
+  OrderImportPlannedEvent,
+  OrderReimportedEvent,
+  StockDecrementRetryRequestedEvent,
+} from '../events/order-event-classes.js';
 import { CreateShopOrders } from '../integration/create-shop-orders.js';
 import { DecrementStock } from '../integration/decrement-stock.js';
 import { sagaMetadata } from '../integration/reaction-metadata.js';
@@ -11,8 +16,9 @@ import { RetireReplacedShopOrders } from '../integration/retire-replaced-shop-or
 const SAGA = 'shop-orders';
 
 /**
- * The import's side effects in the shop: create the planned orders, take the stock once, and park the orders a
- * re-import replaced (domain README, "import saga" and "stock saga" rows).
+ * The import's side effects in the shop: create the planned orders, take the stock once (again when the operator
+ * retries a failed decrement), and park the orders a re-import replaced (domain README, "import saga", "stock saga"
+ * and operator rows).
  */
 @Injectable()
 export class ShopOrderSagas {
@@ -31,16 +37,19 @@ export class ShopOrderSagas {
       ),
     );
 
-  @DurableSaga(OrderImportedEvent)
+  @DurableSaga(OrderImportedEvent, StockDecrementRetryRequestedEvent)
   decrementStock = (events$: Observable<IEvent>) =>
-    events$.pipe(
-      ofType(OrderImportedEvent),
-      filter((event) => event.data.stockDecrement !== null && event.data.stockDecrement !== undefined),
-      map(
-        (event) =>
-          new DecrementStock(event.data.orderKey, event.data.stockDecrement!, sagaMetadata(event, SAGA, 'stock')),
+    merge(
+      events$.pipe(
+        ofType(OrderImportedEvent),
+        filter((event) => event.data.stockDecrement !== null && event.data.stockDecrement !== undefined),
+        map((event) => ({ event, key: event.data.stockDecrement!.key })),
       ),
-    );
+      events$.pipe(
+        ofType(StockDecrementRetryRequestedEvent),
+        map((event) => ({ event, key: event.data.key })),
+      ),
+    ).pipe(map(({ event, key }) => new DecrementStock(event.stream, key, sagaMetadata(event, SAGA, 'stock'))));
 
   @DurableSaga(OrderReimportedEvent)
   retireReplacedOrders = (events$: Observable<IEvent>) =>

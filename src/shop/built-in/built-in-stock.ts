@@ -2,6 +2,7 @@ import type { SqlDatabase, SqlExecutor } from '../../database/sql-database.port.
 import { InputChecker } from '../input-checker.js';
 import { ShopError, type ShopProblem } from '../shop-error.js';
 import type { DecrementStockOptions, StockLine, StockMovement, StockMovementLine } from '../shop-stock.js';
+import { StockShortfall, type StockShortfallLine } from '../stock-shortfall.js';
 import { validateStockLines } from '../validate-shop-input.js';
 import { fingerprint } from './fingerprint.js';
 import { loadCatalogueIndex } from './load-catalogue-index.js';
@@ -51,7 +52,7 @@ export class BuiltInStock {
       await checkProducts(tx, lines);
       const sign = kind === 'decrement' ? -1 : 1;
       const moved: StockMovementLine[] = [];
-      const shortages: ShopProblem[] = [];
+      const shortages: StockShortfallLine[] = [];
       // Lines come sorted by product id: concurrent movements lock the rows in the same order and cannot deadlock.
       for (const line of lines) {
         const [row] = await tx.query<{ stock: number }>(
@@ -63,17 +64,11 @@ export class BuiltInStock {
         const shortfall = kind === 'decrement' ? Math.max(0, line.quantity - Math.max(stockBefore, 0)) : 0;
         moved.push({ productId: line.productId, quantity: line.quantity, stockBefore, stockAfter, shortfall });
         if (shortfall > 0 && !allowNegative) {
-          shortages.push({
-            code: 'INSUFFICIENT_STOCK',
-            message: `product ${line.productId}: ${line.quantity} requested, ${Math.max(stockBefore, 0)} in stock`,
-            productId: line.productId,
-            requested: line.quantity,
-            available: stockBefore,
-          });
+          shortages.push({ productId: line.productId, requested: line.quantity, available: stockBefore });
         }
       }
       // Throwing rolls back every line and the key claim: nothing is taken, and a retry after restocking can succeed.
-      if (shortages.length > 0) throw new ShopError(shortages);
+      if (shortages.length > 0) throw new StockShortfall(shortages);
       await tx.execute('UPDATE shop_stock_movements SET lines = $1 WHERE kind = $2 AND idempotency_key = $3', [
         JSON.stringify(moved),
         kind,

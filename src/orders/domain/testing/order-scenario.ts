@@ -12,11 +12,15 @@ import type {
   RequestCancel,
   RequestRefund,
   RequestShip,
+  RecordStockDecremented,
+  RecordStockDecrementFailed,
   ResendAction,
+  RetryStockDecrement,
   ShopStatusChange,
 } from '../order-commands.js';
 import { orderDecider } from '../order-decider.js';
 import type { OrderEvent } from '../order-events.js';
+import type { StockShortfallLine } from '../stock-shortfall.js';
 import { deciderSpecification } from './decider-specification.js';
 import { carrierMapping, colissimo, definition, lookups, NOW, snapshot } from './order-fixtures.js';
 
@@ -80,6 +84,25 @@ export function importFailure(overrides: Partial<RecordImportFailure['data']> = 
       ...overrides,
     },
   };
+}
+
+export const STOCK_KEY = `${STREAM}:stock`;
+
+export function stockDecremented(now = later(2), key = STOCK_KEY): RecordStockDecremented {
+  return { type: 'RecordStockDecremented', data: { orderKey: ORDER_KEY, key, now } };
+}
+
+/** By default the shop had one unit of the plan's first product (`1001` variant `3`), which asks for two. */
+export function stockDecrementFailed(
+  shortfall: readonly StockShortfallLine[] = [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+  now = later(2),
+  key = STOCK_KEY,
+): RecordStockDecrementFailed {
+  return { type: 'RecordStockDecrementFailed', data: { orderKey: ORDER_KEY, key, shortfall, now } };
+}
+
+export function retryStockDecrement(now = later(60)): RetryStockDecrement {
+  return { type: 'RetryStockDecrement', data: { orderKey: ORDER_KEY, now } };
 }
 
 export const shipped = (trackingNumber: string | null = 'TRK1'): ShopStatusChange => ({

@@ -20,8 +20,10 @@ export type OrderStory =
   | 'ship_waiting'
   | 'shipped'
   | 'ship_refused'
-  | 'canceled_by_marketplace';
+  | 'canceled_by_marketplace'
+  | 'stock_short';
 
+/** The stories every read-side suite writes (counts in those suites depend on them); `stock_short` is written on its own. */
 export const ORDER_STORIES: readonly OrderStory[] = [
   'pending',
   'imported',
@@ -178,6 +180,20 @@ export class OrderStoryWriter {
         await run(
           importOrder({ ...input, snapshot: { ...input.snapshot, marketplaceStatus: 'Cancelled' }, now: later(60) }),
         );
+        break;
+      case 'stock_short':
+        // The shop had one unit of the plan's first product, which the order asks two of: "stock not decremented".
+        await run(importOrder(input));
+        await run(created());
+        await run({
+          type: 'RecordStockDecrementFailed',
+          data: {
+            orderKey: key,
+            key: idempotencyKeys.stockDecrement(key),
+            shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+            now: later(2),
+          },
+        });
         break;
     }
     return { key, stream: results[0]!.stream, results };

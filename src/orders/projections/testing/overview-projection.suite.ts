@@ -2,6 +2,8 @@ import type { SqlDatabase, SqlExecutor } from '../../../database/sql-database.po
 import type { EventStore, RecordedEvent } from '../../../event-store/event-store.port.js';
 import { ProjectionCatalog } from '../../../event-store/projections/projection-catalog.js';
 import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import { OrderCommandExecutor } from '../../commands/order-command-executor.js';
+import { later } from '../../domain/testing/order-scenario.js';
 import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
 import { OverviewQueries } from '../overview-queries.js';
 import { createOverviewSchema, OVERVIEW_TABLES, type OverviewTables } from '../overview-schema.js';
@@ -215,6 +217,43 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       deliveryCountry: null,
       totalAmount: null,
     });
+    expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
+  });
+
+  it('shows "stock not decremented" with the shortfall, then the stock again pending on retry and done', async () => {
+    const imported = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'STK-0' }, 'imported');
+    const short = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'STK-1' }, 'stock_short');
+    const r = runner();
+    await r.start();
+    await r.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
+    const queries = new OverviewQueries(sides.db);
+    expect(await queries.getByStream(imported.stream)).toMatchObject({ stockState: 'pending', stockMessages: [] });
+    expect(await queries.getByStream(short.stream)).toMatchObject({
+      importState: 'imported',
+      stockState: 'failed',
+      stockMessages: ['product 1001_3: 2 ordered, 1 in stock'],
+    });
+    expect((await queries.list({ stockState: 'failed' })).items.map((row) => row.stream)).toEqual([short.stream]);
+
+    const executor = new OrderCommandExecutor(sides.store);
+    const operator = (commandId: string) => ({ commandId, actor: 'operator:tester' as const });
+    const caughtUp = async () => {
+      const [last] = await sides.store.readStream(short.stream, { direction: 'backwards', maxCount: 1 });
+      await r.waitUntilCaughtUp(last!.position, { timeoutMs: 20_000 });
+    };
+    await executor.execute(
+      { type: 'RetryStockDecrement', data: { orderKey: short.key, now: later(60) } },
+      operator('stk-retry'),
+    );
+    await caughtUp();
+    expect(await queries.getByStream(short.stream)).toMatchObject({ stockState: 'pending', stockMessages: [] });
+    await executor.execute(
+      { type: 'RecordStockDecremented', data: { orderKey: short.key, key: `${short.stream}:stock`, now: later(61) } },
+      operator('stk-done'),
+    );
+    await caughtUp();
+    expect(await queries.getByStream(short.stream)).toMatchObject({ stockState: 'done', stockMessages: [] });
+    expect(await queries.count({ stockState: 'failed' })).toBe(0);
     expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
   });
 

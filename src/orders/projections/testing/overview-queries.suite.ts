@@ -206,6 +206,22 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
     expect(await queries.count({ search: 'martin' })).toBe(martin.length);
   });
 
+  it('finds the orders whose stock was not decremented, and counts them from the rows', async () => {
+    await write('other_shop_de', 'M1-99-stock_short', 'stock_short');
+    await caughtUp();
+    expect(ids(await all({ stockState: 'failed' }))).toEqual(['M1-99-stock_short']);
+    expect(ids(await all({ stockState: ['failed'], marketplace: 'demo_market_fr' }))).toEqual([]);
+    const imported = (await all({ importState: 'imported' })).map((row) => row.stockState);
+    expect(new Set(imported)).toEqual(new Set(['pending', 'failed']));
+    expect(await queries.count({ stockState: 'failed' })).toBe(1);
+    expect(await queries.counters({ stockState: 'failed' })).toMatchObject({
+      total: 1,
+      importState: { imported: 1 },
+      marketplaces: [{ marketplace: 'other_shop_de', total: 1 }],
+    });
+    await expect(queries.list({ stockState: 'short' as never })).rejects.toMatchObject({ field: 'stockState' });
+  });
+
   it('finds one order by key or shop order id, and refuses bad input with a typed error', async () => {
     const order = await queries.get({ marketplace: ' Demo_Market_FR ', marketplaceOrderId: 'M0-06-shipped' });
     expect(order).toMatchObject({ stream: 'order-demo_market_fr-M0-06-shipped', shipState: 'done' });
