@@ -1,6 +1,6 @@
 import { orderKeyOf } from '../../orders/domain/order-key.js';
 import { RetryOrderStockDecrement } from '../../orders/integration/retry-order-stock-decrement.js';
-import { defineCommand } from './catalogue-entry.js';
+import { defineCommand, orderRevision } from './catalogue-entry.js';
 import { RetryOrderStockDecrementPayload } from './order-stock-payloads.js';
 
 /** Stock: the operator's retry of a decrement the shop refused for want of units. */
@@ -14,9 +14,10 @@ export const RETRY_STOCK_DECREMENT = defineCommand({
   role: 'operator',
   concurrency: 'order',
   orderKeyOf: (payload) => orderKeyOf(payload.marketplace, payload.marketplaceOrderId),
-  build: (payload, metadata) =>
+  build: (payload, metadata, options) =>
     new RetryOrderStockDecrement(
       { marketplace: payload.marketplace, marketplaceOrderId: payload.marketplaceOrderId },
       metadata,
+      orderRevision(options),
     ),
 });

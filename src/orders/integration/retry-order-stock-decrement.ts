@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../commands/command-metadata.js';
-import type { OrderCommandResult } from '../commands/order-command-executor.js';
+import type { ExecuteOptions, OrderCommandResult } from '../commands/order-command-executor.js';
 
 export interface RetryOrderStockDecrementPayload {
   readonly marketplace: string;
@@ -17,6 +17,8 @@ export class RetryOrderStockDecrement extends Command<OrderCommandResult> {
   constructor(
     readonly payload: RetryOrderStockDecrementPayload,
     readonly metadata: CommandMetadata,
+    /** The order revision the operator decided on (If-Match): the retry is recorded only on that revision. */
+    readonly options: ExecuteOptions = {},
   ) {
     super();
   }
