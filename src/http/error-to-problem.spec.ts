@@ -6,6 +6,7 @@ import { StaleOrderRevision } from '../orders/commands/stale-order-revision.erro
 import { OrderDomainError } from '../orders/domain/order-domain-error.js';
 import { SettingsDomainError } from '../settings/domain/settings-error.js';
 import { ShopError } from '../shop/shop-error.js';
+import { OverviewFilterUnavailable } from '../orders/projections/overview-filter-unavailable.error.js';
 import { errorToProblem } from './error-to-problem.js';
 
 describe('errorToProblem', () => {
@@ -50,6 +51,16 @@ describe('errorToProblem', () => {
     const range = errorToProblem(new SettingsDomainError('INVALID_SETTING', 'importWindowDays', 'out of range'));
     expect(range.problem).toMatchObject({ status: 422, errors: [{ field: 'importWindowDays' }] });
     expect(errorToProblem(new WrongExpectedRevision('s', 1, 2)).problem.status).toBe(409);
+  });
+
+  it('asks to retry a filter on a column the overview gains with the rebuild still under way', () => {
+    const waiting = errorToProblem(new OverviewFilterUnavailable('stockState', 'stock_state'));
+    expect(waiting.problem).toMatchObject({
+      status: 503,
+      code: 'OVERVIEW_FILTER_UNAVAILABLE',
+      errors: [{ field: 'query.stockState' }],
+    });
+    expect(waiting.headers).toEqual({ 'Retry-After': '10' });
   });
 
   it('maps Lengow and shop failures, with Retry-After when Lengow gave one', () => {

@@ -12,6 +12,7 @@ import { OrderNotFormatted } from '../orders/import/order-not-formatted.error.js
 import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
 import { ReactionCommandInvalid } from '../orders/integration/reaction-command-invalid.error.js';
 import { InvalidOverviewQuery } from '../orders/projections/invalid-overview-query.error.js';
+import { OverviewFilterUnavailable } from '../orders/projections/overview-filter-unavailable.error.js';
 import { OrderDomainError, type OrderErrorCode } from '../orders/domain/order-domain-error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
 import { StaleSettingsRevision } from '../settings/commands/stale-settings-revision.error.js';
@@ -184,6 +185,10 @@ export function errorToProblem(error: unknown): MappedProblem {
   if (error instanceof InvalidOverviewQuery) {
     const field = error.field === 'orderKey' ? 'path' : `query.${error.field}`;
     return mapped(problem(400, 'VALIDATION_FAILED', error.message, [{ field, message: error.message }]));
+  }
+  if (error instanceof OverviewFilterUnavailable) {
+    const errors = [{ field: `query.${error.field}`, message: error.message }];
+    return mapped(problem(503, error.code, error.message, errors), { 'Retry-After': '10' });
   }
   if (error instanceof UnknownProjection) return mapped(problem(404, error.code, error.message));
   if (error instanceof ProjectionBusy) return mapped(problem(409, error.code, error.message));

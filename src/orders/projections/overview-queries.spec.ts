@@ -37,6 +37,12 @@ describe('OverviewQueries while an upgrade that added columns is still rebuildin
       expect(row).toMatchObject({ stream, importState: 'imported', stockState: null, stockMessages: [] });
       expect(await queries.getByStream(stream)).toEqual(row);
       expect(await queries.findByShopOrderId('SO-UP-1')).toEqual([row]);
+      // The filter on the added column waits for the switch: a typed refusal naming it, not a server error.
+      const waits = expect.objectContaining({ code: 'OVERVIEW_FILTER_UNAVAILABLE', field: 'stockState' });
+      await expect(queries.list({ stockState: 'failed' })).rejects.toEqual(waits);
+      await expect(queries.count({ stockState: 'failed' })).rejects.toEqual(waits);
+      await expect(queries.counters({ stockState: 'failed' })).rejects.toEqual(waits);
+      expect(await queries.count({ importState: 'imported' })).toBe(1);
     } finally {
       await sides.cleanup();
     }

@@ -11,8 +11,16 @@ import {
   type ProgressValue,
 } from './order-overview.js';
 import { decodeOverview } from './overview-codec.js';
+import { OverviewFilterUnavailable } from './overview-filter-unavailable.error.js';
 import { decodeCursor, encodeCursor } from './overview-cursor.js';
-import { normaliseFilter, normaliseListQuery, type OverviewFilter, type OverviewListQuery } from './overview-query.js';
+import {
+  normaliseFilter,
+  normaliseListQuery,
+  type NormalisedFilter,
+  type NormalisedListQuery,
+  type OverviewFilter,
+  type OverviewListQuery,
+} from './overview-query.js';
 import { OVERVIEW_TABLES } from './overview-schema.js';
 import {
   counterConditions,
@@ -52,6 +60,26 @@ const { overview: OVERVIEW, shopOrders: SHOP_ORDERS, counters: COUNTERS } = OVER
 const ROW = '*';
 
 /**
+ * Filters on columns a version of the overview added, with the query field that names them. While the upgrade's
+ * rebuild runs, the views still show the previous version's tables, and SQL on the missing column fails; the caller
+ * then hears which filter must wait instead of a server error.
+ */
+const ADDED_COLUMN_FILTERS = [
+  { field: 'stockState', column: 'stock_state', used: (f: NormalisedFilter) => !!f.stockStates },
+];
+
+async function whileUpgrading<T>(filter: NormalisedFilter, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = ADDED_COLUMN_FILTERS.find((f) => f.used(filter) && message.includes(f.column));
+    if (missing) throw new OverviewFilterUnavailable(missing.field, missing.column);
+    throw error;
+  }
+}
+
+/**
  * Reads the order overview through its base-name views (they always point at the live generation, also across a
  * rebuild's switch). Lists are keyset-paginated: a cursor holds the last row's sort value and stream, so a page costs
  * one index range scan whatever its depth, and rows inserted meanwhile never shift or repeat the pages after it.
@@ -63,7 +91,11 @@ export class OverviewQueries {
   ) {}
 
   async list(query?: OverviewListQuery): Promise<OverviewPage> {
-    const { filter, sort, direction, limit, cursor } = normaliseListQuery(query);
+    const normalised = normaliseListQuery(query);
+    return whileUpgrading(normalised.filter, () => this.listPage(normalised));
+  }
+
+  private async listPage({ filter, sort, direction, limit, cursor }: NormalisedListQuery): Promise<OverviewPage> {
     const params = new SqlParams();
     const conditions = filterConditions(filter, params);
     const expression = SORT_EXPRESSIONS[sort];
@@ -92,6 +124,10 @@ export class OverviewQueries {
   /** Orders matching a filter. */
   async count(filter?: OverviewFilter): Promise<number> {
     const normalised = normaliseFilter(filter);
+    return whileUpgrading(normalised, () => this.countOf(normalised));
+  }
+
+  private async countOf(normalised: NormalisedFilter): Promise<number> {
     const params = new SqlParams();
     if (countersCanAnswer(normalised)) {
       const [row] = await this.db.query<{ n: number | string | null }>(
@@ -114,6 +150,10 @@ export class OverviewQueries {
    */
   async counters(filter?: OverviewFilter): Promise<OverviewCounters> {
     const normalised = normaliseFilter(filter);
+    return whileUpgrading(normalised, () => this.countersOf(normalised));
+  }
+
+  private async countersOf(normalised: NormalisedFilter): Promise<OverviewCounters> {
     const params = new SqlParams();
     const buckets = countersCanAnswer(normalised)
       ? await this.db.query<CounterBucket>(
