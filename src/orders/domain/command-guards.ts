@@ -1,6 +1,6 @@
 import { OrderDomainError } from './order-domain-error.js';
 import { orderKeyOf, orderStreamName, sameOrderKey, type OrderKey } from './order-key.js';
-import type { OrderState } from './order-state.js';
+import type { OrderState, StockState } from './order-state.js';
 
 /**
  * Normalises the command's order key and refuses a command loaded against another order's stream: a wiring mistake
@@ -36,4 +36,16 @@ export function requireText(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new OrderDomainError('INVALID_COMMAND', `${field} is required`);
   return value.trim();
+}
+
+/** The stock decrement the command names, which must be the one the import planned (recorded outcomes need it). */
+export function requirePlannedStockDecrement(state: OrderState, key: unknown): Exclude<StockState, { status: 'none' }> {
+  const stock = state.stock;
+  if (stock.status === 'none' || stock.plan.key !== key) {
+    throw new OrderDomainError(
+      'STOCK_DECREMENT_NOT_EXPECTED',
+      `no stock decrement ${String(key)} is planned for this order`,
+    );
+  }
+  return stock;
 }

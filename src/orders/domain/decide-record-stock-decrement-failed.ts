@@ -1,4 +1,4 @@
-import { requireImported } from './command-guards.js';
+import { requireImported, requirePlannedStockDecrement } from './command-guards.js';
 import { parseInstant, toIso } from './instant.js';
 import type { RecordStockDecrementFailed } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
@@ -15,13 +15,7 @@ export function decideRecordStockDecrementFailed(command: RecordStockDecrementFa
   const { data } = command;
   const at = toIso(parseInstant(data.now));
   requireImported(state, data.orderKey);
-  const stock = state.stock;
-  if (stock.status === 'none' || stock.plan.key !== data.key) {
-    throw new OrderDomainError(
-      'STOCK_DECREMENT_NOT_EXPECTED',
-      `no stock decrement ${String(data.key)} is planned for this order`,
-    );
-  }
+  const stock = requirePlannedStockDecrement(state, data.key);
   if (stock.status === 'done') {
     throw new OrderDomainError(
       'STOCK_ALREADY_DECREMENTED',

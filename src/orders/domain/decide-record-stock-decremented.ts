@@ -1,7 +1,6 @@
-import { requireImported } from './command-guards.js';
+import { requireImported, requirePlannedStockDecrement } from './command-guards.js';
 import { parseInstant, toIso } from './instant.js';
 import type { RecordStockDecremented } from './order-commands.js';
-import { OrderDomainError } from './order-domain-error.js';
 import { orderEvent, type OrderEvent } from './order-events.js';
 import type { OrderState } from './order-state.js';
 
@@ -10,13 +9,7 @@ export function decideRecordStockDecremented(command: RecordStockDecremented, st
   const { data } = command;
   const at = toIso(parseInstant(data.now));
   requireImported(state, data.orderKey);
-  const stock = state.stock;
-  if (stock.status === 'none' || stock.plan.key !== data.key) {
-    throw new OrderDomainError(
-      'STOCK_DECREMENT_NOT_EXPECTED',
-      `no stock decrement ${String(data.key)} is planned for this order`,
-    );
-  }
+  const stock = requirePlannedStockDecrement(state, data.key);
   if (stock.status === 'done') return [];
   return [orderEvent('StockDecremented', { key: stock.plan.key, lines: stock.plan.lines, at })];
 }
