@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   IsArray,
@@ -20,6 +21,12 @@ import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.
 const text = { message: 'must be a string' };
 const filled = { message: 'must not be empty' };
 
+/** The order an operator command names, checked alike wherever it appears (field order decides the report's). */
+const IsMarketplaceCode = () =>
+  applyDecorators(IsString(text), IsNotEmpty(filled), MaxLength(100, { message: 'must be at most 100 characters' }));
+const IsMarketplaceOrderId = () =>
+  applyDecorators(IsString(text), IsNotEmpty(filled), MaxLength(200, { message: 'must be at most 200 characters' }));
+
 /** Who sent the command: it becomes the "who" of every event the command appends. */
 export class ReactionCommandMetadataDto implements CommandMetadata {
   @IsString(text) @IsNotEmpty(filled) @MaxLength(200, { message: 'must be at most 200 characters' }) commandId: string;
@@ -32,28 +39,16 @@ export class ReactionCommandMetadataDto implements CommandMetadata {
 }
 
 export class ResendOrderActionDto {
-  @IsString(text)
-  @IsNotEmpty(filled)
-  @MaxLength(100, { message: 'must be at most 100 characters' })
-  marketplace: string;
-  @IsString(text)
-  @IsNotEmpty(filled)
-  @MaxLength(200, { message: 'must be at most 200 characters' })
-  marketplaceOrderId: string;
+  @IsMarketplaceCode() marketplace: string;
+  @IsMarketplaceOrderId() marketplaceOrderId: string;
   @IsOptional() @IsIn(ACTION_TYPES, { message: `must be one of ${ACTION_TYPES.join(', ')}` }) actionType?: ActionType;
   /** Merchant choices (`reason`, `refund_reason`, `refund_mode`, `shipping_method`…): code strings. */
   @IsOptional() @IsObject({ message: 'must be an object of strings' }) choices?: Record<string, string>;
 }
 
 export class RetryOrderStockDecrementDto {
-  @IsString(text)
-  @IsNotEmpty(filled)
-  @MaxLength(100, { message: 'must be at most 100 characters' })
-  marketplace: string;
-  @IsString(text)
-  @IsNotEmpty(filled)
-  @MaxLength(200, { message: 'must be at most 200 characters' })
-  marketplaceOrderId: string;
+  @IsMarketplaceCode() marketplace: string;
+  @IsMarketplaceOrderId() marketplaceOrderId: string;
 }
 
 /** A shop order by id (`12`) or reference (`SO-000012`). */
