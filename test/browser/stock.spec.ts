@@ -151,6 +151,10 @@ describeWithChromium('dashboard: stock not decremented', () => {
     ).resolves.toBe('Stock decremented');
     await expect(page.locator('.timeline > li[data-event-type="StockDecremented"]').count()).resolves.toBe(1);
     await expect(retryButton().evaluate((button) => button.classList.contains('primary'))).resolves.toBe(false);
+    // Screen-reader users hear the outcome too, not only the request.
+    await eventually(async () =>
+      expect(await page.locator('#announcer').textContent()).toContain(`Order ${SHORT_ORDER}: stock decremented.`),
+    );
     await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(
       true,
     );
