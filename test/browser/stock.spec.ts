@@ -1,0 +1,201 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DurableSagaRunner } from '../../src/cqrs/durable-saga-runner.js';
+import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
+import {
+  apiJson,
+  describeWithChromium,
+  eventually,
+  isFocused,
+  launchChromium,
+  openDashboard,
+  prepareOrderWorld,
+  Screenshots,
+  shopOf,
+  startDashboardEngine,
+  type DashboardEngine,
+} from './support/dashboard-harness.js';
+
+interface OverviewRow {
+  marketplace: string;
+  marketplaceOrderId: string;
+  stockState: string;
+  stockMessages: string[];
+}
+
+interface OrderDetail {
+  revision: number;
+  overview: OverviewRow | null;
+  timeline: { entries: { type: string }[] };
+}
+
+const PRODUCT = '990001';
+const SHORT_ORDER = 'SHORT-1';
+const SHORTFALL = `product ${PRODUCT}: 2 ordered, 1 in stock`;
+
+describeWithChromium('dashboard: stock not decremented', () => {
+  let engine: DashboardEngine;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const shots = new Screenshots('stock');
+
+  const orderApi = (marketplace: string, id: string) => `/api/orders/${marketplace}/${encodeURIComponent(id)}`;
+  const detailOf = (marketplace: string, id: string) => apiJson<OrderDetail>(engine, orderApi(marketplace, id));
+  const banner = () => page.getByRole('region', { name: 'Stock not decremented' });
+  const retryButton = () => page.getByRole('button', { name: 'Retry stock', exact: true });
+  /** Opens an order's page and waits until its summary is drawn from the overview row. */
+  const openOrder = async (marketplace: string, id: string) => {
+    await page.goto(`${engine.url}/#/orders/${marketplace}/${encodeURIComponent(id)}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^Order ${id} · `) }).waitFor();
+    await page.locator('.summary[aria-busy="false"]').waitFor();
+  };
+
+  /**
+   * As in the HTTP e2e story: an order validated while its product was in stock, whose stock an operator then lowered
+   * by hand before the decrement ran (the shop-order saga is held back meanwhile), with "force product" off.
+   */
+  async function provokeShortfall(): Promise<void> {
+    const shop = shopOf(engine);
+    await shop.upsertProduct({ id: PRODUCT, name: 'Short mug', stock: 5, priceCents: 1995 });
+    const carrier = (await shop.listCarriers()).find((c) => c.name === 'Colissimo')!;
+    await apiJson(engine, '/api/settings/default-carriers', {
+      method: 'PUT',
+      body: JSON.stringify({
+        marketplace: EMULATOR_MARKETPLACE,
+        country: 'FR',
+        importCarrier: { id: String(carrier.id), name: carrier.name },
+      }),
+    });
+    await apiJson(engine, '/api/settings/import', { method: 'PATCH', body: JSON.stringify({ forceProduct: false }) });
+    const saga = engine.engine.app.get(DurableSagaRunner, { strict: false }).consumer('saga:ShopOrderSagas')!;
+    // Held back before the order exists in Lengow, so no scheduled import can take it through the saga first.
+    await saga.stop();
+    try {
+      const lines = [{ lineId: `${SHORT_ORDER}-1`, product: PRODUCT, quantity: 2, amount: 39.9 }];
+      engine.engine.sandbox!.state.orders.add(
+        emulatorOrder({ marketplaceOrderId: SHORT_ORDER, packages: [lines] }),
+        Date.now(),
+      );
+      const planned = await apiJson<{ outcome: { kind: string } }>(
+        engine,
+        `${orderApi(EMULATOR_MARKETPLACE, SHORT_ORDER)}/import`,
+        { method: 'POST', body: '{}' },
+      );
+      expect(planned.outcome.kind).toBe('planned');
+      await shop.setStock(PRODUCT, 1);
+    } finally {
+      await saga.start();
+    }
+    await eventually(async () => {
+      const detail = await detailOf(EMULATOR_MARKETPLACE, SHORT_ORDER);
+      expect(detail.overview?.stockState).toBe('failed');
+    });
+  }
+
+  beforeAll(async () => {
+    [engine, browser] = await Promise.all([startDashboardEngine(), launchChromium()]);
+    await prepareOrderWorld(engine);
+    await provokeShortfall();
+    ({ context, page, errors } = await openDashboard(browser, engine.url, '#/orders'));
+    console.info(`stock screenshots: ${shots.folder}`);
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await engine?.close();
+  });
+  afterEach(() => {
+    // Every story also checks the page ran without a script error.
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the shortfall, and takes the stock on Retry stock after restocking, live', async () => {
+    await openOrder(EMULATOR_MARKETPLACE, SHORT_ORDER);
+    // A marker on the window: it survives only if the page changes without a reload.
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    // The banner is a region named by its heading, with the engine's words: the product and the figures.
+    await banner().waitFor();
+    await expect(banner().getByRole('heading', { level: 2, name: 'Stock not decremented' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(banner().getByRole('listitem').allTextContents()).resolves.toEqual([SHORTFALL]);
+    await expect(banner().textContent()).resolves.toContain('Restock the products named, then retry the stock.');
+    // The fix is the primary action of the page, and it can be pressed.
+    await expect(retryButton().isEnabled()).resolves.toBe(true);
+    await expect(retryButton().evaluate((button) => button.classList.contains('primary'))).resolves.toBe(true);
+    await shots.take(page, '01-stock-not-decremented');
+
+    // The operator restocks the product in the shop, then retries.
+    await shopOf(engine).setStock(PRODUCT, 5);
+    await retryButton().click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.locator('h2').textContent()).resolves.toBe(`Retry the stock of order ${SHORT_ORDER}?`);
+    await expect(dialog.textContent()).resolves.toContain(SHORTFALL);
+    await shots.take(page, '02-retry-confirm');
+    await dialog.getByRole('button', { name: 'Retry stock' }).click();
+    await dialog.locator('[data-outcome="ok"]').waitFor();
+    await expect(dialog.locator('[data-outcome="ok"]').textContent()).resolves.toContain(
+      `Stock retry for ${SHORT_ORDER}`,
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(isFocused(retryButton())).resolves.toBe(true);
+
+    // The saga takes the units: the banner goes away by itself, and the timeline shows the decrement.
+    await banner().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.timeline > li[data-event-type="StockDecremented"]').waitFor();
+    await expect(
+      page.locator('.timeline > li[data-event-type="StockDecremented"] .event-type').textContent(),
+    ).resolves.toBe('Stock decremented');
+    await expect(page.locator('.timeline > li[data-event-type="StockDecremented"]').count()).resolves.toBe(1);
+    await expect(retryButton().evaluate((button) => button.classList.contains('primary'))).resolves.toBe(false);
+    // Screen-reader users hear the outcome too, not only the request.
+    await eventually(async () =>
+      expect(await page.locator('#announcer').textContent()).toContain(`Order ${SHORT_ORDER}: stock decremented.`),
+    );
+    await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(
+      true,
+    );
+    await shots.take(page, '03-stock-decremented');
+
+    const after = await detailOf(EMULATOR_MARKETPLACE, SHORT_ORDER);
+    expect(after.overview!.stockState).toBe('done');
+    expect((await shopOf(engine).getProduct(PRODUCT))!.stock).toBe(3);
+  }, 60_000);
+
+  it('shows no banner for an order whose stock is decremented; a retry there gets the engine’s refusal in words', async () => {
+    // An order the import took through the stock saga in one go, not the one the story above retried.
+    const { items } = await apiJson<{ items: OverviewRow[] }>(
+      engine,
+      '/api/orders?importState=imported&stockState=done&limit=50',
+    );
+    const target = items.find((row) => row.marketplaceOrderId !== SHORT_ORDER)!;
+    expect(target).toBeDefined();
+    const stockBefore = await detailOf(target.marketplace, target.marketplaceOrderId);
+    await openOrder(target.marketplace, target.marketplaceOrderId);
+
+    // No banner, and Retry stock is not the page's primary action. The page keeps every command available, as it
+    // does for Re-send with no failed action: the engine answers, and the dialog says why nothing was done.
+    await expect(banner().count()).resolves.toBe(0);
+    await expect(page.locator('[data-why="stock"]').count()).resolves.toBe(0);
+    await expect(retryButton().evaluate((button) => button.classList.contains('primary'))).resolves.toBe(false);
+
+    await retryButton().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Retry stock' }).click();
+    await dialog.locator('[data-outcome="error"]').waitFor();
+    await expect(dialog.locator('[data-outcome="error"]').textContent()).resolves.toContain(
+      'Code: STOCK_ALREADY_DECREMENTED',
+    );
+    await shots.take(page, '04-retry-refused');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Nothing was appended: the stock was not taken twice.
+    const stockAfter = await detailOf(target.marketplace, target.marketplaceOrderId);
+    expect(stockAfter.revision).toBe(stockBefore.revision);
+    expect(stockAfter.overview!.stockState).toBe('done');
+  }, 60_000);
+});
