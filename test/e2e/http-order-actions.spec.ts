@@ -139,7 +139,11 @@ describe('HTTP API: shop order changes and action re-sends', () => {
   it('records a stock shortfall on the order, lists it, and takes the stock on the operator’s retry after restocking', async () => {
     const shop = engine().app.get<Shop>(SHOP);
     const stockSaga = engine().app.get(DurableSagaRunner).consumer('saga:ShopOrderSagas')!;
-    const decremented = imported.find((o) => o.stockState === 'done')!;
+    // The stock saga runs after the import is listed: wait for one order it has decremented.
+    const decremented = await eventually(
+      async () => (await listImported()).find((o) => o.stockState === 'done'),
+      'an imported order whose stock was decremented',
+    );
     const taken = await call('POST', `${orderPath(decremented)}/retry-stock-decrement`, 'o1', {});
     expect(taken.status).toBe(409);
     expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
