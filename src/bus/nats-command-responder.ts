@@ -8,7 +8,8 @@ import { commandEntries, commandEntry, type CommandEntry } from '../interfaces/c
 import type { Logger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import { deterministicId } from '../orders/commands/order-event-ids.js';
-import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import { streamRevision } from '../event-store/stream-revision.js';
+import { requireOrderRevision } from '../orders/commands/require-order-revision.js';
 import type { Actor } from '../orders/domain/event-metadata.js';
 import { orderStreamName } from '../orders/domain/order-key.js';
 import { BusRequestError, type BusError, type CommandReply } from './bus-reply.js';
@@ -139,9 +140,7 @@ export class NatsCommandResponder {
   private async checkOrderRevision(entry: CatalogueEntry, payload: object, options: CommandOptions): Promise<void> {
     if (entry.concurrency !== 'order' || !entry.orderKeyOf || typeof options.expectedRevision !== 'number') return;
     const stream = orderStreamName(entry.orderKeyOf(payload));
-    const [last] = await this.options.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    const current = last?.revision ?? -1;
-    if (current !== options.expectedRevision) throw new StaleOrderRevision(stream, options.expectedRevision, current);
+    requireOrderRevision(stream, options.expectedRevision, await streamRevision(this.options.store, stream));
   }
 
   private respond(message: Msg, name: string, reply: CommandReply): void {

@@ -9,7 +9,7 @@ import { validatePayload } from '../interfaces/catalogue/validate-payload.js';
 import type { Logger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import { deterministicId } from '../orders/commands/order-event-ids.js';
-import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
+import { requireOrderRevision } from '../orders/commands/require-order-revision.js';
 import { orderStreamName } from '../orders/domain/order-key.js';
 import { roleAllows } from './api-key-authenticator.js';
 import { principalOf, type RequestWithPrincipal } from './api-key.guard.js';
@@ -17,7 +17,7 @@ import { canonicalJson } from './canonical-json.js';
 import { errorToProblem } from './error-to-problem.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http-problem.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency-store.js';
-import { streamRevision } from './order-stream-revision.js';
+import { streamRevision } from '../event-store/stream-revision.js';
 import { revisionETag, revisionFromIfMatch } from './revision-etag.js';
 
 /** What a route answers for a command's result: the body, and the revision for the ETag when there is one. */
@@ -137,8 +137,7 @@ export class HttpCommandRunner {
     if (stream !== null && typeof options.expectedRevision === 'number') {
       // A cheap refusal before the handler asks Lengow or the shop anything. It cannot be the only check: another write
       // may land before the command's append, which is why the command carries the revision to that append too.
-      const current = await streamRevision(this.store, stream);
-      if (current !== options.expectedRevision) throw new StaleOrderRevision(stream, options.expectedRevision, current);
+      requireOrderRevision(stream, options.expectedRevision, await streamRevision(this.store, stream));
     }
     const result = (await this.commandBus.execute(entry.build(payload, metadata, options))) as Result;
     const answer = present(result, payload);

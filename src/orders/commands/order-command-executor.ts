@@ -10,6 +10,7 @@ import type { CommandMetadata } from './command-metadata.js';
 import { commandOrderKey } from './command-order-key.js';
 import { eventIdFor } from './order-event-ids.js';
 import { OrderStreamReader } from './order-stream-reader.js';
+import { requireOrderRevision } from './require-order-revision.js';
 import { StaleOrderRevision } from './stale-order-revision.error.js';
 
 export interface OrderCommandResult {
@@ -56,9 +57,7 @@ export class OrderCommandExecutor {
     const orderKey = commandOrderKey(command);
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.reader.load(orderKey);
-      if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.revision) {
-        throw new StaleOrderRevision(loaded.stream, options.expectedRevision, loaded.revision);
-      }
+      requireOrderRevision(loaded.stream, options.expectedRevision, loaded.revision);
       const events = decide(command, loaded.state);
       if (events.length === 0) {
         return { orderKey, stream: loaded.stream, appended: [], revision: loaded.revision, state: loaded.state };

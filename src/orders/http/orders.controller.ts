@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { HttpProblem } from '../../http/http-problem.js';
-import { streamRevision } from '../../http/order-stream-revision.js';
+import { streamRevision } from '../../event-store/stream-revision.js';
 import { ProblemDetailsSchema } from '../../http/problem-details.schema.js';
 import { QueryValidationPipe } from '../../http/query-validation.pipe.js';
 import { RequireRole } from '../../http/require-role.decorator.js';

@@ -12,7 +12,9 @@ import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import type { ExecuteOptions, OrderCommandResult } from '../commands/order-command-executor.js';
 import { loadOrder } from '../commands/order-stream-reader.js';
+import { requireOrderRevision } from '../commands/require-order-revision.js';
 import { StaleOrderRevision } from '../commands/stale-order-revision.error.js';
+import { streamRevision } from '../../event-store/stream-revision.js';
 import { EMPTY_CARRIER_MAPPING } from '../domain/carrier-mapping.js';
 import type { Actor } from '../domain/event-metadata.js';
 import { importDecision } from '../domain/import-decision.js';
@@ -220,7 +222,7 @@ export class OrderImporter {
     const requested = orderKeyOf(marketplace, marketplaceOrderId);
     if (options.expectedRevision !== undefined) {
       const stream = orderStreamName(requested);
-      requireRevision(stream, options, await this.lastRevision(stream));
+      requireOrderRevision(stream, options.expectedRevision, await streamRevision(this.deps.store, stream));
     }
     const runId = this.newRunId();
     const startedAt = this.clock();
@@ -273,8 +275,8 @@ export class OrderImporter {
   ): Promise<OrderImportResult> {
     const requested = orderKeyOf(marketplace, marketplaceOrderId);
     const stream = orderStreamName(requested);
-    const revision = await this.lastRevision(stream);
-    requireRevision(stream, options, revision);
+    const revision = await streamRevision(this.deps.store, stream);
+    requireOrderRevision(stream, options.expectedRevision, revision);
     if (revision === -1) {
       throw new OrderDomainError(
         'ORDER_NOT_FOUND',
@@ -596,7 +598,7 @@ export class OrderImporter {
   ): Promise<OrderImportResult> {
     for (let attempt = 1; ; attempt++) {
       const { stream, state, revision } = await loadOrder(this.deps.store, orderKey);
-      requireRevision(stream, options, revision);
+      requireOrderRevision(stream, options.expectedRevision, revision);
       const now = this.clock();
       const decision = importDecision({
         current: state.import,
@@ -673,7 +675,7 @@ export class OrderImporter {
     }
     const { stream, state, revision } = await loadOrder(this.deps.store, orderKey);
     // Checked even when nothing is recorded: the operator's answer must not depend on what Lengow sent.
-    requireRevision(stream, options, revision);
+    requireOrderRevision(stream, options.expectedRevision, revision);
     if (state.import.status === 'imported' || state.pendingImport !== null) {
       logger.warn(
         { runId: session.runId, orderKey, reason: parsed.reason },
@@ -728,12 +730,6 @@ export class OrderImporter {
       );
       return rejected(orderKey, error.code, error.message);
     }
-  }
-
-  /** Revision of the order stream's last event, -1 when it has none. */
-  private async lastRevision(stream: string): Promise<number> {
-    const [last] = await this.deps.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    return last?.revision ?? -1;
   }
 
   private send(
@@ -865,12 +861,6 @@ export class OrderImporter {
       error,
     };
   }
-}
-
-/** StaleOrderRevision when the operator named a revision (If-Match) and the stream is elsewhere. */
-function requireRevision(stream: string, options: ExecuteOptions, current: number): void {
-  if (options.expectedRevision !== undefined && options.expectedRevision !== current)
-    throw new StaleOrderRevision(stream, options.expectedRevision, current);
 }
 
 function types(result: OrderCommandResult): string[] {
