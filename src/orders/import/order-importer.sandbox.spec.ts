@@ -20,6 +20,7 @@ import {
   ResynchronizeOrderNow,
 } from './commands/import-commands.js';
 import type { OrderImportResult } from './order-import-result.js';
+import type { ReactionsPace } from './reactions-pace.js';
 import type { ImportRunReport } from './order-importer.js';
 import {
   importVerdicts,
@@ -284,6 +285,66 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       expect(poll.counts.failedOrders).toBe(first.counts.failedOrders - currencyFailures.length);
       const quiet = await harness.app.importer.runScheduled();
       expect(quiet.counts.planned + quiet.counts.failedOrders + sumOf(quiet.counts.ignored)).toBe(0);
+    });
+  });
+
+  describe('keeping pace with the reactions', () => {
+    const PAGE = 50;
+    let sandbox: Sandbox;
+    let db: SqliteDatabase;
+    let store: SqliteEventStore;
+    let app: ImportTestApp;
+    const marks: string[] = [];
+    const waits: string[] = [];
+    let release!: () => void;
+    const firstWait = new Promise<void>((resolve) => (release = resolve));
+
+    beforeAll(async () => {
+      sandbox = await startSandbox({ port: 0, seed: SEED, orderCount: ORDER_COUNT, actionProcessingDelayMs: 0 });
+      db = new SqliteDatabase({ path: ':memory:' });
+      store = new SqliteEventStore(db);
+      await store.init();
+      const pace: ReactionsPace = {
+        mark: async () => {
+          marks.push(`mark-${marks.length + 1}`);
+          return marks.at(-1)!;
+        },
+        keepUpWith: async (mark) => {
+          waits.push(mark);
+          if (waits.length === 1) await firstWait;
+        },
+      };
+      app = await startImportTestApp({ store, db, lengowUrl: sandbox.url, importOptions: { pageSize: PAGE }, pace });
+      await prepareShopForSandbox(app);
+    }, 60_000);
+    afterAll(async () => {
+      release();
+      await app?.close();
+      await sandbox?.close();
+      await store?.close();
+      await db?.close();
+    });
+
+    it('dispatches a page only once the reactions caught up with the log as it was two pages earlier', async () => {
+      const run = app.importer.runScheduled();
+      // Held at the third page: the first two pages' orders get decided, none of the third's.
+      for (let tries = 0; (await importVerdicts(store)).size < 2 * PAGE; tries++) {
+        if (tries > 500) throw new Error('the first two pages were not decided');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await importVerdicts(store)).size).toBe(2 * PAGE);
+      expect(waits).toEqual(['mark-1']);
+
+      release();
+      const report = await run;
+
+      expect(report).toMatchObject({ outcome: 'succeeded', counts: { received: ORDER_COUNT } });
+      expect((await importVerdicts(store)).size).toBe(ORDER_COUNT);
+      // One mark per page; from the third page on, each waits for the mark of two pages before.
+      const pages = ORDER_COUNT / PAGE;
+      expect(marks).toHaveLength(pages);
+      expect(waits).toEqual(marks.slice(0, pages - 2));
     });
   });
 

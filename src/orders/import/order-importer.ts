@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandBus } from '@nestjs/cqrs';
-import type { EventStore } from '../../event-store/event-store.port.js';
+import type { EventStore, GlobalPosition } from '../../event-store/event-store.port.js';
 import type { LengowOrder, ParsedOrder } from '../../lengow/dto/lengow-order.js';
 import type { LengowApi } from '../../lengow/lengow-api.port.js';
 import { LengowOrderNotFound } from '../../lengow/lengow-errors.js';
@@ -43,6 +43,8 @@ import { MarketplaceDirectory } from './marketplace-directory.js';
 import { needsLookups } from './needs-lookups.js';
 import { outcomeOfEvents, type OrderImportResult } from './order-import-result.js';
 import { OrderNotFormatted } from './order-not-formatted.error.js';
+import { prefetchNext } from './prefetch-next.js';
+import type { ReactionsPace } from './reactions-pace.js';
 import { RecentKeys } from './recent-keys.js';
 import { ShopUnavailable } from './shop-unavailable.error.js';
 
@@ -57,10 +59,12 @@ export interface OrderImporterDependencies {
   readonly store: EventStore;
   readonly runs: ImportRunLog;
   readonly logger: Logger;
+  /** The reactions a window run keeps pace with, when the app runs them (looked up when a run starts). */
+  readonly pace?: () => ReactionsPace | null;
 }
 
 export interface OrderImporterOptions {
-  /** Orders (each on its own stream) decided at the same time; 16 by default (the module uses 4 on SQLite). */
+  /** Orders (each on its own stream) decided at the same time; 16 by default (the module uses 32 on SQLite). */
   readonly concurrency?: number;
   /** Orders per page asked from Lengow (1–100); the connector's default otherwise. */
   readonly pageSize?: number;
@@ -124,6 +128,12 @@ interface RunningImport {
  * a no-op (counted unchanged), so a backfill does not keep one key per order it read.
  */
 const RECENT_VERSIONS = 5000;
+
+/**
+ * Pages the reactions may lag behind a window run: a few hundred orders, far fewer than their caches hold (thousands),
+ * yet enough for the run to keep deciding orders while they work through the previous pages' events.
+ */
+const PACE_PAGES = 2;
 
 const EMPTY_LOOKUPS: ImportLookups = {
   products: {},
@@ -418,8 +428,9 @@ export class OrderImporter {
 
   /**
    * Streams the window's pages and decides their orders, at most `concurrency` at a time; orders of one stream are
-   * decided one after the other. A page is asked for only when the previous one has been dispatched, so a backfill
-   * of any size holds one page plus the orders in flight.
+   * decided one after the other. The next page is asked for while one is dispatched, so a backfill of any size holds
+   * two pages plus the orders in flight. Before a page is dispatched, the reactions are let catch up with the log as
+   * it was PACE_PAGES pages earlier (see ReactionsPace).
    */
   private async importWindow(
     window: ImportWindow,
@@ -431,13 +442,23 @@ export class OrderImporter {
     const inFlight = new Set<Promise<void>>();
     const lastOfStream = new Map<string, Promise<void>>();
     const versionsSeen = new RecentKeys(RECENT_VERSIONS);
-    try {
-      pages: for await (const page of this.deps.api.listOrders({
+    const pace = this.deps.pace?.() ?? null;
+    const marks: GlobalPosition[] = [];
+    const pages = prefetchNext(
+      this.deps.api.listOrders({
         updatedFrom: window.from,
         updatedTo: window.to,
         ordering: 'updated_at',
         pageSize: this.options.pageSize,
-      })) {
+      }),
+    );
+    try {
+      pages: for await (const page of pages) {
+        if (pace) {
+          const mark = await pace.mark();
+          if (mark !== null) marks.push(mark);
+          if (marks.length > PACE_PAGES) await pace.keepUpWith(marks.shift()!, signal);
+        }
         for (const parsed of page.orders) {
           if (signal.aborted) break pages;
           counts.received += 1;

@@ -21,6 +21,7 @@ import { ImportRunLog } from './import-run-log.js';
 import { ImportScheduler } from './import-scheduler.js';
 import { lazyOrderSettingsReader } from './lazy-order-settings-reader.js';
 import { OrderImporter, type OrderImporterOptions } from './order-importer.js';
+import { REACTIONS_PACE, type ReactionsPace } from './reactions-pace.js';
 
 export interface OrdersImportModuleOptions extends OrderImporterOptions {
   /** Run the scheduled poll (default true). Tests turn it off and run imports by hand. */
@@ -87,7 +88,7 @@ export class OrdersImportModule {
         },
         {
           provide: OrderImporter,
-          inject: [LENGOW_API, SHOP, IMPORT_SETTINGS_READER, CommandBus, EVENT_STORE, ImportRunLog, LOGGER],
+          inject: [LENGOW_API, SHOP, IMPORT_SETTINGS_READER, CommandBus, EVENT_STORE, ImportRunLog, LOGGER, ModuleRef],
           useFactory: (
             api: LengowApi,
             shop: Shop,
@@ -96,9 +97,19 @@ export class OrdersImportModule {
             store: EventStore,
             runs: ImportRunLog,
             logger: Logger,
+            moduleRef: ModuleRef,
           ) =>
             new OrderImporter(
-              { api, shop, settings, commandBus, store, runs, logger: logger.child({ component: 'order-import' }) },
+              {
+                api,
+                shop,
+                settings,
+                commandBus,
+                store,
+                runs,
+                logger: logger.child({ component: 'order-import' }),
+                pace: lazyReactionsPace(moduleRef),
+              },
               // SQLite group-commits the appends waiting for its connection (one fsync for the group), so more orders
               // in flight mean fewer commits per order. A networked store gains from overlapping round trips.
               { ...options, concurrency: options.concurrency ?? (store.adapter === 'sqlite' ? 32 : 16) },
@@ -119,6 +130,24 @@ export class OrdersImportModule {
       exports: [OrderImporter, ImportRunLog, ImportScheduler],
     };
   }
+}
+
+/**
+ * The app's reactions, found when a run starts (the reactions module imports this one for its retry sweep, so it
+ * cannot be imported back); an app without them (tests of the import alone) imports unpaced.
+ */
+function lazyReactionsPace(moduleRef: ModuleRef): () => ReactionsPace | null {
+  let pace: ReactionsPace | null | undefined;
+  return () => {
+    if (pace === undefined) {
+      try {
+        pace = moduleRef.get<ReactionsPace>(REACTIONS_PACE, { strict: false });
+      } catch {
+        pace = null;
+      }
+    }
+    return pace;
+  };
 }
 
 function defaultIntervalSeconds(config: AppConfig | undefined): number {

@@ -375,3 +375,49 @@ describe('OrdersReactionsModule, a stock shortfall', () => {
     expect((invalid as ReactionCommandInvalid).field).toBe('payload.marketplaceOrderId');
   });
 });
+
+describe('OrdersReactions keeping an import’s pace', () => {
+  it('holds the import until the reactions have handled the log up to the mark, commands included', async () => {
+    const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-PACE-1' }));
+    const mark = await engine.reactions.mark();
+    expect(mark).not.toBeNull();
+
+    await engine.reactions.keepUpWith(mark!);
+
+    // The import saga's reaction to OrderImportPlanned completed before the mark counted as handled.
+    expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(1);
+    expect((await engine.eventTypes(orderKey)).slice(0, 2)).toEqual(['OrderImportPlanned', 'OrderImported']);
+  });
+
+  it('lets the import go on once a reaction stops moving, without waiting for it', async () => {
+    await engine.close();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    engine = await ReactionsEngine.start({
+      sandbox,
+      // The shop hangs on creating shop orders: the import saga's reaction never completes until released.
+      wrapShop: (shop) =>
+        new Proxy(shop, {
+          get: (target, key, receiver) => {
+            const value = Reflect.get(target, key, receiver) as unknown;
+            if (key !== 'createOrders' || typeof value !== 'function') return value;
+            return async (...args: unknown[]) => {
+              await held;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        }),
+    });
+    try {
+      const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-PACE-2' }));
+      const mark = await engine.reactions.mark();
+
+      await engine.reactions.keepUpWith(mark!);
+
+      expect(await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toEqual([]);
+    } finally {
+      release();
+    }
+    await engine.settle();
+  });
+});

@@ -30,6 +30,7 @@ import { MerchantOrderIdsSaga } from './merchant-order-ids-saga.js';
 import { OrdersReactions } from './orders-reactions.js';
 import { ShopChangeSagas } from './shop-change-sagas.js';
 import { ShopOrderSagas } from './shop-order-sagas.js';
+import { REACTIONS_PACE } from '../import/reactions-pace.js';
 
 /**
  * The order reactions: sagas (events → integration commands), the integration command handlers (shop and Lengow
@@ -75,12 +76,13 @@ export class OrdersReactionsModule {
         ActionResultsPoller,
         ImportRetrySweeper,
         OrdersReactions,
+        { provide: REACTIONS_PACE, useExisting: OrdersReactions },
         ShopOrderSagas,
         MerchantOrderIdsSaga,
         ShopChangeSagas,
         LengowActionSagas,
       ],
-      exports: [OrdersReactions, ShopChangeFeedPoller, ActionResultsPoller, ImportRetrySweeper],
+      exports: [OrdersReactions, REACTIONS_PACE, ShopChangeFeedPoller, ActionResultsPoller, ImportRetrySweeper],
     };
   }
 }

@@ -15,8 +15,12 @@ import { ActionResultsPoller, type ActionResultsReport } from '../integration/ac
 import { FollowUpIndex } from '../integration/follow-up-index.js';
 import { ImportRetrySweeper, type ImportRetryReport } from '../integration/import-retry-sweeper.js';
 import { PeriodicTask } from '../integration/periodic-task.js';
+import type { ReactionsPace } from '../import/reactions-pace.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from '../integration/reactions-options.js';
 import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-change-feed-poller.js';
+
+/** How long a paced import waits on reactions that handle nothing before it goes on without them. */
+const PACE_STALL_MS = 1000;
 
 /**
  * The reactions' moving parts besides the sagas: the follow-up index consumer (open action attempts, due import
@@ -24,7 +28,7 @@ import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-c
  * (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`), e.g. at the end of an import run or in tests.
  */
 @Injectable()
-export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly indexConsumer: CheckpointedConsumer;
   private readonly tasks: PeriodicTask[];
   private head: GlobalPosition | null = null;
@@ -116,12 +120,42 @@ export class OrdersReactions implements OnApplicationBootstrap, OnApplicationShu
     return this.waitForConsumers(position, timeoutMs);
   }
 
-  private async waitForConsumers(position: GlobalPosition | undefined, timeoutMs: number): Promise<void> {
+  mark(): Promise<GlobalPosition | null> {
+    return this.logHead();
+  }
+
+  async keepUpWith(mark: GlobalPosition, signal?: AbortSignal): Promise<void> {
+    let progress = this.progress();
+    while (!signal?.aborted) {
+      try {
+        await this.waitForConsumers(mark, PACE_STALL_MS);
+        return;
+      } catch {
+        // Not there yet (or a consumer stopped meanwhile): wait on only while something moved.
+      }
+      const now = this.progress();
+      if (now === progress) return;
+      progress = now;
+    }
+  }
+
+  /** Grows with every event a running reaction handles or parks; unchanged means none of them moved. */
+  private progress(): number {
+    return this.running().reduce((sum, consumer) => {
+      const { delivered, parked } = consumer.status();
+      return sum + delivered + parked;
+    }, 0);
+  }
+
+  private running(): CheckpointedConsumer[] {
     // Only running consumers: a test may keep the sagas stopped and issue their commands itself.
-    const consumers = [
-      ...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!),
-      this.indexConsumer,
-    ].filter((consumer) => consumer.status().state === 'running');
+    return [...(this.sagas?.names ?? []).map((name) => this.sagas!.consumer(name)!), this.indexConsumer].filter(
+      (consumer) => consumer.status().state === 'running',
+    );
+  }
+
+  private async waitForConsumers(position: GlobalPosition | undefined, timeoutMs: number): Promise<void> {
+    const consumers = this.running();
     await Promise.all(
       consumers.map((consumer) =>
         consumer.waitUntilCaughtUp(position, { timeoutMs }).catch((error: unknown) => {

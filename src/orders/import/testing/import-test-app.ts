@@ -21,6 +21,7 @@ import { OrdersModule } from '../../orders.module.js';
 import { ImportRunLog } from '../import-run-log.js';
 import { OrderImporter } from '../order-importer.js';
 import { OrdersImportModule, type OrdersImportModuleOptions } from '../orders-import.module.js';
+import { REACTIONS_PACE, type ReactionsPace } from '../reactions-pace.js';
 
 /** Test support: the import pipeline assembled as the app does it, on the given stores and Lengow URL. */
 export interface ImportTestApp {
@@ -40,6 +41,8 @@ export async function startImportTestApp(options: {
   logger?: Logger;
   /** Puts something between the importer and the built-in shop (e.g. an outage). */
   wrapShop?: (shop: Shop) => Shop;
+  /** The reactions window runs keep pace with (the app's own reactions are not part of this one). */
+  pace?: ReactionsPace;
 }): Promise<ImportTestApp> {
   @Module({
     imports: [
@@ -56,6 +59,7 @@ export async function startImportTestApp(options: {
       OrdersModule,
       OrdersImportModule.register({ schedule: false, ...options.importOptions }),
     ],
+    providers: options.pace ? [{ provide: REACTIONS_PACE, useValue: options.pace }] : [],
   })
   class ImportTestModule {}
   let builder = Test.createTestingModule({ imports: [ImportTestModule] });
