@@ -55,7 +55,12 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
         new ExecuteOrderCommand(
           {
             type: 'RecordStockDecrementFailed',
-            data: { orderKey, key: plan.key, shortfall, now: this.options.clock().toISOString() },
+            data: {
+              orderKey,
+              key: plan.key,
+              failure: { code: 'STOCK_SHORTFALL', shortfall },
+              now: this.options.clock().toISOString(),
+            },
           },
           followUpMetadata(command.metadata, 'short'),
         ),

@@ -190,7 +190,7 @@ export class OrderStoryWriter {
           data: {
             orderKey: key,
             key: idempotencyKeys.stockDecrement(key),
-            shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+            failure: { code: 'STOCK_SHORTFALL', shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }] },
             now: later(2),
           },
         });
