@@ -62,7 +62,12 @@ export interface ShopOrders {
 }
 
 export interface ShopStock {
-  /** Takes stock exactly once per key, even under concurrent duplicates; see DecrementStockOptions for shortfalls. */
+  /**
+   * Takes stock exactly once per key, even under concurrent duplicates; see DecrementStockOptions for shortfalls. A
+   * product the catalogue does not have as named (UNKNOWN_PRODUCT, PRODUCT_VARIATION_NEEDED) refuses the whole call
+   * with the `productId` on each problem, taking nothing and leaving the key unused: the engine records it on the
+   * order, and the operator's retry after fixing the catalogue must be able to succeed under the same key.
+   */
   decrementStock(key: string, lines: StockLine[], options?: DecrementStockOptions): Promise<StockMovement>;
   /** Gives stock back (compensation); exactly once per key. Keys are separate from decrement keys. */
   restoreStock(key: string, lines: StockLine[]): Promise<StockMovement>;

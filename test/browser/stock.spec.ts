@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DurableSagaRunner } from '../../src/cqrs/durable-saga-runner.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import {
   apiJson,
@@ -31,6 +32,9 @@ interface OrderDetail {
 const PRODUCT = '990001';
 const SHORT_ORDER = 'SHORT-1';
 const SHORTFALL = `product ${PRODUCT}: 2 ordered, 1 in stock`;
+const GONE_PRODUCT = { id: '990002', name: 'Discontinued mug', stock: 5, priceCents: 1995 };
+const GONE_ORDER = 'GONE-1';
+const NOT_IN_SHOP = `product ${GONE_PRODUCT.id} is no longer in the shop catalogue`;
 
 describeWithChromium('dashboard: stock not decremented', () => {
   let engine: DashboardEngine;
@@ -201,5 +205,55 @@ describeWithChromium('dashboard: stock not decremented', () => {
     const stockAfter = await detailOf(target.marketplace, target.marketplaceOrderId);
     expect(stockAfter.revision).toBe(stockBefore.revision);
     expect(stockAfter.overview!.stockState).toBe('done');
+  }, 60_000);
+
+  it('words the banner for a product no longer in the shop catalogue: put it back, not restock; then Retry stock', async () => {
+    // As in the HTTP e2e story: the merchant deletes the product right after the shop order was written, before the
+    // stock decrement (a trigger in that very transaction, so the timing cannot matter).
+    const shop = shopOf(engine);
+    const db = engine.engine.app.get<SqlDatabase>(SQL_DATABASE, { strict: false });
+    await shop.upsertProduct(GONE_PRODUCT);
+    await db.execute(
+      `CREATE TRIGGER browser_product_deleted AFTER INSERT ON shop_order_lines WHEN NEW.product_id = '990002'
+       BEGIN DELETE FROM shop_products WHERE shop_id = '990002'; END`,
+    );
+    try {
+      const lines = [{ lineId: `${GONE_ORDER}-1`, product: GONE_PRODUCT.id, quantity: 2, amount: 39.9 }];
+      engine.engine.sandbox!.state.orders.add(
+        emulatorOrder({ marketplaceOrderId: GONE_ORDER, packages: [lines] }),
+        Date.now(),
+      );
+      await apiJson(engine, `${orderApi(EMULATOR_MARKETPLACE, GONE_ORDER)}/import`, { method: 'POST', body: '{}' });
+      await eventually(async () => {
+        const detail = await detailOf(EMULATOR_MARKETPLACE, GONE_ORDER);
+        expect(detail.overview?.stockState).toBe('failed');
+      });
+    } finally {
+      await db.execute('DROP TRIGGER IF EXISTS browser_product_deleted');
+    }
+
+    await openOrder(EMULATOR_MARKETPLACE, GONE_ORDER);
+    await banner().waitFor();
+    await expect(banner().getByRole('listitem').allTextContents()).resolves.toEqual([NOT_IN_SHOP]);
+    const words = (await banner().textContent()) ?? '';
+    expect(words).toContain('Put them back in the catalogue, then retry the stock.');
+    expect(words).not.toMatch(/restock/i);
+    await expect(retryButton().evaluate((button) => button.classList.contains('primary'))).resolves.toBe(true);
+    await shots.take(page, '05-product-not-in-shop');
+
+    await shop.upsertProduct(GONE_PRODUCT);
+    await retryButton().click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.textContent()).resolves.toContain('Put the products back in the shop catalogue first');
+    await expect(dialog.textContent()).resolves.toContain(NOT_IN_SHOP);
+    await dialog.getByRole('button', { name: 'Retry stock' }).click();
+    await dialog.locator('[data-outcome="ok"]').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await banner().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.timeline > li[data-event-type="StockDecremented"]').waitFor();
+    await expect(page.locator('.timeline > li[data-event-type="StockDecremented"]').count()).resolves.toBe(1);
+    expect((await shop.getProduct(GONE_PRODUCT.id))!.stock).toBe(3);
   }, 60_000);
 });

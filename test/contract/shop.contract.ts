@@ -602,14 +602,22 @@ export function shopContract(name: string, factory: () => Promise<ShopUnderTest>
       });
 
       it('refuses unknown products, parents and bad quantities atomically', async () => {
-        await shopError(
+        // Each product refusal names its product: the engine records them on the order for the operator.
+        const unknown = await shopError(
           shop.decrementStock('s-bad', [
             { productId: '1', quantity: 1 },
             { productId: '404', quantity: 1 },
           ]),
           'UNKNOWN_PRODUCT',
         );
-        await shopError(shop.decrementStock('s-bad', [{ productId: '2', quantity: 1 }]), 'PRODUCT_VARIATION_NEEDED');
+        expect(unknown.problems).toEqual([expect.objectContaining({ code: 'UNKNOWN_PRODUCT', productId: '404' })]);
+        const parent = await shopError(
+          shop.decrementStock('s-bad', [{ productId: '2', quantity: 1 }]),
+          'PRODUCT_VARIATION_NEEDED',
+        );
+        expect(parent.problems).toEqual([
+          expect.objectContaining({ code: 'PRODUCT_VARIATION_NEEDED', productId: '2' }),
+        ]);
         await shopError(shop.decrementStock('s-bad', [{ productId: '1', quantity: -2 }]), 'INVALID_SHOP_INPUT');
         await shopError(shop.decrementStock('s-bad', [{ productId: '1', quantity: 0 }]), 'INVALID_SHOP_INPUT');
         await shopError(shop.decrementStock('s-bad', []), 'INVALID_SHOP_INPUT');

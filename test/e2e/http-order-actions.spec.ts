@@ -3,6 +3,7 @@ import type { ProjectionRunner } from '../../src/event-store/projections/project
 import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
 interface Overview {
@@ -13,6 +14,7 @@ interface Overview {
   shipState: string;
   stockState: string;
   stockMessages: string[];
+  stockFailureCode: string | null;
   lengowStatus: string | null;
 }
 
@@ -212,5 +214,94 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'STOCK_ALREADY_DECREMENTED' });
     expect((await call('PATCH', '/api/settings/import', 'a1', { forceProduct: true })).status).toBe(200);
+  });
+
+  it('records a product deleted from the shop catalogue before the decrement, not parked, and takes the stock on the retry once it is back', async () => {
+    const shop = engine().app.get<Shop>(SHOP);
+    const db = engine().app.get<SqlDatabase>(SQL_DATABASE);
+    const stockSaga = engine().app.get(DurableSagaRunner).consumer('saga:ShopOrderSagas')!;
+    const product = { id: '990002', name: 'Discontinued mug', stock: 5, priceCents: 1995 };
+    await shop.upsertProduct(product);
+    const carrier = (await shop.listCarriers()).find((c) => c.name === 'La Poste')!;
+    const mapped = await call('PUT', '/api/settings/default-carriers', 'a1', {
+      marketplace: EMULATOR_MARKETPLACE,
+      country: 'FR',
+      importCarrier: { id: String(carrier.id), name: carrier.name },
+    });
+    expect(mapped.status).toBe(200);
+    // The merchant deletes the product between the shop order's creation and the stock decrement (the shop has no
+    // call for it: it is done in the back office). A trigger does it in the very transaction that writes the order
+    // line, so the stock saga finds it gone whatever the timing; "force product" stays on: it cannot help here.
+    await db.execute(
+      `CREATE TRIGGER e2e_product_deleted AFTER INSERT ON shop_order_lines WHEN NEW.product_id = '990002'
+       BEGIN DELETE FROM shop_products WHERE shop_id = '990002'; END`,
+    );
+    const lines = [{ lineId: 'GONE-1-1', product: product.id, quantity: 2, amount: 39.9 }];
+    engine().sandbox!.state.orders.add(emulatorOrder({ marketplaceOrderId: 'GONE-1', packages: [lines] }), Date.now());
+    const gone = { marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'GONE-1' } as Overview;
+    try {
+      const planned = await call('POST', `${orderPath(gone)}/import`, 'o1', {});
+      expect(await planned.json()).toMatchObject({ outcome: { kind: 'planned' } });
+
+      const detail = async () =>
+        (await (await call('GET', orderPath(gone), 'v1')).json()) as {
+          overview: Overview | null;
+          timeline: { entries: { type: string; data: Record<string, unknown> }[] };
+        };
+      const failed = await eventually(async () => {
+        const seen = await detail();
+        return seen.overview?.stockState === 'failed' ? seen : undefined;
+      }, 'the product not in the shop on the order');
+      expect(failed.overview).toMatchObject({
+        importState: 'imported',
+        stockFailureCode: 'PRODUCT_NOT_IN_SHOP',
+        stockMessages: ['product 990002 is no longer in the shop catalogue'],
+      });
+      const recorded = failed.timeline.entries.find((e) => e.type === 'StockDecrementFailed')!.data;
+      expect(recorded).toMatchObject({
+        code: 'PRODUCT_NOT_IN_SHOP',
+        message: 'product 990002 is no longer in the shop catalogue',
+        shortfall: [],
+        products: [{ productId: '990002', reason: 'missing' }],
+      });
+      const listed = (await (await call('GET', '/api/orders?stockState=failed', 'v1')).json()) as {
+        items: Overview[];
+      };
+      expect(listed.items.map((o) => o.marketplaceOrderId)).toContain('GONE-1');
+      // Not retried into the parking lot: the operator has it on the order instead.
+      expect(await stockSaga.listParked()).toEqual([]);
+      const movements = async () =>
+        Number(
+          (
+            await db.query<{ n: number | string }>(
+              `SELECT COUNT(*) AS n FROM shop_stock_movements WHERE kind = 'decrement' AND idempotency_key = $1`,
+              [String(recorded.key)],
+            )
+          )[0]!.n,
+        );
+      expect(await movements()).toBe(0);
+
+      await db.execute('DROP TRIGGER e2e_product_deleted');
+      await shop.upsertProduct(product);
+      const retry = await call(
+        'POST',
+        `${orderPath(gone)}/retry-stock-decrement`,
+        'o1',
+        {},
+        { 'idempotency-key': 'r-gone-1' },
+      );
+      expect(retry.status).toBe(200);
+      expect(await retry.json()).toMatchObject({ appended: ['StockDecrementRetryRequested'] });
+      const done = await eventually(async () => {
+        const seen = await detail();
+        return seen.overview?.stockState === 'done' ? seen : undefined;
+      }, 'the stock taken on the retry');
+      expect(done.overview).toMatchObject({ stockFailureCode: null, stockMessages: [] });
+      expect(done.timeline.entries.filter((e) => e.type === 'StockDecremented')).toHaveLength(1);
+      expect(await movements()).toBe(1);
+      expect((await shop.getProduct(product.id))!.stock).toBe(3);
+    } finally {
+      await db.execute('DROP TRIGGER IF EXISTS e2e_product_deleted');
+    }
   });
 });

@@ -130,8 +130,8 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
   program
     .command('retry-stock')
     .description(
-      "Try an order's stock decrement again once the products its shortfall named are restocked; the server asks " +
-        'the shop again (the units are taken at most once).',
+      "Try an order's stock decrement again once the products its failure named are restocked or back in the shop " +
+        'catalogue; the server asks the shop again (the units are taken at most once).',
     )
     .argument('<order>', ORDER_HELP, parseOrderKey)
     .action(async (order: OrderKey) => {

@@ -27,6 +27,29 @@ const CHANGE_LABELS = {
   progress: 'Progress',
 };
 
+/**
+ * What the operator must do before Retry stock, per `stockFailureCode`: restocking is no help for a product the shop
+ * catalogue no longer has. An unknown code (an overview still rebuilding after an upgrade) gets the generic words.
+ */
+const STOCK_FIXES = {
+  STOCK_SHORTFALL: {
+    banner: 'The shop had too few units and took none. Restock the products named, then retry the stock.',
+    retry: 'Restock first: a product still short is refused again.',
+  },
+  PRODUCT_NOT_IN_SHOP: {
+    banner:
+      'The shop catalogue no longer has these products as the order names them (deleted, or split into variants ' +
+      'since the import), so it took no units. Put them back in the catalogue, then retry the stock.',
+    retry: 'Put the products back in the shop catalogue first: a product still missing is refused again.',
+  },
+};
+const STOCK_FIX_UNKNOWN = {
+  banner:
+    'The shop refused to take the order’s units and took none. Fix what is named in the shop, then retry the stock.',
+  retry: 'Fix what the shop refused first: the same refusal comes back otherwise.',
+};
+const stockFixOf = (row) => STOCK_FIXES[row?.stockFailureCode] ?? STOCK_FIX_UNKNOWN;
+
 function changeValue(field, value) {
   if (value === null || value === undefined) return '—';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join('; ');
@@ -148,7 +171,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
           { class: 'banner banner-error', 'aria-labelledby': 'why-stock', dataset: { why: 'stock' } },
           h('h2', { id: 'why-stock' }, 'Stock not decremented'),
           messageList(row.stockMessages ?? []),
-          h('p', {}, 'The shop had too few units and took none. Restock the products named, then retry the stock.'),
+          h('p', {}, stockFixOf(row).banner),
         ),
       );
     }
@@ -261,8 +284,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     return command({
       title: `Retry the stock of order ${marketplaceOrderId}?`,
       body: [
-        'The shop is asked again to take the order’s units; it takes them at most once. Restock first: a product ' +
-          'still short is refused again.',
+        `The shop is asked again to take the order’s units; it takes them at most once. ${stockFixOf(overview).retry}`,
         messageList(overview?.stockMessages ?? []),
       ],
       confirmLabel: 'Retry stock',

@@ -4,12 +4,13 @@ import type { RecordStockDecrementFailed } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
 import { orderEvent, type OrderEvent } from './order-events.js';
 import type { OrderState } from './order-state.js';
-import { checkStockShortfall, stockShortfallMessage } from './stock-shortfall.js';
+import { checkStockDecrementFailure } from './stock-decrement-failure.js';
 
 /**
- * A shortfall the shop reported for the planned decrement. Recording the same one again appends nothing; other
- * figures (the stock moved before a redelivered try) are recorded, so the stream shows what the shop last said. Once
- * the stock is decremented a failure is refused: the units were taken after all.
+ * A refusal the shop reported for the planned decrement: a shortfall, or products its catalogue no longer has.
+ * Recording the same one again appends nothing; another one (the stock moved before a redelivered try, or the
+ * operator's retry met another refusal) is recorded, so the stream shows what the shop last said. Once the stock is
+ * decremented a failure is refused: the units were taken after all.
  */
 export function decideRecordStockDecrementFailed(command: RecordStockDecrementFailed, state: OrderState): OrderEvent[] {
   const { data } = command;
@@ -22,8 +23,13 @@ export function decideRecordStockDecrementFailed(command: RecordStockDecrementFa
       `the stock of this order was already decremented at ${stock.at}`,
     );
   }
-  const shortfall = checkStockShortfall(data.shortfall);
-  const message = stockShortfallMessage(shortfall);
-  if (stock.status === 'failed' && stock.message === message) return [];
-  return [orderEvent('StockDecrementFailed', { key: stock.plan.key, code: 'STOCK_SHORTFALL', message, shortfall, at })];
+  const failure = checkStockDecrementFailure(data.failure);
+  const { code, message } = failure;
+  if (stock.status === 'failed' && stock.code === code && stock.message === message) return [];
+  const key = stock.plan.key;
+  // A shortfall keeps the shape its events always had; `shortfall` stays on the other code, empty, so a deployment
+  // that predates that code still reads the event (see CURRENT_SCHEMA_VERSIONS).
+  return failure.code === 'STOCK_SHORTFALL'
+    ? [orderEvent('StockDecrementFailed', { key, code, message, shortfall: failure.shortfall, at })]
+    : [orderEvent('StockDecrementFailed', { key, code, message, shortfall: [], products: failure.products, at })];
 }

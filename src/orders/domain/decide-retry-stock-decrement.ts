@@ -6,7 +6,8 @@ import { orderEvent, type OrderEvent } from './order-events.js';
 import type { OrderState } from './order-state.js';
 
 /**
- * The operator's "try the stock again" after restocking: only a failed decrement is retried, under its own key, so
+ * The operator's "try the stock again" after fixing the shop (restocked, products back in the catalogue): only a
+ * failed decrement is retried, under its own key, so
  * the shop takes the units at most once. Asking again while the retry is under way changes nothing.
  */
 export function decideRetryStockDecrement(command: RetryStockDecrement, state: OrderState): OrderEvent[] {

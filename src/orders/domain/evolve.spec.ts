@@ -7,6 +7,7 @@ import {
   importedHistory,
   importOrder,
   later,
+  productsNotInShop,
   requestShip,
   retryStockDecrement,
   shipAttempt,
@@ -108,6 +109,43 @@ describe('evolve', () => {
         shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
         retries: 0,
         at: later(2),
+      });
+    });
+
+    it('keeps a decrement refused for a product the catalogue no longer has, with the products and why', () => {
+      const products = [
+        { productId: '1001_3', reason: 'missing' as const },
+        { productId: '2002', reason: 'has_variants' as const },
+      ];
+      expect(fold(historyOf(importOrder(), shopOrdersCreated(), productsNotInShop(products))).stock).toEqual({
+        status: 'failed',
+        plan: PLAN,
+        code: 'PRODUCT_NOT_IN_SHOP',
+        message:
+          'product 1001_3 is no longer in the shop catalogue; ' +
+          'product 2002 now has variants in the shop catalogue: stock is kept per variant',
+        shortfall: [],
+        products,
+        retries: 0,
+        at: later(2),
+      });
+    });
+
+    it('keeps the operator’s retries across failures of either kind, each failure replacing the last', () => {
+      const history = historyOf(
+        ...retryCommands(),
+        productsNotInShop(undefined, later(61)),
+        retryStockDecrement(later(120)),
+        stockDecrementFailed(undefined, later(121)),
+      );
+      expect(fold(history).stock).toEqual({
+        status: 'failed',
+        plan: PLAN,
+        code: 'STOCK_SHORTFALL',
+        message: 'product 1001_3: 2 ordered, 1 in stock',
+        shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+        retries: 2,
+        at: later(121),
       });
     });
 

@@ -195,10 +195,21 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'StockDecrementFailed': {
       const { stock } = state;
       if ((stock.status !== 'pending' && stock.status !== 'failed') || stock.plan.key !== event.data.key) return state;
-      const { code, message, shortfall, at } = event.data;
+      const { code, message, shortfall, products, at } = event.data;
+      const retries = stock.retries ?? 0;
+      // Only what the event has: a shortfall's state stays exactly what it was before other codes existed.
       return {
         ...state,
-        stock: { status: 'failed', plan: stock.plan, code, message, shortfall, retries: stock.retries ?? 0, at },
+        stock: {
+          status: 'failed',
+          plan: stock.plan,
+          code,
+          message,
+          shortfall,
+          ...(products && { products }),
+          retries,
+          at,
+        },
       };
     }
     case 'StockDecrementRetryRequested': {

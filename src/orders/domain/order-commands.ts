@@ -6,7 +6,7 @@ import type { ActionType, MarketplaceDefinition } from './marketplace-definition
 import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import type { OrderKey } from './order-key.js';
 import type { RefundedLine, ShopShipment } from './shop-status-events.js';
-import type { StockShortfallLine } from './stock-shortfall.js';
+import type { StockDecrementFailure } from './stock-decrement-failure.js';
 
 /**
  * Commands carry everything a decision needs that is not in the stream: the time (`now`, ISO 8601), the Lengow order
@@ -75,18 +75,21 @@ export type RecordStockDecremented = Command<
   { readonly orderKey: OrderKey; readonly key: string; readonly now: string }
 >;
 
-/** The shop refused the planned decrement for want of units (only with "force product" off); nothing was taken. */
+/**
+ * The shop refused the planned decrement and took nothing: for want of units (only with "force product" off), or
+ * because its catalogue no longer has products as the order names them.
+ */
 export type RecordStockDecrementFailed = Command<
   'RecordStockDecrementFailed',
   {
     readonly orderKey: OrderKey;
     readonly key: string;
-    readonly shortfall: readonly StockShortfallLine[];
+    readonly failure: StockDecrementFailure;
     readonly now: string;
   }
 >;
 
-/** The operator restocked and asks for the failed decrement to be tried again. */
+/** The operator fixed the shop's side (restocked, put the products back) and asks for the decrement again. */
 export type RetryStockDecrement = Command<'RetryStockDecrement', { readonly orderKey: OrderKey; readonly now: string }>;
 
 export type RecordMerchantOrderIdsSent = Command<

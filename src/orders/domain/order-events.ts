@@ -18,6 +18,8 @@ export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type:
  * depend on. Additions so far, all readable at version 1:
  * - `OrderImportPlanned.configurationRevision`
  * - `OrderImportIgnored.facts`, `OrderImportFailed.facts`, `OrderImportPlanned.facts` (`OrderFacts`, order-facts.ts)
+ * - `StockDecrementFailed.products`, with the code `PRODUCT_NOT_IN_SHOP`; such an event still has `shortfall` (empty)
+ *   and its `message`, so an older deployment shows it as "stock not decremented" with the message, as it should.
  */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = {
   OrderImportIgnored: 1,

@@ -6,7 +6,9 @@ import type { ActionType } from './marketplace-definition.js';
 import type { OrderKey } from './order-key.js';
 import type { ShopOrderPlan, StockDecrementPlan } from './plan-shop-orders.js';
 import type { RefundedLine, ShopShipment } from './shop-status-events.js';
-import type { StockDecrementFailureCode, StockShortfallLine } from './stock-shortfall.js';
+import type { ProductNotInShop } from './product-not-in-shop.js';
+import type { StockDecrementFailureCode } from './stock-decrement-failure.js';
+import type { StockShortfallLine } from './stock-shortfall.js';
 
 export type ImportState =
   | { readonly status: 'not_seen' }
@@ -60,6 +62,8 @@ export type StockState =
       readonly code: StockDecrementFailureCode;
       readonly message: string;
       readonly shortfall: readonly StockShortfallLine[];
+      /** `PRODUCT_NOT_IN_SHOP` only, as its event has it. */
+      readonly products?: readonly ProductNotInShop[];
       readonly retries: number;
       readonly at: string;
     }

@@ -10,6 +10,7 @@ import {
   importFailure,
   importOrder,
   later,
+  productsNotInShop,
   requestCancel,
   requestShip,
   resend,
@@ -136,12 +137,23 @@ describe('summariseOrder with actions', () => {
     const failed = [importOrder(), shopOrdersCreated(), stockDecrementFailed()];
     expect(summary(historyOf(...failed)).stock).toEqual({
       status: 'failed',
+      code: 'STOCK_SHORTFALL',
       messages: ['product 1001_3: 2 ordered, 1 in stock'],
       since: later(2),
     });
     expect(summary(historyOf(...failed, retryStockDecrement())).stock).toEqual({ status: 'pending' });
     expect(summary(historyOf(...failed, retryStockDecrement(), stockDecremented(later(61)))).stock).toEqual({
       status: 'done',
+    });
+  });
+
+  it('shows "not decremented" for a product the catalogue no longer has, with its own code for the operator', () => {
+    const history = historyOf(importOrder(), shopOrdersCreated(), productsNotInShop());
+    expect(summary(history).stock).toEqual({
+      status: 'failed',
+      code: 'PRODUCT_NOT_IN_SHOP',
+      messages: ['product 1001_3 is no longer in the shop catalogue'],
+      since: later(2),
     });
   });
 });

@@ -3,6 +3,7 @@ import type { ImportIgnoreCode } from './import-events.js';
 import { isFinishingStatus } from './lengow-status.js';
 import { ACTION_TYPES, type ActionType } from './marketplace-definition.js';
 import { activeShopOrders, type ActionRequest, type OrderState } from './order-state.js';
+import type { StockDecrementFailureCode } from './stock-decrement-failure.js';
 
 export type ImportSummary =
   | { readonly status: 'not_seen' }
@@ -27,11 +28,17 @@ export type ActionSummary =
 
 /**
  * The order's stock decrement: `pending` until the shop took the units (or while an operator retry runs), `failed`
- * when the shop refused a shortfall and nothing was taken ("stock not decremented"), `none` when nothing is to take.
+ * when the shop refused it and nothing was taken ("stock not decremented": `code` says what the operator must fix),
+ * `none` when nothing is to take.
  */
 export type StockSummary =
   | { readonly status: 'none' | 'pending' | 'done' }
-  | { readonly status: 'failed'; readonly messages: readonly string[]; readonly since: string };
+  | {
+      readonly status: 'failed';
+      readonly code: StockDecrementFailureCode;
+      readonly messages: readonly string[];
+      readonly since: string;
+    };
 
 export interface OrderSummary {
   readonly import: ImportSummary;
@@ -71,7 +78,8 @@ function summariseImport(state: OrderState): ImportSummary {
 
 function summariseStock(state: OrderState): StockSummary {
   const { stock } = state;
-  if (stock.status === 'failed') return { status: 'failed', messages: [stock.message], since: stock.at };
+  if (stock.status === 'failed')
+    return { status: 'failed', code: stock.code, messages: [stock.message], since: stock.at };
   return { status: stock.status };
 }
 

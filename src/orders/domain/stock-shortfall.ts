@@ -1,11 +1,5 @@
 import { OrderDomainError } from './order-domain-error.js';
 
-/**
- * Why the planned decrement did not go through. Only a shortfall for now: the shop's other refusals (a product removed
- * from the catalogue…) are still retried by the saga and parked, since no operator step on the order would fix them.
- */
-export type StockDecrementFailureCode = 'STOCK_SHORTFALL';
-
 /** One product the shop could not cover, in the shop's own product id, so the operator knows what to restock. */
 export interface StockShortfallLine {
   /** The shop's product id: `12`, or `12_3` for a variant. */

@@ -1,6 +1,8 @@
 import type { DomainEvent } from './domain-event.js';
 import type { StockDecrementPlan } from './plan-shop-orders.js';
-import type { StockDecrementFailureCode, StockShortfallLine } from './stock-shortfall.js';
+import type { ProductNotInShop } from './product-not-in-shop.js';
+import type { StockDecrementFailureCode } from './stock-decrement-failure.js';
+import type { StockShortfallLine } from './stock-shortfall.js';
 
 export type StockDecremented = DomainEvent<
   'StockDecremented',
@@ -8,17 +10,25 @@ export type StockDecremented = DomainEvent<
 >;
 
 /**
- * The shop refused the planned decrement (e.g. stock taken by another order since validation, or changed by hand):
- * nothing was taken. It waits for the operator, who restocks and asks for `StockDecrementRetryRequested`.
+ * The shop refused the planned decrement and took nothing: `STOCK_SHORTFALL` (stock taken by another order since
+ * validation, or changed by hand) or `PRODUCT_NOT_IN_SHOP` (a product deleted from the catalogue, or split into
+ * variants, since the import). It waits for the operator, who fixes the shop's side and asks for
+ * `StockDecrementRetryRequested`.
  */
 export type StockDecrementFailed = DomainEvent<
   'StockDecrementFailed',
   {
     readonly key: string;
     readonly code: StockDecrementFailureCode;
-    /** Names each short product, e.g. "product 12_3: 2 ordered, 1 in stock". */
+    /**
+     * Names each product, e.g. "product 12_3: 2 ordered, 1 in stock", or "product 12_3 is no longer in the shop
+     * catalogue".
+     */
     readonly message: string;
+    /** `STOCK_SHORTFALL`: each short product's figures; `[]` for the other codes. */
     readonly shortfall: readonly StockShortfallLine[];
+    /** `PRODUCT_NOT_IN_SHOP` only: each product the catalogue no longer has, and why. Absent on shortfalls. */
+    readonly products?: readonly ProductNotInShop[];
     readonly at: string;
   }
 >;

@@ -2,7 +2,14 @@ import { createUpcaster, foldOrderEvents, upcast } from './upcast.js';
 import { evolve } from './evolve.js';
 import { initialState } from './order-state.js';
 import { lookups, snapshot } from './testing/order-fixtures.js';
-import { historyOf, importedHistory, importOrder, later, shopOrdersCreated } from './testing/order-scenario.js';
+import {
+  historyOf,
+  importedHistory,
+  importOrder,
+  later,
+  shopOrdersCreated,
+  STOCK_KEY,
+} from './testing/order-scenario.js';
 
 describe('upcast', () => {
   it('reads current events as they are', () => {
@@ -71,6 +78,48 @@ describe('foldOrderEvents', () => {
     expect(stored.every((event: { data: object }) => !('facts' in event.data))).toBe(true);
     expect(stored.map(upcast).every((event: unknown) => event !== null)).toBe(true);
     expect(foldOrderEvents(stored)).toEqual(events.reduce(evolve, initialState()));
+  });
+
+  it('reads a stored shortfall as before and a product not in the shop at the same version 1, with its products', () => {
+    const stored = [
+      ...JSON.parse(JSON.stringify(importedHistory())),
+      {
+        type: 'StockDecrementFailed',
+        schemaVersion: 1,
+        data: {
+          key: STOCK_KEY,
+          code: 'STOCK_SHORTFALL',
+          message: 'product 1001_3: 2 ordered, 1 in stock',
+          shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+          at: later(2),
+        },
+      },
+    ];
+    const short = foldOrderEvents(stored).stock;
+    expect(short).toEqual({
+      status: 'failed',
+      plan: expect.objectContaining({ key: STOCK_KEY }),
+      code: 'STOCK_SHORTFALL',
+      message: 'product 1001_3: 2 ordered, 1 in stock',
+      shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+      retries: 0,
+      at: later(2),
+    });
+    expect(short).not.toHaveProperty('products');
+
+    const products = [{ productId: '1001_3', reason: 'missing' }];
+    const missing = {
+      type: 'StockDecrementFailed',
+      schemaVersion: 1,
+      data: { key: STOCK_KEY, code: 'PRODUCT_NOT_IN_SHOP', message: 'm', shortfall: [], products, at: later(3) },
+    };
+    expect(foldOrderEvents([...stored, missing]).stock).toMatchObject({
+      status: 'failed',
+      code: 'PRODUCT_NOT_IN_SHOP',
+      shortfall: [],
+      products,
+      at: later(3),
+    });
   });
 
   it('rebuilds the same state from stored JSON as from the events, skipping what it cannot read', () => {

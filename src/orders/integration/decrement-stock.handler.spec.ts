@@ -141,6 +141,67 @@ describe('DecrementStock', () => {
     expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'done' });
   });
 
+  it('a product deleted from the catalogue since the import is recorded on the order, not thrown for a retry', async () => {
+    const { orderKey, command } = await imported('CD-3008');
+    // The shop has no call to delete a product: the merchant does it in the back office, as here.
+    await reactions.engine.db.execute('DELETE FROM shop_products WHERE shop_id = $1', ['101']);
+
+    expect(await reactions.engine.commands.execute(command)).toEqual({
+      kind: 'not_in_shop',
+      products: [{ productId: '101', reason: 'missing' }],
+    });
+    expect(await stockOf('102')).toBe(5);
+    const failed = await reactions.engine.lastEvent(orderKey, 'StockDecrementFailed');
+    expect(failed.data).toEqual({
+      key: `${orderStreamName(orderKey)}:stock`,
+      code: 'PRODUCT_NOT_IN_SHOP',
+      message: 'product 101 is no longer in the shop catalogue',
+      shortfall: [],
+      products: [{ productId: '101', reason: 'missing' }],
+      at: expect.any(String),
+    });
+    expect(failed.metadata).toMatchObject({ causationId: command.metadata.causationId, actor: 'saga:shop-orders' });
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'failed' });
+
+    // A redelivery finds the failure recorded: no second shop call, nothing appended.
+    expect(await reactions.engine.commands.execute(command)).toEqual({ kind: 'skipped' });
+    expect(reactions.shop.count('decrementStock')).toBe(1);
+    expect(count(await reactions.engine.eventTypes(orderKey), 'StockDecrementFailed')).toBe(1);
+
+    // The merchant puts the product back; the operator's retry takes the stock once, under the same key.
+    await reactions.engine.shop.upsertProduct({ id: '101', name: 'Mug, blue', stock: 10, priceCents: 1995 });
+    const retry = await retried(orderKey, 'retry-3');
+    expect(await reactions.engine.commands.execute(retry)).toEqual({ kind: 'decremented', applied: true });
+    expect(await reactions.engine.commands.execute(retry)).toEqual({ kind: 'skipped' });
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
+    expect((await reactions.engine.eventTypes(orderKey)).slice(2)).toEqual([
+      'StockDecrementFailed',
+      'StockDecrementRetryRequested',
+      'StockDecremented',
+    ]);
+  });
+
+  it('names every product the catalogue no longer has as ordered, even with "force product" (the default)', async () => {
+    const { orderKey, command } = await imported('CD-3009');
+    await reactions.engine.db.execute('DELETE FROM shop_products WHERE shop_id = $1', ['101']);
+    // A variant added to the towel makes `102` a parent: its stock is kept per variant from now on.
+    await reactions.engine.shop.upsertProduct({ id: '102_1', name: 'Tea towel, red', stock: 5, priceCents: 2000 });
+
+    expect(await reactions.engine.commands.execute(command)).toMatchObject({ kind: 'not_in_shop' });
+    const failed = await reactions.engine.lastEvent(orderKey, 'StockDecrementFailed');
+    expect(failed.data).toMatchObject({
+      code: 'PRODUCT_NOT_IN_SHOP',
+      message:
+        'product 101 is no longer in the shop catalogue; ' +
+        'product 102 now has variants in the shop catalogue: stock is kept per variant',
+      products: [
+        { productId: '101', reason: 'missing' },
+        { productId: '102', reason: 'has_variants' },
+      ],
+    });
+    expect(await stockOf('102_1')).toBe(5);
+  });
+
   it('a shop that cannot be reached is thrown on, for the saga to retry, and nothing is recorded', async () => {
     await withoutForceProduct();
     const { orderKey, command } = await imported('CD-3007');

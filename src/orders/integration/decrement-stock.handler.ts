@@ -3,21 +3,22 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { REACTIONS_SETTINGS } from './reactions-settings.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
-import { StockShortfall } from '../../shop/stock-shortfall.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { OrderStreamReader } from '../commands/order-stream-reader.js';
-import type { StockShortfallLine } from '../domain/stock-shortfall.js';
 import { DecrementStock, type DecrementStockOutcome } from './decrement-stock.js';
 import { followUpMetadata } from './reaction-metadata.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
+import { stockDecrementFailureOf } from './stock-decrement-failure-of.js';
 import { shopProductId } from './to-create-shop-orders-input.js';
 
 /**
  * Stock moves exactly once per order: the shop deduplicates on the plan's key, and the stream records it. With the
  * "force product" setting stock may go below zero (the plugins add out-of-stock products anyway); without it a
- * shortfall is refused by the shop and nothing is taken. Retrying that would only find the same shelves, so it is
- * recorded on the order (`StockDecrementFailed`) for the operator, who restocks and retries. Anything else the shop
- * throws (unreachable…) is thrown on: the saga's consumer retries it, then parks the event.
+ * shortfall is refused by the shop and nothing is taken. A product deleted from the catalogue (or split into
+ * variants) since the import is refused whatever the setting. Retrying either would only find the same shelves and
+ * catalogue, so it is recorded on the order (`StockDecrementFailed`) for the operator, who fixes the shop and retries.
+ * Anything else the shop throws (unreachable, or a refusal that points at a bug: `stockDecrementFailureOf`) is thrown
+ * on: the saga's consumer retries it, then parks the event.
  */
 @CommandHandler(DecrementStock)
 export class DecrementStockHandler implements ICommandHandler<DecrementStock, DecrementStockOutcome> {
@@ -45,24 +46,23 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
       );
       applied = movement.applied;
     } catch (error) {
-      if (!(error instanceof StockShortfall)) throw error;
-      const shortfall: StockShortfallLine[] = error.lines.map((line) => ({
-        productId: line.productId,
-        ordered: line.requested,
-        inStock: Math.max(line.available, 0),
-      }));
+      const failure = stockDecrementFailureOf(error);
+      if (!failure) throw error;
+      const short = failure.code === 'STOCK_SHORTFALL';
       await this.commandBus.execute(
         new ExecuteOrderCommand(
           {
             type: 'RecordStockDecrementFailed',
-            data: { orderKey, key: plan.key, shortfall, now: this.options.clock().toISOString() },
+            data: { orderKey, key: plan.key, failure, now: this.options.clock().toISOString() },
           },
-          followUpMetadata(command.metadata, 'short'),
+          followUpMetadata(command.metadata, short ? 'short' : 'not-in-shop'),
         ),
       );
-      return { kind: 'short', shortfall };
+      return short
+        ? { kind: 'short', shortfall: failure.shortfall }
+        : { kind: 'not_in_shop', products: failure.products };
     }
-    // Outside the try: failing to record is no shortfall (the event is delivered again instead).
+    // Outside the try: failing to record is no refusal of the shop (the event is delivered again instead).
     await this.commandBus.execute(
       new ExecuteOrderCommand(
         { type: 'RecordStockDecremented', data: { orderKey, key: plan.key, now: this.options.clock().toISOString() } },

@@ -8,7 +8,7 @@ export interface RetryOrderStockDecrementPayload {
 }
 
 /**
- * The operator's "try the stock again" once the products the shortfall named are restocked: domain
+ * The operator's "try the stock again" once the products the failure named are restocked or back in the catalogue: domain
  * `RetryStockDecrement`, after which the stock saga asks the shop again under the order's decrement key (so the units
  * are taken at most once). Refused with NO_FAILED_STOCK_DECREMENT when no decrement failed and
  * STOCK_ALREADY_DECREMENTED once the stock was taken.

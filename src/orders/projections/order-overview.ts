@@ -1,4 +1,5 @@
 import type { ActionType } from '../domain/marketplace-definition.js';
+import type { StockDecrementFailureCode } from '../domain/stock-decrement-failure.js';
 
 /** `pending`: seen, nothing decided yet or shop orders being created. The back office's "Not imported" is `not_imported`. */
 export const IMPORT_STATES = ['pending', 'imported', 'not_imported', 'ignored'] as const;
@@ -13,8 +14,8 @@ export const ACTION_STATES = ['none', 'waiting', 'done', 'failed', 'closed'] as 
 export type ActionStateValue = (typeof ACTION_STATES)[number];
 
 /**
- * The stock decrement: `failed` is "stock not decremented" (the shop refused a shortfall and took nothing; the
- * operator restocks and retries); `none` when nothing is to take (not imported yet, shipped by the marketplace…).
+ * The stock decrement: `failed` is "stock not decremented" (the shop refused it and took nothing; the operator fixes
+ * the shop's side and retries); `none` when nothing is to take (not imported yet, shipped by the marketplace…).
  */
 export const STOCK_STATES = ['none', 'pending', 'done', 'failed'] as const;
 export type StockStateValue = (typeof STOCK_STATES)[number];
@@ -53,8 +54,10 @@ export interface OrderOverview {
   actionMessages: string[];
   actionWaitingSince: string | null;
   stockState: StockStateValue;
-  /** failed: the shortfall, naming each product with what was ordered and what is in stock. */
+  /** failed: why, naming each product (what was ordered and what is in stock, or that the catalogue lacks it). */
   stockMessages: string[];
+  /** failed only: `STOCK_SHORTFALL` (restock) or `PRODUCT_NOT_IN_SHOP` (put the products back in the catalogue). */
+  stockFailureCode: StockDecrementFailureCode | null;
   progress: ProgressValue;
   customerName: string | null;
   deliveryCountry: string | null;
@@ -99,6 +102,7 @@ export const OVERVIEW_COLUMNS: readonly { field: OverviewField; column: string; 
   { field: 'actionWaitingSince', column: 'action_waiting_since', kind: 'text' },
   { field: 'stockState', column: 'stock_state', kind: 'text' },
   { field: 'stockMessages', column: 'stock_messages', kind: 'json' },
+  { field: 'stockFailureCode', column: 'stock_failure_code', kind: 'text' },
   { field: 'progress', column: 'progress', kind: 'text' },
   { field: 'customerName', column: 'customer_name', kind: 'text' },
   { field: 'deliveryCountry', column: 'delivery_country', kind: 'text' },

@@ -39,6 +39,7 @@ export function overviewOf(fold: OverviewFold, label: MarketplaceLabeler = defau
     ...chosen,
     stockState: summary.stock.status,
     stockMessages: summary.stock.status === 'failed' ? [...summary.stock.messages] : [],
+    stockFailureCode: summary.stock.status === 'failed' ? summary.stock.code : null,
     progress: summary.progress,
     customerName: fold.facts.customerName,
     deliveryCountry: fold.facts.deliveryCountry,

@@ -20,7 +20,8 @@ export const ORDER_OVERVIEW_PROJECTION = 'order-overview';
 /** Bump whenever a row would come out differently from the same events: the runner then rebuilds (blue-green). */
 /** 2: order date, customer, country and total of ignored and failed orders, from the order facts of import events. */
 /** 3: stock_state and stock_messages ("stock not decremented" after a shortfall). */
-export const ORDER_OVERVIEW_VERSION = 3;
+/** 4: stock_failure_code (a shortfall, or products the shop catalogue no longer has: what the operator must fix). */
+export const ORDER_OVERVIEW_VERSION = 4;
 export const ORDER_STREAM_PREFIX = 'order-';
 
 export interface OrderOverviewProjectionOptions {

@@ -56,6 +56,7 @@ function syntheticRow(i: number): OrderOverview {
     actionWaitingSince: actionState === 'waiting' ? at : null,
     stockState: importState !== 'imported' ? 'none' : i % 97 === 0 ? 'failed' : 'done',
     stockMessages: importState === 'imported' && i % 97 === 0 ? ['product 1001: 2 ordered, 1 in stock'] : [],
+    stockFailureCode: importState === 'imported' && i % 97 === 0 ? 'STOCK_SHORTFALL' : null,
     progress: i % 11 === 0 ? 'closed' : 'in_progress',
     customerName: `Client${i % 997} ${NAMES[i % NAMES.length]}`,
     deliveryCountry: 'FR',

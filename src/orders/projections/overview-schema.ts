@@ -58,6 +58,7 @@ export async function createOverviewSchema(tx: SqlExecutor, t: OverviewTables): 
       action_waiting_since ${key},
       stock_state ${key} NOT NULL,
       stock_messages TEXT NOT NULL,
+      stock_failure_code TEXT,
       progress ${key} NOT NULL,
       customer_name TEXT,
       delivery_country TEXT,

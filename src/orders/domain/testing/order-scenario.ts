@@ -20,6 +20,8 @@ import type {
 } from '../order-commands.js';
 import { orderDecider } from '../order-decider.js';
 import type { OrderEvent } from '../order-events.js';
+import type { ProductNotInShop } from '../product-not-in-shop.js';
+import type { StockDecrementFailure } from '../stock-decrement-failure.js';
 import type { StockShortfallLine } from '../stock-shortfall.js';
 import { deciderSpecification } from './decider-specification.js';
 import { carrierMapping, colissimo, definition, lookups, NOW, snapshot } from './order-fixtures.js';
@@ -92,13 +94,30 @@ export function stockDecremented(now = later(2), key = STOCK_KEY): RecordStockDe
   return { type: 'RecordStockDecremented', data: { orderKey: ORDER_KEY, key, now } };
 }
 
+export function stockDecrementFailure(
+  failure: StockDecrementFailure,
+  now = later(2),
+  key = STOCK_KEY,
+): RecordStockDecrementFailed {
+  return { type: 'RecordStockDecrementFailed', data: { orderKey: ORDER_KEY, key, failure, now } };
+}
+
 /** By default the shop had one unit of the plan's first product (`1001` variant `3`), which asks for two. */
 export function stockDecrementFailed(
   shortfall: readonly StockShortfallLine[] = [{ productId: '1001_3', ordered: 2, inStock: 1 }],
   now = later(2),
   key = STOCK_KEY,
 ): RecordStockDecrementFailed {
-  return { type: 'RecordStockDecrementFailed', data: { orderKey: ORDER_KEY, key, shortfall, now } };
+  return stockDecrementFailure({ code: 'STOCK_SHORTFALL', shortfall }, now, key);
+}
+
+/** By default the plan's first product (`1001` variant `3`) was deleted from the catalogue since the import. */
+export function productsNotInShop(
+  products: readonly ProductNotInShop[] = [{ productId: '1001_3', reason: 'missing' }],
+  now = later(2),
+  key = STOCK_KEY,
+): RecordStockDecrementFailed {
+  return stockDecrementFailure({ code: 'PRODUCT_NOT_IN_SHOP', products }, now, key);
 }
 
 export function retryStockDecrement(now = later(60)): RetryStockDecrement {

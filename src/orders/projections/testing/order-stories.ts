@@ -21,9 +21,13 @@ export type OrderStory =
   | 'shipped'
   | 'ship_refused'
   | 'canceled_by_marketplace'
-  | 'stock_short';
+  | 'stock_short'
+  | 'stock_product_gone';
 
-/** The stories every read-side suite writes (counts in those suites depend on them); `stock_short` is written on its own. */
+/**
+ * The stories every read-side suite writes (counts in those suites depend on them); `stock_short` and
+ * `stock_product_gone` are written on their own.
+ */
 export const ORDER_STORIES: readonly OrderStory[] = [
   'pending',
   'imported',
@@ -190,7 +194,21 @@ export class OrderStoryWriter {
           data: {
             orderKey: key,
             key: idempotencyKeys.stockDecrement(key),
-            shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }],
+            failure: { code: 'STOCK_SHORTFALL', shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }] },
+            now: later(2),
+          },
+        });
+        break;
+      case 'stock_product_gone':
+        // The plan's first product was deleted from the shop catalogue after the import: "stock not decremented".
+        await run(importOrder(input));
+        await run(created());
+        await run({
+          type: 'RecordStockDecrementFailed',
+          data: {
+            orderKey: key,
+            key: idempotencyKeys.stockDecrement(key),
+            failure: { code: 'PRODUCT_NOT_IN_SHOP', products: [{ productId: '1001_3', reason: 'missing' }] },
             now: later(2),
           },
         });

@@ -257,6 +257,45 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
   });
 
+  it('says why the stock was not decremented: a shortfall, or a product the shop catalogue no longer has', async () => {
+    const short = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'STK-2' }, 'stock_short');
+    const gone = await writer.write(
+      { marketplace: 'demo_market_fr', marketplaceOrderId: 'STK-3' },
+      'stock_product_gone',
+    );
+    const r = runner();
+    await r.start();
+    await r.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
+    const queries = new OverviewQueries(sides.db);
+    expect(await queries.getByStream(short.stream)).toMatchObject({
+      stockState: 'failed',
+      stockFailureCode: 'STOCK_SHORTFALL',
+      stockMessages: ['product 1001_3: 2 ordered, 1 in stock'],
+    });
+    expect(await queries.getByStream(gone.stream)).toMatchObject({
+      stockState: 'failed',
+      stockFailureCode: 'PRODUCT_NOT_IN_SHOP',
+      stockMessages: ['product 1001_3 is no longer in the shop catalogue'],
+    });
+    expect((await queries.list({ stockState: 'failed' })).items.map((row) => row.stream).sort()).toEqual(
+      [short.stream, gone.stream].sort(),
+    );
+
+    const executor = new OrderCommandExecutor(sides.store);
+    await executor.execute(
+      { type: 'RetryStockDecrement', data: { orderKey: gone.key, now: later(60) } },
+      { commandId: 'stk-gone-retry', actor: 'operator:tester' },
+    );
+    const [last] = await sides.store.readStream(gone.stream, { direction: 'backwards', maxCount: 1 });
+    await r.waitUntilCaughtUp(last!.position, { timeoutMs: 20_000 });
+    expect(await queries.getByStream(gone.stream)).toMatchObject({
+      stockState: 'pending',
+      stockFailureCode: null,
+      stockMessages: [],
+    });
+    expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
+  });
+
   it('counts events it cannot read instead of failing, and ignores streams that are not orders', async () => {
     const { stream } = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'BAD-1' }, 'imported');
     await sides.store.append(stream, [
