@@ -1,9 +1,11 @@
+import { jest } from '@jest/globals';
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { StaleOrderRevision } from '../commands/stale-order-revision.error.js';
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { LENGOW_API, type LengowApi } from '../../lengow/lengow-api.port.js';
 import { IMPORT_CASES, type ImportReason } from '../../sandbox/import-cases.js';
 import { defaultMarketplaces, marketplaceStatusFor } from '../../sandbox/marketplaces.js';
 import { expectedImportCase } from '../../sandbox/order-generator.js';
@@ -11,7 +13,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import type { Shop } from '../../shop/shop.port.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/import-settings.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
-import { orderStreamName } from '../domain/order-key.js';
+import { orderStreamName, type OrderKey } from '../domain/order-key.js';
 import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
 import {
   ImportOneOrder,
@@ -521,12 +523,17 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       race = null;
     });
 
-    /** An order of this case imported in one-order mode, failed on a product the catalogue then gets. */
-    async function failedThenFixed(index: number) {
+    /** The `index`-th generated order of an import case. */
+    function generatedOrder(kase: keyof typeof IMPORT_CASES, index: number): OrderKey {
       const { orders } = harness.sandbox.state;
       const skeletons = Array.from({ length: orders.generatedCount }, (_, i) => orders.skeletonOf(i));
-      const skeleton = skeletons.filter((candidate) => candidate.importCase === 'unknown_product')[index];
-      const reference = { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
+      const skeleton = skeletons.filter((candidate) => candidate.importCase === kase)[index];
+      return { marketplace: skeleton.marketplace, marketplaceOrderId: skeleton.marketplaceOrderId };
+    }
+
+    /** An order of this case imported in one-order mode, failed on a product the catalogue then gets. */
+    async function failedThenFixed(index: number) {
+      const reference = generatedOrder('unknown_product', index);
       const failed: OrderImportResult = await harness.app.commandBus.execute(
         new ImportOneOrder(reference, operator(`failed-${index}`)),
       );
@@ -635,6 +642,154 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
           new ResynchronizeOrderNow(reference, operator('ifm-y2'), { expectedRevision: '0' as never }),
         ),
       ).rejects.toMatchObject({ constructor: ImportCommandInvalid, field: 'options.expectedRevision' });
+    });
+
+    /** The shop's product searches fail as if its database were unreachable; `meanwhile` runs inside the first one. */
+    function shopUnreachable(meanwhile?: () => Promise<unknown>) {
+      let pending = meanwhile;
+      return jest.spyOn(harness.app.shop, 'findProducts').mockImplementation(async () => {
+        const write = pending;
+        pending = undefined;
+        await write?.();
+        throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
+      });
+    }
+
+    /** Lengow now sends the order without its delivery address: a copy the engine cannot read. */
+    const unreadable = (reference: OrderKey) =>
+      harness.sandbox.state.orders.mutate(reference.marketplace, reference.marketplaceOrderId, (order) => {
+        delete (order.packages as { delivery: Record<string, unknown> }[])[0].delivery.id;
+      });
+
+    it('records the shop outage of a one-order import on the revision the operator named, as without one', async () => {
+      const reference = generatedOrder('standard', 4);
+      const stream = orderStreamName(reference);
+      const lookups = shopUnreachable();
+      let result: OrderImportResult;
+      try {
+        result = await harness.app.commandBus.execute(
+          new ImportOneOrder(reference, operator('ifm-u1'), { expectedRevision: -1 }),
+        );
+      } finally {
+        lookups.mockRestore();
+      }
+      expect(result).toMatchObject({ outcome: { kind: 'transient_failure' }, events: ['OrderImportFailed'] });
+      const [failure] = await harness.store.readStream(stream);
+      expect(failure.metadata).toMatchObject({ commandId: 'ifm-u1' });
+      expect(failure.data).toMatchObject({ kind: 'transient', failures: [{ code: 'SHOP_UNAVAILABLE' }] });
+    });
+
+    it('refuses a one-order import with StaleOrderRevision, appending nothing, when the order moves while the unreachable shop is asked', async () => {
+      const reference = generatedOrder('standard', 5);
+      const stream = orderStreamName(reference);
+      // Past the importer's early check: only the decision made without the shop can still tell the order moved.
+      const lookups = shopUnreachable(shopWasDown(reference));
+      let refusal: unknown;
+      try {
+        refusal = await harness.app.commandBus
+          .execute(new ImportOneOrder(reference, operator('ifm-u2'), { expectedRevision: -1 }))
+          .catch((error: unknown) => error);
+        expect(lookups).toHaveBeenCalled();
+      } finally {
+        lookups.mockRestore();
+      }
+      expect(refusal).toBeInstanceOf(StaleOrderRevision);
+      expect(refusal).toMatchObject({ stream, expected: -1, actual: 0 });
+      const events = await harness.store.readStream(stream);
+      expect(events.map((event) => [event.type, event.metadata.commandId])).toEqual([
+        ['OrderImportFailed', `shop-down:${stream}`],
+      ]);
+    });
+
+    it('records an unreadable order on the revision the operator named, as without one', async () => {
+      const reference = generatedOrder('standard', 1);
+      const stream = orderStreamName(reference);
+      unreadable(reference);
+      const result: OrderImportResult = await harness.app.commandBus.execute(
+        new ImportOneOrder(reference, operator('ifm-n1'), { expectedRevision: -1 }),
+      );
+      expect(result).toMatchObject({
+        outcome: { kind: 'not_formatted', recorded: true },
+        events: ['OrderImportFailed'],
+      });
+      const [failure] = await harness.store.readStream(stream);
+      expect(failure.metadata).toMatchObject({ commandId: 'ifm-n1' });
+      expect(failure.data).toMatchObject({
+        kind: 'permanent',
+        failures: expect.arrayContaining([expect.objectContaining({ code: 'ORDER_NOT_FORMATTED' })]),
+      });
+    });
+
+    it('refuses to record an unreadable order on a revision another import left before the append', async () => {
+      const reference = generatedOrder('standard', 2);
+      const stream = orderStreamName(reference);
+      unreadable(reference);
+      race = {
+        stream,
+        write: () => harness.app.commandBus.execute(new ImportOneOrder(reference, operator('ifm-n-poll'))),
+      };
+      await expect(
+        harness.app.commandBus.execute(new ImportOneOrder(reference, operator('ifm-n2'), { expectedRevision: -1 })),
+      ).rejects.toMatchObject({ constructor: StaleOrderRevision, expected: -1, actual: 0 });
+      expect(race).toBeNull();
+      const events = await harness.store.readStream(stream);
+      expect(events.map((event) => [event.type, event.metadata.commandId])).toEqual([
+        ['OrderImportFailed', 'ifm-n-poll'],
+      ]);
+    });
+
+    it('refuses an unreadable copy of an order being imported once it moved while Lengow was asked, rather than keep it as it was', async () => {
+      const reference = generatedOrder('standard', 3);
+      const stream = orderStreamName(reference);
+      await harness.app.commandBus.execute(new ImportOneOrder(reference, operator('ifm-k0')));
+      unreadable(reference);
+      // On the current revision the copy changes nothing: the plan under way is kept.
+      const kept: OrderImportResult = await harness.app.commandBus.execute(
+        new ImportOneOrder(reference, operator('ifm-k1'), { expectedRevision: 0 }),
+      );
+      expect(kept).toMatchObject({ outcome: { kind: 'not_formatted', recorded: false }, events: [] });
+
+      const [planned] = await harness.store.readStream(stream);
+      const plan = planned.data.plan as { generation: number; shopOrders: { key: string }[] };
+      // What the import saga records once the shop created the planned orders, while Lengow is asked for the copy.
+      const created = () =>
+        harness.app.commandBus.execute(
+          new ExecuteOrderCommand(
+            {
+              type: 'RecordShopOrdersCreated',
+              data: {
+                orderKey: reference,
+                generation: plan.generation,
+                shopOrderIds: Object.fromEntries(plan.shopOrders.map((o, i) => [o.key, `SO-K${i + 1}`])),
+                now: new Date().toISOString(),
+              },
+            },
+            { commandId: `created:${stream}`, actor: 'saga:import' },
+          ),
+        );
+      const api = harness.app.app.get<LengowApi>(LENGOW_API);
+      const listOrders = api.listOrders.bind(api);
+      const asked = jest.spyOn(api, 'listOrders').mockImplementationOnce(async function* (query) {
+        await created();
+        yield* listOrders(query);
+      });
+      let refusal: unknown;
+      try {
+        refusal = await harness.app.commandBus
+          .execute(new ImportOneOrder(reference, operator('ifm-k2'), { expectedRevision: 0 }))
+          .catch((error: unknown) => error);
+        expect(asked).toHaveBeenCalled();
+      } finally {
+        asked.mockRestore();
+      }
+      // Nothing would be written either way: the operator's answer must not depend on what Lengow sent.
+      expect(refusal).toBeInstanceOf(StaleOrderRevision);
+      expect(refusal).toMatchObject({ stream, expected: 0, actual: 1 });
+      const events = await harness.store.readStream(stream);
+      expect(events.map((event) => [event.type, event.metadata.commandId])).toEqual([
+        ['OrderImportPlanned', 'ifm-k0'],
+        ['OrderImported', `created:${stream}`],
+      ]);
     });
   });
 
