@@ -2,9 +2,11 @@ import type { GlobalPosition } from '../../event-store/event-store.port.js';
 
 /**
  * What a window run waits on so that it does not run far ahead of the reactions to its own orders (shop orders,
- * stock, merchant order ids). Those reactions find each order's state and stream head in bounded caches that the
- * import has just filled; an importer thousands of orders ahead has them miss on every order and read every stream
- * back from the store, which on a 20 000-order backfill cost more than the wait.
+ * stock, merchant order ids). Unpaced, a 20 000-order backfill decided its last orders 25 s before their stock
+ * was taken and their merchant order ids sent, a lag that grows with the backlog, while the shop went on showing
+ * units already sold. Paced, each order's reactions follow within a few pages, and they find its state and stream
+ * head still in their bounded caches instead of reading the stream back from the store (3.4 stream reads per order
+ * down to 1 in that backfill; the throughput measured the same).
  */
 export interface ReactionsPace {
   /** Where the log ends now. */
