@@ -122,17 +122,12 @@ async function insertMany(
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const runs: number[] = [];
-  let result!: T;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    result = await work();
-    runs.push(performance.now() - start);
-  }
-  return { ms: runs.sort((a, b) => a - b)[1]!, result };
+  const start = performance.now();
+  const result = await work();
+  return { ms: performance.now() - start, result };
 }
 
-function scaleSuite(open: OpenReadSide, budgetMs: number): void {
+function scaleSuite(open: OpenReadSide): void {
   let sides: ReadSideDatabases;
   let queries: OverviewQueries;
 
@@ -144,7 +139,9 @@ function scaleSuite(open: OpenReadSide, budgetMs: number): void {
 
   afterAll(() => sides?.cleanup());
 
-  it(`answers the dashboard's queries on ${ROWS} orders within ${budgetMs} ms each`, async () => {
+  // Speed is not asserted here (the machines are shared and noisy): what keeps these queries fast at any size is that
+  // each is planned on an index, which the plan tests below check; the timings are printed for whoever looks.
+  it(`answers the dashboard's queries on ${ROWS} orders`, async () => {
     const middle = syntheticRow(ROWS / 2);
     const cases: [string, () => Promise<unknown>][] = [
       ['first page, newest first', () => queries.list({ limit: 50 })],
@@ -181,11 +178,11 @@ function scaleSuite(open: OpenReadSide, budgetMs: number): void {
     ];
     const timings: string[] = [];
     for (const [name, work] of cases) {
-      const { ms } = await timed(work);
+      const { ms, result } = await timed(work);
       timings.push(`${name}: ${ms.toFixed(1)} ms`);
-      expect({ name, withinBudget: ms < budgetMs }).toEqual({ name, withinBudget: true });
+      expect({ name, answered: result !== undefined }).toEqual({ name, answered: true });
     }
-    console.info(`overview on ${ROWS} rows (${sides.db.dialect}, median of 3):\n  ${timings.join('\n  ')}`);
+    console.info(`overview on ${ROWS} rows (${sides.db.dialect}):\n  ${timings.join('\n  ')}`);
 
     // And the answers are right, not just fast.
     const counters = await queries.counters();
@@ -200,38 +197,49 @@ function scaleSuite(open: OpenReadSide, budgetMs: number): void {
     expect(month.items.every((row) => row.firstSeenAt >= '2024-03-01' && row.firstSeenAt < '2024-04-01')).toBe(true);
   }, 120_000);
 
-  if (open === openSqlite) {
-    it('plans every list query as an index range without a sort step (SQLite)', async () => {
-      const plans: OverviewListQuery[] = [
-        {},
-        { sort: 'marketplace_order_id' },
-        { sort: 'last_event_at', direction: 'asc' },
-        { importState: 'not_imported' },
-        { marketplace: 'fnac' },
-        { actionState: 'failed' },
-        { lengowStatus: 'shipped' },
-        { stockState: 'failed' },
-      ];
-      const explained: string[] = [];
-      const spy = {
-        dialect: sides.db.dialect,
-        execute: sides.db.execute.bind(sides.db),
-        query: async <Row>(sql: string, params?: SqlParam[]) => {
-          const rows = await sides.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
-          explained.push(rows.map((row) => row.detail).join(' | '));
-          return [] as Row[];
-        },
-      };
-      const explaining = new OverviewQueries(spy);
-      for (const query of plans) {
-        explained.length = 0;
-        await explaining.list({ ...query, limit: 50 });
-        expect(explained[0]).toMatch(/USING (COVERING )?INDEX order_overview_by_/);
-        expect(explained[0]).not.toMatch(/TEMP B-TREE/);
+  it(`plans every list query in index order on ${ROWS} rows: no table scan, no sort step`, async () => {
+    const plans: OverviewListQuery[] = [
+      {},
+      { sort: 'marketplace_order_id' },
+      { sort: 'last_event_at', direction: 'asc' },
+      { importState: 'not_imported' },
+      { marketplace: 'fnac' },
+      { actionState: 'failed' },
+      { lengowStatus: 'shipped' },
+      { stockState: 'failed' },
+    ];
+    const sqlite = sides.db.dialect === 'sqlite';
+    const explained: string[] = [];
+    const spy = {
+      dialect: sides.db.dialect,
+      execute: sides.db.execute.bind(sides.db),
+      query: async <Row>(sql: string, params?: SqlParam[]) => {
+        const rows = await sides.db.query<Record<string, string>>(
+          `${sqlite ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN'} ${sql}`,
+          params,
+        );
+        explained.push(rows.map((row) => (sqlite ? row.detail : row['QUERY PLAN'])).join(' | '));
+        return [] as Row[];
+      },
+    };
+    const explaining = new OverviewQueries(spy);
+    for (const query of plans) {
+      explained.length = 0;
+      await explaining.list({ ...query, limit: 50 });
+      const plan = { query, plan: explained[0] };
+      if (sqlite) {
+        expect(plan).toEqual({ query, plan: expect.stringMatching(/USING (COVERING )?INDEX order_overview_by_/) });
+        expect(plan).not.toEqual({ query, plan: expect.stringMatching(/TEMP B-TREE/) });
+      } else {
+        expect(plan).toEqual({
+          query,
+          plan: expect.stringMatching(/Index (Only )?Scan( Backward)? using order_overview_by_/),
+        });
+        expect(plan).not.toEqual({ query, plan: expect.stringMatching(/Seq Scan|Sort/) });
       }
-    });
-  }
+    }
+  });
 }
 
-describe('order overview at scale on SQLite', () => scaleSuite(openSqlite, 250));
-describeWithService(postgres, 'order overview at scale on PostgreSQL', () => scaleSuite(openPostgres, 250));
+describe('order overview at scale on SQLite', () => scaleSuite(openSqlite));
+describeWithService(postgres, 'order overview at scale on PostgreSQL', () => scaleSuite(openPostgres));
