@@ -102,8 +102,12 @@ export class OverviewQueries {
     if (cursor !== null) {
       const after = decodeCursor(cursor, sort, direction);
       const comparison = direction === 'asc' ? '>' : '<';
+      const value = params.add(after.value);
+      // The first comparison is implied by the second; it is what SQLite starts its index range at (it reads a row
+      // value comparison only as a filter), so a page deep in the list is read from its cursor, not from the top.
       conditions.push(
-        `(${expression}, stream) ${comparison} (${params.add(after.value)}, ${params.add(after.stream)})`,
+        `${expression} ${comparison}= ${value}`,
+        `(${expression}, stream) ${comparison} (${value}, ${params.add(after.stream)})`,
       );
     }
     const order = direction === 'asc' ? 'ASC' : 'DESC';
