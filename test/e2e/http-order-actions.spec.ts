@@ -42,6 +42,30 @@ describe('HTTP API: shop order changes and action re-sends', () => {
   const listImported = async () =>
     ((await (await call('GET', '/api/orders?importState=imported&limit=500', 'v1')).json()) as { items: Overview[] })
       .items;
+  /** The order's page once its stock is in `stockState` (the stock saga and the overview are asynchronous). */
+  const orderOnceStock = (o: Overview, stockState: string, what: string) =>
+    eventually(async () => {
+      const seen = (await (await call('GET', orderPath(o), 'v1')).json()) as {
+        overview: Overview | null;
+        timeline: { entries: { type: string; data: Record<string, unknown> }[] };
+      };
+      return seen.overview?.stockState === stockState ? seen : undefined;
+    }, what);
+  /** The operator's retry of a failed decrement, accepted, then the order once its stock is taken. */
+  const retryStockUntilTaken = async (o: Overview, idempotencyKey: string) => {
+    const retry = await call(
+      'POST',
+      `${orderPath(o)}/retry-stock-decrement`,
+      'o1',
+      {},
+      { 'idempotency-key': idempotencyKey },
+    );
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ appended: ['StockDecrementRetryRequested'] });
+    const done = await orderOnceStock(o, 'done', 'the stock taken on the retry');
+    expect(done.timeline.entries.filter((e) => e.type === 'StockDecremented')).toHaveLength(1);
+    return done;
+  };
 
   beforeAll(async () => {
     // Default carriers first, so importable orders are imported (the sagas create their shop orders).
@@ -175,15 +199,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       await stockSaga.start();
     }
 
-    const detail = async () =>
-      (await (await call('GET', orderPath(short), 'v1')).json()) as {
-        overview: Overview | null;
-        timeline: { entries: { type: string; data: Record<string, unknown> }[] };
-      };
-    const failed = await eventually(async () => {
-      const seen = await detail();
-      return seen.overview?.stockState === 'failed' ? seen : undefined;
-    }, 'the shortfall on the order');
+    const failed = await orderOnceStock(short, 'failed', 'the shortfall on the order');
     expect(failed.overview!.stockMessages).toEqual(['product 990001: 2 ordered, 1 in stock']);
     expect(failed.timeline.entries.find((e) => e.type === 'StockDecrementFailed')!.data).toMatchObject({
       code: 'STOCK_SHORTFALL',
@@ -195,20 +211,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect((await shop.getProduct('990001'))!.stock).toBe(1);
 
     await shop.setStock('990001', 5);
-    const retry = await call(
-      'POST',
-      `${orderPath(short)}/retry-stock-decrement`,
-      'o1',
-      {},
-      { 'idempotency-key': 'r-1' },
-    );
-    expect(retry.status).toBe(200);
-    expect(await retry.json()).toMatchObject({ appended: ['StockDecrementRetryRequested'] });
-    const done = await eventually(async () => {
-      const seen = await detail();
-      return seen.overview?.stockState === 'done' ? seen : undefined;
-    }, 'the stock taken on the retry');
-    expect(done.timeline.entries.filter((e) => e.type === 'StockDecremented')).toHaveLength(1);
+    await retryStockUntilTaken(short, 'r-1');
     expect((await shop.getProduct('990001'))!.stock).toBe(3);
     const again = await call('POST', `${orderPath(short)}/retry-stock-decrement`, 'o1', {});
     expect(again.status).toBe(409);
@@ -243,15 +246,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       const planned = await call('POST', `${orderPath(gone)}/import`, 'o1', {});
       expect(await planned.json()).toMatchObject({ outcome: { kind: 'planned' } });
 
-      const detail = async () =>
-        (await (await call('GET', orderPath(gone), 'v1')).json()) as {
-          overview: Overview | null;
-          timeline: { entries: { type: string; data: Record<string, unknown> }[] };
-        };
-      const failed = await eventually(async () => {
-        const seen = await detail();
-        return seen.overview?.stockState === 'failed' ? seen : undefined;
-      }, 'the product not in the shop on the order');
+      const failed = await orderOnceStock(gone, 'failed', 'the product not in the shop on the order');
       expect(failed.overview).toMatchObject({
         importState: 'imported',
         stockFailureCode: 'PRODUCT_NOT_IN_SHOP',
@@ -283,21 +278,8 @@ describe('HTTP API: shop order changes and action re-sends', () => {
 
       await db.execute('DROP TRIGGER e2e_product_deleted');
       await shop.upsertProduct(product);
-      const retry = await call(
-        'POST',
-        `${orderPath(gone)}/retry-stock-decrement`,
-        'o1',
-        {},
-        { 'idempotency-key': 'r-gone-1' },
-      );
-      expect(retry.status).toBe(200);
-      expect(await retry.json()).toMatchObject({ appended: ['StockDecrementRetryRequested'] });
-      const done = await eventually(async () => {
-        const seen = await detail();
-        return seen.overview?.stockState === 'done' ? seen : undefined;
-      }, 'the stock taken on the retry');
+      const done = await retryStockUntilTaken(gone, 'r-gone-1');
       expect(done.overview).toMatchObject({ stockFailureCode: null, stockMessages: [] });
-      expect(done.timeline.entries.filter((e) => e.type === 'StockDecremented')).toHaveLength(1);
       expect(await movements()).toBe(1);
       expect((await shop.getProduct(product.id))!.stock).toBe(3);
     } finally {
