@@ -1,6 +1,6 @@
 import { DurableSagaRunner } from '../../src/cqrs/durable-saga-runner.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
@@ -32,12 +32,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
   const engine = useHttpEngine({ reactions: { shopFeedIntervalMs: 100 } });
   let imported: Overview[];
 
-  const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine().url}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = apiCaller(engine);
   const orderPath = (o: Overview) => `/api/orders/${o.marketplace}/${encodeURIComponent(o.marketplaceOrderId)}`;
   const listImported = async () =>
     ((await (await call('GET', '/api/orders?importState=imported&limit=500', 'v1')).json()) as { items: Overview[] })

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ExecuteOrderCommand } from '../../src/orders/commands/execute-order-command.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/orders/domain/import-settings.js';
 import { orderStreamName, type OrderKey } from '../../src/orders/domain/order-key.js';
@@ -29,16 +29,7 @@ describe('HTTP API: an operator’s order revision (If-Match)', () => {
   /** Orders the first import failed for want of a default carrier, mapped since: a re-import would plan them. */
   let waiting: OrderKey[];
 
-  const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine().url}${path}`, {
-      method,
-      headers: {
-        'x-api-key': key,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = apiCaller(engine);
   const path = (key: OrderKey) => `/api/orders/${key.marketplace}/${encodeURIComponent(key.marketplaceOrderId)}`;
   const eventsOf = async (key: OrderKey) =>
     (await store.readStream(orderStreamName(key))).map((event: RecordedEvent) => [

@@ -1,6 +1,6 @@
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
 import { keyIdOf } from '../../src/http/api-key-authenticator.js';
-import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
@@ -26,16 +26,7 @@ describe('HTTP API: orders', () => {
   let firstReport: Report;
   let report: Report;
 
-  const call = (method: string, path: string, key = 'o1', body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine().url}${path}`, {
-      method,
-      headers: {
-        'x-api-key': key,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = apiCaller(engine);
   const json = async <T>(response: Response, status = 200): Promise<T> => {
     const text = await response.text();
     if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);

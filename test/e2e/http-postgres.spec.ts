@@ -1,7 +1,7 @@
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { EVENT_STORE } from '../../src/event-store/event-store.port.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { checkPostgres, describeWithService } from '../support/services.js';
 
@@ -45,12 +45,7 @@ async function changesUntil(
 describeWithService(await checkPostgres(), 'HTTP API on PostgreSQL', () => {
   const engine = useHttpEngine({ postgres: true });
 
-  const call = (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${engine().url}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = apiCaller(engine);
 
   it('imports, lists, and replays an idempotent settings change from its table', async () => {
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);

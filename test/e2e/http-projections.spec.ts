@@ -1,17 +1,12 @@
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { OrdersReactions } from '../../src/orders/sagas/orders-reactions.js';
 
 describe('HTTP API: read-model maintenance', () => {
   const engine = useHttpEngine();
 
-  const call = (method: string, path: string, key: string, body?: unknown) =>
-    fetch(`${engine().url}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = apiCaller(engine);
 
   beforeAll(async () => {
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);

@@ -64,3 +64,21 @@ export function useHttpEngine(options: HttpEngineFixtureOptions = {}): () => Run
     return engine;
   };
 }
+
+/** A request to the engine's API as one of {@link TEST_API_KEYS} (`o1`, the operator, unless named), JSON body. */
+export type ApiCall = (
+  method: string,
+  path: string,
+  key?: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Response>;
+
+export function apiCaller(engine: () => RunningEngine): ApiCall {
+  return (method, path, key = 'o1', body, headers = {}) =>
+    fetch(`${engine().url}${path}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
