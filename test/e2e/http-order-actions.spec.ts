@@ -37,6 +37,16 @@ describe('HTTP API: shop order changes and action re-sends', () => {
   const listImported = async () =>
     ((await (await call('GET', '/api/orders?importState=imported&limit=500', 'v1')).json()) as { items: Overview[] })
       .items;
+  /** An import carrier for the emulator's orders to France, so that an order added to the emulator imports. */
+  const mapEmulatorFranceToLaPoste = async () => {
+    const carrier = (await engine().app.get<Shop>(SHOP).listCarriers()).find((c) => c.name === 'La Poste')!;
+    const mapped = await call('PUT', '/api/settings/default-carriers', 'a1', {
+      marketplace: EMULATOR_MARKETPLACE,
+      country: 'FR',
+      importCarrier: { id: String(carrier.id), name: carrier.name },
+    });
+    expect(mapped.status).toBe(200);
+  };
   /** The order's page once its stock is in `stockState` (the stock saga and the overview are asynchronous). */
   const orderOnceStock = (o: Overview, stockState: string, what: string) =>
     eventually(async () => {
@@ -175,13 +185,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     // decrement ran (the stock saga is held back meanwhile), with "force product" off.
     const lines = [{ lineId: 'SHORT-1-1', product: '990001', quantity: 2, amount: 39.9 }];
     await shop.upsertProduct({ id: '990001', name: 'Short mug', stock: 5, priceCents: 1995 });
-    const carrier = (await shop.listCarriers()).find((c) => c.name === 'La Poste')!;
-    const mapped = await call('PUT', '/api/settings/default-carriers', 'a1', {
-      marketplace: EMULATOR_MARKETPLACE,
-      country: 'FR',
-      importCarrier: { id: String(carrier.id), name: carrier.name },
-    });
-    expect(mapped.status).toBe(200);
+    await mapEmulatorFranceToLaPoste();
     expect((await call('PATCH', '/api/settings/import', 'a1', { forceProduct: false })).status).toBe(200);
     engine().sandbox!.state.orders.add(emulatorOrder({ marketplaceOrderId: 'SHORT-1', packages: [lines] }), Date.now());
     const short = { marketplace: EMULATOR_MARKETPLACE, marketplaceOrderId: 'SHORT-1' } as Overview;
@@ -220,13 +224,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     const stockSaga = engine().app.get(DurableSagaRunner).consumer('saga:ShopOrderSagas')!;
     const product = { id: '990002', name: 'Discontinued mug', stock: 5, priceCents: 1995 };
     await shop.upsertProduct(product);
-    const carrier = (await shop.listCarriers()).find((c) => c.name === 'La Poste')!;
-    const mapped = await call('PUT', '/api/settings/default-carriers', 'a1', {
-      marketplace: EMULATOR_MARKETPLACE,
-      country: 'FR',
-      importCarrier: { id: String(carrier.id), name: carrier.name },
-    });
-    expect(mapped.status).toBe(200);
+    await mapEmulatorFranceToLaPoste();
     // The merchant deletes the product between the shop order's creation and the stock decrement (the shop has no
     // call for it: it is done in the back office). A trigger does it in the very transaction that writes the order
     // line, so the stock saga finds it gone whatever the timing; "force product" stays on: it cannot help here.
