@@ -3,6 +3,7 @@ import { OrderCommandExecutor, type OrderCommandResult } from '../../commands/or
 import { idempotencyKeys } from '../../domain/idempotency-keys.js';
 import type { OrderCommand } from '../../domain/order-commands.js';
 import type { OrderKey } from '../../domain/order-key.js';
+import type { StockDecrementFailure } from '../../domain/stock-decrement-failure.js';
 import { orderKeyOf } from '../../domain/order-key.js';
 import { address, carrierMapping, definition, lookups, snapshot } from '../../domain/testing/order-fixtures.js';
 import { importOrder, later, shipped } from '../../domain/testing/order-scenario.js';
@@ -99,6 +100,15 @@ export class OrderStoryWriter {
       },
     });
     const actionInput = { orderKey: key, definition: input.definition!, carrierMapping: carrierMapping() };
+    /** Imported and created, then the shop refused the planned decrement: "stock not decremented". */
+    const stockFailed = async (failure: StockDecrementFailure) => {
+      await run(importOrder(input));
+      await run(created());
+      await run({
+        type: 'RecordStockDecrementFailed',
+        data: { orderKey: key, key: idempotencyKeys.stockDecrement(key), failure, now: later(2) },
+      });
+    };
     const shipRequested = async (trackingNumber: string | null) => {
       await run(importOrder(input));
       await run(created());
@@ -186,32 +196,12 @@ export class OrderStoryWriter {
         );
         break;
       case 'stock_short':
-        // The shop had one unit of the plan's first product, which the order asks two of: "stock not decremented".
-        await run(importOrder(input));
-        await run(created());
-        await run({
-          type: 'RecordStockDecrementFailed',
-          data: {
-            orderKey: key,
-            key: idempotencyKeys.stockDecrement(key),
-            failure: { code: 'STOCK_SHORTFALL', shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }] },
-            now: later(2),
-          },
-        });
+        // The shop had one unit of the plan's first product, which the order asks two of.
+        await stockFailed({ code: 'STOCK_SHORTFALL', shortfall: [{ productId: '1001_3', ordered: 2, inStock: 1 }] });
         break;
       case 'stock_product_gone':
-        // The plan's first product was deleted from the shop catalogue after the import: "stock not decremented".
-        await run(importOrder(input));
-        await run(created());
-        await run({
-          type: 'RecordStockDecrementFailed',
-          data: {
-            orderKey: key,
-            key: idempotencyKeys.stockDecrement(key),
-            failure: { code: 'PRODUCT_NOT_IN_SHOP', products: [{ productId: '1001_3', reason: 'missing' }] },
-            now: later(2),
-          },
-        });
+        // The plan's first product was deleted from the shop catalogue after the import.
+        await stockFailed({ code: 'PRODUCT_NOT_IN_SHOP', products: [{ productId: '1001_3', reason: 'missing' }] });
         break;
     }
     return { key, stream: results[0]!.stream, results };
