@@ -98,6 +98,7 @@ async function measure(context, adapter, db, rows, openRaw) {
     ['stock not decremented', () => queries.list({ stockState: 'failed', limit: PAGE })],
     ['a month', () => queries.list({ orderDateFrom: '2024-03-01', orderDateTo: '2024-04-01', limit: PAGE })],
     ['search a customer', () => queries.list({ search: 'client42 martin', limit: PAGE })],
+    ['search a common name', () => queries.list({ search: 'martin', limit: PAGE })],
     ['search an order id', () => queries.list({ search: middle.marketplaceOrderId.toLowerCase() })],
     ['counters', () => queries.counters()],
     ['counters of a search', () => queries.counters({ search: 'martin' })],

@@ -22,6 +22,7 @@ import {
   type OverviewListQuery,
 } from './overview-query.js';
 import { OVERVIEW_TABLES } from './overview-schema.js';
+import { planSearch, searchCondition, type SearchCondition } from './overview-search-plan.js';
 import {
   counterConditions,
   countersCanAnswer,
@@ -97,7 +98,8 @@ export class OverviewQueries {
 
   private async listPage({ filter, sort, direction, limit, cursor }: NormalisedListQuery): Promise<OverviewPage> {
     const params = new SqlParams();
-    const conditions = filterConditions(filter, params);
+    const plan = await planSearch(this.db, filter.searchWords, limit + 1);
+    const conditions = filterConditions(filter, params, searchCondition(plan, this.db.dialect, 'page'));
     const expression = SORT_EXPRESSIONS[sort];
     if (cursor !== null) {
       const after = decodeCursor(cursor, sort, direction);
@@ -140,8 +142,9 @@ export class OverviewQueries {
       );
       return Number(row?.n ?? 0);
     }
+    const conditions = filterConditions(normalised, params, await this.countSearch(normalised));
     const [row] = await this.db.query<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM ${OVERVIEW} ${where(filterConditions(normalised, params))}`,
+      `SELECT COUNT(*) AS n FROM ${OVERVIEW} ${where(conditions)}`,
       params.values,
     );
     return Number(row?.n ?? 0);
@@ -159,20 +162,27 @@ export class OverviewQueries {
 
   private async countersOf(normalised: NormalisedFilter): Promise<OverviewCounters> {
     const params = new SqlParams();
-    const buckets = countersCanAnswer(normalised)
-      ? await this.db.query<CounterBucket>(
-          `SELECT marketplace, lengow_status, import_state, action_state, progress, orders
-             FROM ${COUNTERS} ${where(counterConditions(normalised, params))}`,
-          params.values,
-        )
-      : await this.db.query<CounterBucket>(
-          `SELECT marketplace, COALESCE(lengow_status, '') AS lengow_status, import_state, action_state, progress,
-                  COUNT(*) AS orders
-             FROM ${OVERVIEW} ${where(filterConditions(normalised, params))}
-            GROUP BY marketplace, COALESCE(lengow_status, ''), import_state, action_state, progress`,
-          params.values,
-        );
+    if (countersCanAnswer(normalised)) {
+      const buckets = await this.db.query<CounterBucket>(
+        `SELECT marketplace, lengow_status, import_state, action_state, progress, orders
+           FROM ${COUNTERS} ${where(counterConditions(normalised, params))}`,
+        params.values,
+      );
+      return this.aggregate(buckets);
+    }
+    const conditions = filterConditions(normalised, params, await this.countSearch(normalised));
+    const buckets = await this.db.query<CounterBucket>(
+      `SELECT marketplace, COALESCE(lengow_status, '') AS lengow_status, import_state, action_state, progress,
+              COUNT(*) AS orders
+         FROM ${OVERVIEW} ${where(conditions)}
+        GROUP BY marketplace, COALESCE(lengow_status, ''), import_state, action_state, progress`,
+      params.values,
+    );
     return this.aggregate(buckets);
+  }
+
+  private async countSearch(filter: NormalisedFilter): Promise<SearchCondition> {
+    return searchCondition(await planSearch(this.db, filter.searchWords, null), this.db.dialect, 'count');
   }
 
   async get(key: { marketplace: string; marketplaceOrderId: string }): Promise<OrderOverview | null> {

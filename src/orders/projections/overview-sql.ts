@@ -1,8 +1,8 @@
 import type { SqlParam } from '../../database/sql-database.port.js';
 import type { OrderOverview } from './order-overview.js';
 import type { NormalisedFilter, OverviewSort } from './overview-query.js';
-import { ORDER_DATE_SORT, OVERVIEW_TABLES } from './overview-schema.js';
-import { prefixUpperBound } from './search-terms.js';
+import { ORDER_DATE_SORT } from './overview-schema.js';
+import type { SearchCondition } from './overview-search-plan.js';
 
 /** Collects bound parameters while SQL is assembled, handing out `$n` placeholders. */
 export class SqlParams {
@@ -38,7 +38,11 @@ export function sortValueOf(row: OrderOverview, sort: OverviewSort): string {
 }
 
 /** WHERE conditions (ANDed) over `order_overview` for a filter; an empty list means every row. */
-export function filterConditions(filter: NormalisedFilter, params: SqlParams): string[] {
+export function filterConditions(
+  filter: NormalisedFilter,
+  params: SqlParams,
+  searchCondition: SearchCondition,
+): string[] {
   const conditions: string[] = [];
   if (filter.importStates) conditions.push(`import_state IN (${params.list(filter.importStates)})`);
   if (filter.actionStates) {
@@ -54,12 +58,7 @@ export function filterConditions(filter: NormalisedFilter, params: SqlParams): s
   if (filter.progress) conditions.push(`progress = ${params.add(filter.progress)}`);
   if (filter.orderDateFrom) conditions.push(`${ORDER_DATE_SORT} >= ${params.add(filter.orderDateFrom)}`);
   if (filter.orderDateTo) conditions.push(`${ORDER_DATE_SORT} < ${params.add(filter.orderDateTo)}`);
-  for (const word of filter.searchWords ?? []) {
-    conditions.push(
-      `stream IN (SELECT stream FROM ${OVERVIEW_TABLES.search}
-                   WHERE term >= ${params.add(word)} AND term < ${params.add(prefixUpperBound(word))})`,
-    );
-  }
+  for (const word of filter.searchWords ?? []) conditions.push(searchCondition(word, params));
   return conditions;
 }
 
