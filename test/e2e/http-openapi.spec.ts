@@ -3,7 +3,18 @@ import { commandEntries } from '../../src/interfaces/command-catalogue.js';
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        requestBody?: unknown;
+        security?: unknown[];
+        parameters?: { name: string; in: string; schema?: unknown }[];
+      }
+    >
+  >;
   components: {
     schemas: Record<string, { properties?: Record<string, { description?: string }> }>;
     securitySchemes: object;
@@ -27,6 +38,22 @@ describe('HTTP API: OpenAPI document and Swagger UI', () => {
     expect(document.paths['/api/settings/carrier-mappings'].put).toBeDefined();
     expect(document.paths['/api/orders/events'].get).toBeDefined();
     expect(document.paths['/metrics']).toBeUndefined();
+  });
+
+  it('documents the overview filters of the list and the counters, with the values each takes', () => {
+    for (const path of ['/api/orders', '/api/orders/counters']) {
+      const parameters = document.paths[path].get.parameters ?? [];
+      expect({ path, parameters }).toEqual({
+        path,
+        parameters: expect.arrayContaining([
+          expect.objectContaining({
+            name: 'stockFailureCode',
+            in: 'query',
+            schema: { type: 'array', items: { type: 'string', enum: ['STOCK_SHORTFALL', 'PRODUCT_NOT_IN_SHOP'] } },
+          }),
+        ]),
+      });
+    }
   });
 
   it('has one operation per HTTP-exposed catalogue command, named after it, secured by the API key', () => {

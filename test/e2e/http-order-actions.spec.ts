@@ -56,6 +56,12 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       };
       return seen.overview?.stockState === stockState ? seen : undefined;
     }, what);
+  /** Marketplace order ids of the list with these filters. */
+  const listedIds = async (query: string) => {
+    const response = await call('GET', `/api/orders?${query}&limit=500`, 'v1');
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: Overview[] }).items.map((o) => o.marketplaceOrderId);
+  };
   /** The operator's retry of a failed decrement, accepted, then the order once its stock is taken. */
   const retryStockUntilTaken = async (o: Overview, idempotencyKey: string) => {
     const retry = await call(
@@ -206,6 +212,8 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     });
     const listed = (await (await call('GET', '/api/orders?stockState=failed', 'v1')).json()) as { items: Overview[] };
     expect(listed.items.map((o) => o.marketplaceOrderId)).toEqual(['SHORT-1']);
+    expect(await listedIds('stockFailureCode=STOCK_SHORTFALL')).toEqual(['SHORT-1']);
+    expect(await listedIds('stockFailureCode=PRODUCT_NOT_IN_SHOP')).toEqual([]);
     expect(await stockSaga.listParked()).toEqual([]);
     expect((await shop.getProduct('990001'))!.stock).toBe(1);
 
@@ -256,6 +264,14 @@ describe('HTTP API: shop order changes and action re-sends', () => {
         items: Overview[];
       };
       expect(listed.items.map((o) => o.marketplaceOrderId)).toContain('GONE-1');
+      // Listed apart from the shortfalls, which need a restock instead; counted the same way.
+      expect(await listedIds('stockFailureCode=PRODUCT_NOT_IN_SHOP')).toEqual(['GONE-1']);
+      expect(await listedIds('stockFailureCode=STOCK_SHORTFALL')).not.toContain('GONE-1');
+      expect(await listedIds('stockFailureCode=STOCK_SHORTFALL&stockFailureCode=PRODUCT_NOT_IN_SHOP')).toEqual(
+        await listedIds('stockState=failed'),
+      );
+      const counters = await call('GET', '/api/orders/counters?stockFailureCode=PRODUCT_NOT_IN_SHOP', 'v1');
+      expect(await counters.json()).toMatchObject({ total: 1, importState: { imported: 1 } });
       // Not retried into the parking lot: the operator has it on the order instead.
       expect(await stockSaga.listParked()).toEqual([]);
       const movements = async () =>

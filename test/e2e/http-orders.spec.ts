@@ -126,6 +126,24 @@ describe('HTTP API: orders', () => {
     const badState = await call('GET', '/api/orders?importState=lost', 'v1');
     expect(badState.status).toBe(400);
     expect(await badState.json()).toMatchObject({ errors: [{ field: 'query.importState' }] });
+    // A stock failure code the engine does not record: refused by name with the codes it does, never an empty list.
+    for (const url of [
+      '/api/orders?stockFailureCode=OUT_OF_STOCK',
+      '/api/orders/counters?stockFailureCode=PRODUCT_NOT_IN_SHOP,nope',
+    ]) {
+      const badCode = await call('GET', url, 'v1');
+      expect(badCode.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await json(badCode, 400)).toMatchObject({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        errors: [
+          {
+            field: 'query.stockFailureCode',
+            message: 'stockFailureCode: must be one of STOCK_SHORTFALL, PRODUCT_NOT_IN_SHOP',
+          },
+        ],
+      });
+    }
     const badLimit = await call('GET', '/api/orders?limit=9000', 'v1');
     expect((await json<{ errors: { field: string }[] }>(badLimit, 400)).errors[0].field).toBe('query.limit');
     const unknown = await call('GET', '/api/orders?colour=red', 'v1');

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ACTION_TYPES } from '../domain/marketplace-definition.js';
+import { STOCK_DECREMENT_FAILURE_CODES } from '../domain/stock-decrement-failure.js';
 import { ACTION_STATES, IMPORT_STATES, PROGRESS_STATES, STOCK_STATES } from '../projections/order-overview.js';
 import { MAX_PAGE_SIZE, OVERVIEW_SORTS } from '../projections/overview-query.js';
 import { MAX_TIMELINE_PAGE } from '../projections/order-timeline.js';
@@ -51,12 +52,25 @@ export class OverviewFilterQuery {
   @ApiPropertyOptional({
     enum: STOCK_STATES,
     isArray: true,
-    description: 'Stock decrement state (failed = "stock not decremented": a shortfall waiting for a restock)',
+    description:
+      'Stock decrement state (failed = "stock not decremented": the shop took nothing; stockFailureCode says why)',
   })
   @IsOptional()
   @list()
   @texts('stockState')
   stockState?: string[];
+
+  @ApiPropertyOptional({
+    enum: STOCK_DECREMENT_FAILURE_CODES,
+    isArray: true,
+    description:
+      'Why the stock was not decremented (failed orders only): STOCK_SHORTFALL = restock, PRODUCT_NOT_IN_SHOP = put ' +
+      'the products back in the shop catalogue',
+  })
+  @IsOptional()
+  @list()
+  @texts('stockFailureCode')
+  stockFailureCode?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['amazon_fr'], description: 'Marketplace codes' })
   @IsOptional()

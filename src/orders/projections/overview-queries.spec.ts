@@ -12,7 +12,11 @@ describe('OverviewQueries on SQLite', () => overviewQueriesSuite(openSqlite));
 describeWithService(postgres, 'OverviewQueries on PostgreSQL', () => overviewQueriesSuite(openPostgres));
 
 describe('OverviewQueries while an upgrade that added columns is still rebuilding', () => {
-  it('keeps answering from the previous version’s tables, the added fields unknown', async () => {
+  /** Overview queries on the live generation as an older version built it (the view re-pointed as a switch does). */
+  const fromOlderGeneration = async (
+    dropped: { indexes: string[]; columns: string[] },
+    check: (queries: OverviewQueries, stream: string) => Promise<void>,
+  ) => {
     const sides = await openSqlite();
     try {
       const writer = new OrderStoryWriter(sides.store);
@@ -21,30 +25,61 @@ describe('OverviewQueries while an upgrade that added columns is still rebuildin
       await runner.start();
       await runner.waitUntilCaughtUp(await writer.lastPosition(), { timeoutMs: 20_000 });
       await runner.stop();
-      // The live generation as version 2 built it: no stock columns (the view is re-pointed the way a switch does).
       const live = 'order_overview__g1';
       for (const sql of [
         `DROP VIEW ${OVERVIEW_TABLES.overview}`,
-        `DROP INDEX ${live}_by_stock_state`,
-        `ALTER TABLE ${live} DROP COLUMN stock_state`,
-        `ALTER TABLE ${live} DROP COLUMN stock_messages`,
+        ...dropped.indexes.map((index) => `DROP INDEX ${live}${index}`),
+        ...dropped.columns.map((column) => `ALTER TABLE ${live} DROP COLUMN ${column}`),
         `CREATE VIEW ${OVERVIEW_TABLES.overview} AS SELECT * FROM ${live}`,
       ])
         await sides.db.execute(sql);
-
-      const queries = new OverviewQueries(sides.db);
-      const [row] = (await queries.list()).items;
-      expect(row).toMatchObject({ stream, importState: 'imported', stockState: null, stockMessages: [] });
-      expect(await queries.getByStream(stream)).toEqual(row);
-      expect(await queries.findByShopOrderId('SO-UP-1')).toEqual([row]);
-      // The filter on the added column waits for the switch: a typed refusal naming it, not a server error.
-      const waits = expect.objectContaining({ code: 'OVERVIEW_FILTER_UNAVAILABLE', field: 'stockState' });
-      await expect(queries.list({ stockState: 'failed' })).rejects.toEqual(waits);
-      await expect(queries.count({ stockState: 'failed' })).rejects.toEqual(waits);
-      await expect(queries.counters({ stockState: 'failed' })).rejects.toEqual(waits);
-      expect(await queries.count({ importState: 'imported' })).toBe(1);
+      await check(new OverviewQueries(sides.db), stream);
     } finally {
       await sides.cleanup();
     }
+  };
+
+  it('keeps answering from the previous version’s tables, the added fields unknown', async () => {
+    // Version 2: no stock columns.
+    const dropped = { indexes: ['_by_stock_state'], columns: ['stock_state', 'stock_messages', 'stock_failure_code'] };
+    await fromOlderGeneration(dropped, async (queries, stream) => {
+      const [row] = (await queries.list()).items;
+      expect(row).toMatchObject({
+        stream,
+        importState: 'imported',
+        stockState: null,
+        stockMessages: [],
+        stockFailureCode: null,
+      });
+      expect(await queries.getByStream(stream)).toEqual(row);
+      expect(await queries.findByShopOrderId('SO-UP-1')).toEqual([row]);
+      // A filter on an added column waits for the switch: a typed refusal naming it, not a server error.
+      for (const [field, filter] of [
+        ['stockState', { stockState: 'failed' }],
+        ['stockFailureCode', { stockFailureCode: 'PRODUCT_NOT_IN_SHOP' }],
+      ] as const) {
+        const waits = expect.objectContaining({ code: 'OVERVIEW_FILTER_UNAVAILABLE', field });
+        await expect(queries.list(filter)).rejects.toEqual(waits);
+        await expect(queries.count(filter)).rejects.toEqual(waits);
+        await expect(queries.counters(filter)).rejects.toEqual(waits);
+      }
+      expect(await queries.count({ importState: 'imported' })).toBe(1);
+    });
+  });
+
+  it('refuses only the failure code filter while the upgrade to version 4 rebuilds', async () => {
+    await fromOlderGeneration({ indexes: [], columns: ['stock_failure_code'] }, async (queries, stream) => {
+      expect((await queries.list({ stockState: 'pending' })).items).toEqual([
+        expect.objectContaining({ stream, stockFailureCode: null }),
+      ]);
+      const waits = expect.objectContaining({
+        code: 'OVERVIEW_FILTER_UNAVAILABLE',
+        field: 'stockFailureCode',
+        column: 'stock_failure_code',
+      });
+      await expect(queries.list({ stockFailureCode: 'STOCK_SHORTFALL' })).rejects.toEqual(waits);
+      await expect(queries.count({ stockFailureCode: 'STOCK_SHORTFALL' })).rejects.toEqual(waits);
+      await expect(queries.counters({ stockFailureCode: 'STOCK_SHORTFALL' })).rejects.toEqual(waits);
+    });
   });
 });

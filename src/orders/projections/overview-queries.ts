@@ -61,12 +61,18 @@ const { overview: OVERVIEW, shopOrders: SHOP_ORDERS, counters: COUNTERS } = OVER
 const ROW = '*';
 
 /**
- * Filters on columns a version of the overview added, with the query field that names them. While the upgrade's
- * rebuild runs, the views still show the previous version's tables, and SQL on the missing column fails; the caller
- * then hears which filter must wait instead of a server error.
+ * Filters on columns a version of the overview added, with the query field that names them and the added columns
+ * its SQL reads. While the upgrade's rebuild runs, the views still show the previous version's tables, and SQL on a
+ * missing column fails; the caller then hears which filter must wait instead of a server error.
  */
 const ADDED_COLUMN_FILTERS = [
-  { field: 'stockState', column: 'stock_state', used: (f: NormalisedFilter) => !!f.stockStates },
+  { field: 'stockState', columns: ['stock_state'], used: (f: NormalisedFilter) => !!f.stockStates },
+  // Also reads stock_state (version 3): its SQL narrows to the failed orders first (overview-sql.ts).
+  {
+    field: 'stockFailureCode',
+    columns: ['stock_failure_code', 'stock_state'],
+    used: (f: NormalisedFilter) => !!f.stockFailureCodes,
+  },
 ];
 
 async function whileUpgrading<T>(filter: NormalisedFilter, run: () => Promise<T>): Promise<T> {
@@ -74,8 +80,10 @@ async function whileUpgrading<T>(filter: NormalisedFilter, run: () => Promise<T>
     return await run();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const missing = ADDED_COLUMN_FILTERS.find((f) => f.used(filter) && message.includes(f.column));
-    if (missing) throw new OverviewFilterUnavailable(missing.field, missing.column);
+    for (const { field, columns, used } of ADDED_COLUMN_FILTERS) {
+      const column = used(filter) ? columns.find((name) => message.includes(name)) : undefined;
+      if (column) throw new OverviewFilterUnavailable(field, column);
+    }
     throw error;
   }
 }

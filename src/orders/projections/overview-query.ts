@@ -1,4 +1,5 @@
 import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
+import { STOCK_DECREMENT_FAILURE_CODES, type StockDecrementFailureCode } from '../domain/stock-decrement-failure.js';
 import { InvalidOverviewQuery } from './invalid-overview-query.error.js';
 import {
   ACTION_STATES,
@@ -28,6 +29,11 @@ export interface OverviewFilter {
   actionType?: ActionType;
   /** `failed`: "stock not decremented", the orders waiting for a restock and the operator's retry. */
   stockState?: OneOrMany<StockStateValue>;
+  /**
+   * Why the stock was not decremented, which says what to fix: `STOCK_SHORTFALL` (restock) or `PRODUCT_NOT_IN_SHOP`
+   * (put the products back in the catalogue). Only failed orders have one.
+   */
+  stockFailureCode?: OneOrMany<StockDecrementFailureCode>;
   marketplace?: OneOrMany<string>;
   lengowStatus?: OneOrMany<string>;
   progress?: ProgressValue;
@@ -54,6 +60,7 @@ export interface NormalisedFilter {
   actionStates?: ActionStateValue[];
   actionType?: ActionType;
   stockStates?: StockStateValue[];
+  stockFailureCodes?: StockDecrementFailureCode[];
   marketplaces?: string[];
   lengowStatuses?: string[];
   progress?: ProgressValue;
@@ -104,6 +111,8 @@ export function normaliseFilter(input: OverviewFilter | null | undefined): Norma
   }
   const stockStates = enumList('stockState', filter.stockState, STOCK_STATES);
   if (stockStates) result.stockStates = stockStates;
+  const stockFailureCodes = enumList('stockFailureCode', filter.stockFailureCode, STOCK_DECREMENT_FAILURE_CODES);
+  if (stockFailureCodes) result.stockFailureCodes = stockFailureCodes;
   const marketplaces = textList('marketplace', filter.marketplace, (code) => code.trim().toLowerCase());
   if (marketplaces) result.marketplaces = marketplaces;
   const lengowStatuses = textList('lengowStatus', filter.lengowStatus, (status) => status.trim());

@@ -53,6 +53,11 @@ export function filterConditions(
     conditions.push(`${filter.actionType}_state <> 'none'`);
   }
   if (filter.stockStates) conditions.push(`stock_state IN (${params.list(filter.stockStates)})`);
+  if (filter.stockFailureCodes) {
+    // Only a failed decrement has a code. Saying so lets both databases read the few failed orders off
+    // _by_stock_state, in order-date order, and check their code: the code needs no index (and no rebuild) of its own.
+    conditions.push(`stock_state = 'failed'`, `stock_failure_code IN (${params.list(filter.stockFailureCodes)})`);
+  }
   if (filter.marketplaces) conditions.push(`marketplace IN (${params.list(filter.marketplaces)})`);
   if (filter.lengowStatuses) conditions.push(`lengow_status IN (${params.list(filter.lengowStatuses)})`);
   if (filter.progress) conditions.push(`progress = ${params.add(filter.progress)}`);
@@ -67,6 +72,7 @@ export function countersCanAnswer(filter: NormalisedFilter): boolean {
   return (
     filter.actionType === undefined &&
     filter.stockStates === undefined &&
+    filter.stockFailureCodes === undefined &&
     filter.orderDateFrom === undefined &&
     filter.orderDateTo === undefined &&
     filter.searchWords === undefined

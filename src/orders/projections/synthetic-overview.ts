@@ -28,6 +28,13 @@ export function syntheticOverviewRow(i: number): OrderOverview {
           : i % 3 === 0
             ? 'done'
             : 'none';
+  // About 1 % of the imported orders: two in three short of stock, one in three naming a product the shop deleted.
+  const stockFailure =
+    importState !== 'imported' || i % 97 !== 0
+      ? null
+      : i % 3 === 0
+        ? { code: 'PRODUCT_NOT_IN_SHOP' as const, message: 'product 1001 is no longer in the shop catalogue' }
+        : { code: 'STOCK_SHORTFALL' as const, message: 'product 1001: 2 ordered, 1 in stock' };
   const marketplace = MARKETPLACES[i % MARKETPLACES.length]!;
   const id = `${marketplace.slice(0, 2).toUpperCase()}-${String(i).padStart(8, '0')}`;
   return {
@@ -53,9 +60,9 @@ export function syntheticOverviewRow(i: number): OrderOverview {
     actionType: actionState === 'none' ? null : 'ship',
     actionMessages: actionState === 'failed' ? ["can't send action: tracking_number is required"] : [],
     actionWaitingSince: actionState === 'waiting' ? at : null,
-    stockState: importState !== 'imported' ? 'none' : i % 97 === 0 ? 'failed' : 'done',
-    stockMessages: importState === 'imported' && i % 97 === 0 ? ['product 1001: 2 ordered, 1 in stock'] : [],
-    stockFailureCode: importState === 'imported' && i % 97 === 0 ? 'STOCK_SHORTFALL' : null,
+    stockState: importState !== 'imported' ? 'none' : stockFailure ? 'failed' : 'done',
+    stockMessages: stockFailure ? [stockFailure.message] : [],
+    stockFailureCode: stockFailure?.code ?? null,
     progress: i % 11 === 0 ? 'closed' : 'in_progress',
     customerName: `Client${i % 997} ${NAMES[i % NAMES.length]}`,
     deliveryCountry: 'FR',

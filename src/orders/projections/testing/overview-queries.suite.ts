@@ -222,6 +222,47 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
     await expect(queries.list({ stockState: 'short' as never })).rejects.toMatchObject({ field: 'stockState' });
   });
 
+  it('tells the orders short of stock from those whose products left the catalogue, in lists and counts', async () => {
+    await write('other_shop_de', 'M1-97-stock_short', 'stock_short');
+    await write('demo_market_fr', 'M0-98-stock_product_gone', 'stock_product_gone');
+    await write('third_mall_it', 'M2-99-stock_product_gone', 'stock_product_gone');
+    await caughtUp();
+    expect(ids(await all({ stockFailureCode: 'STOCK_SHORTFALL' }))).toEqual(['M1-97-stock_short']);
+    const gone = await all({ stockFailureCode: ['PRODUCT_NOT_IN_SHOP'] });
+    expect(ids(gone)).toEqual(['M0-98-stock_product_gone', 'M2-99-stock_product_gone']);
+    expect(gone.every((row) => row.stockState === 'failed' && row.stockFailureCode === 'PRODUCT_NOT_IN_SHOP')).toBe(
+      true,
+    );
+    expect(ids(await all({ stockFailureCode: ['STOCK_SHORTFALL', 'PRODUCT_NOT_IN_SHOP'] }))).toEqual(
+      ids(await all({ stockState: 'failed' })),
+    );
+    expect(ids(await all({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP', marketplace: 'third_mall_it' }))).toEqual([
+      'M2-99-stock_product_gone',
+    ]);
+    expect(await all({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP', stockState: 'done' })).toEqual([]);
+    expect(await queries.count({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP' })).toBe(2);
+    expect(await queries.count({ stockFailureCode: 'STOCK_SHORTFALL', importState: 'imported' })).toBe(1);
+    expect(await queries.counters({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP' })).toMatchObject({
+      total: 2,
+      importState: { imported: 2 },
+      marketplaces: [
+        { marketplace: 'demo_market_fr', total: 1 },
+        { marketplace: 'third_mall_it', total: 1 },
+      ],
+    });
+    // An unknown code is refused by name, with the codes that exist: never read as "no such orders".
+    for (const stockFailureCode of ['OUT_OF_STOCK', 'stock_shortfall', ['PRODUCT_NOT_IN_SHOP', '']]) {
+      const refused = {
+        field: 'stockFailureCode',
+        message: expect.stringMatching(/STOCK_SHORTFALL, PRODUCT_NOT_IN_SHOP/),
+      };
+      const query = { stockFailureCode } as unknown as OverviewListQuery;
+      await expect(queries.list(query)).rejects.toMatchObject({ ...refused, code: 'INVALID_OVERVIEW_QUERY' });
+      await expect(queries.count(query)).rejects.toMatchObject(refused);
+      await expect(queries.counters(query)).rejects.toMatchObject(refused);
+    }
+  });
+
   it('finds one order by key or shop order id, and refuses bad input with a typed error', async () => {
     const order = await queries.get({ marketplace: ' Demo_Market_FR ', marketplaceOrderId: 'M0-06-shipped' });
     expect(order).toMatchObject({ stream: 'order-demo_market_fr-M0-06-shipped', shipState: 'done' });
