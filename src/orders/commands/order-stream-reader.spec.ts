@@ -275,6 +275,30 @@ describe('OrderStreamReader', () => {
     expect(counting.take()).toHaveLength(1);
   });
 
+  it('folds a delivered event onto the revision right before it without reading; reads when further behind', async () => {
+    const reader = new OrderStreamReader(store);
+    await run(new OrderCommandExecutor(sqlite), LIFECYCLE.slice(0, 4));
+    const events = await sqlite.readStream(STREAM);
+    await reader.load(ORDER_KEY, { upToRevision: 1 });
+    counting.take();
+    const atTwo = await reader.loadAt(events[2]);
+    expect(counting.take()).toEqual([]);
+    expect(atTwo.revision).toBe(2);
+    expect(atTwo.state).toEqual((await loadOrder(sqlite, ORDER_KEY, 2)).state);
+    // Already there (a redelivery): the cache, no read.
+    expect(await reader.loadAt(events[1])).toBe(atTwo);
+    expect(counting.take()).toEqual([]);
+    // A gap between the cache and the event: the tail is read, from the store.
+    const other = new OrderStreamReader(store);
+    await other.load(ORDER_KEY, { upToRevision: 0 });
+    counting.take();
+    expect(await other.loadAt(events[3])).toMatchObject({ revision: 3 });
+    expect(counting.take()).toEqual([{ stream: STREAM, options: { fromRevision: 1 }, rows: 3 }]);
+    // Nothing cached: read.
+    expect(await new OrderStreamReader(store).loadAt(events[2])).toMatchObject({ revision: 3 });
+    expect(counting.take()).toHaveLength(1);
+  });
+
   it('hands out frozen states: a caller cannot corrupt what the next command is decided on', async () => {
     const reader = new OrderStreamReader(store);
     // The whole lifecycle decided and evolved on frozen states: neither decide nor evolve writes to its input.

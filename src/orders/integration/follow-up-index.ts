@@ -1,7 +1,7 @@
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import type { ConsumerHandler } from '../../event-store/consumers/consumer-handler.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import type { OrderStreamReader } from '../commands/order-stream-reader.js';
+import type { FoldedOrder, OrderStreamReader } from '../commands/order-stream-reader.js';
 import type { OrderEventType } from '../domain/order-events.js';
 import { ensureReactionsSchema } from './reactions-schema.js';
 
@@ -80,14 +80,13 @@ export class FollowUpIndex {
       name: 'orders-follow-up-index',
       filter: { streamPrefixes: ['order-'], eventTypes: [...WATCHED] },
       // The rows of the state at this event or later: a later watched event of the stream syncs it again in turn.
-      handle: (event: RecordedEvent) => this.sync(event.stream, event.revision),
+      handle: async (event: RecordedEvent) => this.write(await this.orders.loadAt(event)),
     };
   }
 
-  /** Re-derives the stream's rows from its latest state, or from any state at least at `minRevision`. */
-  async sync(stream: string, minRevision?: number): Promise<void> {
+  /** Re-derives the stream's rows from its state: delete, then insert what is open now. */
+  private async write({ stream, state, correlations }: FoldedOrder): Promise<void> {
     await ensureReactionsSchema(this.db);
-    const { state, correlations } = await this.orders.loadStream(stream, { minRevision });
 
     const attempts: OpenAttemptRow[] = [];
     for (const request of state.actionRequests) {
@@ -126,6 +125,16 @@ export class FollowUpIndex {
           }
         : null;
 
+    if (attempts.length === 0 && !retry && this.db.dialect === 'postgres') {
+      // Most events leave nothing open (an import, a stock decrement): one statement, instead of a transaction's four
+      // round trips, clears both tables at once.
+      await this.db.execute(
+        `WITH attempts AS (DELETE FROM open_action_attempts WHERE stream = $1)
+         DELETE FROM import_retries WHERE stream = $1`,
+        [stream],
+      );
+      return;
+    }
     await this.db.transaction(async (tx) => {
       await tx.execute('DELETE FROM open_action_attempts WHERE stream = $1', [stream]);
       for (const row of attempts) {
