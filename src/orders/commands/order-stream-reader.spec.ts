@@ -294,9 +294,13 @@ describe('OrderStreamReader', () => {
     counting.take();
     expect(await other.loadAt(events[3])).toMatchObject({ revision: 3 });
     expect(counting.take()).toEqual([{ stream: STREAM, options: { fromRevision: 1 }, rows: 3 }]);
-    // Nothing cached: read.
+    // Nothing cached: read, unless the event is the stream's first.
     expect(await new OrderStreamReader(store).loadAt(events[2])).toMatchObject({ revision: 3 });
     expect(counting.take()).toHaveLength(1);
+    const first = await new OrderStreamReader(store).loadAt(events[0]);
+    expect(counting.take()).toEqual([]);
+    expect(first.revision).toBe(0);
+    expect(first.state).toEqual((await loadOrder(sqlite, ORDER_KEY, 0)).state);
   });
 
   it('hands out frozen states: a caller cannot corrupt what the next command is decided on', async () => {

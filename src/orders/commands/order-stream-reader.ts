@@ -136,10 +136,10 @@ export class OrderStreamReader {
    * The state at least at a delivered event (a consumer handling the event at this revision, as with `minRevision`).
    * When the cache holds the revision right before it, the event itself is folded on: it is the stored event, so the
    * cache stays never ahead of the store, and the read that `minRevision` would make is saved (on PostgreSQL, a round
-   * trip per watched event). Otherwise it loads as `minRevision` does.
+   * trip per watched event). The first event of a stream folds on nothing. Otherwise it loads as `minRevision` does.
    */
   async loadAt(event: RecordedEvent): Promise<FoldedOrder> {
-    const cached = this.entries.get(event.stream);
+    const cached = this.entries.get(event.stream) ?? (event.revision === 0 ? emptyOrder(event.stream) : undefined);
     if (cached && cached.revision === event.revision - 1) return this.remember(foldEvents(cached, [event]));
     return this.loadStream(event.stream, { minRevision: event.revision });
   }
