@@ -59,9 +59,9 @@ describeWithChromium('dashboard: stock not decremented', () => {
    * As in the HTTP e2e story: an order validated while its product was in stock, whose stock an operator then lowered
    * by hand before the decrement ran (the shop-order saga is held back meanwhile), with "force product" off.
    */
-  async function provokeShortfall(): Promise<void> {
+  async function provokeShortfall(orderId = SHORT_ORDER, productId = PRODUCT): Promise<void> {
     const shop = shopOf(engine);
-    await shop.upsertProduct({ id: PRODUCT, name: 'Short mug', stock: 5, priceCents: 1995 });
+    await shop.upsertProduct({ id: productId, name: 'Short mug', stock: 5, priceCents: 1995 });
     const carrier = (await shop.listCarriers()).find((c) => c.name === 'Colissimo')!;
     await apiJson(engine, '/api/settings/default-carriers', {
       method: 'PUT',
@@ -76,26 +76,54 @@ describeWithChromium('dashboard: stock not decremented', () => {
     // Held back before the order exists in Lengow, so no scheduled import can take it through the saga first.
     await saga.stop();
     try {
-      const lines = [{ lineId: `${SHORT_ORDER}-1`, product: PRODUCT, quantity: 2, amount: 39.9 }];
+      const lines = [{ lineId: `${orderId}-1`, product: productId, quantity: 2, amount: 39.9 }];
       engine.engine.sandbox!.state.orders.add(
-        emulatorOrder({ marketplaceOrderId: SHORT_ORDER, packages: [lines] }),
+        emulatorOrder({ marketplaceOrderId: orderId, packages: [lines] }),
         Date.now(),
       );
       const planned = await apiJson<{ outcome: { kind: string } }>(
         engine,
-        `${orderApi(EMULATOR_MARKETPLACE, SHORT_ORDER)}/import`,
+        `${orderApi(EMULATOR_MARKETPLACE, orderId)}/import`,
         { method: 'POST', body: '{}' },
       );
       expect(planned.outcome.kind).toBe('planned');
-      await shop.setStock(PRODUCT, 1);
+      await shop.setStock(productId, 1);
     } finally {
       await saga.start();
     }
-    await eventually(async () => {
-      const detail = await detailOf(EMULATOR_MARKETPLACE, SHORT_ORDER);
+    await stockFailedOn(orderId);
+  }
+
+  /**
+   * As in the HTTP e2e story: the merchant deletes the product right after the shop order was written, before the
+   * stock decrement (a trigger in that very transaction, so the timing cannot matter).
+   */
+  async function provokeProductGone(orderId: string, product: typeof GONE_PRODUCT): Promise<void> {
+    const db = engine.engine.app.get<SqlDatabase>(SQL_DATABASE, { strict: false });
+    await shopOf(engine).upsertProduct(product);
+    const trigger = `browser_product_deleted_${product.id}`;
+    await db.execute(
+      `CREATE TRIGGER ${trigger} AFTER INSERT ON shop_order_lines WHEN NEW.product_id = '${product.id}'
+       BEGIN DELETE FROM shop_products WHERE shop_id = '${product.id}'; END`,
+    );
+    try {
+      const lines = [{ lineId: `${orderId}-1`, product: product.id, quantity: 2, amount: 39.9 }];
+      engine.engine.sandbox!.state.orders.add(
+        emulatorOrder({ marketplaceOrderId: orderId, packages: [lines] }),
+        Date.now(),
+      );
+      await apiJson(engine, `${orderApi(EMULATOR_MARKETPLACE, orderId)}/import`, { method: 'POST', body: '{}' });
+      await stockFailedOn(orderId);
+    } finally {
+      await db.execute(`DROP TRIGGER IF EXISTS ${trigger}`);
+    }
+  }
+
+  const stockFailedOn = (orderId: string) =>
+    eventually(async () => {
+      const detail = await detailOf(EMULATOR_MARKETPLACE, orderId);
       expect(detail.overview?.stockState).toBe('failed');
     });
-  }
 
   beforeAll(async () => {
     [engine, browser] = await Promise.all([startDashboardEngine(), launchChromium()]);
@@ -208,29 +236,8 @@ describeWithChromium('dashboard: stock not decremented', () => {
   }, 60_000);
 
   it('words the banner for a product no longer in the shop catalogue: put it back, not restock; then Retry stock', async () => {
-    // As in the HTTP e2e story: the merchant deletes the product right after the shop order was written, before the
-    // stock decrement (a trigger in that very transaction, so the timing cannot matter).
     const shop = shopOf(engine);
-    const db = engine.engine.app.get<SqlDatabase>(SQL_DATABASE, { strict: false });
-    await shop.upsertProduct(GONE_PRODUCT);
-    await db.execute(
-      `CREATE TRIGGER browser_product_deleted AFTER INSERT ON shop_order_lines WHEN NEW.product_id = '990002'
-       BEGIN DELETE FROM shop_products WHERE shop_id = '990002'; END`,
-    );
-    try {
-      const lines = [{ lineId: `${GONE_ORDER}-1`, product: GONE_PRODUCT.id, quantity: 2, amount: 39.9 }];
-      engine.engine.sandbox!.state.orders.add(
-        emulatorOrder({ marketplaceOrderId: GONE_ORDER, packages: [lines] }),
-        Date.now(),
-      );
-      await apiJson(engine, `${orderApi(EMULATOR_MARKETPLACE, GONE_ORDER)}/import`, { method: 'POST', body: '{}' });
-      await eventually(async () => {
-        const detail = await detailOf(EMULATOR_MARKETPLACE, GONE_ORDER);
-        expect(detail.overview?.stockState).toBe('failed');
-      });
-    } finally {
-      await db.execute('DROP TRIGGER IF EXISTS browser_product_deleted');
-    }
+    await provokeProductGone(GONE_ORDER, GONE_PRODUCT);
 
     await openOrder(EMULATOR_MARKETPLACE, GONE_ORDER);
     await banner().waitFor();
@@ -256,4 +263,105 @@ describeWithChromium('dashboard: stock not decremented', () => {
     await expect(page.locator('.timeline > li[data-event-type="StockDecremented"]').count()).resolves.toBe(1);
     expect((await shop.getProduct(GONE_PRODUCT.id))!.stock).toBe(3);
   }, 60_000);
+
+  it('lists the orders whose stock was not decremented as a state of their own, counted, badged per cause, live', async () => {
+    const short = { id: 'SHORT-2', product: '990003' };
+    const gone = {
+      id: 'GONE-2',
+      product: { id: '990004', name: 'Another discontinued mug', stock: 5, priceCents: 995 },
+    };
+    await provokeShortfall(short.id, short.product);
+    await provokeProductGone(gone.id, gone.product);
+    const chip = page.locator('[data-counter="stock_failed"]');
+    const chipCount = () => chip.locator('.counter-value').textContent();
+    const rowOf = (id: string) => page.locator(`tbody tr[data-order-id="${id}"]`);
+    const listedIds = () =>
+      page
+        .locator('tbody tr[data-order-id]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id')));
+
+    // The world's own failures count too (emulator orders short of the stock the earlier stories took): the page
+    // must agree with the engine, these two included.
+    const failedBefore = await apiJson<{ items: OverviewRow[] }>(engine, '/api/orders?stockState=failed&limit=100');
+    const failedIds = failedBefore.items.map((row) => row.marketplaceOrderId).sort();
+    expect(failedIds).toEqual(expect.arrayContaining([gone.id, short.id]));
+    const { stockFailed } = await apiJson<{ stockFailed: number }>(engine, '/api/orders/counters');
+    expect(stockFailed).toBe(failedIds.length);
+
+    await page.goto(`${engine.url}/#/orders`);
+    await page.locator('table[aria-busy="false"] tbody tr').first().waitFor();
+    await eventually(async () => expect(await chipCount()).toBe(String(stockFailed)));
+    await expect(chip.textContent()).resolves.toBe(`${stockFailed}Stock not decremented`);
+    // The count honours the other filters, as every chip's does.
+    await page.getByLabel('Search').fill(short.id);
+    await eventually(async () => expect(await chipCount()).toBe('1'));
+    await page.getByLabel('Search').fill('');
+    await eventually(async () => expect(await chipCount()).toBe(String(stockFailed)));
+
+    // Chosen in the state filter, it lists exactly those orders, each with a badge in words saying why.
+    await page.getByLabel('State', { exact: true }).selectOption({ label: 'Stock not decremented' });
+    await eventually(async () => expect((await listedIds()).sort()).toEqual(failedIds));
+    await expect(chip.getAttribute('aria-pressed')).resolves.toBe('true');
+    expect(new URL(page.url()).hash).toContain('state=stock_failed');
+    await eventually(async () =>
+      expect(await page.locator('caption').textContent()).toContain(`(${stockFailed} matching)`),
+    );
+    const badges = await page
+      .locator('tbody tr[data-order-id]')
+      .evaluateAll((rows) => rows.map((row) => row.querySelector('[data-badge="stock"]')?.getAttribute('data-state')));
+    expect(badges.every((label) => label === 'Stock short' || label === 'Product not in catalogue')).toBe(true);
+    const shortBadge = rowOf(short.id).getByRole('button', {
+      name: new RegExp(`^Stock short — order ${short.id} on `),
+    });
+    const goneBadge = rowOf(gone.id).getByRole('button', {
+      name: new RegExp(`^Product not in catalogue — order ${gone.id} on `),
+    });
+    await expect(shortBadge.count()).resolves.toBe(1);
+    await expect(goneBadge.count()).resolves.toBe(1);
+    // Its reasons and what to fix show on keyboard focus as on hover: the engine's words, restock or put it back.
+    await shortBadge.focus();
+    const shortTip = rowOf(short.id).getByRole('tooltip');
+    await shortTip.waitFor();
+    await expect(shortTip.textContent()).resolves.toContain(`product ${short.product}: 2 ordered, 1 in stock`);
+    await expect(shortTip.textContent()).resolves.toContain('Restock');
+    await goneBadge.focus();
+    const goneTip = rowOf(gone.id).getByRole('tooltip');
+    await goneTip.waitFor();
+    await expect(goneTip.textContent()).resolves.toContain(
+      `product ${gone.product.id} is no longer in the shop catalogue`,
+    );
+    await expect(goneTip.textContent()).resolves.not.toMatch(/restock/i);
+    await shortTip.waitFor({ state: 'hidden' });
+    await shots.take(page, '06-list-stock-not-decremented');
+
+    // Another operator restocks and retries the shortfall (the API, as from the order page in another tab): the row
+    // loses its badge and the chip its count, without a reload.
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.getByLabel('Search').focus();
+    await shopOf(engine).setStock(short.product, 5);
+    await apiJson(engine, `${orderApi(EMULATOR_MARKETPLACE, short.id)}/retry-stock-decrement`, {
+      method: 'POST',
+      body: '{}',
+    });
+    await eventually(async () => expect(await rowOf(short.id).locator('[data-badge="stock"]').count()).toBe(0));
+    await expect(rowOf(short.id).locator('[data-badge="import"]').getAttribute('data-state')).resolves.toBe('Imported');
+    await eventually(async () => expect(await chipCount()).toBe(String(stockFailed - 1)));
+    await eventually(async () =>
+      expect(await page.locator('caption').textContent()).toContain(`(${stockFailed - 1} matching)`),
+    );
+    await expect(rowOf(gone.id).locator('[data-badge="stock"]').getAttribute('data-state')).resolves.toBe(
+      'Product not in catalogue',
+    );
+    await eventually(async () =>
+      expect(await page.locator('#announcer').textContent()).toMatch(
+        new RegExp(`Order ${short.id} \\(.*\\) is now Imported\\.`),
+      ),
+    );
+    await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(
+      true,
+    );
+    await shots.take(page, '07-list-stock-decremented-live');
+    const counters = await apiJson<{ stockFailed: number }>(engine, '/api/orders/counters');
+    expect(counters.stockFailed).toBe(stockFailed - 1);
+  }, 90_000);
 });

@@ -12,6 +12,7 @@ interface OpenApiDocument {
         requestBody?: unknown;
         security?: unknown[];
         parameters?: { name: string; in: string; schema?: unknown }[];
+        responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }>;
       }
     >
   >;
@@ -54,6 +55,15 @@ describe('HTTP API: OpenAPI document and Swagger UI', () => {
         ]),
       });
     }
+  });
+
+  it('documents the counters’ count of orders whose stock was not decremented, null during an upgrade rebuild', () => {
+    const answer = document.paths['/api/orders/counters'].get.responses?.['200']?.content?.['application/json'];
+    expect(answer?.schema?.properties?.stockFailed).toEqual({
+      type: 'integer',
+      nullable: true,
+      description: expect.stringMatching(/stock was not decremented .*stockState=failed.*Null while/s),
+    });
   });
 
   it('has one operation per HTTP-exposed catalogue command, named after it, secured by the API key', () => {

@@ -62,6 +62,12 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Overview[] }).items.map((o) => o.marketplaceOrderId);
   };
+  /** `stockFailed` of the counters with these filters. */
+  const stockFailedCount = async (query: string) => {
+    const response = await call('GET', `/api/orders/counters?${query}`, 'v1');
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { stockFailed: number | null }).stockFailed;
+  };
   /** The operator's retry of a failed decrement, accepted, then the order once its stock is taken. */
   const retryStockUntilTaken = async (o: Overview, idempotencyKey: string) => {
     const retry = await call(
@@ -214,12 +220,21 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(listed.items.map((o) => o.marketplaceOrderId)).toEqual(['SHORT-1']);
     expect(await listedIds('stockFailureCode=STOCK_SHORTFALL')).toEqual(['SHORT-1']);
     expect(await listedIds('stockFailureCode=PRODUCT_NOT_IN_SHOP')).toEqual([]);
+    // Counted apart, under the counters' other filters, for the dashboard's "Stock not decremented" state.
+    expect(await stockFailedCount('')).toBe(1);
+    expect(await stockFailedCount(`marketplace=${EMULATOR_MARKETPLACE}&search=short-1`)).toBe(1);
+    expect(await stockFailedCount(`lengowStatus=${failed.overview!.lengowStatus}&importState=imported`)).toBe(1);
+    expect(await stockFailedCount('marketplace=amazon_fr')).toBe(0);
+    expect(await stockFailedCount('orderDateFrom=2000-01-01')).toBe(1);
+    expect(await stockFailedCount('orderDateTo=2000-01-01')).toBe(0);
+    expect(await stockFailedCount('stockFailureCode=PRODUCT_NOT_IN_SHOP')).toBe(0);
     expect(await stockSaga.listParked()).toEqual([]);
     expect((await shop.getProduct('990001'))!.stock).toBe(1);
 
     await shop.setStock('990001', 5);
     await retryStockUntilTaken(short, 'r-1');
     expect((await shop.getProduct('990001'))!.stock).toBe(3);
+    expect(await stockFailedCount('')).toBe(0);
     const again = await call('POST', `${orderPath(short)}/retry-stock-decrement`, 'o1', {});
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'STOCK_ALREADY_DECREMENTED' });
@@ -271,7 +286,8 @@ describe('HTTP API: shop order changes and action re-sends', () => {
         await listedIds('stockState=failed'),
       );
       const counters = await call('GET', '/api/orders/counters?stockFailureCode=PRODUCT_NOT_IN_SHOP', 'v1');
-      expect(await counters.json()).toMatchObject({ total: 1, importState: { imported: 1 } });
+      expect(await counters.json()).toMatchObject({ total: 1, importState: { imported: 1 }, stockFailed: 1 });
+      expect(await stockFailedCount('')).toBe(1);
       // Not retried into the parking lot: the operator has it on the order instead.
       expect(await stockSaga.listParked()).toEqual([]);
       const movements = async () =>
@@ -289,6 +305,7 @@ describe('HTTP API: shop order changes and action re-sends', () => {
       await shop.upsertProduct(product);
       const done = await retryStockUntilTaken(gone, 'r-gone-1');
       expect(done.overview).toMatchObject({ stockFailureCode: null, stockMessages: [] });
+      expect(await stockFailedCount('')).toBe(0);
       expect(await movements()).toBe(1);
       expect((await shop.getProduct(product.id))!.stock).toBe(3);
     } finally {

@@ -54,14 +54,36 @@ export const IMPORT_LABELS = {
   ignored: 'Ignored',
 };
 
+/**
+ * The stock badge per `stockFailureCode`: the label says what is wrong, the note what to fix (restocking is no help
+ * for a product the catalogue no longer has). No code (an overview rebuilt after an upgrade): the generic words.
+ */
+const STOCK_FAILED = {
+  STOCK_SHORTFALL: {
+    label: 'Stock short',
+    note: 'Stock not decremented: the shop had too few units. Restock, then retry the stock on the order page.',
+  },
+  PRODUCT_NOT_IN_SHOP: {
+    label: 'Product not in catalogue',
+    note:
+      'Stock not decremented: the shop catalogue no longer has the product (deleted or split into variants). ' +
+      'Put it back, then retry the stock on the order page.',
+  },
+};
+const STOCK_FAILED_UNKNOWN = {
+  label: 'Stock not decremented',
+  note: 'The shop took none of the units. Fix what it named, then retry the stock on the order page.',
+};
+
 const ACTION_FAILED = { ship: 'Not shipped', cancel: 'Not canceled', refund: 'Not refunded' };
 const ACTION_DONE = { ship: 'Shipped', cancel: 'Canceled', refund: 'Refunded' };
 
 /**
  * The badges of one overview row, most urgent first. `kind` drives the colour, `action` tells what a click does.
- * Failures keep the back office's words ("Not imported", "Not shipped"), so operators recognise them.
+ * Failures keep the back office's words ("Not imported", "Not shipped"), so operators recognise them. `stock` adds
+ * the stock decrement the shop refused: the list has no other place to say it, the order page has its banner.
  */
-export function rowBadges(row) {
+export function rowBadges(row, { stock = false } = {}) {
   const badges = [];
   const importLabel = IMPORT_LABELS[row.importState] ?? humanise(row.importState);
   if (row.importState === 'not_imported') {
@@ -111,13 +133,23 @@ export function rowBadges(row) {
   } else if (row.actionState === 'done' && row.actionType) {
     badges.push({ key: 'action', label: ACTION_DONE[row.actionType] ?? 'Action done', kind: 'ok', messages: [] });
   }
+  if (stock && row.stockState === 'failed') {
+    const words = STOCK_FAILED[row.stockFailureCode] ?? STOCK_FAILED_UNKNOWN;
+    badges.push({
+      key: 'stock',
+      label: words.label,
+      kind: 'error',
+      messages: row.stockMessages ?? [],
+      note: words.note,
+    });
+  }
   if (row.progress === 'closed') badges.push({ key: 'progress', label: 'Closed', kind: 'neutral', messages: [] });
   return badges;
 }
 
-/** One phrase for announcements: "Imported", "Not shipped", "Imported, waiting for Lengow". */
-export function rowStateText(row) {
-  return rowBadges(row)
+/** One phrase for announcements: "Imported", "Not shipped", "Imported, waiting for Lengow", "Imported, Stock short". */
+export function rowStateText(row, options) {
+  return rowBadges(row, options)
     .map((badge) => badge.label)
     .join(', ');
 }

@@ -683,8 +683,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       if (before && overview && rowStateText(before) !== rowStateText(overview)) {
         announce(`Order ${marketplaceOrderId} is now ${rowStateText(overview)}.`);
       }
-      // rowStateText has no stock (the list shows no stock badge), so a retry's outcome only added or removed the
-      // banner in silence: say it. "pending" is a step between the two, not news.
+      // This page's rowStateText has no stock (its banner says it; only the list adds a stock badge), so a retry's
+      // outcome only added or removed the banner in silence: say it. "pending" is a step between the two, not news.
       const stockNews = { done: 'stock decremented', failed: 'stock not decremented' }[overview?.stockState];
       if (before && stockNews && before.stockState !== overview.stockState) {
         announce(`Order ${marketplaceOrderId}: ${stockNews}.`);

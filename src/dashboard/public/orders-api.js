@@ -5,6 +5,7 @@
 export const COUNTER_STATES = [
   { key: 'not_imported', label: 'Not imported', query: { importState: 'not_imported' } },
   { key: 'action_failed', label: 'Not shipped / not sent', query: { actionState: 'failed' } },
+  { key: 'stock_failed', label: 'Stock not decremented', query: { stockState: 'failed' } },
   { key: 'action_waiting', label: 'Waiting for Lengow', query: { actionState: 'waiting' } },
   { key: 'pending', label: 'Importing', query: { importState: 'pending' } },
   { key: 'imported', label: 'Imported', query: { importState: 'imported' } },
@@ -66,12 +67,14 @@ export function pageFrom(body) {
 
 /**
  * `{ total, byState: {key: n}, byMarketplace: [{marketplace, label, count}] }` from the counters answer
- * (`{ total, importState, actionState, progress, marketplaces: [{ marketplace, label, total, … }] }`).
+ * (`{ total, importState, actionState, progress, stockFailed, marketplaces: [{ marketplace, label, total, … }] }`).
+ * `stock_failed` is null when the engine cannot count it yet (its overview is rebuilt after an upgrade): unknown, not 0.
  */
 export function countersFrom(body) {
   const count = (group, key) => Number(body?.[group]?.[key] ?? 0);
   const byState = {
     not_imported: count('importState', 'not_imported'),
+    stock_failed: body?.stockFailed === null || body?.stockFailed === undefined ? null : Number(body.stockFailed),
     pending: count('importState', 'pending'),
     imported: count('importState', 'imported'),
     ignored: count('importState', 'ignored'),

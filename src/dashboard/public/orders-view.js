@@ -21,6 +21,8 @@ import {
 // filtered list can be bookmarked and Back works.
 
 const PAGE_SIZES = [25, 50, 100];
+/** A row says when its stock was not decremented: the list is where operators look for what needs them. */
+const LIST_BADGES = { stock: true };
 const DEFAULTS = { sort: 'order_date', direction: 'desc', limit: 50 };
 
 function readFilters(query) {
@@ -274,7 +276,7 @@ export function mountOrdersList(container, { query }, { live }) {
     return h(
       'tr',
       { dataset: { key: rowKey(row), marketplace: row.marketplace, orderId: row.marketplaceOrderId } },
-      h('td', {}, renderBadges(rowBadges(row), { onAction: (badge) => runAction(row, badge), context })),
+      h('td', {}, renderBadges(rowBadges(row, LIST_BADGES), { onAction: (badge) => runAction(row, badge), context })),
       h('td', {}, row.marketplaceLabel || row.marketplace),
       h(
         'th',
@@ -385,7 +387,10 @@ export function mountOrdersList(container, { query }, { live }) {
   function matchingTotal() {
     // Counters taken under other filters would give a wrong total: show none until the right ones arrive.
     if (!counters || countersKey !== JSON.stringify(filterQuery(filters, { withState: false }))) return null;
-    return filters.state ? (counters.byState[filters.state] ?? 0) : counters.total;
+    if (!filters.state) return counters.total;
+    // null: the engine could not count this state (stock, while its overview is rebuilt after an upgrade).
+    const count = counters.byState[filters.state];
+    return count === undefined ? 0 : count;
   }
 
   /** Says how many orders match once both the page and its counters are in, after a filter or page change. */
@@ -426,9 +431,7 @@ export function mountOrdersList(container, { query }, { live }) {
     replace(
       counterList,
       h('li', {}, counterButton('', 'All orders', counters.total)),
-      ...COUNTER_STATES.map((state) =>
-        h('li', {}, counterButton(state.key, state.label, counters.byState[state.key] ?? 0)),
-      ),
+      ...COUNTER_STATES.map((state) => h('li', {}, counterButton(state.key, state.label, counters.byState[state.key]))),
     );
     if (focused !== undefined) counterList.querySelector(`[data-counter="${focused}"]`)?.focus();
     replace(
@@ -460,8 +463,11 @@ export function mountOrdersList(container, { query }, { live }) {
           applyFilter('state', key);
         },
       },
-      h('span', { class: 'counter-value' }, formatCount(count)),
+      h('span', { class: 'counter-value' }, count === null ? '—' : formatCount(count)),
       h('span', { class: 'counter-label' }, label),
+      count === null
+        ? h('span', { class: 'visually-hidden' }, ' (not counted while the engine rebuilds its overview)')
+        : null,
     );
   }
 
@@ -609,8 +615,8 @@ export function mountOrdersList(container, { query }, { live }) {
       if (focusKey === 'link') row.querySelector('a')?.focus();
       else if (focusKey) (row.querySelector(`[data-badge="${focusKey}"]`) ?? row.querySelector('a'))?.focus();
     }
-    const beforeText = rowStateText(before);
-    const afterText = rowStateText(fresh);
+    const beforeText = rowStateText(before, LIST_BADGES);
+    const afterText = rowStateText(fresh, LIST_BADGES);
     if (beforeText !== afterText) {
       announce(
         `Order ${fresh.marketplaceOrderId} (${fresh.marketplaceLabel || fresh.marketplace}) is now ${afterText}.`,

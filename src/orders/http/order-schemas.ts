@@ -72,12 +72,21 @@ export const ORDER_DETAIL_SCHEMA: SchemaObject = {
 
 export const COUNTERS_SCHEMA: SchemaObject = {
   type: 'object',
-  description: 'Totals by import state, action state, progress, marketplace and Lengow status',
+  description:
+    'Totals by import state, action state, progress, marketplace and Lengow status, and the orders whose stock was ' +
+    'not decremented',
   properties: {
     total: { type: 'integer' },
     importState: { type: 'object', additionalProperties: { type: 'integer' } },
     actionState: { type: 'object', additionalProperties: { type: 'integer' } },
     progress: { type: 'object', additionalProperties: { type: 'integer' } },
+    stockFailed: {
+      type: 'integer',
+      nullable: true,
+      description:
+        'Orders whose stock was not decremented (stockState=failed lists them) among those the filters match. ' +
+        'Null while the order overview is rebuilt after an upgrade that added the stock columns.',
+    },
     marketplaces: { type: 'array', items: OPEN_OBJECT },
     lengowStatuses: { type: 'array', items: OPEN_OBJECT },
   },

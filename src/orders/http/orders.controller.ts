@@ -60,7 +60,10 @@ export class OrdersController {
   }
 
   @Get('counters')
-  @ApiOperation({ summary: 'Order counts by import state, action state, progress, marketplace and Lengow status' })
+  @ApiOperation({
+    summary:
+      'Order counts by import state, action state, progress, marketplace and Lengow status; stock not decremented',
+  })
   @ApiOkResponse({ schema: COUNTERS_SCHEMA })
   counters(@Query(QueryValidationPipe) query: OverviewFilterQuery) {
     return this.readSide.overview.counters({ ...query } as OverviewFilter);

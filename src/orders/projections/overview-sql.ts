@@ -37,6 +37,9 @@ export function sortValueOf(row: OrderOverview, sort: OverviewSort): string {
   }
 }
 
+/** The failed orders: a small range of _by_stock_state, which filters and counts on stock failures start from. */
+export const FAILED_STOCK = `stock_state = 'failed'`;
+
 /** WHERE conditions (ANDed) over `order_overview` for a filter; an empty list means every row. */
 export function filterConditions(
   filter: NormalisedFilter,
@@ -56,7 +59,7 @@ export function filterConditions(
   if (filter.stockFailureCodes) {
     // Only a failed decrement has a code. Saying so lets both databases read the few failed orders off
     // _by_stock_state, in order-date order, and check their code: the code needs no index (and no rebuild) of its own.
-    conditions.push(`stock_state = 'failed'`, `stock_failure_code IN (${params.list(filter.stockFailureCodes)})`);
+    conditions.push(FAILED_STOCK, `stock_failure_code IN (${params.list(filter.stockFailureCodes)})`);
   }
   if (filter.marketplaces) conditions.push(`marketplace IN (${params.list(filter.marketplaces)})`);
   if (filter.lengowStatuses) conditions.push(`lengow_status IN (${params.list(filter.lengowStatuses)})`);

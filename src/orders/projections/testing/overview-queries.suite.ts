@@ -2,7 +2,7 @@ import type { ProjectionRunner } from '../../../event-store/projections/projecti
 import { InvalidOverviewQuery } from '../invalid-overview-query.error.js';
 import type { OrderOverview } from '../order-overview.js';
 import { OverviewQueries, type OverviewCounters } from '../overview-queries.js';
-import type { OverviewListQuery } from '../overview-query.js';
+import type { OverviewFilter, OverviewListQuery } from '../overview-query.js';
 import { ORDER_STORIES, OrderStoryWriter, type OrderStory } from './order-stories.js';
 import { startOverviewRunner } from './overview-projection.suite.js';
 import type { OpenReadSide, ReadSideDatabases } from './read-side-databases.js';
@@ -186,6 +186,7 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
     });
     const counters = await queries.counters();
     expect(pick(counters)).toEqual(expected(rows));
+    expect(counters.stockFailed).toBe(0);
     expect(counters.marketplaces.map((m) => [m.marketplace, m.label, m.total])).toEqual([
       ['demo_market_fr', 'Demo Market FR', 9],
       ['other_shop_de', 'Other Shop DE', 9],
@@ -220,6 +221,38 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
       marketplaces: [{ marketplace: 'other_shop_de', total: 1 }],
     });
     await expect(queries.list({ stockState: 'short' as never })).rejects.toMatchObject({ field: 'stockState' });
+  });
+
+  it('counts the orders whose stock was not decremented under the counters’ other filters, as the list finds them', async () => {
+    await write('other_shop_de', 'M1-97-stock_short', 'stock_short', CUSTOMERS[0], '2024-05-02T10:00:00.000Z');
+    await write('demo_market_fr', 'M0-98-stock_gone', 'stock_product_gone', CUSTOMERS[1], '2024-05-03T10:00:00.000Z');
+    await write('third_mall_it', 'M2-99-stock_gone', 'stock_product_gone', CUSTOMERS[2], '2024-05-04T10:00:00.000Z');
+    await caughtUp();
+    const cases: [OverviewFilter, number][] = [
+      [{}, 3],
+      // Answered from order_counters for the other totals; the stock count reads the rows either way.
+      [{ marketplace: 'demo_market_fr' }, 1],
+      [{ marketplace: ['demo_market_fr', 'third_mall_it'], lengowStatus: 'waiting_shipment' }, 2],
+      [{ lengowStatus: 'canceled' }, 0],
+      [{ importState: 'imported', actionState: 'none' }, 3],
+      [{ importState: 'not_imported' }, 0],
+      [{ orderDateFrom: '2024-05-03T00:00:00Z' }, 2],
+      [{ orderDateFrom: '2024-05-02T00:00:00Z', orderDateTo: '2024-05-03T00:00:00Z' }, 1],
+      [{ search: 'martin' }, 1],
+      [{ search: 'lefe', marketplace: 'third_mall_it' }, 1],
+      [{ search: 'lefe', marketplace: 'demo_market_fr' }, 0],
+      [{ stockFailureCode: 'PRODUCT_NOT_IN_SHOP' }, 2],
+    ];
+    for (const [filter, stockFailed] of cases) {
+      const listed = (await all({ ...filter, stockState: 'failed' })).length;
+      const counted = (await queries.counters(filter)).stockFailed;
+      expect({ filter, listed, counted }).toEqual({ filter, listed: stockFailed, counted: stockFailed });
+    }
+    // A stock filter narrows the count like any other: none of the orders whose stock was taken failed.
+    expect((await queries.counters({ stockState: 'done' })).stockFailed).toBe(0);
+    expect((await queries.counters({ stockState: ['done', 'failed'] })).stockFailed).toBe(3);
+    // The other totals do not move: a stock failure is not a state of its own in them.
+    expect(await queries.counters()).toMatchObject({ total: 30, importState: { imported: 21 }, stockFailed: 3 });
   });
 
   it('tells the orders short of stock from those whose products left the catalogue, in lists and counts', async () => {
