@@ -211,8 +211,22 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
 
 const cpuSince = (now, before) => ({ user: now.user - before.user, system: now.system - before.system });
 
-/** Small pages: each event is read whole, and 10 000 at once held ~60 MB, more than the engine's own working set. */
+/**
+ * The log's length, read until two counts agree: on PostgreSQL a read of the log stops before the events of any
+ * transaction younger than the oldest one open on the server (a consumer's checkpoint, say), so a count taken while one
+ * is open comes out short (a 20 000-order run once counted 126 events fewer than its table held).
+ */
 async function countEvents(store) {
+  for (let previous = -1; ;) {
+    const count = await countEventsOnce(store);
+    if (count === previous) return count;
+    previous = count;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Small pages: each event is read whole, and 10 000 at once held ~60 MB, more than the engine's own working set. */
+async function countEventsOnce(store) {
   let from = null;
   let n = 0;
   for (;;) {
