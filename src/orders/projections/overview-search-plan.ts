@@ -6,8 +6,8 @@ import { prefixUpperBound } from './search-terms.js';
 const { overview: OVERVIEW, search: SEARCH, counters: COUNTERS } = OVERVIEW_TABLES;
 
 /**
- * Matches are counted up to this many per word: enough to tell a rare word from a broad one, and a bounded index-only
- * read whatever the word (≈ 1 ms for a broad one on PostgreSQL).
+ * SQLite counts matches up to this many per word: enough to tell a rare word from a broad one, and a bounded read of
+ * the terms' primary key whatever the word (under a millisecond for a broad one). PostgreSQL estimates instead.
  */
 export const COUNTED_MATCHES = 10_000;
 
@@ -15,8 +15,8 @@ export const COUNTED_MATCHES = 10_000;
  * How a search's words are matched. Each planner, left alone, commits to one shape whatever the words: SQLite always
  * starts from the first word's matches (a broad word then reads and sorts most of the table: "martin" on 100 000
  * orders took 30 ms, "c" 300 ms), PostgreSQL walks the list in order probing each row when the words look common (a
- * customer name with a common first name took 80–120 ms). Counting each word's matches first, in one cheap query,
- * tells which shape fits.
+ * customer name with a common first name took 80–120 ms). Sizing each word first, in one cheap query (a bounded count
+ * on SQLite, the planner's estimate on PostgreSQL), tells which shape fits.
  */
 export interface SearchPlan {
   /** The word the query starts from (its orders looked up one by one); null to walk the list in its order instead. */
@@ -26,7 +26,7 @@ export interface SearchPlan {
 export const NO_SEARCH_PLAN: SearchPlan = { driver: null };
 
 /**
- * Counts each word's matching terms and picks the rarest as the driver when that costs less than walking.
+ * Sizes each word's matching terms and picks the rarest as the driver when that costs less than walking.
  * `rowsWanted` is a page's size (a walk stops once it has them), or null for a count, which needs every match.
  *
  * Walking reads about rowsWanted × orders ÷ matches rows, each probed for every word (the words taken as independent);
