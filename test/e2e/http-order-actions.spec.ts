@@ -1,6 +1,10 @@
 import { DurableSagaRunner } from '../../src/cqrs/durable-saga-runner.js';
 import type { ProjectionRunner } from '../../src/event-store/projections/projection-runner.js';
-import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
+import {
+  apiCaller,
+  mapUncoveredCountriesToLaPoste,
+  useHttpEngine,
+} from '../../src/http/testing/http-engine-fixture.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
@@ -86,19 +90,8 @@ describe('HTTP API: shop order changes and action re-sends', () => {
 
   beforeAll(async () => {
     // Default carriers first, so importable orders are imported (the sagas create their shop orders).
-    const carrier = await engine()
-      .app.get<Shop>(SHOP)
-      .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
-    const settings = (await (await call('GET', '/api/settings', 'v1')).json()) as {
-      marketplaces: { marketplace: string; uncoveredCountries: string[] }[];
-    };
-    for (const { marketplace, uncoveredCountries } of settings.marketplaces) {
-      for (const country of uncoveredCountries) {
-        const body = { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } };
-        expect((await call('PUT', '/api/settings/default-carriers', 'a1', body)).status).toBe(200);
-      }
-    }
+    await mapUncoveredCountriesToLaPoste(engine, call);
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
     const created = engine().sandbox!.manifest().byOutcome.created;
     const runner = engine().app.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER);

@@ -1,15 +1,18 @@
 import { jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
-import { ExecuteOrderCommand } from '../../src/orders/commands/execute-order-command.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/orders/domain/import-settings.js';
+import {
+  apiCaller,
+  mapUncoveredCountriesToLaPoste,
+  useHttpEngine,
+} from '../../src/http/testing/http-engine-fixture.js';
 import { orderStreamName, type OrderKey } from '../../src/orders/domain/order-key.js';
 import {
   ImportOneOrder,
   ReimportOrderNow,
   ResynchronizeOrderNow,
 } from '../../src/orders/import/commands/import-commands.js';
+import { shopUnavailableFailure } from '../../src/orders/import/testing/shop-unavailable-failure.js';
 import { ResendOrderAction } from '../../src/orders/integration/resend-order-action.js';
 import { RetryOrderStockDecrement } from '../../src/orders/integration/retry-order-stock-decrement.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
@@ -36,45 +39,26 @@ describe('HTTP API: an operator’s order revision (If-Match)', () => {
       event.type,
       event.metadata.commandId,
     ]);
+  /** The 412 problem of a stale If-Match, with the order's current revision in the body and as the ETag. */
+  const expectStaleRevisionProblem = async (response: Response, currentRevision: number) => {
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.headers.get('etag')).toBe(`W/"${currentRevision}"`);
+    expect(await response.json()).toMatchObject({
+      type: 'urn:lengow-sync:problem:stale-order-revision',
+      status: 412,
+      code: 'STALE_ORDER_REVISION',
+      currentRevision,
+    });
+  };
   const ordersAskedOfLengow = () => engine().sandbox!.state.requestCountsJson()['GET /v3.0/orders']?.total ?? 0;
 
   /** What the import retry sweeper or a poll may record on the order meanwhile: the shop was unreachable. */
-  const shopWasDown = (orderKey: OrderKey) =>
-    engine()
-      .app.get(CommandBus)
-      .execute(
-        new ExecuteOrderCommand(
-          {
-            type: 'RecordImportFailure',
-            data: {
-              orderKey,
-              generation: null,
-              kind: 'transient',
-              failures: [{ code: 'SHOP_UNAVAILABLE', message: 'the shop did not answer' }],
-              retryPolicy: DEFAULT_RETRY_POLICY,
-              configurationRevision: null,
-              now: new Date().toISOString(),
-            },
-          },
-          { commandId: `shop-down:${orderStreamName(orderKey)}`, actor: 'system' },
-        ),
-      );
+  const shopWasDown = (orderKey: OrderKey) => engine().app.get(CommandBus).execute(shopUnavailableFailure(orderKey));
 
   beforeAll(async () => {
     store = engine().app.get<EventStore>(EVENT_STORE);
     expect((await call('POST', '/api/orders/import', 'o1', {})).status).toBe(200);
-    const carrier = await engine()
-      .app.get<Shop>(SHOP)
-      .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
-    const settings = (await (await call('GET', '/api/settings', 'v1')).json()) as {
-      marketplaces: { marketplace: string; uncoveredCountries: string[] }[];
-    };
-    for (const { marketplace, uncoveredCountries } of settings.marketplaces) {
-      for (const country of uncoveredCountries) {
-        const body = { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } };
-        expect((await call('PUT', '/api/settings/default-carriers', 'a1', body)).status).toBe(200);
-      }
-    }
+    await mapUncoveredCountriesToLaPoste(engine, call);
     waiting = [];
     const { orders } = engine().sandbox!.state;
     for (let index = 0; index < orders.generatedCount; index++) {
@@ -96,14 +80,7 @@ describe('HTTP API: an operator’s order revision (If-Match)', () => {
       for (const route of ['import', 'reimport', 'resynchronize', 'resend', 'retry-stock-decrement']) {
         const stale = await call('POST', `${path(order)}/${route}`, 'o1', {}, { 'if-match': 'W/"5"' });
         expect({ route, status: stale.status }).toEqual({ route, status: 412 });
-        expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(stale.headers.get('etag')).toBe('W/"0"');
-        expect(await stale.json()).toMatchObject({
-          type: 'urn:lengow-sync:problem:stale-order-revision',
-          status: 412,
-          code: 'STALE_ORDER_REVISION',
-          currentRevision: 0,
-        });
+        await expectStaleRevisionProblem(stale, 0);
       }
       // The door's own check refused them: no handler was asked, so neither Lengow nor the shop was.
       const sent = execute.mock.calls.map(([command]) => command);
@@ -132,14 +109,7 @@ describe('HTTP API: an operator’s order revision (If-Match)', () => {
       lookups.mockRestore();
     }
     expect(refused.status).toBe(412);
-    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(refused.headers.get('etag')).toBe('W/"1"');
-    expect(await refused.json()).toMatchObject({
-      type: 'urn:lengow-sync:problem:stale-order-revision',
-      status: 412,
-      code: 'STALE_ORDER_REVISION',
-      currentRevision: 1,
-    });
+    await expectStaleRevisionProblem(refused, 1);
     const stream = orderStreamName(order);
     expect((await eventsOf(order)).slice(1)).toEqual([['OrderImportFailed', `shop-down:${stream}`]]);
 

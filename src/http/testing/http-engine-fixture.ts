@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropSchema, freshSchemaName, POSTGRES_URL } from '../../../test/support/services.js';
 import type { RunningEngine } from '../../boot/start-engine.js';
+import type { ShopCarrier } from '../../shop/shop-carrier.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
 import { startHttpEngine, type HttpEngineOptions } from './start-http-engine.js';
 
 /** The keys the HTTP suites call with: `v1` viewer, `o1` operator, `a1` admin. */
@@ -81,4 +83,24 @@ export function apiCaller(engine: () => RunningEngine): ApiCall {
       headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+}
+
+/**
+ * Adds a "La Poste" carrier to the shop and makes it the default import carrier of every (marketplace, country) the
+ * settings report as uncovered, so that every importable order of the emulator can be imported. Returns the carrier.
+ */
+export async function mapUncoveredCountriesToLaPoste(engine: () => RunningEngine, call: ApiCall): Promise<ShopCarrier> {
+  const carrier = await engine()
+    .app.get<Shop>(SHOP)
+    .addCarrier({ name: 'La Poste', trackingUrl: 'https://laposte.example/@' });
+  const settings = (await (await call('GET', '/api/settings', 'v1')).json()) as {
+    marketplaces: { marketplace: string; uncoveredCountries: string[] }[];
+  };
+  for (const { marketplace, uncoveredCountries } of settings.marketplaces) {
+    for (const country of uncoveredCountries) {
+      const body = { marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } };
+      expect((await call('PUT', '/api/settings/default-carriers', 'a1', body)).status).toBe(200);
+    }
+  }
+  return carrier;
 }

@@ -11,7 +11,6 @@ import { defaultMarketplaces, marketplaceStatusFor } from '../../sandbox/marketp
 import { expectedImportCase } from '../../sandbox/order-generator.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import type { Shop } from '../../shop/shop.port.js';
-import { DEFAULT_RETRY_POLICY } from '../domain/import-settings.js';
 import { OrderDomainError } from '../domain/order-domain-error.js';
 import { orderStreamName, type OrderKey } from '../domain/order-key.js';
 import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
@@ -23,6 +22,7 @@ import {
 } from './commands/import-commands.js';
 import type { OrderImportResult } from './order-import-result.js';
 import type { ReactionsPace } from './reactions-pace.js';
+import { shopUnavailableFailure } from './testing/shop-unavailable-failure.js';
 import type { ImportRunReport } from './order-importer.js';
 import {
   importVerdicts,
@@ -544,24 +544,8 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     }
 
     /** What the import retry sweeper or a poll may record meanwhile: the shop was unreachable. */
-    const shopWasDown = (reference: { marketplace: string; marketplaceOrderId: string }) => () =>
-      harness.app.commandBus.execute(
-        new ExecuteOrderCommand(
-          {
-            type: 'RecordImportFailure',
-            data: {
-              orderKey: reference,
-              generation: null,
-              kind: 'transient',
-              failures: [{ code: 'SHOP_UNAVAILABLE', message: 'the shop did not answer' }],
-              retryPolicy: DEFAULT_RETRY_POLICY,
-              configurationRevision: null,
-              now: new Date().toISOString(),
-            },
-          },
-          { commandId: `shop-down:${orderStreamName(reference)}`, actor: 'system' },
-        ),
-      );
+    const shopWasDown = (reference: OrderKey) => () =>
+      harness.app.commandBus.execute(shopUnavailableFailure(reference));
 
     it('re-imports on the revision the operator named', async () => {
       const { reference, stream } = await failedThenFixed(0);
