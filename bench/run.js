@@ -87,6 +87,7 @@ async function main() {
     process.exit(130);
   });
   try {
+    const adapters = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',').map((a) => a.trim());
     for (const scenario of selected) {
       console.log(`\n▶ ${scenario.name}`);
       const scenarioStarted = Date.now();
@@ -96,6 +97,8 @@ async function main() {
         replayRounds,
         tmpDir,
         postgres,
+        /** The adapters to measure (BENCH_ADAPTERS, default both). */
+        adapters,
         log: (message) => console.log(message),
         section: (title) => console.log(`\n ${title}`),
         size(name, base, { scaled = true } = {}) {

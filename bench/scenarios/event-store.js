@@ -9,7 +9,7 @@ export const description =
 export const peers = ['emmett-sqlite', 'emmett-postgresql'];
 
 export async function run(context) {
-  const adapters = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',').map((a) => a.trim());
+  const { adapters } = context;
 
   if (adapters.includes('sqlite')) {
     context.section('SQLite (better-sqlite3, WAL)');

@@ -19,7 +19,7 @@ const SEED = 3;
 
 export async function run(context) {
   const orders = context.size('IMPORT_ORDERS', 20_000);
-  const adapters = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',').map((a) => a.trim());
+  const { adapters } = context;
   if (adapters.includes('sqlite')) {
     context.section(`SQLite: import of ${orders} emulator orders, end to end`);
     const baseline = await rawSqliteAppends(context, Math.min(orders, 5000));

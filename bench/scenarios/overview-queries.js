@@ -17,7 +17,7 @@ const PAGE = 50;
 
 export async function run(context) {
   const rows = context.size('OVERVIEW_ROWS', 100_000);
-  const adapters = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',').map((a) => a.trim());
+  const { adapters } = context;
   const [{ SqliteDatabase }, { PostgresDatabase }] = await Promise.all([
     load('database/sqlite-database.js'),
     load('database/postgres-database.js'),
