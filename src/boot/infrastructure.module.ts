@@ -1,8 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_CONFIG, LOGGER } from '../app.tokens.js';
+import { APP_CONFIG, LOGGER, ORDER_READ_MODELS } from '../app.tokens.js';
 import { SQL_DATABASE } from '../database/sql-database.port.js';
 import { EVENT_STORE } from '../event-store/event-store.port.js';
-import type { Infrastructure } from './infrastructure.js';
+import type { Infrastructure, OrderReadModelsPlacement } from './infrastructure.js';
 
 /** Global providers for what the boot opened (config, logger, databases), so feature modules just inject them. */
 @Global()
@@ -14,6 +14,12 @@ export class InfrastructureModule {
       { provide: LOGGER, useValue: infrastructure.logger },
       { provide: EVENT_STORE, useValue: infrastructure.eventStore },
       { provide: SQL_DATABASE, useValue: infrastructure.readModels },
+      {
+        provide: ORDER_READ_MODELS,
+        useValue:
+          infrastructure.orderReadModels ??
+          ({ db: infrastructure.readModels, worker: null } satisfies OrderReadModelsPlacement),
+      },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { PostgresDatabase } from '../database/postgres-database.js';
 import type { SqlDatabase } from '../database/sql-database.port.js';
@@ -9,6 +9,7 @@ import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { Logger } from '../logging/logger.js';
+import type { OverviewWorkerData } from '../orders/projections/worker/overview-worker-protocol.js';
 import { BootError, describeConnectionString } from './boot-error.js';
 
 /** What the engine opens before Nest starts: the event store and the database holding read models and the shop. */
@@ -17,7 +18,16 @@ export interface Infrastructure {
   logger: Logger;
   eventStore: EventStore;
   readModels: SqlDatabase;
+  /** Where the order read models live, and whether a worker thread writes them; `readModels` on this thread if absent. */
+  orderReadModels?: OrderReadModelsPlacement;
   close(): Promise<void>;
+}
+
+export interface OrderReadModelsPlacement {
+  /** The connection the engine queries them on. */
+  db: SqlDatabase;
+  /** What a worker thread opens to write them; null: they are written on the engine's thread, through `db`. */
+  worker: Pick<OverviewWorkerData, 'eventStorePath' | 'readModelsPath' | 'synchronous'> | null;
 }
 
 /**
@@ -59,19 +69,56 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
     closers.push(() => eventStore.close());
 
     const readModels: SqlDatabase = config.READ_MODEL_STORE === 'postgres' ? postgres! : sqlite!;
+    let orderReadModels: OrderReadModelsPlacement = { db: readModels, worker: null };
+    if (workerWritesReadModels(config)) {
+      const readModelsPath = resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
+      const db = openSqliteFile(readModelsPath, config);
+      closers.push(() => db.close());
+      const worker = {
+        eventStorePath: resolve(config.SQLITE_PATH),
+        readModelsPath,
+        synchronous: config.SQLITE_SYNCHRONOUS,
+      };
+      orderReadModels = { db, worker };
+    }
     logger.info(
-      { eventStore: config.EVENT_STORE, readModels: config.READ_MODEL_STORE },
+      {
+        eventStore: config.EVENT_STORE,
+        readModels: config.READ_MODEL_STORE,
+        orderReadModels: orderReadModels.worker
+          ? { thread: 'worker', file: orderReadModels.worker.readModelsPath }
+          : { thread: 'main' },
+      },
       'event store and read-model database open',
     );
-    return { config, logger, eventStore, readModels, close };
+    return { config, logger, eventStore, readModels, orderReadModels, close };
   } catch (error) {
     await close();
     throw error instanceof BootError ? error : new BootError((error as Error).message, { cause: error });
   }
 }
 
+/** A worker thread needs files it can open itself: SQLite for both the log and the read models, not in memory. */
+function workerWritesReadModels(config: AppConfig): boolean {
+  return (
+    config.READ_MODELS_THREAD === 'worker' &&
+    config.EVENT_STORE === 'sqlite' &&
+    config.READ_MODEL_STORE === 'sqlite' &&
+    config.SQLITE_PATH !== ':memory:'
+  );
+}
+
+/** `data/lengow-sync.sqlite` → `data/lengow-sync.read-models.sqlite`. */
+export function readModelsPathFor(sqlitePath: string): string {
+  const extension = extname(sqlitePath);
+  return join(dirname(sqlitePath), `${basename(sqlitePath, extension)}.read-models${extension || '.sqlite'}`);
+}
+
 function openSqlite(config: AppConfig): SqliteDatabase {
-  const path = resolve(config.SQLITE_PATH);
+  return openSqliteFile(resolve(config.SQLITE_PATH), config);
+}
+
+function openSqliteFile(path: string, config: AppConfig): SqliteDatabase {
   const folder = dirname(path);
   try {
     createFolder(folder);

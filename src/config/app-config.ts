@@ -25,6 +25,19 @@ export class AppConfig {
   @IsIn(['FULL', 'NORMAL'])
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
 
+  /**
+   * worker: on SQLite (a file), the order read models are written by a worker thread into their own file
+   * (SQLITE_READ_MODELS_PATH), off the engine's thread and its file's write lock. main: on the engine's thread, in
+   * SQLITE_PATH. Other stores always run them on the engine's thread.
+   */
+  @IsIn(['worker', 'main'])
+  READ_MODELS_THREAD: 'worker' | 'main' = 'worker';
+
+  /** The order read models' file when READ_MODELS_THREAD=worker; default: SQLITE_PATH's name + `.read-models`. */
+  @IsOptional()
+  @IsString()
+  SQLITE_READ_MODELS_PATH?: string;
+
   @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'postgres' || c.READ_MODEL_STORE === 'postgres')
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
   DATABASE_URL?: string;
@@ -104,6 +117,8 @@ export const CONFIG_VARIABLES = [
   'EVENT_STORE',
   'SQLITE_PATH',
   'SQLITE_SYNCHRONOUS',
+  'READ_MODELS_THREAD',
+  'SQLITE_READ_MODELS_PATH',
   'DATABASE_URL',
   'DATABASE_SCHEMA',
   'EVENTSTOREDB_URL',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import type { ProjectionRunner } from '../event-store/projections/projection-runner.js';
+import type { ReadModelRunner } from '../event-store/projections/read-model-runner.js';
 import { ORDERS_PROJECTION_RUNNER } from '../orders/projections/orders-read.module.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { instrumentEventStore } from './instrument-event-store.js';
@@ -32,9 +32,9 @@ export class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.undo = undefined;
   }
 
-  private findProjectionRunner(): ProjectionRunner | null {
+  private findProjectionRunner(): ReadModelRunner | null {
     try {
-      return this.moduleRef.get<ProjectionRunner>(ORDERS_PROJECTION_RUNNER, { strict: false });
+      return this.moduleRef.get<ReadModelRunner>(ORDERS_PROJECTION_RUNNER, { strict: false });
     } catch {
       // No read-model module in this app: the projection gauges stay empty.
       return null;

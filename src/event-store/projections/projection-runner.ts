@@ -7,6 +7,7 @@ import { ProjectionCatalog } from './projection-catalog.js';
 import { ProjectionSlot } from './projection-slot.js';
 import { ProjectionStandby } from './projection-standby.js';
 import type { ProjectionStatus } from './projection-status.js';
+import type { ReadModelRunner, WaitOptions } from './read-model-runner.js';
 import type { RebuildProgress, RebuildResult } from './rebuild-progress.js';
 import { retryPolicy, type RetryPolicy } from './retry-policy.js';
 import type { ProjectionRunnerHooks, RunnerContext } from './runner-context.js';
@@ -38,12 +39,6 @@ export interface ProjectionRunnerOptions {
   takeoverAfterMs?: number;
 }
 
-export interface WaitOptions {
-  /** Only these projections (all by default). */
-  projections?: readonly string[];
-  timeoutMs?: number;
-}
-
 const DEFAULT_STANDBY_CHECK_MS = 5_000;
 const DEFAULT_TAKEOVER_AFTER_MS = 30_000;
 
@@ -71,7 +66,7 @@ const RESERVED_TABLES = new Set(['projection_checkpoints', 'projection_tables', 
  * detected and stands down (state `superseded`); it stands by and takes the projection over when events wait behind a
  * checkpoint the other instance stopped moving (see ProjectionStandby). Rebuilds are not coordinated across processes.
  */
-export class ProjectionRunner {
+export class ProjectionRunner implements ReadModelRunner {
   private readonly catalog = new ProjectionCatalog();
   private readonly retry: RetryPolicy;
   private readonly batchSize: number;

@@ -1,4 +1,4 @@
-import type { ProjectionRunner } from '../../event-store/projections/projection-runner.js';
+import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
 import type { ProjectionStatus } from '../../event-store/projections/projection-status.js';
 import type { RebuildProgress, RebuildResult } from '../../event-store/projections/rebuild-progress.js';
 import { ORDER_OVERVIEW_PROJECTION } from '../projections/overview-projection.js';
@@ -9,7 +9,7 @@ import { ORDER_OVERVIEW_PROJECTION } from '../projections/overview-projection.js
  * blue-green rebuild); readers never see a half-built table.
  */
 export class ProjectionMaintenance {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(private readonly runner: ReadModelRunner) {}
 
   rebuild(
     name: string = ORDER_OVERVIEW_PROJECTION,

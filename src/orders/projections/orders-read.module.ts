@@ -6,10 +6,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { LOGGER } from '../../app.tokens.js';
-import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
+import { LOGGER, ORDER_READ_MODELS } from '../../app.tokens.js';
+import type { OrderReadModelsPlacement } from '../../boot/infrastructure.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../event-store/projections/projection-runner.js';
+import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
 import type { Logger } from '../../logging/logger.js';
 import { OrderAudit } from '../audit/order-audit.js';
 import { OverviewDriftCheck } from '../audit/overview-drift-check.js';
@@ -17,6 +18,7 @@ import { ProjectionMaintenance } from '../audit/projection-maintenance.js';
 import { OrderTimeline } from './order-timeline.js';
 import { orderOverviewProjection } from './overview-projection.js';
 import { OverviewQueries } from './overview-queries.js';
+import { OverviewWorkerRunner } from './worker/overview-worker-runner.js';
 
 /** The runner that feeds the order read models; inject it for status, rebuilds and `waitUntilCaughtUp` in tests. */
 export const ORDERS_PROJECTION_RUNNER = Symbol('ORDERS_PROJECTION_RUNNER');
@@ -36,7 +38,7 @@ const OPTIONS = Symbol('ORDERS_READ_OPTIONS');
 @Injectable()
 class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(ORDERS_PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(ORDERS_PROJECTION_RUNNER) private readonly runner: ReadModelRunner,
     @Inject(OPTIONS) private readonly options: OrdersReadModuleOptions,
   ) {}
 
@@ -50,9 +52,10 @@ class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 }
 
 /**
- * The order read side: the overview projection on the read-model database (SQL_DATABASE) fed from EVENT_STORE, its
- * queries, the timeline, the audit (state at a point, replay, drift check) and projection maintenance (rebuild).
- * Needs the global InfrastructureModule (EVENT_STORE, SQL_DATABASE, LOGGER).
+ * The order read side: the overview projection fed from EVENT_STORE into the order read models' database
+ * (ORDER_READ_MODELS: written on this thread, or by a worker thread on SQLite), its queries, the timeline, the audit
+ * (state at a point, replay, drift check) and projection maintenance (rebuild).
+ * Needs the global InfrastructureModule (EVENT_STORE, ORDER_READ_MODELS, LOGGER).
  */
 @Module({})
 export class OrdersReadModule {
@@ -63,32 +66,50 @@ export class OrdersReadModule {
         { provide: OPTIONS, useValue: options },
         {
           provide: ORDERS_PROJECTION_RUNNER,
-          inject: [EVENT_STORE, SQL_DATABASE, LOGGER],
-          useFactory: (store: EventStore, db: SqlDatabase, logger: Logger) =>
-            new ProjectionRunner({
+          inject: [EVENT_STORE, ORDER_READ_MODELS, LOGGER],
+          useFactory: (store: EventStore, placement: OrderReadModelsPlacement, logger: Logger): ReadModelRunner => {
+            const runnerLogger = logger.child({ component: 'orders-read' });
+            if (placement.worker) {
+              return new OverviewWorkerRunner(
+                {
+                  ...placement.worker,
+                  batchSize: options.batchSize,
+                  pollIntervalMs: options.pollIntervalMs ?? 100,
+                  logLevel: logger.level,
+                },
+                runnerLogger,
+              );
+            }
+            return new ProjectionRunner({
               store,
-              db,
+              db: placement.db,
               projections: [orderOverviewProjection()],
               batchSize: options.batchSize,
               pollIntervalMs: options.pollIntervalMs ?? 100,
-              logger: logger.child({ component: 'orders-read' }),
+              logger: runnerLogger,
               onRebuildProgress: (progress) => {
                 if (progress.phase !== 'building') logger.info({ ...progress }, 'order read model rebuild');
               },
-            }),
+            });
+          },
         },
-        { provide: OverviewQueries, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => new OverviewQueries(db) },
+        {
+          provide: OverviewQueries,
+          inject: [ORDER_READ_MODELS],
+          useFactory: (placement: OrderReadModelsPlacement) => new OverviewQueries(placement.db),
+        },
         { provide: OrderTimeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderTimeline(store) },
         { provide: OrderAudit, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderAudit(store) },
         {
           provide: OverviewDriftCheck,
-          inject: [SQL_DATABASE, EVENT_STORE],
-          useFactory: (db: SqlDatabase, store: EventStore) => new OverviewDriftCheck(db, store),
+          inject: [ORDER_READ_MODELS, EVENT_STORE],
+          useFactory: (placement: OrderReadModelsPlacement, store: EventStore) =>
+            new OverviewDriftCheck(placement.db, store),
         },
         {
           provide: ProjectionMaintenance,
           inject: [ORDERS_PROJECTION_RUNNER],
-          useFactory: (runner: ProjectionRunner) => new ProjectionMaintenance(runner),
+          useFactory: (runner: ReadModelRunner) => new ProjectionMaintenance(runner),
         },
         OrdersReadLifecycle,
       ],

@@ -1,0 +1,63 @@
+import type { SqliteSynchronous } from '../../../database/sqlite-database.js';
+import type { GlobalPosition } from '../../../event-store/event-store.port.js';
+import type { ProjectionStatus } from '../../../event-store/projections/projection-status.js';
+import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
+
+/** What the worker is started with (`workerData`): plain values, since nothing else crosses a thread. */
+export interface OverviewWorkerData {
+  /** The SQLite file holding the event log (read only by the worker). */
+  eventStorePath: string;
+  /** The SQLite file the worker writes the order read models to. */
+  readModelsPath: string;
+  synchronous: SqliteSynchronous;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** The engine logger's level: the worker's lines are sent back and logged by the engine's logger. */
+  logLevel: string;
+}
+
+/** Requests from the engine; each `id` gets exactly one `reply`. */
+export type ToOverviewWorker =
+  | { type: 'start'; id: number }
+  | { type: 'stop'; id: number }
+  | {
+      type: 'wait';
+      id: number;
+      position: GlobalPosition | null | undefined;
+      projections: readonly string[] | undefined;
+      timeoutMs: number | undefined;
+    }
+  | { type: 'rebuild'; id: number; name: string }
+  | { type: 'resume'; id: number; name: string }
+  | { type: 'wake' };
+
+/** An error as it crosses the thread: its class name and own fields, so the engine rebuilds the same shape. */
+export interface WorkerError {
+  name: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export type FromOverviewWorker =
+  | { type: 'reply'; id: number; ok: true; value: unknown; statuses: ProjectionStatus[] }
+  | { type: 'reply'; id: number; ok: false; error: WorkerError; statuses: ProjectionStatus[] }
+  | { type: 'status'; statuses: ProjectionStatus[] }
+  | { type: 'rebuild-progress'; id: number; progress: RebuildProgress }
+  | { type: 'log'; line: string };
+
+export function toWorkerError(error: unknown): WorkerError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
+  }
+  return { name: error.name, message: error.message, fields };
+}
+
+/** The same message, name and fields (e.g. ProjectionFailedError's projection and failedPosition) on this side. */
+export function fromWorkerError(error: WorkerError): Error {
+  const rebuilt = new Error(error.message);
+  Object.assign(rebuilt, error.fields);
+  rebuilt.name = error.name;
+  return rebuilt;
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
+import { SqliteDatabase } from '../../../database/sqlite-database.js';
+import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
+import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import { createLogger, silentLogger, type Logger } from '../../../logging/logger.js';
+import { ORDER_OVERVIEW_PROJECTION, orderOverviewProjection } from '../overview-projection.js';
+import { OverviewQueries } from '../overview-queries.js';
+import { ORDER_STORIES, OrderStoryWriter } from '../testing/order-stories.js';
+import { OverviewWorkerRunner } from './overview-worker-runner.js';
+
+const TIMEOUT = { timeoutMs: 20_000 };
+
+describe('OverviewWorkerRunner (the order read models on a worker thread)', () => {
+  let folder: string;
+  let events: SqliteDatabase;
+  let store: SqliteEventStore;
+  let readModels: SqliteDatabase;
+  let writer: OrderStoryWriter;
+  const runners: { stop(): Promise<void> }[] = [];
+  const others: SqliteDatabase[] = [];
+
+  beforeEach(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'overview-worker-'));
+    events = new SqliteDatabase({ path: join(folder, 'engine.sqlite') });
+    store = new SqliteEventStore(events);
+    await store.init();
+    readModels = new SqliteDatabase({ path: join(folder, 'engine.read-models.sqlite') });
+    writer = new OrderStoryWriter(store);
+  });
+
+  afterEach(async () => {
+    for (const runner of runners.splice(0)) await runner.stop();
+    for (const db of others.splice(0)) await db.close();
+    await store.close();
+    await readModels.close();
+    await events.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function workerRunner(logger: Logger = silentLogger(), readModelsPath = join(folder, 'engine.read-models.sqlite')) {
+    const runner = new OverviewWorkerRunner(
+      {
+        eventStorePath: join(folder, 'engine.sqlite'),
+        readModelsPath,
+        synchronous: 'FULL',
+        pollIntervalMs: 20,
+        logLevel: logger.level,
+      },
+      logger,
+    );
+    runners.push(runner);
+    return runner;
+  }
+
+  async function writeStories(prefix: string): Promise<void> {
+    for (const [i, story] of ORDER_STORIES.entries()) {
+      await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: `${prefix}-${i}` }, story);
+    }
+  }
+
+  it('writes the same overview into its own file as the runner on the engine thread, and none into the engine file', async () => {
+    await writeStories('W');
+    const runner = workerRunner();
+    await runner.start();
+    await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+
+    const reference = new SqliteDatabase({ path: ':memory:' });
+    others.push(reference);
+    const inThread = new ProjectionRunner({ store, db: reference, projections: [orderOverviewProjection()] });
+    runners.push(inThread);
+    await inThread.start();
+    await inThread.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+
+    const fromWorker = await new OverviewQueries(readModels).list({ limit: 100 });
+    const fromThread = await new OverviewQueries(reference).list({ limit: 100 });
+    expect(fromWorker.items).toHaveLength(ORDER_STORIES.length);
+    expect(fromWorker.items).toEqual(fromThread.items);
+    expect(await new OverviewQueries(readModels).counters()).toEqual(await new OverviewQueries(reference).counters());
+    // The engine's file keeps its write lock to itself: no read-model table or checkpoint was created there.
+    const engineTables = events.db
+      .prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'order_%' OR name LIKE 'projection_%'`)
+      .all();
+    expect(engineTables).toEqual([]);
+  });
+
+  it('keeps status current on this thread and follows new events', async () => {
+    const runner = workerRunner();
+    expect(runner.status()).toEqual([]);
+    await runner.start();
+    await writeStories('S');
+    const last = await writer.lastPosition();
+    await runner.waitUntilCaughtUp(last, TIMEOUT);
+    const [status] = runner.status();
+    expect(status).toMatchObject({ name: ORDER_OVERVIEW_PROJECTION, state: 'running', position: last });
+    expect(await new OverviewQueries(readModels).count()).toBe(ORDER_STORIES.length);
+  });
+
+  it('rebuilds on request, reporting progress, and relays its log lines to the engine logger', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    await writeStories('R');
+    const runner = workerRunner(logger);
+    await runner.start();
+    await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+    const progress: RebuildProgress[] = [];
+    const result = await runner.rebuild(ORDER_OVERVIEW_PROJECTION, { onProgress: (p) => progress.push(p) });
+    expect(result).toMatchObject({ projection: ORDER_OVERVIEW_PROJECTION, generation: 2 });
+    expect(progress.at(-1)?.phase).toBe('done');
+    expect(await new OverviewQueries(readModels).count()).toBe(ORDER_STORIES.length);
+    const relayed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(relayed).toContainEqual(
+      expect.objectContaining({ component: 'orders-read', msg: 'order read model rebuild', phase: 'done' }),
+    );
+  });
+
+  it("answers with the worker's errors, by name and message", async () => {
+    const runner = workerRunner();
+    await runner.start();
+    await expect(runner.rebuild('no-such-projection')).rejects.toThrow('unknown projection no-such-projection');
+    await expect(runner.waitUntilCaughtUp('0000000000099999999', { timeoutMs: 50 })).rejects.toThrow(
+      /not caught up to .* within 50 ms/,
+    );
+  });
+
+  it('fails to start with the reason when its file cannot be opened', async () => {
+    const runner = workerRunner(silentLogger(), join(folder, 'engine.sqlite', 'inside-a-file.sqlite'));
+    await expect(runner.start()).rejects.toThrow(/worker thread failed: EEXIST: .*engine\.sqlite/);
+    expect(runner.status()).toEqual([]);
+  });
+
+  it('when the thread dies: waiters are rejected, status says failed, and resume carries on from the checkpoint', async () => {
+    const runner = workerRunner();
+    await runner.start();
+    await writeStories('D1');
+    await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+
+    const waiting = runner.waitUntilCaughtUp('0000000000099999999', { timeoutMs: 60_000 });
+    await (runner as unknown as { worker: Worker }).worker.terminate();
+    await expect(waiting).rejects.toThrow(/worker thread exited/);
+    expect(runner.status()[0]).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/exited/) });
+    await expect(runner.waitUntilCaughtUp(null)).rejects.toThrow(/worker thread exited/);
+
+    await writeStories('D2');
+    await runner.resume(ORDER_OVERVIEW_PROJECTION);
+    await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+    expect(runner.status()[0].state).toBe('running');
+    expect(await new OverviewQueries(readModels).count()).toBe(2 * ORDER_STORIES.length);
+  });
+});

@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteDatabase } from '../../../database/sqlite-database.js';
+import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import { orderOverviewProjection } from '../overview-projection.js';
+import {
+  toWorkerError,
+  type FromOverviewWorker,
+  type OverviewWorkerData,
+  type ToOverviewWorker,
+} from './overview-worker-protocol.js';
+
+/**
+ * The order overview projection on its own thread (see OverviewWorkerRunner): it reads the event log through its own
+ * connection and writes the read models to their own SQLite file, so neither its CPU nor its commits hold up the
+ * engine's thread and the engine's file.
+ */
+const port = parentPort;
+if (!port) throw new Error('overview-worker runs as a worker thread');
+const data = workerData as OverviewWorkerData;
+const post = (message: FromOverviewWorker) => port.postMessage(message);
+
+// Lines go back to the engine, whose logger (redaction, destination, level) writes them.
+const logger = pino(
+  { level: data.logLevel, base: { component: 'orders-read' } },
+  { write: (line: string) => post({ type: 'log', line }) },
+);
+
+const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous });
+const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: data.synchronous });
+const store = new SqliteEventStore(events, { logger });
+const runner = new ProjectionRunner({
+  store,
+  db: readModels,
+  projections: [orderOverviewProjection()],
+  batchSize: data.batchSize,
+  pollIntervalMs: data.pollIntervalMs,
+  logger,
+  onRebuildProgress: (progress) => {
+    if (progress.phase !== 'building') logger.info({ ...progress }, 'order read model rebuild');
+  },
+});
+
+let lastStatus = '';
+const statuses = () => runner.status();
+// Status is read synchronously on the engine's side (health, metrics, the dashboard's position): it is kept fresh.
+const statusTimer = setInterval(() => {
+  const now = statuses();
+  const json = JSON.stringify(now);
+  if (json === lastStatus) return;
+  lastStatus = json;
+  post({ type: 'status', statuses: now });
+}, 100);
+
+async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
+  try {
+    const value = await work();
+    post({ type: 'reply', id, ok: true, value: value ?? null, statuses: statuses() });
+  } catch (error) {
+    post({ type: 'reply', id, ok: false, error: toWorkerError(error), statuses: statuses() });
+  }
+}
+
+async function stop(): Promise<void> {
+  clearInterval(statusTimer);
+  await runner.stop();
+  await store.close();
+  await readModels.close();
+  await events.close();
+}
+
+port.on('message', (message: ToOverviewWorker) => {
+  switch (message.type) {
+    case 'start':
+      return void answer(message.id, () => runner.start());
+    case 'stop':
+      return void answer(message.id, stop).then(() => port.close());
+    case 'wait':
+      return void answer(message.id, () =>
+        runner.waitUntilCaughtUp(message.position, { projections: message.projections, timeoutMs: message.timeoutMs }),
+      );
+    case 'rebuild':
+      return void answer(message.id, () =>
+        runner.rebuild(message.name, {
+          onProgress: (progress) => post({ type: 'rebuild-progress', id: message.id, progress }),
+        }),
+      );
+    case 'resume':
+      return void answer(message.id, () => runner.resume(message.name));
+    case 'wake':
+      return runner.wake();
+  }
+});
