@@ -72,7 +72,8 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
     let orderReadModels: OrderReadModelsPlacement = { db: readModels, worker: null };
     if (workerWritesReadModels(config)) {
       const readModelsPath = resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
-      const db = openSqliteFile(readModelsPath, config);
+      // Queries only (the worker writes): the hot part of a list's indexes, not the whole working set of the writer.
+      const db = openSqliteFile(readModelsPath, config, 8192);
       closers.push(() => db.close());
       const worker = {
         eventStorePath: resolve(config.SQLITE_PATH),
@@ -118,7 +119,7 @@ function openSqlite(config: AppConfig): SqliteDatabase {
   return openSqliteFile(resolve(config.SQLITE_PATH), config);
 }
 
-function openSqliteFile(path: string, config: AppConfig): SqliteDatabase {
+function openSqliteFile(path: string, config: AppConfig, cacheKiB?: number): SqliteDatabase {
   const folder = dirname(path);
   try {
     createFolder(folder);
@@ -129,7 +130,7 @@ function openSqliteFile(path: string, config: AppConfig): SqliteDatabase {
     );
   }
   try {
-    return new SqliteDatabase({ path, synchronous: config.SQLITE_SYNCHRONOUS });
+    return new SqliteDatabase({ path, synchronous: config.SQLITE_SYNCHRONOUS, cacheKiB });
   } catch (error) {
     throw new BootError(`cannot open SQLite database ${path}: ${(error as Error).message}`);
   }

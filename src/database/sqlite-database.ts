@@ -11,6 +11,8 @@ export interface SqliteOptions {
   path: string;
   /** FULL (default): an acknowledged write survives power loss. NORMAL: faster, may lose the last commits on power loss. */
   synchronous?: SqliteSynchronous;
+  /** Page cache, in KiB (default 32 768: see the constructor). Smaller for connections that only read a little. */
+  cacheKiB?: number;
 }
 
 /**
@@ -29,6 +31,8 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly pending: PendingTransaction[] = [];
 
   constructor(options: SqliteOptions) {
+    const cacheKiB = options.cacheKiB ?? 32_768;
+    if (!Number.isInteger(cacheKiB) || cacheKiB < 1) throw new Error('cacheKiB must be a positive integer');
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
@@ -37,7 +41,7 @@ export class SqliteDatabase implements SqlDatabase {
     this.db.pragma('foreign_keys = ON');
     // The default 2 MB page cache makes a busy engine re-read its indexes from the OS on every commit; 32 MB holds
     // the hot part of the event log, the shop and the read models, and stays a fixed cost however much is imported.
-    this.db.pragma('cache_size = -32768');
+    this.db.pragma(`cache_size = -${cacheKiB}`);
     // Checkpointing every 1 000 WAL pages (the default) copies pages the next commits rewrite anyway (read-model rows
     // updated several times per order) and runs inside a commit; every 10 000 pages (≈ 40 MB) copies each of them
     // once. The WAL file is cut back to 64 MB after a checkpoint instead of staying at its largest size.

@@ -27,7 +27,8 @@ const logger = pino(
   { write: (line: string) => post({ type: 'log', line }) },
 );
 
-const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous });
+// This connection only reads the log's newest pages (the rows the engine just wrote): a small cache holds them.
+const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
 const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: data.synchronous });
 const store = new SqliteEventStore(events, { logger });
 const runner = new ProjectionRunner({
