@@ -8,6 +8,8 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.SQLITE_PATH).toBe('./data/lengow-sync.sqlite');
     expect(config.SQLITE_SYNCHRONOUS).toBe('FULL');
+    expect(config.READ_MODELS_THREAD).toBe('worker');
+    expect(config.SQLITE_READ_MODELS_PATH).toBeUndefined();
     expect(config.sandboxEnabled).toBe(true);
     expect(config.importIntervalMs).toBe(300_000);
   });
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTOREDB_URL'],
     [{ EVENT_STORE: 'eventstoredb', EVENTSTOREDB_URL: 'http://x' }, 'EVENTSTOREDB_URL'],
     [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS'],
+    [{ READ_MODELS_THREAD: 'both' }, 'READ_MODELS_THREAD'],
     [{ IMPORT_INTERVAL: 'often' }, 'IMPORT_INTERVAL'],
     [{ API_KEYS: 'k1:root' }, 'API_KEYS'],
     [{ LENGOW_ACCESS_TOKEN: 'only-half' }, 'LENGOW_SECRET'],

@@ -255,6 +255,23 @@ export class ProjectionCatalog {
   }
 
   /**
+   * Removes a projection from this database — its views, every generation's tables and its bookkeeping rows — once it
+   * is kept in another database. Returns whether there was anything to remove.
+   */
+  async retire(ex: SqlExecutor, projection: string, bases: readonly string[]): Promise<boolean> {
+    const generations = await ex.query<{ generation: number }>(
+      `SELECT DISTINCT generation FROM projection_tables WHERE projection = $1`,
+      [projection],
+    );
+    const checkpoints = await ex.execute(`DELETE FROM projection_checkpoints WHERE name = $1`, [projection]);
+    if (generations.length === 0 && checkpoints === 0) return false;
+    for (const base of bases) await ex.execute(`DROP VIEW IF EXISTS ${base}`);
+    for (const { generation } of generations) await this.dropGeneration(ex, projection, Number(generation));
+    await this.removeBuild(ex, projection);
+    return true;
+  }
+
+  /**
    * Points each base name (a view readers query) at the given physical tables, dropping views of base names the
    * projection no longer owns. Runs inside the switch transaction: SQLite and PostgreSQL both have transactional DDL,
    * so readers see either the old generation or the new one, never a mix.
