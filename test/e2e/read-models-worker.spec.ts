@@ -80,17 +80,26 @@ describe('the order read models on SQLite: a worker thread and their own file (R
     expect(status).toMatchObject({ name: ORDER_OVERVIEW_PROJECTION, state: 'running' });
   });
 
-  it('SQLITE_READ_MODELS_PATH places the file; READ_MODELS_THREAD=main keeps them in the engine file', async () => {
+  it('SQLITE_READ_MODELS_PATH places the file', async () => {
     await importAll(await boot({ SQLITE_READ_MODELS_PATH: join(folder, 'elsewhere', 'overview.sqlite') }));
     expect(orderTables(join(folder, 'elsewhere', 'overview.sqlite'))).toContain('order_overview');
-    await engine!.close();
-    engine = undefined;
+    expect(existsSync(join(folder, 'engine.read-models.sqlite'))).toBe(false);
+  });
 
-    rmSync(folder, { recursive: true, force: true });
-    folder = mkdtempSync(join(tmpdir(), 'lengow-read-models-'));
+  it('READ_MODELS_THREAD=main keeps them in the engine file; moving to the worker builds them anew and drops that copy', async () => {
     await importAll(await boot({ READ_MODELS_THREAD: 'main' }));
     expect(existsSync(join(folder, 'engine.read-models.sqlite'))).toBe(false);
     expect(orderTables(join(folder, 'engine.sqlite'))).toContain('order_overview');
+    await engine!.close();
+
+    const running = await boot();
+    await running.app.get<ReadModelRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(null, { timeoutMs: 10_000 });
+    expect(((await (await api('/api/orders/counters')).json()) as { total: number }).total).toBe(30);
+    for (let i = 0; i < 50 && orderTables(join(folder, 'engine.sqlite')).length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(orderTables(join(folder, 'engine.sqlite'))).toEqual([]);
+    expect(orderTables(join(folder, 'engine.read-models.sqlite'))).toContain('order_overview');
   });
 
   it('a dead worker shows as a failed projection with its reason, and the resume command brings it back', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { LOGGER, ORDER_READ_MODELS } from '../../app.tokens.js';
 import type { OrderReadModelsPlacement } from '../../boot/infrastructure.js';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../event-store/projections/projection-runner.js';
 import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
@@ -19,6 +20,7 @@ import { OrderTimeline } from './order-timeline.js';
 import { orderOverviewProjection } from './overview-projection.js';
 import { OverviewQueries } from './overview-queries.js';
 import { OverviewWorkerRunner } from './worker/overview-worker-runner.js';
+import { retireEngineFileOverview } from './worker/retire-engine-file-overview.js';
 
 /** The runner that feeds the order read models; inject it for status, rebuilds and `waitUntilCaughtUp` in tests. */
 export const ORDERS_PROJECTION_RUNNER = Symbol('ORDERS_PROJECTION_RUNNER');
@@ -34,16 +36,39 @@ export interface OrdersReadModuleOptions {
 
 const OPTIONS = Symbol('ORDERS_READ_OPTIONS');
 
-/** Starts the runner once every module is initialised and stops it (finishing its batch) before the databases close. */
+/**
+ * Starts the runner once every module is initialised and stops it (finishing its batch) before the databases close.
+ * With the read models on a worker, the copy left in the engine's file is dropped once the worker has caught up.
+ */
 @Injectable()
 class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(ORDERS_PROJECTION_RUNNER) private readonly runner: ReadModelRunner,
     @Inject(OPTIONS) private readonly options: OrdersReadModuleOptions,
+    @Inject(ORDER_READ_MODELS) private readonly placement: OrderReadModelsPlacement,
+    @Inject(SQL_DATABASE) private readonly engineDb: SqlDatabase,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.autoStart ?? true) await this.runner.start();
+    if (!(this.options.autoStart ?? true)) return;
+    await this.runner.start();
+    if (this.placement.worker) void this.retireEngineFileCopy(this.placement.worker.readModelsPath);
+  }
+
+  private async retireEngineFileCopy(readModelsPath: string): Promise<void> {
+    try {
+      await this.runner.waitUntilCaughtUp(null);
+      if (await retireEngineFileOverview(this.engineDb)) {
+        this.logger.info(
+          { readModelsPath },
+          'order read models now kept in their own file: dropped the old copy from the engine file',
+        );
+      }
+    } catch (error) {
+      // Stopped or failed before catching up: the copy stays until a later start gets there.
+      this.logger.debug({ err: error }, 'old order read models left in the engine file for now');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
