@@ -47,7 +47,15 @@ export class PostgresDatabase implements SqlDatabase {
     return (await this.pool.query(sql, params as unknown[])).rowCount ?? 0;
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.run('BEGIN', work);
+  }
+
+  snapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+  }
+
+  private async run<T>(begin: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       dialect: 'postgres',
@@ -57,7 +65,7 @@ export class PostgresDatabase implements SqlDatabase {
         (await client.query(sql, params as unknown[])).rowCount ?? 0,
     };
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(tx);
       await client.query('COMMIT');
       return result;

@@ -17,6 +17,11 @@ export interface SqlExecutor {
 export interface SqlDatabase extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work`'s reads against one consistent snapshot, without taking the write lock: for readers that compare
+   * several tables while a writer keeps going (the drift check against a running projection). Writes are refused.
+   */
+  snapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,7 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteDatabase, toSqlitePlaceholders } from './sqlite-database.js';
 
 describe('SqliteDatabase', () => {
@@ -179,6 +183,52 @@ describe('SqliteDatabase', () => {
       await first;
       expect(await read).toEqual([{ c: 1 }]);
       await db.close();
+    });
+  });
+
+  describe("snapshot (reads of another connection's file, e.g. the read models a worker writes)", () => {
+    let folder: string;
+    let reader: SqliteDatabase;
+    let writer: Database.Database;
+
+    beforeEach(async () => {
+      folder = mkdtempSync(join(tmpdir(), 'sqlite-snapshot-'));
+      reader = new SqliteDatabase({ path: join(folder, 'shared.sqlite') });
+      await reader.execute('CREATE TABLE t (x INTEGER)');
+      await reader.execute('INSERT INTO t VALUES (1)');
+      writer = new Database(join(folder, 'shared.sqlite'));
+    });
+    afterEach(async () => {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+      await reader.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('reads while the other connection holds the write lock, without waiting for it', async () => {
+      writer.exec('BEGIN IMMEDIATE');
+      writer.exec('INSERT INTO t VALUES (2)');
+      // A write transaction here would wait for that lock (busy_timeout) and then fail with SQLITE_BUSY.
+      expect(await reader.snapshot((tx) => tx.query('SELECT COUNT(*) AS n FROM t'))).toEqual([{ n: 1 }]);
+    });
+
+    it('keeps one snapshot for all its reads while the other connection commits', async () => {
+      const counts = await reader.snapshot(async (tx) => {
+        const before = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+        writer.exec('INSERT INTO t VALUES (2)');
+        const after = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+        return [before[0].n, after[0].n];
+      });
+      expect(counts).toEqual([1, 1]);
+      expect(await reader.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 2 }]);
+    });
+
+    it('refuses writes, and leaves no transaction open', async () => {
+      await expect(reader.snapshot((tx) => tx.execute('INSERT INTO t VALUES (3)'))).rejects.toThrow(
+        'a snapshot only reads',
+      );
+      await reader.execute('INSERT INTO t VALUES (4)');
+      expect(await reader.query('SELECT x FROM t ORDER BY x')).toEqual([{ x: 1 }, { x: 4 }]);
     });
   });
 });

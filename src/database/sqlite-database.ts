@@ -133,6 +133,39 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
+  /**
+   * A deferred transaction: in WAL mode its first read pins a snapshot that later commits (from this connection's
+   * group commits, which wait behind it, or from another connection such as the read models' worker) do not change,
+   * and it never waits for another connection's write lock. Write statements are refused.
+   */
+  snapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const refuseWrites = (sql: string) => {
+      if (!this.prepare(sql).statement.readonly) throw new Error('a snapshot only reads: write statements are refused');
+    };
+    const reader: SqlExecutor = {
+      dialect: 'sqlite',
+      query: async <Row>(sql: string, params: SqlParam[] = []) => {
+        refuseWrites(sql);
+        return this.querySync<Row>(sql, params);
+      },
+      execute: async (sql: string, params: SqlParam[] = []) => {
+        refuseWrites(sql);
+        return this.executeSync(sql, params);
+      },
+    };
+    return this.exclusive(async () => {
+      this.db.exec('BEGIN DEFERRED');
+      try {
+        const result = await work(reader);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
   private executor(): SqlExecutor {
     return {
       dialect: 'sqlite',

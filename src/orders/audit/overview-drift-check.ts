@@ -115,8 +115,7 @@ export class OverviewDriftCheck {
       report.checkpoint = checkpoint;
       // Rows, their stored folds and their shop order ids from one snapshot, so a row the projection updates
       // meanwhile is never compared half old, half new.
-      const { rows, shopOrders } = await this.db.transaction(async (tx) => {
-        await repeatableRead(tx);
+      const { rows, shopOrders } = await this.db.snapshot(async (tx) => {
         const batch = await tx.query<JoinedRow>(
           `SELECT ${OVERVIEW_COLUMN_LIST.split(', ')
             .map((column) => `o.${column}`)
@@ -236,8 +235,7 @@ export class OverviewDriftCheck {
 
   /** `order_counters` against a GROUP BY over the rows, both read in one snapshot. */
   private async compareCounters(): Promise<FieldDifference[]> {
-    const [kept, counted] = await this.db.transaction(async (tx) => {
-      await repeatableRead(tx);
+    const [kept, counted] = await this.db.snapshot(async (tx) => {
       const stored = await tx.query<CounterRow>(
         `SELECT marketplace, lengow_status, import_state, action_state, progress, orders FROM ${OVERVIEW_TABLES.counters}`,
       );
@@ -294,11 +292,6 @@ interface CounterRow {
   action_state: string;
   progress: string;
   orders: number | string;
-}
-
-/** PostgreSQL reads each statement at its own snapshot by default; SQLite's write transaction already is one. */
-async function repeatableRead(tx: SqlExecutor): Promise<void> {
-  if (tx.dialect === 'postgres') await tx.execute('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
 }
 
 async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
