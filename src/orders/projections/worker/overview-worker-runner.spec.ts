@@ -112,7 +112,7 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
       }),
     });
     await writeStories('R');
-    const runner = workerRunner(logger);
+    const runner = workerRunner(logger.child({ component: 'orders-read' }));
     await runner.start();
     await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
     const progress: RebuildProgress[] = [];

@@ -14,6 +14,8 @@ import {
 
 type Request = ToOverviewWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
 
+const STOP_GRACE_MS = 5_000;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -60,8 +62,12 @@ export class OverviewWorkerRunner implements ReadModelRunner {
   async stop(): Promise<void> {
     if (this.phase !== 'running') return;
     this.phase = 'stopping';
-    if (this.worker && this.death === null) await this.request({ type: 'stop' }).catch(() => undefined);
+    const worker = this.worker;
+    if (worker && this.death === null) await this.request({ type: 'stop' }).catch(() => undefined);
+    // Its batches are finished and its files closed: a thread that still does not exit is ended.
+    const ended = setTimeout(() => void worker?.terminate(), STOP_GRACE_MS);
     await this.exited;
+    clearTimeout(ended);
     this.worker = undefined;
     this.phase = 'idle';
   }

@@ -21,11 +21,8 @@ if (!port) throw new Error('overview-worker runs as a worker thread');
 const data = workerData as OverviewWorkerData;
 const post = (message: FromOverviewWorker) => port.postMessage(message);
 
-// Lines go back to the engine, whose logger (redaction, destination, level) writes them.
-const logger = pino(
-  { level: data.logLevel, base: { component: 'orders-read' } },
-  { write: (line: string) => post({ type: 'log', line }) },
-);
+// Lines go back to the engine, whose logger (its bindings, redaction, destination, level) writes them.
+const logger = pino({ level: data.logLevel, base: null }, { write: (line: string) => post({ type: 'log', line }) });
 
 // This connection only reads the log's newest pages (the rows the engine just wrote): a small cache holds them.
 const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
