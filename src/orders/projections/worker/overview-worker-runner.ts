@@ -118,7 +118,16 @@ export class OverviewWorkerRunner implements ReadModelRunner {
         resolve();
       }),
     );
-    await this.request({ type: 'start' });
+    try {
+      await this.request({ type: 'start' });
+    } catch (error) {
+      // The runner in the thread could not start (its reason is the error): the thread is ended, not left idle.
+      if (this.worker === worker && this.death === null) {
+        this.worker = undefined;
+        await worker.terminate();
+      }
+      throw error;
+    }
   }
 
   private died(error: Error | undefined, code: number): void {
