@@ -60,7 +60,10 @@ export interface OverviewCounters extends StateCounts {
    * serves tables from before the failure code column (version 4), when the failed orders cannot be told apart.
    */
   stockFailedByCode: Record<StockDecrementFailureCode, number> | null;
-  /** Each marketplace's `stockFailed` (null when `stockFailed` is) sums to `stockFailed`. */
+  /**
+   * The totals of each marketplace with matching orders, and its share of `stockFailed` (null when that is): the
+   * shares sum to `stockFailed`.
+   */
   marketplaces: (StateCounts & { marketplace: string; label: string; stockFailed: number | null })[];
   lengowStatuses: { lengowStatus: string | null; total: number }[];
 }
