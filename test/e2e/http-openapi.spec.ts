@@ -66,6 +66,29 @@ describe('HTTP API: OpenAPI document and Swagger UI', () => {
     });
   });
 
+  it('documents the counters’ split of those orders by failure code and by marketplace, null the same way', () => {
+    const answer = document.paths['/api/orders/counters'].get.responses?.['200']?.content?.['application/json'];
+    const properties = answer?.schema?.properties as Record<string, Record<string, unknown>> | undefined;
+    expect(properties?.stockFailedByCode).toMatchObject({
+      type: 'object',
+      nullable: true,
+      properties: { STOCK_SHORTFALL: { type: 'integer' }, PRODUCT_NOT_IN_SHOP: { type: 'integer' } },
+      required: ['STOCK_SHORTFALL', 'PRODUCT_NOT_IN_SHOP'],
+      description: expect.stringMatching(/failure code.*sum to stockFailed.*Null while/s),
+    });
+    expect(properties?.marketplaces).toMatchObject({
+      type: 'array',
+      items: {
+        properties: {
+          marketplace: { type: 'string' },
+          label: { type: 'string' },
+          total: { type: 'integer' },
+          stockFailed: { type: 'integer', nullable: true, description: expect.stringMatching(/Null when stockFailed/) },
+        },
+      },
+    });
+  });
+
   it('has one operation per HTTP-exposed catalogue command, named after it, secured by the API key', () => {
     const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
     const ids = new Set(operations.map((operation) => operation.operationId));

@@ -66,11 +66,25 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Overview[] }).items.map((o) => o.marketplaceOrderId);
   };
-  /** `stockFailed` of the counters with these filters. */
-  const stockFailedCount = async (query: string) => {
+  /** The counters' answer with these filters. */
+  const countersOf = async (query: string) => {
     const response = await call('GET', `/api/orders/counters?${query}`, 'v1');
     expect(response.status).toBe(200);
-    return ((await response.json()) as { stockFailed: number | null }).stockFailed;
+    return (await response.json()) as {
+      stockFailed: number | null;
+      stockFailedByCode: Record<string, number> | null;
+      marketplaces: { marketplace: string; stockFailed: number | null }[];
+    };
+  };
+  /** `stockFailed` of the counters with these filters. */
+  const stockFailedCount = async (query: string) => (await countersOf(query)).stockFailed;
+  /** The counters' failed orders by code, and the marketplaces that have some. */
+  const stockSplit = async (query: string) => {
+    const { stockFailedByCode, marketplaces } = await countersOf(query);
+    return {
+      byCode: stockFailedByCode,
+      marketplaces: marketplaces.filter((m) => m.stockFailed !== 0).map((m) => [m.marketplace, m.stockFailed]),
+    };
   };
   /** The operator's retry of a failed decrement, accepted, then the order once its stock is taken. */
   const retryStockUntilTaken = async (o: Overview, idempotencyKey: string) => {
@@ -221,6 +235,15 @@ describe('HTTP API: shop order changes and action re-sends', () => {
     expect(await stockFailedCount('orderDateFrom=2000-01-01')).toBe(1);
     expect(await stockFailedCount('orderDateTo=2000-01-01')).toBe(0);
     expect(await stockFailedCount('stockFailureCode=PRODUCT_NOT_IN_SHOP')).toBe(0);
+    // Split by cause and by marketplace: a restock, on the emulator's marketplace.
+    expect(await stockSplit('')).toEqual({
+      byCode: { STOCK_SHORTFALL: 1, PRODUCT_NOT_IN_SHOP: 0 },
+      marketplaces: [[EMULATOR_MARKETPLACE, 1]],
+    });
+    expect(await stockSplit('orderDateTo=2000-01-01')).toEqual({
+      byCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 0 },
+      marketplaces: [],
+    });
     expect(await stockSaga.listParked()).toEqual([]);
     expect((await shop.getProduct('990001'))!.stock).toBe(1);
 
@@ -279,8 +302,18 @@ describe('HTTP API: shop order changes and action re-sends', () => {
         await listedIds('stockState=failed'),
       );
       const counters = await call('GET', '/api/orders/counters?stockFailureCode=PRODUCT_NOT_IN_SHOP', 'v1');
-      expect(await counters.json()).toMatchObject({ total: 1, importState: { imported: 1 }, stockFailed: 1 });
+      expect(await counters.json()).toMatchObject({
+        total: 1,
+        importState: { imported: 1 },
+        stockFailed: 1,
+        stockFailedByCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 1 },
+        marketplaces: [{ marketplace: EMULATOR_MARKETPLACE, total: 1, stockFailed: 1 }],
+      });
       expect(await stockFailedCount('')).toBe(1);
+      expect(await stockSplit('')).toEqual({
+        byCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 1 },
+        marketplaces: [[EMULATOR_MARKETPLACE, 1]],
+      });
       // Not retried into the parking lot: the operator has it on the order instead.
       expect(await stockSaga.listParked()).toEqual([]);
       const movements = async () =>

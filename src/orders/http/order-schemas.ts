@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import { STOCK_DECREMENT_FAILURE_CODES } from '../domain/stock-decrement-failure.js';
 import { OVERVIEW_COLUMNS, type ColumnKind } from '../projections/order-overview.js';
 
 /**
@@ -70,16 +71,20 @@ export const ORDER_DETAIL_SCHEMA: SchemaObject = {
   },
 };
 
+const STATE_COUNTS_PROPERTIES: Record<string, SchemaObject> = {
+  total: { type: 'integer' },
+  importState: { type: 'object', additionalProperties: { type: 'integer' } },
+  actionState: { type: 'object', additionalProperties: { type: 'integer' } },
+  progress: { type: 'object', additionalProperties: { type: 'integer' } },
+};
+
 export const COUNTERS_SCHEMA: SchemaObject = {
   type: 'object',
   description:
     'Totals by import state, action state, progress, marketplace and Lengow status, and the orders whose stock was ' +
     'not decremented',
   properties: {
-    total: { type: 'integer' },
-    importState: { type: 'object', additionalProperties: { type: 'integer' } },
-    actionState: { type: 'object', additionalProperties: { type: 'integer' } },
-    progress: { type: 'object', additionalProperties: { type: 'integer' } },
+    ...STATE_COUNTS_PROPERTIES,
     stockFailed: {
       type: 'integer',
       nullable: true,
@@ -87,7 +92,35 @@ export const COUNTERS_SCHEMA: SchemaObject = {
         'Orders whose stock was not decremented (stockState=failed lists them) among those the filters match. ' +
         'Null while the order overview is rebuilt after an upgrade that added the stock columns.',
     },
-    marketplaces: { type: 'array', items: OPEN_OBJECT },
+    stockFailedByCode: {
+      type: 'object',
+      nullable: true,
+      description:
+        'stockFailed by failure code (stockFailureCode lists them): every code, 0 when none; they sum to stockFailed. ' +
+        'Null while the order overview is rebuilt after an upgrade that added the stock columns or the failure code.',
+      properties: Object.fromEntries(STOCK_DECREMENT_FAILURE_CODES.map((code) => [code, { type: 'integer' }])),
+      required: [...STOCK_DECREMENT_FAILURE_CODES],
+      additionalProperties: { type: 'integer' },
+    },
+    marketplaces: {
+      type: 'array',
+      description: 'The same totals for each marketplace with matching orders, most orders first',
+      items: {
+        type: 'object',
+        properties: {
+          marketplace: { type: 'string', example: 'amazon_fr' },
+          label: { type: 'string', example: 'Amazon FR', description: 'Display name of the marketplace' },
+          ...STATE_COUNTS_PROPERTIES,
+          stockFailed: {
+            type: 'integer',
+            nullable: true,
+            description:
+              "The marketplace's orders whose stock was not decremented; summed over the marketplaces, stockFailed. " +
+              'Null when stockFailed is.',
+          },
+        },
+      },
+    },
     lengowStatuses: { type: 'array', items: OPEN_OBJECT },
   },
 };

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../database/sql-database.port.js';
 import { orderStreamName } from '../domain/order-key.js';
+import { STOCK_DECREMENT_FAILURE_CODES, type StockDecrementFailureCode } from '../domain/stock-decrement-failure.js';
 import { marketplaceLabel, type MarketplaceLabeler } from './marketplace-label.js';
 import {
   ACTION_STATES,
@@ -53,8 +54,25 @@ export interface OverviewCounters extends StateCounts {
    * "Stock not decremented" state. Null while an upgrade's rebuild still serves tables from before the stock columns.
    */
   stockFailed: number | null;
-  marketplaces: (StateCounts & { marketplace: string; label: string })[];
+  /**
+   * `stockFailed` by failure code, which says what to fix: every code of the domain, 0 when none (a code written by a
+   * newer version is counted under its own name). Their sum is `stockFailed`. Null while an upgrade's rebuild still
+   * serves tables from before the failure code column (version 4), when the failed orders cannot be told apart.
+   */
+  stockFailedByCode: Record<StockDecrementFailureCode, number> | null;
+  /**
+   * The totals of each marketplace with matching orders, and its share of `stockFailed` (null when that is): the
+   * shares sum to `stockFailed`.
+   */
+  marketplaces: (StateCounts & { marketplace: string; label: string; stockFailed: number | null })[];
   lengowStatuses: { lengowStatus: string | null; total: number }[];
+}
+
+/** The failed orders under a filter, by marketplace and failure code; each part null when the tables cannot tell. */
+interface StockFailures {
+  total: number | null;
+  byCode: Record<string, number> | null;
+  byMarketplace: Map<string, number> | null;
 }
 
 const { overview: OVERVIEW, shopOrders: SHOP_ORDERS, counters: COUNTERS } = OVERVIEW_TABLES;
@@ -195,29 +213,51 @@ export class OverviewQueries {
         params.values,
       );
     }
-    return this.aggregate(buckets, await this.stockFailedOf(normalised, search));
+    return this.aggregate(buckets, await this.stockFailuresOf(normalised, search));
   }
 
   /**
    * `order_counters` has no stock dimension, and adding one would take a schema version and a rebuild. The failed
-   * orders are a small range of _by_stock_state, though: counting them under the filter reads that range.
+   * orders are a small range of _by_stock_state, though: one GROUP BY under the filter reads that range, and splits it
+   * by marketplace and failure code.
    */
-  private async stockFailedOf(filter: NormalisedFilter, search: SearchCondition): Promise<number | null> {
+  private async stockFailuresOf(filter: NormalisedFilter, search: SearchCondition): Promise<StockFailures> {
     const params = new SqlParams();
     const conditions = filterConditions(filter, params, search);
     if (!conditions.includes(FAILED_STOCK)) conditions.unshift(FAILED_STOCK);
-    try {
-      const [row] = await this.db.query<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM ${OVERVIEW} ${where(conditions)}`,
+    const count = (groups: string) =>
+      this.db.query<{ marketplace: string; stock_failure_code?: string | null; n: number | string }>(
+        `SELECT ${groups}, COUNT(*) AS n FROM ${OVERVIEW} ${where(conditions)} GROUP BY ${groups}`,
         params.values,
       );
-      return Number(row?.n ?? 0);
+    let rows: Awaited<ReturnType<typeof count>>;
+    let byCode: Record<string, number> | null = null;
+    try {
+      try {
+        rows = await count('marketplace, stock_failure_code');
+        byCode = Object.fromEntries(STOCK_DECREMENT_FAILURE_CODES.map((code) => [code, 0]));
+      } catch (error) {
+        // Version 3's tables (an upgrade to version 4 still rebuilding): failed orders, but not why.
+        if (!messageOf(error).includes('stock_failure_code')) throw error;
+        rows = await count('marketplace');
+      }
     } catch (error) {
       // A generation from before the stock columns (an upgrade still rebuilding): the other totals still answer, and
       // "unknown" is not "none".
-      if (messageOf(error).includes('stock_state')) return null;
+      if (messageOf(error).includes('stock_state')) return { total: null, byCode: null, byMarketplace: null };
       throw error;
     }
+    let total = 0;
+    const byMarketplace = new Map<string, number>();
+    for (const row of rows) {
+      const n = Number(row.n);
+      total += n;
+      byMarketplace.set(row.marketplace, (byMarketplace.get(row.marketplace) ?? 0) + n);
+      if (byCode && row.stock_failure_code != null) {
+        byCode[row.stock_failure_code] = (byCode[row.stock_failure_code] ?? 0) + n;
+      }
+    }
+    return { total, byCode, byMarketplace };
   }
 
   private async countSearch(filter: NormalisedFilter): Promise<SearchCondition> {
@@ -252,7 +292,7 @@ export class OverviewQueries {
     return rows.map(decodeOverview);
   }
 
-  private aggregate(buckets: readonly CounterBucket[], stockFailed: number | null): OverviewCounters {
+  private aggregate(buckets: readonly CounterBucket[], stock: StockFailures): OverviewCounters {
     const totals = emptyCounts();
     const byMarketplace = new Map<string, StateCounts>();
     const byStatus = new Map<string, number>();
@@ -266,9 +306,16 @@ export class OverviewQueries {
     }
     return {
       ...totals,
-      stockFailed,
+      stockFailed: stock.total,
+      stockFailedByCode: stock.byCode as Record<StockDecrementFailureCode, number> | null,
+      // From the buckets only: a marketplace with failed orders has rows, so it is there.
       marketplaces: [...byMarketplace]
-        .map(([marketplace, counts]) => ({ marketplace, label: this.label(marketplace), ...counts }))
+        .map(([marketplace, counts]) => ({
+          marketplace,
+          label: this.label(marketplace),
+          ...counts,
+          stockFailed: stock.byMarketplace ? (stock.byMarketplace.get(marketplace) ?? 0) : null,
+        }))
         .sort((a, b) => b.total - a.total || (a.marketplace < b.marketplace ? -1 : 1)),
       lengowStatuses: [...byStatus]
         .map(([status, total]) => ({ lengowStatus: status === '' ? null : status, total }))

@@ -109,6 +109,21 @@ function scaleSuite(open: OpenReadSide): void {
     expect(await queries.count({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP' })).toBe(gone.length);
     expect(counters.stockFailed).toBe(await queries.count({ stockState: 'failed' }));
     expect(counters.stockFailed).toBeGreaterThan(gone.length);
+    // Split by cause and by marketplace in the same query, each split summing to the count.
+    const failed = Array.from({ length: ROWS }, (_, i) => syntheticOverviewRow(i)).filter(
+      (row) => row.stockState === 'failed',
+    );
+    expect(counters.stockFailedByCode).toEqual({
+      STOCK_SHORTFALL: failed.length - gone.length,
+      PRODUCT_NOT_IN_SHOP: gone.length,
+    });
+    expect(counters.marketplaces.map((m) => [m.marketplace, m.stockFailed])).toEqual(
+      counters.marketplaces.map((m) => [
+        m.marketplace,
+        failed.filter((row) => row.marketplace === m.marketplace).length,
+      ]),
+    );
+    expect(counters.marketplaces.reduce((sum, m) => sum + m.stockFailed!, 0)).toBe(counters.stockFailed);
     const firstGone = await queries.list({ stockFailureCode: 'PRODUCT_NOT_IN_SHOP', limit: 50 });
     expect(firstGone.items.map((row) => row.stream)).toEqual(
       gone

@@ -1,4 +1,5 @@
 import type { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
+import { STOCK_DECREMENT_FAILURE_CODES } from '../../domain/stock-decrement-failure.js';
 import { InvalidOverviewQuery } from '../invalid-overview-query.error.js';
 import type { OrderOverview } from '../order-overview.js';
 import { OverviewQueries, type OverviewCounters } from '../overview-queries.js';
@@ -244,10 +245,86 @@ export function overviewQueriesSuite(open: OpenReadSide): void {
       [{ stockFailureCode: 'PRODUCT_NOT_IN_SHOP' }, 2],
     ];
     for (const [filter, stockFailed] of cases) {
-      const listed = (await all({ ...filter, stockState: 'failed' })).length;
-      const counted = (await queries.counters(filter)).stockFailed;
-      expect({ filter, listed, counted }).toEqual({ filter, listed: stockFailed, counted: stockFailed });
+      const failed = await all({ ...filter, stockState: 'failed' });
+      const counters = await queries.counters(filter);
+      expect({ filter, listed: failed.length, counted: counters.stockFailed }).toEqual({
+        filter,
+        listed: stockFailed,
+        counted: stockFailed,
+      });
+      // Split by cause and by marketplace as the list finds them, every code present, each split summing to the count.
+      const byCode = Object.fromEntries(
+        STOCK_DECREMENT_FAILURE_CODES.map((code) => [
+          code,
+          failed.filter((row) => row.stockFailureCode === code).length,
+        ]),
+      );
+      const onMarketplace = (marketplace: string) => failed.filter((row) => row.marketplace === marketplace).length;
+      expect({ filter, split: stockSplit(counters) }).toEqual({
+        filter,
+        split: {
+          byCode,
+          marketplaces: counters.marketplaces.map((m) => [m.marketplace, onMarketplace(m.marketplace)]),
+          sums: [stockFailed, stockFailed],
+        },
+      });
     }
+    // The splits by hand: all of them, and filters that leave some of the failed orders out.
+    expect(stockSplit(await queries.counters())).toEqual({
+      byCode: { STOCK_SHORTFALL: 1, PRODUCT_NOT_IN_SHOP: 2 },
+      marketplaces: [
+        ['demo_market_fr', 1],
+        ['other_shop_de', 1],
+        ['third_mall_it', 1],
+      ],
+      sums: [3, 3],
+    });
+    expect(
+      stockSplit(
+        await queries.counters({ marketplace: ['demo_market_fr', 'third_mall_it'], lengowStatus: 'waiting_shipment' }),
+      ),
+    ).toEqual({
+      byCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 2 },
+      marketplaces: [
+        ['demo_market_fr', 1],
+        ['third_mall_it', 1],
+      ],
+      sums: [2, 2],
+    });
+    expect(
+      stockSplit(
+        await queries.counters({ orderDateFrom: '2024-05-02T00:00:00Z', orderDateTo: '2024-05-03T00:00:00Z' }),
+      ),
+    ).toEqual({
+      byCode: { STOCK_SHORTFALL: 1, PRODUCT_NOT_IN_SHOP: 0 },
+      marketplaces: [['other_shop_de', 1]],
+      sums: [1, 1],
+    });
+    expect(stockSplit(await queries.counters({ search: 'lefe' }))).toEqual({
+      byCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 1 },
+      // Marc Lefèvre's orders: three a marketplace, and the failed one on third_mall_it (most orders, first).
+      marketplaces: [
+        ['third_mall_it', 1],
+        ['demo_market_fr', 0],
+        ['other_shop_de', 0],
+      ],
+      sums: [1, 1],
+    });
+    expect(stockSplit(await queries.counters({ stockFailureCode: 'STOCK_SHORTFALL' }))).toEqual({
+      byCode: { STOCK_SHORTFALL: 1, PRODUCT_NOT_IN_SHOP: 0 },
+      marketplaces: [['other_shop_de', 1]],
+      sums: [1, 1],
+    });
+    // None matching: every code still answers, with 0, and every marketplace the totals list.
+    expect(await queries.counters({ lengowStatus: 'canceled' })).toMatchObject({
+      stockFailed: 0,
+      stockFailedByCode: { STOCK_SHORTFALL: 0, PRODUCT_NOT_IN_SHOP: 0 },
+      marketplaces: [
+        { marketplace: 'demo_market_fr', total: 1, stockFailed: 0 },
+        { marketplace: 'other_shop_de', total: 1, stockFailed: 0 },
+        { marketplace: 'third_mall_it', total: 1, stockFailed: 0 },
+      ],
+    });
     // A stock filter narrows the count like any other: none of the orders whose stock was taken failed.
     expect((await queries.counters({ stockState: 'done' })).stockFailed).toBe(0);
     expect((await queries.counters({ stockState: ['done', 'failed'] })).stockFailed).toBe(3);
@@ -330,6 +407,18 @@ function tally<K extends 'importState' | 'actionState' | 'progress'>(
   values: readonly string[],
 ): Record<string, number> {
   return Object.fromEntries(values.map((value) => [value, rows.filter((row) => row[field] === value).length]));
+}
+
+/** The counters' failed orders by code and by marketplace, and what each split sums to. */
+function stockSplit(counters: OverviewCounters) {
+  const byCode = counters.stockFailedByCode;
+  const marketplaces = counters.marketplaces.map((m) => [m.marketplace, m.stockFailed]);
+  const sum = (counts: unknown[]) => counts.reduce<number>((total, n) => total + Number(n), 0);
+  return {
+    byCode,
+    marketplaces,
+    sums: [sum(Object.values(byCode ?? {})), sum(counters.marketplaces.map((m) => m.stockFailed))],
+  };
 }
 
 function pick(counters: OverviewCounters) {
