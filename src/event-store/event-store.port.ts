@@ -106,6 +106,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Global commit order; only events every reader can already see (no gap can later appear before them). */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Where the log ends now: the position of the newest event a `readAll` from the start would return at this moment,
+   * under the same visibility rules (null while it would return nothing). Never beyond what `readAll` returns, so a
+   * reader that has read up to it has seen every event before it. Reads no event.
+   */
+  headPosition(): Promise<GlobalPosition | null>;
   /** Catch-up then live, in global order, with backpressure; resumes after dropped connections with backoff. */
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
   health(): Promise<EventStoreHealth>;

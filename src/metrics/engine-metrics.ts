@@ -43,7 +43,7 @@ export class EngineMetrics {
 
   readonly eventStoreDuration = new Histogram({
     name: 'lengow_sync_event_store_operation_duration_seconds',
-    help: 'Event store call latency, by operation (append, appendMany, readStream, readAll, health) and result',
+    help: 'Event store call latency, by operation (append, appendMany, readStream, readAll, headPosition, health) and result',
     labelNames: ['operation', 'result'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],

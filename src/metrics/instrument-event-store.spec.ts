@@ -27,8 +27,9 @@ describe('instrumentEventStore', () => {
     await expect(store.append('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' })).rejects.toThrow();
     expect(await store.readStream('s-1')).toHaveLength(1);
     await store.readAll({});
+    expect(await store.headPosition()).toBe(appended.position);
     await store.health();
-    expect(seen).toEqual(['append:ok', 'append:error', 'readStream:ok', 'readAll:ok', 'health:ok']);
+    expect(seen).toEqual(['append:ok', 'append:error', 'readStream:ok', 'readAll:ok', 'headPosition:ok', 'health:ok']);
 
     // Concurrent calls are each an outer call.
     seen.length = 0;

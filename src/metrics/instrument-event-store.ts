@@ -1,6 +1,6 @@
 import type { EventStore } from '../event-store/event-store.port.js';
 
-const TIMED = ['append', 'appendMany', 'readStream', 'readAll', 'health'] as const;
+const TIMED = ['append', 'appendMany', 'readStream', 'readAll', 'headPosition', 'health'] as const;
 type TimedOperation = (typeof TIMED)[number];
 
 export type ObserveLatency = (operation: TimedOperation, result: 'ok' | 'error', seconds: number) => void;

@@ -12,6 +12,21 @@ import { WrongExpectedRevision } from '../../src/event-store/wrong-expected-revi
 export interface EventStoreUnderTest {
   store: EventStore;
   cleanup(): Promise<void>;
+  /**
+   * Begins a transaction in another session of the store's database and keeps it open, as a concurrent writer that
+   * has not committed yet (adapters declaring `openTransactions`). It already holds its transaction id when this
+   * resolves, so whatever commits after this is ordered after it.
+   */
+  beginTransaction?(): Promise<OpenTransaction>;
+}
+
+/** A writer transaction of another session, held open by the test. */
+export interface OpenTransaction {
+  /** Appends inside the transaction: nothing is committed until `commit`. */
+  append(stream: string, events: EventToAppend[]): Promise<void>;
+  commit(): Promise<void>;
+  /** Rolls back if still open, and gives the session back. Safe to call twice. */
+  release(): Promise<void>;
 }
 
 /**
@@ -29,6 +44,16 @@ export interface EventStoreCapabilities {
    * id, so it cannot refuse an id reused in another stream.
    */
   globalEventIds?: boolean;
+  /**
+   * A fresh store from the factory starts with an empty log. Not so on EventStoreDB, where every store shares one
+   * server's log.
+   */
+  emptyLogPerStore?: boolean;
+  /**
+   * Writers commit in concurrent transactions whose order readers must wait for (PostgreSQL), and the factory's
+   * `beginTransaction` can hold one open. SQLite has one writer at a time; EventStoreDB has no client transactions.
+   */
+  openTransactions?: boolean;
 }
 
 export function eventStoreContract(
@@ -36,17 +61,24 @@ export function eventStoreContract(
   factory: () => Promise<EventStoreUnderTest>,
   capabilities: EventStoreCapabilities = {},
 ): void {
-  const withGlobalIds: jest.It =
-    capabilities.globalEventIds === false
-      ? (Object.assign((title: string, fn?: jest.ProvidesCallback) => {
-          const reason = `${name} does not index event ids across streams`;
+  /** `it`, or a skip printing `reason` when the adapter cannot promise what the test checks. */
+  const itIf = (holds: boolean, reason: string): jest.It =>
+    holds
+      ? it
+      : (Object.assign((title: string, fn?: jest.ProvidesCallback) => {
           // stderr: Jest does not show console output for skipped tests.
           process.stderr.write(`SKIPPED "${title}": ${reason}\n`);
           return it.skip(`${title} [skipped: ${reason}]`, fn);
-        }, it) as jest.It)
-      : it;
+        }, it) as jest.It);
+  const withGlobalIds = itIf(capabilities.globalEventIds !== false, `${name} does not index event ids across streams`);
+  const withEmptyLog = itIf(capabilities.emptyLogPerStore !== false, `every ${name} store shares one log, never empty`);
+  const withOpenTransactions = itIf(
+    capabilities.openTransactions === true,
+    `${name} has no concurrent write transactions to hold open`,
+  );
   describe(`${name} event store contract`, () => {
     let store: EventStore;
+    let underTest: EventStoreUnderTest;
     let cleanup: () => Promise<void> = async () => undefined;
     const run = randomBytes(4).toString('hex');
     let counter = 0;
@@ -54,7 +86,8 @@ export function eventStoreContract(
     const unique = (label: string) => `ct${run}-${label}-${++counter}-`;
 
     beforeAll(async () => {
-      ({ store, cleanup } = await factory());
+      underTest = await factory();
+      ({ store, cleanup } = underTest);
     });
 
     afterAll(async () => {
@@ -456,6 +489,66 @@ export function eventStoreContract(
       });
     });
 
+    describe('head position', () => {
+      withEmptyLog('is null on an empty log, then the position of the first event', async () => {
+        const fresh = await factory();
+        try {
+          expect(await fresh.store.readAll()).toEqual([]);
+          expect(await fresh.store.headPosition()).toBeNull();
+          const { position } = await fresh.store.append(unique('first'), [event('A')]);
+          const head = await headReaching(fresh.store, position);
+          expect(head).toBe(position);
+          expect((await fresh.store.readAll()).map((e) => e.position)).toEqual([position]);
+        } finally {
+          await fresh.cleanup();
+        }
+      });
+
+      it('is the position of the last event readAll returns, the last of a multi-event append included', async () => {
+        const stream = unique('head');
+        const first = await store.append(stream, [event('A')]);
+        const last = await store.append(stream, [event('B'), event('C'), event('D')]);
+        // On PostgreSQL the head, like readAll, waits for transactions still running anywhere in the database.
+        const head = await headReaching(store, last.position);
+        expect(head).toBe(last.position);
+        // Nothing else writes to the suite's store while a test runs: readAll from the start would end here.
+        const tail = await store.readAll({ fromPosition: first.position });
+        expect(tail.map((e) => e.type)).toEqual(['B', 'C', 'D']);
+        expect(tail.at(-1)!.position).toBe(head);
+        expect(await store.readAll({ fromPosition: head })).toEqual([]);
+        expect(await store.headPosition()).toBe(head);
+      });
+
+      withOpenTransactions('does not move past what readAll returns while a writer transaction is open', async () => {
+        const prefix = unique('open');
+        const filter = { streamPrefixes: [prefix] };
+        const before = await store.append(`${prefix}before`, [event('Before')]);
+        expect(await headReaching(store, before.position)).toBe(before.position);
+        const open = await underTest.beginTransaction!();
+        try {
+          // Committed after the open transaction began: ordered after it, so readAll holds it back until it ends.
+          const committed = await store.append(`${prefix}committed`, [event('Committed')]);
+          // The open transaction takes its sequence value last: the higher value, in the earlier transaction.
+          await open.append(`${prefix}open`, [event('Pending')]);
+          expect(await store.readAll({ fromPosition: before.position })).toEqual([]);
+          const held = await store.headPosition();
+          expect(held).toBe(before.position);
+          expect(held! < committed.position).toBe(true);
+
+          await open.commit();
+          const all = await readAllUntil(store, filter, 3);
+          expect(all.map((e) => e.type)).toEqual(['Before', 'Pending', 'Committed']);
+          // Commit order, not sequence order: the head is the committed event, not the later sequence value.
+          const head = await store.headPosition();
+          expect(head).toBe(committed.position);
+          expect(head).toBe(all.at(-1)!.position);
+          expect(await store.readAll({ fromPosition: head })).toEqual([]);
+        } finally {
+          await open.release();
+        }
+      });
+    });
+
     describe('subscribe', () => {
       it('catches up from the beginning, then delivers live appends', async () => {
         const prefix = unique('sub');
@@ -546,6 +639,19 @@ async function readAllUntil(store: EventStore, filter: EventFilter, count: numbe
     `readAll to show ${count} events`,
   );
   return events;
+}
+
+/**
+ * The head once it has reached `position` (an event just appended): on PostgreSQL it stays below transactions still
+ * running anywhere in the database, as readAll does (see the note on readAll lag above).
+ */
+async function headReaching(store: EventStore, position: GlobalPosition): Promise<GlobalPosition | null> {
+  let head: GlobalPosition | null = null;
+  await until(
+    async () => (head = await store.headPosition()) !== null && head >= position,
+    `the head to reach ${position}`,
+  );
+  return head;
 }
 
 /** Subscribes from `from` and takes exactly `count` events, then leaves the loop (as a consumer stopping mid-stream). */

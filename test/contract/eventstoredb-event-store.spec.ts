@@ -13,6 +13,8 @@ import { eventStoreContract } from './event-store.contract.js';
  *
  * Known gap: EventStoreDB has no index by event id, so the two contract tests that expect an id already stored in
  * *another* stream to be refused with EventIdConflict cannot pass on this adapter (see eventstoredb-event-store.ts).
+ * Nor can the head position of an empty log be checked: every store on the server shares its log, which is never
+ * empty (src/event-store/eventstoredb/eventstoredb-event-store.spec.ts checks it against the in-memory model).
  */
 const NAME = 'EventStoreDB event store';
 const url = process.env.EVENTSTOREDB_URL?.trim();
@@ -46,7 +48,7 @@ if (!url) {
         const store = new EventStoreDbEventStore(url);
         return { store, cleanup: () => store.close() };
       },
-      { globalEventIds: false },
+      { globalEventIds: false, emptyLogPerStore: false },
     );
   }
 }

@@ -1,24 +1,61 @@
 import { PostgresDatabase } from '../../src/database/postgres-database.js';
+import { prepareAppends } from '../../src/event-store/event-ids.js';
+import { appendStatement } from '../../src/event-store/postgres/append-statement.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { checkPostgres, describeWithService, dropSchema, freshSchemaName, POSTGRES_URL } from '../support/services.js';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreContract, type OpenTransaction } from './event-store.contract.js';
 
 const postgres = await checkPostgres();
 
 describeWithService(postgres, 'PostgreSQL event store', () => {
-  eventStoreContract('PostgreSQL', async () => {
-    const schema = freshSchemaName('es');
-    const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
-    await db.init();
-    const store = new PostgresEventStore(db);
-    await store.init();
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await db.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  eventStoreContract(
+    'PostgreSQL',
+    async () => {
+      const schema = freshSchemaName('es');
+      const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
+      await db.init();
+      const store = new PostgresEventStore(db);
+      await store.init();
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await db.close();
+          await dropSchema(schema);
+        },
+        /** A session of the store's pool, in a transaction that appends with the adapter's own statement. */
+        beginTransaction: async (): Promise<OpenTransaction> => {
+          const client = await db.pool.connect();
+          let open = false;
+          let released = false;
+          try {
+            await client.query('BEGIN');
+            open = true;
+            // Takes the transaction id now (it is otherwise taken at the first write).
+            await client.query('SELECT pg_current_xact_id()');
+          } catch (error) {
+            if (open) await client.query('ROLLBACK').catch(() => undefined);
+            client.release();
+            throw error;
+          }
+          return {
+            append: async (stream, events) => {
+              await client.query(appendStatement(schema, prepareAppends([{ stream, events }])));
+            },
+            commit: async () => {
+              await client.query('COMMIT');
+              open = false;
+            },
+            release: async () => {
+              if (released) return;
+              released = true;
+              if (open) await client.query('ROLLBACK').catch(() => undefined);
+              client.release();
+            },
+          };
+        },
+      };
+    },
+    { openTransactions: true },
+  );
 });

@@ -198,6 +198,44 @@ describe('EventStoreDbEventStore reads', () => {
   });
 });
 
+describe('EventStoreDbEventStore head position', () => {
+  it('is null while $all holds only the server’s own events', async () => {
+    const { client, store } = setup();
+    expect(client.log.length).toBeGreaterThan(0);
+    expect(await store.readAll()).toEqual([]);
+    expect(await store.headPosition()).toBeNull();
+    client.writeSystemEvents(1200);
+    expect(await store.headPosition()).toBeNull();
+  });
+
+  it('is the position of the last event readAll returns, the last of a multi-event append included', async () => {
+    const { client, store } = setup();
+    await store.append('order-a', [event('A')]);
+    const appended = await store.append('order-b', [event('B'), event('C'), event('D')]);
+    const all = await store.readAll();
+    expect(await store.headPosition()).toBe(all.at(-1)!.position);
+    expect(all.at(-1)!.position).toBe(appended.position);
+    expect(client.allReads.at(-1)).toEqual({ fromPosition: END, direction: 'backwards' });
+  });
+
+  it('skips the server’s own events after the last one of ours, however many pages they take', async () => {
+    const { client, store } = setup();
+    const { position } = await store.append('order-a', [event('A')]);
+    client.writeSystemEvents(1200);
+    const reads = client.allReads.length;
+    expect(await store.headPosition()).toBe(position);
+    // Backwards pages of 500 from the end: the first two hold only the server's events.
+    expect(client.allReads.slice(reads).map((read) => read.direction)).toEqual(['backwards', 'backwards', 'backwards']);
+    expect((await store.readAll()).at(-1)!.position).toBe(position);
+  });
+
+  it('refuses once closed', async () => {
+    const { store } = setup();
+    await store.close();
+    await expect(store.headPosition()).rejects.toThrow(/closed/);
+  });
+});
+
 describe('EventStoreDbEventStore subscribe', () => {
   it('resumes from our checkpoint, decoded, never from END, with a server-side stream filter', async () => {
     const { client, store } = setup();

@@ -184,6 +184,39 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The newest event of `$all` that readAll returns: `$all` read backwards from its end, skipping the server's own
+   * events as readAll does, page after page while a page holds nothing else.
+   */
+  async headPosition(): Promise<GlobalPosition | null> {
+    this.assertOpen();
+    // Exclusive: a page from a position may or may not include the event at it, so every page drops what is >= before.
+    let before: GlobalPosition | null = null;
+    let from: ReadPosition = END;
+    for (;;) {
+      let read = 0;
+      let oldest: GlobalPosition | null = null;
+      for await (const resolved of this.client.readAll({
+        fromPosition: from,
+        direction: BACKWARDS,
+        maxCount: READ_ALL_PAGE,
+      })) {
+        read++;
+        const event = toRecordedEvent(resolved);
+        if (!event) continue;
+        if (before !== null && event.position >= before) continue;
+        // Leaving the loop cancels the rest of the read.
+        if (matchesEventFilter(event, undefined)) return event.position;
+        oldest = event.position;
+      }
+      // A short page is the start of the log. A page without a readable position cannot move the cursor: stop rather
+      // than read it again forever.
+      if (read < READ_ALL_PAGE || oldest === null) return null;
+      before = oldest;
+      from = decodeEsdbPosition(oldest);
+    }
+  }
+
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
     return { [Symbol.asyncIterator]: () => this.subscription(options) };
   }

@@ -64,6 +64,8 @@ export class InMemoryEsdbClient implements EsdbClient {
   disposed = false;
   /** Every subscribeToAll call, for assertions on resume positions and filters. */
   readonly subscribeCalls: { fromPosition: ReadPosition | undefined; filter?: Filter }[] = [];
+  /** Every readAll call, for assertions on how far a read reached. */
+  readonly allReads: { fromPosition: ReadPosition | undefined; direction: string }[] = [];
 
   constructor(private readonly options: InMemoryEsdbOptions = {}) {
     this.writeSystemEvent();
@@ -201,19 +203,37 @@ export class InMemoryEsdbClient implements EsdbClient {
     for (const event of selected.slice(0, max)) yield this.resolved(event);
   }
 
-  /** Forwards only; inclusive of the start position, as a $all read is. */
+  /**
+   * Forwards, inclusive of the start position, as a $all read is; backwards (newest first, from `end` by default),
+   * exclusive of it, as the server reads its log backwards from a position.
+   */
   private async *allEvents(options: {
     fromPosition?: ReadPosition;
     maxCount?: number | bigint;
     direction?: string;
   }): AsyncGenerator<AllStreamResolvedEvent> {
     await this.roundTrip();
-    if (options.direction === 'backwards') throw new Error('InMemoryEsdbClient reads $all forwards only');
-    const from = options.fromPosition ?? 'start';
+    this.allReads.push({ fromPosition: options.fromPosition, direction: options.direction ?? 'forwards' });
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
-    const selected =
-      from === 'start' ? this.log : from === 'end' ? [] : this.log.filter((e) => compare(e.position, from) >= 0);
+    let selected: StoredEvent[];
+    if (options.direction === 'backwards') {
+      const from = options.fromPosition ?? 'end';
+      selected = (
+        from === 'end' ? this.log : from === 'start' ? [] : this.log.filter((e) => compare(e.position, from) < 0)
+      )
+        .slice()
+        .reverse();
+    } else {
+      const from = options.fromPosition ?? 'start';
+      selected =
+        from === 'start' ? this.log : from === 'end' ? [] : this.log.filter((e) => compare(e.position, from) >= 0);
+    }
     for (const event of selected.slice(0, max)) yield this.resolved(event);
+  }
+
+  /** Writes `count` events of the server's own (`$statsCollected`), as a server left idle does. */
+  writeSystemEvents(count: number): void {
+    for (let i = 0; i < count; i++) this.writeSystemEvent();
   }
 
   private writeSystemEvent(): void {

@@ -67,9 +67,16 @@ type AppendConflict =
  * Position and time are formatted by the server: cheaper than parsing an int8 and a timestamptz per row in JS on
  * replays. Milliseconds, like the other adapters' recordedAt.
  */
+const POSITION = `lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 19, '0')`;
 const COLUMNS =
-  `lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 19, '0') AS position, event_id, stream, ` +
-  `revision, type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+  `${POSITION} AS position, event_id, stream, revision, type, data, metadata, ` +
+  `to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+
+/**
+ * The rows readAll may return: those of transactions older than every transaction still running (see the class
+ * comment). headPosition() goes by the same condition, so the head is never a row readAll does not return yet.
+ */
+const VISIBLE_TO_READERS = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 /**
  * The event store on PostgreSQL (13+), in the schema of the given PostgresDatabase.
@@ -175,10 +182,7 @@ export class PostgresEventStore implements EventStore {
     const limit = checkCount('maxCount', options.maxCount) ?? null;
     const filter = checkFilter(options.filter);
     await this.init();
-    const conditions = [
-      'transaction_id < pg_snapshot_xmin(pg_current_snapshot())',
-      '(transaction_id, global_position) > ($1::xid8, $2::bigint)',
-    ];
+    const conditions = [VISIBLE_TO_READERS, '(transaction_id, global_position) > ($1::xid8, $2::bigint)'];
     const values: unknown[] = [after.transactionId, after.globalPosition, limit];
     if (filter?.streamPrefixes.length) {
       values.push(filter.streamPrefixes.map(likePrefix));
@@ -195,6 +199,22 @@ export class PostgresEventStore implements EventStore {
       'ORDER BY es_events.transaction_id, es_events.global_position LIMIT $3';
     const rows = await this.query<EventRow>(`es_read_all_${variant}_${this.schema}`, text, values);
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * The last row readAll would return now: readAll's own visibility condition and order, backwards, one index probe
+   * (es_events_commit_order). A row committed by a transaction younger than one still running is not the head, even
+   * though it is committed: readAll does not return it yet.
+   */
+  async headPosition(): Promise<GlobalPosition | null> {
+    await this.init();
+    const rows = await this.query<{ position: string }>(
+      `es_head_position_${this.schema}`,
+      `SELECT ${POSITION} AS position FROM ${this.schema}.es_events WHERE ${VISIBLE_TO_READERS} ` +
+        'ORDER BY es_events.transaction_id DESC, es_events.global_position DESC LIMIT 1',
+      [],
+    );
+    return rows[0]?.position ?? null;
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {

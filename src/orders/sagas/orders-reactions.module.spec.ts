@@ -1,3 +1,4 @@
+import type { GlobalPosition } from '../../event-store/event-store.port.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import { ChangeImportSettings, MapCarrier } from '../../settings/commands/settings-commands.js';
 import type { OrderKey } from '../domain/order-key.js';
@@ -377,6 +378,42 @@ describe('OrdersReactionsModule, a stock shortfall', () => {
 });
 
 describe('OrdersReactions keeping an import’s pace', () => {
+  it('marks where the store reports the log ends, and never moves a mark back', async () => {
+    await engine.close();
+    let heads = 0;
+    /** While set, the head the store reports instead of its own. */
+    let reported: (() => GlobalPosition | null) | null = null;
+    engine = await ReactionsEngine.start({
+      sandbox,
+      wrapStore: (store) =>
+        new Proxy(store, {
+          get: (target, key, receiver) => {
+            if (key !== 'headPosition') return Reflect.get(target, key, receiver) as unknown;
+            return async () => {
+              heads++;
+              const head = await target.headPosition();
+              return reported ? reported() : head;
+            };
+          },
+        }),
+    });
+    await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-PACE-0' }));
+    await engine.settle();
+    const log = await engine.store.readAll();
+
+    const before = heads;
+    const mark = await engine.reactions.mark();
+    expect(heads).toBe(before + 1);
+    expect(mark).toBe(await engine.store.headPosition());
+    expect(mark).toBe(log.at(-1)!.position);
+
+    // A store reporting an older head, or none, leaves the mark where it was.
+    reported = () => log[0].position;
+    expect(await engine.reactions.mark()).toBe(mark);
+    reported = () => null;
+    expect(await engine.reactions.mark()).toBe(mark);
+  });
+
   it('holds the import until the reactions have handled the log up to the mark, commands included', async () => {
     const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-PACE-1' }));
     const mark = await engine.reactions.mark();

@@ -166,13 +166,14 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
     );
   }
 
-  /** Position of the last event in the log (read forward from the last head seen). */
+  /**
+   * Position of the last event in the log, as the store reports it without reading events. Never moves back: a mark
+   * once handed out stays the lower bound of the next ones.
+   */
   private async logHead(): Promise<GlobalPosition | null> {
-    for (;;) {
-      const batch = await this.store.readAll({ fromPosition: this.head, maxCount: 1000 });
-      if (batch.length === 0) return this.head;
-      this.head = batch[batch.length - 1].position;
-    }
+    const head = await this.store.headPosition();
+    if (head !== null && (this.head === null || head > this.head)) this.head = head;
+    return this.head;
   }
 
   indexStatus() {

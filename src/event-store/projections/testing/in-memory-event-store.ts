@@ -5,6 +5,7 @@ import type {
   EventStore,
   EventStoreHealth,
   EventToAppend,
+  GlobalPosition,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -85,6 +86,10 @@ export class InMemoryEventStore implements EventStore {
       (event) => (from === null || event.position > from) && matchesFilter(options.filter, event),
     );
     return events.slice(0, options.maxCount ?? events.length);
+  }
+
+  async headPosition(): Promise<GlobalPosition | null> {
+    return this.events.at(-1)?.position ?? null;
   }
 
   async *subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
