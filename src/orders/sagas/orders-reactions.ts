@@ -10,6 +10,7 @@ import {
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { CheckpointedConsumer } from '../../event-store/consumers/checkpointed-consumer.js';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../event-store/event-store.port.js';
+import { maxPosition } from '../../event-store/projections/position-ordinal.js';
 import type { Logger } from '../../logging/logger.js';
 import { ActionResultsPoller, type ActionResultsReport } from '../integration/action-results-poller.js';
 import { FollowUpIndex } from '../integration/follow-up-index.js';
@@ -171,8 +172,7 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
    * once handed out stays the lower bound of the next ones.
    */
   private async logHead(): Promise<GlobalPosition | null> {
-    const head = await this.store.headPosition();
-    if (head !== null && (this.head === null || head > this.head)) this.head = head;
+    this.head = maxPosition(this.head, await this.store.headPosition());
     return this.head;
   }
 
