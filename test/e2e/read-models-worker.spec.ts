@@ -63,7 +63,7 @@ describe('the order read models on SQLite: a worker thread and their own file (R
     for (let i = 0; i < 100; i++) {
       const { total } = (await (await api('/api/orders/counters')).json()) as { total: number };
       if (total === 30) return;
-      await runner.waitUntilCaughtUp(null, { timeoutMs: 10_000 });
+      await runner.waitUntilCaughtUp(undefined, { timeoutMs: 10_000 });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('the overview never showed the 30 emulator orders');
@@ -93,7 +93,9 @@ describe('the order read models on SQLite: a worker thread and their own file (R
     await engine!.close();
 
     const running = await boot();
-    await running.app.get<ReadModelRunner>(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(null, { timeoutMs: 10_000 });
+    await running.app
+      .get<ReadModelRunner>(ORDERS_PROJECTION_RUNNER)
+      .waitUntilCaughtUp(undefined, { timeoutMs: 10_000 });
     expect(((await (await api('/api/orders/counters')).json()) as { total: number }).total).toBe(30);
     for (let i = 0; i < 50 && orderTables(join(folder, 'engine.sqlite')).length > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -116,6 +118,6 @@ describe('the order read models on SQLite: a worker thread and their own file (R
     const resumed = await api(`/api/projections/${ORDER_OVERVIEW_PROJECTION}/resume`, 'POST');
     expect(resumed.status).toBe(200);
     expect(await resumed.json()).toMatchObject({ projection: ORDER_OVERVIEW_PROJECTION, state: 'running' });
-    await runner.waitUntilCaughtUp(null, { timeoutMs: 10_000 });
+    await runner.waitUntilCaughtUp(undefined, { timeoutMs: 10_000 });
   });
 });

@@ -58,7 +58,7 @@ class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async retireEngineFileCopy(readModelsPath: string): Promise<void> {
     try {
-      await this.runner.waitUntilCaughtUp(null);
+      await this.runner.waitUntilCaughtUp();
       if (await retireEngineFileOverview(this.engineDb)) {
         this.logger.info(
           { readModelsPath },

@@ -151,7 +151,7 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     await (runner as unknown as { worker: Worker }).worker.terminate();
     await expect(waiting).rejects.toThrow(/worker thread exited/);
     expect(runner.status()[0]).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/exited/) });
-    await expect(runner.waitUntilCaughtUp(null)).rejects.toThrow(/worker thread exited/);
+    await expect(runner.waitUntilCaughtUp()).rejects.toThrow(/worker thread exited/);
 
     await writeStories('D2');
     await runner.resume(ORDER_OVERVIEW_PROJECTION);
