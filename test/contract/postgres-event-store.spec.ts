@@ -1,8 +1,7 @@
-import { PostgresDatabase } from '../../src/database/postgres-database.js';
 import { prepareAppends } from '../../src/event-store/event-ids.js';
 import { appendStatement } from '../../src/event-store/postgres/append-statement.js';
-import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
-import { checkPostgres, describeWithService, dropSchema, freshSchemaName, POSTGRES_URL } from '../support/services.js';
+import { openPostgresEventStore } from '../support/postgres-event-store.js';
+import { checkPostgres, describeWithService } from '../support/services.js';
 import { eventStoreContract, type OpenTransaction } from './event-store.contract.js';
 
 const postgres = await checkPostgres();
@@ -11,18 +10,10 @@ describeWithService(postgres, 'PostgreSQL event store', () => {
   eventStoreContract(
     'PostgreSQL',
     async () => {
-      const schema = freshSchemaName('es');
-      const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
-      await db.init();
-      const store = new PostgresEventStore(db);
-      await store.init();
+      const { schema, db, store, cleanup } = await openPostgresEventStore('es');
       return {
         store,
-        cleanup: async () => {
-          await store.close();
-          await db.close();
-          await dropSchema(schema);
-        },
+        cleanup,
         /** A session of the store's pool, in a transaction that appends with the adapter's own statement. */
         beginTransaction: async (): Promise<OpenTransaction> => {
           const client = await db.pool.connect();
