@@ -141,6 +141,22 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     expect(runner.status()).toEqual([]);
   });
 
+  it('ends its thread when the runner in it cannot start, and can be started again', async () => {
+    // Another connection holding the read models' write lock past busy_timeout (5 s) fails the runner's schema setup.
+    readModels.db.exec('BEGIN IMMEDIATE');
+    const runner = workerRunner();
+    try {
+      await expect(runner.start()).rejects.toThrow(/database is locked/);
+    } finally {
+      readModels.db.exec('ROLLBACK');
+    }
+    expect((runner as unknown as { worker?: Worker }).worker).toBeUndefined();
+    expect(runner.status()).toEqual([]);
+
+    await runner.start();
+    expect(runner.status()[0]).toMatchObject({ name: ORDER_OVERVIEW_PROJECTION, state: 'running' });
+  }, 20_000);
+
   it('when the thread dies: waiters are rejected, status says failed, and resume carries on from the checkpoint', async () => {
     const runner = workerRunner();
     await runner.start();
