@@ -15,6 +15,7 @@ import {
 type Request = ToOverviewWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
 
 const STOP_GRACE_MS = 5_000;
+const WORKER_YOUNG_GENERATION_MB = 12;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -105,6 +106,9 @@ export class OverviewWorkerRunner implements ReadModelRunner {
     this.death = null;
     const worker = startModuleWorker(new URL(`./overview-worker${extensionOf(import.meta.url)}`, import.meta.url), {
       workerData: this.data,
+      // V8's default young generation let the thread's heap grow to ≈ 110 MB for ≈ 60 MB in use; 12 MB kept the
+      // import as fast and peak RSS 20–40 MB lower (4 MB saved nothing more).
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.worker = worker;
     worker.on('message', (message: FromOverviewWorker) => this.receive(message));
