@@ -10,14 +10,13 @@ import { LOGGER, ORDER_READ_MODELS } from '../../app.tokens.js';
 import type { OrderReadModelsPlacement } from '../../boot/infrastructure.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { ProjectionRunner } from '../../event-store/projections/projection-runner.js';
 import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
 import type { Logger } from '../../logging/logger.js';
 import { OrderAudit } from '../audit/order-audit.js';
 import { OverviewDriftCheck } from '../audit/overview-drift-check.js';
 import { ProjectionMaintenance } from '../audit/projection-maintenance.js';
 import { OrderTimeline } from './order-timeline.js';
-import { orderOverviewProjection } from './overview-projection.js';
+import { orderReadModelsRunner } from './order-read-models-runner.js';
 import { OverviewQueries } from './overview-queries.js';
 import { OverviewWorkerRunner } from './worker/overview-worker-runner.js';
 import { retireEngineFileOverview } from './worker/retire-engine-file-overview.js';
@@ -93,29 +92,15 @@ export class OrdersReadModule {
           provide: ORDERS_PROJECTION_RUNNER,
           inject: [EVENT_STORE, ORDER_READ_MODELS, LOGGER],
           useFactory: (store: EventStore, placement: OrderReadModelsPlacement, logger: Logger): ReadModelRunner => {
+            const settings = { batchSize: options.batchSize, pollIntervalMs: options.pollIntervalMs ?? 100 };
             const runnerLogger = logger.child({ component: 'orders-read' });
             if (placement.worker) {
               return new OverviewWorkerRunner(
-                {
-                  ...placement.worker,
-                  batchSize: options.batchSize,
-                  pollIntervalMs: options.pollIntervalMs ?? 100,
-                  logLevel: logger.level,
-                },
+                { ...placement.worker, ...settings, logLevel: logger.level },
                 runnerLogger,
               );
             }
-            return new ProjectionRunner({
-              store,
-              db: placement.db,
-              projections: [orderOverviewProjection()],
-              batchSize: options.batchSize,
-              pollIntervalMs: options.pollIntervalMs ?? 100,
-              logger: runnerLogger,
-              onRebuildProgress: (progress) => {
-                if (progress.phase !== 'building') logger.info({ ...progress }, 'order read model rebuild');
-              },
-            });
+            return orderReadModelsRunner({ store, db: placement.db, ...settings, logger: runnerLogger });
           },
         },
         {

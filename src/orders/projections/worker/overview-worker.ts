@@ -1,9 +1,8 @@
 import { pino } from 'pino';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
-import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
-import { orderOverviewProjection } from '../overview-projection.js';
+import { orderReadModelsRunner } from '../order-read-models-runner.js';
 import {
   toWorkerError,
   type FromOverviewWorker,
@@ -28,16 +27,12 @@ const logger = pino({ level: data.logLevel, base: null }, { write: (line: string
 const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
 const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: data.synchronous });
 const store = new SqliteEventStore(events, { logger });
-const runner = new ProjectionRunner({
+const runner = orderReadModelsRunner({
   store,
   db: readModels,
-  projections: [orderOverviewProjection()],
   batchSize: data.batchSize,
   pollIntervalMs: data.pollIntervalMs,
   logger,
-  onRebuildProgress: (progress) => {
-    if (progress.phase !== 'building') logger.info({ ...progress }, 'order read model rebuild');
-  },
 });
 
 let lastStatus = '';
