@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { nameBasedUuid } from '../common/name-based-uuid.js';
 import type { AppendResult, EventMetadata, ExpectedRevision, StreamAppend } from './event-store.port.js';
 
 /*
@@ -12,7 +12,7 @@ import type { AppendResult, EventMetadata, ExpectedRevision, StreamAppend } from
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Namespace of the ids made by `deterministicEventId`; fixed forever, or retried commands would stop deduplicating. */
-const EVENT_ID_NAMESPACE = '6f1d8a52-3c4e-5b7a-9d0e-2a4b6c8d0e1f';
+const eventIdUuid = nameBasedUuid('6f1d8a52-3c4e-5b7a-9d0e-2a4b6c8d0e1f');
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -28,7 +28,7 @@ export function newEventId(): string {
  * append is recognised as already done instead of being stored twice.
  */
 export function deterministicEventId(...parts: (string | number)[]): string {
-  return uuidv5(parts.map(String).join('\u001f'), EVENT_ID_NAMESPACE);
+  return eventIdUuid(parts.map(String).join('\u001f'));
 }
 
 export function isEventId(value: unknown): value is string {
