@@ -81,6 +81,8 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
         synchronous: config.SQLITE_SYNCHRONOUS,
       };
       orderReadModels = { db, worker };
+    } else {
+      warnOfStaleReadModelsFile(config, logger);
     }
     logger.info(
       {
@@ -106,6 +108,24 @@ function workerWritesReadModels(config: AppConfig): boolean {
     config.EVENT_STORE === 'sqlite' &&
     config.READ_MODEL_STORE === 'sqlite' &&
     config.SQLITE_PATH !== ':memory:'
+  );
+}
+
+/**
+ * Back on the engine's thread after running with the worker, the read models are rebuilt into the engine's file and
+ * the worker's file stays behind: an SQL dashboard pointed at it would read tables nothing updates any more, and only
+ * the operator knows whether they will switch back (its tables would then carry on from where they stopped).
+ */
+function warnOfStaleReadModelsFile(config: AppConfig, logger: Logger): void {
+  if (config.EVENT_STORE !== 'sqlite' || config.READ_MODEL_STORE !== 'sqlite' || config.SQLITE_PATH === ':memory:')
+    return;
+  const stale = resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
+  if (stale === resolve(config.SQLITE_PATH) || !existsSync(stale)) return;
+  logger.warn(
+    { file: stale, readModelsThread: config.READ_MODELS_THREAD },
+    `the order read models are written into ${resolve(config.SQLITE_PATH)} on the engine's thread; ${stale} holds ` +
+      'the copy a read models worker wrote earlier, which nothing updates any more: delete it (with its -wal and -shm ' +
+      'files) unless you will switch back to READ_MODELS_THREAD=worker',
   );
 }
 
