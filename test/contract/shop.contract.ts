@@ -205,6 +205,24 @@ export function shopContract(name: string, factory: () => Promise<ShopUnderTest>
         expect(await shop.findProducts([])).toEqual([]);
       });
 
+      it('resolves a cart of more values than one IN list holds, in the order asked', async () => {
+        // 1 200 distinct values, past the 400 per IN list of the PostgreSQL lookup, with the known ones at the end.
+        const unknown = Array.from({ length: 1197 }, (_, i) => ({ candidates: [`UNKNOWN-${i}`, `9${i}`] }));
+        const results = await shop.findProducts([
+          ...unknown,
+          { candidates: ['tsh-m'], strategies: ['reference'] },
+          { candidates: ['9782070360024'], strategies: ['isbn'] },
+          { candidates: ['6_21'] },
+        ]);
+        expect(results).toHaveLength(1200);
+        expect(results.slice(0, 1197).every((r) => r.status === 'not_found')).toBe(true);
+        expect(results.slice(1197)).toMatchObject([
+          { status: 'found', product: { id: '2_12' }, strategy: 'reference' },
+          { status: 'found', product: { id: '3' }, strategy: 'isbn' },
+          { status: 'found', product: { id: '6_21' }, strategy: 'id' },
+        ]);
+      });
+
       it('refuses malformed lookups with INVALID_SHOP_INPUT', async () => {
         await shopError(shop.findProduct('sku' as never, '1'), 'INVALID_SHOP_INPUT');
         await shopError(shop.findProduct('id', 42 as never), 'INVALID_SHOP_INPUT');
