@@ -57,16 +57,23 @@ describeWithChromium('dashboard: stock not decremented', () => {
 
   /**
    * As in the HTTP e2e story: an order validated while its product was in stock, whose stock an operator then lowered
-   * by hand before the decrement ran (the shop-order saga is held back meanwhile), with "force product" off.
+   * by hand before the decrement ran (the shop-order saga is held back meanwhile), with "force product" off. On
+   * another marketplace than the emulator's, the order needs that marketplace's own word for "waiting shipment".
    */
-  async function provokeShortfall(orderId = SHORT_ORDER, productId = PRODUCT): Promise<void> {
+  async function provokeShortfall(
+    orderId = SHORT_ORDER,
+    productId = PRODUCT,
+    { marketplace, marketplaceStatus }: { marketplace: string; marketplaceStatus?: string } = {
+      marketplace: EMULATOR_MARKETPLACE,
+    },
+  ): Promise<void> {
     const shop = shopOf(engine);
     await shop.upsertProduct({ id: productId, name: 'Short mug', stock: 5, priceCents: 1995 });
     const carrier = (await shop.listCarriers()).find((c) => c.name === 'Colissimo')!;
     await apiJson(engine, '/api/settings/default-carriers', {
       method: 'PUT',
       body: JSON.stringify({
-        marketplace: EMULATOR_MARKETPLACE,
+        marketplace,
         country: 'FR',
         importCarrier: { id: String(carrier.id), name: carrier.name },
       }),
@@ -78,20 +85,19 @@ describeWithChromium('dashboard: stock not decremented', () => {
     try {
       const lines = [{ lineId: `${orderId}-1`, product: productId, quantity: 2, amount: 39.9 }];
       engine.engine.sandbox!.state.orders.add(
-        emulatorOrder({ marketplaceOrderId: orderId, packages: [lines] }),
+        { ...emulatorOrder({ marketplaceOrderId: orderId, packages: [lines], marketplaceStatus }), marketplace },
         Date.now(),
       );
-      const planned = await apiJson<{ outcome: { kind: string } }>(
-        engine,
-        `${orderApi(EMULATOR_MARKETPLACE, orderId)}/import`,
-        { method: 'POST', body: '{}' },
-      );
+      const planned = await apiJson<{ outcome: { kind: string } }>(engine, `${orderApi(marketplace, orderId)}/import`, {
+        method: 'POST',
+        body: '{}',
+      });
       expect(planned.outcome.kind).toBe('planned');
       await shop.setStock(productId, 1);
     } finally {
       await saga.start();
     }
-    await stockFailedOn(orderId);
+    await stockFailedOn(orderId, marketplace);
   }
 
   /**
@@ -119,9 +125,9 @@ describeWithChromium('dashboard: stock not decremented', () => {
     }
   }
 
-  const stockFailedOn = (orderId: string) =>
+  const stockFailedOn = (orderId: string, marketplace = EMULATOR_MARKETPLACE) =>
     eventually(async () => {
-      const detail = await detailOf(EMULATOR_MARKETPLACE, orderId);
+      const detail = await detailOf(marketplace, orderId);
       expect(detail.overview?.stockState).toBe('failed');
     });
 
@@ -363,5 +369,83 @@ describeWithChromium('dashboard: stock not decremented', () => {
     await shots.take(page, '07-list-stock-decremented-live');
     const counters = await apiJson<{ stockFailed: number }>(engine, '/api/orders/counters');
     expect(counters.stockFailed).toBe(stockFailed - 1);
+  }, 90_000);
+
+  it('says on the marketplace line where stock failed, and lists that marketplace’s failed orders in one click', async () => {
+    // On another marketplace than the emulator's, whose own failure (SHORT-1 or GONE-2, by the stories run) stays.
+    const elsewhere = { id: 'SHORT-3', product: '990005', marketplace: 'amazon_fr', marketplaceStatus: 'Unshipped' };
+    const sharesOf = async () =>
+      (
+        await apiJson<{ marketplaces: { marketplace: string; label: string; stockFailed: number | null }[] }>(
+          engine,
+          '/api/orders/counters',
+        )
+      ).marketplaces;
+    const entryOf = (marketplace: string) => page.locator(`.marketplace-counters [data-marketplace="${marketplace}"]`);
+    const stockLinkOf = (marketplace: string) => entryOf(marketplace).locator('[data-stock-failed-of]');
+    const listed = () =>
+      page
+        .locator('tbody tr[data-order-id]')
+        .evaluateAll((rows) =>
+          rows.map((row) => `${row.getAttribute('data-marketplace')}/${row.getAttribute('data-order-id')}`),
+        );
+
+    await page.goto(`${engine.url}/#/orders`);
+    await page.locator('table[aria-busy="false"] tbody tr').first().waitFor();
+    const before = await sharesOf();
+    const share = (marketplace: string) => before.find((entry) => entry.marketplace === marketplace)!;
+    expect(share(EMULATOR_MARKETPLACE).stockFailed).toBeGreaterThan(0);
+    const { label, stockFailed: failedBefore } = share(elsewhere.marketplace);
+    expect(failedBefore).not.toBeNull();
+    await eventually(async () =>
+      expect(await page.locator('.marketplace-counters').textContent()).toContain(`${label}: `),
+    );
+    // A marketplace with no failure shows its total only.
+    for (const entry of before.filter((e) => e.stockFailed === 0)) {
+      await expect(stockLinkOf(entry.marketplace).count()).resolves.toBe(0);
+    }
+
+    // The shortfall happens while the page is open: the line shows it without a reload.
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+    await provokeShortfall(elsewhere.id, elsewhere.product, elsewhere);
+    const failed = failedBefore! + 1;
+    const after = await sharesOf();
+    expect(after.find((entry) => entry.marketplace === elsewhere.marketplace)!.stockFailed).toBe(failed);
+    // A button named for a screen reader with its marketplace, as the eye reads it from the line.
+    const link = page.getByRole('button', { name: `${failed} with stock not decremented on ${label}`, exact: true });
+    await link.waitFor();
+    await expect(entryOf(elsewhere.marketplace).textContent()).resolves.toMatch(
+      new RegExp(`^${label}: \\d+ \\(${failed} with stock not decremented`),
+    );
+    await expect(stockLinkOf(EMULATOR_MARKETPLACE).count()).resolves.toBe(1);
+    await expect(link.getAttribute('aria-pressed')).resolves.toBe('false');
+    await shots.take(page, '08-marketplace-line-stock-failed');
+
+    // One click: that marketplace, state "Stock not decremented", as if both filters had been chosen.
+    const { items } = await apiJson<{ items: OverviewRow[] }>(
+      engine,
+      `/api/orders?stockState=failed&marketplace=${elsewhere.marketplace}&limit=100`,
+    );
+    const expected = items.map((row) => `${row.marketplace}/${row.marketplaceOrderId}`).sort();
+    expect(expected).toContain(`${elsewhere.marketplace}/${elsewhere.id}`);
+    await link.click();
+    await eventually(async () => expect((await listed()).sort()).toEqual(expected));
+    const hash = new URL(page.url()).hash;
+    expect(hash).toContain('state=stock_failed');
+    expect(hash).toContain(`marketplace=${elsewhere.marketplace}`);
+    await expect(page.getByLabel('State', { exact: true }).inputValue()).resolves.toBe('stock_failed');
+    await expect(page.getByLabel('Marketplace', { exact: true }).inputValue()).resolves.toBe(elsewhere.marketplace);
+    await expect(page.locator('[data-counter="stock_failed"]').getAttribute('aria-pressed')).resolves.toBe('true');
+    await eventually(async () => expect(await page.locator('caption').textContent()).toContain(`(${failed} matching)`));
+    // The line now counts that marketplace only; its button says it is the filter applied, and keeps the focus.
+    await eventually(async () =>
+      expect(await page.locator('.marketplace-counters [data-marketplace]').count()).toBe(1),
+    );
+    await expect(link.getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(isFocused(link)).resolves.toBe(true);
+    await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(
+      true,
+    );
+    await shots.take(page, '09-marketplace-stock-failed-listed');
   }, 90_000);
 });

@@ -66,15 +66,16 @@ export function pageFrom(body) {
 }
 
 /**
- * `{ total, byState: {key: n}, byMarketplace: [{marketplace, label, count}] }` from the counters answer
- * (`{ total, importState, actionState, progress, stockFailed, marketplaces: [{ marketplace, label, total, … }] }`).
- * `stock_failed` is null when the engine cannot count it yet (its overview is rebuilt after an upgrade): unknown, not 0.
+ * `{ total, byState: {key: n}, byMarketplace: [{marketplace, label, count, stockFailed}] }` from the counters answer
+ * (`{ total, importState, actionState, progress, stockFailed, marketplaces: [{ marketplace, label, total, stockFailed,
+ * … }] }`). `stock_failed` and each marketplace's `stockFailed` are null when the engine cannot count them yet (its
+ * overview is rebuilt after an upgrade): unknown, not 0.
  */
 export function countersFrom(body) {
   const count = (group, key) => Number(body?.[group]?.[key] ?? 0);
   const byState = {
     not_imported: count('importState', 'not_imported'),
-    stock_failed: body?.stockFailed === null || body?.stockFailed === undefined ? null : Number(body.stockFailed),
+    stock_failed: countOrUnknown(body?.stockFailed),
     pending: count('importState', 'pending'),
     imported: count('importState', 'imported'),
     ignored: count('importState', 'ignored'),
@@ -87,10 +88,13 @@ export function countersFrom(body) {
       marketplace: entry.marketplace,
       label: entry.label || entry.marketplace,
       count: Number(entry.total ?? 0),
+      stockFailed: countOrUnknown(entry.stockFailed),
     }))
     .sort((a, b) => a.label.localeCompare(b.label));
   return { total: Number(body?.total ?? 0), byState, byMarketplace };
 }
+
+const countOrUnknown = (value) => (value === null || value === undefined ? null : Number(value));
 
 /**
  * The change an `order-changed` event announces: `{ stream, marketplace, marketplaceOrderId, revision, type }`. It

@@ -184,12 +184,19 @@ export function mountOrdersList(container, { query }, { live }) {
   }
 
   function applyFilter(name, value) {
-    if (filters[name] === value) return;
-    filters[name] = value;
+    applyFilters({ [name]: value });
+  }
+
+  /** Several filters in one change: one list load, one counters load, one URL. */
+  function applyFilters(changes) {
+    const changed = Object.keys(changes).filter((name) => filters[name] !== changes[name]);
+    if (changed.length === 0) return;
+    Object.assign(filters, changes);
     writeFilters(filters);
     renderCounters();
     load('first');
-    if (name !== 'state' && name !== 'limit') loadCounters();
+    // The counters are taken without the state (and the page size does not change them).
+    if (changed.some((name) => name !== 'state' && name !== 'limit')) loadCounters();
   }
 
   function resetFilters() {
@@ -428,6 +435,7 @@ export function mountOrdersList(container, { query }, { live }) {
   function renderCounters() {
     if (!counters) return;
     const focused = document.activeElement?.dataset?.counter;
+    const focusedStockFailed = document.activeElement?.dataset?.stockFailedOf;
     replace(
       counterList,
       h('li', {}, counterButton('', 'All orders', counters.total)),
@@ -438,10 +446,19 @@ export function mountOrdersList(container, { query }, { live }) {
       marketplaceLine,
       ...counters.byMarketplace.flatMap((entry, index) => [
         index > 0 ? ' · ' : '',
-        `${entry.label}: `,
-        h('strong', {}, formatCount(entry.count)),
+        h(
+          'span',
+          { class: 'marketplace-count', dataset: { marketplace: entry.marketplace } },
+          `${entry.label}: `,
+          h('strong', {}, formatCount(entry.count)),
+          // Unknown (null, during a rebuild) shows nothing, as 0 does: the state chip already says it is not counted.
+          entry.stockFailed > 0 ? [' (', stockFailedButton(entry), ')'] : null,
+        ),
       ]),
     );
+    if (focusedStockFailed !== undefined) {
+      marketplaceLine.querySelector(`[data-stock-failed-of="${CSS.escape(focusedStockFailed)}"]`)?.focus();
+    }
     const chosen = marketplaceSelect.element.value;
     marketplaceSelect.setOptions([
       ['', 'All marketplaces'],
@@ -468,6 +485,27 @@ export function mountOrdersList(container, { query }, { live }) {
       count === null
         ? h('span', { class: 'visually-hidden' }, ' (not counted while the engine rebuilds its overview)')
         : null,
+    );
+  }
+
+  /** Where stock failed: the marketplace's orders in the "Stock not decremented" state, one click away. */
+  function stockFailedButton(entry) {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button stock-failed-of',
+        'aria-pressed': String(filters.state === 'stock_failed' && filters.marketplace === entry.marketplace),
+        dataset: { stockFailedOf: entry.marketplace },
+        onclick: () => {
+          stateSelect.element.value = 'stock_failed';
+          marketplaceSelect.element.value = entry.marketplace;
+          applyFilters({ marketplace: entry.marketplace, state: 'stock_failed' });
+        },
+      },
+      formatCount(entry.stockFailed),
+      ' with stock not decremented',
+      h('span', { class: 'visually-hidden' }, ` on ${entry.label}`),
     );
   }
 
