@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -121,6 +121,7 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     const eventsBefore = await countEvents(store);
     rss.start();
     const emulatorCpuBefore = await emulator.cpuUsage();
+    const threadsBefore = threadCpu();
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const report = await engine.app.get(OrderImporter).runScheduled();
@@ -130,6 +131,7 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
     await engine.app.get(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(undefined, { timeoutMs: 30 * 60_000 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
+    const threads = threadCpuSince(threadsBefore);
     const emulatorCpu = cpuSince(await emulator.cpuUsage(), emulatorCpuBefore);
     const decideSeconds = Number(importedAt - started) / 1e9;
     const memory = rss.stop();
@@ -151,6 +153,14 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
         `${perOrder(cpu.user + cpu.system)} ms (user ${perOrder(cpu.user)}, system ${perOrder(cpu.system)}); ` +
         `emulator process CPU ${perOrder(emulatorCpu.user + emulatorCpu.system)} ms`,
     );
+    if (threads) {
+      const others = threads.others.map((ms) => (ms / orders).toFixed(2)).join(', ');
+      context.log(
+        `  ${adapter}: engine CPU per order by thread: main ${(threads.main / orders).toFixed(2)} ms; the other ` +
+          `threads, busiest first: ${others || 'none'} ms (on SQLite the busiest is usually the read models' worker; ` +
+          `V8's own threads, garbage collection and the optimising compiler, make up most of the rest)`,
+      );
+    }
     context.row({
       id: `import-e2e.${adapter}.ordersPerSecond`,
       figure: `${adapter} import until sagas and read models idle`,
@@ -213,6 +223,40 @@ async function importRun(context, adapter, orders, rawEventsPerSecond, env) {
 }
 
 const cpuSince = (now, before) => ({ user: now.user - before.user, system: now.system - before.system });
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ): 100 on every Linux build these machines run. */
+const USER_HZ = 100;
+
+/**
+ * CPU time (ms) of each thread of this process, from /proc/self/task; null where there is no /proc. The process
+ * total says how much the engine costs, not whether its one JavaScript thread is the limit: this does.
+ */
+function threadCpu() {
+  try {
+    const threads = new Map();
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ);
+    }
+    return threads;
+  } catch {
+    return null;
+  }
+}
+
+/** `{ main, others }`: the main thread's CPU (ms) since `before`, and the other threads', busiest first. */
+function threadCpuSince(before) {
+  const now = threadCpu();
+  if (!before || !now) return null;
+  const spent = [...now].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)]);
+  const others = spent
+    .filter(([tid, ms]) => tid !== process.pid && ms > 0)
+    .map(([, ms]) => ms)
+    .sort((a, b) => b - a);
+  return { main: spent.find(([tid]) => tid === process.pid)?.[1] ?? 0, others };
+}
 
 /**
  * The log's length, read until two counts agree: on PostgreSQL a read of the log stops before the events of any
