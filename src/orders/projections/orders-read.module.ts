@@ -19,7 +19,7 @@ import { OrderTimeline } from './order-timeline.js';
 import { orderReadModelsRunner } from './order-read-models-runner.js';
 import { OverviewQueries } from './overview-queries.js';
 import { OverviewWorkerRunner } from './worker/overview-worker-runner.js';
-import { retireEngineFileOverview } from './worker/retire-engine-file-overview.js';
+import { engineFileHasOverview, handOverWhenCaughtUp, OrderReadModelsSource } from './worker/read-models-handover.js';
 
 /** The runner that feeds the order read models; inject it for status, rebuilds and `waitUntilCaughtUp` in tests. */
 export const ORDERS_PROJECTION_RUNNER = Symbol('ORDERS_PROJECTION_RUNNER');
@@ -37,7 +37,8 @@ const OPTIONS = Symbol('ORDERS_READ_OPTIONS');
 
 /**
  * Starts the runner once every module is initialised and stops it (finishing its batch) before the databases close.
- * With the read models on a worker, the copy left in the engine's file is dropped once the worker has caught up.
+ * With the read models on a worker, a copy left in the engine's file answers the queries until the worker has caught
+ * up, and is then dropped (read-models-handover.ts).
  */
 @Injectable()
 class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -47,31 +48,39 @@ class OrdersReadLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(ORDER_READ_MODELS) private readonly placement: OrderReadModelsPlacement,
     @Inject(SQL_DATABASE) private readonly engineDb: SqlDatabase,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly source: OrderReadModelsSource,
   ) {}
+
+  private readonly stopped = new AbortController();
+  private handover: Promise<void> | null = null;
 
   async onApplicationBootstrap(): Promise<void> {
     if (!(this.options.autoStart ?? true)) return;
+    const { worker } = this.placement;
+    if (worker && (await engineFileHasOverview(this.engineDb))) {
+      this.source.serveFrom(this.engineDb);
+      this.logger.info(
+        { readModelsPath: worker.readModelsPath },
+        'order queries read the engine file copy of the read models until the worker has built their own file',
+      );
+    }
     await this.runner.start();
-    if (this.placement.worker) void this.retireEngineFileCopy(this.placement.worker.readModelsPath);
-  }
-
-  private async retireEngineFileCopy(readModelsPath: string): Promise<void> {
-    try {
-      await this.runner.waitUntilCaughtUp();
-      if (await retireEngineFileOverview(this.engineDb)) {
-        this.logger.info(
-          { readModelsPath },
-          'order read models now kept in their own file: dropped the old copy from the engine file',
-        );
-      }
-    } catch (error) {
-      // Stopped or failed before catching up: the copy stays until a later start gets there.
-      this.logger.debug({ err: error }, 'old order read models left in the engine file for now');
+    if (worker) {
+      this.handover = handOverWhenCaughtUp({
+        runner: this.runner,
+        source: this.source,
+        engineFile: this.engineDb,
+        readModelsPath: worker.readModelsPath,
+        logger: this.logger,
+        stopped: this.stopped.signal,
+      });
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped.abort();
     await this.runner.stop();
+    await this.handover;
   }
 }
 
@@ -104,9 +113,14 @@ export class OrdersReadModule {
           },
         },
         {
-          provide: OverviewQueries,
+          provide: OrderReadModelsSource,
           inject: [ORDER_READ_MODELS],
-          useFactory: (placement: OrderReadModelsPlacement) => new OverviewQueries(placement.db),
+          useFactory: (placement: OrderReadModelsPlacement) => new OrderReadModelsSource(placement.db),
+        },
+        {
+          provide: OverviewQueries,
+          inject: [OrderReadModelsSource],
+          useFactory: (source: OrderReadModelsSource) => new OverviewQueries(source),
         },
         { provide: OrderTimeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderTimeline(store) },
         { provide: OrderAudit, inject: [EVENT_STORE], useFactory: (store: EventStore) => new OrderAudit(store) },
