@@ -62,6 +62,22 @@ describe('the order read models handover from the engine file to their own file'
   const listed = async (source: OrderReadModelsSource) =>
     (await new OverviewQueries(source).list({ limit: 50 })).items.map((row) => row.marketplaceOrderId).sort();
 
+  /** Queries on the engine file's copy, and the handover started, as a boot with the worker does. */
+  function handOver(runner: ReadModelRunner, options: { stopped?: AbortSignal; retryMs?: number } = {}) {
+    const source = new OrderReadModelsSource(ownFile);
+    source.serveFrom(engineFile);
+    const done = handOverWhenCaughtUp({
+      runner,
+      source,
+      engineFile,
+      readModelsPath: join(folder, 'engine.read-models.sqlite'),
+      logger: silentLogger(),
+      stopped: options.stopped ?? new AbortController().signal,
+      retryMs: options.retryMs,
+    });
+    return { source, done };
+  }
+
   it('answers from the engine file copy until the worker has caught up, then from its own file, and drops the copy', async () => {
     expect(await engineFileHasOverview(engineFile)).toBe(true);
     // The worker's file as its first build starts: its tables, no order yet.
@@ -79,68 +95,38 @@ describe('the order read models handover from the engine file to their own file'
     await emptyStore.close();
     await emptyLog.close();
 
-    const source = new OrderReadModelsSource(ownFile);
-    source.serveFrom(engineFile);
     const caughtUp = deferred();
-    const stopped = new AbortController();
-    const handover = handOverWhenCaughtUp({
-      runner: scriptedRunner([caughtUp.promise]),
-      source,
-      engineFile,
-      readModelsPath: join(folder, 'engine.read-models.sqlite'),
-      logger: silentLogger(),
-      stopped: stopped.signal,
-    });
+    const { source, done } = handOver(scriptedRunner([caughtUp.promise]));
 
     expect(await listed(source)).toEqual(['OLD-0', 'OLD-1', 'OLD-2']);
     expect(source.servingPreviousCopy).toBe(true);
 
     caughtUp.resolve();
-    await handover;
+    await done;
     expect(source.servingPreviousCopy).toBe(false);
     expect(await listed(source)).toEqual([]);
     expect(await engineFileHasOverview(engineFile)).toBe(false);
   });
 
   it('waits again when the worker fails before catching up, instead of leaving the queries on the copy', async () => {
-    const source = new OrderReadModelsSource(ownFile);
-    source.serveFrom(engineFile);
     const second = deferred();
     const runner = scriptedRunner([Promise.reject(new Error('worker thread exited with code 1')), second.promise]);
-    const handover = handOverWhenCaughtUp({
-      runner,
-      source,
-      engineFile,
-      readModelsPath: join(folder, 'engine.read-models.sqlite'),
-      logger: silentLogger(),
-      stopped: new AbortController().signal,
-      retryMs: 10,
-    });
+    const { source, done } = handOver(runner, { retryMs: 10 });
     for (let i = 0; i < 100 && runner.waits < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(runner.waits).toBe(2);
     expect(source.servingPreviousCopy).toBe(true);
     second.resolve();
-    await handover;
+    await done;
     expect(source.servingPreviousCopy).toBe(false);
     expect(await engineFileHasOverview(engineFile)).toBe(false);
   });
 
   it('leaves the copy, and the queries on it, when the engine stops first', async () => {
-    const source = new OrderReadModelsSource(ownFile);
-    source.serveFrom(engineFile);
     const stopped = new AbortController();
     const runner = scriptedRunner([Promise.reject(new Error('runner stopped'))]);
-    const handover = handOverWhenCaughtUp({
-      runner,
-      source,
-      engineFile,
-      readModelsPath: join(folder, 'engine.read-models.sqlite'),
-      logger: silentLogger(),
-      stopped: stopped.signal,
-      retryMs: 60_000,
-    });
+    const { source, done } = handOver(runner, { stopped: stopped.signal, retryMs: 60_000 });
     stopped.abort();
-    await handover;
+    await done;
     expect(source.servingPreviousCopy).toBe(true);
     expect(await engineFileHasOverview(engineFile)).toBe(true);
   });
