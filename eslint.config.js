@@ -7,6 +7,8 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'data/**',
+      // Git-ignored scratch space (bench/README.md compiles a second build there for BENCH_DIST comparisons).
+      '.scratch/**',
       'bench/*/node_modules/**',
       'src/dashboard/public/**',
     ],
