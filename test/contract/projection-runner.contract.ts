@@ -279,7 +279,9 @@ export function projectionRunnerContract(name: string, factory: () => Promise<Re
 
     it('a superseded runner stands by and takes the projection over once the active one stops', async () => {
       await appendSampleEvents(store, 20);
-      const standbyOptions = { standbyCheckMs: 10, takeoverAfterMs: 50 };
+      // Events keep arriving while the two race, so the standby must not take over from a live runner that is merely
+      // slow to move past them (a loaded machine took longer than 50 ms): only once it has stopped.
+      const standbyOptions = { standbyCheckMs: 10, takeoverAfterMs: 2000 };
       const a = runner({ projections: [countingProjection({ name: 'shared', prefix: 's' })], ...standbyOptions });
       const b = runner({ projections: [countingProjection({ name: 'shared', prefix: 's' })], ...standbyOptions });
       await a.start();
