@@ -71,7 +71,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
     const readModels: SqlDatabase = config.READ_MODEL_STORE === 'postgres' ? postgres! : sqlite!;
     let orderReadModels: OrderReadModelsPlacement = { db: readModels, worker: null };
     if (workerWritesReadModels(config)) {
-      const readModelsPath = resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
+      const readModelsPath = readModelsFileOf(config);
       // Queries only (the worker writes): the hot part of a list's indexes, not the whole working set of the writer.
       const db = openSqliteFile(readModelsPath, config, 8192);
       closers.push(() => db.close());
@@ -119,7 +119,7 @@ function workerWritesReadModels(config: AppConfig): boolean {
 function warnOfStaleReadModelsFile(config: AppConfig, logger: Logger): void {
   if (config.EVENT_STORE !== 'sqlite' || config.READ_MODEL_STORE !== 'sqlite' || config.SQLITE_PATH === ':memory:')
     return;
-  const stale = resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
+  const stale = readModelsFileOf(config);
   if (stale === resolve(config.SQLITE_PATH) || !existsSync(stale)) return;
   logger.warn(
     { file: stale, readModelsThread: config.READ_MODELS_THREAD },
@@ -127,6 +127,11 @@ function warnOfStaleReadModelsFile(config: AppConfig, logger: Logger): void {
       'the copy a read models worker wrote earlier, which nothing updates any more: delete it (with its -wal and -shm ' +
       'files) unless you will switch back to READ_MODELS_THREAD=worker',
   );
+}
+
+/** The worker's read models file, as configured or beside the engine file: where it writes, or has written. */
+function readModelsFileOf(config: AppConfig): string {
+  return resolve(config.SQLITE_READ_MODELS_PATH ?? readModelsPathFor(config.SQLITE_PATH));
 }
 
 /** `data/lengow-sync.sqlite` → `data/lengow-sync.read-models.sqlite`. */
