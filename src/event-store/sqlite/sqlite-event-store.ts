@@ -48,13 +48,17 @@ export interface SqliteEventStoreOptions {
 class RetryWithIdLookup extends Error {}
 
 /** As many as the committed tail holds: a consumer lagging that far still finds its events decoded. */
-const DECODED_EVENTS_KEPT = 4000;
+const DECODED_EVENTS_KEPT = 2000;
 
-/** Enough for the consumers following the head to be a few batches behind the writers and still read from memory. */
-const COMMITTED_TAIL_LIMITS = { events: 4000, chars: 16 * 2 ** 20 };
+/**
+ * Enough for the consumers following the head to be a few batches behind the writers and still read from memory: a
+ * paced import keeps its reactions within two pages of its decisions (≈ 600–700 events). Every event kept here
+ * outlives a young-generation collection and is promoted, so more than that buys old-space garbage, not hits.
+ */
+const COMMITTED_TAIL_LIMITS = { events: 2000, chars: 16 * 2 ** 20 };
 
 /** As many streams as the order stream reader keeps folded; a command's stream has a handful of events. */
-const STREAM_HEADS_LIMITS = { streams: 5000, eventsPerStream: 8 };
+const STREAM_HEADS_LIMITS = { streams: 1000, eventsPerStream: 8 };
 
 /**
  * What the stores on one connection know of the events it committed. Shared by every store on the connection (tests

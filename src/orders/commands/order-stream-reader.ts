@@ -63,10 +63,12 @@ export interface OrderStreamReaderOptions {
 }
 
 /**
- * Enough for the orders a busy import and its reactions touch at once, while a backfill of tens of thousands of orders
- * keeps a flat memory (an entry is one order's state, a few kB).
+ * Enough for the orders a busy import and its reactions touch at once (a paced import decides at most a few hundred
+ * orders ahead of their stock and merchant order ids), while a backfill of tens of thousands of orders keeps a flat
+ * memory (an entry is one order's state, a few kB). 5 000 measured no faster at 10 000 orders and held ≈ 40 MB more
+ * of the engine's heap with the stream heads (`SqliteEventStore`) sized alike.
  */
-export const DEFAULT_ORDER_STREAM_CACHE_CAPACITY = 5000;
+export const DEFAULT_ORDER_STREAM_CACHE_CAPACITY = 1000;
 
 const NO_CORRELATIONS: OrderCorrelations = Object.freeze({
   actionRequested: new Map<string, string | null>(),
