@@ -183,8 +183,11 @@ export function errorToProblem(error: unknown): MappedProblem {
     return mapped(problem(400, 'VALIDATION_FAILED', errors.map((e) => e.message).join('; '), errors));
   }
   if (error instanceof InvalidOverviewQuery) {
-    const field = error.field === 'orderKey' ? 'path' : `query.${error.field}`;
-    return mapped(problem(400, 'VALIDATION_FAILED', error.message, [{ field, message: error.message }]));
+    const errors = error.problems.map((p) => ({
+      field: p.field === 'orderKey' ? 'path' : `query.${p.field}`,
+      message: `${p.field}: ${p.message}`,
+    }));
+    return mapped(problem(400, 'VALIDATION_FAILED', error.message, errors));
   }
   if (error instanceof OverviewFilterUnavailable) {
     const errors = [{ field: `query.${error.field}`, message: error.message }];

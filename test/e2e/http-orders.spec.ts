@@ -146,6 +146,10 @@ describe('HTTP API: orders', () => {
     }
     const badLimit = await call('GET', '/api/orders?limit=9000', 'v1');
     expect((await json<{ errors: { field: string }[] }>(badLimit, 400)).errors[0].field).toBe('query.limit');
+    // Several bad parameters: all of them in one answer, so a client fixes its query in one round.
+    const several = await call('GET', '/api/orders?limit=0&sort=customer&orderDateFrom=yesterday', 'v1');
+    const fields = (await json<{ errors: { field: string }[] }>(several, 400)).errors.map((e) => e.field);
+    expect(fields).toEqual(['query.sort', 'query.limit', 'query.orderDateFrom']);
     const unknown = await call('GET', '/api/orders?colour=red', 'v1');
     expect((await json<{ errors: { field: string }[] }>(unknown, 400)).errors[0].field).toBe('query.colour');
     const cursor = await call('GET', '/api/orders?cursor=garbage', 'v1');

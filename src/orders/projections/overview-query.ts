@@ -1,6 +1,6 @@
 import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
 import { STOCK_DECREMENT_FAILURE_CODES, type StockDecrementFailureCode } from '../domain/stock-decrement-failure.js';
-import { InvalidOverviewQuery } from './invalid-overview-query.error.js';
+import { InvalidOverviewQuery, type OverviewQueryProblem } from './invalid-overview-query.error.js';
 import {
   ACTION_STATES,
   IMPORT_STATES,
@@ -77,90 +77,126 @@ export interface NormalisedListQuery {
   cursor: string | null;
 }
 
-/** Checks a query that may come straight from a query string: anything off is an InvalidOverviewQuery, never a crash. */
+/**
+ * Checks a query that may come straight from a query string: anything off is an InvalidOverviewQuery naming every
+ * parameter at fault, never a crash.
+ */
 export function normaliseListQuery(query: OverviewListQuery | null | undefined): NormalisedListQuery {
   const input = (query ?? {}) as OverviewListQuery;
+  const problems: OverviewQueryProblem[] = [];
   const sort = input.sort ?? 'order_date';
-  if (!OVERVIEW_SORTS.includes(sort))
-    throw new InvalidOverviewQuery('sort', `must be one of ${OVERVIEW_SORTS.join(', ')}`);
+  if (!OVERVIEW_SORTS.includes(sort)) problems.push(oneOf('sort', OVERVIEW_SORTS));
   const direction = input.direction ?? (sort === 'marketplace_order_id' ? 'asc' : 'desc');
-  if (direction !== 'asc' && direction !== 'desc') throw new InvalidOverviewQuery('direction', 'must be asc or desc');
+  if (direction !== 'asc' && direction !== 'desc')
+    problems.push({ field: 'direction', message: 'must be asc or desc' });
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new InvalidOverviewQuery('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    problems.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` });
   }
   const cursor = input.cursor ?? null;
   if (cursor !== null && (typeof cursor !== 'string' || cursor.length > 2048)) {
-    throw new InvalidOverviewQuery('cursor', 'is not a cursor of this list');
+    problems.push({ field: 'cursor', message: 'is not a cursor of this list' });
   }
-  return { filter: normaliseFilter(input), sort, direction, limit, cursor };
+  const filter = filterOf(input, problems);
+  InvalidOverviewQuery.throwIfAny(problems);
+  return { filter, sort, direction, limit, cursor };
 }
 
 export function normaliseFilter(input: OverviewFilter | null | undefined): NormalisedFilter {
-  const filter = (input ?? {}) as OverviewFilter;
+  const problems: OverviewQueryProblem[] = [];
+  const filter = filterOf((input ?? {}) as OverviewFilter, problems);
+  InvalidOverviewQuery.throwIfAny(problems);
+  return filter;
+}
+
+/** The filter's valid parts; each invalid one adds its problem instead. */
+function filterOf(filter: OverviewFilter, problems: OverviewQueryProblem[]): NormalisedFilter {
   const result: NormalisedFilter = {};
-  const importStates = enumList('importState', filter.importState, IMPORT_STATES);
+  const importStates = enumList('importState', filter.importState, IMPORT_STATES, problems);
   if (importStates) result.importStates = importStates;
-  const actionStates = enumList('actionState', filter.actionState, ACTION_STATES);
+  const actionStates = enumList('actionState', filter.actionState, ACTION_STATES, problems);
   if (actionStates) result.actionStates = actionStates;
   if (filter.actionType !== undefined) {
-    if (!ACTION_TYPES.includes(filter.actionType)) {
-      throw new InvalidOverviewQuery('actionType', `must be one of ${ACTION_TYPES.join(', ')}`);
-    }
-    result.actionType = filter.actionType;
+    if (ACTION_TYPES.includes(filter.actionType)) result.actionType = filter.actionType;
+    else problems.push(oneOf('actionType', ACTION_TYPES));
   }
-  const stockStates = enumList('stockState', filter.stockState, STOCK_STATES);
+  const stockStates = enumList('stockState', filter.stockState, STOCK_STATES, problems);
   if (stockStates) result.stockStates = stockStates;
-  const stockFailureCodes = enumList('stockFailureCode', filter.stockFailureCode, STOCK_DECREMENT_FAILURE_CODES);
+  const stockFailureCodes = enumList(
+    'stockFailureCode',
+    filter.stockFailureCode,
+    STOCK_DECREMENT_FAILURE_CODES,
+    problems,
+  );
   if (stockFailureCodes) result.stockFailureCodes = stockFailureCodes;
-  const marketplaces = textList('marketplace', filter.marketplace, (code) => code.trim().toLowerCase());
+  const marketplaces = textList('marketplace', filter.marketplace, (code) => code.trim().toLowerCase(), problems);
   if (marketplaces) result.marketplaces = marketplaces;
-  const lengowStatuses = textList('lengowStatus', filter.lengowStatus, (status) => status.trim());
+  const lengowStatuses = textList('lengowStatus', filter.lengowStatus, (status) => status.trim(), problems);
   if (lengowStatuses) result.lengowStatuses = lengowStatuses;
   if (filter.progress !== undefined) {
-    if (!PROGRESS_STATES.includes(filter.progress)) {
-      throw new InvalidOverviewQuery('progress', `must be one of ${PROGRESS_STATES.join(', ')}`);
-    }
-    result.progress = filter.progress;
+    if (PROGRESS_STATES.includes(filter.progress)) result.progress = filter.progress;
+    else problems.push(oneOf('progress', PROGRESS_STATES));
   }
-  if (filter.orderDateFrom !== undefined) result.orderDateFrom = instant('orderDateFrom', filter.orderDateFrom);
-  if (filter.orderDateTo !== undefined) result.orderDateTo = instant('orderDateTo', filter.orderDateTo);
+  const orderDateFrom = instant('orderDateFrom', filter.orderDateFrom, problems);
+  if (orderDateFrom !== undefined) result.orderDateFrom = orderDateFrom;
+  const orderDateTo = instant('orderDateTo', filter.orderDateTo, problems);
+  if (orderDateTo !== undefined) result.orderDateTo = orderDateTo;
   if (filter.search !== undefined) {
     if (typeof filter.search !== 'string' || filter.search.length > 200) {
-      throw new InvalidOverviewQuery('search', 'must be a text of at most 200 characters');
+      problems.push({ field: 'search', message: 'must be a text of at most 200 characters' });
+    } else {
+      const words = searchWords(filter.search);
+      if (words.length > 8) problems.push({ field: 'search', message: 'at most 8 words' });
+      else if (words.length > 0) result.searchWords = words;
     }
-    const words = searchWords(filter.search);
-    if (words.length > 8) throw new InvalidOverviewQuery('search', 'at most 8 words');
-    if (words.length > 0) result.searchWords = words;
   }
   return result;
 }
 
-function enumList<T extends string>(field: string, value: OneOrMany<T> | undefined, allowed: readonly T[]): T[] | null {
+function oneOf(field: string, allowed: readonly string[]): OverviewQueryProblem {
+  return { field, message: `must be one of ${allowed.join(', ')}` };
+}
+
+function enumList<T extends string>(
+  field: string,
+  value: OneOrMany<T> | undefined,
+  allowed: readonly T[],
+  problems: OverviewQueryProblem[],
+): T[] | null {
   if (value === undefined) return null;
   const list = (Array.isArray(value) ? value : [value]) as unknown[];
   if (list.length === 0) return null;
-  for (const item of list) {
-    if (!allowed.includes(item as T)) throw new InvalidOverviewQuery(field, `must be one of ${allowed.join(', ')}`);
+  if (!list.every((item) => allowed.includes(item as T))) {
+    problems.push(oneOf(field, allowed));
+    return null;
   }
   return [...new Set(list as T[])];
 }
 
-function textList(field: string, value: OneOrMany<string> | undefined, clean: (v: string) => string): string[] | null {
+function textList(
+  field: string,
+  value: OneOrMany<string> | undefined,
+  clean: (v: string) => string,
+  problems: OverviewQueryProblem[],
+): string[] | null {
   if (value === undefined) return null;
   const list = (Array.isArray(value) ? value : [value]) as unknown[];
-  if (list.length > 100) throw new InvalidOverviewQuery(field, 'at most 100 values');
-  const cleaned = list.map((item) => {
-    if (typeof item !== 'string' || clean(item) === '' || item.length > 200) {
-      throw new InvalidOverviewQuery(field, 'must be non-empty texts');
-    }
-    return clean(item);
-  });
+  if (list.length > 100) {
+    problems.push({ field, message: 'at most 100 values' });
+    return null;
+  }
+  if (!list.every((item) => typeof item === 'string' && clean(item) !== '' && item.length <= 200)) {
+    problems.push({ field, message: 'must be non-empty texts' });
+    return null;
+  }
+  const cleaned = (list as string[]).map(clean);
   return cleaned.length === 0 ? null : [...new Set(cleaned)];
 }
 
-function instant(field: string, value: unknown): string {
+function instant(field: string, value: unknown, problems: OverviewQueryProblem[]): string | undefined {
+  if (value === undefined) return undefined;
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new InvalidOverviewQuery(field, 'must be an ISO 8601 date or timestamp');
-  return new Date(ms).toISOString();
+  if (!Number.isNaN(ms)) return new Date(ms).toISOString();
+  problems.push({ field, message: 'must be an ISO 8601 date or timestamp' });
+  return undefined;
 }
