@@ -69,5 +69,13 @@ describe('OrderTimeline', () => {
     await expect(timeline.page({ marketplace: ' ', marketplaceOrderId: 'x' })).rejects.toBeInstanceOf(
       InvalidOverviewQuery,
     );
+    // All of a request's bad options at once.
+    await expect(timeline.page(KEY, { limit: 0, fromRevision: -1, direction: 'up' as never })).rejects.toMatchObject({
+      problems: [
+        { field: 'direction', message: 'must be forwards or backwards' },
+        { field: 'limit', message: 'must be an integer from 1 to 500' },
+        { field: 'fromRevision', message: 'must be a revision (an integer from 0)' },
+      ],
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/event-store.port.js';
 import { orderStreamName } from '../domain/order-key.js';
-import { InvalidOverviewQuery } from './invalid-overview-query.error.js';
+import { InvalidOverviewQuery, type OverviewQueryProblem } from './invalid-overview-query.error.js';
 
 /** One event of an order's history with who, when and why. */
 export interface TimelineEntry {
@@ -58,18 +58,20 @@ export class OrderTimeline {
   }
 
   async pageOfStream(stream: string, options: TimelineOptions = {}): Promise<TimelinePage> {
+    const problems: OverviewQueryProblem[] = [];
     const direction = options.direction ?? 'forwards';
     if (direction !== 'forwards' && direction !== 'backwards') {
-      throw new InvalidOverviewQuery('direction', 'must be forwards or backwards');
+      problems.push({ field: 'direction', message: 'must be forwards or backwards' });
     }
     const limit = options.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TIMELINE_PAGE) {
-      throw new InvalidOverviewQuery('limit', `must be an integer from 1 to ${MAX_TIMELINE_PAGE}`);
+      problems.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_TIMELINE_PAGE}` });
     }
     const from = options.fromRevision;
     if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) {
-      throw new InvalidOverviewQuery('fromRevision', 'must be a revision (an integer from 0)');
+      problems.push({ field: 'fromRevision', message: 'must be a revision (an integer from 0)' });
     }
+    InvalidOverviewQuery.throwIfAny(problems);
     // One more than asked tells whether another page follows without a second read.
     const events = await this.store.readStream(stream, { fromRevision: from, maxCount: limit + 1, direction });
     const entries = events.slice(0, limit).map(timelineEntry);
