@@ -147,6 +147,16 @@ export class OrderStreamReader {
   }
 
   /**
+   * The cached state at exactly `revision` (the empty order at -1), or null when the cache holds another revision or
+   * nothing: no read. A consumer asks for the state right before a delivered event, before `loadAt` moves past it.
+   */
+  cachedAt(stream: string, revision: number): FoldedOrder | null {
+    if (revision === -1) return emptyOrder(stream);
+    const cached = this.entries.get(stream);
+    return cached && cached.revision === revision ? cached : null;
+  }
+
+  /**
    * Drops a stream's entry: its next load folds it again from the start. The executor does so on a revision conflict,
    * so that a cache that ever disagreed with the store cannot keep deciding commands.
    */

@@ -79,51 +79,25 @@ export class FollowUpIndex {
     return {
       name: 'orders-follow-up-index',
       filter: { streamPrefixes: ['order-'], eventTypes: [...WATCHED] },
-      // The rows of the state at this event or later: a later watched event of the stream syncs it again in turn.
-      handle: async (event: RecordedEvent) => this.write(await this.orders.loadAt(event)),
+      handle: async (event: RecordedEvent) => {
+        const before = this.orders.cachedAt(event.stream, event.revision - 1);
+        // The rows of the state at this event or later: a later watched event of the stream syncs it again in turn.
+        const after = await this.orders.loadAt(event);
+        const open = followUpOf(after);
+        if (before && after.revision === event.revision && isClear(open) && isClear(followUpOf(before))) {
+          // Nothing was open right before this event and nothing is now: an import, a stock decrement, most of an
+          // order's life. Open-ness changes only at watched events, so the rows the last one wrote (at its state or a
+          // later one) hold nothing older than that: there is nothing to delete, and the statements are spared.
+          return;
+        }
+        await this.write(after.stream, open);
+      },
     };
   }
 
-  /** Re-derives the stream's rows from its state: delete, then insert what is open now. */
-  private async write({ stream, state, correlations }: FoldedOrder): Promise<void> {
+  /** Replaces the stream's rows: delete, then insert what is open now. */
+  private async write(stream: string, { attempts, retry }: FollowUp): Promise<void> {
     await ensureReactionsSchema(this.db);
-
-    const attempts: OpenAttemptRow[] = [];
-    for (const request of state.actionRequests) {
-      for (const actionTry of request.tries) {
-        for (const attempt of actionTry.attempts) {
-          if (attempt.status !== 'requested' && attempt.status !== 'sent') continue;
-          attempts.push({
-            attemptKey: attempt.attemptKey,
-            stream,
-            actionType: request.actionType,
-            status: attempt.status,
-            lengowActionId: attempt.lengowActionId,
-            requestedAt: actionTry.at,
-            sentAt: attempt.sentAt,
-            nextSendAt: attempt.nextSendAt,
-            correlationId: correlations.actionRequested.get(attempt.attemptKey) ?? null,
-          });
-        }
-      }
-    }
-    const current = state.import;
-    const retry: ImportRetryRow | null =
-      state.orderKey &&
-      state.pendingImport === null &&
-      current.status === 'not_imported' &&
-      current.kind === 'transient' &&
-      !current.parked &&
-      current.nextAttemptAt !== null
-        ? {
-            stream,
-            marketplace: state.orderKey.marketplace,
-            marketplaceOrderId: state.orderKey.marketplaceOrderId,
-            attempt: current.attempt,
-            nextAttemptAt: current.nextAttemptAt,
-            correlationId: correlations.lastImportFailure,
-          }
-        : null;
 
     if (attempts.length === 0 && !retry && this.db.dialect === 'postgres') {
       // Most events leave nothing open (an import, a stock decrement): one statement, instead of a transaction's four
@@ -207,4 +181,55 @@ export class FollowUpIndex {
       correlationId: row.correlation_id,
     }));
   }
+}
+
+/** What a stream has open for the pollers: its action attempts requested or sent, and a due transient import retry. */
+interface FollowUp {
+  attempts: OpenAttemptRow[];
+  retry: ImportRetryRow | null;
+}
+
+function followUpOf({ stream, state, correlations }: FoldedOrder): FollowUp {
+  const attempts: OpenAttemptRow[] = [];
+  for (const request of state.actionRequests) {
+    for (const actionTry of request.tries) {
+      for (const attempt of actionTry.attempts) {
+        if (attempt.status !== 'requested' && attempt.status !== 'sent') continue;
+        attempts.push({
+          attemptKey: attempt.attemptKey,
+          stream,
+          actionType: request.actionType,
+          status: attempt.status,
+          lengowActionId: attempt.lengowActionId,
+          requestedAt: actionTry.at,
+          sentAt: attempt.sentAt,
+          nextSendAt: attempt.nextSendAt,
+          correlationId: correlations.actionRequested.get(attempt.attemptKey) ?? null,
+        });
+      }
+    }
+  }
+  const current = state.import;
+  const retry: ImportRetryRow | null =
+    state.orderKey &&
+    state.pendingImport === null &&
+    current.status === 'not_imported' &&
+    current.kind === 'transient' &&
+    !current.parked &&
+    current.nextAttemptAt !== null
+      ? {
+          stream,
+          marketplace: state.orderKey.marketplace,
+          marketplaceOrderId: state.orderKey.marketplaceOrderId,
+          attempt: current.attempt,
+          nextAttemptAt: current.nextAttemptAt,
+          correlationId: correlations.lastImportFailure,
+        }
+      : null;
+
+  return { attempts, retry };
+}
+
+function isClear({ attempts, retry }: FollowUp): boolean {
+  return attempts.length === 0 && retry === null;
 }
