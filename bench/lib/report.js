@@ -16,7 +16,8 @@ export function metText(row) {
 /** Rounded down, so that a ratio printed as meeting a target (1.50× for ≥ 1.5) really does. */
 export function formatRatio(ratio) {
   if (ratio === null || ratio === undefined) return '—';
-  const digits = ratio >= 10 ? 1 : 2;
+  // Two significant digits below 0.1, so that small ratios (the engine against a raw driver) still compare.
+  const digits = ratio >= 10 ? 1 : ratio >= 0.1 || ratio <= 0 ? 2 : Math.min(6, 1 - Math.floor(Math.log10(ratio)));
   const scale = 10 ** digits;
   return `${(Math.floor(ratio * scale) / scale).toFixed(digits)}×`;
 }
