@@ -419,6 +419,31 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
     expect((await storedFolds(perEvent)).length).toBe(expected.overview.length);
   });
 
+  it('leaves a stream alone when another instance has written it further since this one cached its fold', async () => {
+    await writeAllStories();
+    const written = await allEvents(sides.store, await writer.lastPosition());
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const event of written) {
+      if (event.stream.startsWith('order-')) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
+    }
+    const longest = [...streams.values()].sort((a, b) => b.length - a.length)[0]!;
+    expect(longest.length).toBeGreaterThan(2);
+    await sides.db.transaction((tx) => createOverviewSchema(tx, BASE_TABLES));
+    const apply = (projection: ReturnType<typeof orderOverviewProjection>, events: RecordedEvent[]) =>
+      sides.db.transaction((tx) => projection.applyBatch!(events, tx, BASE_TABLES));
+
+    // A stale instance (one superseded mid-batch, say) caches the stream's first fold; a live one then takes the
+    // stream to its end. The stale one's next event folds on its cache, so only the guarded write stands in its way.
+    const stale = orderOverviewProjection();
+    await apply(stale, longest.slice(0, 1));
+    await apply(orderOverviewProjection(), longest);
+    const live = await readModelSnapshot(sides.db);
+    const folds = await storedFolds(sides.db);
+    await apply(stale, longest.slice(1, 2));
+    expect(await readModelSnapshot(sides.db)).toEqual(live);
+    expect(await storedFolds(sides.db)).toEqual(folds);
+  });
+
   it('after rolled-back batches and their re-delivery, equals a clean rebuild, folds included', async () => {
     await writeAllStories('A');
     const events = await allEvents(sides.store, await writer.lastPosition());
