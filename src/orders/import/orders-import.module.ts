@@ -12,16 +12,19 @@ import { APP_CONFIG, LOGGER } from '../../app.tokens.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
 import { LENGOW_API, type LengowApi } from '../../lengow/lengow-api.port.js';
 import type { Logger } from '../../logging/logger.js';
 import { ORDER_SETTINGS, type OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
+import { ORDERS_PROJECTION_RUNNER } from '../projections/orders-read.module.js';
 import { IMPORT_COMMAND_HANDLERS } from './commands/import-command-handlers.js';
 import { ImportRunLog } from './import-run-log.js';
 import { ImportScheduler } from './import-scheduler.js';
 import { lazyOrderSettingsReader } from './lazy-order-settings-reader.js';
 import { OrderImporter, type OrderImporterOptions } from './order-importer.js';
 import { REACTIONS_PACE, type ReactionsPace } from './reactions-pace.js';
+import { withReadModels } from './read-models-pace.js';
 
 export interface OrdersImportModuleOptions extends OrderImporterOptions {
   /** Run the scheduled poll (default true). Tests turn it off and run imports by hand. */
@@ -134,20 +137,27 @@ export class OrdersImportModule {
 
 /**
  * The app's reactions, found when a run starts (the reactions module imports this one for its retry sweep, so it
- * cannot be imported back); an app without them (tests of the import alone) imports unpaced.
+ * cannot be imported back), and its order read models when it has them; an app without reactions (tests of the import
+ * alone) imports unpaced.
  */
 function lazyReactionsPace(moduleRef: ModuleRef): () => ReactionsPace | null {
   let pace: ReactionsPace | null | undefined;
   return () => {
     if (pace === undefined) {
-      try {
-        pace = moduleRef.get<ReactionsPace>(REACTIONS_PACE, { strict: false });
-      } catch {
-        pace = null;
-      }
+      const reactions = optional<ReactionsPace>(moduleRef, REACTIONS_PACE);
+      const readModels = optional<ReadModelRunner>(moduleRef, ORDERS_PROJECTION_RUNNER);
+      pace = reactions && readModels ? withReadModels(reactions, readModels) : reactions;
     }
     return pace;
   };
+}
+
+function optional<T>(moduleRef: ModuleRef, token: symbol): T | null {
+  try {
+    return moduleRef.get<T>(token, { strict: false });
+  } catch {
+    return null;
+  }
 }
 
 function defaultIntervalSeconds(config: AppConfig | undefined): number {
