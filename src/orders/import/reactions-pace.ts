@@ -21,3 +21,29 @@ export interface ReactionsPace {
 
 /** Provided by the reactions module when it is part of the app; the importer runs unpaced without it. */
 export const REACTIONS_PACE = Symbol('REACTIONS_PACE');
+
+/** How long one wait of the pace lasts before it looks whether what it waits for moved at all. */
+export const PACE_STALL_MS = 1000;
+
+/**
+ * Waits (`wait`: one slice of at most PACE_STALL_MS) until it resolves, for as long as `progress` grows between slices:
+ * whatever stops moving (retrying a failing event, failed, stopped) is not waited for any longer. Ends on `signal`.
+ */
+export async function waitWhileMoving(
+  wait: () => Promise<void>,
+  progress: () => number,
+  signal?: AbortSignal,
+): Promise<void> {
+  let before = progress();
+  while (!signal?.aborted) {
+    try {
+      await wait();
+      return;
+    } catch {
+      // Not there yet, or it stopped meanwhile: wait on only while it moves.
+    }
+    const now = progress();
+    if (now === before) return;
+    before = now;
+  }
+}

@@ -2,10 +2,7 @@ import type { GlobalPosition } from '../../event-store/event-store.port.js';
 import { positionOrdinal } from '../../event-store/projections/position-ordinal.js';
 import type { ProjectionStatus } from '../../event-store/projections/projection-status.js';
 import type { ReadModelRunner } from '../../event-store/projections/read-model-runner.js';
-import type { ReactionsPace } from './reactions-pace.js';
-
-/** How long a wait may go without the read models scanning anything before the run goes on without them. */
-const STALL_MS = 1000;
+import { PACE_STALL_MS, waitWhileMoving, type ReactionsPace } from './reactions-pace.js';
 
 /**
  * Read models further behind the mark than this are catching up from far (their first start after an upgrade, a
@@ -30,20 +27,15 @@ export function withReadModels(reactions: ReactionsPace, readModels: ReadModelRu
     mark: () => reactions.mark(),
     async keepUpWith(mark, signal) {
       await reactions.keepUpWith(mark, signal);
-      let progress: number | null = null;
-      while (!signal?.aborted) {
-        const projections = live(mark);
-        const now = scanned(projections);
-        if (projections.length === 0 || now === progress) return;
-        progress = now;
-        try {
-          const names = projections.map((p) => p.name);
-          await readModels.waitUntilCaughtUp(mark, { timeoutMs: STALL_MS, projections: names });
-          return;
-        } catch {
-          // Not there yet, or it failed or stopped meanwhile: wait on only while it moves.
-        }
-      }
+      await waitWhileMoving(
+        async () => {
+          const names = live(mark).map((p) => p.name);
+          if (names.length > 0)
+            await readModels.waitUntilCaughtUp(mark, { timeoutMs: PACE_STALL_MS, projections: names });
+        },
+        () => scanned(live(mark)),
+        signal,
+      );
     },
   };
 }

@@ -96,10 +96,10 @@ export class FollowUpIndex {
   }
 
   /** Replaces the stream's rows: delete, then insert what is open now. */
-  private async write(stream: string, { attempts, retry }: FollowUp): Promise<void> {
+  private async write(stream: string, followUp: FollowUp): Promise<void> {
     await ensureReactionsSchema(this.db);
-
-    if (attempts.length === 0 && !retry && this.db.dialect === 'postgres') {
+    const { attempts, retry } = followUp;
+    if (isClear(followUp) && this.db.dialect === 'postgres') {
       // Most events leave nothing open (an import, a stock decrement): one statement, instead of a transaction's four
       // round trips, clears both tables at once.
       await this.db.execute(

@@ -16,12 +16,9 @@ import { ActionResultsPoller, type ActionResultsReport } from '../integration/ac
 import { FollowUpIndex } from '../integration/follow-up-index.js';
 import { ImportRetrySweeper, type ImportRetryReport } from '../integration/import-retry-sweeper.js';
 import { PeriodicTask } from '../integration/periodic-task.js';
-import type { ReactionsPace } from '../import/reactions-pace.js';
+import { PACE_STALL_MS, waitWhileMoving, type ReactionsPace } from '../import/reactions-pace.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from '../integration/reactions-options.js';
 import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-change-feed-poller.js';
-
-/** How long a paced import waits on reactions that handle nothing before it goes on without them. */
-const PACE_STALL_MS = 1000;
 
 /**
  * The reactions' moving parts besides the sagas: the follow-up index consumer (open action attempts, due import
@@ -125,19 +122,12 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
     return this.logHead();
   }
 
-  async keepUpWith(mark: GlobalPosition, signal?: AbortSignal): Promise<void> {
-    let progress = this.progress();
-    while (!signal?.aborted) {
-      try {
-        await this.waitForConsumers(mark, PACE_STALL_MS);
-        return;
-      } catch {
-        // Not there yet (or a consumer stopped meanwhile): wait on only while something moved.
-      }
-      const now = this.progress();
-      if (now === progress) return;
-      progress = now;
-    }
+  keepUpWith(mark: GlobalPosition, signal?: AbortSignal): Promise<void> {
+    return waitWhileMoving(
+      () => this.waitForConsumers(mark, PACE_STALL_MS),
+      () => this.progress(),
+      signal,
+    );
   }
 
   /** Grows with every event a running reaction handles or parks; unchanged means none of them moved. */
