@@ -25,8 +25,9 @@ export async function startEmulatorProcess({ distDir, seed, orders, readyTimeout
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    // Not the bench's own flags (--inspect would clash on its port, heap flags are the engine's experiment).
-    execArgv: [],
+    // Not the bench's own flags (--inspect would clash on its port, heap flags are the engine's experiment); its own
+    // with BENCH_EMULATOR_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/emulator-prof` to see where its CPU goes).
+    execArgv: (process.env.BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
   let output = '';
   const keep = (chunk) => {

@@ -112,6 +112,37 @@ describe('SqliteDatabase', () => {
       await db.close();
     });
 
+    it('journals savepoints in memory, and still rolls back a member that changed many pages of a file', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sqlite-journal-'));
+      const db = new SqliteDatabase({ path: join(dir, 'db.sqlite') });
+      try {
+        // Every member of a group runs in a savepoint: journalled in a temporary file, each page it changes would
+        // cost write system calls of its own (as many as the WAL's, measured on the read models' worker).
+        expect(db.db.pragma('temp_store', { simple: true })).toBe(2);
+        await db.execute('CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT)');
+        const fill = (from: number) => (tx: { execute: SqliteDatabase['execute'] }) =>
+          Promise.all(
+            Array.from({ length: 500 }, (_, i) =>
+              tx.execute('INSERT INTO big VALUES ($1, $2)', [from + i, 'x'.repeat(500)]),
+            ),
+          );
+        const results = await Promise.allSettled([
+          db.transaction(fill(0)),
+          db.transaction(async (tx) => {
+            await fill(1000)(tx);
+            await tx.execute('UPDATE big SET v = $1', ['changed']);
+            throw new Error('undo');
+          }),
+          db.transaction(fill(2000)),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await db.query('SELECT count(*) AS n, min(v) AS v FROM big')).toEqual([{ n: 1000, v: 'x'.repeat(500) }]);
+      } finally {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('rolls a failing member back alone and tells only that caller', async () => {
       const db = new SqliteDatabase({ path: ':memory:' });
       await db.execute('CREATE TABLE u (k TEXT PRIMARY KEY)');

@@ -47,6 +47,7 @@ export class SqliteDatabase implements SqlDatabase {
     // once. The WAL file is cut back to 64 MB after a checkpoint instead of staying at its largest size.
     this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('journal_size_limit = 67108864');
+    this.db.pragma('temp_store = MEMORY');
   }
 
   /** Runs `work` alone on the connection (no other transaction is open while it runs). */
