@@ -54,8 +54,11 @@ describe('OrderStore', () => {
       if (roll < 0.35) {
         clock += rng.int(0, 5) * 1000;
         store.mutate(marketplace, id, (o) => (o.marketplace_status = `X${step}`), clock);
-      } else if (roll < 0.6) {
+      } else if (roll < 0.5) {
         store.mutate(marketplace, id, (o) => (o.merchant_order_id = [String(step)]));
+      } else if (roll < 0.6) {
+        // moi's path; now and then a mark taken back, so an order also leaves the marked ones.
+        store.setFields(marketplace, id, { merchant_order_id: roll < 0.53 ? [] : [String(step)] });
       } else if (roll < 0.7) {
         // An update back in time: the order must move earlier in the listing.
         store.mutate(marketplace, id, () => undefined, ANCHOR - rng.int(1, 47) * HOUR);
@@ -135,6 +138,46 @@ describe('OrderStore', () => {
     const orders = JSON.stringify(marked).length;
     expect(kept / overrides.size).toBeLessThan(100);
     expect(kept).toBeLessThan(orders / 20);
+  });
+
+  it('sets fields as mutate does, on generated, added and replaced orders, and says when there is no such order', () => {
+    const options = { seed: 4, accountId: 1, anchorMs: ANCHOR, spanMs: 48 * HOUR, initialCount: 200 };
+    const viaSet = new OrderStore(options);
+    const viaMutate = new OrderStore(options);
+    const added = { marketplace: 'demo', marketplace_order_id: 'ADDED-1', updated_at: new Date(ANCHOR).toISOString() };
+    const replaced = viaSet.skeletonOf(7);
+    for (const store of [viaSet, viaMutate]) {
+      store.add(structuredClone(added), ANCHOR);
+      store.add(
+        {
+          marketplace: replaced.marketplace,
+          marketplace_order_id: replaced.marketplaceOrderId,
+          updated_at: added.updated_at,
+        },
+        ANCHOR,
+      );
+    }
+    const keys: [string, string][] = [
+      ...Array.from({ length: 200 }, (_, i): [string, string] => {
+        const s = viaSet.skeletonOf(i);
+        return [s.marketplace, s.marketplaceOrderId];
+      }),
+      ['demo', 'ADDED-1'],
+    ];
+    keys.forEach(([marketplace, id], n) => {
+      // Every third order marked twice, the second time with nothing: it must count as unmarked again.
+      const marks = [[`SO-${id}`], ...(n % 3 === 0 ? [[]] : [])];
+      for (const mark of marks) {
+        expect(viaSet.setFields(marketplace, id, { merchant_order_id: mark, note: n })).toBe(true);
+        viaMutate.mutate(marketplace, id, (o) => Object.assign(o, { merchant_order_id: mark, note: n }));
+      }
+    });
+    for (const query of [{}, { merchantOrderIdNone: true }, { merchantOrderId: `SO-${keys[1][1]}` }]) {
+      expect(pageAll(viaSet, query, 50)).toEqual(pageAll(viaMutate, query, 50));
+    }
+    expect(viaSet.query({ merchantOrderIdNone: true }, 0, 1).count).toBe(Math.ceil(keys.length / 3));
+    expect(viaSet.setFields('demo', 'NOT-THERE', { merchant_order_id: ['x'] })).toBe(false);
+    expect(viaSet.setFields(replaced.marketplace, 'NOT-THERE', { merchant_order_id: ['x'] })).toBe(false);
   });
 
   it('serves the first and last pages of 100 000 generated orders', () => {

@@ -197,6 +197,33 @@ export class OrderStore {
   }
 
   /**
+   * Sets top-level fields of an order, leaving its updated_at and its place in the listing alone (as moi does). Unlike
+   * `mutate`, a generated order is not regenerated to be changed and compared: the fields go straight into its patch,
+   * which matters for a backfill, where every imported order gets its moi. False when there is no such order.
+   */
+  setFields(marketplace: string, marketplaceOrderId: string, fields: JsonObject): boolean {
+    const stored = this.explicitByKey.get(orderKey(marketplace, marketplaceOrderId));
+    if (stored) {
+      Object.assign(stored.order, fields);
+    } else {
+      const index = this.generatedIndex(marketplace, marketplaceOrderId);
+      if (index === undefined || this.moved.has(index)) return false;
+      const patch = this.overrides.get(index);
+      const names = Object.keys(fields);
+      this.overrides.set(index, {
+        set: { ...patch?.set, ...fields },
+        unset: (patch?.unset ?? []).filter((name) => !names.includes(name)),
+      });
+      if ('merchant_order_id' in fields) {
+        if (isMarked(fields)) this.movedOrMarked.add(index);
+        else this.movedOrMarked.delete(index);
+      }
+    }
+    this.version++;
+    return true;
+  }
+
+  /**
    * Changes an order in place. With `bumpToMs` its updated_at moves there (and so does its place in the listing);
    * without it the order keeps its position, as moi does.
    */

@@ -227,11 +227,11 @@ export class SandboxState {
     merchant_order_id: string[];
   }): boolean {
     // moi leaves updated_at alone: it marks the order for the merchant, the marketplace did not change it.
-    const stored = this.orders.mutate(call.marketplace, call.marketplace_order_id, (order) => {
-      order.merchant_order_id = [...call.merchant_order_id];
+    const found = this.orders.setFields(call.marketplace, call.marketplace_order_id, {
+      merchant_order_id: [...call.merchant_order_id],
     });
-    this.moiCalls.push({ at: new Date(this.nowMs()).toISOString(), ...call, found: stored !== null });
-    return stored !== null;
+    this.moiCalls.push({ at: new Date(this.nowMs()).toISOString(), ...call, found });
+    return found;
   }
 
   /** Sets the marketplace status (and the Lengow status it maps to), moving live lines along; bumps updated_at. */
