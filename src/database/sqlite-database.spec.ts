@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TempSqliteFolder } from '../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { SqliteDatabase, toSqlitePlaceholders } from './sqlite-database.js';
 
 describe('SqliteDatabase', () => {
@@ -113,8 +114,8 @@ describe('SqliteDatabase', () => {
     });
 
     it('journals savepoints in memory, and still rolls back a member that changed many pages of a file', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sqlite-journal-'));
-      const db = new SqliteDatabase({ path: join(dir, 'db.sqlite') });
+      const folder = new TempSqliteFolder('sqlite-journal');
+      const db = folder.database('db.sqlite');
       try {
         // Every member of a group runs in a savepoint: journalled in a temporary file, each page it changes would
         // cost write system calls of its own (as many as the WAL's, measured on the read models' worker).
@@ -138,8 +139,7 @@ describe('SqliteDatabase', () => {
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
         expect(await db.query('SELECT count(*) AS n, min(v) AS v FROM big')).toEqual([{ n: 1000, v: 'x'.repeat(500) }]);
       } finally {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
+        await folder.dispose();
       }
     });
 

@@ -1,29 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { TempSqliteFolder } from './testing/temp-sqlite-folder.js';
 
 /* SQLite-specific behaviour beyond the shared contract: the shared connection, another process on the same file. */
 
 describe('SqliteEventStore', () => {
-  let dir: string;
-  const databases: SqliteDatabase[] = [];
-  const open = (path = join(dir, 'events.db')) => {
-    const db = new SqliteDatabase({ path });
-    databases.push(db);
-    return db;
-  };
+  let folder: TempSqliteFolder;
+  /** A connection to a file of the test's folder (the same name: the same file, as another process would open it). */
+  const open = (name = 'events.db') => folder.database(name);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'es-sqlite-'));
+    folder = new TempSqliteFolder('es-sqlite');
   });
 
-  afterEach(async () => {
-    for (const db of databases.splice(0)) await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => folder.dispose());
 
   it('creates its schema idempotently; two stores on one file see the same log', async () => {
     const db = open();
@@ -64,9 +54,9 @@ describe('SqliteEventStore', () => {
   });
 
   it('a subscriber notices appends made through another connection (another process) by polling', async () => {
-    const path = join(dir, 'shared.db');
-    const mine = new SqliteEventStore(open(path), { pollIntervalMs: 25 });
-    const theirs = new SqliteEventStore(open(path));
+    const file = 'shared.db';
+    const mine = new SqliteEventStore(open(file), { pollIntervalMs: 25 });
+    const theirs = new SqliteEventStore(open(file));
     await mine.init();
     await theirs.init();
     const controller = new AbortController();
@@ -170,10 +160,10 @@ describe('SqliteEventStore', () => {
   });
 
   it('never hides events another connection appended between its own, nor shows a rolled-back append', async () => {
-    const path = join(dir, 'shared.db');
-    const mineDb = open(path);
+    const file = 'shared.db';
+    const mineDb = open(file);
     const mine = new SqliteEventStore(mineDb);
-    const theirs = new SqliteEventStore(open(path));
+    const theirs = new SqliteEventStore(open(file));
     await mine.init();
     await theirs.init();
     await mine.append('order-1', [{ type: 'Mine', data: {} }]);
@@ -193,11 +183,11 @@ describe('SqliteEventStore', () => {
   });
 
   it('reads the newest events of a stream it wrote from memory, and what another connection wrote from SQLite', async () => {
-    const path = join(dir, 'heads.db');
-    const mineDb = open(path);
+    const file = 'heads.db';
+    const mineDb = open(file);
     const mine = new SqliteEventStore(mineDb);
     const alsoMine = new SqliteEventStore(mineDb);
-    const theirs = new SqliteEventStore(open(path));
+    const theirs = new SqliteEventStore(open(file));
     await Promise.all([mine.init(), alsoMine.init(), theirs.init()]);
     await mine.append('order-1', [{ type: 'A', data: {} }]);
     let release!: () => void;

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../database/sqlite-database.js';
-import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import type { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../event-store/sqlite/testing/temp-sqlite-folder.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import {
   importOrder,
@@ -16,21 +13,14 @@ import { OrderCommandExecutor } from './order-command-executor.js';
 import { StaleOrderRevision } from './stale-order-revision.error.js';
 
 describe('OrderCommandExecutor', () => {
-  let folder: string;
-  let db: SqliteDatabase;
+  let folder: TempSqliteFolder;
   let store: SqliteEventStore;
 
   beforeEach(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'order-executor-'));
-    db = new SqliteDatabase({ path: join(folder, 'events.sqlite') });
-    store = new SqliteEventStore(db);
-    await store.init();
+    folder = new TempSqliteFolder('order-executor');
+    ({ store } = await folder.eventStore('events.sqlite'));
   });
-  afterEach(async () => {
-    await store.close();
-    await db.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterEach(() => folder.dispose());
 
   it('appends the decided events with metadata and a schema version', async () => {
     const executor = new OrderCommandExecutor(store);

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../database/sqlite-database.js';
+import type { SqliteDatabase } from '../../database/sqlite-database.js';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import type { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { OrderCommandExecutor } from '../commands/order-command-executor.js';
 import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import {
@@ -20,7 +18,7 @@ import type { OrderCommand } from '../domain/order-commands.js';
 import { FollowUpIndex } from './follow-up-index.js';
 
 describe('FollowUpIndex', () => {
-  let folder: string;
+  let folder: TempSqliteFolder;
   let db: SqliteDatabase;
   let store: SqliteEventStore;
   let reader: OrderStreamReader;
@@ -31,10 +29,8 @@ describe('FollowUpIndex', () => {
   let writes: number;
 
   beforeEach(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'follow-up-index-'));
-    db = new SqliteDatabase({ path: join(folder, 'engine.sqlite') });
-    store = new SqliteEventStore(db);
-    await store.init();
+    folder = new TempSqliteFolder('follow-up-index');
+    ({ db, store } = await folder.eventStore('engine.sqlite'));
     reader = new OrderStreamReader(store);
     executor = new OrderCommandExecutor(store, reader);
     index = new FollowUpIndex(reader, db);
@@ -46,11 +42,7 @@ describe('FollowUpIndex', () => {
     db.execute = (sql, params) => (writes++, execute(sql, params));
     db.transaction = (work) => (writes++, transaction(work));
   });
-  afterEach(async () => {
-    await store.close();
-    await db.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterEach(() => folder.dispose());
 
   const run = async (...commands: OrderCommand[]) => {
     for (const command of commands)
