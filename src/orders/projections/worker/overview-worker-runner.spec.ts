@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
 import { ProjectionRunner } from '../../../event-store/projections/projection-runner.js';
 import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
-import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import type { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { createLogger, silentLogger, type Logger } from '../../../logging/logger.js';
 import { ORDER_OVERVIEW_PROJECTION, orderOverviewProjection } from '../overview-projection.js';
 import { OverviewQueries } from '../overview-queries.js';
@@ -16,7 +15,7 @@ import { OverviewWorkerRunner } from './overview-worker-runner.js';
 const TIMEOUT = { timeoutMs: 20_000 };
 
 describe('OverviewWorkerRunner (the order read models on a worker thread)', () => {
-  let folder: string;
+  let folder: TempSqliteFolder;
   let events: SqliteDatabase;
   let store: SqliteEventStore;
   let readModels: SqliteDatabase;
@@ -25,27 +24,22 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
   const others: SqliteDatabase[] = [];
 
   beforeEach(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'overview-worker-'));
-    events = new SqliteDatabase({ path: join(folder, 'engine.sqlite') });
-    store = new SqliteEventStore(events);
-    await store.init();
-    readModels = new SqliteDatabase({ path: join(folder, 'engine.read-models.sqlite') });
+    folder = new TempSqliteFolder('overview-worker');
+    ({ db: events, store } = await folder.eventStore('engine.sqlite'));
+    readModels = folder.database('engine.read-models.sqlite');
     writer = new OrderStoryWriter(store);
   });
 
   afterEach(async () => {
     for (const runner of runners.splice(0)) await runner.stop();
     for (const db of others.splice(0)) await db.close();
-    await store.close();
-    await readModels.close();
-    await events.close();
-    rmSync(folder, { recursive: true, force: true });
+    await folder.dispose();
   });
 
-  function workerRunner(logger: Logger = silentLogger(), readModelsPath = join(folder, 'engine.read-models.sqlite')) {
+  function workerRunner(logger: Logger = silentLogger(), readModelsPath = folder.file('engine.read-models.sqlite')) {
     const runner = new OverviewWorkerRunner(
       {
-        eventStorePath: join(folder, 'engine.sqlite'),
+        eventStorePath: folder.file('engine.sqlite'),
         readModelsPath,
         synchronous: 'FULL',
         pollIntervalMs: 20,
@@ -136,7 +130,7 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
   });
 
   it('fails to start with the reason when its file cannot be opened', async () => {
-    const runner = workerRunner(silentLogger(), join(folder, 'engine.sqlite', 'inside-a-file.sqlite'));
+    const runner = workerRunner(silentLogger(), join(folder.file('engine.sqlite'), 'inside-a-file.sqlite'));
     await expect(runner.start()).rejects.toThrow(/worker thread failed: EEXIST: .*engine\.sqlite/);
     expect(runner.status()).toEqual([]);
   });
