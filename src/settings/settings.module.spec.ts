@@ -1,14 +1,12 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InfrastructureModule } from '../boot/infrastructure.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { SqliteDatabase } from '../database/sqlite-database.js';
 import type { EventStore, ReadStreamOptions } from '../event-store/event-store.port.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import type { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
 import { silentLogger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
@@ -74,27 +72,24 @@ interface Engine {
 }
 
 describe('SettingsModule', () => {
-  let folder: string;
+  let folder: TempSqliteFolder;
+  /** The apps booted, closed before the stores they run on (the folder closes those). */
   const opened: Array<() => Promise<void>> = [];
 
   beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'settings-'));
+    folder = new TempSqliteFolder('settings');
   });
   afterEach(async () => {
-    for (const close of opened.splice(0).reverse()) await close();
-    rmSync(folder, { recursive: true, force: true });
+    try {
+      for (const close of opened.splice(0).reverse()) await close();
+    } finally {
+      await folder.dispose();
+    }
   });
 
   /** One engine "process": its own connection to the shared SQLite file, its own Nest app and settings cache. */
   async function openStore(): Promise<SqliteEventStore> {
-    const db = new SqliteDatabase({ path: join(folder, 'events.sqlite') });
-    const store = new SqliteEventStore(db);
-    await store.init();
-    opened.push(async () => {
-      await store.close();
-      await db.close();
-    });
-    return store;
+    return (await folder.eventStore('events.sqlite')).store;
   }
 
   async function boot(
