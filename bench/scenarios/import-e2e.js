@@ -142,6 +142,7 @@ async function importRun(context, adapter, orders, raw, env) {
     rss.start();
     const emulatorCpuBefore = await emulator.cpuUsage();
     const threadsBefore = threadCpu();
+    const mainWaitBefore = mainThreadWait();
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const report = await engine.app.get(OrderImporter).runScheduled();
@@ -152,6 +153,7 @@ async function importRun(context, adapter, orders, raw, env) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const threads = threadCpuSince(threadsBefore);
+    const mainWait = mainWaitBefore === null ? null : mainThreadWait() - mainWaitBefore;
     const emulatorCpu = cpuSince(await emulator.cpuUsage(), emulatorCpuBefore);
     const decideSeconds = Number(importedAt - started) / 1e9;
     const memory = rss.stop();
@@ -179,6 +181,13 @@ async function importRun(context, adapter, orders, raw, env) {
         `  ${adapter}: engine CPU per order by thread: main ${(threads.main / orders).toFixed(2)} ms; the other ` +
           `threads, busiest first: ${others || 'none'} ms (on SQLite the busiest is usually the read models' worker; ` +
           `V8's own threads, garbage collection and the optimising compiler, make up most of the rest)`,
+      );
+    }
+    if (mainWait !== null) {
+      // The main thread is the pipeline's one serial stage: time it spends ready to run but without a core is lost.
+      context.log(
+        `  ${adapter}: main thread ready but waiting for a core: ${(mainWait / orders).toFixed(2)} ms per order ` +
+          `(/proc schedstat; the rest of the wall time beyond its CPU it waits for I/O or for work)`,
       );
     }
     context.row({
@@ -270,6 +279,18 @@ function threadCpu() {
       threads.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ);
     }
     return threads;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Time (ms) the main thread has spent runnable but not running (waiting on the scheduler's run queue), from
+ * /proc/thread-self/schedstat; null where there is none. Called on the main thread.
+ */
+function mainThreadWait() {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
   } catch {
     return null;
   }
