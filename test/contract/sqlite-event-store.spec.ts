@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/database/sqlite-database.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../src/event-store/sqlite/testing/temp-sqlite-folder.js';
 import { eventStoreContract } from './event-store.contract.js';
 
 eventStoreContract('SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'es-contract-'));
-  const db = new SqliteDatabase({ path: join(dir, 'events.db') });
-  const store = new SqliteEventStore(db);
-  await store.init();
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const folder = new TempSqliteFolder('es-contract');
+  const { store } = await folder.eventStore('events.db');
+  return { store, cleanup: () => folder.dispose() };
 });

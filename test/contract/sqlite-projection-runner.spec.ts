@@ -1,23 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/database/sqlite-database.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../src/event-store/sqlite/testing/temp-sqlite-folder.js';
 import { projectionRunnerContract } from './projection-runner.contract.js';
 
 // The embedded default: events and read models on one SQLite file and one shared connection.
 projectionRunnerContract('SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'projection-contract-'));
-  const db = new SqliteDatabase({ path: join(dir, 'engine.db') });
-  const store = new SqliteEventStore(db);
-  await store.init();
-  return {
-    store,
-    db,
-    cleanup: async () => {
-      await store.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const folder = new TempSqliteFolder('projection-contract');
+  const { db, store } = await folder.eventStore('engine.db');
+  return { store, db, cleanup: () => folder.dispose() };
 });

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/database/sqlite-database.js';
+import { TempSqliteFolder } from '../../src/event-store/sqlite/testing/temp-sqlite-folder.js';
 import { BuiltInShop } from '../../src/shop/built-in/built-in-shop.js';
 import { shopContract } from './shop.contract.js';
 
 shopContract('built-in shop on SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shop-contract-'));
-  const db = new SqliteDatabase({ path: join(dir, 'shop.db') });
+  const folder = new TempSqliteFolder('shop-contract');
+  const db = folder.database('shop.db');
   const shop = new BuiltInShop(db);
   await shop.init();
   return {
@@ -19,9 +16,6 @@ shopContract('built-in shop on SQLite', async () => {
       await other.init();
       return other;
     },
-    close: async () => {
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => folder.dispose(),
   };
 });

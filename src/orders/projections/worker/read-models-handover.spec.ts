@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
 import type { ReadModelRunner } from '../../../event-store/projections/read-model-runner.js';
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
+import { TempSqliteFolder } from '../../../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { silentLogger } from '../../../logging/logger.js';
 import { orderReadModelsRunner } from '../order-read-models-runner.js';
 import { OverviewQueries } from '../overview-queries.js';
@@ -30,17 +28,15 @@ function deferred() {
 }
 
 describe('the order read models handover from the engine file to their own file', () => {
-  let folder: string;
+  let folder: TempSqliteFolder;
   let engineFile: SqliteDatabase;
   let store: SqliteEventStore;
   let ownFile: SqliteDatabase;
 
   beforeEach(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'read-models-handover-'));
-    engineFile = new SqliteDatabase({ path: join(folder, 'engine.sqlite') });
-    store = new SqliteEventStore(engineFile);
-    await store.init();
-    ownFile = new SqliteDatabase({ path: join(folder, 'engine.read-models.sqlite') });
+    folder = new TempSqliteFolder('read-models-handover');
+    ({ db: engineFile, store } = await folder.eventStore('engine.sqlite'));
+    ownFile = folder.database('engine.read-models.sqlite');
     // What an earlier version (or READ_MODELS_THREAD=main) left: the overview of three orders in the engine file.
     const writer = new OrderStoryWriter(store);
     for (const [i, story] of ORDER_STORIES.slice(0, 3).entries()) {
@@ -52,12 +48,7 @@ describe('the order read models handover from the engine file to their own file'
     await inThread.stop();
   });
 
-  afterEach(async () => {
-    await store.close();
-    await ownFile.close();
-    await engineFile.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterEach(() => folder.dispose());
 
   const listed = async (source: OrderReadModelsSource) =>
     (await new OverviewQueries(source).list({ limit: 50 })).items.map((row) => row.marketplaceOrderId).sort();
@@ -70,7 +61,7 @@ describe('the order read models handover from the engine file to their own file'
       runner,
       source,
       engineFile,
-      readModelsPath: join(folder, 'engine.read-models.sqlite'),
+      readModelsPath: folder.file('engine.read-models.sqlite'),
       logger: silentLogger(),
       stopped: options.stopped ?? new AbortController().signal,
       retryMs: options.retryMs,
