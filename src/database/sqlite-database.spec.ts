@@ -1,7 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TempSqliteFolder } from '../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { SqliteDatabase, toSqlitePlaceholders } from './sqlite-database.js';
 
@@ -218,22 +215,22 @@ describe('SqliteDatabase', () => {
   });
 
   describe("snapshot (reads of another connection's file, e.g. the read models a worker writes)", () => {
-    let folder: string;
+    let folder: TempSqliteFolder;
     let reader: SqliteDatabase;
     let writer: Database.Database;
 
     beforeEach(async () => {
-      folder = mkdtempSync(join(tmpdir(), 'sqlite-snapshot-'));
-      reader = new SqliteDatabase({ path: join(folder, 'shared.sqlite') });
+      folder = new TempSqliteFolder('sqlite-snapshot');
+      reader = folder.database('shared.sqlite');
       await reader.execute('CREATE TABLE t (x INTEGER)');
       await reader.execute('INSERT INTO t VALUES (1)');
-      writer = new Database(join(folder, 'shared.sqlite'));
+      // Another connection, as a worker thread's would be: plain better-sqlite3, outside this class.
+      writer = new Database(folder.file('shared.sqlite'));
     });
     afterEach(async () => {
       if (writer.inTransaction) writer.exec('ROLLBACK');
       writer.close();
-      await reader.close();
-      rmSync(folder, { recursive: true, force: true });
+      await folder.dispose();
     });
 
     it('reads while the other connection holds the write lock, without waiting for it', async () => {
