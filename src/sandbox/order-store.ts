@@ -214,10 +214,7 @@ export class OrderStore {
         set: { ...patch?.set, ...fields },
         unset: (patch?.unset ?? []).filter((name) => !names.includes(name)),
       });
-      if ('merchant_order_id' in fields) {
-        if (isMarked(fields)) this.movedOrMarked.add(index);
-        else this.movedOrMarked.delete(index);
-      }
+      if ('merchant_order_id' in fields) this.trackMark(index, fields);
     }
     this.version++;
     return true;
@@ -254,8 +251,7 @@ export class OrderStore {
       this.insertExplicit(stored);
     } else if (index !== undefined) {
       this.overrides.set(index, patchFrom(this.materialize(index).order, stored.order));
-      if (!isMarked(stored.order)) this.movedOrMarked.delete(index);
-      else this.movedOrMarked.add(index);
+      this.trackMark(index, stored.order);
     }
     this.version++;
     return stored;
@@ -427,6 +423,12 @@ export class OrderStore {
     const patch = this.overrides.get(index);
     if (patch) applyPatch(stored.order, patch);
     return stored;
+  }
+
+  /** Keeps a generated order among the marked ones (skipped by `merchantOrderIdNone`) as its merchant_order_id says. */
+  private trackMark(index: number, order: JsonObject): void {
+    if (isMarked(order)) this.movedOrMarked.add(index);
+    else this.movedOrMarked.delete(index);
   }
 
   private hideGenerated(index: number): void {
