@@ -162,8 +162,10 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     filter.marketplaceStatus = single(query, 'marketplace_status') || undefined;
 
     // A duplicate_across_pages fault acts like an order slipping in ahead of the reader: from the page it fires on,
-    // everything shifts by one, so the previous page's last order comes again and nothing is lost.
-    const pagingKey = [...links]
+    // everything shifts by one, so the previous page's last order comes again and nothing is lost. A paging session is
+    // the query and the page size: a reader asking page 1 with another page size (or none) is another session, and
+    // must not end this one.
+    const pagingKey = [...links, ['page_size', String(pageSize)]]
       .filter(([name]) => name !== 'page')
       .map(([n, v]) => `${n}=${v}`)
       .sort()

@@ -115,6 +115,17 @@ describe('Lengow sandbox: fault injection', () => {
     expect(pages[0].count).toBe(250);
     expect(pages[1].count).toBe(251);
     expect(pages[pages.length - 1].next).toBeNull();
+    // Page 1 read by another reader (another page size, or none) does not end this session.
+    sandbox.faults.add({ kind: 'duplicate_across_pages', count: 1 });
+    expect(((await (await get('/v3.0/orders?account_id=4242&page_size=40')).json()) as Envelope).count).toBe(250);
+    expect(((await (await get('/v3.0/orders?account_id=4242&page_size=40&page=2')).json()) as Envelope).count).toBe(
+      251,
+    );
+    await get('/v3.0/orders?account_id=4242');
+    await get('/v3.0/orders?account_id=4242&page_size=20');
+    expect(((await (await get('/v3.0/orders?account_id=4242&page_size=40&page=3')).json()) as Envelope).count).toBe(
+      251,
+    );
     // A new paging session from page 1 is clean again.
     const again = (await (await get('/v3.0/orders?account_id=4242&page_size=40&page=2')).json()) as Envelope;
     expect(again.count).toBe(251);
