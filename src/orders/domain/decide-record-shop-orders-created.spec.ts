@@ -8,10 +8,15 @@ import {
   later,
   ORDER_KEY,
   shopOrderKey,
+  reimportOrder,
   shopOrdersCreated,
   spec,
+  STOCK_KEY,
+  stockDecremented,
+  stockDecrementFailed,
   STREAM,
 } from './testing/order-scenario.js';
+import type { RecordShopOrdersCreated } from './order-commands.js';
 
 describe('RecordShopOrdersCreated', () => {
   it('records the import with the created ids, the stock decrement and the first moi', () => {
@@ -96,6 +101,85 @@ describe('RecordShopOrdersCreated', () => {
       .events();
     expect(event?.type === 'OrderImported' && event.data.shopOrders[0]?.key).toBe(shopOrderKey());
     expect([...history, event!].reduce(evolve, initialState()).import.status).toBe('imported');
+  });
+
+  describe('with the stock tried in the same step', () => {
+    const withStock = (stock: NonNullable<RecordShopOrdersCreated['data']['stock']>, generation = 1) => {
+      const command = shopOrdersCreated(generation);
+      return { ...command, data: { ...command.data, stock } };
+    };
+
+    it('records the import and the decrement together, marking the import so the stock saga leaves it', () => {
+      const events = spec
+        .given(historyOf(importOrder()))
+        .when(withStock({ outcome: 'decremented', key: STOCK_KEY }))
+        .events();
+      expect(events.map((event) => event.type)).toEqual(['OrderImported', 'StockDecremented']);
+      const [imported, decremented] = events;
+      expect(imported?.type === 'OrderImported' && imported.data.stockDecrementTried).toBe(true);
+      expect(decremented?.data).toEqual({
+        key: STOCK_KEY,
+        lines: [
+          { product: { productId: '1001', variantId: '3' }, quantity: 2 },
+          { product: { productId: '2002', variantId: null }, quantity: 1 },
+        ],
+        at: later(1),
+      });
+      const state = [...historyOf(importOrder()), ...events].reduce(evolve, initialState());
+      expect(state.stock).toMatchObject({ status: 'done', at: later(1) });
+    });
+
+    it('is the same stream as the creation followed by the stock saga’s record, but for the mark', () => {
+      const inOneStep = spec
+        .given(historyOf(importOrder()))
+        .when(withStock({ outcome: 'decremented', key: STOCK_KEY }))
+        .events();
+      const inTwoSteps = historyOf(importOrder(), shopOrdersCreated(), stockDecremented(later(1))).slice(1);
+      const unmarked = inOneStep.map((event) => {
+        if (event.type !== 'OrderImported') return event;
+        const { stockDecrementTried: _mark, ...data } = event.data;
+        return { ...event, data };
+      });
+      expect(unmarked).toEqual(inTwoSteps);
+    });
+
+    it('records a refusal with the import: nothing taken, the stock failed for the operator', () => {
+      const events = spec
+        .given(historyOf(importOrder()))
+        .when(withStock({ outcome: 'refused', key: STOCK_KEY, failure: stockDecrementFailed().data.failure }))
+        .events();
+      expect(events.map((event) => event.type)).toEqual(['OrderImported', 'StockDecrementFailed']);
+      expect(events[1]?.data).toMatchObject({
+        code: 'STOCK_SHORTFALL',
+        message: 'product 1001_3: 2 ordered, 1 in stock',
+      });
+      const state = [...historyOf(importOrder()), ...events].reduce(evolve, initialState());
+      expect(state.stock).toMatchObject({ status: 'failed', code: 'STOCK_SHORTFALL' });
+    });
+
+    it('refuses a decrement the plan does not hold, and a malformed outcome, recording nothing', () => {
+      spec
+        .given(historyOf(importOrder()))
+        .when(withStock({ outcome: 'decremented', key: 'another-key' }))
+        .thenThrows('STOCK_DECREMENT_NOT_EXPECTED');
+      spec
+        .given(historyOf(importOrder()))
+        .when(withStock({ outcome: 'taken', key: STOCK_KEY } as never))
+        .thenThrows('INVALID_COMMAND');
+    });
+
+    it('refuses stock on a re-import, whose orders replace imported ones', () => {
+      const history = historyOf(importOrder(), shopOrdersCreated(), stockDecremented(), reimportOrder());
+      spec
+        .given(history)
+        .when(withStock({ outcome: 'decremented', key: STOCK_KEY }, 2))
+        .thenThrows('STOCK_DECREMENT_NOT_EXPECTED');
+    });
+
+    it('appends nothing when the same outcome comes again', () => {
+      const command = withStock({ outcome: 'decremented', key: STOCK_KEY });
+      spec.given(historyOf(importOrder(), command)).when(command).thenNothingHappened();
+    });
   });
 
   it('builds events at their current schema version', () => {

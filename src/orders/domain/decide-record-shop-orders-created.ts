@@ -1,4 +1,7 @@
 import { requireSeen } from './command-guards.js';
+import { decideRecordStockDecrementFailed } from './decide-record-stock-decrement-failed.js';
+import { decideRecordStockDecremented } from './decide-record-stock-decremented.js';
+import { evolve } from './evolve.js';
 import type { CreatedShopOrder, ImportedOrderData } from './import-events.js';
 import { parseInstant, toIso } from './instant.js';
 import type { RecordShopOrdersCreated } from './order-commands.js';
@@ -16,8 +19,41 @@ const sameIds = (state: OrderState, ids: Readonly<Record<string, string>>) => {
 /**
  * The shop created the planned orders. The first creation is `OrderImported` (with the stock decrement intent), any
  * later generation is `OrderReimported` (previous shop orders replaced, no stock). Replays of the same result are no-ops.
+ * When the creation brings the shop's answer to the planned decrement, that answer is recorded in the same decision, by
+ * the stock's own rules (`decideRecordStockDecremented` / `decideRecordStockDecrementFailed`), and `OrderImported`
+ * says so, for the stock saga to leave it alone.
  */
 export function decideRecordShopOrdersCreated(command: RecordShopOrdersCreated, state: OrderState): OrderEvent[] {
+  const created = decideCreation(command, state);
+  const { stock, orderKey, now } = command.data;
+  if (stock === undefined || stock === null) return created;
+  if (stock.outcome !== 'decremented' && stock.outcome !== 'refused')
+    throw new OrderDomainError(
+      'INVALID_COMMAND',
+      `unknown stock outcome ${String((stock as { outcome?: unknown }).outcome)}`,
+    );
+  if (created.some((event) => event.type === 'OrderReimported'))
+    throw new OrderDomainError(
+      'STOCK_DECREMENT_NOT_EXPECTED',
+      'a re-import takes no stock: its orders replace imported ones',
+    );
+  const recorded = created.map((event) =>
+    event.type === 'OrderImported'
+      ? orderEvent('OrderImported', { ...event.data, stockDecrementTried: true as const })
+      : event,
+  );
+  const after = recorded.reduce(evolve, state);
+  const stockEvents =
+    stock.outcome === 'decremented'
+      ? decideRecordStockDecremented({ type: 'RecordStockDecremented', data: { orderKey, key: stock.key, now } }, after)
+      : decideRecordStockDecrementFailed(
+          { type: 'RecordStockDecrementFailed', data: { orderKey, key: stock.key, failure: stock.failure, now } },
+          after,
+        );
+  return [...recorded, ...stockEvents];
+}
+
+function decideCreation(command: RecordShopOrdersCreated, state: OrderState): OrderEvent[] {
   const { data } = command;
   const at = toIso(parseInstant(data.now));
   const orderKey = requireSeen(state, data.orderKey);

@@ -107,7 +107,15 @@ export interface ImportedOrderData {
 /** The shop orders exist: "imported" is derived from this fact, never from a status flag (lengow-api.md §13 #3). */
 export type OrderImported = DomainEvent<
   'OrderImported',
-  ImportedOrderData & { readonly stockDecrement: StockDecrementPlan | null }
+  ImportedOrderData & {
+    readonly stockDecrement: StockDecrementPlan | null;
+    /**
+     * The decrement was tried with the creation: its outcome (`StockDecremented` or `StockDecrementFailed`) follows in
+     * the same append, so the stock saga has nothing to do. Absent on events written before, and when the shop could
+     * not answer: then the saga tries.
+     */
+    readonly stockDecrementTried?: true;
+  }
 >;
 
 /** New shop orders replace the previous ones, which go to "technical error"; stock is not touched again. */

@@ -44,9 +44,19 @@ export type RecordShopOrdersCreated = Command<
     readonly orderKey: OrderKey;
     readonly generation: number;
     readonly shopOrderIds: Readonly<Record<string, string>>;
+    /**
+     * What the shop answered to the plan's stock decrement, tried right after the creation of a first import's orders.
+     * Absent when it was not tried (or the shop could not say): the stock saga takes it from `OrderImported`.
+     */
+    readonly stock?: StockTried;
     readonly now: string;
   }
 >;
+
+/** The shop's answer to a stock decrement tried under the plan's key: taken, or refused for the operator to fix. */
+export type StockTried =
+  | { readonly outcome: 'decremented'; readonly key: string }
+  | { readonly outcome: 'refused'; readonly key: string; readonly failure: StockDecrementFailure };
 
 /** The shop refused the creation, or the shop/Lengow could not be reached (`transient`, retried with backoff). */
 export type RecordImportFailure = Command<

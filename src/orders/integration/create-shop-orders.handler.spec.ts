@@ -1,3 +1,5 @@
+import { ChangeImportSettings } from '../../settings/commands/settings-commands.js';
+import type { OrderImported } from '../domain/import-events.js';
 import { CreateShopOrders } from './create-shop-orders.js';
 import { sagaMetadata } from './reaction-metadata.js';
 import { emulatorOrder } from './testing/emulator-order.js';
@@ -5,6 +7,7 @@ import { SimulatedCrash } from './testing/port-faults.js';
 import { useFaultyReactionsEngine, type ReactionsEngine } from './testing/reactions-test-engine.js';
 
 const reactions = useFaultyReactionsEngine();
+const stockOf = async (id: string) => (await reactions.engine.shop.getProduct(id))!.stock;
 
 const twoPackages = () =>
   emulatorOrder({
@@ -28,7 +31,7 @@ async function createCommand(orderKey: Awaited<ReturnType<ReactionsEngine['impor
 }
 
 describe('CreateShopOrders', () => {
-  it('creates one shop order per package, shipping and fee on the first, and records OrderImported', async () => {
+  it('creates one shop order per package, shipping and fee on the first, takes the stock and records both', async () => {
     const orderKey = await reactions.engine.importOrder(twoPackages());
     const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
 
@@ -44,14 +47,22 @@ describe('CreateShopOrders', () => {
     expect(outcome).toEqual({
       kind: 'created',
       replayed: false,
+      stock: 'taken',
       shopOrderIds: {
         'order-cdiscount-CD-2001:shop-order:0:1': String(orders[0].id),
         'order-cdiscount-CD-2001:shop-order:1:1': String(orders[1].id),
       },
     });
-    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
-    // The shop creates orders without touching stock: that is the stock saga's job, once.
-    expect((await reactions.engine.shop.getProduct('101'))!.stock).toBe(10);
+    // The stock is taken right after the creation, under its own key, and recorded in the same append.
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+    ]);
+    const imported = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
+    expect(imported.data.stockDecrementTried).toBe(true);
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'done' });
   });
 
   it('creates nothing more and appends nothing when the same plan comes again', async () => {
@@ -64,22 +75,35 @@ describe('CreateShopOrders', () => {
     expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(
       2,
     );
-    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    expect(reactions.shop.count('decrementStock')).toBe(1);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+    ]);
   });
 
-  it('after a crash once the shop created the orders, the redelivered plan records those same orders', async () => {
+  it('after a crash once the shop created the orders and took the stock, the redelivery records them, taking nothing more', async () => {
     const orderKey = await reactions.engine.importOrder(twoPackages());
     const command = await createCommand(orderKey);
-    // The shop answered; the process dies before the outcome reaches the order stream.
+    // The shop answered both calls; the process dies before the outcome reaches the order stream.
     reactions.executor.crashBefore('execute', { when: (command) => command.type === 'RecordShopOrdersCreated' });
     await expect(reactions.engine.commands.execute(command)).rejects.toBeInstanceOf(SimulatedCrash);
     const created = await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
     expect(created).toHaveLength(2);
+    expect(await stockOf('101')).toBe(8);
     expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned']);
 
     const outcome = await reactions.engine.commands.execute(command);
-    expect(outcome).toMatchObject({ kind: 'created', replayed: true });
+    expect(outcome).toMatchObject({ kind: 'created', replayed: true, stock: 'taken' });
     expect(reactions.shop.count('createOrders')).toBe(2);
+    expect(reactions.shop.count('decrementStock')).toBe(2);
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+    ]);
     const after = await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
     expect(after.map((order) => order.id)).toEqual(created.map((order) => order.id));
     const state = await reactions.engine.state(orderKey);
@@ -99,7 +123,11 @@ describe('CreateShopOrders', () => {
     expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(
       2,
     );
-    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+    ]);
   });
 
   it('records a refusal by the shop as a permanent failure with its reason, and creates no order at all', async () => {
@@ -142,5 +170,42 @@ describe('CreateShopOrders', () => {
     expect(failed.data.failures).toEqual([
       { code: 'SHOP_UNAVAILABLE', message: 'the shop could not be reached: connect ECONNREFUSED 127.0.0.1:5432' },
     ]);
+  });
+
+  it('records a shortfall with the orders ("force product" off): nothing taken, waiting for the operator', async () => {
+    await reactions.engine.commands.execute(
+      new ChangeImportSettings({ forceProduct: false }, { commandId: 'settings-1', actor: 'operator:ann' }),
+    );
+    await reactions.engine.shop.setStock('101', 1);
+    const orderKey = await reactions.engine.importOrder(twoPackages());
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
+
+    expect(outcome).toMatchObject({ kind: 'created', stock: 'refused' });
+    expect(await reactions.engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId)).toHaveLength(
+      2,
+    );
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([1, 5]);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecrementFailed',
+    ]);
+    const failed = await reactions.engine.lastEvent(orderKey, 'StockDecrementFailed');
+    expect(failed.data).toMatchObject({ code: 'STOCK_SHORTFALL', message: 'product 101: 2 ordered, 1 in stock' });
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'failed' });
+  });
+
+  it('leaves the stock to the saga when the shop cannot answer for it: the orders are recorded, the decrement pending', async () => {
+    const orderKey = await reactions.engine.importOrder(twoPackages());
+    reactions.shop.fail('decrementStock', () => new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
+
+    expect(outcome).toMatchObject({ kind: 'created', stock: 'left_to_saga' });
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+    const imported = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
+    expect(imported.data.stockDecrementTried).toBeUndefined();
+    expect(imported.data.stockDecrement).toMatchObject({ key: 'order-cdiscount-CD-2001:stock' });
+    expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'pending' });
+    expect(await stockOf('101')).toBe(10);
   });
 });

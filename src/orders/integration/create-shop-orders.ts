@@ -4,7 +4,16 @@ import type { OrderKey } from '../domain/order-key.js';
 import type { ShopOrderPlan } from '../domain/plan-shop-orders.js';
 
 export type CreateShopOrdersOutcome =
-  | { readonly kind: 'created'; readonly shopOrderIds: Readonly<Record<string, string>>; readonly replayed: boolean }
+  | {
+      readonly kind: 'created';
+      readonly shopOrderIds: Readonly<Record<string, string>>;
+      readonly replayed: boolean;
+      /**
+       * The plan's stock decrement, tried with a first import's creation: taken, refused (recorded for the operator),
+       * left to the stock saga (the shop could not answer), or not planned (a re-import, or no stock to take).
+       */
+      readonly stock: 'taken' | 'refused' | 'left_to_saga' | 'not_planned';
+    }
   | { readonly kind: 'failed'; readonly transient: boolean; readonly reasons: readonly string[] }
   /** The plan is no longer the pending one (already created and recorded, or superseded). */
   | { readonly kind: 'stale' };

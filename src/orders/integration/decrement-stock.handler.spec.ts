@@ -10,10 +10,17 @@ import { useFaultyReactionsEngine } from './testing/reactions-test-engine.js';
 
 const reactions = useFaultyReactionsEngine();
 
+/**
+ * An imported order whose stock is the saga's to take: the creation tries it first, so the shop fails that try as an
+ * unreachable shop would (uncounted), which leaves the decrement pending on `OrderImported`.
+ */
 async function imported(id: string): Promise<{ orderKey: OrderKey; command: DecrementStock }> {
   const orderKey = await reactions.engine.importOrder(emulatorOrder({ marketplaceOrderId: id }));
+  reactions.shop.fail('decrementStock', () => new Error('connect ECONNREFUSED 127.0.0.1:5432'));
   await reactions.engine.createPlannedOrders(orderKey);
   const event = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
+  expect(event.data.stockDecrementTried).toBeUndefined();
+  expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'pending' });
   return {
     orderKey,
     command: new DecrementStock(

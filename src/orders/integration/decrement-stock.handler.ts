@@ -8,8 +8,7 @@ import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { DecrementStock, type DecrementStockOutcome } from './decrement-stock.js';
 import { followUpMetadata } from './reaction-metadata.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
-import { stockDecrementFailureOf } from './stock-decrement-failure-of.js';
-import { shopProductId } from './to-create-shop-orders-input.js';
+import { takeOrderStock } from './take-order-stock.js';
 
 /**
  * Stock moves exactly once per order: the shop deduplicates on the plan's key, and the stream records it. With the
@@ -37,17 +36,9 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
     const plan = stock.plan;
 
     const { import: importSettings } = await this.settings.current();
-    let applied: boolean;
-    try {
-      const movement = await this.shop.decrementStock(
-        plan.key,
-        plan.lines.map((line) => ({ productId: shopProductId(line.product), quantity: line.quantity })),
-        { allowNegative: importSettings.forceProduct },
-      );
-      applied = movement.applied;
-    } catch (error) {
-      const failure = stockDecrementFailureOf(error);
-      if (!failure) throw error;
+    const taken = await takeOrderStock(this.shop, plan, { allowNegative: importSettings.forceProduct });
+    if (taken.kind === 'refused') {
+      const { failure } = taken;
       const short = failure.code === 'STOCK_SHORTFALL';
       await this.commandBus.execute(
         new ExecuteOrderCommand(
@@ -62,13 +53,12 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
         ? { kind: 'short', shortfall: failure.shortfall }
         : { kind: 'not_in_shop', products: failure.products };
     }
-    // Outside the try: failing to record is no refusal of the shop (the event is delivered again instead).
     await this.commandBus.execute(
       new ExecuteOrderCommand(
         { type: 'RecordStockDecremented', data: { orderKey, key: plan.key, now: this.options.clock().toISOString() } },
         followUpMetadata(command.metadata, 'decremented'),
       ),
     );
-    return { kind: 'decremented', applied };
+    return { kind: 'decremented', applied: taken.applied };
   }
 }

@@ -44,7 +44,12 @@ describe('SendMerchantOrderIds', () => {
     expect(await engine.commands.execute(command)).toEqual({ kind: 'skipped' });
 
     expect(engine.moiCallsOf(orderKey).map((call) => [call.merchant_order_id, call.found])).toEqual([[ids, true]]);
-    expect(await engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported', 'MerchantOrderIdsSent']);
+    expect(await engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+      'MerchantOrderIdsSent',
+    ]);
   });
 
   it('tries again with backoff while Lengow is unavailable, then records the success', async () => {

@@ -42,7 +42,13 @@ export class ShopOrderSagas {
     merge(
       events$.pipe(
         ofType(OrderImportedEvent),
-        filter((event) => event.data.stockDecrement !== null && event.data.stockDecrement !== undefined),
+        // An import whose creation tried the stock recorded its outcome in the same append: nothing left to do here.
+        filter(
+          (event) =>
+            event.data.stockDecrement !== null &&
+            event.data.stockDecrement !== undefined &&
+            event.data.stockDecrementTried !== true,
+        ),
         map((event) => ({ event, key: event.data.stockDecrement!.key })),
       ),
       events$.pipe(

@@ -1,0 +1,34 @@
+import type { StockDecrementPlan } from '../domain/plan-shop-orders.js';
+import type { StockDecrementFailure } from '../domain/stock-decrement-failure.js';
+import type { Shop } from '../../shop/shop.port.js';
+import { stockDecrementFailureOf } from './stock-decrement-failure-of.js';
+import { shopProductId } from './to-create-shop-orders-input.js';
+
+export type TakenStock =
+  | { readonly kind: 'decremented'; readonly applied: boolean }
+  /** A refusal only someone in the shop can fix (`stockDecrementFailureOf`): nothing was taken. */
+  | { readonly kind: 'refused'; readonly failure: StockDecrementFailure };
+
+/**
+ * One try at an order's planned decrement, under its key, so a second try after a crash takes nothing more. What the
+ * shop refuses for good comes back as `refused`; anything else (the shop unreachable, a refusal that means a bug) is
+ * thrown, for the caller to retry.
+ */
+export async function takeOrderStock(
+  shop: Shop,
+  plan: StockDecrementPlan,
+  options: { readonly allowNegative: boolean },
+): Promise<TakenStock> {
+  try {
+    const movement = await shop.decrementStock(
+      plan.key,
+      plan.lines.map((line) => ({ productId: shopProductId(line.product), quantity: line.quantity })),
+      { allowNegative: options.allowNegative },
+    );
+    return { kind: 'decremented', applied: movement.applied };
+  } catch (error) {
+    const failure = stockDecrementFailureOf(error);
+    if (!failure) throw error;
+    return { kind: 'refused', failure };
+  }
+}
