@@ -107,7 +107,7 @@ describe('SqliteEventStore', () => {
     expect(count).toBe(5000);
   });
 
-  it('decodes an event once for all its readers, hands it out frozen, and forgets old ones', async () => {
+  it('decodes an event once for all its readers, hands it out frozen, forgets old ones, and keeps no replay', async () => {
     const store = new SqliteEventStore(open());
     await store.init();
     await store.append('order-1', [{ type: 'OrderImported', data: { lines: [{ sku: 'A', qty: 1 }] } }]);
@@ -122,20 +122,40 @@ describe('SqliteEventStore', () => {
     }).toThrow(TypeError);
     expect((await store.readAll())[0].data).toEqual({ lines: [{ sku: 'A', qty: 1 }] });
 
-    // Past its capacity the oldest entries are decoded afresh: equal, no longer the same object.
     for (let i = 0; i < 41; i++)
       await store.append(
         `order-${i + 2}`,
         Array.from({ length: 100 }, (_, n) => ({ type: 'Filler', data: { n } })),
       );
+    // A long read from SQLite (a replay, a catch-up) is decoded for its reader alone: nothing kept, nothing pushed out.
+    const replayed = await store.readAll({ maxCount: 1000 });
+    expect(replayed).toHaveLength(1000);
+    expect(replayed[0]).not.toBe(first);
+    expect(replayed[0]).toEqual(first);
+    expect(Object.isFrozen(replayed[500])).toBe(false);
+    expect((await store.readAll({ maxCount: 1000 }))[500]).not.toBe(replayed[500]);
+    expect((await store.readAll({ maxCount: 1 }))[0]).toBe(first);
+
+    // Past its capacity the oldest entries are decoded afresh: equal, no longer the same object.
     for (let from = null as string | null; ;) {
-      const page = await store.readAll({ fromPosition: from, maxCount: 500 });
+      const page = await store.readAll({ fromPosition: from, maxCount: 200 });
       if (page.length === 0) break;
       from = page[page.length - 1].position;
     }
     const [reread] = await store.readAll({ maxCount: 1 });
     expect(reread).not.toBe(first);
     expect(reread).toEqual(first);
+  });
+
+  it('with shareDecodedEvents off, decodes every read afresh for its reader and keeps nothing', async () => {
+    const store = new SqliteEventStore(open(), { shareDecodedEvents: false });
+    await store.init();
+    await store.append('order-1', [{ type: 'OrderImported', data: { lines: [{ sku: 'A', qty: 1 }] } }]);
+    const [first] = await store.readAll();
+    const [again] = await store.readAll();
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(Object.isFrozen(first)).toBe(false);
   });
 
   it('serves the events it just committed from memory, without waiting for the connection', async () => {

@@ -42,6 +42,11 @@ export interface SqliteEventStoreOptions {
    * matters for appends made by another process on the same file.
    */
   pollIntervalMs?: number;
+  /**
+   * Whether events read near the head are decoded once and shared, frozen, by every reader (default). A store with a
+   * single reader (the read models' worker) turns it off: with nobody to share with, keeping them only costs.
+   */
+  shareDecodedEvents?: boolean;
 }
 
 /** Signals, inside the write transaction, that the append must be redone with its event ids looked up first. */
@@ -49,6 +54,13 @@ class RetryWithIdLookup extends Error {}
 
 /** As many as the committed tail holds: a consumer lagging that far still finds its events decoded. */
 const DECODED_EVENTS_KEPT = 2000;
+
+/**
+ * A read from SQLite longer than this is a catch-up or a replay: its events are decoded for that reader alone, not
+ * kept. Keeping them (and freezing them, as shared events must be) halved a lone replay's speed, and it would push the
+ * head's events, which every consumer is about to read, out of the cache.
+ */
+const LONG_READ_ROWS = 256;
 
 /**
  * Enough for the consumers following the head to be a few batches behind the writers and still read from memory: a
@@ -110,7 +122,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private statements?: Statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
-  private readonly decoded = new DecodedEvents(DECODED_EVENTS_KEPT);
+  private readonly decoded: DecodedEvents;
   private readonly memory: ConnectionMemory;
 
   constructor(
@@ -119,6 +131,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.logger = options.logger ?? silentLogger();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.decoded = new DecodedEvents(options.shareDecodedEvents === false ? 0 : DECODED_EVENTS_KEPT);
     this.memory = memoryOf(db);
     this.ready = db.exclusive(() => {
       db.db.exec(SQLITE_EVENT_STORE_SCHEMA);
@@ -196,10 +209,15 @@ export class SqliteEventStore implements EventStore {
     // Events this process committed last come from memory; only what lies beyond them is asked of SQLite (most reads
     // of a consumer following the head: nothing, a cheap empty query).
     const recent = limit === 0 ? null : this.memory.tail.after(Number(after), limit, filter);
-    if (!recent) return this.decoded.decode(await this.selectAfter(after, limit, filter));
+    if (!recent) return this.decodeSelected(await this.selectAfter(after, limit, filter));
     const remaining = limit < 0 ? -1 : limit - recent.rows.length;
     const rest = remaining === 0 ? [] : await this.selectAfter(BigInt(recent.through), remaining, filter);
-    return this.decoded.decode(rest.length === 0 ? recent.rows : [...recent.rows, ...rest]);
+    const head = this.decoded.decode(recent.rows);
+    return rest.length === 0 ? head : head.concat(this.decodeSelected(rest));
+  }
+
+  private decodeSelected(rows: SqliteEventRow[]): RecordedEvent[] {
+    return rows.length > LONG_READ_ROWS ? toRecordedEvents(rows) : this.decoded.decode(rows);
   }
 
   private selectAfter(after: bigint, limit: number, filter: CheckedFilter | undefined): Promise<SqliteEventRow[]> {
@@ -401,6 +419,7 @@ class DecodedEvents {
   constructor(private readonly capacity: number) {}
 
   decode(rows: SqliteEventRow[]): RecordedEvent[] {
+    if (this.capacity === 0) return toRecordedEvents(rows);
     if (rows.length === 0) return [];
     const events: RecordedEvent[] = new Array(rows.length);
     const missing: SqliteEventRow[] = [];

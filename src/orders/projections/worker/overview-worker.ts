@@ -26,7 +26,8 @@ const logger = pino({ level: data.logLevel, base: null }, { write: (line: string
 // This connection only reads the log's newest pages (the rows the engine just wrote): a small cache holds them.
 const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
 const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: data.synchronous });
-const store = new SqliteEventStore(events, { logger });
+// The overview projection is this store's only reader: there is nothing to gain from sharing decoded events.
+const store = new SqliteEventStore(events, { logger, shareDecodedEvents: false });
 const runner = orderReadModelsRunner({
   store,
   db: readModels,
