@@ -1,6 +1,8 @@
 import { ChangeImportSettings } from '../../settings/commands/settings-commands.js';
 import type { OrderImported } from '../domain/import-events.js';
+import { orderStreamName } from '../domain/order-key.js';
 import { CreateShopOrders } from './create-shop-orders.js';
+import { DecrementStock } from './decrement-stock.js';
 import { sagaMetadata } from './reaction-metadata.js';
 import { emulatorOrder } from './testing/emulator-order.js';
 import { SimulatedCrash } from './testing/port-faults.js';
@@ -207,5 +209,29 @@ describe('CreateShopOrders', () => {
     expect(imported.data.stockDecrement).toMatchObject({ key: 'order-cdiscount-CD-2001:stock' });
     expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'pending' });
     expect(await stockOf('101')).toBe(10);
+  });
+
+  it('a stock decrement whose answer was lost is left to the saga, which records it without taking it twice', async () => {
+    const orderKey = await reactions.engine.importOrder(twoPackages());
+    // The shop takes the units, then the answer is lost (the connection dropped as it came back).
+    reactions.shop.crashAfter('decrementStock');
+    const outcome = await reactions.engine.commands.execute(await createCommand(orderKey));
+    expect(outcome).toMatchObject({ kind: 'created', stock: 'left_to_saga' });
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
+
+    const imported = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
+    const saga = new DecrementStock(
+      orderStreamName(orderKey),
+      imported.data.stockDecrement!.key,
+      sagaMetadata(imported, 'shop-orders', 'stock'),
+    );
+    expect(await reactions.engine.commands.execute(saga)).toEqual({ kind: 'decremented', applied: false });
+    expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
+    expect(await reactions.engine.eventTypes(orderKey)).toEqual([
+      'OrderImportPlanned',
+      'OrderImported',
+      'StockDecremented',
+    ]);
   });
 });
