@@ -1,8 +1,6 @@
 import { ChangeImportSettings } from '../../settings/commands/settings-commands.js';
 import type { OrderImported } from '../domain/import-events.js';
-import { orderStreamName } from '../domain/order-key.js';
 import { CreateShopOrders } from './create-shop-orders.js';
-import { DecrementStock } from './decrement-stock.js';
 import { sagaMetadata } from './reaction-metadata.js';
 import { emulatorOrder } from './testing/emulator-order.js';
 import { SimulatedCrash } from './testing/port-faults.js';
@@ -220,12 +218,7 @@ describe('CreateShopOrders', () => {
     expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
     expect(await reactions.engine.eventTypes(orderKey)).toEqual(['OrderImportPlanned', 'OrderImported']);
 
-    const imported = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
-    const saga = new DecrementStock(
-      orderStreamName(orderKey),
-      imported.data.stockDecrement!.key,
-      sagaMetadata(imported, 'shop-orders', 'stock'),
-    );
+    const saga = await reactions.engine.stockSagaCommand(orderKey);
     expect(await reactions.engine.commands.execute(saga)).toEqual({ kind: 'decremented', applied: false });
     expect([await stockOf('101'), await stockOf('102')]).toEqual([8, 4]);
     expect(await reactions.engine.eventTypes(orderKey)).toEqual([

@@ -105,9 +105,8 @@ export class CreateShopOrdersHandler implements ICommandHandler<CreateShopOrders
    * plan takes nothing twice. What the shop cannot answer now is left to the stock saga, which retries it, then parks.
    */
   private async tryStock(plan: StockDecrementPlan): Promise<StockTried | null> {
-    const { import: importSettings } = await this.settings.current();
     try {
-      const taken = await takeOrderStock(this.shop, plan, { allowNegative: importSettings.forceProduct });
+      const taken = await takeOrderStock(this.shop, this.settings, plan);
       return taken.kind === 'decremented'
         ? { outcome: 'decremented', key: plan.key }
         : { outcome: 'refused', key: plan.key, failure: taken.failure };

@@ -21,14 +21,7 @@ async function imported(id: string): Promise<{ orderKey: OrderKey; command: Decr
   const event = await reactions.engine.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
   expect(event.data.stockDecrementTried).toBeUndefined();
   expect((await reactions.engine.state(orderKey)).stock).toMatchObject({ status: 'pending' });
-  return {
-    orderKey,
-    command: new DecrementStock(
-      orderStreamName(orderKey),
-      event.data.stockDecrement!.key,
-      sagaMetadata(event, 'shop-orders', 'stock'),
-    ),
-  };
+  return { orderKey, command: await reactions.engine.stockSagaCommand(orderKey) };
 }
 
 const stockOf = async (id: string) => (await reactions.engine.shop.getProduct(id))!.stock;

@@ -35,8 +35,7 @@ export class DecrementStockHandler implements ICommandHandler<DecrementStock, De
     if (!orderKey || stock.status !== 'pending' || stock.plan.key !== command.key) return { kind: 'skipped' };
     const plan = stock.plan;
 
-    const { import: importSettings } = await this.settings.current();
-    const taken = await takeOrderStock(this.shop, plan, { allowNegative: importSettings.forceProduct });
+    const taken = await takeOrderStock(this.shop, this.settings, plan);
     if (taken.kind === 'refused') {
       const { failure } = taken;
       const short = failure.code === 'STOCK_SHORTFALL';

@@ -1,5 +1,6 @@
 import type { StockDecrementPlan } from '../domain/plan-shop-orders.js';
 import type { StockDecrementFailure } from '../domain/stock-decrement-failure.js';
+import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import type { Shop } from '../../shop/shop.port.js';
 import { stockDecrementFailureOf } from './stock-decrement-failure-of.js';
 import { shopProductId } from './to-create-shop-orders-input.js';
@@ -10,20 +11,21 @@ export type TakenStock =
   | { readonly kind: 'refused'; readonly failure: StockDecrementFailure };
 
 /**
- * One try at an order's planned decrement, under its key, so a second try after a crash takes nothing more. What the
- * shop refuses for good comes back as `refused`; anything else (the shop unreachable, a refusal that means a bug) is
- * thrown, for the caller to retry.
+ * One try at an order's planned decrement, under its key, so a second try after a crash takes nothing more; stock may
+ * go below zero when the "force product" setting is on. What the shop refuses for good comes back as `refused`;
+ * anything else (the shop unreachable, a refusal that means a bug) is thrown, for the caller to retry.
  */
 export async function takeOrderStock(
   shop: Shop,
+  settings: OrderSettingsReader,
   plan: StockDecrementPlan,
-  options: { readonly allowNegative: boolean },
 ): Promise<TakenStock> {
+  const { import: importSettings } = await settings.current();
   try {
     const movement = await shop.decrementStock(
       plan.key,
       plan.lines.map((line) => ({ productId: shopProductId(line.product), quantity: line.quantity })),
-      { allowNegative: options.allowNegative },
+      { allowNegative: importSettings.forceProduct },
     );
     return { kind: 'decremented', applied: movement.applied };
   } catch (error) {

@@ -23,7 +23,7 @@ import { ExecuteOrderCommand } from '../../commands/execute-order-command.js';
 import { OrderCommandExecutor, type OrderCommandResult } from '../../commands/order-command-executor.js';
 import { loadOrder, OrderStreamReader } from '../../commands/order-stream-reader.js';
 import { DEFAULT_IMPORT_SETTINGS } from '../../domain/import-settings.js';
-import type { OrderImportPlanned } from '../../domain/import-events.js';
+import type { OrderImported, OrderImportPlanned } from '../../domain/import-events.js';
 import type { ImportLookups } from '../../domain/import-lookups.js';
 import type { OrderCommand, ReimportOrder } from '../../domain/order-commands.js';
 import { orderKeyOf, orderStreamName, type OrderKey } from '../../domain/order-key.js';
@@ -34,6 +34,7 @@ import { OrdersModule } from '../../orders.module.js';
 import { OrdersReactions } from '../../sagas/orders-reactions.js';
 import { OrdersReactionsModule } from '../../sagas/orders-reactions.module.js';
 import { CreateShopOrders, type CreateShopOrdersOutcome } from '../create-shop-orders.js';
+import { DecrementStock } from '../decrement-stock.js';
 import { sagaMetadata } from '../reaction-metadata.js';
 import type { OrdersReactionsOptions } from '../reactions-options.js';
 import { EMULATOR_MARKETPLACE } from './emulator-order.js';
@@ -277,6 +278,13 @@ export class ReactionsEngine {
         sagaMetadata(planned, 'shop-orders', 'create'),
       ),
     );
+  }
+
+  /** The command the stock saga issues for the order's `OrderImported` (its decrement left pending by the creation). */
+  async stockSagaCommand(orderKey: OrderKey): Promise<DecrementStock> {
+    const event = await this.lastEvent<OrderImported['data']>(orderKey, 'OrderImported');
+    if (!event.data.stockDecrement) throw new Error(`${orderStreamName(orderKey)} plans no stock decrement`);
+    return new DecrementStock(event.stream, event.data.stockDecrement.key, sagaMetadata(event, 'shop-orders', 'stock'));
   }
 
   /** The last event of a type on the order's stream, as a saga receives it. */
