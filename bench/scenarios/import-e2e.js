@@ -139,6 +139,8 @@ async function importRun(context, adapter, orders, raw, env) {
     await prepareSandboxShop(engine.app, { leaveUnmapped: [] });
     const store = engine.app.get(EVENT_STORE);
     const eventsBefore = await countEvents(store);
+    const progress = new LogProgressSampler(store);
+    await progress.start();
     rss.start();
     const emulatorCpuBefore = await emulator.cpuUsage();
     const threadsBefore = threadCpu();
@@ -150,7 +152,8 @@ async function importRun(context, adapter, orders, raw, env) {
     await engine.app.get(OrdersReactions).waitUntilIdle(30 * 60_000);
     // The read models are part of the work: the dashboard shows an order once its overview row is written.
     await engine.app.get(ORDERS_PROJECTION_RUNNER).waitUntilCaughtUp(undefined, { timeoutMs: 30 * 60_000 });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ended = process.hrtime.bigint();
+    const seconds = Number(ended - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const threads = threadCpuSince(threadsBefore);
     const mainWait = mainWaitBefore === null ? null : mainThreadWait() - mainWaitBefore;
@@ -159,6 +162,7 @@ async function importRun(context, adapter, orders, raw, env) {
     const memory = rss.stop();
     const retained = await retainedMemory();
     const events = (await countEvents(store)) - eventsBefore;
+    const quarterBounds = await progress.stop(events, ended);
     if (report.outcome !== 'succeeded')
       throw new Error(`import run ${report.outcome}: ${JSON.stringify(report.error)}`);
     context.log(
@@ -175,6 +179,14 @@ async function importRun(context, adapter, orders, raw, env) {
         `${perOrder(cpu.user + cpu.system)} ms (user ${perOrder(cpu.user)}, system ${perOrder(cpu.system)}); ` +
         `emulator process CPU ${perOrder(emulatorCpu.user + emulatorCpu.system)} ms`,
     );
+    if (quarterBounds) {
+      // Each quarter of the events stands for a quarter of the orders: every order appends about as many.
+      const paces = quarterBounds.slice(1).map((t, i) => Math.round(orders / 4 / (t - quarterBounds[i])));
+      context.log(
+        `  ${adapter}: pace by quarter of the run's events: ${paces.join(', ')} orders/s (the first pays for V8 ` +
+          `compiling the hot code, the last for the reactions and read models draining after the last page)`,
+      );
+    }
     if (threads) {
       const others = threads.others.map((ms) => (ms / orders).toFixed(2)).join(', ');
       context.log(
@@ -197,6 +209,14 @@ async function importRun(context, adapter, orders, raw, env) {
       value: orders / seconds,
       target: adapter === 'sqlite' ? { kind: 'absolute', min: 1000 } : undefined,
     });
+    if (quarterBounds) {
+      context.row({
+        id: `import-e2e.${adapter}.ordersPerSecondMiddle`,
+        figure: `${adapter} import, middle half of the run`,
+        unit: 'orders/s',
+        value: orders / 2 / (quarterBounds[3] - quarterBounds[1]),
+      });
+    }
     context.row({
       id: `import-e2e.${adapter}.decidePerSecond`,
       figure: `${adapter} import run alone (decisions)`,
@@ -379,5 +399,58 @@ class RssSampler {
       secondHalfPeak: peakOf(samples.slice(half)),
       end,
     };
+  }
+}
+
+/**
+ * The log's head sampled every 250 ms while the run lasts, to tell the run's pace by quarter: the first quarter pays
+ * for V8 compiling the engine's hot code (its helper threads take most of a core for the first seconds), the last
+ * one for the reactions and read models draining after the last page. Positions end in the store's global sequence
+ * number on both adapters (a rowid on SQLite, the bigserial on PostgreSQL), so their difference counts events (give or
+ * take the numbers a rolled-back transaction leaves unused on PostgreSQL).
+ */
+class LogProgressSampler {
+  constructor(store) {
+    this.store = store;
+    this.samples = [];
+  }
+  async start() {
+    this.samples = [[process.hrtime.bigint(), await this.sequence()]];
+    this.timer = setInterval(() => {
+      const at = process.hrtime.bigint();
+      this.sequence().then(
+        (sequence) => this.samples.push([at, sequence]),
+        () => undefined,
+      );
+    }, 250);
+    this.timer.unref();
+  }
+  async sequence() {
+    const head = await this.store.headPosition();
+    return head === null ? 0 : Number(head.slice(-19));
+  }
+  /**
+   * Seconds from the start at which the run had appended 0, ¼, ½, ¾ and all of its `events` (the last bound is the
+   * run's end, `ended`, when the read models were idle too); null when too few samples were taken to place them.
+   */
+  async stop(events, ended) {
+    clearInterval(this.timer);
+    // Samples taken after the run (while it is measured) would only repeat the final head.
+    const samples = [...this.samples.filter(([at]) => at <= ended), [ended, await this.sequence()]];
+    if (samples.length < 8 || events <= 0) return null;
+    const [start, first] = samples[0];
+    const seconds = (at) => Number(at - start) / 1e9;
+    // When the log reached `count` events of the run, by linear interpolation between the two samples around it.
+    const timeAt = (count) => {
+      for (let i = 1; i < samples.length; i++) {
+        const [t1, s1] = samples[i];
+        if (s1 - first < count) continue;
+        const [t0, s0] = samples[i - 1];
+        const share = s1 === s0 ? 1 : (count - (s0 - first)) / (s1 - s0);
+        return seconds(t0) + share * (seconds(t1) - seconds(t0));
+      }
+      return seconds(ended);
+    };
+    return [0, timeAt(events / 4), timeAt(events / 2), timeAt((3 * events) / 4), seconds(ended)];
   }
 }
