@@ -28,7 +28,7 @@ import {
   type LengowRoute,
   type UnavailableCause,
 } from './lengow-errors.js';
-import type { LengowTransport } from './lengow-transport.js';
+import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
 import { parseMarketplaces, type MarketplaceDefinition } from './marketplace-definition.js';
 import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
@@ -694,14 +694,12 @@ export class HttpLengowApi implements LengowApi {
       query = { account_id: String(session.accountId), ...query };
     }
     const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeouts[spec.route]);
     try {
       const response = await this.transport(`${this.baseUrl}${spec.path}${search}`, {
         method: spec.method,
         headers,
         body,
-        signal: controller.signal,
+        timeoutMs: this.timeouts[spec.route],
       });
       // The timeout covers the body too: a server that stalls mid-body is as unavailable as a silent one. Reading it
       // whatever the status also hands the connection back to the pool.
@@ -711,10 +709,8 @@ export class HttpLengowApi implements LengowApi {
       }
       return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after'), text };
     } catch (error) {
-      if (controller.signal.aborted) return { kind: 'timeout' };
+      if (error instanceof LengowTransportTimeout) return { kind: 'timeout' };
       return { kind: 'network', failure: networkFailure(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

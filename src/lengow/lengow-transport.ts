@@ -8,8 +8,19 @@ export interface LengowTransportRequest {
   method: 'GET' | 'POST' | 'PATCH';
   headers: Record<string, string>;
   body?: string;
-  /** Aborts the request and the reading of its body: the route's whole timeout. */
-  signal: AbortSignal;
+  /**
+   * The route's whole timeout, request and body: past it the call, or the reading of its body, rejects with
+   * LengowTransportTimeout. Each transport keeps its own clock, the cheapest its client allows.
+   */
+  timeoutMs: number;
+}
+
+/** The exchange outlived its `timeoutMs`; the request (or its body) was abandoned. */
+export class LengowTransportTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+    this.name = 'LengowTransportTimeout';
+  }
 }
 
 export interface LengowTransportResponse {
@@ -20,5 +31,5 @@ export interface LengowTransportResponse {
   text(): Promise<string>;
 }
 
-/** Resolves with any HTTP status, rejects only when no response arrived (network failure or abort). */
+/** Resolves with any HTTP status, rejects only when no response arrived (network failure or timeout). */
 export type LengowTransport = (url: string, request: LengowTransportRequest) => Promise<LengowTransportResponse>;

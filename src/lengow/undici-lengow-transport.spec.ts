@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import type { LengowTransport } from './lengow-transport.js';
+import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
 import { undiciLengowTransport } from './undici-lengow-transport.js';
 
 interface Seen {
@@ -50,7 +50,7 @@ function send(path: string, init: Partial<Parameters<LengowTransport>[1]> = {}) 
   return transport(`${baseUrl}${path}`, {
     method: 'GET',
     headers: {},
-    signal: new AbortController().signal,
+    timeoutMs: 10_000,
     ...init,
   });
 }
@@ -118,15 +118,53 @@ describe('undiciLengowTransport', () => {
     expect(connections).toBeLessThanOrEqual(2);
   });
 
-  it('aborts a body that stalls midway once the signal fires', async () => {
+  it('abandons a body that stalls midway at the timeout, with LengowTransportTimeout', async () => {
     answer = (_request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.write('{"count":');
     };
-    const controller = new AbortController();
-    const response = await send('/v3.0/orders', { signal: controller.signal });
-    const reading = response.text();
-    controller.abort();
-    await expect(reading).rejects.toThrow();
+    const response = await send('/v3.0/orders', { timeoutMs: 200 });
+    expect(response.status).toBe(200);
+    const error = await response.text().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LengowTransportTimeout);
+    expect((error as LengowTransportTimeout).timeoutMs).toBe(200);
+  });
+
+  it('abandons a request whose answer never starts at the timeout, with LengowTransportTimeout', async () => {
+    answer = () => undefined; // headers never sent
+    const started = Date.now();
+    const error = await send('/v3.0/orders', { timeoutMs: 150 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LengowTransportTimeout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('lets a connection refused be the network failure it is, not a timeout', async () => {
+    const closed = `http://127.0.0.1:${await unusedPort()}`;
+    const error = await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 5_000 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).not.toBeInstanceOf(LengowTransportTimeout);
+    expect((error as { code?: unknown }).code).toBe('ECONNREFUSED');
+  });
+
+  it('stops its clock once the body is read, or once the call failed: no timer outlives an exchange', async () => {
+    const deadlines = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const idle = deadlines();
+    const response = await send('/v3.0/orders', { timeoutMs: 60_000 });
+    expect(deadlines()).toBeGreaterThan(idle);
+    expect(await response.text()).toBe('{}');
+    expect(deadlines()).toBe(idle);
+
+    const closed = `http://127.0.0.1:${await unusedPort()}`;
+    await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 60_000 }).catch(() => undefined);
+    expect(deadlines()).toBe(idle);
   });
 });
+
+async function unusedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { request, type Dispatcher } from 'undici';
-import type { LengowTransport } from './lengow-transport.js';
+import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
 
 /**
  * The connector's default transport: undici's request API, several times cheaper in CPU per call than fetch (no
@@ -7,15 +8,54 @@ import type { LengowTransport } from './lengow-transport.js';
  * It follows no redirect (undici's request only does with an interceptor), so the token never goes elsewhere.
  */
 export function undiciLengowTransport(dispatcher: Dispatcher): LengowTransport {
-  return async (url, { method, headers, body, signal }) => {
-    const response = await request(url, { method, headers, body, signal, dispatcher });
+  return async (url, { method, headers, body, timeoutMs }) => {
+    const deadline = new Deadline(timeoutMs);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, { method, headers, body, signal: deadline, dispatcher });
+    } catch (error) {
+      deadline.clear();
+      throw deadline.reason ?? error;
+    }
     const received = response.headers;
     return {
       status: response.statusCode,
       headers: { get: (name) => headerValue(received, name) },
-      text: () => response.body.text(),
+      text: async () => {
+        try {
+          return await response.body.text();
+        } catch (error) {
+          throw deadline.reason ?? error;
+        } finally {
+          deadline.clear();
+        }
+      },
     };
   };
+}
+
+/**
+ * The route's timeout as undici's abort signal, which may be an EventEmitter as well as an AbortSignal: an
+ * AbortController per call cost 20–40 µs of CPU, a third of what a moi costs the connector, against about half of
+ * that for this. Fired, it aborts the request, or destroys the body being read, with a LengowTransportTimeout.
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+  reason: LengowTransportTimeout | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.reason = new LengowTransportTimeout(timeoutMs);
+      this.emit('abort');
+    }, timeoutMs);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 /** undici keys headers in lower case and gives a repeated one as an array; fetch's Headers joins those with ", ". */
