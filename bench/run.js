@@ -192,7 +192,7 @@ async function main() {
       null,
       2,
     ) + '\n';
-  writeFileSync(file, await formatJson(json));
+  writeFileSync(file, await formatJson(json, file));
   console.log(`Written to ${relative(process.cwd(), file)}`);
   return failures.length > 0 ? 1 : 0;
 }
@@ -259,11 +259,15 @@ function describeMachine(postgres) {
   };
 }
 
-/** Formatted like the rest of the repository when prettier is installed (a dev dependency), so `prettier --check .` passes. */
-async function formatJson(json) {
+/**
+ * Formatted like the rest of the repository when prettier is installed (a dev dependency), so `prettier --check .`
+ * passes: with the repository's own options (its print width decides how a long array of rounds is wrapped).
+ */
+async function formatJson(json, file) {
   try {
     const prettier = await import('prettier');
-    return await prettier.format(json, { parser: 'json' });
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(json, { ...options, parser: 'json' });
   } catch {
     return json;
   }
