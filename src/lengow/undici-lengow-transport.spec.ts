@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
@@ -148,16 +149,28 @@ describe('undiciLengowTransport', () => {
   });
 
   it('stops its clock once the body is read, or once the call failed: no timer outlives an exchange', async () => {
-    const deadlines = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-    const idle = deadlines();
-    const response = await send('/v3.0/orders', { timeoutMs: 60_000 });
-    expect(deadlines()).toBeGreaterThan(idle);
-    expect(await response.text()).toBe('{}');
-    expect(deadlines()).toBe(idle);
+    // The deadlines are the only timers of that length: undici's own (keep-alive, headers) are its defaults.
+    const started = jest.spyOn(globalThis, 'setTimeout');
+    const cleared = jest.spyOn(globalThis, 'clearTimeout');
+    try {
+      const deadlines = () =>
+        started.mock.calls.flatMap((call, i) => (call[1] === 54_321 ? [started.mock.results[i].value] : []));
+      const response = await send('/v3.0/orders', { timeoutMs: 54_321 });
+      expect(deadlines()).toHaveLength(1);
+      expect(cleared.mock.calls.map(([timer]) => timer)).not.toContain(deadlines()[0]);
+      expect(await response.text()).toBe('{}');
+      expect(cleared.mock.calls.map(([timer]) => timer)).toContain(deadlines()[0]);
 
-    const closed = `http://127.0.0.1:${await unusedPort()}`;
-    await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 60_000 }).catch(() => undefined);
-    expect(deadlines()).toBe(idle);
+      const closed = `http://127.0.0.1:${await unusedPort()}`;
+      await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 54_321 }).catch(
+        () => undefined,
+      );
+      expect(deadlines()).toHaveLength(2);
+      expect(cleared.mock.calls.map(([timer]) => timer)).toContain(deadlines()[1]);
+    } finally {
+      started.mockRestore();
+      cleared.mockRestore();
+    }
   });
 });
 
