@@ -1,14 +1,10 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { errors, request } from 'undici';
+import { freePort } from '../../test/support/free-port.js';
 import { networkFailure } from './network-failure.js';
 
-/** A loopback URL nothing listens on: a port the system gave out and took back. */
+/** A loopback URL nothing listens on. */
 async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/v3.0/orders`;
+  return `http://127.0.0.1:${await freePort()}/v3.0/orders`;
 }
 
 function rejection(promise: Promise<unknown>): Promise<unknown> {

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { freePort } from '../../test/support/free-port.js';
 import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
 import { undiciLengowTransport } from './undici-lengow-transport.js';
 
@@ -140,7 +141,7 @@ describe('undiciLengowTransport', () => {
   });
 
   it('lets a connection refused be the network failure it is, not a timeout', async () => {
-    const closed = `http://127.0.0.1:${await unusedPort()}`;
+    const closed = `http://127.0.0.1:${await freePort()}`;
     const error = await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 5_000 }).catch(
       (caught: unknown) => caught,
     );
@@ -161,7 +162,7 @@ describe('undiciLengowTransport', () => {
       expect(await response.text()).toBe('{}');
       expect(cleared.mock.calls.map(([timer]) => timer)).toContain(deadlines()[0]);
 
-      const closed = `http://127.0.0.1:${await unusedPort()}`;
+      const closed = `http://127.0.0.1:${await freePort()}`;
       await transport(`${closed}/v3.0/orders`, { method: 'GET', headers: {}, timeoutMs: 54_321 }).catch(
         () => undefined,
       );
@@ -173,11 +174,3 @@ describe('undiciLengowTransport', () => {
     }
   });
 });
-
-async function unusedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
