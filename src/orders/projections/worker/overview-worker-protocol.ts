@@ -14,6 +14,8 @@ export interface OverviewWorkerData {
   pollIntervalMs?: number;
   /** The engine logger's level: the worker's lines are sent back and logged by the engine's logger. */
   logLevel: string;
+  /** Nice levels the thread runs below the engine's thread (Linux; see OverviewWorkerRunner). 0: the same priority. */
+  niceness?: number;
 }
 
 /** Requests from the engine; each `id` gets exactly one `reply`. */

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
@@ -10,7 +12,7 @@ import { createLogger, silentLogger, type Logger } from '../../../logging/logger
 import { ORDER_OVERVIEW_PROJECTION, orderOverviewProjection } from '../overview-projection.js';
 import { OverviewQueries } from '../overview-queries.js';
 import { ORDER_STORIES, OrderStoryWriter } from '../testing/order-stories.js';
-import { OverviewWorkerRunner } from './overview-worker-runner.js';
+import { OverviewWorkerRunner, READ_MODELS_NICENESS } from './overview-worker-runner.js';
 
 const TIMEOUT = { timeoutMs: 20_000 };
 
@@ -36,7 +38,11 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     await folder.dispose();
   });
 
-  function workerRunner(logger: Logger = silentLogger(), readModelsPath = folder.file('engine.read-models.sqlite')) {
+  function workerRunner(
+    logger: Logger = silentLogger(),
+    readModelsPath = folder.file('engine.read-models.sqlite'),
+    niceness?: number,
+  ) {
     const runner = new OverviewWorkerRunner(
       {
         eventStorePath: folder.file('engine.sqlite'),
@@ -44,6 +50,7 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
         synchronous: 'FULL',
         pollIntervalMs: 20,
         logLevel: logger.level,
+        ...(niceness === undefined ? {} : { niceness }),
       },
       logger,
     );
@@ -80,6 +87,32 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
       .prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'order_%' OR name LIKE 'projection_%'`)
       .all();
     expect(engineTables).toEqual([]);
+  });
+
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+  if (process.platform !== 'linux')
+    console.warn('thread niceness tests skipped: thread priorities are per process here');
+
+  onLinux('runs its thread below the engine thread, which keeps its own priority (Linux)', async () => {
+    const own = getPriority();
+    const before = threadNiceness();
+    const runner = workerRunner();
+    await runner.start();
+    const started = [...threadNiceness()].filter(([tid]) => !before.has(tid));
+    expect(started.map(([, nice]) => nice)).toContain(Math.min(19, own + READ_MODELS_NICENESS));
+    expect(getPriority()).toBe(own);
+    // Threads that were running before keep their priority.
+    for (const [tid, nice] of threadNiceness()) if (before.has(tid)) expect(nice).toBe(before.get(tid));
+  });
+
+  onLinux('keeps the engine priority when asked for no niceness step', async () => {
+    const own = getPriority();
+    const before = threadNiceness();
+    const runner = workerRunner(silentLogger(), folder.file('engine.read-models.sqlite'), 0);
+    await runner.start();
+    const started = [...threadNiceness()].filter(([tid]) => !before.has(tid));
+    expect(started.length).toBeGreaterThan(0);
+    for (const [, nice] of started) expect(nice).toBe(own);
   });
 
   it('keeps status current on this thread and follows new events', async () => {
@@ -170,3 +203,19 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     expect(await new OverviewQueries(readModels).count()).toBe(2 * ORDER_STORIES.length);
   });
 });
+
+/** Every thread of this process and its niceness, from /proc (field 19 of a task's stat, after the command name). */
+function threadNiceness(): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    threads.set(Number(tid), Number(fields[16]));
+  }
+  return threads;
+}

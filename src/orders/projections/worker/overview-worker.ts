@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../../../common/lower-thread-priority.js';
 import { SqliteDatabase } from '../../../database/sqlite-database.js';
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
 import { orderReadModelsRunner } from '../order-read-models-runner.js';
@@ -22,6 +23,10 @@ const post = (message: FromOverviewWorker) => port.postMessage(message);
 
 // Lines go back to the engine, whose logger (its bindings, redaction, destination, level) writes them.
 const logger = pino({ level: data.logLevel, base: null }, { write: (line: string) => post({ type: 'log', line }) });
+
+const priority = lowerThreadPriority(data.niceness ?? 0);
+if (priority.kind === 'failed')
+  logger.warn({ reason: priority.reason }, 'read models thread left at the engine priority');
 
 // This connection only reads the log's newest pages (the rows the engine just wrote): a small cache holds them.
 const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
