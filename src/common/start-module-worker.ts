@@ -10,3 +10,8 @@ export function startModuleWorker(entry: URL, options: WorkerOptions = {}): Work
   const register = new URL('../../test/support/ts-worker-register.mjs', import.meta.url);
   return new Worker(entry, { ...options, execArgv: [...(options.execArgv ?? []), '--import', register.href] });
 }
+
+/** The module `name` beside `moduleUrl` (an `import.meta.url`): `.js` once compiled, `.ts` when the tests load sources. */
+export function siblingModule(moduleUrl: string, name: string): URL {
+  return new URL(`./${name}${moduleUrl.endsWith('.ts') ? '.ts' : '.js'}`, moduleUrl);
+}

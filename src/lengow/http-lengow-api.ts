@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { LengowTransportThread } from './lengow-transport-thread.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import { parseOrder } from './dto/parse-order.js';
@@ -34,7 +34,6 @@ import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { TokenSession, type Session } from './token-session.js';
-import { undiciLengowTransport } from './undici-lengow-transport.js';
 
 /** Total time allowed per call of each route (lengow-api.md §1, the plugins' values). */
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<LengowRoute, number>> = {
@@ -71,7 +70,7 @@ export interface HttpLengowApiOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   random?: () => number;
-  /** Carries the requests; undici's request API on a keep-alive agent the connector owns by default. */
+  /** Carries the requests; by default undici's request API on a keep-alive agent, on the connector's own thread. */
   transport?: LengowTransport;
   /** A fetch-compatible function to carry the requests instead (tests observe or stub the wire with it). */
   fetch?: typeof fetch;
@@ -140,8 +139,8 @@ export class HttpLengowApi implements LengowApi {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly transport: LengowTransport;
-  /** The keep-alive connection pool of the default transport; absent when the caller brought its own. */
-  private readonly agent: Agent | null;
+  /** The default transport's thread (undici on a keep-alive agent); absent when the caller brought a transport. */
+  private readonly transportThread: LengowTransportThread | null;
   private readonly pageSize: number;
 
   private catalog: { definitions: ReadonlyMap<string, MarketplaceDefinition>; fetchedAtMs: number } | null = null;
@@ -167,17 +166,17 @@ export class HttpLengowApi implements LengowApi {
       () => this.clock().getTime(),
     );
     if (options.transport || options.fetch) {
-      this.agent = null;
+      this.transportThread = null;
       this.transport = options.transport ?? fetchLengowTransport(options.fetch!);
     } else {
-      this.agent = new Agent();
-      this.transport = undiciLengowTransport(this.agent);
+      this.transportThread = new LengowTransportThread();
+      this.transport = this.transportThread.transport;
     }
   }
 
   /** Lets in-flight calls finish, then closes the pooled connections; later calls fail as network failures. */
   async close(): Promise<void> {
-    if (this.agent && !this.agent.closed) await this.agent.close();
+    await this.transportThread?.close();
   }
 
   // ---------------------------------------------------------------- orders

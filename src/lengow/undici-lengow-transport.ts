@@ -1,13 +1,24 @@
 import { EventEmitter } from 'node:events';
 import { request, type Dispatcher } from 'undici';
-import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
+import {
+  LengowTransportTimeout,
+  type LengowTransportRequest,
+  type LengowTransportResponse,
+} from './lengow-transport.js';
+
+/** The undici transport's answer: its headers can also be listed whole (the HTTP thread sends them across). */
+export interface UndiciLengowResponse extends LengowTransportResponse {
+  headers: ResponseHeaders;
+}
 
 /**
  * The connector's default transport: undici's request API, several times cheaper in CPU per call than fetch (no
  * WHATWG Request/Response/Headers objects, no stream adapters), which matters with one moi PATCH per imported order.
  * It follows no redirect (undici's request only does with an interceptor), so the token never goes elsewhere.
  */
-export function undiciLengowTransport(dispatcher: Dispatcher): LengowTransport {
+export function undiciLengowTransport(
+  dispatcher: Dispatcher,
+): (url: string, request: LengowTransportRequest) => Promise<UndiciLengowResponse> {
   return async (url, { method, headers, body, timeoutMs }) => {
     const deadline = new Deadline(timeoutMs);
     let response: Dispatcher.ResponseData;
@@ -17,10 +28,9 @@ export function undiciLengowTransport(dispatcher: Dispatcher): LengowTransport {
       deadline.clear();
       throw deadline.reason ?? error;
     }
-    const received = response.headers;
     return {
       status: response.statusCode,
-      headers: { get: (name) => headerValue(received, name) },
+      headers: new ResponseHeaders(response.headers),
       text: async () => {
         try {
           return await response.body.text();
@@ -59,8 +69,25 @@ class Deadline extends EventEmitter {
 }
 
 /** undici keys headers in lower case and gives a repeated one as an array; fetch's Headers joins those with ", ". */
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | null {
-  const value = headers[name.toLowerCase()];
+export class ResponseHeaders {
+  constructor(private readonly received: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    return joined(this.received[name.toLowerCase()]);
+  }
+
+  /** Every header, lower-cased names, repeated ones joined. */
+  all(): Record<string, string> {
+    const all: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.received)) {
+      const text = joined(value);
+      if (text !== null) all[name] = text;
+    }
+    return all;
+  }
+}
+
+function joined(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../../../common/start-module-worker.js';
+import { siblingModule, startModuleWorker } from '../../../common/start-module-worker.js';
 import type { GlobalPosition } from '../../../event-store/event-store.port.js';
 import type { ProjectionStatus } from '../../../event-store/projections/projection-status.js';
 import type { ReadModelRunner, WaitOptions } from '../../../event-store/projections/read-model-runner.js';
@@ -110,7 +110,7 @@ export class OverviewWorkerRunner implements ReadModelRunner {
 
   private async launch(): Promise<void> {
     this.death = null;
-    const worker = startModuleWorker(new URL(`./overview-worker${extensionOf(import.meta.url)}`, import.meta.url), {
+    const worker = startModuleWorker(siblingModule(import.meta.url, 'overview-worker'), {
       workerData: { niceness: READ_MODELS_NICENESS, ...this.data } satisfies OverviewWorkerData,
       // V8's default young generation let the thread's heap grow to ≈ 110 MB for ≈ 60 MB in use; 12 MB kept the
       // import as fast and peak RSS 20–40 MB lower (4 MB saved nothing more).
@@ -205,9 +205,4 @@ export class OverviewWorkerRunner implements ReadModelRunner {
     const log = label && typeof this.logger[label] === 'function' ? this.logger[label].bind(this.logger) : null;
     log?.(fields, typeof msg === 'string' ? msg : '');
   }
-}
-
-/** `.js` once compiled, `.ts` when the test runner loads the sources. */
-function extensionOf(url: string): string {
-  return url.endsWith('.ts') ? '.ts' : '.js';
 }
