@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request, Agent } from 'undici';
 import { startEmulatorProcess } from '../lib/lengow-emulator.js';
 import { distDir, loadEngineModule } from '../lib/engine-dist.js';
@@ -6,7 +7,9 @@ import { alternate, median, withConcurrency } from '../lib/measure.js';
 export const name = 'connector-moi';
 export const description =
   "The Lengow connector's moi (one PATCH per imported order) against the emulator in its own process, 16 calls at a " +
-  'time: CPU per call of this process, against a bare undici request of the same PATCH on a keep-alive agent';
+  'time: CPU per call of the calling thread (the engine runs its HTTP on a thread of its own) and of the whole ' +
+  'process, against a bare undici request of the same PATCH on a keep-alive agent on the calling thread, and against ' +
+  'the connector with its transport on the calling thread';
 
 const SEED = 3;
 const CONCURRENCY = 16;
@@ -16,8 +19,16 @@ const ORDERS = 400;
 export async function run(context) {
   const calls = context.size('MOI_CALLS', 4000);
   const { HttpLengowApi } = await loadEngineModule('lengow/http-lengow-api.js');
+  const { undiciLengowTransport } = await loadEngineModule('lengow/undici-lengow-transport.js');
   const emulator = await startEmulatorProcess({ distDir, seed: SEED, orders: 2000 });
   const connector = new HttpLengowApi({ baseUrl: emulator.url, accessToken: 'bench', secret: 'bench' });
+  const onThreadAgent = new Agent();
+  const onThread = new HttpLengowApi({
+    baseUrl: emulator.url,
+    accessToken: 'bench',
+    secret: 'bench',
+    transport: undiciLengowTransport(onThreadAgent),
+  });
   const agent = new Agent();
   try {
     const keys = await orderKeys(connector);
@@ -44,53 +55,97 @@ export async function run(context) {
       if (response.statusCode !== 200 || body.error) throw new Error(`bare moi answered ${response.statusCode}`);
     };
     const ours = (i) => connector.setMerchantOrderIds({ ...keys[i % keys.length], merchantOrderIds: [`S-${i}`] });
-    // Both sides once through every order first: connections open, code compiled, the emulator's orders marked.
+    const oursOnThread = (i) =>
+      onThread.setMerchantOrderIds({ ...keys[i % keys.length], merchantOrderIds: [`S-${i}`] });
+    // Every side once through every order first: connections open, code compiled, the emulator's orders marked.
     await withConcurrency(keys.length, CONCURRENCY, bare);
     await withConcurrency(keys.length, CONCURRENCY, ours);
+    await withConcurrency(keys.length, CONCURRENCY, oursOnThread);
 
     // Wall time here is mostly the emulator's; what the engine pays is this process's CPU, sampled per slice.
     const contender = (key, op) => {
-      const state = { cpu: [] };
+      const state = { cpu: [], caller: [] };
       return {
         key,
         ops: calls,
         open: () => state,
         async run(_state, n) {
           const before = process.cpuUsage();
+          const callerBefore = callerCpuMicros();
           await withConcurrency(n, CONCURRENCY, op);
           const spent = process.cpuUsage(before);
           state.cpu.push((spent.user + spent.system) / n);
+          if (callerBefore !== null) state.caller.push((callerCpuMicros() - callerBefore) / n);
         },
         state,
       };
     };
-    const sides = [contender('undici', bare), contender('connector', ours)];
+    const sides = [contender('undici', bare), contender('connector', ours), contender('on-thread', oursOnThread)];
     await alternate(context.rounds, sides, context.log, { slices: SLICES });
-    const states = sides.map((side) => side.state);
+    const [bareState, oursState, onThreadState] = sides.map((side) => side.state);
     // µs per call in each round (the mean of its slices), then medians, and the median of the per-round ratios.
-    const perRound = (state) =>
+    const perRound = (samples) =>
       Array.from({ length: context.rounds }, (_, round) => {
-        const slices = state.cpu.slice(round * SLICES, (round + 1) * SLICES);
+        const slices = samples.slice(round * SLICES, (round + 1) * SLICES);
         return slices.reduce((a, b) => a + b, 0) / slices.length;
       });
-    const [bareRounds, oursRounds] = states.map(perRound);
-    const ratios = oursRounds.map((value, round) => value / bareRounds[round]);
+    const figure = (id, label, field, against, againstLabel) => {
+      const ourRounds = perRound(oursState[field]);
+      const baseRounds = perRound(against[field]);
+      const ratios = ourRounds.map((value, round) => value / baseRounds[round]);
+      context.row({
+        id,
+        figure: label,
+        unit: 'µs/call',
+        value: median(ourRounds),
+        ratio: median(ratios),
+        baseline: { label: againstLabel, value: median(baseRounds) },
+        details: { calls, concurrency: CONCURRENCY, ours: ourRounds, baseline: baseRounds, ratios },
+      });
+    };
+    const fmt = (samples) => median(perRound(samples)).toFixed(1);
     context.log(
-      `  CPU per moi call: connector ${median(oursRounds).toFixed(1)} µs, bare undici ${median(bareRounds).toFixed(1)} µs`,
+      `  CPU per moi call, whole process: connector ${fmt(oursState.cpu)} µs, connector with its transport on the ` +
+        `calling thread ${fmt(onThreadState.cpu)} µs, bare undici ${fmt(bareState.cpu)} µs`,
     );
-    context.row({
-      id: 'connector-moi.cpuPerCall',
-      figure: 'connector moi, CPU per call',
-      unit: 'µs/call',
-      value: median(oursRounds),
-      ratio: median(ratios),
-      baseline: { label: 'bare undici request', value: median(bareRounds) },
-      details: { calls, concurrency: CONCURRENCY, ours: oursRounds, bare: bareRounds, ratios },
-    });
+    figure('connector-moi.cpuPerCall', 'connector moi, process CPU per call', 'cpu', bareState, 'bare undici request');
+    if (oursState.caller.length === 0) {
+      context.skip('connector-moi.callerCpuPerCall', 'calling thread CPU', 'no /proc/thread-self/schedstat here');
+      return;
+    }
+    context.log(
+      `  CPU per moi call, calling thread: connector ${fmt(oursState.caller)} µs, connector with its transport on ` +
+        `the calling thread ${fmt(onThreadState.caller)} µs, bare undici ${fmt(bareState.caller)} µs`,
+    );
+    figure(
+      'connector-moi.callerCpuPerCall',
+      'connector moi, calling thread CPU per call',
+      'caller',
+      bareState,
+      'bare undici request',
+    );
+    figure(
+      'connector-moi.callerCpuPerCallVsOnThread',
+      'connector moi, calling thread CPU per call',
+      'caller',
+      onThreadState,
+      'transport on the calling thread',
+    );
   } finally {
     await connector.close();
+    await onThread.close();
+    await onThreadAgent.close();
     await agent.close();
     await emulator.stop();
+  }
+}
+
+/** CPU time (µs) of the calling thread so far, from /proc/thread-self/schedstat (ns on CPU); null where there is none. */
+function callerCpuMicros() {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return null;
   }
 }
 
