@@ -20,10 +20,11 @@ export const TRANSPORT_THREAD_EXITED = 'LENGOW_TRANSPORT_THREAD_EXITED';
 export const TRANSPORT_CLOSED = 'LENGOW_TRANSPORT_CLOSED';
 
 /**
- * The thread holds little (a request's objects, a page of orders as text at most): V8's default young generation let
- * it take ≈ 50 MB more peak RSS at 20 000 orders.
+ * The thread holds little (a request's objects, a page of orders as text at most). With V8's default young generation
+ * the engine's peak RSS at 20 000 orders was ≈ 50 MB higher than with the transport on the engine's thread; 8 MB
+ * brought that to ≈ 30, 2 MB to ≈ 20, at the same speed.
  */
-const THREAD_YOUNG_GENERATION_MB = 8;
+const THREAD_YOUNG_GENERATION_MB = 2;
 
 interface Pending {
   resolve: (response: LengowTransportResponse) => void;
@@ -33,10 +34,11 @@ interface Pending {
 /**
  * The connector's default transport: undici's request API on a keep-alive agent, run on a thread of its own.
  *
- * Why: the engine's thread runs every command, saga and append, and it is the import's serial stage. One moi PATCH
- * per imported order cost it ≈ 100 µs of CPU in undici and the socket (≈ 1.15× a bare undici request); handing the
- * request to this thread costs it two messages. At 20 000 orders the engine's thread ran 0.62–0.71 ms per order
- * instead of 0.72–0.78 (three alternating pairs).
+ * Why: the engine's thread runs every command, saga and append, and it is the import's serial stage. It made one moi
+ * PATCH per imported order in undici and the socket; handed to this thread, a request costs it a share of two batched
+ * messages (`npm run bench -- connector-moi`: 11 µs of the calling thread's CPU per moi against 32.5, for 48 µs of the
+ * process's against 36). At 20 000 orders the engine's thread ran 0.65–0.75 ms per order instead of 0.69–0.85 (eight
+ * alternating pairs, median 0.69 against 0.79).
  *
  * The thread starts on the first request and again after it died (its requests in flight then fail as network
  * failures, `LENGOW_TRANSPORT_THREAD_EXITED`, which the connector's retry rules treat as possibly sent). It keeps the
