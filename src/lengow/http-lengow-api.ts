@@ -169,7 +169,7 @@ export class HttpLengowApi implements LengowApi {
       this.transportThread = null;
       this.transport = options.transport ?? fetchLengowTransport(options.fetch!);
     } else {
-      this.transportThread = new LengowTransportThread();
+      this.transportThread = new LengowTransportThread(this.logger);
       this.transport = this.transportThread.transport;
     }
   }

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import { freePort } from '../../test/support/free-port.js';
+import { createLogger } from '../logging/logger.js';
 import { LengowTransportTimeout, type LengowTransportRequest } from './lengow-transport.js';
 import { LengowTransportThread, TRANSPORT_CLOSED, TRANSPORT_THREAD_EXITED } from './lengow-transport-thread.js';
 import { networkFailure } from './network-failure.js';
@@ -152,6 +154,29 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     const later = await send('/after').catch((error: unknown) => error);
     expect(networkFailure(later)).toMatchObject({ code: TRANSPORT_CLOSED });
     expect(seen.map((request) => request.url)).toEqual(['/slow']);
+  });
+
+  it('logs why its thread failed, which the failed requests only name by code', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logged = new LengowTransportThread(createLogger({ destination, level: 'info' }));
+    try {
+      await (await logged.transport(`${baseUrl}/warm`, { method: 'GET', headers: {}, timeoutMs: 10_000 })).text();
+      workerOf(logged)!.emit('error', new Error('out of memory in the transport thread'));
+      expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({
+          msg: 'Lengow transport thread failed',
+          err: expect.objectContaining({ message: 'out of memory in the transport thread' }),
+        }),
+      ]);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('closes at once when it never started a thread', async () => {

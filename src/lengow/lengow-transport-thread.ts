@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../common/start-module-worker.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import {
   LengowTransportTimeout,
   type LengowTransport,
@@ -53,6 +54,9 @@ export class LengowTransportThread {
 
   readonly transport: LengowTransport = (url, request) => this.send(url, request);
 
+  /** `logger` hears why the thread ended, which its failed requests only name by code. */
+  constructor(private readonly logger: Logger = silentLogger()) {}
+
   /** Lets the requests in flight finish, closes the connections and ends the thread; later calls fail. */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -99,7 +103,9 @@ export class LengowTransportThread {
     worker.unref();
     worker.on('message', (message: FromTransportThread) => this.receive(message));
     // An error ends the thread: 'exit' follows, and fails what was in flight.
-    worker.on('error', () => undefined);
+    worker.on('error', (error) =>
+      this.logger.error({ err: { name: error.name, message: error.message } }, 'Lengow transport thread failed'),
+    );
     worker.once('exit', () => {
       if (this.worker !== worker) return;
       this.worker = null;
