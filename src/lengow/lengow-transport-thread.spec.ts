@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -177,6 +178,22 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     } finally {
       await logged.close();
     }
+  });
+
+  it('does not keep its process alive once no request is in flight', async () => {
+    answer = (_request, response) => response.end('answered');
+    const script = new URL('./testing/idle-transport-thread.ts', import.meta.url);
+    const register = new URL('../../test/support/ts-worker-register.mjs', import.meta.url);
+    const outcome = await new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', register.href, script.pathname, `${baseUrl}/idle`],
+        { timeout: 15_000 },
+        (_error, stdout) => resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
+      );
+    });
+    // A thread left referenced would hold the process until the timeout killed it.
+    expect(outcome).toEqual({ code: 0, signal: null, stdout: '200 answered\n' });
   });
 
   it('closes at once when it never started a thread', async () => {
