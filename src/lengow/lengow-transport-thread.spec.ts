@@ -74,6 +74,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     expect(response.headers.get('Retry-After')).toBe('7');
     expect(response.headers.get('x-many')).toBe('a, b');
     expect(response.headers.get('x-absent')).toBeNull();
+    expect(response.headers.get('constructor')).toBeNull();
     expect(await response.text()).toBe('{"detail":"slow down"}');
     expect(seen).toEqual([
       expect.objectContaining({

@@ -133,7 +133,7 @@ export class LengowTransportThread {
     const { status, headers, body } = answer;
     pending.resolve({
       status,
-      headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+      headers: { get: (name) => ownHeader(headers, name.toLowerCase()) },
       text: () => Promise.resolve(body),
     });
   }
@@ -146,4 +146,9 @@ function threadError(error: TransportThreadError): Error {
   rebuilt.name = error.name;
   rebuilt.code = error.code;
   return rebuilt;
+}
+
+/** A plain object's own key only: a header named `constructor` must not answer with Object's. */
+function ownHeader(headers: Record<string, string>, name: string): string | null {
+  return Object.hasOwn(headers, name) ? headers[name] : null;
 }

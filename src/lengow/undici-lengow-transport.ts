@@ -12,9 +12,9 @@ export interface UndiciLengowResponse extends LengowTransportResponse {
 }
 
 /**
- * The connector's default transport: undici's request API, several times cheaper in CPU per call than fetch (no
- * WHATWG Request/Response/Headers objects, no stream adapters), which matters with one moi PATCH per imported order.
- * It follows no redirect (undici's request only does with an interceptor), so the token never goes elsewhere.
+ * The transport the connector's HTTP thread runs (LengowTransportThread): undici's request API, several times cheaper
+ * in CPU per call than fetch (no WHATWG Request/Response/Headers objects, no stream adapters), which matters with one
+ * moi PATCH per imported order. It follows no redirect (undici's request only does with an interceptor), so the token never goes elsewhere.
  */
 export function undiciLengowTransport(
   dispatcher: Dispatcher,
