@@ -1,52 +1,28 @@
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import { freePort } from '../../test/support/free-port.js';
+import { RecordingHttpServer } from '../../test/support/recording-http-server.js';
 import { createLogger } from '../logging/logger.js';
 import { LengowTransportTimeout, type LengowTransportRequest } from './lengow-transport.js';
 import { LengowTransportThread, TRANSPORT_CLOSED, TRANSPORT_THREAD_EXITED } from './lengow-transport-thread.js';
 import { networkFailure } from './network-failure.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-let server: Server;
-let baseUrl: string;
-let seen: Seen[];
-let answer: (request: Seen, response: ServerResponse) => void;
+let server: RecordingHttpServer;
 let thread: LengowTransportThread;
 
 beforeEach(async () => {
-  seen = [];
-  answer = (_request, response) => response.end('{}');
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      const recorded = { method: request.method!, url: request.url!, headers: request.headers, body };
-      seen.push(recorded);
-      answer(recorded, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await RecordingHttpServer.start();
   thread = new LengowTransportThread();
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
+  // The server first: a request still in flight then fails instead of holding the thread's close.
+  await server.close();
   await thread.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function send(path: string, init: Partial<LengowTransportRequest> = {}, url = `${baseUrl}${path}`) {
+function send(path: string, init: Partial<LengowTransportRequest> = {}, url = `${server.url}${path}`) {
   return thread.transport(url, { method: 'GET', headers: {}, timeoutMs: 10_000, ...init });
 }
 
@@ -57,7 +33,7 @@ function workerOf(transportThread: LengowTransportThread): Worker | null {
 
 describe('LengowTransportThread (undici on the connector’s own thread)', () => {
   it('carries the request and brings back the status, the headers and the whole body', async () => {
-    answer = (_request, response) => {
+    server.answer = (_request, response) => {
       response.setHeader('Retry-After', '7');
       response.setHeader('X-Many', ['a', 'b']);
       response.statusCode = 429;
@@ -76,7 +52,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     expect(response.headers.get('x-absent')).toBeNull();
     expect(response.headers.get('constructor')).toBeNull();
     expect(await response.text()).toBe('{"detail":"slow down"}');
-    expect(seen).toEqual([
+    expect(server.seen).toEqual([
       expect.objectContaining({
         method: 'PATCH',
         url: '/v3.0/orders/moi/',
@@ -87,7 +63,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
   });
 
   it('answers concurrent requests each with its own response', async () => {
-    answer = (request, response) => {
+    server.answer = (request, response) => {
       // The later requests are answered first.
       setTimeout(() => response.end(request.url), 40 - 10 * Number(request.url.slice(1)));
     };
@@ -101,7 +77,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
   });
 
   it('rejects with LengowTransportTimeout when no complete answer comes within the timeout', async () => {
-    answer = (_request, response) => {
+    server.answer = (_request, response) => {
       response.writeHead(200);
       response.write('{"half":'); // and never the rest
     };
@@ -120,7 +96,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
   it('when its thread dies: the requests in flight fail as possibly sent, and the next request starts a new thread', async () => {
     let arrived!: () => void;
     const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
-    answer = () => arrived(); // never answered
+    server.answer = () => arrived(); // never answered
     const inFlight = send('/hangs').catch((error: unknown) => error);
     await requestArrived;
     const first = workerOf(thread)!;
@@ -129,7 +105,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     const failure = await inFlight;
     expect(networkFailure(failure)).toMatchObject({ code: TRANSPORT_THREAD_EXITED, unsent: false });
 
-    answer = (_request, response) => response.end('back');
+    server.answer = (_request, response) => response.end('back');
     const response = await send('/again');
     expect(await response.text()).toBe('back');
     expect(workerOf(thread)).not.toBe(first);
@@ -138,7 +114,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
   it('on close, lets the request in flight finish, ends its thread, and fails later calls', async () => {
     let release!: () => void;
     const requestArrived = new Promise<void>((resolve) => {
-      answer = (_request, response) => {
+      server.answer = (_request, response) => {
         release = () => response.end('late but whole');
         resolve();
       };
@@ -155,7 +131,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
 
     const later = await send('/after').catch((error: unknown) => error);
     expect(networkFailure(later)).toMatchObject({ code: TRANSPORT_CLOSED });
-    expect(seen.map((request) => request.url)).toEqual(['/slow']);
+    expect(server.seen.map((request) => request.url)).toEqual(['/slow']);
   });
 
   it('logs why its thread failed, which the failed requests only name by code', async () => {
@@ -168,7 +144,7 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
     });
     const logged = new LengowTransportThread(createLogger({ destination, level: 'info' }));
     try {
-      await (await logged.transport(`${baseUrl}/warm`, { method: 'GET', headers: {}, timeoutMs: 10_000 })).text();
+      await (await logged.transport(`${server.url}/warm`, { method: 'GET', headers: {}, timeoutMs: 10_000 })).text();
       workerOf(logged)!.emit('error', new Error('out of memory in the transport thread'));
       expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
         expect.objectContaining({
@@ -182,13 +158,13 @@ describe('LengowTransportThread (undici on the connector’s own thread)', () =>
   });
 
   it('does not keep its process alive once no request is in flight', async () => {
-    answer = (_request, response) => response.end('answered');
+    server.answer = (_request, response) => response.end('answered');
     const script = new URL('./testing/idle-transport-thread.ts', import.meta.url);
     const register = new URL('../../test/support/ts-worker-register.mjs', import.meta.url);
     const outcome = await new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) => {
       const child = execFile(
         process.execPath,
-        ['--import', register.href, script.pathname, `${baseUrl}/idle`],
+        ['--import', register.href, script.pathname, `${server.url}/idle`],
         { timeout: 15_000 },
         (_error, stdout) => resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
       );

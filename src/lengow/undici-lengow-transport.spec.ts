@@ -1,55 +1,27 @@
 import { jest } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { freePort } from '../../test/support/free-port.js';
+import { RecordingHttpServer } from '../../test/support/recording-http-server.js';
 import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
 import { undiciLengowTransport } from './undici-lengow-transport.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-let server: Server;
-let baseUrl: string;
-let seen: Seen[];
-let connections: number;
-let answer: (request: Seen, response: ServerResponse) => void;
+let server: RecordingHttpServer;
 let agent: Agent;
 let transport: LengowTransport;
 
 beforeEach(async () => {
-  seen = [];
-  connections = 0;
-  answer = (_request, response) => response.end('{}');
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      const recorded = { method: request.method!, url: request.url!, headers: request.headers, body };
-      seen.push(recorded);
-      answer(recorded, response);
-    });
-  });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await RecordingHttpServer.start();
   agent = new Agent();
   transport = undiciLengowTransport(agent);
 });
 
 afterEach(async () => {
   await agent.destroy();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 function send(path: string, init: Partial<Parameters<LengowTransport>[1]> = {}) {
-  return transport(`${baseUrl}${path}`, {
+  return transport(`${server.url}${path}`, {
     method: 'GET',
     headers: {},
     timeoutMs: 10_000,
@@ -65,13 +37,13 @@ describe('undiciLengowTransport', () => {
       body: '{"merchant_order_id":["S-1"]}',
     });
     expect(await response.text()).toBe('{}');
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({
+    expect(server.seen).toHaveLength(1);
+    expect(server.seen[0]).toMatchObject({
       method: 'PATCH',
       url: '/v3.0/orders/moi/?marketplace_order_id=A%2BB+C',
       body: '{"merchant_order_id":["S-1"]}',
     });
-    expect(seen[0]!.headers).toMatchObject({
+    expect(server.seen[0]!.headers).toMatchObject({
       authorization: 'raw-token',
       'content-type': 'application/json',
       'content-length': '29',
@@ -79,7 +51,7 @@ describe('undiciLengowTransport', () => {
   });
 
   it('answers any status without rejecting, with its body', async () => {
-    answer = (_request, response) => {
+    server.answer = (_request, response) => {
       response.statusCode = 503;
       response.end('{"error":"down"}');
     };
@@ -89,7 +61,7 @@ describe('undiciLengowTransport', () => {
   });
 
   it('reads headers case-insensitively, joining a repeated one as fetch does', async () => {
-    answer = (_request, response) => {
+    server.answer = (_request, response) => {
       response.setHeader('Retry-After', '7');
       response.setHeader('X-Repeated', ['a', 'b']);
       response.end();
@@ -103,25 +75,25 @@ describe('undiciLengowTransport', () => {
   });
 
   it('does not follow a redirect', async () => {
-    answer = (request, response) => {
+    server.answer = (request, response) => {
       if (request.url === '/elsewhere') return response.end('{"leaked":true}');
-      response.writeHead(302, { Location: `${baseUrl}/elsewhere` });
+      response.writeHead(302, { Location: `${server.url}/elsewhere` });
       response.end();
     };
     const response = await send('/v3.0/orders');
     await response.text();
     expect(response.status).toBe(302);
-    expect(seen.map((request) => request.url)).toEqual(['/v3.0/orders']);
+    expect(server.seen.map((request) => request.url)).toEqual(['/v3.0/orders']);
   });
 
   it('keeps connections alive between calls', async () => {
     for (let call = 0; call < 20; call += 1) await (await send('/v3.0/orders')).text();
     // The pool may open a second one for a call sent while the first is still settling its previous exchange.
-    expect(connections).toBeLessThanOrEqual(2);
+    expect(server.connections).toBeLessThanOrEqual(2);
   });
 
   it('abandons a body that stalls midway at the timeout, with LengowTransportTimeout', async () => {
-    answer = (_request, response) => {
+    server.answer = (_request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.write('{"count":');
     };
@@ -133,7 +105,7 @@ describe('undiciLengowTransport', () => {
   });
 
   it('abandons a request whose answer never starts at the timeout, with LengowTransportTimeout', async () => {
-    answer = () => undefined; // headers never sent
+    server.answer = () => undefined; // headers never sent
     const started = Date.now();
     const error = await send('/v3.0/orders', { timeoutMs: 150 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LengowTransportTimeout);
