@@ -38,8 +38,8 @@ interface Pending {
  * Why: the engine's thread runs every command, saga and append, and it is the import's serial stage. It made one moi
  * PATCH per imported order in undici and the socket; handed to this thread, a request costs it a share of two batched
  * messages (`npm run bench -- connector-moi`: 11 µs of the calling thread's CPU per moi against 32.5, for 48 µs of the
- * process's against 36). At 20 000 orders the engine's thread ran 0.65–0.75 ms per order instead of 0.69–0.85 (eight
- * alternating pairs, median 0.69 against 0.79).
+ * process's against 36). At 20 000 orders, with the read models' thread at a lower priority too, the engine's thread
+ * ran 0.65–0.75 ms per order instead of 0.69–0.85 (eight alternating pairs, median 0.69 against 0.79).
  *
  * The thread starts on the first request and again after it died (its requests in flight then fail as network
  * failures, `LENGOW_TRANSPORT_THREAD_EXITED`, which the connector's retry rules treat as possibly sent). It keeps the
