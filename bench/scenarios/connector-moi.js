@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { request, Agent } from 'undici';
 import { startEmulatorProcess } from '../lib/lengow-emulator.js';
 import { distDir, loadEngineModule } from '../lib/engine-dist.js';
 import { alternate, median, withConcurrency } from '../lib/measure.js';
+import { threadSchedstat } from '../lib/thread-schedstat.js';
 
 export const name = 'connector-moi';
 export const description =
@@ -71,11 +71,11 @@ export async function run(context) {
         open: () => state,
         async run(_state, n) {
           const before = process.cpuUsage();
-          const callerBefore = callerCpuMicros();
+          const callerBefore = threadSchedstat()?.onCpu ?? null;
           await withConcurrency(n, CONCURRENCY, op);
           const spent = process.cpuUsage(before);
           state.cpu.push((spent.user + spent.system) / n);
-          if (callerBefore !== null) state.caller.push((callerCpuMicros() - callerBefore) / n);
+          if (callerBefore !== null) state.caller.push(((threadSchedstat().onCpu - callerBefore) * 1000) / n);
         },
         state,
       };
@@ -137,15 +137,6 @@ export async function run(context) {
     await onThreadAgent.close();
     await agent.close();
     await emulator.stop();
-  }
-}
-
-/** CPU time (µs) of the calling thread so far, from /proc/thread-self/schedstat (ns on CPU); null where there is none. */
-function callerCpuMicros() {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1000;
-  } catch {
-    return null;
   }
 }
 

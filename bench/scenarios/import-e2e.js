@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import { newRunId, orderRows } from '../event-store/workload.js';
 import { startEmulatorProcess } from '../lib/lengow-emulator.js';
 import { distDir, loadEngineModule } from '../lib/engine-dist.js';
+import { threadSchedstat } from '../lib/thread-schedstat.js';
 
 export const name = 'import-e2e';
 export const description =
@@ -144,7 +145,7 @@ async function importRun(context, adapter, orders, raw, env) {
     rss.start();
     const emulatorCpuBefore = await emulator.cpuUsage();
     const threadsBefore = threadCpu();
-    const mainWaitBefore = mainThreadWait();
+    const mainWaitBefore = threadSchedstat()?.waiting ?? null;
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const report = await engine.app.get(OrderImporter).runScheduled();
@@ -156,7 +157,7 @@ async function importRun(context, adapter, orders, raw, env) {
     const seconds = Number(ended - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const threads = threadCpuSince(threadsBefore);
-    const mainWait = mainWaitBefore === null ? null : mainThreadWait() - mainWaitBefore;
+    const mainWait = mainWaitBefore === null ? null : threadSchedstat().waiting - mainWaitBefore;
     const emulatorCpu = cpuSince(await emulator.cpuUsage(), emulatorCpuBefore);
     const decideSeconds = Number(importedAt - started) / 1e9;
     const memory = rss.stop();
@@ -299,18 +300,6 @@ function threadCpu() {
       threads.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ);
     }
     return threads;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Time (ms) the main thread has spent runnable but not running (waiting on the scheduler's run queue), from
- * /proc/thread-self/schedstat; null where there is none. Called on the main thread.
- */
-function mainThreadWait() {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
   } catch {
     return null;
   }

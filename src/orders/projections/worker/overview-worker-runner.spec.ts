@@ -89,9 +89,13 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     expect(engineTables).toEqual([]);
   });
 
-  const onLinux = process.platform === 'linux' ? it : it.skip;
-  if (process.platform !== 'linux')
-    console.warn('thread niceness tests skipped: thread priorities are per process here');
+  /** `it` on Linux; elsewhere a skip that prints why (stderr: Jest does not show console output for skipped tests). */
+  const onLinux = (title: string, fn: () => Promise<void>) => {
+    if (process.platform === 'linux') return it(title, fn);
+    const reason = `thread priorities are per process on ${process.platform}`;
+    process.stderr.write(`SKIPPED "${title}": ${reason}\n`);
+    return it.skip(`${title} [skipped: ${reason}]`, fn);
+  };
 
   onLinux('runs its thread below the engine thread, which keeps its own priority (Linux)', async () => {
     const own = getPriority();
