@@ -27,7 +27,7 @@ export interface OrderReadModelsPlacement {
   /** The connection the engine queries them on. */
   db: SqlDatabase;
   /** What a worker thread opens to write them; null: they are written on the engine's thread, through `db`. */
-  worker: Pick<OverviewWorkerData, 'eventStorePath' | 'readModelsPath' | 'synchronous'> | null;
+  worker: Pick<OverviewWorkerData, 'eventStorePath' | 'readModelsPath'> | null;
 }
 
 /**
@@ -78,7 +78,6 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
       const worker = {
         eventStorePath: resolve(config.SQLITE_PATH),
         readModelsPath,
-        synchronous: config.SQLITE_SYNCHRONOUS,
       };
       orderReadModels = { db, worker };
     } else {

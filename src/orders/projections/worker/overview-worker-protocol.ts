@@ -1,4 +1,3 @@
-import type { SqliteSynchronous } from '../../../database/sqlite-database.js';
 import type { GlobalPosition } from '../../../event-store/event-store.port.js';
 import type { ProjectionStatus } from '../../../event-store/projections/projection-status.js';
 import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
@@ -9,7 +8,6 @@ export interface OverviewWorkerData {
   eventStorePath: string;
   /** The SQLite file the worker writes the order read models to. */
   readModelsPath: string;
-  synchronous: SqliteSynchronous;
   batchSize?: number;
   pollIntervalMs?: number;
   /** The engine logger's level: the worker's lines are sent back and logged by the engine's logger. */

@@ -47,7 +47,6 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
       {
         eventStorePath: folder.file('engine.sqlite'),
         readModelsPath,
-        synchronous: 'FULL',
         pollIntervalMs: 20,
         logLevel: logger.level,
         ...(niceness === undefined ? {} : { niceness }),
@@ -131,7 +130,8 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
     expect(await new OverviewQueries(readModels).count()).toBe(ORDER_STORIES.length);
   });
 
-  it('rebuilds on request, reporting progress, and relays its log lines to the engine logger', async () => {
+  /** A logger at info whose lines (as the engine would write them) land in `lines`. */
+  function capturingLogger(): { logger: Logger; lines: string[] } {
     const lines: string[] = [];
     const logger = createLogger({
       level: 'info',
@@ -142,6 +142,30 @@ describe('OverviewWorkerRunner (the order read models on a worker thread)', () =
         },
       }),
     });
+    return { logger, lines };
+  }
+
+  it('writes the read models without an fsync per commit, and says so from its connection', async () => {
+    // The event log of this test is at FULL (the default): the read models are derived data and do not follow it.
+    expect(events.db.pragma('synchronous', { simple: true })).toBe(2);
+    const { logger, lines } = capturingLogger();
+    await writeStories('N');
+    const runner = workerRunner(logger);
+    await runner.start();
+    await runner.waitUntilCaughtUp(await writer.lastPosition(), TIMEOUT);
+    const opened = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(opened).toContainEqual(
+      expect.objectContaining({
+        msg: 'read models thread open',
+        readModelsFile: folder.file('engine.read-models.sqlite'),
+        readModelsSynchronous: 'NORMAL',
+      }),
+    );
+    expect(await new OverviewQueries(readModels).count()).toBe(ORDER_STORIES.length);
+  });
+
+  it('rebuilds on request, reporting progress, and relays its log lines to the engine logger', async () => {
+    const { logger, lines } = capturingLogger();
     await writeStories('R');
     const runner = workerRunner(logger.child({ component: 'orders-read' }));
     await runner.start();

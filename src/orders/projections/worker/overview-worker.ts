@@ -12,6 +12,16 @@ import {
 } from './overview-worker-protocol.js';
 
 /**
+ * Whatever SQLITE_SYNCHRONOUS says for the event log, the read models' file is written without an fsync per commit.
+ * They are derived data: in WAL mode a power loss can only take their last commits, rows and checkpoint together, and
+ * the projection then reads those events again from the log. The log's own commits stay as durable as configured; at
+ * FULL (the default) this thread only ever reads events already on disk, so after a power loss the read models may be
+ * behind the log, never ahead of it. An fsync per commit here (megabytes of index pages each time) also queued in
+ * front of the engine's own fsyncs on the same disk.
+ */
+const READ_MODELS_SYNCHRONOUS = 'NORMAL';
+
+/**
  * The order overview projection on its own thread (see OverviewWorkerRunner): it reads the event log through its own
  * connection and writes the read models to their own SQLite file, so neither its CPU nor its commits hold up the
  * engine's thread and the engine's file.
@@ -29,8 +39,16 @@ if (priority.kind === 'failed')
   logger.warn({ reason: priority.reason }, 'read models thread left at the engine priority');
 
 // This connection only reads the log's newest pages (the rows the engine just wrote): a small cache holds them.
-const events = new SqliteDatabase({ path: data.eventStorePath, synchronous: data.synchronous, cacheKiB: 4096 });
-const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: data.synchronous });
+const events = new SqliteDatabase({ path: data.eventStorePath, cacheKiB: 4096 });
+const readModels = new SqliteDatabase({ path: data.readModelsPath, synchronous: READ_MODELS_SYNCHRONOUS });
+logger.info(
+  {
+    eventStoreFile: data.eventStorePath,
+    readModelsFile: data.readModelsPath,
+    readModelsSynchronous: synchronousOf(readModels),
+  },
+  'read models thread open',
+);
 // The overview projection is this store's only reader: there is nothing to gain from sharing decoded events.
 const store = new SqliteEventStore(events, { logger, shareDecodedEvents: false });
 const runner = orderReadModelsRunner({
@@ -91,3 +109,9 @@ port.on('message', (message: ToOverviewWorker) => {
       return runner.wake();
   }
 });
+
+/** The connection's setting as SQLite reports it (what is in force, not what was asked for). */
+function synchronousOf(database: SqliteDatabase): string {
+  const level = database.db.pragma('synchronous', { simple: true });
+  return ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(level)] ?? String(level);
+}
