@@ -14,6 +14,7 @@ import type {
   TransportThreadError,
   TransportThreadRequest,
 } from './lengow-transport-protocol.js';
+import { ResponseHeaders } from './response-headers.js';
 
 /** A request was in flight when the thread ended: it may or may not have reached Lengow. */
 export const TRANSPORT_THREAD_EXITED = 'LENGOW_TRANSPORT_THREAD_EXITED';
@@ -133,7 +134,7 @@ export class LengowTransportThread {
     const { status, headers, body } = answer;
     pending.resolve({
       status,
-      headers: { get: (name) => ownHeader(headers, name.toLowerCase()) },
+      headers: new ResponseHeaders(headers),
       text: () => Promise.resolve(body),
     });
   }
@@ -146,9 +147,4 @@ function threadError(error: TransportThreadError): Error {
   rebuilt.name = error.name;
   rebuilt.code = error.code;
   return rebuilt;
-}
-
-/** A plain object's own key only: a header named `constructor` must not answer with Object's. */
-function ownHeader(headers: Record<string, string>, name: string): string | null {
-  return Object.hasOwn(headers, name) ? headers[name] : null;
 }

@@ -9,7 +9,8 @@ import { undiciLengowTransport } from './undici-lengow-transport.js';
  * The connector's HTTP thread (see LengowTransportThread): undici's request API on this thread's keep-alive agent.
  * Each request is answered once, with the whole body read, or with what the connector needs to classify its failure.
  */
-const port: MessagePort = parentPort ?? fail('lengow-transport-worker runs as a worker thread');
+if (!parentPort) throw new Error('lengow-transport-worker runs as a worker thread');
+const port: MessagePort = parentPort;
 const agent = new Agent();
 const transport = undiciLengowTransport(agent);
 const inFlight = new Set<Promise<void>>();
@@ -62,7 +63,3 @@ port.on('message', (message: ToTransportThread) => {
     inFlight.add(done);
   }
 });
-
-function fail(reason: string): never {
-  throw new Error(reason);
-}

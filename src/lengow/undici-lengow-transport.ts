@@ -5,6 +5,7 @@ import {
   type LengowTransportRequest,
   type LengowTransportResponse,
 } from './lengow-transport.js';
+import { ResponseHeaders } from './response-headers.js';
 
 /** The undici transport's answer: its headers can also be listed whole (the HTTP thread sends them across). */
 export interface UndiciLengowResponse extends LengowTransportResponse {
@@ -66,28 +67,4 @@ class Deadline extends EventEmitter {
   clear(): void {
     clearTimeout(this.timer);
   }
-}
-
-/** undici keys headers in lower case and gives a repeated one as an array; fetch's Headers joins those with ", ". */
-export class ResponseHeaders {
-  constructor(private readonly received: Record<string, string | string[] | undefined>) {}
-
-  get(name: string): string | null {
-    return joined(this.received[name.toLowerCase()]);
-  }
-
-  /** Every header, lower-cased names, repeated ones joined. */
-  all(): Record<string, string> {
-    const all: Record<string, string> = {};
-    for (const [name, value] of Object.entries(this.received)) {
-      const text = joined(value);
-      if (text !== null) all[name] = text;
-    }
-    return all;
-  }
-}
-
-function joined(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
 }
