@@ -45,14 +45,14 @@ describe('LengowModule', () => {
       timeoutsMs: { marketplaces: 100 },
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     });
+    // Answers 2 s late: within the default 15 s per attempt they would arrive and the call would succeed, so two
+    // timeouts prove the registered 100 ms. No wall-clock bound: the connector's thread starting under a loaded test
+    // run once took 1.8 s on its own.
     sandbox.faults.add({ kind: 'slow', route: '/v3.0/marketplaces', count: 2, delayMs: 2000 });
-    const startedAt = Date.now();
     const failure = await api.getMarketplaces().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(LengowUnavailable);
     expect(failure).toMatchObject({ route: 'marketplaces', reason: 'timeout', attempts: 2 });
     expect((failure as Error).message).toContain('(100 ms)');
-    // Two short timeouts, not the default 15 s per attempt.
-    expect(Date.now() - startedAt).toBeLessThan(1500);
   });
 
   it('keeps the plugins’ timeouts when registered without tuning', async () => {

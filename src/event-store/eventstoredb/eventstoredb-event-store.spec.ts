@@ -308,7 +308,8 @@ describe('EventStoreDbEventStore subscribe', () => {
     const started = Date.now();
     sub.abort();
     await sub.done;
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The backoff is a minute: anything near that would be the wait, not a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('gives up with the error when the server refuses the subscription itself', async () => {
