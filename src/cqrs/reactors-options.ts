@@ -26,10 +26,10 @@ export interface ReactorsOptions {
 }
 
 /**
- * A batch is 100 events and moves the checkpoint only once all its streams are done, so a batch costs one round of
- * command latency (an append waits for its group commit; a moi for Lengow's answer) per `concurrency` streams. At 16,
- * a backfill's batches took two or three rounds and the import spent a quarter of its time waiting for the sagas to
- * catch up; at 48, 2 % (README, Performance).
+ * A batch (DEFAULT_CONSUMER_BATCH_SIZE events) moves the checkpoint only once all its streams are done, so a batch
+ * costs one round of command latency (an append waits for its group commit; a moi for Lengow's answer) per
+ * `concurrency` streams. At 16, a backfill's batches took two or three rounds and the import spent a quarter of its
+ * time waiting for the sagas to catch up; at 48, 2 % (README, Performance).
  */
 export const DEFAULT_SAGA_CONCURRENCY = 48;
 export const DEFAULT_REACTOR_CHECKPOINT_INTERVAL_MS = 250;

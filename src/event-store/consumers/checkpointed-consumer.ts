@@ -15,12 +15,15 @@ import { ConsumerCheckpoints } from './consumer-checkpoints.js';
 import type { ConsumerHandler } from './consumer-handler.js';
 import { ParkedEvents, type ParkedEvent } from './parked-events.js';
 
+/** Events a consumer reads per batch unless told otherwise. */
+export const DEFAULT_CONSUMER_BATCH_SIZE = 100;
+
 export interface CheckpointedConsumerOptions {
   store: EventStore;
   /** Holds `consumer_checkpoints` and `parked_events` (the read-model database). */
   db: SqlDatabase;
   handler: ConsumerHandler;
-  /** Events read per batch; they are still handled one at a time. */
+  /** Events read per batch (default DEFAULT_CONSUMER_BATCH_SIZE); they are still handled one at a time. */
   batchSize?: number;
   /**
    * Write the checkpoint once per batch instead of after every handled event. Still at least once: a crash
@@ -137,7 +140,7 @@ export class CheckpointedConsumer {
       throw new Error(`a consumer needs a name of 1 to 200 characters, got ${JSON.stringify(name)}`);
     }
     this.retry = retryPolicy(options.retry);
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = options.batchSize ?? DEFAULT_CONSUMER_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.logger = (options.logger ?? silentLogger()).child({ consumer: name });
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 0;
