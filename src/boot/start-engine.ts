@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import { configureHttp } from '../http/configure-http.js';
+import { acceptJsonBodiesOnly, createHttpAdapter } from '../http/http-adapter.js';
 import type { LengowClientTuning } from '../lengow/lengow.module.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -48,9 +49,10 @@ export async function startEngine(
         ...appOptions,
         lengow: { ...appOptions.lengow, connection },
       }),
-      new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
-      { logger: new NestLogger(logger), abortOnError: false },
+      createHttpAdapter(),
+      { logger: new NestLogger(logger), abortOnError: false, bodyParser: false },
     );
+    acceptJsonBodiesOnly(app);
     configureHttp(app);
     // The emulator's orders refer to its catalogue fixture: the built-in shop must know those products (and have
     // carriers for their countries) before the first import runs. Command handlers are registered during init; the

@@ -102,6 +102,7 @@ const FASTIFY_CODES: Record<string, { code: string; detail: string }> = {
     code: 'MALFORMED_JSON',
     detail: 'the request says it sends JSON but the body is empty (send {} for no fields)',
   },
+  FST_ERR_BAD_URL: { code: 'BAD_URL', detail: 'the path is not valid percent-encoded UTF-8' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'BAD_CONTENT_LENGTH',
     detail: 'the Content-Length header does not match the body',

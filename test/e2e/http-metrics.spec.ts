@@ -35,12 +35,17 @@ describe('HTTP API: /metrics', () => {
     await fetch(`${engine().url}/api/settings`, { headers: { 'x-api-key': 'v1' } });
     await fetch(`${engine().url}/api/settings`);
     await fetch(`${engine().url}/api/no-such-${randomUUID()}`);
+    await fetch(`${engine().url}/api/orders/amazon_fr/%E0%A4%A`, { headers: { 'x-api-key': 'v1' } });
     const text = await scrape();
     const ok = { method: 'GET', route: '/api/settings', status: '200' };
     expect(sample(text, 'lengow_sync_http_requests_total', ok)).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'lengow_sync_http_requests_total', { ...ok, status: '401' })).toBeGreaterThanOrEqual(1);
     expect(
       sample(text, 'lengow_sync_http_requests_total', { route: 'unmatched', status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
+    // Refused by the router before any route matched (not valid percent-encoding).
+    expect(
+      sample(text, 'lengow_sync_http_requests_total', { route: 'unmatched', status: '400' }),
     ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'lengow_sync_http_request_duration_seconds_count', ok)).toBeGreaterThanOrEqual(1);
     expect(text).not.toMatch(/route="\/api\/no-such/);

@@ -97,6 +97,36 @@ describe('HTTP API: errors as application/problem+json', () => {
     expect((await problemOf(response)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('answers a form or plain-text body with 415, so a form on another web page cannot run a command', async () => {
+    const form = await send('POST', '/api/shop-orders/1/cancel', 'reason=from+a+form', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect((await problemOf(form)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const text = await send('PATCH', '/api/settings/import', '{"importWindowDays": 4}', {
+      'content-type': 'text/plain',
+    });
+    expect(text.status).toBe(415);
+    expect((await problemOf(text)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('routes order ids up to their 200-character limit, percent-encoded too', async () => {
+    for (const id of ['7'.repeat(200), 'é'.repeat(200)]) {
+      const response = await send('GET', `/api/orders/amazon_fr/${encodeURIComponent(id)}`);
+      expect(response.status).toBe(404);
+      expect((await problemOf(response)).code).toBe('ORDER_NOT_FOUND');
+    }
+  });
+
+  it('lets the route answer for an order id of any length, and answers a badly encoded path with 400', async () => {
+    const long = await send('GET', `/api/orders/amazon_fr/${'7'.repeat(8000)}`);
+    expect(long.status).toBe(404);
+    expect((await problemOf(long)).code).toBe('ORDER_NOT_FOUND');
+    const badlyEncoded = await send('GET', '/api/orders/amazon_fr/%E0%A4%A');
+    expect(badlyEncoded.status).toBe(400);
+    expect((await problemOf(badlyEncoded)).code).toBe('BAD_URL');
+  });
+
   it('answers a body over 1 MiB with 413', async () => {
     const big = JSON.stringify({ importableStatuses: ['x'.repeat(1024 * 1024 + 10)] });
     const response = await send('PATCH', '/api/settings/import', big);
