@@ -32,6 +32,12 @@ describe('toDomainMarketplaceDefinition', () => {
     expect(lengowStatusOf(laredoute.statusTable, 'shipping')).toBeNull();
   });
 
+  it('freezes the status table, so a rule cannot change it for the next order', () => {
+    const laredoute = toDomainMarketplaceDefinition(definitionsOf(defaultMarketplaces()).get('laredoute')!);
+    expect(Object.isFrozen(laredoute.statusTable)).toBe(true);
+    for (const list of Object.values(laredoute.statusTable)) expect(Object.isFrozen(list)).toBe(true);
+  });
+
   it('flattens argument descriptions and turns non-text defaults into the text sent as a form field', () => {
     const [definition] = definitionsOf({
       demo: {

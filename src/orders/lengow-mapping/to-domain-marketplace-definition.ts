@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type {
   ActionDefinition as LengowActionDefinition,
   ArgumentDescription as LengowArgumentDescription,
@@ -23,8 +24,11 @@ export function toDomainMarketplaceDefinition(definition: LengowMarketplaceDefin
     code: definition.code,
     // Messages name the marketplace ("order shipped by Amazon FR"); the code is the only name some definitions have.
     label: nonBlank(definition.name) ?? definition.code,
-    statusTable: Object.fromEntries(
-      Object.entries(definition.statusTable).map(([lengowStatus, statuses]) => [lengowStatus, [...statuses]]),
+    // Frozen, so the rules can index it once (lengowStatusOf).
+    statusTable: deepFreeze(
+      Object.fromEntries(
+        Object.entries(definition.statusTable).map(([lengowStatus, statuses]) => [lengowStatus, [...statuses]]),
+      ),
     ),
     actions,
     carriers: toCarrierTable(definition.carriers),
