@@ -112,6 +112,23 @@ describe('HTTP API: live order changes over Server-Sent Events', () => {
     expect(response.headers.get('content-type')).toMatch(/problem\+json/);
   });
 
+  it('opens with the position it starts from as id, so a client that reconnects before any change resumes there', async () => {
+    const before = await probe(`order-httptest-${randomUUID()}`, 0);
+    const first = reader(await open());
+    const connected = await first.next((m) => m.comment === 'connected');
+    // The newest event when the stream opened: the probe, or an import's event appended since.
+    expect(connected.id! >= before.position).toBe(true);
+    await first.cancel();
+    // What EventSource does after losing the stream: it sends back the last id it saw.
+    const resumed = await open({ 'last-event-id': connected.id! });
+    expect(resumed.status).toBe(200);
+    const sse = reader(resumed);
+    expect((await sse.next((m) => m.comment === 'connected')).id).toBe(connected.id);
+    const stream = `order-httptest-${randomUUID()}`;
+    const appended = await probe(stream, 1);
+    expect((await sse.next((m) => m.event === 'order-changed' && m.data!.includes(stream))).id).toBe(appended.position);
+  });
+
   it('delivers a new order event with its position as id, then heartbeats', async () => {
     const response = await open();
     expect(response.status).toBe(200);

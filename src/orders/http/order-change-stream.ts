@@ -83,7 +83,11 @@ export class OrderChangeStream implements BeforeApplicationShutdown {
       const abort = new AbortController();
       this.open.add(subscriber);
       this.metrics.sseClients.inc();
-      subscriber.next({ retry: 2000, comment: 'connected' });
+      // The first frame carries the position the stream starts from as its id: EventSource keeps the last id it saw
+      // and sends it back when it reconnects, so a client that lost the stream before any change resumes from there.
+      // Without an id here, Nest would number the frame itself (1), and that resume would be refused as no position.
+      // An empty id (a stream from the very first event) clears the client's, which then reconnects from the newest.
+      subscriber.next({ id: from ?? '', retry: 2000, comment: 'connected' });
       const heartbeat = setInterval(() => subscriber.next({ comment: 'heartbeat' }), this.heartbeatMs);
       heartbeat.unref();
       void (async () => {
