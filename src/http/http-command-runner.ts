@@ -108,9 +108,7 @@ export class HttpCommandRunner {
       const { problem, headers, unexpected } = errorToProblem(error);
       if (unexpected || problem.status >= 500) {
         // Our failure, not an answer: forget the claim so the client's retry runs the command again.
-        await this.idempotency
-          .release(scope, key)
-          .catch((e: unknown) => this.logger.warn({ err: e }, 'idempotency release failed'));
+        await this.release(scope, key);
       } else {
         const stored = {
           status: problem.status,
@@ -121,8 +119,20 @@ export class HttpCommandRunner {
       }
       throw error;
     }
-    await this.idempotency.complete(scope, key, response);
+    if (response.status >= 500) {
+      // A command that ran but could not do its work (an import run that found Lengow unreachable): not an answer to
+      // keep either, so the retry runs it again.
+      await this.release(scope, key);
+    } else {
+      await this.idempotency.complete(scope, key, response);
+    }
     return this.send(reply, response);
+  }
+
+  private release(scope: string, key: string): Promise<void> {
+    return this.idempotency
+      .release(scope, key)
+      .catch((e: unknown) => this.logger.warn({ err: e }, 'idempotency release failed'));
   }
 
   private async execute<Payload extends object, Result>(

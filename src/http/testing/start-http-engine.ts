@@ -1,6 +1,7 @@
 import type { AppModuleOptions } from '../../app.module.js';
 import { startEngine, type RunningEngine } from '../../boot/start-engine.js';
 import { loadConfig } from '../../config/load-config.js';
+import type { LengowClientTuning } from '../../lengow/lengow.module.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { OrdersImportModuleOptions } from '../../orders/import/orders-import.module.js';
 import type { OrdersReactionsOptions } from '../../orders/integration/reactions-options.js';
@@ -13,6 +14,8 @@ export interface HttpEngineOptions {
   /** Import pipeline options; the scheduled poll is off by default so tests import when they say so. */
   readonly imports?: OrdersImportModuleOptions;
   readonly reactions?: Partial<OrdersReactionsOptions>;
+  /** The Lengow connector's timeouts and retries (e.g. no retries, for a fault to fail a call at once). */
+  readonly lengow?: LengowClientTuning;
 }
 
 /** The whole engine (HTTP API included) for end-to-end tests, with test-friendly defaults. */
@@ -24,6 +27,7 @@ export async function startHttpEngine(env: NodeJS.ProcessEnv, options: HttpEngin
       http: { ...options.app?.http, ...options.http },
       import: { schedule: false, ...options.app?.import, ...options.imports },
       reactions: { ...options.app?.reactions, ...options.reactions },
+      lengow: options.lengow,
     },
   });
 }

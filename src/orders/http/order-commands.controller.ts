@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiPreconditionFailedResponse,
+  ApiResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -41,6 +42,7 @@ import { SHOP, type Shop } from '../../shop/shop.port.js';
 import { orderKeyOf } from '../domain/order-key.js';
 import type { OrderCommandResult } from '../commands/order-command-executor.js';
 import { COMMAND_RESULT_SCHEMA } from './order-schemas.js';
+import { presentImportRun } from './present-import-run.js';
 
 type OrderParams = { marketplace: string; marketplaceOrderId: string };
 
@@ -117,8 +119,18 @@ export class OrderCommandsController {
   @ApiBody({ type: ImportOrdersNowPayload, required: false })
   @ApiOkResponse({ schema: COMMAND_RESULT_SCHEMA, description: 'The run report: window, outcome, counts' })
   @ApiConflictResponse({ description: 'Another import run is still going', type: ProblemDetailsSchema })
+  @ApiResponse({
+    status: 503,
+    description: 'The run failed: Lengow or the shop unreachable (`run` holds its report); retry later',
+    type: ProblemDetailsSchema,
+  })
+  @ApiResponse({
+    status: 502,
+    description: 'The run failed: Lengow refused the credentials',
+    type: ProblemDetailsSchema,
+  })
   importNow(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.commands.run(IMPORT_ORDERS_NOW, { request, reply, body, present: asIs });
+    return this.commands.run(IMPORT_ORDERS_NOW, { request, reply, body, present: presentImportRun });
   }
 
   @Post(':marketplace/:marketplaceOrderId/import')

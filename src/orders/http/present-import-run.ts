@@ -1,0 +1,26 @@
+import { STATUS_CODES } from 'node:http';
+import type { CommandAnswer } from '../../http/http-command-runner.js';
+import { problemType } from '../../http/http-problem.js';
+import type { ImportRunReport } from '../import/order-importer.js';
+
+/**
+ * The answer to "import now". A run that ended failed did not do what was asked, so it is not a 200: 503 when Lengow
+ * (or the shop) could not be reached and the same request can succeed later, 502 when Lengow refused the engine (its
+ * credentials). The body is problem details with the run's report as `run` (how far it got), and a 5xx answer frees
+ * the request's Idempotency-Key, so the client's retry runs the import again instead of replaying the failure.
+ */
+export function presentImportRun(report: ImportRunReport): CommandAnswer {
+  if (report.outcome !== 'failed' || report.error === null) return { body: report };
+  const status = report.error.transient ? 503 : 502;
+  return {
+    status,
+    body: {
+      type: problemType(report.error.code),
+      title: STATUS_CODES[status],
+      status,
+      detail: `the import run failed: ${report.error.message}`,
+      code: report.error.code,
+      run: report,
+    },
+  };
+}
