@@ -89,7 +89,15 @@ describe('HTTP API: orders', () => {
     expect(await unknown.json()).toMatchObject({ errors: [{ field: 'dayz', message: 'dayz is not a known field' }] });
     const both = await call('POST', '/api/orders/import', 'o1', { days: 2, from: '2025-01-01T00:00:00Z' });
     expect(both.status).toBe(400);
-    expect(await both.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'days' }] });
+    expect(await both.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'days', message: 'days cannot be combined with from or to' }],
+    });
+    const reversed = await call('POST', '/api/orders/import', 'o1', {
+      from: '2026-11-27T00:00:00Z',
+      to: '2026-11-20T00:00:00Z',
+    });
+    expect(await reversed.json()).toMatchObject({ errors: [{ field: 'from', message: 'from must be before to' }] });
   });
 
   it('pages through every order with a cursor, without repeats, matching the counters', async () => {

@@ -31,7 +31,7 @@ export function requestedWindowOf(payload: unknown): RequestedWindow {
   const dto = validateImportCommand(ImportOrdersNowPayloadDto, payload ?? {}, 'payload');
   if (dto.days !== undefined && (dto.from !== undefined || dto.to !== undefined)) {
     throw new ImportCommandInvalid([
-      { field: 'payload.days', message: 'payload.days cannot be combined with payload.from or payload.to' },
+      { field: 'payload.days', message: 'days cannot be combined with from or to' },
     ]);
   }
   const from = dto.from === undefined ? undefined : new Date(dto.from);
@@ -41,10 +41,10 @@ export function requestedWindowOf(payload: unknown): RequestedWindow {
     ['to', to],
   ] as const) {
     if (value !== undefined && Number.isNaN(value.getTime()))
-      throw new ImportCommandInvalid([{ field: `payload.${field}`, message: `payload.${field} is not a real date` }]);
+      throw new ImportCommandInvalid([{ field: `payload.${field}`, message: `${field} is not a real date` }]);
   }
   if (from && to && from.getTime() >= to.getTime())
-    throw new ImportCommandInvalid([{ field: 'payload.from', message: 'payload.from must be before payload.to' }]);
+    throw new ImportCommandInvalid([{ field: 'payload.from', message: 'from must be before to' }]);
   return { from, to, days: dto.days };
 }
 
