@@ -37,10 +37,16 @@ const ACTIONS_ROUTE = '/v3.0/orders/actions/';
 const posts = () => sandbox.state.requestCountsJson()[`POST ${ACTIONS_ROUTE}`]?.total ?? 0;
 
 /** An imported one-line order, shipped in the shop, with its ship request recorded: the POST is what is left. */
-async function shipRequested(id: string): Promise<{ orderKey: OrderKey; command: PostLengowAction }> {
+async function shipRequested(
+  id: string,
+  on: ReactionsEngine = engine,
+  marketplaceCarrier: string | null = null,
+): Promise<{ orderKey: OrderKey; command: PostLengowAction }> {
+  const engine = on;
   const orderKey = await engine.importOrder(
     emulatorOrder({
       marketplaceOrderId: id,
+      carrier: marketplaceCarrier,
       packages: [[{ lineId: `${id}-1`, product: '101', quantity: 1, amount: 19.95 }]],
     }),
   );
@@ -52,6 +58,11 @@ async function shipRequested(id: string): Promise<{ orderKey: OrderKey; command:
       `ship-${id}`,
     ),
   );
+  return { orderKey, command: await requestShip(engine, orderKey) };
+}
+
+/** The ship request of the order's last shop change, as the shop-changes saga would make it: the POST it calls for. */
+async function requestShip(engine: ReactionsEngine, orderKey: OrderKey): Promise<PostLengowAction> {
   await engine.reactions.pollShopChanges();
   const shipped = await engine.lastEvent<{ changeId: string }>(orderKey, 'ShopOrderShipped');
   await engine.commands.execute(
@@ -65,10 +76,7 @@ async function shipRequested(id: string): Promise<{ orderKey: OrderKey; command:
   const requested = await engine.lastEvent<ActionRequested['data']>(orderKey, 'ActionRequested');
   expect(requested.data.actions).toHaveLength(1);
   const attemptKey = requested.data.actions[0].attemptKey;
-  return {
-    orderKey,
-    command: new PostLengowAction(requested.stream, attemptKey, sagaMetadata(requested, 'lengow-actions', attemptKey)),
-  };
+  return new PostLengowAction(requested.stream, attemptKey, sagaMetadata(requested, 'lengow-actions', attemptKey));
 }
 
 describe('PostLengowAction', () => {
@@ -159,5 +167,49 @@ describe('PostLengowAction', () => {
     });
     expect(await engine.commands.execute(command)).toEqual({ kind: 'skipped', reason: 'not_open' });
     expect(posts()).toBe(1);
+  });
+});
+
+describe('PostLengowAction while Lengow still queues the same action for an earlier request', () => {
+  let slow: Sandbox;
+  let slowEngine: ReactionsEngine;
+  beforeAll(async () => {
+    slow = await startSandbox({ port: 0, actionProcessingDelayMs: 3_600_000, orderCount: 0 });
+  });
+  afterAll(() => slow.close());
+  beforeEach(async () => {
+    slowEngine = await ReactionsEngine.start({ sandbox: slow, sagas: false });
+  });
+  afterEach(() => slowEngine.close());
+
+  it('records a transient send failure, posts nothing, and leaves the attempt to be retried', async () => {
+    const { orderKey, command } = await shipRequested('CD-5006', slowEngine, 'COL');
+    expect(await slowEngine.commands.execute(command)).toMatchObject({ kind: 'sent', via: 'posted' });
+    // The shop ships the order again under another carrier name: a change of its own, but the marketplace's carrier
+    // wins, so Lengow would get the very same arguments, and it still holds the first action in its queue.
+    const [shopOrder] = await slowEngine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    await slowEngine.commands.execute(
+      new MarkShopOrderShipped(
+        {
+          shopOrderId: String(shopOrder.id),
+          carrier: 'Chronopost',
+          trackingNumber: 'TRK-CD-5006',
+          trackingUrl: 'https://track.example/TRK-CD-5006',
+        },
+        'ship-CD-5006-again',
+      ),
+    );
+    const second = await requestShip(slowEngine, orderKey);
+    expect(second.attemptKey).not.toBe(command.attemptKey);
+
+    const outcome = await slowEngine.commands.execute(second);
+    expect(outcome).toMatchObject({ kind: 'send_failed', transient: true });
+    expect(outcome.kind === 'send_failed' && outcome.message).toMatch(/identical ship action .* still queued/);
+    expect(slowEngine.actionsOf(orderKey)).toHaveLength(1);
+    const failed = await slowEngine.lastEvent<{ attemptKey: string; nextAttemptAt: string }>(
+      orderKey,
+      'ActionSendFailed',
+    );
+    expect(failed.data.attemptKey).toBe(second.attemptKey);
   });
 });

@@ -70,9 +70,10 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
     try {
       sent = await this.send(state, attempt.attemptKey, actionRequest, firstTry);
     } catch (error) {
-      if (!(error instanceof LengowError)) throw error;
+      if (!(error instanceof LengowError) && !(error instanceof SameActionStillQueued)) throw error;
       const message = describeFailure(error);
-      this.logger.warn({ attemptKey: attempt.attemptKey, code: error.code, err: message }, 'lengow action not sent');
+      const code = error instanceof LengowError ? error.code : error.name;
+      this.logger.warn({ attemptKey: attempt.attemptKey, code, err: message }, 'lengow action not sent');
       const { import: importSettings } = await this.settings.current();
       await this.commandBus.execute(
         new ExecuteOrderCommand(
@@ -141,6 +142,24 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
     if (first) return first;
     const again = pick(await this.lengow.sendAction(request));
     if (again) return again;
-    throw new Error(`attempt ${attemptKey}: Lengow only holds actions of other attempts, and another is still queued`);
+    throw new SameActionStillQueued(request.actionType);
+  }
+}
+
+/**
+ * Lengow holds the same action (same arguments) for another request of this order, still queued, and accepts no second
+ * one meanwhile (a shop change that sends nothing new, such as another carrier name for the same marketplace carrier).
+ * Recorded as a transient send failure, so the attempt is retried with backoff once that one is processed (or closed by
+ * the order's Lengow status), rather than failing the saga's delivery over and over and being parked.
+ */
+class SameActionStillQueued extends Error {
+  readonly transient = true;
+
+  constructor(actionType: string) {
+    super(
+      `an identical ${actionType} action of an earlier request of this order is still queued at Lengow; ` +
+        'this one is sent again once Lengow has processed it',
+    );
+    this.name = 'SameActionStillQueued';
   }
 }
