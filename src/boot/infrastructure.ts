@@ -100,6 +100,15 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
   }
 }
 
+/**
+ * The connection to the order read models (overview, counters, the runner's checkpoints) wherever this configuration
+ * keeps them: the worker's own file, or `readModels` when they are written on the engine's thread. Tools working on
+ * them from another process (the CLI) go through this, so they look where the server's runner writes.
+ */
+export function orderReadModelsOf(infrastructure: Pick<Infrastructure, 'readModels' | 'orderReadModels'>): SqlDatabase {
+  return infrastructure.orderReadModels?.db ?? infrastructure.readModels;
+}
+
 /** A worker thread needs files it can open itself: SQLite for both the log and the read models, not in memory. */
 function workerWritesReadModels(config: AppConfig): boolean {
   return (

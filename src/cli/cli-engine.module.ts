@@ -12,7 +12,8 @@ import { ShopModule } from '../shop/shop.module.js';
 
 /**
  * The engine's command side as the CLI runs it: the same feature modules the app is made of, each with its
- * background work off — no scheduled import, no pollers, no saga or event-bus consumer, no projection runner, no HTTP.
+ * background work off — no scheduled import, no pollers, no consumer (sagas, event bus, follow-up index), no projection
+ * runner, no HTTP.
  * A short-lived CLI must not compete with the server for checkpoints; what a command appends, the server's reactors
  * and projections pick up from the event store (or do at their next start).
  */
@@ -30,7 +31,7 @@ export class CliEngineModule {
         SettingsModule.register(),
         OrdersModule,
         OrdersImportModule.register({ schedule: false }),
-        OrdersReactionsModule.register({ pollers: false }),
+        OrdersReactionsModule.register({ pollers: false, followUpIndex: false }),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { BootError } from '../boot/boot-error.js';
 import { openInfrastructure } from '../boot/infrastructure.js';
 import { loadConfig } from '../config/load-config.js';
 import { NestLogger } from '../logging/nest-logger.js';
@@ -55,6 +56,12 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions = {})
         );
       }
     }
+    // The engine's Lengow connector is built with the context, whether or not the command calls Lengow.
+    if (!lengow && !(config.LENGOW_ACCESS_TOKEN && config.LENGOW_SECRET)) {
+      throw new BootError(
+        'no Lengow connection: LENGOW_ACCESS_TOKEN and LENGOW_SECRET are not set and no emulator was resolved',
+      );
+    }
     app = await NestFactory.createApplicationContext(CliEngineModule.register(infrastructure, lengow?.connection), {
       logger: new NestLogger(logger),
       abortOnError: false,
@@ -67,7 +74,13 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions = {})
     await app?.close().catch(() => undefined);
     await lengow?.privateSandbox?.close().catch(() => undefined);
     await infrastructure.close();
-    throw error;
+    // No command ran yet: whatever stopped the engine from being put together (a connector that cannot be built, a
+    // shop that cannot be seeded) is a failure to run (exit 4), never the engine refusing a command, even when the
+    // error class has a 4xx mapping of its own.
+    if (error instanceof BootError) throw error;
+    const code = (error as { code?: unknown })?.code;
+    const reason = `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error)?.message ?? String(error)}`;
+    throw new BootError(`cannot start the engine for this command: ${reason}`, { cause: error });
   }
   const context = app;
   return {

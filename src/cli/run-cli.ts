@@ -65,7 +65,11 @@ async function report(error: unknown, context: CliContext): Promise<number> {
     }
   } else {
     io.stderr.write(`failed: ${sanitise(classified.message)}\n`);
-    if (context.options.debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    if (context.options.debug && error instanceof Error && error.stack) {
+      io.stderr.write(`${error.stack}\n`);
+      // A wrapped error (BootError) says where the engine gave up; its cause says why.
+      if (error.cause instanceof Error && error.cause.stack) io.stderr.write(`caused by: ${error.cause.stack}\n`);
+    }
   }
   if (context.json && classified.exitCode !== ExitCode.usage) {
     context.printJson({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { createServer, type Server } from 'node:net';
 import {
   manifestOrders,
@@ -9,6 +10,20 @@ import {
   type CliEnvironment,
   type ManifestOrder,
 } from '../../src/cli/testing/cli-harness.js';
+
+/** The consumers that ever ran on this engine file: each writes its checkpoint row when it starts. */
+function consumerCheckpoints(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'consumer_checkpoints'`).get();
+    if (!table) return [];
+    return (db.prepare(`SELECT name FROM consumer_checkpoints ORDER BY name`).all() as { name: string }[]).map(
+      (row) => row.name,
+    );
+  } finally {
+    db.close();
+  }
+}
 
 describe('lengow-sync import, reimport and resync', () => {
   let environment: CliEnvironment;
@@ -77,6 +92,12 @@ describe('lengow-sync import, reimport and resync', () => {
     expect(report.outcome).toBe('succeeded');
     expect(report.counts.received).toBe(12);
     expect(Date.now() - Date.parse(report.window.from)).toBeGreaterThanOrEqual(3 * 86_400_000 - 60_000);
+  });
+
+  it("runs no consumer: the server's (sagas, follow-up index) keep their checkpoints to themselves", async () => {
+    // A CLI consumer beside a running server would move the server's checkpoint and make it stand by.
+    expect((await runCaptured(['import', '--since', '1d'], environment.env)).code).toBe(0);
+    expect(consumerCheckpoints(environment.sqlitePath)).toEqual([]);
   });
 
   it('import refuses an order Lengow does not return (exit 3) and bad options (exit 2)', async () => {

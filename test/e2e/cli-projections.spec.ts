@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { openInfrastructure } from '../../src/boot/infrastructure.js';
 import { runCaptured, startCliEnvironment, type CliEnvironment } from '../../src/cli/testing/cli-harness.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { OrderCommandExecutor } from '../../src/orders/commands/order-command-executor.js';
+import { OverviewWorkerRunner } from '../../src/orders/projections/worker/overview-worker-runner.js';
 import { ORDER_OVERVIEW_VERSION } from '../../src/orders/projections/overview-projection.js';
 import { snapshot } from '../../src/orders/domain/testing/order-fixtures.js';
 import { importOrder, shipped, shopChange, shopOrdersCreated } from '../../src/orders/domain/testing/order-scenario.js';
@@ -34,12 +36,36 @@ function liveGeneration(path: string): number {
   }
 }
 
+/** Tables and views of a SQLite file whose names start with `order_`. */
+function orderTables(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'order\\_%' ESCAPE '\\'`).all() as {
+      name: string;
+    }[];
+    return rows.map((row) => row.name);
+  } finally {
+    db.close();
+  }
+}
+
 describe('lengow-sync projections', () => {
   let environment: CliEnvironment;
+  /** Where the server keeps the order read models by default (READ_MODELS_THREAD=worker): beside the engine file. */
+  let readModelsPath: string;
   let eventCount = 0;
+
+  /** The server's read models worker on this configuration, as the engine starts it. */
+  function serverWorker(): OverviewWorkerRunner {
+    return new OverviewWorkerRunner(
+      { eventStorePath: environment.sqlitePath, readModelsPath, pollIntervalMs: 20, logLevel: 'silent' },
+      silentLogger(),
+    );
+  }
 
   beforeAll(async () => {
     environment = await startCliEnvironment();
+    readModelsPath = join(environment.folder, 'engine.read-models.sqlite');
     const infrastructure = await openInfrastructure(loadConfig(environment.env), silentLogger());
     try {
       const executor = new OrderCommandExecutor(infrastructure.eventStore);
@@ -72,6 +98,26 @@ describe('lengow-sync projections', () => {
     expect(verify.stderr).toMatch(/^refused: PROJECTION_NOT_BUILT: order-overview has never run/);
   });
 
+  it("status and verify read the projection where the server's read models worker keeps it", async () => {
+    const worker = serverWorker();
+    await worker.start();
+    try {
+      await worker.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+    } finally {
+      await worker.stop();
+    }
+    const status = await runCaptured(['projections', 'status', '--json'], environment.env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      projections: [{ name: 'order-overview', state: 'running', behind: { count: 0, capped: false } }],
+    });
+    const verify = await runCaptured(['projections', 'verify'], environment.env);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^order-overview: 5 rows checked, no drift \(checkpoint \d+\)\n$/);
+    // The CLI built nothing in the engine's own file.
+    expect(orderTables(environment.sqlitePath)).toEqual([]);
+  });
+
   it('rebuild prints progress lines when stdout is not a terminal, and the rows match a second rebuild', async () => {
     const first = await runCaptured(['projections', 'rebuild', 'order-overview'], environment.env);
     expect(first.code).toBe(0);
@@ -83,9 +129,9 @@ describe('lengow-sync projections', () => {
         `^rebuilt order-overview \\(version ${ORDER_OVERVIEW_VERSION}, generation \\d+\\): ${eventCount} events scanned, checkpoint \\d+$`,
       ),
     );
-    const rows = overviewRows(environment.sqlitePath);
+    const rows = overviewRows(readModelsPath);
     expect(rows).toHaveLength(5);
-    const generation = liveGeneration(environment.sqlitePath);
+    const generation = liveGeneration(readModelsPath);
 
     const second = await runCaptured(['projections', 'rebuild', 'order-overview', '--json'], environment.env);
     expect(second.code).toBe(0);
@@ -96,7 +142,7 @@ describe('lengow-sync projections', () => {
       processed: eventCount,
       generation: generation + 1,
     });
-    expect(overviewRows(environment.sqlitePath)).toEqual(rows);
+    expect(overviewRows(readModelsPath)).toEqual(rows);
 
     const status = await runCaptured(['projections', 'status'], environment.env);
     const version = ORDER_OVERVIEW_VERSION;
@@ -117,7 +163,7 @@ describe('lengow-sync projections', () => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/^order-overview: 5 rows checked, no drift \(checkpoint \d+\)\n$/);
 
-    const db = new Database(environment.sqlitePath);
+    const db = new Database(readModelsPath);
     try {
       const { physical_name: table } = db
         .prepare(
@@ -151,7 +197,7 @@ describe('lengow-sync projections', () => {
   });
 
   it('after a projection version change, status says so and rebuild completes the rebuild the runner starts itself', async () => {
-    const db = new Database(environment.sqlitePath);
+    const db = new Database(readModelsPath);
     try {
       // Live tables as if built by another version of the projection code.
       db.prepare(`UPDATE projection_checkpoints SET version = version + 100 WHERE name = 'order-overview'`).run();
@@ -164,7 +210,7 @@ describe('lengow-sync projections', () => {
         { state: 'needs rebuild', version: ORDER_OVERVIEW_VERSION, liveVersion: ORDER_OVERVIEW_VERSION + 100 },
       ],
     });
-    const rows = overviewRows(environment.sqlitePath);
+    const rows = overviewRows(readModelsPath);
     const run = await runCaptured(['projections', 'rebuild', 'order-overview'], environment.env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`rebuild order-overview: done ${eventCount}/${eventCount} events (100%)`);
@@ -177,7 +223,7 @@ describe('lengow-sync projections', () => {
     expect(JSON.parse(after.stdout)).toMatchObject({
       projections: [{ state: 'running', liveVersion: ORDER_OVERVIEW_VERSION }],
     });
-    expect(overviewRows(environment.sqlitePath)).toEqual(rows);
+    expect(overviewRows(readModelsPath)).toEqual(rows);
   });
 
   it('refuses to rebuild under a running server unless --force', async () => {
@@ -198,6 +244,31 @@ describe('lengow-sync projections', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("a forced rebuild beside the server's running worker switches safely: the worker's file stays consistent", async () => {
+    const rows = overviewRows(readModelsPath);
+    const worker = serverWorker();
+    await worker.start();
+    try {
+      await worker.waitUntilCaughtUp(undefined, { timeoutMs: 20_000 });
+      const forced = await runCaptured(['projections', 'rebuild', 'order-overview', '--force'], environment.env);
+      expect(forced.code).toBe(0);
+      expect((await runCaptured(['projections', 'verify'], environment.env)).code).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+    expect(overviewRows(readModelsPath)).toEqual(rows);
+    expect(orderTables(environment.sqlitePath)).toEqual([]);
+  });
+
+  it('with READ_MODELS_THREAD=main, rebuild and status work on the engine file, where that server keeps them', async () => {
+    const env = { ...environment.env, READ_MODELS_THREAD: 'main' };
+    const before = await runCaptured(['projections', 'status', '--json'], env);
+    expect(JSON.parse(before.stdout)).toMatchObject({ projections: [{ state: 'never run' }] });
+    expect((await runCaptured(['projections', 'rebuild', 'order-overview'], env)).code).toBe(0);
+    expect(overviewRows(environment.sqlitePath)).toEqual(overviewRows(readModelsPath));
+    expect((await runCaptured(['projections', 'verify'], env)).code).toBe(0);
   });
 
   it('an unknown projection is a usage error', async () => {

@@ -77,6 +77,20 @@ describe('lengow-sync resend, and resync/reimport/retry-stock of an imported ord
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'STOCK_ALREADY_DECREMENTED' } });
   });
 
+  it("retry-stock in sandbox mode (no Lengow credentials) reaches the order, through the server's emulator", async () => {
+    const env = {
+      SQLITE_PATH: environment.env.SQLITE_PATH,
+      SANDBOX: 'auto',
+      SANDBOX_PORT: String(environment.sandbox.port),
+      LOG_LEVEL: 'silent',
+    };
+    const run = await runCaptured(['retry-stock', order], env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^refused: STOCK_ALREADY_DECREMENTED: the stock of this order was already decremented at /,
+    );
+  });
+
   it('reimport of an imported order plans new shop orders', async () => {
     const run = await runCaptured(['reimport', order], environment.env);
     expect(run.code).toBe(0);

@@ -135,7 +135,7 @@ export function registerOrderWriteCommands(program: Command, context: CliContext
     )
     .argument('<order>', ORDER_HELP, parseOrderKey)
     .action(async (order: OrderKey) => {
-      const result = await context.withSession({}, (session) =>
+      const result = await context.withSession({ lengow: true }, (session) =>
         dispatch<OrderCommandResult>(session, 'retry-stock-decrement', reference(order), context.metadata()),
       );
       const events = result.appended.map((event) => event.type);

@@ -1,4 +1,5 @@
 import { Argument, type Command } from 'commander';
+import { orderReadModelsOf } from '../../boot/infrastructure.js';
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionCatalog } from '../../event-store/projections/projection-catalog.js';
@@ -28,7 +29,7 @@ export function registerProjectionCommands(program: Command, context: CliContext
     .description('Per projection: code and live version, state, checkpoint, events behind, rebuild in progress.')
     .action(async () => {
       const rows = await context.withStores(({ infrastructure }) =>
-        projectionStatus(infrastructure.readModels, infrastructure.eventStore),
+        projectionStatus(orderReadModelsOf(infrastructure), infrastructure.eventStore),
       );
       if (context.json) {
         context.printJson({ projections: rows });
@@ -58,8 +59,9 @@ export function registerProjectionCommands(program: Command, context: CliContext
     )
     .action(async () => {
       const report = await context.withStores(async ({ infrastructure }) => {
+        const readModels = orderReadModelsOf(infrastructure);
         const checkpoint = await new ProjectionCatalog()
-          .checkpoint(infrastructure.readModels, ORDER_OVERVIEW_PROJECTION)
+          .checkpoint(readModels, ORDER_OVERVIEW_PROJECTION)
           .catch(() => undefined);
         if (!checkpoint) {
           throw new CliRefusal(
@@ -72,7 +74,7 @@ export function registerProjectionCommands(program: Command, context: CliContext
         const reporter = context.io.stderr.isTTY
           ? createProgressReporter(context.io.stderr, { label: `verify ${ORDER_OVERVIEW_PROJECTION}` })
           : undefined;
-        const result = await new OverviewDriftCheck(infrastructure.readModels, infrastructure.eventStore).run({
+        const result = await new OverviewDriftCheck(readModels, infrastructure.eventStore).run({
           onProgress: (progress) =>
             reporter?.update({ processed: progress.checked, target: progress.total, phase: progress.phase }),
         });
@@ -97,12 +99,12 @@ export function registerProjectionCommands(program: Command, context: CliContext
         knownProjections().map((projection) => projection.name),
       ),
     )
-    .option('--force', 'rebuild even though a server answers on this configuration (it will need a restart)')
+    .option('--force', 'rebuild even though a server answers on this configuration (restart it afterwards)')
     .addHelpText(
       'after',
-      '\nWhile the server runs, its projection runner owns the checkpoints: a rebuild from a second process would' +
-        '\nleave the server\'s runner stood down ("superseded") until it restarts. Stop the server first, or use --force' +
-        '\nand restart it afterwards.',
+      '\nWhile the server runs, its projection runner owns the checkpoints: a rebuild from a second process makes the' +
+        '\nserver\'s runner stand down ("superseded") until events have waited 30 s behind the checkpoint, or until it' +
+        '\nrestarts. Stop the server first, or use --force and restart it afterwards.',
     )
     .action(async (name: string, options: { force?: boolean }) => {
       const result = await context.withStores(async ({ config, infrastructure, logger }) => {
@@ -117,9 +119,10 @@ export function registerProjectionCommands(program: Command, context: CliContext
         const stream = context.json ? context.io.stderr : context.io.stdout;
         const reporter = createProgressReporter(stream, { label: `rebuild ${name}` });
         let lastProgress: RebuildProgress | undefined;
+        const readModels = orderReadModelsOf(infrastructure);
         const runner = new ProjectionRunner({
           store: infrastructure.eventStore,
-          db: infrastructure.readModels,
+          db: readModels,
           projections: knownProjections(),
           pollIntervalMs: 100,
           logger: logger.child({ component: 'cli-rebuild' }),
@@ -131,7 +134,7 @@ export function registerProjectionCommands(program: Command, context: CliContext
         });
         await runner.start();
         try {
-          return await rebuild(runner, name, infrastructure.readModels, () => lastProgress?.processed ?? 0);
+          return await rebuild(runner, name, readModels, () => lastProgress?.processed ?? 0);
         } finally {
           await runner.stop();
         }

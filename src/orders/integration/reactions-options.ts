@@ -2,6 +2,11 @@
 export interface OrdersReactionsOptions {
   /** Start the periodic pollers (shop change feed, action results, import retries) at boot. */
   readonly pollers: boolean;
+  /**
+   * Start the follow-up index consumer at boot. Off in the operator CLI: one process keeps the index (the server), and
+   * a second instance would move its checkpoint and make the server's stand by.
+   */
+  readonly followUpIndex: boolean;
   /** The engine's clock: every `now` the domain commands carry comes from it. */
   readonly clock: () => Date;
   readonly shopFeedIntervalMs: number;
@@ -14,6 +19,7 @@ export interface OrdersReactionsOptions {
 
 export const DEFAULT_ORDERS_REACTIONS_OPTIONS: OrdersReactionsOptions = {
   pollers: true,
+  followUpIndex: true,
   clock: () => new Date(),
   shopFeedIntervalMs: 2_000,
   actionResultsIntervalMs: 60_000,

@@ -22,8 +22,9 @@ import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-c
 
 /**
  * The reactions' moving parts besides the sagas: the follow-up index consumer (open action attempts, due import
- * retries) and the three periodic pollers. Pollers run on their own only with `pollers: true`; each also runs on demand
- * (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`), e.g. at the end of an import run or in tests.
+ * retries; started at boot unless `followUpIndex: false`) and the three periodic pollers. Pollers run on their own
+ * only with `pollers: true`; each also runs on demand (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`),
+ * e.g. at the end of an import run or in tests.
  */
 @Injectable()
 export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,7 +66,7 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.indexConsumer.start();
+    if (this.options.followUpIndex) await this.indexConsumer.start();
     if (this.options.pollers) this.startPollers();
   }
 
