@@ -168,4 +168,28 @@ describeWithChromium('dashboard: API key and accessibility basics', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('loads the counters and the marketplace filter too when the key is given after a cancel', async () => {
+    const { context, page, errors } = await openDashboard(browser, engine.url, '#/orders');
+    try {
+      const dialog = page.getByRole('dialog', { name: 'API key required' });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      const banner = page.locator('.banner-error', { hasText: 'The orders could not be loaded' });
+      await banner.waitFor();
+      await page.locator('.counters', { hasText: 'Counters unavailable' }).waitFor();
+
+      await banner.getByRole('button', { name: 'Retry' }).click();
+      await dialog.getByLabel('API key').fill(VIEWER_KEY);
+      await dialog.getByRole('button', { name: 'Use this key' }).click();
+      await page.locator('tbody tr').first().waitFor();
+      await page.locator('caption', { hasText: '(40 matching)' }).waitFor();
+      await page.locator('[data-counter="not_imported"]').waitFor();
+      await expect(page.locator('.counters').textContent()).resolves.not.toContain('Counters unavailable');
+      await expect(page.getByLabel('Marketplace').locator('option').count()).resolves.toBeGreaterThan(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -401,4 +401,157 @@ describeWithChromium('dashboard: orders', () => {
     await expect(page.getByLabel('Revision', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     await shots.take(page, '10-order-page');
   }, 60_000);
+
+  it('recovers live updates when the engine refuses the position the stream resumes from', async () => {
+    // An engine restarted with a reset event store (or the connect frame's own id) gives the page a position the
+    // engine then refuses. The first stream is served here, ends at once and leaves such an id behind.
+    const fresh = await browser.newContext({ viewport: { width: 1366, height: 900 }, reducedMotion: 'reduce' });
+    const own = await fresh.newPage();
+    const streams: { lastEventId: string | null; from: string | null; status?: number }[] = [];
+    const loadsAfterRefusal = { list: 0, counters: 0 };
+    let refused = false;
+    await own.route('**/api/orders/events*', async (route) => {
+      const url = new URL(route.request().url());
+      streams.push({
+        lastEventId: (await route.request().headerValue('last-event-id')) ?? null,
+        from: url.searchParams.get('from'),
+      });
+      if (streams.length === 1) {
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/event-stream',
+          body: 'id: 1\nretry: 50\n: connected\n\n',
+        });
+      } else await route.continue();
+    });
+    own.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname === '/api/orders/events' && response.status() === 400) refused = true;
+      if (refused && url.pathname === '/api/orders') loadsAfterRefusal.list += 1;
+      if (refused && url.pathname === '/api/orders/counters') loadsAfterRefusal.counters += 1;
+    });
+    try {
+      const [target] = (await list('importState=imported&limit=1')).items;
+      await own.goto(`${engine.url}/#/orders?q=${encodeURIComponent(target.marketplaceOrderId)}`);
+      const row = own.locator(`tbody tr[data-order-id="${target.marketplaceOrderId}"]`);
+      await row.waitFor();
+      await own.locator('#connection[data-state="open"]').waitFor({ timeout: 20_000 });
+      expect(refused).toBe(true);
+      expect(streams[1].lastEventId).toBe('1');
+      // The refused position is dropped: the stream starts from now, and the page reads what it may have missed.
+      expect(streams.at(-1)).toMatchObject({ lastEventId: null, from: null });
+      await eventually(async () => expect(loadsAfterRefusal).toEqual({ list: 1, counters: 1 }));
+
+      await apiJson(
+        engine,
+        `/api/orders/${target.marketplace}/${encodeURIComponent(target.marketplaceOrderId)}/resynchronize`,
+        {
+          method: 'POST',
+          body: '{}',
+        },
+      );
+      await row.locator('td', { hasText: /resynchroni[sz]/i }).waitFor({ timeout: 15_000 });
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+  it('tells the operator when a re-send from the list fails again, with the reason', async () => {
+    await shopOf(engine).addCarrier({ name: 'Zeta Freight', trackingUrl: null });
+    const candidates = (await list('marketplace=amazon_fr&importState=imported&lengowStatus=waiting_shipment&limit=50'))
+      .items;
+    const target = candidates.find((row) => row.actionState === 'none' && row.shopOrderIds.length === 1)!;
+    const id = target.marketplaceOrderId;
+    const path = `/api/orders/${target.marketplace}/${encodeURIComponent(id)}`;
+    await apiJson(engine, `${path}/shop/ship`, {
+      method: 'POST',
+      body: JSON.stringify({
+        shopOrderId: target.shopOrderIds[0],
+        trackingNumber: 'ZETA-0001',
+        carrier: 'Zeta Freight',
+      }),
+    });
+    await eventually(async () =>
+      expect((await apiJson<{ overview: OverviewRow }>(engine, path)).overview.actionState).toBe('failed'),
+    );
+    await goTo(`#/orders?q=${encodeURIComponent(id)}`);
+    const row = rowOf(id);
+    await row.locator('[data-badge="action"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Re-send' }).click();
+    await dialog.locator('[data-outcome="ok"]').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Nothing about the row changes to the eye (same badge, same reason): the page says the re-send failed again.
+    const note = page.locator('[data-outcome="failed-again"]');
+    await note.waitFor({ timeout: 30_000 });
+    await expect(note.textContent()).resolves.toMatch(
+      new RegExp(`^Re-send of ${id} \\(Amazon FR\\) failed again: .*Zeta Freight is not a valid value for carrier`),
+    );
+    await eventually(async () => expect(await page.locator('#alerter').textContent()).toContain('failed again'));
+    await expect(row.locator('[data-badge="action"]').getAttribute('data-action')).resolves.toBe('resend');
+  }, 60_000);
+
+  it('keeps the page from scrolling sideways: only the table scrolls, long order ids wrap', async () => {
+    const longId = `${'LONGORDERID'.repeat(6)}0001`;
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const own = await fresh.newPage();
+    // A marketplace that sends very long order ids: the first row of each list page gets one.
+    await own.route('**/api/orders?*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { items: OverviewRow[] };
+      if (body.items[0]) body.items[0].marketplaceOrderId = longId;
+      await route.fulfill({ response, json: body });
+    });
+    const detailPath = `/api/orders/amazon_fr/${longId}`;
+    await own.route(
+      (url) => url.pathname === detailPath,
+      async (route) => {
+        const [row] = (await list('marketplace=amazon_fr&importState=imported&limit=1')).items;
+        const response = await route.fetch({
+          url: `${engine.url}/api/orders/${row.marketplace}/${encodeURIComponent(row.marketplaceOrderId)}`,
+        });
+        const body = (await response.json()) as { overview: OverviewRow };
+        body.overview.marketplaceOrderId = longId;
+        await route.fulfill({ response, json: body });
+      },
+    );
+    const overflow = () =>
+      own.evaluate(() => {
+        const root = (
+          globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+        ).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+    try {
+      await own.goto(`${engine.url}/#/orders`);
+      await own.locator(`tbody th[scope="row"]`, { hasText: longId }).waitFor();
+      await own.locator('caption', { hasText: 'matching' }).waitFor();
+      await expect(overflow()).resolves.toBe(0);
+      const idWidth = await own
+        .locator('tbody th[scope="row"]', { hasText: longId })
+        .evaluate((cell) => cell.getBoundingClientRect().width);
+      expect(idWidth).toBeLessThan(300);
+      await shots.take(own, '11-long-id-1280');
+
+      await own.setViewportSize({ width: 400, height: 800 });
+      await expect(overflow()).resolves.toBe(0);
+      // The table itself still scrolls inside its wrapper.
+      await expect(
+        own
+          .locator('.table-wrap')
+          .first()
+          .evaluate((wrap) => wrap.scrollWidth > wrap.clientWidth),
+      ).resolves.toBe(true);
+      await shots.take(own, '12-orders-400');
+
+      await own.goto(`${engine.url}/#/orders/amazon_fr/${longId}`);
+      await own.getByRole('heading', { level: 1, name: new RegExp(`^Order ${longId}`) }).waitFor();
+      await own.locator('.timeline > li').first().waitFor();
+      await expect(overflow()).resolves.toBe(0);
+      await shots.take(own, '13-order-page-400');
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 });

@@ -176,4 +176,46 @@ describeWithChromium('dashboard: order parameters page', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('offers to reload the settings when a mapping is refused because someone changed them meanwhile', async () => {
+    const { page, context, errors } = await openDashboard(browser, engine.url, '#/settings');
+    try {
+      const { marketplaces } = await settings();
+      const target = marketplaces.find((entry) => (entry.countriesSeen ?? []).length > 0)!;
+      const country = target.countriesSeen![0];
+      const section = page.locator(`details[data-marketplace="${target.marketplace}"]`);
+      await section.waitFor();
+      await section.evaluate((element) => element.setAttribute('open', ''));
+      const defaults = section.locator('form[data-form="default-carrier"]');
+      await defaults.getByLabel('Country').fill(country);
+      await defaults.getByLabel('Ship: marketplace carrier code').fill('CHRONOPOST');
+
+      // Another operator (another tab, the CLI) changes the settings: the page's revision is now behind.
+      const outside = await fetch(`${engine.url}/api/settings/default-carriers`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ marketplace: target.marketplace, country, importCarrier: null, shipCarrier: 'DHL' }),
+      });
+      expect(outside.status).toBe(200);
+
+      await defaults.getByRole('button', { name: 'Set default carriers' }).click();
+      const error = section.locator('[data-outcome="error"]');
+      await error.waitFor();
+      await expect(error.textContent()).resolves.toContain('Someone changed the settings meanwhile');
+      await error.getByRole('button', { name: 'Reload settings' }).click();
+
+      // The reloaded form keeps what was typed; applying it again now succeeds, and goes on succeeding.
+      const again = page.locator(`details[data-marketplace="${target.marketplace}"] form[data-form="default-carrier"]`);
+      await expect(again.getByLabel('Ship: marketplace carrier code').inputValue()).resolves.toBe('CHRONOPOST');
+      await again.getByRole('button', { name: 'Set default carriers' }).click();
+      await page.locator(`details[data-marketplace="${target.marketplace}"] [data-outcome="ok"]`).waitFor();
+      await page
+        .locator(`details[data-marketplace="${target.marketplace}"] table`, { hasText: 'Default carriers' })
+        .getByRole('cell', { name: 'CHRONOPOST', exact: true })
+        .waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

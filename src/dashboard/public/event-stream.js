@@ -3,6 +3,9 @@ import { authHeaders } from './api.js';
 // Server-sent events read with fetch rather than EventSource: EventSource cannot send the X-API-Key header, and putting
 // the key in the URL would leak it into logs and history. The parsing follows the SSE rules (event, data, id, retry,
 // comments, blank line dispatches) and a reconnect sends Last-Event-ID, so no change is missed across drops.
+// A resume position the engine refuses (its event store was reset, or the id came from another store) is dropped:
+// the stream starts again from now, and reports 'reconnecting' then 'open' like after a drop, so that the views read
+// their data again: the changes in between are lost to the stream.
 
 /**
  * @param {string} path
@@ -11,6 +14,7 @@ import { authHeaders } from './api.js';
  * @returns {{ close(): void }}
  */
 export function openEventStream(path, { onEvent, onState = () => {} }) {
+  const url = new URL(path, location.origin);
   let lastEventId = null;
   let retryMs = 2000;
   let failures = 0;
@@ -30,12 +34,14 @@ export function openEventStream(path, { onEvent, onState = () => {} }) {
     if (closed) return;
     controller = new AbortController();
     onState(failures === 0 ? 'connecting' : 'reconnecting');
+    // An empty id is the server clearing the position (SSE rules): no header then, as EventSource does.
+    const resuming = Boolean(lastEventId) || url.searchParams.has('from');
     try {
-      const response = await fetch(path, {
+      const response = await fetch(url.pathname + url.search, {
         headers: {
           Accept: 'text/event-stream',
           ...authHeaders(),
-          ...(lastEventId !== null ? { 'Last-Event-ID': lastEventId } : {}),
+          ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
         },
         cache: 'no-store',
         signal: controller.signal,
@@ -43,6 +49,16 @@ export function openEventStream(path, { onEvent, onState = () => {} }) {
       if (response.status === 401 || response.status === 403) {
         // The page's own requests ask for a key; the stream waits for one (api-key-changed) instead of looping.
         onState('unauthorized');
+        return;
+      }
+      // Any other 4xx is the engine refusing this request as such, so sending it again can never work; when it
+      // carried a position, that position is the likely culprit (INVALID_POSITION). 429 only asks to slow down.
+      if (resuming && response.status >= 400 && response.status < 500 && response.status !== 429) {
+        response.body?.cancel().catch(() => {});
+        lastEventId = null;
+        url.searchParams.delete('from');
+        failures = Math.max(failures, 1);
+        timer = setTimeout(connect, 0);
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

@@ -24,7 +24,16 @@ const CHANGE_LABELS = {
   cancelState: 'Cancel',
   refundState: 'Refund',
   actionMessages: 'Action messages',
+  stockState: 'Stock',
+  stockMessages: 'Stock messages',
   progress: 'Progress',
+};
+/** The stock decrement in the words of the list's badges, not the column's codes ("done", "failed"). */
+const STOCK_STATE_LABELS = {
+  none: 'Nothing to take',
+  pending: 'Not decremented yet',
+  done: 'Decremented',
+  failed: 'Not decremented',
 };
 
 /**
@@ -54,6 +63,7 @@ function changeValue(field, value) {
   if (value === null || value === undefined) return '—';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join('; ');
   if (field === 'importState') return IMPORT_LABELS[value] ?? humanise(value);
+  if (field === 'stockState') return STOCK_STATE_LABELS[value] ?? humanise(value);
   return humanise(String(value));
 }
 
@@ -205,6 +215,40 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         (button.dataset.command === 'retry-stock' && row.stockState === 'failed');
       button.classList.toggle('primary', primary);
     }
+    renderUnavailable(row);
+  }
+
+  /**
+   * The commands the order's summary already says the engine would refuse: disabled, with the reason beside them,
+   * rather than refused after the operator confirmed. An unknown state (an overview still rebuilding) leaves them on.
+   */
+  const unavailableNote = h('ul', { class: 'field-hint', id: 'order-actions-unavailable' });
+  function renderUnavailable(row) {
+    const reasons = {
+      resend:
+        row.actionState && row.actionState !== 'failed'
+          ? 'Re-send action: no action of this order failed, so there is nothing to send again.'
+          : null,
+      'retry-stock':
+        row.stockState && row.stockState !== 'failed'
+          ? row.stockState === 'done'
+            ? 'Retry stock: the stock is already decremented.'
+            : 'Retry stock: the shop refused no stock decrement for this order.'
+          : null,
+    };
+    for (const [name, reason] of Object.entries(reasons)) {
+      const button = actionsPanel.querySelector(`[data-command="${name}"]`);
+      if (!button) continue;
+      button.disabled = Boolean(reason);
+      if (reason) button.setAttribute('aria-describedby', unavailableNote.id);
+      else button.removeAttribute('aria-describedby');
+    }
+    replace(
+      unavailableNote,
+      Object.values(reasons)
+        .filter(Boolean)
+        .map((reason) => h('li', { dataset: { unavailable: '' } }, reason)),
+    );
   }
 
   // ---- operator actions ---------------------------------------------------------------------------------------------
@@ -229,6 +273,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         're-synchronise sends the shop order ids to Lengow again; retry stock asks the shop again for units it ' +
         'refused to take.',
     ),
+    unavailableNote,
   );
 
   const orderName = () => `${marketplaceOrderId} (${overview?.marketplaceLabel || marketplace})`;

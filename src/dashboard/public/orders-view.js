@@ -1,7 +1,7 @@
 import { ApiError, describeError, get, post } from './api.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
-import { announce, h, replace, uid } from './dom.js';
+import { alertNow, announce, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
 import { formatCount, formatDateParts, formatMoney, humanise, orderPath, rowBadges, rowStateText } from './format.js';
 import {
@@ -24,6 +24,19 @@ const PAGE_SIZES = [25, 50, 100];
 /** A row says when its stock was not decremented: the list is where operators look for what needs them. */
 const LIST_BADGES = { stock: true };
 const DEFAULTS = { sort: 'order_date', direction: 'desc', limit: 50 };
+/**
+ * The events that end a re-send or a re-import in failure. A failure again often leaves the row looking exactly as
+ * before (same badge, same reason), so the state text alone cannot tell the operator that their request failed.
+ */
+const FAILED_AGAIN = {
+  resend: (row) => row.actionState === 'failed' && /^Action(Rejected|SendFailed|TimedOut)$/.test(row.lastEventType),
+  reimport: (row) => row.importState === 'not_imported' && row.lastEventType === 'OrderImportFailed',
+};
+/** Done for good: nothing more to follow. A sent action ("waiting") can still be rejected by Lengow later. */
+const SUCCEEDED = {
+  resend: (row) => row.actionState !== 'failed' && row.actionState !== 'waiting',
+  reimport: (row) => row.importState === 'imported' || row.importState === 'ignored',
+};
 
 function readFilters(query) {
   const limit = Number(query.get('limit'));
@@ -109,6 +122,7 @@ export function mountOrdersList(container, { query }, { live }) {
   );
 
   const changesButton = h('button', { type: 'button', class: 'primary', hidden: true, onclick: () => load('first') });
+  const followUpNote = h('div', { class: 'banner banner-error', hidden: true, dataset: { outcome: 'failed-again' } });
   const caption = h('caption', {});
   const headRow = h('tr', {});
   const tbody = h('tbody', {});
@@ -131,6 +145,7 @@ export function mountOrdersList(container, { query }, { live }) {
     h('h2', { class: 'visually-hidden' }, 'Filters'),
     form,
     changesButton,
+    followUpNote,
     h(
       'div',
       { class: 'table-wrap' },
@@ -287,7 +302,7 @@ export function mountOrdersList(container, { query }, { live }) {
       h('td', {}, row.marketplaceLabel || row.marketplace),
       h(
         'th',
-        { scope: 'row', class: 'nowrap' },
+        { scope: 'row', class: 'order-id' },
         h('a', { href: orderPath(row.marketplace, row.marketplaceOrderId) }, row.marketplaceOrderId),
       ),
       h('td', {}, humanise(row.lengowStatus)),
@@ -348,6 +363,7 @@ export function mountOrdersList(container, { query }, { live }) {
     }
     changedElsewhere.clear();
     changesButton.hidden = true;
+    if (direction === 'first') followUpNote.hidden = true;
     loadController?.abort();
     loadController = new AbortController();
     table.setAttribute('aria-busy', 'true');
@@ -384,9 +400,15 @@ export function mountOrdersList(container, { query }, { live }) {
     replace(
       errorBanner,
       h('p', {}, h('strong', {}, 'The orders could not be loaded. '), describeError(error)),
-      h('p', {}, h('button', { type: 'button', onclick: () => load('current') }, 'Retry')),
+      h('p', {}, h('button', { type: 'button', onclick: retryAfterError }, 'Retry')),
     );
     errorBanner.hidden = false;
+  }
+
+  /** The counters failed with the list (the same 401, a stopped engine): the caption and marketplace filter need them. */
+  function retryAfterError() {
+    load('current');
+    loadCounters();
   }
 
   // ---- counters -----------------------------------------------------------------------------------------------------
@@ -585,6 +607,10 @@ export function mountOrdersList(container, { query }, { live }) {
         rowElement.querySelector('[data-badge="import"], [data-badge="action"]') ?? rowElement.querySelector('a')
       )?.focus();
     }
+    if (outcome.ok) {
+      const current = page.items.find((item) => item.stream === row.stream) ?? row;
+      followed.set(row.stream, { kind: isImport ? 'reimport' : 'resend', revision: current.streamRevision, name });
+    }
     // Without the live stream the row would never change: read it again once the engine had a moment.
     if (outcome.ok && live.state !== 'open') {
       setTimeout(() => queueRowRefresh({ stream: row.stream, revision: row.streamRevision + 1 }), 1000);
@@ -597,6 +623,8 @@ export function mountOrdersList(container, { query }, { live }) {
   // so rows never move under the operator's pointer.
   const wanted = new Map();
   const changedElsewhere = new Set();
+  /** Re-sends and re-imports asked from this list, by stream, until their outcome shows in the row. */
+  const followed = new Map();
   let refreshTimer = null;
 
   function queueRowRefresh(change, delay = 250) {
@@ -655,6 +683,18 @@ export function mountOrdersList(container, { query }, { live }) {
     }
     const beforeText = rowStateText(before, LIST_BADGES);
     const afterText = rowStateText(fresh, LIST_BADGES);
+    const follow = followed.get(fresh.stream);
+    if (follow && fresh.streamRevision > follow.revision && FAILED_AGAIN[follow.kind](fresh)) {
+      followed.delete(fresh.stream);
+      const messages = follow.kind === 'resend' ? fresh.actionMessages : fresh.importMessages;
+      const reason = (messages ?? []).join(' · ') || 'no reason given';
+      const message = `${follow.kind === 'resend' ? 'Re-send' : 'Re-import'} of ${follow.name} failed again: ${reason}`;
+      replace(followUpNote, h('p', {}, message));
+      followUpNote.hidden = false;
+      alertNow(message);
+      return;
+    }
+    if (follow && SUCCEEDED[follow.kind](fresh)) followed.delete(fresh.stream);
     if (beforeText !== afterText) {
       announce(
         `Order ${fresh.marketplaceOrderId} (${fresh.marketplaceLabel || fresh.marketplace}) is now ${afterText}.`,

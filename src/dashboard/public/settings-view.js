@@ -796,10 +796,17 @@ export function mountSettings(container) {
       fresh?.querySelector(`[data-marketplace-heading]`)?.setAttribute('tabindex', '-1');
       if (!fresh?.contains(document.activeElement)) fresh?.querySelector('[data-marketplace-heading]')?.focus();
     } catch (error) {
+      const stale = error instanceof ApiError && error.status === 412;
       const message = h(
         'div',
         { class: 'banner banner-error', role: 'alert', dataset: { outcome: 'error' } },
-        h('p', {}, h('strong', {}, 'Not saved. '), describeError(error)),
+        stale
+          ? [
+              h('p', {}, h('strong', {}, 'Not saved. '), 'Someone changed the settings meanwhile.'),
+              h('p', {}, 'Reload them, check the mappings, then apply your change again.'),
+              h('button', { type: 'button', onclick: () => reloadKeeping(form) }, 'Reload settings'),
+            ]
+          : h('p', {}, h('strong', {}, 'Not saved. '), describeError(error)),
       );
       if (result) replace(result, message);
       else details?.append(message);
@@ -814,6 +821,33 @@ export function mountSettings(container) {
     } finally {
       buttons.forEach((button) => (button.disabled = false));
     }
+  }
+
+  /**
+   * After a 412: the settings (and their revision) read again, and what the operator typed in the form put back in
+   * the rebuilt form, so applying the change again is one click.
+   */
+  async function reloadKeeping(form) {
+    const typed = form ? [...new FormData(form)] : [];
+    const { form: kind, marketplace } = form?.dataset ?? {};
+    try {
+      await reload();
+    } catch (error) {
+      announce(`The settings could not be reloaded: ${describeError(error)}`);
+      return;
+    }
+    const again = kind
+      ? carriersSection.querySelector(
+          `form[data-form="${CSS.escape(kind)}"][data-marketplace="${CSS.escape(marketplace)}"]`,
+        )
+      : null;
+    if (!again) return;
+    for (const [name, value] of typed) {
+      const control = again.elements.namedItem(name);
+      if (control && 'value' in control) control.value = value;
+    }
+    again.querySelector('button[type="submit"]')?.focus();
+    announce('Settings reloaded. Check the mappings, then apply your change again.');
   }
 
   // ---- loading ------------------------------------------------------------------------------------------------------
