@@ -1,12 +1,17 @@
+import { EventIdConflict } from '../event-store/event-ids.js';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
+import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
+import { ProjectionBusy, UnknownProjection } from '../interfaces/catalogue/projection-commands.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
 import { OrderDomainError } from '../orders/domain/order-domain-error.js';
 import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
 import { ImportAlreadyRunning } from '../orders/import/import-already-running.error.js';
 import { ShopUnavailable } from '../orders/import/shop-unavailable.error.js';
+import { ReactionCommandInvalid } from '../orders/integration/reaction-command-invalid.error.js';
 import { SettingsInvalid } from '../settings/commands/settings-invalid.error.js';
 import { SettingsDomainError } from '../settings/domain/settings-error.js';
-import { mapCommandError } from './map-command-error.js';
+import { BusRequestError } from './bus-reply.js';
+import { MAX_LISTED_FIELDS, mapCommandError } from './map-command-error.js';
 
 describe('mapCommandError', () => {
   it('passes domain refusals through with their code and details', () => {
@@ -55,6 +60,52 @@ describe('mapCommandError', () => {
     );
     expect(outage.error.code).toBe('SHOP_UNAVAILABLE');
     expect(outage.error.message).not.toContain('10.0.0.5');
+  });
+
+  it('gives the refusals HTTP maps their own codes: a re-send’s wrong fields, an unknown or busy projection', () => {
+    expect(
+      mapCommandError(new ReactionCommandInvalid([{ field: 'payload.choices.a', message: 'must be a string' }])).error,
+    ).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'payload.choices.a' }] } });
+    expect(mapCommandError(new UnknownProjection('nope', ['order-overview'])).error).toMatchObject({
+      code: 'UNKNOWN_PROJECTION',
+      details: { projection: 'nope' },
+    });
+    expect(mapCommandError(new ProjectionBusy('order-overview', 'is already rebuilding')).error).toMatchObject({
+      code: 'PROJECTION_BUSY',
+      details: { projection: 'order-overview' },
+    });
+  });
+
+  it('says EVENT_ID_CONFLICT when the events of a reused commandId are already recorded elsewhere', () => {
+    const mapped = mapCommandError(
+      new EventIdConflict('order-a-2', ['e1'], 'event ids already stored in another stream'),
+    );
+    expect(mapped.internal).toBeUndefined();
+    expect(mapped.error).toMatchObject({ code: 'EVENT_ID_CONFLICT', details: { stream: 'order-a-2' } });
+    expect(mapped.error.message).toContain('commandId');
+  });
+
+  it('lists a bounded number of field problems, saying how many were left out', () => {
+    const failures = Array.from({ length: 60_000 }, (_, i) => ({
+      field: `k${i}`,
+      message: `k${i} is not a known field`,
+    }));
+    for (const error of [
+      new PayloadInvalid(failures as [(typeof failures)[number], ...typeof failures]),
+      BusRequestError.validation(failures as [(typeof failures)[number], ...typeof failures]),
+    ]) {
+      const mapped = mapCommandError(error).error;
+      expect(mapped.code).toBe('VALIDATION_FAILED');
+      expect(mapped.details!.fields).toHaveLength(MAX_LISTED_FIELDS);
+      expect(mapped.details!.omittedFields).toBe(60_000 - MAX_LISTED_FIELDS);
+      expect(mapped.message.length).toBeLessThan(500);
+    }
+    const few = mapCommandError(new PayloadInvalid([{ field: 'a', message: 'a must be a number' }])).error;
+    expect(few).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'a must be a number',
+      details: { fields: [{ field: 'payload.a', message: 'a must be a number' }] },
+    });
   });
 
   it('hides anything else behind INTERNAL and a reference, keeping the real error for the log', () => {

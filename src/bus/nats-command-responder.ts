@@ -156,14 +156,9 @@ export class NatsCommandResponder {
     } catch (error) {
       body = encodeJson({ ok: false, error: this.internal(error, name) } satisfies CommandReply);
     }
-    const maxPayload = this.maxPayload;
-    if (reply.ok && body.byteLength > maxPayload) {
-      const error: BusError = {
-        code: 'RESULT_TOO_LARGE',
-        message: 'the command was applied but its result is larger than a NATS message may be; read it over HTTP',
-        details: { commandId: reply.commandId, bytes: body.byteLength, maxPayload },
-      };
-      body = encodeJson({ ok: false, error } satisfies CommandReply);
+    if (body.byteLength > this.maxPayload) {
+      this.options.logger.warn({ command: name, bytes: body.byteLength }, 'bus reply too large; sent shortened');
+      body = encodeJson(tooLarge(reply, body.byteLength, this.maxPayload));
     }
     try {
       message.respond(body);
@@ -183,6 +178,28 @@ export class NatsCommandResponder {
     }
     return mapped.error;
   }
+}
+
+/** Longest message kept in a refusal replacing one too large to send. */
+const MAX_SHORT_MESSAGE = 500;
+
+/**
+ * What replaces a reply larger than a NATS message may be, which would never reach the caller. A result: the command
+ * was applied, so the caller must not simply retry. A refusal keeps its code (what callers branch on) and the start
+ * of its message, without its details.
+ */
+function tooLarge(reply: CommandReply, bytes: number, maxPayload: number): CommandReply {
+  if (reply.ok) {
+    const error: BusError = {
+      code: 'RESULT_TOO_LARGE',
+      message: 'the command was applied but its result is larger than a NATS message may be; read it over HTTP',
+      details: { commandId: reply.commandId, bytes, maxPayload },
+    };
+    return { ok: false, error };
+  }
+  const { code, message } = reply.error;
+  const short = message.length > MAX_SHORT_MESSAGE ? `${message.slice(0, MAX_SHORT_MESSAGE)}…` : message;
+  return { ok: false, error: { code, message: short, details: { detailsOmitted: true, bytes, maxPayload } } };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { CatalogueEntry, CommandOptions } from '../../src/interfaces/catalo
 import { orderKeyOf } from '../../src/orders/domain/order-key.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { CommandMetadata } from '../../src/orders/commands/command-metadata.js';
+import { OrderDomainError } from '../../src/orders/domain/order-domain-error.js';
 import { describeWithService } from '../support/services.js';
 import { checkNats, freshBusNames, NATS_URL } from '../support/nats.js';
 
@@ -44,6 +45,18 @@ class OrderNoteHandler implements ICommandHandler<OrderNote> {
   }
 }
 class Explode extends Command<void> {}
+/** Refused with a message and details three times the payload's text: larger than a reply may be. */
+class Refuse extends Command<void> {
+  constructor(readonly text: string) {
+    super();
+  }
+}
+@CommandHandler(Refuse)
+class RefuseHandler implements ICommandHandler<Refuse> {
+  async execute({ text }: Refuse): Promise<void> {
+    throw new OrderDomainError('INVALID_COMMAND', text.repeat(3), { echo: text.repeat(3) });
+  }
+}
 class Slow extends Command<string> {}
 
 @CommandHandler(Note)
@@ -95,6 +108,14 @@ const entries: CatalogueEntry[] = [
     concurrency: 'none',
     build: () => new Explode(),
   },
+  {
+    name: 'refuse',
+    description: '',
+    payload: NotePayload,
+    role: 'viewer',
+    concurrency: 'none',
+    build: (p) => new Refuse((p as NotePayload).text ?? ''),
+  },
   { name: 'slow', description: '', payload: NotePayload, role: 'viewer', concurrency: 'none', build: () => new Slow() },
 ];
 const catalogue: CommandCatalogue = {
@@ -118,7 +139,7 @@ describeWithService(nats, 'NatsCommandResponder', () => {
   beforeEach(async () => {
     @Module({
       imports: [CqrsModule.forRoot()],
-      providers: [NoteHandler, OrderNoteHandler, ExplodeHandler, SlowHandler],
+      providers: [NoteHandler, OrderNoteHandler, ExplodeHandler, RefuseHandler, SlowHandler],
     })
     class ResponderTestModule {}
     app = await (await Test.createTestingModule({ imports: [ResponderTestModule] }).compile()).init();
@@ -224,6 +245,14 @@ describeWithService(nats, 'NatsCommandResponder', () => {
         details: { commandId: expect.any(String), maxPayload: server.info!.max_payload },
       },
     });
+  });
+
+  it('shortens a refusal too large for a reply, keeping its code, rather than leaving the caller to time out', async () => {
+    const maxPayload = server.info!.max_payload;
+    const reply = await request('refuse', { payload: { text: 'x'.repeat(maxPayload / 2) } });
+    const error = errorOf(reply);
+    expect(error).toMatchObject({ code: 'INVALID_COMMAND', details: { detailsOmitted: true, maxPayload } });
+    expect(error.message.length).toBeLessThan(1000);
   });
 
   it('answers INTERNAL with a reference only, and logs the real error under it', async () => {

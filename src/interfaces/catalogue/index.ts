@@ -3,6 +3,7 @@ export * from './catalogue-entry.js';
 export * from './order-action.catalogue.js';
 export * from './order-import.catalogue.js';
 export * from './order-stock.catalogue.js';
+export * from './payload-depth.js';
 export * from './payload-invalid.error.js';
 export * from './projection-command-handlers.js';
 export * from './projection-commands.js';

@@ -26,7 +26,8 @@ export const RESEND_ORDER_ACTION = defineCommand({
 });
 
 // The shop keys its own idempotency on the command id, so a retried request (same Idempotency-Key, same command id)
-// never ships, cancels or refunds twice.
+// never ships, cancels or refunds twice. The metadata goes along so the order events recording the change name the
+// caller and keep its correlation, like every other command's.
 
 export const MARK_SHOP_ORDER_SHIPPED = defineCommand({
   name: 'mark-shop-order-shipped',
@@ -34,7 +35,7 @@ export const MARK_SHOP_ORDER_SHIPPED = defineCommand({
   payload: MarkShopOrderShippedPayload,
   role: 'operator',
   concurrency: 'none',
-  build: (payload, metadata) => new MarkShopOrderShipped({ ...payload }, metadata.commandId),
+  build: (payload, metadata) => new MarkShopOrderShipped({ ...payload }, metadata.commandId, metadata),
 });
 
 export const MARK_SHOP_ORDER_CANCELED = defineCommand({
@@ -43,7 +44,7 @@ export const MARK_SHOP_ORDER_CANCELED = defineCommand({
   payload: MarkShopOrderCanceledPayload,
   role: 'operator',
   concurrency: 'none',
-  build: (payload, metadata) => new MarkShopOrderCanceled({ ...payload }, metadata.commandId),
+  build: (payload, metadata) => new MarkShopOrderCanceled({ ...payload }, metadata.commandId, metadata),
 });
 
 export const MARK_SHOP_ORDER_REFUNDED = defineCommand({
@@ -60,5 +61,6 @@ export const MARK_SHOP_ORDER_REFUNDED = defineCommand({
         ...(payload.reason !== undefined ? { reason: payload.reason } : {}),
       },
       metadata.commandId,
+      metadata,
     ),
 });

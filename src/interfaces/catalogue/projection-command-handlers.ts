@@ -36,18 +36,30 @@ function statusOf(maintenance: ProjectionMaintenance, name: string): ProjectionS
 
 @CommandHandler(RebuildProjection)
 export class RebuildProjectionHandler implements ICommandHandler<RebuildProjection, RebuildResult> {
+  /**
+   * Rebuilds this handler started and that have not ended. The status alone cannot tell: it shows a rebuild only once
+   * the runner began it (later still when the runner is on its worker thread), so two requests arriving together would
+   * both pass it and the second would fail in the runner with an untyped error.
+   */
+  private readonly rebuilding = new Set<string>();
+
   constructor(private readonly moduleRef: ModuleRef) {}
 
   async execute({ payload }: RebuildProjection): Promise<RebuildResult> {
     const maintenance = maintenanceOf(this.moduleRef);
     const status = statusOf(maintenance, payload.projection);
-    if (status.rebuild !== null || status.state === 'rebuilding') {
+    if (this.rebuilding.has(payload.projection) || status.rebuild !== null || status.state === 'rebuilding') {
       throw new ProjectionBusy(payload.projection, 'is already rebuilding');
     }
     if (status.state !== 'running' && status.state !== 'failed') {
       throw new ProjectionBusy(payload.projection, `cannot rebuild while ${status.state}`);
     }
-    return maintenance.rebuild(payload.projection);
+    this.rebuilding.add(payload.projection);
+    try {
+      return await maintenance.rebuild(payload.projection);
+    } finally {
+      this.rebuilding.delete(payload.projection);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { validateDto } from '../../validation/validate-dto.js';
+import { fieldNestedTooDeep, MAX_PAYLOAD_DEPTH } from './payload-depth.js';
 import { PayloadInvalid, type PayloadFailure } from './payload-invalid.error.js';
 
 /**
@@ -10,6 +11,11 @@ export function validatePayload<T extends object>(type: new () => T, payload: un
   if (payload === undefined || payload === null) payload = {};
   if (typeof payload !== 'object' || Array.isArray(payload)) {
     throw new PayloadInvalid([{ field: 'payload', message: 'payload must be a JSON object' }]);
+  }
+  const tooDeep = fieldNestedTooDeep(payload as object);
+  if (tooDeep !== undefined) {
+    const message = `${tooDeep} is nested too deeply (more than ${MAX_PAYLOAD_DEPTH} levels of objects and arrays)`;
+    throw new PayloadInvalid([{ field: tooDeep, message }]);
   }
   const { instance, failures } = validateDto(type, payload as object);
   if (failures.length > 0) throw new PayloadInvalid(failures as [PayloadFailure, ...PayloadFailure[]]);

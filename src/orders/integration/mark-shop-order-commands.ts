@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { ShopOrder } from '../../shop/shop-order.js';
+import type { CommandMetadata } from '../commands/command-metadata.js';
 
 export interface ShopCommandResult {
   /** True when a retry with the same key got the first call's result. */
@@ -34,13 +35,16 @@ export interface MarkShopOrderRefundedPayload {
 }
 
 /**
- * The merchant's actions on a shop order, as the HTTP API forwards them. The shop records each in its change feed,
- * which drives the Lengow action; `idempotencyKey` makes an HTTP retry harmless (a refund is never made twice).
+ * The merchant's actions on a shop order, as the doors (HTTP, NATS, CLI) forward them. The shop records each in its
+ * change feed, which drives the Lengow action; `idempotencyKey` makes a retry harmless (a refund is never made twice).
+ * `metadata` is the door's: the order events recording the change name its actor and keep its correlation and
+ * causation. Without it they are the engine's own, as for a change made in the shop directly.
  */
 abstract class MarkShopOrder<Payload> extends Command<ShopCommandResult> {
   constructor(
     readonly payload: Payload,
     readonly idempotencyKey: string,
+    readonly metadata?: CommandMetadata,
   ) {
     super();
   }

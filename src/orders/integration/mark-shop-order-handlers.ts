@@ -5,6 +5,7 @@ import { isShopError, ShopError } from '../../shop/shop-error.js';
 import type { ShopOrder } from '../../shop/shop-order.js';
 import type { MerchantChangeResult } from '../../shop/shop-status-change.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
+import type { CommandMetadata } from '../commands/command-metadata.js';
 import {
   MarkShopOrderCanceled,
   MarkShopOrderRefunded,
@@ -17,6 +18,7 @@ import {
   MarkShopOrderShippedDto,
 } from './reaction-command-dtos.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
+import { ShopChangeFeedPoller } from './shop-change-feed-poller.js';
 import { ShopCommandKeys } from './shop-command-keys.js';
 import { validateIdempotencyKey, validateReactionCommand } from './validate-reaction-command.js';
 
@@ -29,6 +31,8 @@ interface Step {
   /** Whether the shop already did it, judged from what the first try saw and the order now (null: unknown). */
   readonly alreadyDone?: (before: unknown, now: ShopOrder | null) => boolean;
   readonly act: () => Promise<MerchantChangeResult<ShopOrder>>;
+  /** The command's metadata, which the order events recording the change then carry. */
+  readonly origin?: CommandMetadata;
 }
 
 /** Runs a merchant command under its idempotency key. */
@@ -40,6 +44,7 @@ export class ShopCommandRunner {
     @Inject(SHOP) private readonly shop: Shop,
     @Inject(SQL_DATABASE) db: SqlDatabase,
     @Inject(ORDERS_REACTIONS_OPTIONS) options: OrdersReactionsOptions,
+    private readonly feed: ShopChangeFeedPoller,
   ) {
     this.keys = new ShopCommandKeys(db, options.clock);
   }
@@ -60,7 +65,7 @@ export class ShopCommandRunner {
     }
     let outcome: MerchantChangeResult<ShopOrder>;
     try {
-      outcome = await step.act();
+      outcome = step.origin ? await this.feed.applyMerchantChange(step.origin, step.act) : await step.act();
     } catch (error) {
       // Refused by the shop: nothing happened. Anything else leaves the claim open (outcome unknown) until it goes stale.
       if (isShopError(error)) await this.keys.release(key);
@@ -99,6 +104,7 @@ export class MarkShopOrderShippedHandler implements ICommandHandler<MarkShopOrde
     const shippedAt = payload.shippedAt ?? this.options.clock().toISOString();
     return this.runner.run(key, {
       command: 'ship',
+      origin: command.metadata,
       // Without a date of its own, a retry must still match the first request: the default date is not part of it.
       request: { ...payload },
       shopOrderId: payload.shopOrderId,
@@ -126,6 +132,7 @@ export class MarkShopOrderCanceledHandler implements ICommandHandler<MarkShopOrd
     const payload = validateReactionCommand(MarkShopOrderCanceledDto, command.payload, 'payload');
     return this.runner.run(key, {
       command: 'cancel',
+      origin: command.metadata,
       request: { ...payload },
       shopOrderId: payload.shopOrderId,
       act: () => this.shop.cancelOrder(payload.shopOrderId, payload.reason ?? null),
@@ -146,6 +153,7 @@ export class MarkShopOrderRefundedHandler implements ICommandHandler<MarkShopOrd
     const lines = payload.lines?.map((line) => ({ lineId: line.lineId, quantity: line.quantity }));
     return this.runner.run(key, {
       command: 'refund',
+      origin: command.metadata,
       request: { shopOrderId: payload.shopOrderId, lines, reason: payload.reason },
       shopOrderId: payload.shopOrderId,
       // A whole-order refund repeated is a no-op in the shop; units of a partial one would be refunded again, so a

@@ -4,8 +4,10 @@ import { LOGGER } from '../../app.tokens.js';
 import { AsyncMutex } from '../../database/async-mutex.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import type { Logger } from '../../logging/logger.js';
-import type { ShopStatusChange } from '../../shop/shop-status-change.js';
+import type { ShopOrder } from '../../shop/shop-order.js';
+import type { MerchantChangeResult, ShopStatusChange } from '../../shop/shop-status-change.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
+import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { deterministicId } from '../commands/order-event-ids.js';
 import { OrderStreamReader } from '../commands/order-stream-reader.js';
@@ -137,32 +139,68 @@ export class ShopChangeFeedPoller {
     return outcome;
   }
 
+  /**
+   * Makes a merchant change asked of the engine (`act`: the shop call of a ship, cancel or refund command) and records
+   * it at once with that command's metadata, so its events name who asked and keep the caller's correlation. Under
+   * the feed's lock: a poll in between would record the change first, as the engine's own. The later poll finds it
+   * recorded (same command id) and appends nothing; a change this cannot record now is left to that poll.
+   */
+  applyMerchantChange(
+    origin: CommandMetadata,
+    act: () => Promise<MerchantChangeResult<ShopOrder>>,
+  ): Promise<MerchantChangeResult<ShopOrder>> {
+    return this.mutex.runExclusive(async () => {
+      const outcome = await act();
+      if (outcome.change) {
+        const change = outcome.change;
+        await this.record(change, origin).catch((error: unknown) =>
+          // The shop did it: the caller must hear so even when the record has to wait for the feed.
+          this.logger.warn({ changeId: change.id, err: describeFailure(error) }, 'shop change left to the feed'),
+        );
+      }
+      return outcome;
+    });
+  }
+
   private async handle(change: ShopStatusChange): Promise<'recorded' | 'parked'> {
     try {
-      const orderKey = orderKeyOf(change.marketplace, change.marketplaceOrderId);
-      const { state } = await this.orders.load(orderKey);
-      const commandId = deterministicId(`shop-change-feed:${change.id}`);
-      await this.commandBus.execute(
-        new ExecuteOrderCommand(
-          {
-            type: 'RecordShopStatusChange',
-            data: {
-              orderKey,
-              changeId: `shop-change:${change.id}`,
-              shopOrderId: String(change.orderId),
-              change: toDomainShopChange(change, state),
-              now: this.options.clock().toISOString(),
-            },
-          },
-          { commandId, correlationId: commandId, causationId: commandId, actor: 'system' },
-        ),
-      );
+      await this.record(change);
       return 'recorded';
     } catch (error) {
       if (!(error instanceof OrderDomainError)) throw error;
       await this.park(change, error);
       return 'parked';
     }
+  }
+
+  /** The command id derives from the change id whoever records it, so the change is recorded once. */
+  private async record(change: ShopStatusChange, origin?: CommandMetadata): Promise<void> {
+    const orderKey = orderKeyOf(change.marketplace, change.marketplaceOrderId);
+    const { state } = await this.orders.load(orderKey);
+    const commandId = deterministicId(`shop-change-feed:${change.id}`);
+    const metadata: CommandMetadata = origin
+      ? {
+          commandId,
+          correlationId: origin.correlationId ?? origin.commandId,
+          causationId: origin.causationId ?? origin.commandId,
+          actor: origin.actor,
+        }
+      : { commandId, correlationId: commandId, causationId: commandId, actor: 'system' };
+    await this.commandBus.execute(
+      new ExecuteOrderCommand(
+        {
+          type: 'RecordShopStatusChange',
+          data: {
+            orderKey,
+            changeId: `shop-change:${change.id}`,
+            shopOrderId: String(change.orderId),
+            change: toDomainShopChange(change, state),
+            now: this.options.clock().toISOString(),
+          },
+        },
+        metadata,
+      ),
+    );
   }
 
   private async park(change: ShopStatusChange, error: OrderDomainError): Promise<void> {

@@ -1,6 +1,11 @@
 import type { GlobalPosition } from '../../../event-store/event-store.port.js';
+import { CheckpointConflictError } from '../../../event-store/projections/checkpoint-conflict.error.js';
+import { ProjectionBatchError } from '../../../event-store/projections/projection-batch.error.js';
+import { ProjectionFailedError } from '../../../event-store/projections/projection-failed.error.js';
+import { ProjectionHandlerError } from '../../../event-store/projections/projection-handler.error.js';
 import type { ProjectionStatus } from '../../../event-store/projections/projection-status.js';
 import type { RebuildProgress } from '../../../event-store/projections/rebuild-progress.js';
+import { StoppedError } from '../../../event-store/projections/stopped.error.js';
 
 /** What the worker is started with (`workerData`): plain values, since nothing else crosses a thread. */
 export interface OverviewWorkerData {
@@ -54,9 +59,25 @@ export function toWorkerError(error: unknown): WorkerError {
   return { name: error.name, message: error.message, fields };
 }
 
-/** The same message, name and fields (e.g. ProjectionFailedError's projection and failedPosition) on this side. */
+/**
+ * The runner's error classes, by name: callers tell them apart with `instanceof` (a stopped runner from a failed
+ * projection…), as they do with the runner on the engine's thread, so the class must survive the crossing.
+ */
+const KNOWN_ERRORS: ReadonlyMap<string, { readonly prototype: Error }> = new Map<string, { readonly prototype: Error }>(
+  [CheckpointConflictError, ProjectionBatchError, ProjectionFailedError, ProjectionHandlerError, StoppedError].map(
+    (type) => [type.name, type],
+  ),
+);
+
+/**
+ * The same message, name and fields (e.g. ProjectionFailedError's projection and failedPosition) on this side, as an
+ * instance of the same class when it is one of the runner's. Fields that are objects (a handler error's event and
+ * cause) do not cross.
+ */
 export function fromWorkerError(error: WorkerError): Error {
   const rebuilt = new Error(error.message);
+  const known = KNOWN_ERRORS.get(error.name);
+  if (known) Object.setPrototypeOf(rebuilt, known.prototype);
   Object.assign(rebuilt, error.fields);
   rebuilt.name = error.name;
   return rebuilt;
