@@ -5,6 +5,7 @@ import { BootError } from '../boot/boot-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { IdempotencyStore } from '../interfaces/idempotency-store.js';
 import type { Logger } from '../logging/logger.js';
 import { NATS_BUS_OPTIONS, type NatsBusOptions } from './nats-bus-options.js';
 import { NatsCommandResponder } from './nats-command-responder.js';
@@ -64,6 +65,8 @@ export class NatsBus implements OnApplicationBootstrap, BeforeApplicationShutdow
       throw new BootError(`invalid NATS_URL: ${(error as Error).message}`);
     }
     const { options, logger } = this;
+    const idempotency = new IdempotencyStore(this.db);
+    await idempotency.init();
     const connections = new NatsConnectionManager({
       server,
       name: options.connectionName,
@@ -77,6 +80,7 @@ export class NatsBus implements OnApplicationBootstrap, BeforeApplicationShutdow
       queueGroup: options.queueGroup,
       commandBus: this.commandBus,
       store: this.store,
+      idempotency,
       logger,
     });
     this.responderInstance = responder;

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { canonicalJson } from '../common/canonical-json.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { CatalogueEntry, CommandOptions } from '../interfaces/catalogue/catalogue-entry.js';
 import { validatePayload } from '../interfaces/catalogue/validate-payload.js';
 import { commandEntries, commandEntry, type CommandEntry } from '../interfaces/command-catalogue.js';
+import type { IdempotencyStore } from '../interfaces/idempotency-store.js';
 import type { Logger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import { deterministicId } from '../orders/commands/order-event-ids.js';
@@ -12,6 +14,7 @@ import { streamRevision } from '../event-store/stream-revision.js';
 import { requireOrderRevision } from '../orders/commands/require-order-revision.js';
 import type { Actor } from '../orders/domain/event-metadata.js';
 import { orderStreamName } from '../orders/domain/order-key.js';
+import { isFailedImportRun } from '../orders/import/failed-import-run.js';
 import { BusRequestError, type BusError, type CommandReply } from './bus-reply.js';
 import { encodeJson } from './encode-json.js';
 import { mapCommandError } from './map-command-error.js';
@@ -39,6 +42,11 @@ export interface NatsCommandResponderOptions {
   /** Reads an order stream's revision for `expectedRevision` on order commands. */
   store: Pick<EventStore, 'readStream'>;
   catalogue?: CommandCatalogue;
+  /**
+   * Where the answers to requests with a `commandId` are kept, so a retry gets the first answer again and the same id
+   * on another request is refused. Without it a `commandId` still makes the command's events idempotent, no more.
+   */
+  idempotency?: IdempotencyStore;
   logger: Logger;
 }
 
@@ -104,20 +112,25 @@ export class NatsCommandResponder {
       const request = parseCommandRequest(message.data);
       const payload = validatePayload(entry.payload, request.payload);
       const options = concurrencyOf(entry, request);
-      const metadata = metadataOf(request, message);
+      const client = clientName(message);
+      const metadata = metadataOf(request, client);
       commandId = metadata.commandId;
-      await this.checkOrderRevision(entry, payload, options);
-      const result: unknown = await this.options.commandBus.execute(entry.build(payload, metadata, options));
-      reply = { ok: true, commandId, result };
+      const run = async (): Promise<CommandReply> => {
+        try {
+          await this.checkOrderRevision(entry, payload, options);
+          const result: unknown = await this.options.commandBus.execute(entry.build(payload, metadata, options));
+          return { ok: true, commandId: metadata.commandId, result };
+        } catch (error) {
+          return this.refusal(error, name, metadata.commandId);
+        }
+      };
+      const retryKey = request.metadata.commandId;
+      reply =
+        retryKey && this.options.idempotency
+          ? await this.runOnce(this.options.idempotency, `bus:${client}`, retryKey, fingerprintOf(name, request), run)
+          : await run();
     } catch (error) {
-      const mapped = mapCommandError(error);
-      if (mapped.internal) {
-        this.options.logger.error(
-          { err: mapped.internal.cause, reference: mapped.internal.reference, command: name, commandId },
-          'bus command failed',
-        );
-      }
-      reply = { ok: false, error: mapped.error };
+      reply = this.refusal(error, name, commandId);
     }
     this.options.logger.debug(
       {
@@ -130,6 +143,54 @@ export class NatsCommandResponder {
       'bus command answered',
     );
     this.respond(message, name, reply);
+  }
+
+  /**
+   * Runs the command once per (client, commandId): a retry gets the first answer again (`replayed: true`), the same id
+   * on a different request is COMMAND_ID_REUSED, and one still running is COMMAND_IN_PROGRESS. An answer that was no
+   * answer (the engine's failure, a dependency down, a run that found Lengow unreachable) is not kept: the retry runs.
+   */
+  private async runOnce(
+    store: IdempotencyStore,
+    scope: string,
+    key: string,
+    fingerprint: string,
+    run: () => Promise<CommandReply>,
+  ): Promise<CommandReply> {
+    const claim = await store.claim(scope, key, fingerprint);
+    if (claim.kind === 'replay') return { ...(JSON.parse(claim.response.body) as CommandReply), replayed: true };
+    if (claim.kind === 'mismatch') {
+      throw new BusRequestError(
+        'COMMAND_ID_REUSED',
+        'this commandId was already used for a different command or payload; send a new commandId for a new command',
+        { commandId: key },
+      );
+    }
+    if (claim.kind === 'in_progress') {
+      throw new BusRequestError(
+        'COMMAND_IN_PROGRESS',
+        'a request with this commandId is still running; retry shortly',
+        {
+          commandId: key,
+        },
+      );
+    }
+    const reply = await run();
+    const kept = reply.ok ? !isFailedImportRun(reply.result) : !NOT_AN_ANSWER.has(reply.error.code);
+    if (kept) await store.complete(scope, key, { status: 0, headers: {}, body: JSON.stringify(reply) });
+    else await store.release(scope, key);
+    return reply;
+  }
+
+  private refusal(error: unknown, name: string, commandId: string | undefined): CommandReply {
+    const mapped = mapCommandError(error);
+    if (mapped.internal) {
+      this.options.logger.error(
+        { err: mapped.internal.cause, reference: mapped.internal.reference, command: name, commandId },
+        'bus command failed',
+      );
+    }
+    return { ok: false, error: mapped.error };
   }
 
   /**
@@ -208,8 +269,7 @@ function tooLarge(reply: CommandReply, bytes: number, maxPayload: number): Comma
  * same client is the same command, so a retry appends nothing. Without one, each request is a new command. The
  * caller's own id stays visible as the default correlation id.
  */
-function metadataOf({ metadata }: BusCommandRequest, message: Msg): CommandMetadata {
-  const client = clientName(message);
+function metadataOf({ metadata }: BusCommandRequest, client: string): CommandMetadata {
   const commandId = metadata.commandId ? deterministicId(`bus:${client}:${metadata.commandId}`) : randomUUID();
   return {
     commandId,
@@ -246,4 +306,28 @@ function clientName(message: Msg): string {
     ]);
   }
   return header;
+}
+
+/**
+ * Refusals that say the engine could not answer, not what the answer is: a retry with the same commandId must run the
+ * command again (HTTP frees an Idempotency-Key on the same failures, its 5xx).
+ */
+const NOT_AN_ANSWER: ReadonlySet<string> = new Set([
+  'INTERNAL',
+  'EVENT_STORE_UNAVAILABLE',
+  'WRONG_EXPECTED_REVISION',
+  'SHOP_UNAVAILABLE',
+  'LENGOW_UNAVAILABLE',
+  'LENGOW_RATE_LIMITED',
+  'LENGOW_AUTH',
+  'LENGOW_REJECTED',
+  'LENGOW_MALFORMED_RESPONSE',
+  'IMPORT_ALREADY_RUNNING',
+  'PROJECTION_BUSY',
+]);
+
+/** What makes two requests with one commandId the same command: its name, payload and expected revision. */
+function fingerprintOf(name: string, request: BusCommandRequest): string {
+  const same = { command: name, payload: request.payload ?? {}, expectedRevision: request.expectedRevision ?? null };
+  return createHash('sha256').update(canonicalJson(same)).digest('hex');
 }

@@ -1,4 +1,5 @@
 import { HttpException, NotFoundException } from '@nestjs/common';
+import { EventIdConflict } from '../event-store/event-ids.js';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
 import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
 import { LengowRateLimited, LengowUnavailable } from '../lengow/lengow-errors.js';
@@ -51,6 +52,15 @@ describe('errorToProblem', () => {
     const range = errorToProblem(new SettingsDomainError('INVALID_SETTING', 'importWindowDays', 'out of range'));
     expect(range.problem).toMatchObject({ status: 422, errors: [{ field: 'importWindowDays' }] });
     expect(errorToProblem(new WrongExpectedRevision('s', 1, 2)).problem.status).toBe(409);
+  });
+
+  it('maps event ids already stored for another request (a reused Idempotency-Key) to 422, not a failure', () => {
+    const mapped = errorToProblem(
+      new EventIdConflict('order-x', ['id-1'], 'event ids already stored in another stream'),
+    );
+    expect(mapped.unexpected).toBe(false);
+    expect(mapped.problem).toMatchObject({ status: 422, code: 'EVENT_ID_CONFLICT' });
+    expect(mapped.problem.detail).not.toContain('order-x');
   });
 
   it('asks to retry a filter on a column the overview gains with the rebuild still under way', () => {

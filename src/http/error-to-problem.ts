@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { EventIdConflict } from '../event-store/event-ids.js';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
 import { EventStoreUnavailable } from '../event-store/postgres/event-store-unavailable.error.js';
 import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
@@ -224,6 +225,12 @@ export function errorToProblem(error: unknown): MappedProblem {
   }
   if (error instanceof WrongExpectedRevision) {
     return mapped(problem(409, error.code, 'another change to the same record won the race; send the request again'));
+  }
+  if (error instanceof EventIdConflict) {
+    // The command id derives from the Idempotency-Key: a key reused, after its answer was forgotten, on another order.
+    return mapped(
+      problem(422, error.code, 'this Idempotency-Key was used for another request; use a new key for a new request'),
+    );
   }
   if (error instanceof OrderDomainError) {
     return mapped(problem(ORDER_STATUS[error.code] ?? 422, error.code, error.message, undefined, detailsOf(error)));

@@ -20,7 +20,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { HTTP_API_OPTIONS, type HttpApiOptions } from './http-api-options.js';
 import { HttpCommandRunner } from './http-command-runner.js';
-import { IdempotencyStore } from './idempotency-store.js';
+import { IdempotencyStore } from '../interfaces/idempotency-store.js';
 import { OpenApiWarning } from './open-api-warning.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { QueryValidationPipe } from './query-validation.pipe.js';

@@ -13,10 +13,10 @@ import { requireOrderRevision } from '../orders/commands/require-order-revision.
 import { orderStreamName } from '../orders/domain/order-key.js';
 import { roleAllows } from './api-key-authenticator.js';
 import { principalOf, type RequestWithPrincipal } from './api-key.guard.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { errorToProblem } from './error-to-problem.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http-problem.js';
-import { IdempotencyStore, type StoredResponse } from './idempotency-store.js';
+import { IdempotencyStore, type StoredResponse } from '../interfaces/idempotency-store.js';
 import { streamRevision } from '../event-store/stream-revision.js';
 import { revisionETag, revisionFromIfMatch } from './revision-etag.js';
 

@@ -6,7 +6,9 @@ import { IsOptional, IsString } from 'class-validator';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { CommandReply } from '../../src/bus/bus-reply.js';
 import { CLIENT_HEADER, NatsCommandResponder, type CommandCatalogue } from '../../src/bus/nats-command-responder.js';
+import { SqliteDatabase } from '../../src/database/sqlite-database.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { IdempotencyStore } from '../../src/interfaces/idempotency-store.js';
 import type { CatalogueEntry, CommandOptions } from '../../src/interfaces/catalogue/catalogue-entry.js';
 import { orderKeyOf } from '../../src/orders/domain/order-key.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -136,6 +138,9 @@ describeWithService(nats, 'NatsCommandResponder', () => {
   let prefix: string;
   const logLines: Array<Record<string, unknown>> = [];
 
+  /** Set by a test before the responder is built: the commandId memory it then gets. */
+  let idempotency: IdempotencyStore | undefined;
+
   beforeEach(async () => {
     @Module({
       imports: [CqrsModule.forRoot()],
@@ -159,6 +164,7 @@ describeWithService(nats, 'NatsCommandResponder', () => {
         readStream: async (stream) => (stream === 'order-amazon-1' ? [{ revision: 4 } as RecordedEvent] : []),
       },
       catalogue,
+      idempotency,
       logger: createLogger({ level: 'info', destination }),
     });
     server = await connect({ servers: NATS_URL });
@@ -180,6 +186,34 @@ describeWithService(nats, 'NatsCommandResponder', () => {
     const reply = await client.request(`${prefix}.cmd.${name}`, JSON.stringify(body), { timeout: 5000, headers: h });
     return reply.json<CommandReply>();
   }
+
+  describe('with a commandId memory', () => {
+    const db = new SqliteDatabase({ path: ':memory:' });
+    beforeAll(async () => {
+      idempotency = new IdempotencyStore(db);
+      await idempotency.init();
+    });
+    afterAll(async () => {
+      idempotency = undefined;
+      await db.close();
+    });
+
+    it('keeps a refusal that is an answer, and replays it', async () => {
+      const body = { payload: { text: 'no' }, metadata: { commandId: 'kept-refusal' } };
+      const first = await request('refuse', body, 'billing');
+      expect(errorOf(first).code).toBe('INVALID_COMMAND');
+      expect(await request('refuse', body, 'billing')).toEqual({ ...first, replayed: true });
+    });
+
+    it('keeps no failure of the engine: a retry with the same commandId runs the command again', async () => {
+      const body = { payload: {}, metadata: { commandId: 'not-kept' } };
+      const first = await request('explode', body, 'billing');
+      const retry = await request('explode', body, 'billing');
+      expect([errorOf(first).code, errorOf(retry).code]).toEqual(['INTERNAL', 'INTERNAL']);
+      expect(retry.replayed).toBeUndefined();
+      expect(logLines.filter((line) => line.msg === 'bus command failed')).toHaveLength(2);
+    });
+  });
 
   const metadataOf = (reply: CommandReply) => (reply as { result: { metadata: CommandMetadata } }).result.metadata;
 

@@ -142,6 +142,40 @@ describeWithService(nats, 'commands over NATS request/reply', () => {
     expect((retry as { commandId: string }).commandId).toBe((first as { commandId: string }).commandId);
     expect(afterChange).toBe(afterFirst + 1);
     expect((await settingsEvents()).length).toBe(afterChange);
+    // The retry gets the first answer again, said to be one.
+    expect(first.replayed).toBeUndefined();
+    expect(retry).toEqual({ ...first, replayed: true });
+  });
+
+  it('refuses a commandId reused for another payload or another command, and appends nothing for it', async () => {
+    const metadata = { actor: 'operator:ann', commandId: 'reused-1' };
+    const first = await request('change-import-settings', { payload: { importWindowDays: 5 }, metadata });
+    expect(first.ok).toBe(true);
+    const before = (await settingsEvents()).length;
+    const otherPayload = await request('change-import-settings', { payload: { importWindowDays: 6 }, metadata });
+    expect(errorOf(otherPayload).code).toBe('COMMAND_ID_REUSED');
+    const otherCommand = await request('unmap-carrier', {
+      payload: { marketplace: 'amazon_fr', country: 'FR', shopCarrierId: 'colissimo' },
+      metadata,
+    });
+    expect(errorOf(otherCommand).code).toBe('COMMAND_ID_REUSED');
+    expect((await settingsEvents()).length).toBe(before);
+    // The same payload in another key order is the same command.
+    const again = await request('change-import-settings', { metadata, payload: { importWindowDays: 5 } });
+    expect(again).toMatchObject({ ok: true, replayed: true });
+  });
+
+  it('runs concurrent duplicates once: the others are told it is in progress or get its answer', async () => {
+    const body = { payload: { importWindowDays: 2 }, metadata: { actor: 'operator:ann', commandId: 'burst-1' } };
+    const before = (await settingsEvents()).length;
+    const replies = await Promise.all(Array.from({ length: 6 }, () => request('change-import-settings', body)));
+    const fresh = replies.filter((reply) => reply.ok && !reply.replayed);
+    expect(fresh).toHaveLength(1);
+    for (const reply of replies) {
+      if (!reply.ok) expect(reply.error.code).toBe('COMMAND_IN_PROGRESS');
+    }
+    expect((await settingsEvents()).length).toBe(before + 1);
+    expect(await request('change-import-settings', body)).toEqual({ ...fresh[0], replayed: true });
   });
 
   it('keeps two clients’ equal commandIds apart', async () => {

@@ -223,7 +223,7 @@ describeWithService(nats, 'the engine on NATS', () => {
       expect(events.find((e) => e.type === 'ActionRequested')!.metadata).toMatchObject({ correlationId: 'ticket-99' });
     }, 30_000);
 
-    it('refuses a commandId reused on another order with EVENT_ID_CONFLICT, appending nothing', async () => {
+    it('refuses a commandId reused on another order with COMMAND_ID_REUSED, appending nothing', async () => {
       const [first, second] = orders;
       // A re-synchronisation appends only once the first sending of the merchant order ids has ended.
       for (const order of [first, second]) {
@@ -238,7 +238,7 @@ describeWithService(nats, 'the engine on NATS', () => {
       expect(applied).toMatchObject({ ok: true, result: { requested: true } });
       const before = (await engine.store.readStream(orderStreamName(second))).length;
       const reused = await request('resynchronize-order', { payload: orderRef(second), metadata });
-      expect(reused).toMatchObject({ ok: false, error: { code: 'EVENT_ID_CONFLICT' } });
+      expect(reused).toMatchObject({ ok: false, error: { code: 'COMMAND_ID_REUSED' } });
       expect(await engine.store.readStream(orderStreamName(second))).toHaveLength(before);
     }, 60_000);
   });

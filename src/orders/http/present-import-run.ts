@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { CommandAnswer } from '../../http/http-command-runner.js';
 import { problemType } from '../../http/http-problem.js';
+import { isFailedImportRun } from '../import/failed-import-run.js';
 import type { ImportRunReport } from '../import/order-importer.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ImportRunReport } from '../import/order-importer.js';
  * the request's Idempotency-Key, so the client's retry runs the import again instead of replaying the failure.
  */
 export function presentImportRun(report: ImportRunReport): CommandAnswer {
-  if (report.outcome !== 'failed' || report.error === null) return { body: report };
+  if (!isFailedImportRun(report)) return { body: report };
   const status = report.error.transient ? 503 : 502;
   return {
     status,

@@ -1,6 +1,6 @@
 import type { SqlDatabase } from '../database/sql-database.port.js';
 
-/** A response as it went out, kept so a retried request gets it again byte for byte. */
+/** A response as it went out, kept so a retried request gets it again byte for byte (a bus reply: status 0, no headers). */
 export interface StoredResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -33,8 +33,9 @@ interface Row {
 }
 
 /**
- * The `Idempotency-Key` memory, a small table in the read-model database (SQLite or PostgreSQL; the SQL is valid on
- * both). A key is scoped to the API key that sent it, so two clients cannot collide or read each other's answers.
+ * The memory of the doors' retry keys (HTTP's `Idempotency-Key`, the bus's `commandId`), a small table in the
+ * read-model database (SQLite or PostgreSQL; the SQL is valid on both; its name dates from when only HTTP used it). A
+ * key is scoped to who sent it (an API key, `bus:<client>`), so two callers cannot collide or read each other's answers.
  * Claiming is one conditional INSERT, so two racing requests with the same key cannot both run the command. Keys are
  * remembered for a day, which covers any sane client retry; older rows are swept at most once a minute.
  */
