@@ -18,6 +18,7 @@ import { SettingsController } from '../settings/http/settings.controller.js';
 import { ShopCarriersController } from '../settings/http/shop-carriers.controller.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { AuthController } from './auth.controller.js';
 import { HTTP_API_OPTIONS, type HttpApiOptions } from './http-api-options.js';
 import { HttpCommandRunner } from './http-command-runner.js';
 import { IdempotencyStore } from '../interfaces/idempotency-store.js';
@@ -51,6 +52,7 @@ export class HttpApiModule implements OnModuleInit {
         ShopOrdersController,
         SettingsController,
         ShopCarriersController,
+        AuthController,
       ],
       providers: [
         { provide: HTTP_API_OPTIONS, useValue: options },

@@ -66,6 +66,14 @@ describeWithChromium('dashboard: API key and accessibility basics', () => {
 
   it('asks for a key on 401, says when it is wrong, keeps it for the tab only, and shows 403 refusals', async () => {
     const { context, page, errors } = await openDashboard(browser, engine.url, '#/orders');
+    // The engine called this key an operator key when the page asked, and its role was lowered since (API_KEYS is
+    // the engine's to change): the page's controls are on, and the engine's refusal must still be shown.
+    let lowered = false;
+    await page.route('**/api/auth/me', async (route) => {
+      if (!lowered && route.request().headers()['x-api-key'] === VIEWER_KEY) {
+        await route.fulfill({ json: { role: 'operator', keyId: 'before-change', open: false } });
+      } else await route.continue();
+    });
     try {
       const dialog = page.getByRole('dialog', { name: 'API key required' });
       await dialog.waitFor();
@@ -95,9 +103,11 @@ describeWithChromium('dashboard: API key and accessibility basics', () => {
       expect(html).not.toContain(VIEWER_KEY);
 
       // A viewer may look but not re-import: the engine's 403 is shown in the dialog, in words.
+      await page.locator('#access[data-role="operator"]').waitFor();
       const badge = page.locator('tbody [data-badge="import"][data-action="reimport"]').first();
       await badge.click();
       const confirm = page.getByRole('dialog').filter({ hasText: 'Re-import order' });
+      lowered = true;
       await confirm.getByRole('button', { name: 'Re-import' }).click();
       const refusal = confirm.locator('[data-outcome="error"]');
       await refusal.waitFor();
@@ -105,6 +115,10 @@ describeWithChromium('dashboard: API key and accessibility basics', () => {
       await expect(refusal.textContent()).resolves.toContain('Code: ROLE_TOO_LOW');
       await shots.take(page, '02-forbidden');
       await confirm.getByRole('button', { name: 'Close' }).click();
+      await expect(isFocused(badge)).resolves.toBe(true);
+      // The refusal made the page ask again: the badge now says the key may not re-import, before any dialog.
+      await page.locator('#access[data-role="viewer"]').waitFor();
+      await expect(badge.getAttribute('aria-disabled')).resolves.toBe('true');
       await expect(isFocused(badge)).resolves.toBe(true);
 
       await page.getByRole('button', { name: 'Forget API key' }).click();

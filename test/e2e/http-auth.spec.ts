@@ -60,4 +60,61 @@ describe('HTTP API authentication and roles', () => {
   it('leaves /health open', async () => {
     expect((await get('/health')).status).toBe(200);
   });
+
+  it('tells each key its own role and key id at /api/auth/me, never the key, and not for a shared cache', async () => {
+    for (const [key, role] of [
+      ['v1', 'viewer'],
+      ['o1', 'operator'],
+      ['a1', 'admin'],
+    ] as const) {
+      const response = await get('/api/auth/me', { 'x-api-key': key });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ role, keyId: keyIdOf(key), open: false });
+      expect(text).not.toContain(`"${key}"`);
+    }
+    const viaAuthorization = await get('/api/auth/me', { authorization: 'ApiKey o1' });
+    expect(await viaAuthorization.json()).toMatchObject({ role: 'operator' });
+  });
+
+  it('documents /api/auth/me in the OpenAPI document, behind the API key', async () => {
+    const document = (await (await get('/api/docs-json')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[]; responses?: Record<string, unknown> }>>;
+    };
+    const me = document.paths['/api/auth/me']?.get;
+    expect(me?.security).toEqual([{ 'api-key': [] }]);
+    expect(Object.keys(me?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401']));
+  });
+
+  it('answers /api/auth/me without a key, or with an unknown one, with 401 as every other route', async () => {
+    const missing = await get('/api/auth/me');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^ApiKey/);
+    expect(await missing.json()).toMatchObject({ status: 401, code: 'API_KEY_MISSING' });
+    const unknown = await get('/api/auth/me', { 'x-api-key': 'not-a-key-s3cr3t' });
+    expect(unknown.status).toBe(401);
+    const text = await unknown.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'API_KEY_UNKNOWN' });
+    expect(text).not.toContain('s3cr3t');
+  });
+});
+
+describe('HTTP API authentication: open API (API_KEYS unset)', () => {
+  const engine = useHttpEngine({ env: { API_KEYS: '' } });
+
+  it('lets every caller in as admin, and /api/auth/me says so, with or without a key', async () => {
+    // As the guard decides: with no keys configured, even a key the engine cannot know acts as admin.
+    for (const headers of [{}, { 'x-api-key': 'whatever-key' }] as Record<string, string>[]) {
+      const response = await fetch(`${engine().url}/api/auth/me`, { headers });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ role: 'admin', keyId: null, open: true });
+    }
+    const patch = await fetch(`${engine().url}/api/settings/import`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ importWindowDays: 4 }),
+    });
+    expect(patch.status).toBe(200);
+  });
 });

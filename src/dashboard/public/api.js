@@ -50,6 +50,8 @@ export function storeApiKey(key) {
 
 let memoryKey = null;
 const currentKey = () => storedApiKey() ?? memoryKey;
+/** The key requests are sent with now (null: none). */
+export const currentApiKey = currentKey;
 
 /** Set by app.js: asks the operator for a key, resolves with it, or with null when they cancel. */
 let keyPrompt = async () => null;
@@ -133,9 +135,10 @@ export function buildUrl(path, query) {
 
 /**
  * fetch + JSON + problem details + API key. A 401 opens the key dialog, then the request is sent again with the key;
- * cancelling it rejects with the 401's problem.
+ * cancelling it rejects with the 401's problem. `askForKey: false` rejects with the 401 at once, for background
+ * requests that must neither open the dialog nor drop the key.
  */
-export async function api(method, path, { query, body, headers = {}, signal } = {}) {
+export async function api(method, path, { query, body, headers = {}, signal, askForKey: ask = true } = {}) {
   const url = buildUrl(path, query);
   // One key per operator action, kept across the retry after a 401: a command the engine already ran (the answer was
   // lost, the operator clicked twice) is answered again instead of being run twice.
@@ -162,6 +165,7 @@ export async function api(method, path, { query, body, headers = {}, signal } = 
     }
     if (response.status === 401) {
       const problem = await toApiError(response);
+      if (!ask) throw problem;
       // Another request (or tab) stored a new key while this one was out: try with it before asking anyone.
       if (currentKey() && currentKey() !== sentKey) continue;
       // A key the engine refused is dropped at once, so it is neither re-sent nor offered as "Forget API key".
@@ -170,7 +174,13 @@ export async function api(method, path, { query, body, headers = {}, signal } = 
       if (key) continue;
       throw problem;
     }
-    if (!response.ok) throw await toApiError(response);
+    if (!response.ok) {
+      const error = await toApiError(response);
+      // The page turns off what the key may not do, so this refusal means the role changed on the engine since the
+      // page asked (or was not known yet): it asks again.
+      if (error.code === 'ROLE_TOO_LOW') document.dispatchEvent(new CustomEvent('api-role-refused'));
+      throw error;
+    }
     if (response.status === 204) return { body: null, response };
     const type = response.headers.get('content-type') || '';
     const data = type.includes('json') ? await response.json() : await response.text();

@@ -1,3 +1,4 @@
+import { applyAccess, onAccessChange, startAccess } from './access.js';
 import { setApiKeyPrompt, storedApiKey, storeApiKey } from './api.js';
 import { promptForApiKey } from './dialogs.js';
 import { focusHeading } from './dom.js';
@@ -72,6 +73,20 @@ forgetKey.addEventListener('click', () => {
 });
 document.addEventListener('api-key-changed', syncKeyButton);
 syncKeyButton();
+
+/** The key's role beside the key button, so what is turned off on the pages has a visible cause in one place. */
+const accessText = document.getElementById('access');
+onAccessChange((access) => {
+  accessText.hidden = !access.role;
+  accessText.dataset.role = access.role ?? '';
+  accessText.textContent = !access.role
+    ? ''
+    : access.open
+      ? 'No API keys configured: full access'
+      : `${access.role.charAt(0).toUpperCase()}${access.role.slice(1)} key`;
+  applyAccess(main);
+});
+startAccess();
 
 /** `#/orders?state=not_imported` → { path: ['orders'], query: URLSearchParams }. */
 function parseHash() {

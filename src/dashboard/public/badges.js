@@ -11,12 +11,17 @@ const ACTION_HINTS = {
 
 /**
  * @param {{label:string, kind:string, messages:string[], note?:string|null, action?:string, title?:string}} badge
- * @param {{ onAction?: (badge) => void, context?: string }} options `context` names the order for screen readers.
+ * @param {{ onAction?: (badge) => void, context?: string, denied?: (action: string) => string|null }} options
+ *   `context` names the order for screen readers; `denied` says why the key may not run the badge's action (null: it
+ *   may).
  */
-export function renderBadge(badge, { onAction, context = '' } = {}) {
+export function renderBadge(badge, { onAction, context = '', denied } = {}) {
   const className = `badge badge-${badge.kind}`;
-  const hasReasons = (badge.messages?.length ?? 0) > 0 || badge.note;
-  const actionable = Boolean(badge.action && onAction);
+  const denial = badge.action && onAction ? (denied?.(badge.action) ?? null) : null;
+  // A badge whose action the key may not run stays a button, focusable, so its reasons and the denial can be read:
+  // aria-disabled, not disabled, and a click pins the tooltip instead of running the action.
+  const actionable = Boolean(badge.action && onAction) && !denial;
+  const hasReasons = (badge.messages?.length ?? 0) > 0 || badge.note || denial;
   if (!hasReasons && !actionable) {
     return h('span', { class: className, dataset: { badge: badge.key, state: badge.label } }, badge.label, [
       badge.title ? h('span', { class: 'visually-hidden' }, ` (${badge.title})`) : null,
@@ -39,6 +44,7 @@ export function renderBadge(badge, { onAction, context = '' } = {}) {
       : null,
     badge.note ? h('p', {}, badge.note) : null,
     actionable ? h('p', { class: 'muted' }, ACTION_HINTS[badge.action]) : null,
+    denial ? h('p', { class: 'role-note', dataset: { denial: '' } }, denial) : null,
   );
   const button = h(
     'button',
@@ -46,8 +52,14 @@ export function renderBadge(badge, { onAction, context = '' } = {}) {
       type: 'button',
       class: className,
       'aria-describedby': tipId,
+      'aria-disabled': denial ? 'true' : null,
       ...(actionable ? {} : { 'aria-expanded': 'false' }),
-      dataset: { badge: badge.key, state: badge.label, ...(actionable ? { action: badge.action } : {}) },
+      dataset: {
+        badge: badge.key,
+        state: badge.label,
+        ...(badge.action && onAction ? { action: badge.action } : {}),
+        ...(denial ? { denied: '' } : {}),
+      },
     },
     badge.label,
     // The visible label alone ("Not imported") does not say which order in a long table.

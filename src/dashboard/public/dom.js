@@ -48,6 +48,27 @@ export function uid(prefix = 'id') {
   return `${prefix}-${idCounter}`;
 }
 
+const disabledBy = new WeakMap();
+/**
+ * Turns one reason for a control to be disabled on or off; it is enabled once no reason is left. A request in flight,
+ * the order's state and the key's role each disable the same buttons: one must not re-enable what another disabled.
+ */
+export function disableFor(control, reason, on) {
+  let reasons = disabledBy.get(control);
+  if (!reasons) disabledBy.set(control, (reasons = new Set()));
+  if (on) reasons.add(reason);
+  else reasons.delete(reason);
+  control.disabled = reasons.size > 0;
+}
+
+/** Adds or removes one id of `aria-describedby`, leaving the others (a hint, an error) in place. */
+export function describedBy(element, id, on) {
+  const ids = (element.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((token) => token && token !== id);
+  if (on) ids.push(id);
+  if (ids.length > 0) element.setAttribute('aria-describedby', ids.join(' '));
+  else element.removeAttribute('aria-describedby');
+}
+
 const announcer = () => document.getElementById('announcer');
 const alerter = () => document.getElementById('alerter');
 

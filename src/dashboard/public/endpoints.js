@@ -19,4 +19,5 @@ export const ENDPOINTS = {
   settings: '/api/settings',
   importSettings: '/api/settings/import',
   shopCarriers: '/api/shop/carriers',
+  me: '/api/auth/me',
 };

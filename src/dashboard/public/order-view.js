@@ -1,7 +1,8 @@
+import { applyAccess, needsRole, onAccessChange, roleDenial, roleNote } from './access.js';
 import { ApiError, describeError, get, post } from './api.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
-import { announce, h, replace, uid } from './dom.js';
+import { announce, describedBy, disableFor, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
 import { formatDate, formatMoney, humanise, IMPORT_LABELS, rowBadges, rowStateText } from './format.js';
 import { describeActor, eventsFrom, isFailureEvent, orderFrom } from './order-api.js';
@@ -124,6 +125,10 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         'State',
         renderBadges(rowBadges(row), {
           onAction: (badge) => (badge.action === 'reimport' ? reimport() : resend()),
+          denied: (action) => {
+            const denial = roleDenial('operator');
+            return denial && `${action === 'reimport' ? 'Re-import' : 'Re-send'} ${denial}.`;
+          },
         }),
       ),
       item('Marketplace', `${row.marketplaceLabel || row.marketplace} (${row.marketplace})`),
@@ -239,9 +244,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     for (const [name, reason] of Object.entries(reasons)) {
       const button = actionsPanel.querySelector(`[data-command="${name}"]`);
       if (!button) continue;
-      button.disabled = Boolean(reason);
-      if (reason) button.setAttribute('aria-describedby', unavailableNote.id);
-      else button.removeAttribute('aria-describedby');
+      disableFor(button, 'state', Boolean(reason));
+      describedBy(button, unavailableNote.id, Boolean(reason));
     }
     replace(
       unavailableNote,
@@ -252,19 +256,19 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
   }
 
   // ---- operator actions ---------------------------------------------------------------------------------------------
+  const actionsRoleNote = roleNote('operator', 'These actions', { plural: true });
+  const actionButton = (command, label, run) =>
+    needsRole(h('button', { type: 'button', dataset: { command }, onclick: run }, label), 'operator', actionsRoleNote);
   actionsPanel.append(
     h('h2', { id: 'order-actions-title' }, 'Actions'),
+    actionsRoleNote,
     h(
       'div',
       { class: 'actions-row' },
-      h('button', { type: 'button', dataset: { command: 'reimport' }, onclick: () => reimport() }, 'Re-import'),
-      h('button', { type: 'button', dataset: { command: 'resend' }, onclick: () => resend() }, 'Re-send action'),
-      h(
-        'button',
-        { type: 'button', dataset: { command: 'resynchronize' }, onclick: () => resynchronize() },
-        'Re-synchronise shop order ids',
-      ),
-      h('button', { type: 'button', dataset: { command: 'retry-stock' }, onclick: () => retryStock() }, 'Retry stock'),
+      actionButton('reimport', 'Re-import', () => reimport()),
+      actionButton('resend', 'Re-send action', () => resend()),
+      actionButton('resynchronize', 'Re-synchronise shop order ids', () => resynchronize()),
+      actionButton('retry-stock', 'Retry stock', () => retryStock()),
     ),
     h(
       'p',
@@ -352,6 +356,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
 
   // ---- shop status changes (testing the action flow without a real shop) -------------------------------------------
   let shopOrdersShown = null;
+  /** Kept across the panel's redraws: the forms' buttons point to it. */
+  const shopRoleNote = roleNote('operator', 'Shop status changes', { plural: true });
   function renderShopPanel() {
     const shopOrders = overview?.shopOrderIds ?? [];
     if (shopOrdersShown === shopOrders.join()) return;
@@ -369,6 +375,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         { class: 'field-hint' },
         'These change the shop order as a merchant would; the engine then sends the matching action to Lengow.',
       ),
+      shopRoleNote,
       h(
         'div',
         { class: 'shop-actions' },
@@ -377,6 +384,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         simpleForm('refund', 'Mark refunded', shopOrders),
       ),
     );
+    // The note was out of the page while there was no shop order: the role may have become known meanwhile.
+    applyAccess(shopPanel);
   }
 
   function shopOrderField(shopOrders) {
@@ -414,7 +423,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       shopOrderField(shopOrders),
       textField('carrier', 'Carrier', 'Shop carrier name or id, e.g. Colissimo'),
       textField('trackingNumber', 'Tracking number'),
-      h('button', { type: 'submit' }, 'Mark shipped'),
+      needsRole(h('button', { type: 'submit' }, 'Mark shipped'), 'operator', shopRoleNote),
       result,
     );
     form.addEventListener('submit', (event) => {
@@ -440,7 +449,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       h('h3', { id: titleId }, label),
       shopOrderField(shopOrders),
       kind === 'cancel' ? textField('reason', 'Reason (optional)') : null,
-      h('button', { type: 'submit' }, label),
+      needsRole(h('button', { type: 'submit' }, label), 'operator', shopRoleNote),
       result,
     );
     form.addEventListener('submit', (event) => {
@@ -456,7 +465,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
 
   async function submitShopChange(form, result, kind, payload) {
     const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
+    disableFor(button, 'busy', true);
     for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
     replace(result, h('p', { class: 'loading' }, 'Working…'));
     try {
@@ -482,7 +491,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         }
       }
     } finally {
-      button.disabled = false;
+      disableFor(button, 'busy', false);
     }
   }
 
@@ -779,6 +788,14 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     if (state === 'open' && previous === 'reconnecting') scheduleReload();
   });
 
+  // The summary's badges offer re-import and re-send only to a key that may run them (focus kept on a redrawn badge).
+  const unsubscribeAccess = onAccessChange(() => {
+    if (!overview || unmounted) return;
+    const badgeKey = summary.contains(document.activeElement) ? document.activeElement.dataset?.badge : undefined;
+    renderSummary();
+    if (badgeKey) summary.querySelector(`[data-badge="${CSS.escape(badgeKey)}"]`)?.focus();
+  });
+
   load();
   return {
     unmount() {
@@ -786,6 +803,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       clearTimeout(reloadTimer);
       unsubscribe();
       unsubscribeState();
+      unsubscribeAccess();
     },
   };
 }

@@ -38,22 +38,31 @@ export function stateFilterQuery(state) {
   return COUNTER_STATES.find((entry) => entry.key === state)?.query ?? {};
 }
 
-/** The day after an ISO date (`2025-03-31` → `2025-04-01`): the API's upper bound is exclusive, the form's inclusive. */
-export function nextDay(isoDate) {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return isoDate;
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
+/**
+ * The instant a day of the form starts in the browser's time zone (`days` later: 1 for the next day), as an ISO
+ * timestamp. The table shows order dates in local time, so the days filtered on must be local days too: a bare date
+ * would be read by the engine as a UTC day. Built from the local calendar, so a 23- or 25-hour day (daylight saving)
+ * still ends at the next local midnight. Anything that is not a `YYYY-MM-DD` date goes as typed: the engine says what
+ * is wrong with it.
+ */
+export function localDayStart(isoDate, days = 0) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days);
+  return Number.isNaN(date.getTime()) ? isoDate : date.toISOString();
 }
 
-/** Query parameters of the list and the counters for the page's filters (state left out for the counters). */
+/**
+ * Query parameters of the list and the counters for the page's filters (state left out for the counters). The form's
+ * "to" day is included; the API's upper bound is excluded, hence the start of the day after.
+ */
 export function filterQuery(filters, { withState = true } = {}) {
   return {
     ...(withState ? stateFilterQuery(filters.state) : {}),
     marketplace: filters.marketplace,
     lengowStatus: filters.lengowStatus,
-    orderDateFrom: filters.from,
-    orderDateTo: filters.to ? nextDay(filters.to) : '',
+    orderDateFrom: filters.from ? localDayStart(filters.from) : '',
+    orderDateTo: filters.to ? localDayStart(filters.to, 1) : '',
     search: filters.q,
   };
 }

@@ -1,3 +1,4 @@
+import { needsRole, onAccessChange, roleDenial, roleNote } from './access.js';
 import { ApiError, describeError, get, post } from './api.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
@@ -24,6 +25,12 @@ const PAGE_SIZES = [25, 50, 100];
 /** A row says when its stock was not decremented: the list is where operators look for what needs them. */
 const LIST_BADGES = { stock: true };
 const DEFAULTS = { sort: 'order_date', direction: 'desc', limit: 50 };
+/** The words of a badge's action, for the sentence that says why the key may not run it. */
+const ACTION_NAMES = { reimport: 'Re-import', resend: 'Re-send' };
+const deniedAction = (action) => {
+  const denial = roleDenial('operator');
+  return denial && `${ACTION_NAMES[action] ?? 'This action'} ${denial}.`;
+};
 /**
  * The events that end a re-send or a re-import in failure. A failure again often leaves the row looking exactly as
  * before (same badge, same reason), so the state text alone cannot tell the operator that their request failed.
@@ -73,6 +80,8 @@ export function mountOrdersList(container, { query }, { live }) {
   let loadController = null;
   let counterTimer = null;
   let unmounted = false;
+  /** Rows drawn from an answer: before it, drawing them would say that no order matches. */
+  let loaded = false;
 
   // ---- static structure -------------------------------------------------------------------------------------------
   const errorBanner = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
@@ -130,14 +139,16 @@ export function mountOrdersList(container, { query }, { live }) {
   const pagePosition = h('p', { class: 'muted', 'aria-live': 'polite' });
   const previous = h('button', { type: 'button', onclick: () => load('previous') }, '← Previous page');
   const next = h('button', { type: 'button', onclick: () => load('next') }, 'Next page →');
+  const commandsNote = roleNote('operator', 'Import now, re-import and re-send', { plural: true });
+  const importButton = needsRole(
+    h('button', { type: 'button', dataset: { command: 'import-now' }, onclick: () => importNow() }, 'Import now'),
+    'operator',
+    commandsNote,
+  );
 
   container.append(
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, 'Orders'),
-      h('button', { type: 'button', dataset: { command: 'import-now' }, onclick: () => importNow() }, 'Import now'),
-    ),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Orders'), importButton),
+    commandsNote,
     errorBanner,
     h('h2', { class: 'visually-hidden' }, 'Counters'),
     counterList,
@@ -298,7 +309,15 @@ export function mountOrdersList(container, { query }, { live }) {
     return h(
       'tr',
       { dataset: { key: rowKey(row), marketplace: row.marketplace, orderId: row.marketplaceOrderId } },
-      h('td', {}, renderBadges(rowBadges(row, LIST_BADGES), { onAction: (badge) => runAction(row, badge), context })),
+      h(
+        'td',
+        {},
+        renderBadges(rowBadges(row, LIST_BADGES), {
+          onAction: (badge) => runAction(row, badge),
+          context,
+          denied: deniedAction,
+        }),
+      ),
       h('td', {}, row.marketplaceLabel || row.marketplace),
       h(
         'th',
@@ -381,6 +400,7 @@ export function mountOrdersList(container, { query }, { live }) {
       );
       if (unmounted) return;
       page = pageFrom(body);
+      loaded = true;
       errorBanner.hidden = true;
       renderRows();
       if (direction === 'next' || direction === 'previous') (direction === 'next' ? next : previous).focus();
@@ -723,6 +743,18 @@ export function mountOrdersList(container, { query }, { live }) {
     }
   });
 
+  // The badges offer re-import and re-send only to a key that may run them: drawn again when the role is known.
+  const unsubscribeAccess = onAccessChange(() => {
+    if (!loaded || unmounted) return;
+    const active = tbody.contains(document.activeElement) ? document.activeElement : null;
+    const key = active?.closest('tr')?.dataset.key;
+    const badgeKey = active?.dataset?.badge;
+    renderRows();
+    if (key === undefined) return;
+    const row = tbody.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    ((badgeKey && row?.querySelector(`[data-badge="${CSS.escape(badgeKey)}"]`)) || row?.querySelector('a'))?.focus();
+  });
+
   renderHead();
   load('first');
   loadCounters();
@@ -737,6 +769,7 @@ export function mountOrdersList(container, { query }, { live }) {
       clearTimeout(refreshTimer);
       unsubscribe();
       unsubscribeState();
+      unsubscribeAccess();
     },
   };
 }

@@ -1,5 +1,6 @@
+import { applyAccess, needsRole, roleNote } from './access.js';
 import { ApiError, describeError } from './api.js';
-import { announce, h, replace, uid } from './dom.js';
+import { announce, disableFor, h, replace, uid } from './dom.js';
 import { formatCount, formatDate, humanise } from './format.js';
 import { describeActor } from './order-api.js';
 import { LENGOW_STATUSES } from './orders-api.js';
@@ -99,6 +100,7 @@ export function mountSettings(container) {
     hidden: true,
   });
   const savedMessage = h('p', { role: 'status', class: 'muted' });
+  const importRoleNote = roleNote('admin', 'Saving the import settings');
   const controls = new Map();
   const importForm = h('form', { novalidate: true, 'aria-describedby': 'import-settings-help' });
 
@@ -250,10 +252,11 @@ export function mountSettings(container) {
     h(
       'div',
       { class: 'form-buttons' },
-      h('button', { type: 'submit', class: 'primary' }, 'Save import settings'),
+      needsRole(h('button', { type: 'submit', class: 'primary' }, 'Save import settings'), 'admin', importRoleNote),
       h('button', { type: 'button', onclick: () => fillImportForm() }, 'Undo changes'),
       savedMessage,
     ),
+    importRoleNote,
   );
   importSection.append(
     h('h2', { id: 'import-settings-title' }, 'Import settings'),
@@ -393,7 +396,7 @@ export function mountSettings(container) {
       return;
     }
     const submit = importForm.querySelector('button[type="submit"]');
-    submit.disabled = true;
+    disableFor(submit, 'busy', true);
     savedMessage.textContent = 'Saving…';
     try {
       await saveImportSettings(changes, settings.revision);
@@ -413,7 +416,7 @@ export function mountSettings(container) {
         formError.focus();
       } else showErrors(error);
     } finally {
-      submit.disabled = false;
+      disableFor(submit, 'busy', false);
     }
   });
 
@@ -467,6 +470,8 @@ export function mountSettings(container) {
   }
 
   // ---- carrier mapping ----------------------------------------------------------------------------------------------
+  /** Kept across redraws of the section: every mapping form and Remove button points to it. */
+  const carriersRoleNote = roleNote('admin', 'Changing the carrier mappings');
   function renderCarriers() {
     const focusedKey = document.activeElement?.dataset?.focusKey;
     replace(
@@ -477,11 +482,14 @@ export function mountSettings(container) {
         { class: 'field-hint' },
         'Per marketplace and delivery country: which marketplace carrier code a shop carrier ships as, which shop carrier an imported shipping method gets, and the default carriers when nothing maps.',
       ),
+      carriersRoleNote,
       ...(settings.marketplaces.length === 0
         ? [h('p', { class: 'muted' }, 'No marketplace seen yet: marketplaces appear here after the first import.')]
         : settings.marketplaces.map((marketplace) => renderMarketplace(marketplace))),
     );
     if (focusedKey) carriersSection.querySelector(`[data-focus-key="${CSS.escape(focusedKey)}"]`)?.focus();
+    // The note was out of the page until the settings first arrived: the role may have become known meanwhile.
+    applyAccess(carriersSection);
   }
 
   function renderMarketplace(marketplace) {
@@ -583,16 +591,20 @@ export function mountSettings(container) {
               h(
                 'td',
                 {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger',
-                    'aria-label': row.remove.label,
-                    onclick: (event) =>
-                      runCarrierCommand(row.remove.command, row.remove.data, event.currentTarget.closest('details')),
-                  },
-                  'Remove',
+                needsRole(
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'danger',
+                      'aria-label': row.remove.label,
+                      onclick: (event) =>
+                        runCarrierCommand(row.remove.command, row.remove.data, event.currentTarget.closest('details')),
+                    },
+                    'Remove',
+                  ),
+                  'admin',
+                  carriersRoleNote,
                 ),
               ),
             ),
@@ -691,7 +703,7 @@ export function mountSettings(container) {
           dataset: { form: kind, marketplace: code },
         },
         ...fields,
-        h('button', { type: 'submit', class: 'primary' }, title),
+        needsRole(h('button', { type: 'submit', class: 'primary' }, title), 'admin', carriersRoleNote),
       );
       form.addEventListener('submit', (event) => {
         event.preventDefault();
@@ -785,7 +797,7 @@ export function mountSettings(container) {
   async function runCarrierCommand(command, data, details, resultSlot, form) {
     const result = resultSlot ?? details?.querySelector('[data-remove-result]') ?? null;
     const buttons = form ? [...form.querySelectorAll('button')] : [];
-    buttons.forEach((button) => (button.disabled = true));
+    buttons.forEach((button) => disableFor(button, 'busy', true));
     try {
       await sendCarrierCommand(command, data, settings.revision);
       await reload();
@@ -819,7 +831,7 @@ export function mountSettings(container) {
         }
       }
     } finally {
-      buttons.forEach((button) => (button.disabled = false));
+      buttons.forEach((button) => disableFor(button, 'busy', false));
     }
   }
 

@@ -94,11 +94,12 @@ export async function openDashboard(
   browser: Browser,
   url: string,
   hash = '#/orders',
-  options: { reducedMotion?: 'reduce' | 'no-preference'; apiKey?: string } = {},
+  options: { reducedMotion?: 'reduce' | 'no-preference'; apiKey?: string; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 1366, height: 900 },
     reducedMotion: options.reducedMotion ?? 'reduce',
+    timezoneId: options.timezoneId,
   });
   if (options.apiKey) {
     // As if the operator had typed it earlier in this tab: in sessionStorage before the page's first request.
@@ -220,9 +221,11 @@ export function shopOf(dashboard: DashboardEngine): Shop {
 /**
  * The world of the order stories: the merchant created a shop carrier and set it as the default import carrier of
  * every marketplace and country seen (through the settings API), then ran an import, so most orders are imported and
- * the rest fail for reasons an operator can fix (unknown products, parent products, currencies…).
+ * the rest fail for reasons an operator can fix (unknown products, parent products, currencies…). `adminKey`: for an
+ * engine with API_KEYS.
  */
-export async function prepareOrderWorld(dashboard: DashboardEngine): Promise<void> {
+export async function prepareOrderWorld(dashboard: DashboardEngine, adminKey?: string): Promise<void> {
+  const headers: Record<string, string> = adminKey ? { 'x-api-key': adminKey } : {};
   await settleImports(dashboard);
   const carrier = await shopOf(dashboard).addCarrier({
     name: 'Colissimo',
@@ -231,16 +234,18 @@ export async function prepareOrderWorld(dashboard: DashboardEngine): Promise<voi
   const view = await apiJson<{ marketplaces: { marketplace: string; countriesSeen: string[] | null }[] }>(
     dashboard,
     '/api/settings',
+    { headers },
   );
   for (const { marketplace, countriesSeen } of view.marketplaces) {
     for (const country of countriesSeen ?? []) {
       await apiJson(dashboard, '/api/settings/default-carriers', {
         method: 'PUT',
+        headers,
         body: JSON.stringify({ marketplace, country, importCarrier: { id: String(carrier.id), name: carrier.name } }),
       });
     }
   }
-  await apiJson(dashboard, '/api/orders/import', { method: 'POST', body: '{}' });
+  await apiJson(dashboard, '/api/orders/import', { method: 'POST', body: '{}', headers });
   await settleImports(dashboard);
 }
 
