@@ -98,9 +98,11 @@ async function startBuiltInSandbox(config: AppConfig, logger: Logger): Promise<S
       orderCount: config.SANDBOX_ORDERS,
       logger: logger.child({ component: 'sandbox' }),
     });
+    // SANDBOX=on runs it even beside credentials, which then go unused: say which case this is.
+    const why = config.SANDBOX === 'on' ? 'SANDBOX=on' : 'no Lengow credentials set';
     logger.info(
       { url: sandbox.url, orders: config.SANDBOX_ORDERS },
-      'built-in Lengow emulator started (no Lengow credentials set)',
+      `built-in Lengow emulator started (${why}); the engine talks to it, not to Lengow`,
     );
     return sandbox;
   } catch (error) {
