@@ -2,13 +2,17 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import { useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { ORDER_SETTINGS_STREAM } from '../../src/settings/index.js';
+import { SHOP, type Shop } from '../../src/shop/shop.port.js';
 
 describe('HTTP API: Idempotency-Key', () => {
   const engine = useHttpEngine({ env: { API_KEYS: 'v1:viewer,o1:operator,a1:admin,a2:admin' } });
   let store: EventStore;
+  let colissimo: { id: string; name: string };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     store = engine().app.get<EventStore>(EVENT_STORE);
+    const carrier = await engine().app.get<Shop>(SHOP).addCarrier({ name: 'Colissimo', trackingUrl: null });
+    colissimo = { id: String(carrier.id), name: carrier.name };
   });
 
   const mapCarrier = (body: object, key: string | null, apiKey = 'a1', extra: Record<string, string> = {}) =>
@@ -25,7 +29,7 @@ describe('HTTP API: Idempotency-Key', () => {
   const mapping = (carrier: string) => ({
     marketplace: 'amazon_fr',
     country: 'FR',
-    shopCarrier: { id: 'colissimo', name: 'Colissimo' },
+    shopCarrier: colissimo,
     marketplaceCarrier: carrier,
   });
   const settingsEvents = async () => (await store.readStream(ORDER_SETTINGS_STREAM)).length;

@@ -67,6 +67,32 @@ describe('HTTP API: errors as application/problem+json', () => {
     ]);
   });
 
+  it('refuses a carrier the shop does not have, naming the field, before anything is stored', async () => {
+    const settingsBefore = await (await send('GET', '/api/settings')).json();
+    const defaults = await send(
+      'PUT',
+      '/api/settings/default-carriers',
+      JSON.stringify({ marketplace: 'amazon_fr', country: 'DE', importCarrier: { id: '999', name: 'Ghost' } }),
+    );
+    expect(defaults.status).toBe(422);
+    const problem = await problemOf(defaults);
+    expect(problem.code).toBe('UNKNOWN_SHOP_CARRIER');
+    expect(problem.errors).toEqual([{ field: 'importCarrier.id', message: expect.stringContaining('"999"') }]);
+    const mapping = await send(
+      'PUT',
+      '/api/settings/carrier-mappings',
+      JSON.stringify({
+        marketplace: 'amazon_fr',
+        country: 'FR',
+        shopCarrier: { id: 'colissimo', name: 'Colissimo' },
+        marketplaceCarrier: 'COLISSIMO',
+      }),
+    );
+    expect(mapping.status).toBe(422);
+    expect((await problemOf(mapping)).errors?.[0].field).toBe('shopCarrier.id');
+    expect(await (await send('GET', '/api/settings')).json()).toEqual(settingsBefore);
+  });
+
   it('refuses a body that is not an object', async () => {
     const response = await send('PATCH', '/api/settings/import', '[1,2]');
     expect(response.status).toBe(400);

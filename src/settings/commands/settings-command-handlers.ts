@@ -1,3 +1,4 @@
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ClassConstructor } from 'class-transformer';
 import type { SettingsCommand, SettingsCommandType } from '../domain/settings-commands.js';
@@ -21,17 +22,26 @@ import {
   UnmapCarrierDto,
   UnmapShippingMethodDto,
 } from './settings-dtos.js';
+import { SHOP, type Shop } from '../../shop/shop.port.js';
+import { requireShopCarriers, type NamedShopCarrier } from './require-shop-carriers.js';
 import { validateOrThrow } from './validate-or-throw.js';
 import { SettingsInvalid } from './settings-invalid.error.js';
 
 type BusCommand = { readonly payload: unknown; readonly metadata: unknown; readonly options?: unknown };
 
-/** Shape checks (SettingsInvalid), then the executor; the domain checks the rules (SettingsDomainError). */
+/** Shop carriers a command's (validated) data names; checked against the shop when there is one. */
+type ShopCarriersOf = (data: never) => NamedShopCarrier[];
+
+/**
+ * Shape checks (SettingsInvalid), the shop carriers it names (when the app has a shop), then the executor; the
+ * domain checks the rules (SettingsDomainError).
+ */
 async function run(
   executor: SettingsCommandExecutor,
   type: SettingsCommandType,
   dto: ClassConstructor<object>,
   { payload, metadata, options }: BusCommand,
+  shop?: { shop: Shop | undefined; carriersOf: ShopCarriersOf },
 ): Promise<SettingsCommandResult> {
   const data = validateOrThrow(dto, payload);
   const who = validateOrThrow(CommandMetadataDto, metadata, 'metadata');
@@ -41,6 +51,7 @@ async function run(
       { field: 'options.expectedRevision', message: 'options.expectedRevision must be a string' },
     ]);
   }
+  if (shop?.shop) await requireShopCarriers(shop.shop, shop.carriersOf(data as never));
   return executor.execute({ type, data } as SettingsCommand, who, { expectedRevision });
 }
 
@@ -54,9 +65,15 @@ export class ChangeImportSettingsHandler implements ICommandHandler<ChangeImport
 
 @CommandHandler(MapCarrier)
 export class MapCarrierHandler implements ICommandHandler<MapCarrier, SettingsCommandResult> {
-  constructor(private readonly executor: SettingsCommandExecutor) {}
+  constructor(
+    private readonly executor: SettingsCommandExecutor,
+    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+  ) {}
   execute(command: MapCarrier) {
-    return run(this.executor, 'MapCarrier', MapCarrierDto, command);
+    return run(this.executor, 'MapCarrier', MapCarrierDto, command, {
+      shop: this.shop,
+      carriersOf: (data: MapCarrierDto) => [{ field: 'shopCarrier.id', id: data.shopCarrier.id }],
+    });
   }
 }
 
@@ -70,9 +87,15 @@ export class UnmapCarrierHandler implements ICommandHandler<UnmapCarrier, Settin
 
 @CommandHandler(MapShippingMethod)
 export class MapShippingMethodHandler implements ICommandHandler<MapShippingMethod, SettingsCommandResult> {
-  constructor(private readonly executor: SettingsCommandExecutor) {}
+  constructor(
+    private readonly executor: SettingsCommandExecutor,
+    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+  ) {}
   execute(command: MapShippingMethod) {
-    return run(this.executor, 'MapShippingMethod', MapShippingMethodDto, command);
+    return run(this.executor, 'MapShippingMethod', MapShippingMethodDto, command, {
+      shop: this.shop,
+      carriersOf: (data: MapShippingMethodDto) => [{ field: 'shopCarrier.id', id: data.shopCarrier.id }],
+    });
   }
 }
 
@@ -86,9 +109,16 @@ export class UnmapShippingMethodHandler implements ICommandHandler<UnmapShipping
 
 @CommandHandler(SetDefaultCarrier)
 export class SetDefaultCarrierHandler implements ICommandHandler<SetDefaultCarrier, SettingsCommandResult> {
-  constructor(private readonly executor: SettingsCommandExecutor) {}
+  constructor(
+    private readonly executor: SettingsCommandExecutor,
+    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+  ) {}
   execute(command: SetDefaultCarrier) {
-    return run(this.executor, 'SetDefaultCarrier', SetDefaultCarrierDto, command);
+    return run(this.executor, 'SetDefaultCarrier', SetDefaultCarrierDto, command, {
+      shop: this.shop,
+      carriersOf: (data: SetDefaultCarrierDto) =>
+        data.importCarrier ? [{ field: 'importCarrier.id', id: data.importCarrier.id }] : [],
+    });
   }
 }
 

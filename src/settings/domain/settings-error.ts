@@ -7,7 +7,8 @@ export type SettingsErrorCode =
   | 'INVALID_SETTING'
   | 'UNKNOWN_LENGOW_STATUS'
   | 'UNKNOWN_MARKETPLACE_CARRIER'
-  | 'UNKNOWN_SHIPPING_METHOD';
+  | 'UNKNOWN_SHIPPING_METHOD'
+  | 'UNKNOWN_SHOP_CARRIER';
 
 /** A settings command that cannot apply; `field` names the offending input so a form can show it next to the field. */
 export class SettingsDomainError extends Error {
