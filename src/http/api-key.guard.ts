@@ -58,28 +58,35 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private identify(request: RequestWithPrincipal): Principal {
-    if (this.authenticator.open) return OPEN_PRINCIPAL;
-    const key = presentedKey(request.headers);
-    if (key === undefined) {
-      throw new HttpProblem(
-        401,
-        'API_KEY_MISSING',
-        'Unauthorized',
-        'send an API key in the X-API-Key header (or Authorization: ApiKey <key>)',
-        { headers: CHALLENGE },
-      );
-    }
-    const principal = this.authenticator.authenticate(key);
-    if (!principal) {
-      throw new HttpProblem(401, 'API_KEY_UNKNOWN', 'Unauthorized', 'the API key is not one this engine knows', {
-        headers: CHALLENGE,
-      });
-    }
-    return principal;
+    return identifyCaller(this.authenticator, request.headers);
   }
 }
 
-/** The caller of a guarded route. Throws on a route the guard did not run on: no command without a known actor. */
+/** Who presents these headers: the open principal when the API is open, else the key's, else a 401 problem. */
+export function identifyCaller(
+  authenticator: ApiKeyAuthenticator,
+  headers: RequestWithPrincipal['headers'],
+): Principal {
+  if (authenticator.open) return OPEN_PRINCIPAL;
+  const key = presentedKey(headers);
+  if (key === undefined) {
+    throw new HttpProblem(
+      401,
+      'API_KEY_MISSING',
+      'Unauthorized',
+      'send an API key in the X-API-Key header (or Authorization: ApiKey <key>)',
+      { headers: CHALLENGE },
+    );
+  }
+  const principal = authenticator.authenticate(key);
+  if (!principal) {
+    throw new HttpProblem(401, 'API_KEY_UNKNOWN', 'Unauthorized', 'the API key is not one this engine knows', {
+      headers: CHALLENGE,
+    });
+  }
+  return principal;
+}
+
 export function principalOf(request: RequestWithPrincipal): Principal {
   if (!request.principal) throw new Error('principalOf on a route without ApiKeyGuard');
   return request.principal;

@@ -19,6 +19,7 @@ import { ShopCarriersController } from '../settings/http/shop-carriers.controlle
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { AuthController } from './auth.controller.js';
+import { authenticateBeforeBody } from './authenticate-before-body.js';
 import { HTTP_API_OPTIONS, type HttpApiOptions } from './http-api-options.js';
 import { HttpCommandRunner } from './http-command-runner.js';
 import { IdempotencyStore } from '../interfaces/idempotency-store.js';
@@ -28,6 +29,7 @@ import { QueryValidationPipe } from './query-validation.pipe.js';
 import { RouteTable } from './route-table.js';
 
 const ROUTE_TABLE_HOOK = Symbol('ROUTE_TABLE_HOOK');
+const EARLY_AUTHENTICATION_HOOK = Symbol('EARLY_AUTHENTICATION_HOOK');
 
 /**
  * The HTTP API under /api: order and settings controllers, API-key guard, problem+json exception filter (global:
@@ -71,6 +73,15 @@ export class HttpApiModule implements OnModuleInit {
           useFactory: (host: HttpAdapterHost, routes: RouteTable) => {
             const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
             fastify?.addHook('onRoute', (route) => routes.add(route.method, route.url));
+            return true;
+          },
+        },
+        {
+          provide: EARLY_AUTHENTICATION_HOOK,
+          inject: [HttpAdapterHost, ApiKeyAuthenticator],
+          useFactory: (host: HttpAdapterHost, authenticator: ApiKeyAuthenticator) => {
+            const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
+            if (fastify) authenticateBeforeBody(fastify, authenticator);
             return true;
           },
         },

@@ -22,6 +22,25 @@ describe('HTTP API authentication and roles', () => {
     expect(text).not.toContain('s3cr3t');
   });
 
+  it('refuses a write without a valid key before reading its body: no validation feedback, no megabyte parsed', async () => {
+    const write = (headers: Record<string, string>, body: string) =>
+      fetch(`${engine().url}/api/orders/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const malformed = await write({}, '{"days": ');
+    expect(malformed.status).toBe(401);
+    expect(await malformed.json()).toMatchObject({ code: 'API_KEY_MISSING' });
+    const unknownField = await write({ 'x-api-key': 'not-a-key' }, JSON.stringify({ dayz: 2 }));
+    expect(unknownField.status).toBe(401);
+    expect(await unknownField.json()).toMatchObject({ code: 'API_KEY_UNKNOWN' });
+    const tooLarge = await write({}, JSON.stringify({ days: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(tooLarge.status).toBe(401);
+    // With a key, the same malformed body is what is wrong.
+    expect((await write({ 'x-api-key': 'o1' }, '{"days": ')).status).toBe(400);
+  });
+
   it('lets a viewer read, via X-API-Key or Authorization: ApiKey', async () => {
     expect((await get('/api/settings', { 'x-api-key': 'v1' })).status).toBe(200);
     expect((await get('/api/settings', { authorization: 'ApiKey v1' })).status).toBe(200);
