@@ -12,6 +12,7 @@ import { OverviewWorkerRunner } from '../../src/orders/projections/worker/overvi
 import { ORDER_OVERVIEW_VERSION } from '../../src/orders/projections/overview-projection.js';
 import { snapshot } from '../../src/orders/domain/testing/order-fixtures.js';
 import { importOrder, shipped, shopChange, shopOrdersCreated } from '../../src/orders/domain/testing/order-scenario.js';
+import { orderTables } from '../support/order-tables.js';
 
 /** The overview as readers see it (the views), every column, in stream order. */
 function overviewRows(path: string): unknown[] {
@@ -31,19 +32,6 @@ function liveGeneration(path: string): number {
         generation: number;
       }
     ).generation;
-  } finally {
-    db.close();
-  }
-}
-
-/** Tables and views of a SQLite file whose names start with `order_`. */
-function orderTables(path: string): string[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    const rows = db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'order\\_%' ESCAPE '\\'`).all() as {
-      name: string;
-    }[];
-    return rows.map((row) => row.name);
   } finally {
     db.close();
   }

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +9,7 @@ import type { ReadModelRunner } from '../../src/event-store/projections/read-mod
 import { silentLogger } from '../../src/logging/logger.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { ORDER_OVERVIEW_PROJECTION } from '../../src/orders/projections/overview-projection.js';
-
-/** Tables and views of a SQLite file whose names start with `order_`. */
-function orderTables(file: string): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    const rows = db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'order\\_%' ESCAPE '\\'`).all() as {
-      name: string;
-    }[];
-    return rows.map((row) => row.name);
-  } finally {
-    db.close();
-  }
-}
+import { orderTables } from '../support/order-tables.js';
 
 describe('the order read models on SQLite: a worker thread and their own file (READ_MODELS_THREAD)', () => {
   let folder: string;
