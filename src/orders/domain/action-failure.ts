@@ -11,6 +11,7 @@ export type ActionFailureCode =
   | 'INVALID_ARGUMENT_VALUE'
   | 'NO_DELIVERY_COUNTRY'
   | 'ORDER_LINE_REQUIRED'
+  | 'WHOLE_ORDER_ONLY'
   | 'LENGOW_REFUSED'
   | 'SEND_FAILED'
   | 'LENGOW_UNAVAILABLE'
@@ -23,6 +24,12 @@ export interface ActionFailure {
 
 export const ACTION_TOO_OLD_MESSAGE = 'order action is too old. Please retry the call';
 export const LENGOW_UNAVAILABLE_MESSAGE = "can't create action because Lengow API is unavailable. Please retry";
+
+const WHOLE_ORDER_WORDING: Readonly<Record<ActionType, readonly [string, string, string]>> = {
+  ship: ['ships', 'a shipment', 'ship'],
+  cancel: ['cancels', 'a cancellation', 'cancel'],
+  refund: ['refunds', 'a refund', 'refund'],
+};
 
 const failure = (code: ActionFailureCode, message: string): ActionFailure => ({ code, message });
 
@@ -39,6 +46,14 @@ export const actionFailures = {
     failure('INVALID_ARGUMENT_VALUE', `can't send action: ${value} is not a valid value for ${argument}`),
   noDeliveryCountry: () => failure('NO_DELIVERY_COUNTRY', "can't find the delivery country in the order"),
   lineRequired: () => failure('ORDER_LINE_REQUIRED', 'order line is required but cannot be not found in order'),
+  /** Not a plugin text: the plugins send the order-level action here, which acts on the whole order. */
+  wholeOrderOnly: (marketplace: string, actionType: ActionType) => {
+    const [does, an, doIt] = WHOLE_ORDER_WORDING[actionType];
+    return failure(
+      'WHOLE_ORDER_ONLY',
+      `${marketplace} ${does} whole orders only: ${an} of some lines cannot be sent; ${doIt} them in the marketplace's back office`,
+    );
+  },
   refused: (message: string) => failure('LENGOW_REFUSED', message),
   sendFailed: (message: string) => failure('SEND_FAILED', message),
   unavailable: () => failure('LENGOW_UNAVAILABLE', LENGOW_UNAVAILABLE_MESSAGE),

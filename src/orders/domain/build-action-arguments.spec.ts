@@ -1,6 +1,17 @@
 import { buildActionArguments, type BuildActionArgumentsInput } from './build-action-arguments.js';
 import type { ActionDefinition } from './marketplace-definition.js';
-import { carrierMapping, colissimo, definition, homeCarrier, NOW } from './testing/order-fixtures.js';
+import { orderEvent } from './order-events.js';
+import { carrierMapping, colissimo, definition, homeCarrier, NOW, snapshot } from './testing/order-fixtures.js';
+import {
+  historyOf,
+  importOrder,
+  later,
+  requestRefund,
+  shopChange,
+  shopOrdersCreated,
+  spec,
+  STREAM,
+} from './testing/order-scenario.js';
 
 const order = {
   marketplaceCarrier: null,
@@ -231,5 +242,99 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
       "ARGUMENT_REQUIRED: can't send action: tracking_number is required",
     ]);
+  });
+});
+
+describe('RequestRefund: whole order or some lines (lengow-api.md §11)', () => {
+  /** Demo Market FR as the repro saw it: `refund` takes a reason and nothing that names a line or a quantity. */
+  const withoutLine = (() => {
+    const base = definition();
+    return definition({
+      actions: { ...base.actions, refund: { ...base.actions.refund!, args: ['refund_reason'], optionalArgs: [] } },
+    });
+  })();
+  const delivered = (refund: ReturnType<typeof shopChange>) =>
+    historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Delivered' }), now: later(5) }),
+      refund,
+    );
+  const tryData = (
+    scope: { kind: 'order' } | { kind: 'lines'; lines: { marketplaceLineId: string; quantity: number }[] },
+  ) => ({
+    actionType: 'refund' as const,
+    requestKey: `${STREAM}:action:refund:1`,
+    sequence: 1,
+    tryKey: `${STREAM}:action:refund:1:try:1`,
+    tryNumber: 1,
+    shopOrderId: 'SO-1',
+    changeId: 'chg-refund',
+    scope,
+    choices: { refund_reason: 'RETURN' },
+  });
+  const attempt = (line: string | null) =>
+    `${STREAM}:action:refund:1:try:1:${line === null ? 'order' : `line:${line}`}`;
+
+  it('rejects a refund of some lines on a marketplace that refunds whole orders only, posting nothing', () => {
+    const lines = [{ marketplaceLineId: 'DM-1', quantity: 1 }];
+    spec
+      .given(delivered(shopChange('chg-refund', { kind: 'line_refunded', lines })))
+      .when(requestRefund('chg-refund', { definition: withoutLine }))
+      .then([
+        orderEvent('ActionRejected', {
+          ...tryData({ kind: 'lines', lines }),
+          source: 'engine',
+          failures: [
+            {
+              code: 'WHOLE_ORDER_ONLY',
+              message:
+                "Demo Market FR refunds whole orders only: a refund of some lines cannot be sent; refund them in the marketplace's back office",
+            },
+          ],
+          at: later(11),
+        }),
+      ]);
+  });
+
+  it('sends one refund per refunded line with its quantity when the marketplace takes `line`', () => {
+    const lines = [
+      { marketplaceLineId: 'DM-1', quantity: 1 },
+      { marketplaceLineId: 'DM-2', quantity: 1 },
+    ];
+    spec
+      .given(delivered(shopChange('chg-refund', { kind: 'line_refunded', lines })))
+      .when(requestRefund())
+      .then([
+        orderEvent('ActionRequested', {
+          ...tryData({ kind: 'lines', lines }),
+          actions: [
+            {
+              line: 'DM-1',
+              arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-1' },
+              attemptKey: attempt('DM-1'),
+            },
+            {
+              line: 'DM-2',
+              arguments: { refund_reason: 'RETURN', quantity: '1', line: 'DM-2' },
+              attemptKey: attempt('DM-2'),
+            },
+          ],
+          at: later(11),
+        }),
+      ]);
+  });
+
+  it('still sends a whole-order refund as one order-level action when the marketplace does not take `line`', () => {
+    spec
+      .given(delivered(shopChange('chg-refund', { kind: 'refunded' })))
+      .when(requestRefund('chg-refund', { definition: withoutLine }))
+      .then([
+        orderEvent('ActionRequested', {
+          ...tryData({ kind: 'order' }),
+          actions: [{ line: null, arguments: { refund_reason: 'RETURN' }, attemptKey: attempt(null) }],
+          at: later(11),
+        }),
+      ]);
   });
 });

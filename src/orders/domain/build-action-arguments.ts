@@ -27,7 +27,10 @@ export interface ActionOrderContext {
   readonly shippingAmount: number;
   /** Marketplace line ids the action is about (all lines of the shop order, or the refunded ones). */
   readonly lines: readonly string[];
-  /** Per-line quantity, for partial refunds. */
+  /**
+   * Per-line quantity when the action is about some lines only (a partial refund), empty when it is about the whole
+   * order: its presence is what tells the two apart.
+   */
   readonly lineQuantities: Readonly<Record<string, number>>;
 }
 
@@ -35,6 +38,11 @@ export interface BuildActionArgumentsInput {
   readonly actionType: ActionType;
   readonly definition: MarketplaceDefinition;
   readonly lengowStatus: LengowStatus | null;
+  /**
+   * Whether the action's status list is checked against `lengowStatus` (default true). Not for a ship sent again with a
+   * corrected tracking number: the order is shipped already, and the plugins send it for that very reason (§11).
+   */
+  readonly statusGate?: boolean;
   readonly order: ActionOrderContext;
   readonly shipment: ActionShipment | null;
   readonly carrierMapping: CarrierMappingView;
@@ -191,8 +199,19 @@ function argumentsFor(line: string | null, action: ActionDefinition, resolve: Re
 export function buildActionArguments(input: BuildActionArgumentsInput): BuiltActions {
   const action = input.definition.actions[input.actionType];
   if (!action) return { ok: false, failures: [actionFailures.notSupported(input.actionType)] };
+  // Without `line` the only action left is the order-level one, which acts on the whole order: for a partial refund,
+  // money the merchant did not mean to give back, and no way to take it back. The plugins send it; this refuses instead,
+  // before anything else, as nothing the merchant fixes in the order would make it sendable.
+  if (Object.keys(input.order.lineQuantities).length > 0 && !acceptsLine(action)) {
+    const marketplace = input.definition.label.trim() || input.definition.code;
+    return { ok: false, failures: [actionFailures.wholeOrderOnly(marketplace, input.actionType)] };
+  }
   // An empty status list is read as "no restriction": a definition without one must not block every action.
-  if (action.status.length > 0 && (input.lengowStatus === null || !action.status.includes(input.lengowStatus))) {
+  if (
+    input.statusGate !== false &&
+    action.status.length > 0 &&
+    (input.lengowStatus === null || !action.status.includes(input.lengowStatus))
+  ) {
     return { ok: false, failures: [actionFailures.notAllowedInStatus(input.actionType, input.lengowStatus)] };
   }
   const lines = input.order.lines;

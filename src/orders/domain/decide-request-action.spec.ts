@@ -108,6 +108,33 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
     spec.given(history).when(requestShip()).thenNothingHappened();
   });
 
+  it('sends ship again when the tracking number of a shipped order is corrected', () => {
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-ship', shipped('WRONG-1')),
+      requestShip(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(5) }),
+      shopChange('chg-ship-2', shipped('RIGHT-1')),
+    );
+    const [event] = spec.given(history).when(requestShip('chg-ship-2')).events();
+    expect(
+      event?.type === 'ActionRequested' && [event.data.requestKey, event.data.actions[0]?.arguments.tracking_number],
+    ).toEqual([`${STREAM}:action:ship:2`, 'RIGHT-1']);
+  });
+
+  it('asks nothing for the same tracking number saved again on a shipped order', () => {
+    const history = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-ship', shipped('SAME-1')),
+      requestShip(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Sent' }), now: later(5) }),
+      shopChange('chg-ship-2', shipped('SAME-1')),
+    );
+    spec.given(history).when(requestShip('chg-ship-2')).thenNothingHappened();
+  });
+
   it('rejects an action the status table does not allow in the current status', () => {
     const history = historyOf(
       importOrder(),

@@ -60,7 +60,10 @@ export function decideRequestAction(
       'the marketplace ships this order itself: there is nothing to report',
     );
   }
-  if (actionTargetReached(actionType, currentLengowStatus(state, data.definition))) return [];
+  // Already where the action would take it: nothing to ask, but for a corrected tracking number on a shipped order.
+  const reached = actionTargetReached(actionType, currentLengowStatus(state, data.definition));
+  const trackingCorrection = reached && correctsTracking(state, change);
+  if (reached && !trackingCorrection) return [];
 
   const scope: ActionScope =
     change.kind === 'line_refunded' ? { kind: 'lines', lines: change.lines } : { kind: 'order' };
@@ -81,7 +84,25 @@ export function decideRequestAction(
       carrierMapping: data.carrierMapping,
       choices: data.choices ?? {},
       at,
+      trackingCorrection,
     },
     shipment,
   );
+}
+
+/**
+ * A shipment of a shop order whose earlier shipment was reported to Lengow under another tracking number: the merchant
+ * corrected the number, and the plugins send `ship` again for it although the order already is shipped (lengow-api.md
+ * §11, "Saving a tracking number on a shipped order sends ship again"), or the buyer keeps the wrong one. Only a
+ * correction: a shop order shipped for the first time on an order the marketplace already has as shipped asks nothing.
+ */
+function correctsTracking(state: OrderState, change: ShopChange): boolean {
+  if (change.kind !== 'shipped' || !change.trackingNumber?.trim()) return false;
+  const reported = state.actionRequests.filter(
+    (request) => request.actionType === 'ship' && request.shopOrderId === change.shopOrderId,
+  );
+  const last = reported.at(-1);
+  if (!last) return false;
+  const previous = state.shopChanges.find((candidate) => candidate.changeId === last.changeId);
+  return previous?.kind === 'shipped' && previous.trackingNumber?.trim() !== change.trackingNumber.trim();
 }
