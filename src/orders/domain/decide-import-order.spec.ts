@@ -135,6 +135,43 @@ describe('ImportOrder', () => {
       });
     });
 
+    describe('shipped by the marketplace, said only by the tracking flag (no order_types)', () => {
+      const flagged = () => snapshot({ orderTypes: [], packages: [pkg({ deliveredByMarketplace: true })] });
+
+      it('creates no shop order by default', () => {
+        spec
+          .given([])
+          .when(importOrder({ snapshot: flagged() }))
+          .then([
+            orderEvent('OrderImportIgnored', {
+              orderKey: ORDER_KEY,
+              code: 'SHIPPED_BY_MARKETPLACE',
+              message: 'order shipped by Demo Market FR',
+              marketplaceStatus: 'ToShip',
+              lengowStatus: 'waiting_shipment',
+              facts: orderFacts({ shippedByMarketplace: true }),
+              at: NOW,
+            }),
+          ]);
+      });
+
+      it('creates it without a stock decrement when such orders are created', () => {
+        const [event] = spec
+          .given([])
+          .when(
+            importOrder({
+              snapshot: flagged(),
+              settings: { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true },
+            }),
+          )
+          .events();
+        expect(event?.type === 'OrderImportPlanned' && event.data.plan).toMatchObject({
+          shippedByMarketplace: true,
+          stockDecrement: null,
+        });
+      });
+    });
+
     it('refuses a malformed order key or timestamp with a typed error', () => {
       spec
         .given([])

@@ -101,9 +101,17 @@ describe('importDecision', () => {
       code: 'TOO_OLD',
       message: 'order is older than 3 months and has not been imported',
     });
-    expect(decide({ snapshot: snapshot({ orderDate: '2024-02-02T10:00:00Z' }) })).toMatchObject({ kind: 'import' });
+    expect(decide({ snapshot: snapshot({ orderDate: '2024-02-02T10:00:01Z' }) })).toMatchObject({ kind: 'import' });
     expect(decide({ snapshot: snapshot({ orderDate: null, importedAt: '2023-12-01T00:00:00Z' }) })).toMatchObject({
       code: 'TOO_OLD',
+    });
+  });
+
+  it('ignores an order exactly three calendar months old: the rule is "3 months or more"', () => {
+    expect(decide({ snapshot: snapshot({ orderDate: '2024-02-02T10:00:00Z' }) })).toMatchObject({
+      kind: 'ignore',
+      code: 'TOO_OLD',
+      message: 'order is older than 3 months and has not been imported',
     });
   });
 
@@ -147,6 +155,17 @@ describe('importDecision', () => {
     });
     expect(decide({ snapshot: fba, settings: { ...create, decrementStockShippedByMarketplace: true } })).toMatchObject({
       decrementStock: true,
+    });
+  });
+
+  it('reads the tracking flag alone as shipped by the marketplace, as orders without order types send it', () => {
+    const flagged = snapshot({ orderTypes: [], packages: [pkg({ deliveredByMarketplace: true })] });
+    expect(decide({ snapshot: flagged })).toMatchObject({ kind: 'ignore', code: 'SHIPPED_BY_MARKETPLACE' });
+    const create = { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true };
+    expect(decide({ snapshot: flagged, settings: create })).toMatchObject({
+      kind: 'import',
+      shippedByMarketplace: true,
+      decrementStock: false,
     });
   });
 

@@ -3,11 +3,7 @@ import type { ImportSettings } from './import-settings.js';
 import { subtractMonths, tryParseInstant } from './instant.js';
 import { lengowStatusOf, type LengowStatus } from './lengow-status.js';
 import type { MarketplaceDefinition } from './marketplace-definition.js';
-import {
-  hasOrderType,
-  SHIPPED_BY_MARKETPLACE_ORDER_TYPE,
-  type MarketplaceOrderSnapshot,
-} from './marketplace-order-snapshot.js';
+import { isShippedByMarketplace, type MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import type { ImportState } from './order-state.js';
 
 export type ImportDecision =
@@ -84,7 +80,8 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   if (trigger === 'poll' && neverCreated) {
     if (snapshot.anonymized) return ignore('ANONYMIZED', 'order is anonymized and has not been imported', lengowStatus);
     const orderDate = tryParseInstant(snapshot.orderDate) ?? tryParseInstant(snapshot.importedAt);
-    if (orderDate !== null && orderDate < subtractMonths(input.nowMs, settings.maxOrderAgeMonths)) {
+    // "≥ 3 months" (§9 step 4): an order exactly that old is already too old; the message keeps the plugins' wording.
+    if (orderDate !== null && orderDate <= subtractMonths(input.nowMs, settings.maxOrderAgeMonths)) {
       return ignore(
         'TOO_OLD',
         `order is older than ${settings.maxOrderAgeMonths} months and has not been imported`,
@@ -122,7 +119,7 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
     if (blocked) return blocked;
   }
 
-  const shippedByMarketplace = hasOrderType(snapshot, SHIPPED_BY_MARKETPLACE_ORDER_TYPE);
+  const shippedByMarketplace = isShippedByMarketplace(snapshot);
   if (shippedByMarketplace && !settings.createShippedByMarketplace)
     return ignore('SHIPPED_BY_MARKETPLACE', `order shipped by ${definition.label}`, lengowStatus);
   return {

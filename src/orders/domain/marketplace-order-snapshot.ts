@@ -56,6 +56,11 @@ export interface SnapshotPackage {
   readonly deliveryId: string | null;
   readonly deliveryAddress: OrderAddress | null;
   readonly tracking: PackageTracking | null;
+  /**
+   * `trackings[0].is_delivered_by_marketplace`. Kept beside `tracking` rather than in it: it decides the import, while
+   * `tracking` is copied into the planned shop orders, which have no use for it.
+   */
+  readonly deliveredByMarketplace: boolean;
   readonly lines: readonly SnapshotLine[];
 }
 
@@ -107,4 +112,13 @@ export const BUSINESS_ORDER_TYPE = 'is_business';
 
 export function hasOrderType(snapshot: Pick<MarketplaceOrderSnapshot, 'orderTypes'>, type: string): boolean {
   return Array.isArray(snapshot.orderTypes) && snapshot.orderTypes.some((flag) => flag?.type === type);
+}
+
+/**
+ * Shipped by the marketplace (FBA and similar, lengow-api.md §9): the order type, or the tracking flag of the same name,
+ * which is the only signal on orders sent without `order_types` (the PrestaShop plugin reads it there too).
+ */
+export function isShippedByMarketplace(snapshot: Pick<MarketplaceOrderSnapshot, 'orderTypes' | 'packages'>): boolean {
+  if (hasOrderType(snapshot, SHIPPED_BY_MARKETPLACE_ORDER_TYPE)) return true;
+  return Array.isArray(snapshot.packages) && snapshot.packages.some((item) => item?.deliveredByMarketplace === true);
 }

@@ -1,8 +1,7 @@
 import { isBusinessOrder } from './detect-business-order.js';
 import { toIso, tryParseInstant } from './instant.js';
 import {
-  hasOrderType,
-  SHIPPED_BY_MARKETPLACE_ORDER_TYPE,
+  isShippedByMarketplace,
   type MarketplaceOrderSnapshot,
   type OrderAddress,
 } from './marketplace-order-snapshot.js';
@@ -30,7 +29,7 @@ export interface OrderFacts {
   readonly lengowStatus: string | null;
   /** B2B: the marketplace says so, or a fiscal/VAT/SIRET number identifies a business (`isBusinessOrder`). */
   readonly business: boolean;
-  /** The marketplace ships the order itself (`is_delivered_by_marketplace`). */
+  /** The marketplace ships the order itself (`isShippedByMarketplace`). */
   readonly shippedByMarketplace: boolean;
 }
 
@@ -51,7 +50,7 @@ export function orderFactsOf(snapshot: MarketplaceOrderSnapshot, lengowStatus: s
     marketplaceStatus: text(snapshot.marketplaceStatus),
     lengowStatus: text(lengowStatus),
     business: isBusinessOrder(snapshot, billing),
-    shippedByMarketplace: hasOrderType(snapshot, SHIPPED_BY_MARKETPLACE_ORDER_TYPE),
+    shippedByMarketplace: isShippedByMarketplace(snapshot),
   };
 }
 

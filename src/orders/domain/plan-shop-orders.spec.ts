@@ -150,6 +150,19 @@ describe('planShopOrders', () => {
     });
   });
 
+  it.each([[''], ['  ']])('reads a billing e-mail of %j as absent and takes the delivery e-mail', (blank) => {
+    const blankBillingEmail = snapshot({
+      billingAddress: address({ email: blank }),
+      packages: [pkg({ deliveryAddress: address({ email: 'ship@example.test' }) })],
+    });
+    expect(plan(blankBillingEmail).customer.email).toBe('ship@example.test');
+    const noEmailAtAll = snapshot({
+      billingAddress: address({ email: blank }),
+      packages: [pkg({ deliveryAddress: address({ email: ' ' }) })],
+    });
+    expect(plan(noEmailAtAll).customer.email).toBeNull();
+  });
+
   it('flags B2B orders and sets the initial shop state from the Lengow status', () => {
     const business = snapshot({ orderTypes: [{ type: 'is_business', label: 'Business' }] });
     expect(plan(business).business).toBe(true);

@@ -155,7 +155,7 @@ export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
     lengowStatus: input.lengowStatus,
     currency: String(snapshot.currency).trim().toUpperCase(),
     customer: {
-      email: input.billing.email ?? firstDelivery?.email ?? null,
+      email: nonBlank(input.billing.email) ?? nonBlank(firstDelivery?.email),
       marketplaceCustomerId: snapshot.marketplaceCustomerId,
       billingAddress: input.billing,
     },
@@ -168,4 +168,9 @@ export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
       : null,
     merchantOrderIdsKey: idempotencyKeys.merchantOrderIds(orderKey, generation),
   };
+}
+
+/** Lengow sends an unknown email as "" rather than null; read that as absent so the delivery email can stand in. */
+function nonBlank(value: string | null | undefined): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }

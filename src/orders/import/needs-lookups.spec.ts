@@ -6,6 +6,7 @@ import { importDecision } from '../domain/import-decision.js';
 import type { ImportTrigger } from '../domain/import-events.js';
 import { DEFAULT_IMPORT_SETTINGS, type ImportSettings } from '../domain/import-settings.js';
 import type { ImportState } from '../domain/order-state.js';
+import { definition, pkg, snapshot } from '../domain/testing/order-fixtures.js';
 import { toDomainMarketplaceDefinition } from '../lengow-mapping/to-domain-marketplace-definition.js';
 import { toMarketplaceOrderSnapshot } from '../lengow-mapping/to-marketplace-order-snapshot.js';
 import { needsLookups } from './needs-lookups.js';
@@ -81,5 +82,13 @@ describe('needsLookups', () => {
     // Both answers occur: the check is neither "always" nor "never".
     expect(spared).toBeGreaterThan(50);
     expect(needed).toBeGreaterThan(300);
+  });
+
+  it('spares the shop for an order shipped by the marketplace that says so only in its tracking', () => {
+    const flagged = snapshot({ orderTypes: [], packages: [pkg({ deliveredByMarketplace: true })] });
+    expect(needsLookups(flagged, definition(), DEFAULT_IMPORT_SETTINGS)).toBe(false);
+    expect(needsLookups(flagged, definition(), { ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true })).toBe(
+      true,
+    );
   });
 });

@@ -1,11 +1,7 @@
 import type { ImportSettings } from '../domain/import-settings.js';
 import { lengowStatusOf } from '../domain/lengow-status.js';
 import type { MarketplaceDefinition } from '../domain/marketplace-definition.js';
-import {
-  hasOrderType,
-  SHIPPED_BY_MARKETPLACE_ORDER_TYPE,
-  type MarketplaceOrderSnapshot,
-} from '../domain/marketplace-order-snapshot.js';
+import { isShippedByMarketplace, type MarketplaceOrderSnapshot } from '../domain/marketplace-order-snapshot.js';
 
 /**
  * False when the import rules cannot create shop orders for this order whatever its stream holds, so looking its
@@ -23,5 +19,5 @@ export function needsLookups(
   const lines = (snapshot.packages ?? []).flatMap((item) => item?.lines ?? []);
   if (lines.some((line) => lengowStatusOf(definition.statusTable, line.marketplaceStatus) === 'waiting_acceptance'))
     return false;
-  return !(hasOrderType(snapshot, SHIPPED_BY_MARKETPLACE_ORDER_TYPE) && !settings.createShippedByMarketplace);
+  return !(isShippedByMarketplace(snapshot) && !settings.createShippedByMarketplace);
 }

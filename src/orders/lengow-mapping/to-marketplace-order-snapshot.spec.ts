@@ -8,7 +8,7 @@ import { defaultMarketplaces } from '../../sandbox/marketplaces.js';
 import { generateOrder, orderSkeleton } from '../../sandbox/order-generator.js';
 import { isBusinessOrder } from '../domain/detect-business-order.js';
 import { importDecision } from '../domain/import-decision.js';
-import { DEFAULT_IMPORT_SETTINGS } from '../domain/import-settings.js';
+import { DEFAULT_IMPORT_SETTINGS, type ImportSettings } from '../domain/import-settings.js';
 import { lengowStatusOf } from '../domain/lengow-status.js';
 import { hasOrderType, SHIPPED_BY_MARKETPLACE_ORDER_TYPE } from '../domain/marketplace-order-snapshot.js';
 import { normaliseAddresses } from '../domain/normalise-addresses.js';
@@ -189,6 +189,7 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
         deliveryId: '1234',
         deliveryAddress: expect.objectContaining({ city: 'TestD', zipcode: '12345', countryIso2: 'FR' }),
         tracking: null,
+        deliveredByMarketplace: false,
         lines: [
           {
             lineId: '4UT0-000001-1',
@@ -224,6 +225,42 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
     expect(line).toMatchObject({ lineId: '1300435653833-A-1', marketplaceProductId: '2', amount: 229, quantity: 1 });
     // A merchant product id with neither id nor field leaves only the marketplace id to search the catalogue with.
     expect(productCandidates(line).map((c) => c.value)).toEqual(['2']);
+  });
+
+  it('reads an order shipped by the marketplace from its tracking flag alone, and does not take stock for it', () => {
+    // The 2016 shape has no order_types: the tracking flag is the only sign that the marketplace ships the order.
+    const [raw] = rawOrdersOf(loadSample('lengow-plugin-prestashop-fixture-import-order-check-shipped-mp.json'));
+    const lengowDefinition = parseMarketplaces(
+      loadSample('lengow-plugin-prestashop-fixture-connector-marketplaces.json'),
+    )!.definitions.get('galeries_lafayette')!;
+    const snapshot = toMarketplaceOrderSnapshot(typed(parseOrder(raw)), lengowDefinition);
+    expect(snapshot.orderTypes).toEqual([]);
+    expect(snapshot.packages.map((item) => item.deliveredByMarketplace)).toEqual([true]);
+    // An operator's import: a poll would stop earlier, at the order's age and at its merchant order id ["60"].
+    const decide = (settings: ImportSettings) =>
+      importDecision({
+        current: { status: 'not_seen' },
+        importInProgress: false,
+        snapshot,
+        definition: toDomainMarketplaceDefinition(lengowDefinition),
+        settings,
+        nowMs: Date.parse('2025-03-10T12:00:00Z'),
+        trigger: 'operator',
+        configurationRevision: null,
+        retryAfterFix: false,
+      });
+    expect(decide(DEFAULT_IMPORT_SETTINGS)).toEqual({
+      kind: 'ignore',
+      code: 'SHIPPED_BY_MARKETPLACE',
+      message: 'order shipped by Galeries Lafayette',
+      lengowStatus: 'shipped',
+    });
+    expect(decide({ ...DEFAULT_IMPORT_SETTINGS, createShippedByMarketplace: true })).toEqual({
+      kind: 'import',
+      lengowStatus: 'shipped',
+      shippedByMarketplace: true,
+      decrementStock: false,
+    });
   });
 
   it('maps every typed order of every sample without losing packages, lines or identity', () => {

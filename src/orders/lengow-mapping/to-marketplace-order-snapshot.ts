@@ -103,6 +103,7 @@ function toPackage(item: LengowPackage, packageIndex: number): SnapshotPackage {
     deliveryId: String(delivery.id),
     deliveryAddress: toAddress(delivery),
     tracking: packageTracking,
+    deliveredByMarketplace: tracking?.isDeliveredByMarketplace === true,
     lines: item.cart.map((line, lineIndex) => toLine(line, packageIndex, lineIndex)),
   };
 }

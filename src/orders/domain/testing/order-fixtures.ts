@@ -65,6 +65,7 @@ export function pkg(overrides: Partial<SnapshotPackage> = {}): SnapshotPackage {
     deliveryId: '9002',
     deliveryAddress: address({ email: null }),
     tracking: { carrier: 'COLISSIMO', method: 'Standard', number: null, relayId: null },
+    deliveredByMarketplace: false,
     lines: [
       line(),
       line({
