@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { withoutNul } from '../projections/overview-codec.js';
 import {
   OVERVIEW_COLUMNS,
   type ColumnKind,
@@ -20,7 +21,12 @@ export function rowDifferences(live: Record<string, unknown>, fresh: OrderOvervi
   const differences: FieldDifference[] = [];
   for (const { field, column, kind } of OVERVIEW_COLUMNS) {
     const stored = normalise(kind, live[column]);
-    const expected = normalise(kind, kind === 'json' ? JSON.stringify(fresh[field]) : fresh[field]);
+    const value = fresh[field];
+    // Stored as encodeOverview writes it: NUL characters dropped from text.
+    const expected = normalise(
+      kind,
+      kind === 'json' ? JSON.stringify(value) : typeof value === 'string' ? withoutNul(value) : value,
+    );
     if (!isDeepStrictEqual(stored, expected)) {
       differences.push({ field, column, live: readable(kind, live[column]), fresh: fresh[field] });
     }

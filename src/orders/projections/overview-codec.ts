@@ -4,13 +4,22 @@ import { OVERVIEW_COLUMNS, type OrderOverview } from './order-overview.js';
 /** `col1, col2, …` in table order. */
 export const OVERVIEW_COLUMN_LIST = OVERVIEW_COLUMNS.map((c) => c.column).join(', ');
 
-/** SQL parameters of a row, in OVERVIEW_COLUMNS order: lists as JSON text, the rest as they are. */
+/**
+ * SQL parameters of a row, in OVERVIEW_COLUMNS order: lists as JSON text, the rest as they are but for NUL characters
+ * (U+0000), which are dropped: a marketplace can send one in a name, the event log keeps it (JSON escapes it), but
+ * PostgreSQL's text columns refuse it, and one such order would stop the projection for every order after it.
+ */
 export function encodeOverview(overview: OrderOverview): SqlParam[] {
   return OVERVIEW_COLUMNS.map(({ field, kind }) => {
     const value = overview[field];
     if (kind === 'json') return JSON.stringify(value);
-    return value as SqlParam;
+    return typeof value === 'string' ? withoutNul(value) : (value as SqlParam);
   });
+}
+
+/** The text without NUL characters (see encodeOverview). */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 /**

@@ -274,7 +274,8 @@ export class OverviewQueries {
   }
 
   async getByStream(stream: string): Promise<OrderOverview | null> {
-    if (typeof stream !== 'string') return null;
+    // No stored row holds a NUL (encodeOverview drops them), and PostgreSQL would refuse it as a parameter.
+    if (typeof stream !== 'string' || stream.includes('\u0000')) return null;
     const [row] = await this.db.query<Record<string, unknown>>(`SELECT ${ROW} FROM ${OVERVIEW} WHERE stream = $1`, [
       stream,
     ]);

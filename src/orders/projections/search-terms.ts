@@ -1,4 +1,5 @@
 import type { OrderOverview } from './order-overview.js';
+import { withoutNul } from './overview-codec.js';
 
 /**
  * Search matches prefixes of stored terms, so it can use a plain B-tree index on both SQLite and PostgreSQL (no
@@ -6,7 +7,8 @@ import type { OrderOverview } from './order-overview.js';
  * normalisation: lower case, accents removed, spaces collapsed — "helene" finds "Hélène".
  */
 export function normaliseSearchText(value: string): string {
-  return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  // NUL characters go too: PostgreSQL's text refuses them, in a stored term or in a query's parameter alike.
+  return withoutNul(value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim());
 }
 
 /**

@@ -1,3 +1,4 @@
+import { OverviewDriftCheck } from '../../audit/overview-drift-check.js';
 import type { SqlDatabase, SqlExecutor } from '../../../database/sql-database.port.js';
 import type { EventStore, RecordedEvent } from '../../../event-store/event-store.port.js';
 import { ProjectionCatalog } from '../../../event-store/projections/projection-catalog.js';
@@ -227,6 +228,32 @@ export function overviewProjectionSuite(open: OpenReadSide): void {
       totalAmount: null,
     });
     expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
+  });
+
+  it('drops a NUL character a marketplace sent in a name, and goes on with the orders after it', async () => {
+    const nul = await writer.write(
+      {
+        marketplace: 'demo_market_fr',
+        marketplaceOrderId: 'NUL-1',
+        customer: { firstName: 'Nul\u0000', lastName: 'Byte' },
+      },
+      'ignored',
+    );
+    const after = await writer.write({ marketplace: 'demo_market_fr', marketplaceOrderId: 'NUL-2' }, 'ignored');
+    const r = runner();
+    await r.start();
+    const [last] = await sides.store.readStream(after.stream);
+    await r.waitUntilCaughtUp(last!.position, { timeoutMs: 20_000 });
+    expect(r.status().find((status) => status.name === ORDER_OVERVIEW_PROJECTION)?.state).toBe('running');
+
+    const queries = new OverviewQueries(sides.db);
+    expect(await queries.getByStream(nul.stream)).toMatchObject({ customerName: 'Nul Byte' });
+    expect(await queries.getByStream(after.stream)).toMatchObject({ importState: 'ignored' });
+    expect((await queries.list({ search: 'nul\u0000 byte' })).items.map((item) => item.stream)).toEqual([nul.stream]);
+    expect(await queries.getByStream(`${nul.stream}\u0000`)).toBeNull();
+    expect(await readModelSnapshot(sides.db)).toEqual(await expectedSnapshot(sides.store));
+    const drift = await new OverviewDriftCheck(sides.db, sides.store).run();
+    expect(drift.drifted).toBe(0);
   });
 
   it('shows "stock not decremented" with the shortfall, then the stock again pending on retry and done', async () => {
