@@ -23,6 +23,7 @@ import type { StockLine } from './shop-stock.js';
 
 const CURRENCY = /^[A-Z]{3}$/;
 const COUNTRY = /^[A-Z]{2}$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Quantities and cents far beyond any real order, but safe to sum without leaving the safe integer range. */
 const MAX_QUANTITY = 1_000_000;
 const MAX_CENTS = 1_000_000_000_000;
@@ -256,6 +257,8 @@ export function validateShipInput(input: unknown): ShipOrderInput {
     trackingUrl: checker.optionalText(s.trackingUrl, 'trackingUrl', 1000),
     shippedAt: checker.isoDate(s.shippedAt, 'shippedAt'),
   };
+  // A tracking number goes to the marketplace and the buyer as typed: a control character in it is a slip, never data.
+  if (CONTROL.test(checked.trackingNumber)) checker.fail('trackingNumber', 'must not contain control characters');
   checker.done();
   return checked;
 }

@@ -728,6 +728,10 @@ export function shopContract(name: string, factory: () => Promise<ShopUnderTest>
           shippedAt: '2024-05-03T10:00:00+02:00',
         });
         expect(shipped.order.state).toBe('shipped');
+        await shopError(
+          shop.shipOrder(b, { trackingNumber: 'TRK\u00002', shippedAt: '2024-05-03T10:00:00Z' }),
+          'INVALID_SHOP_INPUT',
+        );
         expect(shipped.order.tracking).toEqual({
           carrierName: 'Colissimo',
           trackingNumber: 'TRK 1',
