@@ -30,9 +30,7 @@ function optionsOf(command: { readonly options?: unknown }): ExecuteOptions {
 export function requestedWindowOf(payload: unknown): RequestedWindow {
   const dto = validateImportCommand(ImportOrdersNowPayloadDto, payload ?? {}, 'payload');
   if (dto.days !== undefined && (dto.from !== undefined || dto.to !== undefined)) {
-    throw new ImportCommandInvalid([
-      { field: 'payload.days', message: 'days cannot be combined with from or to' },
-    ]);
+    throw new ImportCommandInvalid([{ field: 'payload.days', message: 'days cannot be combined with from or to' }]);
   }
   const from = dto.from === undefined ? undefined : new Date(dto.from);
   const to = dto.to === undefined ? undefined : new Date(dto.to);
