@@ -125,6 +125,28 @@ describe('planShopOrders', () => {
     expect(result.shopOrders.map((order) => [order.packageIndex, order.amounts.shipping])).toEqual([[1, 4.9]]);
   });
 
+  it('plans a line listed in two packages once, in the first, and notes the dropped copy', () => {
+    // Given the same marketplace line in both packages, as Lengow sent for order 1300435653832-A
+    const order = snapshot({
+      amounts: { total: 44.8, tax: 0, shipping: 4.9, processingFee: 0 },
+      packages: [pkg({ lines: [line()] }), pkg({ deliveryId: '9005', lines: [line()] })],
+    });
+    // When the shop orders are planned
+    const result = plan(order);
+    // Then one shop order bills the line once, and stock is taken once
+    expect(result.shopOrders.map((planned) => [planned.packageIndex, planned.deliveryId])).toEqual([[0, '9002']]);
+    expect(result.shopOrders[0]?.lines.flatMap((planned) => planned.sourceLines)).toEqual([
+      { marketplaceLineId: 'DM-1', quantity: 2, amount: 39.9 },
+    ]);
+    expect(result.shopOrders[0]?.amounts).toEqual({ products: 39.9, shipping: 4.9, processingFee: 0, total: 44.8 });
+    expect(result.stockDecrement?.lines).toEqual([{ product: { productId: '1001', variantId: '3' }, quantity: 2 }]);
+    expect(result.filledIn).toContainEqual({
+      address: 'delivery:1',
+      field: 'line',
+      value: 'line DM-1 dropped: already planned in package 0 (delivery 9002)',
+    });
+  });
+
   it('plans one stock decrement per order, summed per product', () => {
     const result = plan(twoPackages(), {}, lookupsWithThirdLine());
     expect(result.stockDecrement).toEqual({

@@ -109,6 +109,40 @@ function mergeLines(validated: ValidatedPackage['lines']): PlannedLine[] {
   });
 }
 
+/**
+ * Lengow can list the same marketplace line in several packages (sample order 1300435653832-A). Billing and
+ * decrementing it per listing would charge the buyer and take stock once per copy, and the plugins are read as creating
+ * only the first package's copy since PST-20038 (an inference, lengow-api.md §9): so a line counts in the first package
+ * listing it.
+ * Each dropped copy is noted with the imported order's filled-in notes so the audit trail explains the missing amount.
+ */
+function dropRepeatedLines(packages: readonly ValidatedPackage[]): {
+  packages: ValidatedPackage[];
+  notes: FilledInField[];
+} {
+  const firstListedIn = new Map<string, ValidatedPackage>();
+  const notes: FilledInField[] = [];
+  const kept = packages.map((item) => ({
+    ...item,
+    lines: item.lines.filter(({ line }) => {
+      // Compared trimmed: padding is not a different line, and a copy billed twice costs more than a wrong merge.
+      const id = String(line.lineId).trim();
+      const first = firstListedIn.get(id);
+      if (first === undefined) {
+        firstListedIn.set(id, item);
+        return true;
+      }
+      notes.push({
+        address: `delivery:${item.packageIndex}`,
+        field: 'line',
+        value: `line ${line.lineId} dropped: already planned in package ${first.packageIndex} (delivery ${first.deliveryId})`,
+      });
+      return false;
+    }),
+  }));
+  return { packages: kept, notes };
+}
+
 function initialState(lengowStatus: LengowStatus, shippedByMarketplace: boolean): InitialShopState {
   if (shippedByMarketplace) return 'shipped_by_marketplace';
   return lengowStatus === 'shipped' || lengowStatus === 'closed' ? 'shipped' : 'accepted';
@@ -116,12 +150,14 @@ function initialState(lengowStatus: LengowStatus, shippedByMarketplace: boolean)
 
 /**
  * Shop orders to create for a validated order (lengow-api.md §9 "Multi-package orders"): one per package that still has
- * lines, shipping and processing fee on the first of them only, same-product lines merged, amounts summed exactly.
+ * lines, shipping and processing fee on the first of them only, same-product lines merged, amounts summed exactly, each
+ * marketplace line counted once.
  */
 export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
   const { orderKey, generation, snapshot, settings } = input;
   const state = initialState(input.lengowStatus, input.shippedByMarketplace);
-  const withLines = input.packages.filter((item) => item.lines.length > 0);
+  const unique = dropRepeatedLines(input.packages);
+  const withLines = unique.packages.filter((item) => item.lines.length > 0);
   const shopOrders = withLines.map((item, position): PlannedShopOrder => {
     const lines = mergeLines(item.lines);
     const products = sumMoney(lines.map((planned) => planned.amount));
@@ -162,7 +198,7 @@ export function planShopOrders(input: PlanShopOrdersInput): ShopOrderPlan {
     business: isBusinessOrder(snapshot, input.billing),
     shippedByMarketplace: input.shippedByMarketplace,
     shopOrders,
-    filledIn: input.filledIn,
+    filledIn: [...input.filledIn, ...unique.notes],
     stockDecrement: input.decrementStock
       ? { key: idempotencyKeys.stockDecrement(orderKey), lines: [...stock.values()] }
       : null,

@@ -12,7 +12,9 @@ import { DEFAULT_IMPORT_SETTINGS, type ImportSettings } from '../domain/import-s
 import { lengowStatusOf } from '../domain/lengow-status.js';
 import { hasOrderType, SHIPPED_BY_MARKETPLACE_ORDER_TYPE } from '../domain/marketplace-order-snapshot.js';
 import { normaliseAddresses } from '../domain/normalise-addresses.js';
+import { planShopOrders } from '../domain/plan-shop-orders.js';
 import { productCandidates } from '../domain/product-candidates.js';
+import { validateOrder } from '../domain/validate-order.js';
 import { toDomainMarketplaceDefinition } from './to-domain-marketplace-definition.js';
 import { toMarketplaceOrderSnapshot } from './to-marketplace-order-snapshot.js';
 
@@ -260,6 +262,74 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
       lengowStatus: 'shipped',
       shippedByMarketplace: true,
       decrementStock: false,
+    });
+  });
+
+  it('plans a line Lengow lists in two packages once: one shop order of 229, one item of stock', () => {
+    // Given order 1300435653832-A, whose line 1300435653833-A-1 is in both packages 7530 and 7531
+    const raw = rawOrdersOf(loadSample('lengow-plugin-prestashop-fixture-import-import-orders.json')).find(
+      (order) => (order as { marketplace_order_id?: unknown }).marketplace_order_id === '1300435653832-A',
+    );
+    const lengowDefinition = parseMarketplaces(
+      loadSample('lengow-plugin-prestashop-fixture-connector-marketplaces.json'),
+    )!.definitions.get('galeries_lafayette')!;
+    const snapshot = toMarketplaceOrderSnapshot(typed(parseOrder(raw)), lengowDefinition);
+    expect(snapshot.packages.map((item) => [item.deliveryId, item.lines.map((l) => l.lineId)])).toEqual([
+      ['7530', ['1300435653833-A-1']],
+      ['7531', ['1300435653833-A-1']],
+    ]);
+    const definition = toDomainMarketplaceDefinition(lengowDefinition);
+    const decision = importDecision({
+      current: { status: 'not_seen' },
+      importInProgress: false,
+      snapshot,
+      definition,
+      settings: DEFAULT_IMPORT_SETTINGS,
+      nowMs: Date.parse('2025-03-10T12:00:00Z'),
+      trigger: 'operator',
+      configurationRevision: null,
+      retryAfterFix: false,
+    });
+    if (decision.kind !== 'import') throw new Error(`expected an import, got ${JSON.stringify(decision)}`);
+    const product = { productId: '2', variantId: null };
+    const validation = validateOrder({
+      snapshot,
+      definition,
+      lookups: {
+        products: { '1300435653833-A-1': { kind: 'found', product, matchedBy: 'marketplace_id', available: true } },
+        currencyAvailable: true,
+        countries: { FR: { name: 'France', active: true } },
+        carrierMapping: {
+          carriers: [],
+          methods: [],
+          defaults: [{ country: 'FR', importCarrier: { id: '1', name: 'La Poste' }, shipCarrier: null }],
+        },
+      },
+      settings: DEFAULT_IMPORT_SETTINGS,
+      shippedByMarketplace: decision.shippedByMarketplace,
+    });
+    if (!validation.ok) throw new Error(`expected a valid order, got ${JSON.stringify(validation.failures)}`);
+    // When the shop orders are planned
+    const plan = planShopOrders({
+      orderKey: { marketplace: snapshot.marketplace, marketplaceOrderId: snapshot.marketplaceOrderId },
+      generation: 1,
+      snapshot,
+      billing: validation.billing,
+      packages: validation.packages,
+      filledIn: validation.filledIn,
+      settings: DEFAULT_IMPORT_SETTINGS,
+      lengowStatus: decision.lengowStatus,
+      shippedByMarketplace: decision.shippedByMarketplace,
+      decrementStock: decision.decrementStock,
+    });
+    // Then the buyer is billed the order's total once, and one item leaves the stock
+    expect(plan.shopOrders.map((order) => [order.deliveryId, order.amounts.total])).toEqual([['7530', 229]]);
+    expect(plan.shopOrders[0]?.amounts.total).toBe(snapshot.amounts.total);
+    expect(plan.stockDecrement?.lines).toEqual([{ product, quantity: 1 }]);
+    expect(plan.filledIn).toContainEqual({
+      address: 'delivery:1',
+      field: 'line',
+      value: 'line 1300435653833-A-1 dropped: already planned in package 0 (delivery 7530)',
     });
   });
 
