@@ -116,6 +116,20 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
     ]);
   });
 
+  it('sends the mapped carrier when the one the marketplace sent is not among its valid values', () => {
+    const result = build({ order: { ...order, marketplaceCarrier: 'LAPOSTE' } });
+    expect(result.ok && result.actions[0]?.arguments.carrier).toBe('COLISSIMO');
+    // Without a mapping or default to fall back on, the marketplace's own carrier is refused by name.
+    const bare = build({
+      order: { ...order, marketplaceCarrier: 'LAPOSTE' },
+      shipment: { ...shipment, carrier: homeCarrier },
+      carrierMapping: carrierMapping({ defaults: [] }),
+    });
+    expect(failures(bare)).toEqual([
+      "INVALID_ARGUMENT_VALUE: can't send action: LAPOSTE is not a valid value for carrier",
+    ]);
+  });
+
   it('needs the delivery country to resolve a required carrier the marketplace did not give', () => {
     expect(failures(build({ order: { ...order, deliveryCountry: null } }))).toEqual([
       "NO_DELIVERY_COUNTRY: can't find the delivery country in the order",

@@ -97,6 +97,7 @@ function checkValue(name: string, value: string, description: ArgumentDescriptio
 
 function argumentResolver(input: BuildActionArgumentsInput) {
   const { order, shipment, choices } = input;
+  const carrierDescription = input.definition.actions[input.actionType]?.argsDescription.carrier;
   let shipCarrier: ShipCarrierResolution | undefined;
   const carrier = () =>
     (shipCarrier ??= resolveShipCarrier({
@@ -104,6 +105,7 @@ function argumentResolver(input: BuildActionArgumentsInput) {
       deliveryCountry: order.deliveryCountry,
       shopCarrier: shipment?.carrier ?? null,
       mapping: input.carrierMapping,
+      accepts: (value) => !('failure' in checkValue('carrier', value, carrierDescription)),
     }));
 
   return (

@@ -12,6 +12,21 @@ describe('resolveShipCarrier (lengow-api.md §10.2)', () => {
     });
   });
 
+  it('tries the mapping, then the default, before a marketplace carrier its own ship action does not take', () => {
+    const accepts = (value: string) => value !== 'LAPOSTE';
+    const given = { ...base, marketplaceCarrier: 'LAPOSTE', accepts };
+    expect(resolveShipCarrier(given)).toEqual({ kind: 'resolved', value: 'COLISSIMO', resolvedBy: 'mapping' });
+    expect(resolveShipCarrier({ ...given, shopCarrier: homeCarrier })).toEqual({
+      kind: 'resolved',
+      value: 'DHL',
+      resolvedBy: 'default',
+    });
+    // With neither, the marketplace's carrier is what is sent (and refused by name), not the shop carrier's name.
+    const bare = { ...given, shopCarrier: homeCarrier, mapping: carrierMapping({ defaults: [] }) };
+    expect(resolveShipCarrier(bare)).toEqual({ kind: 'resolved', value: 'LAPOSTE', resolvedBy: 'marketplace' });
+    expect(resolveShipCarrier({ ...bare, deliveryCountry: null })).toMatchObject({ value: 'LAPOSTE' });
+  });
+
   it('then the code mapped for (country, marketplace, shop carrier)', () => {
     expect(resolveShipCarrier(base)).toEqual({ kind: 'resolved', value: 'COLISSIMO', resolvedBy: 'mapping' });
   });
