@@ -166,12 +166,15 @@ describe('toMarketplaceOrderSnapshot', () => {
   });
 });
 
+/** A marketplace definition of the shared samples' marketplaces list, by file and code. */
+function sampleDefinition(file: string, code: string): MarketplaceDefinition {
+  return parseMarketplaces(loadSample(file))!.definitions.get(code)!;
+}
+
 describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () => {
   it('maps the 2024 WooCommerce mock with the Zalando definition it was written with', () => {
     const [raw] = rawOrdersOf(loadSample('lengow-plugin-woocommerce-mock-order-sample.json'));
-    const lengowDefinition = parseMarketplaces(
-      loadSample('lengow-plugin-woocommerce-mock-marketplace-sample.json'),
-    )!.definitions.get('zalando')!;
+    const lengowDefinition = sampleDefinition('lengow-plugin-woocommerce-mock-marketplace-sample.json', 'zalando');
     const snapshot = toMarketplaceOrderSnapshot(typed(parseOrder(raw)), lengowDefinition);
     expect(snapshot).toMatchObject({
       marketplace: 'zalando',
@@ -232,9 +235,10 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
   it('reads an order shipped by the marketplace from its tracking flag alone, and does not take stock for it', () => {
     // The 2016 shape has no order_types: the tracking flag is the only sign that the marketplace ships the order.
     const [raw] = rawOrdersOf(loadSample('lengow-plugin-prestashop-fixture-import-order-check-shipped-mp.json'));
-    const lengowDefinition = parseMarketplaces(
-      loadSample('lengow-plugin-prestashop-fixture-connector-marketplaces.json'),
-    )!.definitions.get('galeries_lafayette')!;
+    const lengowDefinition = sampleDefinition(
+      'lengow-plugin-prestashop-fixture-connector-marketplaces.json',
+      'galeries_lafayette',
+    );
     const snapshot = toMarketplaceOrderSnapshot(typed(parseOrder(raw)), lengowDefinition);
     expect(snapshot.orderTypes).toEqual([]);
     expect(snapshot.packages.map((item) => item.deliveredByMarketplace)).toEqual([true]);
@@ -270,9 +274,10 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
     const raw = rawOrdersOf(loadSample('lengow-plugin-prestashop-fixture-import-import-orders.json')).find(
       (order) => (order as { marketplace_order_id?: unknown }).marketplace_order_id === '1300435653832-A',
     );
-    const lengowDefinition = parseMarketplaces(
-      loadSample('lengow-plugin-prestashop-fixture-connector-marketplaces.json'),
-    )!.definitions.get('galeries_lafayette')!;
+    const lengowDefinition = sampleDefinition(
+      'lengow-plugin-prestashop-fixture-connector-marketplaces.json',
+      'galeries_lafayette',
+    );
     const snapshot = toMarketplaceOrderSnapshot(typed(parseOrder(raw)), lengowDefinition);
     expect(snapshot.packages.map((item) => [item.deliveryId, item.lines.map((l) => l.lineId)])).toEqual([
       ['7530', ['1300435653833-A-1']],
