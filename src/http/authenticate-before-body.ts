@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { identifyCaller, type RequestWithPrincipal } from './api-key.guard.js';
 import { errorToProblem } from './error-to-problem.js';
-import { PROBLEM_CONTENT_TYPE } from './http-problem.js';
+import { replyWithProblem } from './reply-with-problem.js';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -21,11 +21,7 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
     try {
       caller.principal = identifyCaller(authenticator, caller.headers);
     } catch (error) {
-      const { problem, headers } = errorToProblem(error);
-      return reply
-        .status(problem.status)
-        .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
-        .send(JSON.stringify(problem));
+      return replyWithProblem(reply, errorToProblem(error));
     }
   });
 }

@@ -129,7 +129,8 @@ const STATUS_CODE_NAMES: Record<number, string> = {
   431: 'HEADERS_TOO_LARGE',
 };
 
-function problem(
+/** Problem details of one refusal: type from the code, title from the status, field errors and extensions if any. */
+export function problemDetails(
   status: number,
   code: string,
   detail: string,
@@ -166,15 +167,15 @@ function clientErrorOf(error: unknown): { statusCode: number; code?: string; mes
 export function errorToProblem(error: unknown): MappedProblem {
   if (error instanceof HttpProblem) {
     return mapped(
-      { ...problem(error.status, error.code, error.message, error.extra.errors), title: error.title },
+      { ...problemDetails(error.status, error.code, error.message, error.extra.errors), title: error.title },
       { ...error.extra.headers },
     );
   }
   if (error instanceof PayloadInvalid) {
-    return mapped(problem(400, 'VALIDATION_FAILED', error.message, error.failures));
+    return mapped(problemDetails(400, 'VALIDATION_FAILED', error.message, error.failures));
   }
   if (error instanceof SettingsInvalid) {
-    return mapped(problem(400, 'VALIDATION_FAILED', error.message, error.failures));
+    return mapped(problemDetails(400, 'VALIDATION_FAILED', error.message, error.failures));
   }
   if (error instanceof ImportCommandInvalid || error instanceof ReactionCommandInvalid) {
     // The import handlers name fields `payload.<name>`; over HTTP the payload is the body, named without prefix.
@@ -182,79 +183,87 @@ export function errorToProblem(error: unknown): MappedProblem {
       field: f.field.replace(/^payload\./, ''),
       message: f.message.replace(/^payload\./, ''),
     }));
-    return mapped(problem(400, 'VALIDATION_FAILED', errors.map((e) => e.message).join('; '), errors));
+    return mapped(problemDetails(400, 'VALIDATION_FAILED', errors.map((e) => e.message).join('; '), errors));
   }
   if (error instanceof InvalidOverviewQuery) {
     const errors = error.problems.map((p) => ({
       field: p.field === 'orderKey' ? 'path' : `query.${p.field}`,
       message: `${p.field}: ${p.message}`,
     }));
-    return mapped(problem(400, 'VALIDATION_FAILED', error.message, errors));
+    return mapped(problemDetails(400, 'VALIDATION_FAILED', error.message, errors));
   }
   if (error instanceof OverviewFilterUnavailable) {
     const errors = [{ field: `query.${error.field}`, message: error.message }];
-    return mapped(problem(503, error.code, error.message, errors), { 'Retry-After': '10' });
+    return mapped(problemDetails(503, error.code, error.message, errors), { 'Retry-After': '10' });
   }
-  if (error instanceof UnknownProjection) return mapped(problem(404, error.code, error.message));
-  if (error instanceof ProjectionBusy) return mapped(problem(409, error.code, error.message));
+  if (error instanceof UnknownProjection) return mapped(problemDetails(404, error.code, error.message));
+  if (error instanceof ProjectionBusy) return mapped(problemDetails(409, error.code, error.message));
   if (error instanceof ImportAlreadyRunning) {
-    return mapped(problem(409, error.code, error.message, undefined, { runningRunId: error.runningRunId }), {
+    return mapped(problemDetails(409, error.code, error.message, undefined, { runningRunId: error.runningRunId }), {
       'Retry-After': '5',
     });
   }
   if (error instanceof ShopUnavailable) {
-    return mapped(problem(503, error.code, 'the shop cannot be reached; try again shortly'));
+    return mapped(problemDetails(503, error.code, 'the shop cannot be reached; try again shortly'));
   }
   if (error instanceof OrderNotFormatted) {
-    return mapped(problem(422, error.code, error.message));
+    return mapped(problemDetails(422, error.code, error.message));
   }
   if (error instanceof SettingsDomainError) {
     const status = error.code === 'INVALID_COMMAND' ? 400 : 422;
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
-    return mapped(problem(status, error.code, error.message, errors));
+    return mapped(problemDetails(status, error.code, error.message, errors));
   }
   if (error instanceof StaleOrderRevision) {
-    return mapped(problem(412, error.code, error.message, undefined, { currentRevision: error.actual }), {
+    return mapped(problemDetails(412, error.code, error.message, undefined, { currentRevision: error.actual }), {
       ETag: `W/"${error.actual}"`,
     });
   }
   if (error instanceof StaleSettingsRevision) {
-    return mapped(problem(412, error.code, error.message, undefined, { currentRevision: error.actual }), {
+    return mapped(problemDetails(412, error.code, error.message, undefined, { currentRevision: error.actual }), {
       ETag: `W/"${error.actual}"`,
     });
   }
   if (error instanceof WrongExpectedRevision) {
-    return mapped(problem(409, error.code, 'another change to the same record won the race; send the request again'));
+    return mapped(
+      problemDetails(409, error.code, 'another change to the same record won the race; send the request again'),
+    );
   }
   if (error instanceof EventIdConflict) {
     // The command id derives from the Idempotency-Key: a key reused, after its answer was forgotten, on another order.
     return mapped(
-      problem(422, error.code, 'this Idempotency-Key was used for another request; use a new key for a new request'),
+      problemDetails(
+        422,
+        error.code,
+        'this Idempotency-Key was used for another request; use a new key for a new request',
+      ),
     );
   }
   if (error instanceof OrderDomainError) {
-    return mapped(problem(ORDER_STATUS[error.code] ?? 422, error.code, error.message, undefined, detailsOf(error)));
+    return mapped(
+      problemDetails(ORDER_STATUS[error.code] ?? 422, error.code, error.message, undefined, detailsOf(error)),
+    );
   }
   if (error instanceof ShopError) {
     const errors = error.problems.map((p) => ({ field: p.path ?? 'shop', message: p.message }));
-    return mapped(problem(SHOP_STATUS[error.code] ?? 422, error.code, error.message, errors));
+    return mapped(problemDetails(SHOP_STATUS[error.code] ?? 422, error.code, error.message, errors));
   }
   if (error instanceof LengowError) {
     const status = LENGOW_STATUS[error.code] ?? 502;
     const retryAfter = (error as { retryAfterMs?: number | null }).retryAfterMs;
     const headers: Record<string, string> =
       typeof retryAfter === 'number' ? { 'Retry-After': String(Math.ceil(retryAfter / 1000)) } : {};
-    return mapped(problem(status, error.code, `Lengow: ${error.message}`), headers);
+    return mapped(problemDetails(status, error.code, `Lengow: ${error.message}`), headers);
   }
   if (error instanceof EventStoreUnavailable) {
-    return mapped(problem(503, error.code, 'the event store cannot be reached; try again shortly'));
+    return mapped(problemDetails(503, error.code, 'the event store cannot be reached; try again shortly'));
   }
   const client = clientErrorOf(error);
   if (client) {
     const known = client.code ? FASTIFY_CODES[client.code] : undefined;
-    if (known) return mapped(problem(client.statusCode, known.code, known.detail));
+    if (known) return mapped(problemDetails(client.statusCode, known.code, known.detail));
     return mapped(
-      problem(
+      problemDetails(
         client.statusCode,
         STATUS_CODE_NAMES[client.statusCode] ?? 'BAD_REQUEST',
         client.message || 'bad request',
@@ -263,10 +272,14 @@ export function errorToProblem(error: unknown): MappedProblem {
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
     const status = error.getStatus();
-    return mapped(problem(status, STATUS_CODE_NAMES[status] ?? 'BAD_REQUEST', error.message));
+    return mapped(problemDetails(status, STATUS_CODE_NAMES[status] ?? 'BAD_REQUEST', error.message));
   }
   return {
-    problem: problem(500, 'INTERNAL_ERROR', 'the engine failed to answer this request; the error has been logged'),
+    problem: problemDetails(
+      500,
+      'INTERNAL_ERROR',
+      'the engine failed to answer this request; the error has been logged',
+    ),
     headers: {},
     unexpected: true,
   };

@@ -2,7 +2,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { countRouterRefusal } from '../metrics/install-http-metrics.js';
 import { errorToProblem } from './error-to-problem.js';
-import { PROBLEM_CONTENT_TYPE } from './http-problem.js';
+import { replyWithProblem } from './reply-with-problem.js';
 
 /** The largest request body the API reads (a command's JSON is a few KB; a settings document a few hundred). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,12 +23,9 @@ export function createHttpAdapter(): FastifyAdapter {
     bodyLimit: MAX_BODY_BYTES,
     maxParamLength: MAX_PARAM_LENGTH,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const { problem, headers } = errorToProblem(error);
-      countRouterRefusal(reply.server, request.method, problem.status);
-      void reply
-        .status(problem.status)
-        .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
-        .send(JSON.stringify(problem));
+      const mapped = errorToProblem(error);
+      countRouterRefusal(reply.server, request.method, mapped.problem.status);
+      void replyWithProblem(reply, mapped);
     },
   });
 }

@@ -10,7 +10,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../app.tokens.js';
 import type { Logger } from '../logging/logger.js';
 import { errorToProblem } from './error-to-problem.js';
-import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http-problem.js';
+import { HttpProblem } from './http-problem.js';
+import { replyWithProblem } from './reply-with-problem.js';
 import { RouteTable } from './route-table.js';
 
 /**
@@ -40,13 +41,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const { problem, headers, unexpected } = errorToProblem(this.methodNotAllowed(exception, request));
-    if (unexpected) {
+    const mapped = errorToProblem(this.methodNotAllowed(exception, request));
+    if (mapped.unexpected) {
       this.logger.error({ err: exception, method: request.method, url: routeOf(request) }, 'request failed');
     }
-    reply.status(problem.status);
-    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-    reply.header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    void replyWithProblem(reply, mapped);
   }
 
   /** A 404 for a path that exists under other methods is a 405. */

@@ -1,6 +1,5 @@
-import { STATUS_CODES } from 'node:http';
+import { problemDetails } from '../../http/error-to-problem.js';
 import type { CommandAnswer } from '../../http/http-command-runner.js';
-import { problemType } from '../../http/http-problem.js';
 import { isFailedImportRun } from '../import/failed-import-run.js';
 import type { ImportRunReport } from '../import/order-importer.js';
 
@@ -15,13 +14,8 @@ export function presentImportRun(report: ImportRunReport): CommandAnswer {
   const status = report.error.transient ? 503 : 502;
   return {
     status,
-    body: {
-      type: problemType(report.error.code),
-      title: STATUS_CODES[status],
-      status,
-      detail: `the import run failed: ${report.error.message}`,
-      code: report.error.code,
+    body: problemDetails(status, report.error.code, `the import run failed: ${report.error.message}`, undefined, {
       run: report,
-    },
+    }),
   };
 }
