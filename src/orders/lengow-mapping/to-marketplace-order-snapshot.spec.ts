@@ -94,17 +94,7 @@ describe('toMarketplaceOrderSnapshot', () => {
     const snapshot = toMarketplaceOrderSnapshot({ ...baseOrder(), marketplaceStatus: null });
     expect(snapshot.marketplaceStatus).toBe('');
     const definition = toDomainMarketplaceDefinition(SANDBOX_DEFINITIONS.get(snapshot.marketplace)!);
-    const decision = importDecision({
-      current: { status: 'not_seen' },
-      importInProgress: false,
-      snapshot,
-      definition,
-      settings: DEFAULT_IMPORT_SETTINGS,
-      nowMs: Date.parse('2025-03-10T12:00:00Z'),
-      trigger: 'poll',
-      configurationRevision: null,
-      retryAfterFix: false,
-    });
+    const decision = firstSighting(snapshot, definition, 'poll');
     expect(decision).toMatchObject({ kind: 'ignore', code: 'STATUS_NOT_IMPORTABLE' });
   });
 
@@ -165,6 +155,26 @@ describe('toMarketplaceOrderSnapshot', () => {
     expect([...seenCases].sort()).toEqual(Object.keys(IMPORT_CASES).sort());
   });
 });
+
+/** The import decision on an order seen for the first time, on 2025-03-10 at noon. */
+function firstSighting(
+  snapshot: Parameters<typeof importDecision>[0]['snapshot'],
+  definition: Parameters<typeof importDecision>[0]['definition'],
+  trigger: Parameters<typeof importDecision>[0]['trigger'],
+  settings: ImportSettings = DEFAULT_IMPORT_SETTINGS,
+) {
+  return importDecision({
+    current: { status: 'not_seen' },
+    importInProgress: false,
+    snapshot,
+    definition,
+    settings,
+    nowMs: Date.parse('2025-03-10T12:00:00Z'),
+    trigger,
+    configurationRevision: null,
+    retryAfterFix: false,
+  });
+}
 
 /** A marketplace definition of the shared samples' marketplaces list, by file and code. */
 function sampleDefinition(file: string, code: string): MarketplaceDefinition {
@@ -244,17 +254,7 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
     expect(snapshot.packages.map((item) => item.deliveredByMarketplace)).toEqual([true]);
     // An operator's import: a poll would stop earlier, at the order's age and at its merchant order id ["60"].
     const decide = (settings: ImportSettings) =>
-      importDecision({
-        current: { status: 'not_seen' },
-        importInProgress: false,
-        snapshot,
-        definition: toDomainMarketplaceDefinition(lengowDefinition),
-        settings,
-        nowMs: Date.parse('2025-03-10T12:00:00Z'),
-        trigger: 'operator',
-        configurationRevision: null,
-        retryAfterFix: false,
-      });
+      firstSighting(snapshot, toDomainMarketplaceDefinition(lengowDefinition), 'operator', settings);
     expect(decide(DEFAULT_IMPORT_SETTINGS)).toEqual({
       kind: 'ignore',
       code: 'SHIPPED_BY_MARKETPLACE',
@@ -284,17 +284,7 @@ describeSamples('toMarketplaceOrderSnapshot on the shared Lengow samples', () =>
       ['7531', ['1300435653833-A-1']],
     ]);
     const definition = toDomainMarketplaceDefinition(lengowDefinition);
-    const decision = importDecision({
-      current: { status: 'not_seen' },
-      importInProgress: false,
-      snapshot,
-      definition,
-      settings: DEFAULT_IMPORT_SETTINGS,
-      nowMs: Date.parse('2025-03-10T12:00:00Z'),
-      trigger: 'operator',
-      configurationRevision: null,
-      retryAfterFix: false,
-    });
+    const decision = firstSighting(snapshot, definition, 'operator');
     if (decision.kind !== 'import') throw new Error(`expected an import, got ${JSON.stringify(decision)}`);
     const product = { productId: '2', variantId: null };
     const validation = validateOrder({
