@@ -80,6 +80,7 @@ describe('actionTargetReached', () => {
     expect(actionTargetReached('ship', 'waiting_shipment')).toBe(false);
     expect(actionTargetReached('cancel', 'canceled')).toBe(true);
     expect(actionTargetReached('refund', 'refunded')).toBe(true);
+    expect(actionTargetReached('refund', 'refunding')).toBe(true);
     expect(actionTargetReached('refund', null)).toBe(false);
   });
 });

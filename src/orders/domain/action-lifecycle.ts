@@ -55,7 +55,7 @@ export function isActionTooOld(sentAt: string, nowMs: number): boolean {
 const TARGET_STATUSES: Readonly<Record<ActionType, readonly LengowStatus[]>> = {
   ship: ['shipped', 'closed'],
   cancel: ['canceled', 'refused'],
-  refund: ['refunded'],
+  refund: ['refunded', 'refunding'],
 };
 
 export function actionTargetReached(actionType: ActionType, lengowStatus: LengowStatus | null): boolean {

@@ -21,8 +21,6 @@ export interface ActionTryInput {
   readonly carrierMapping: CarrierMappingView;
   readonly choices: Readonly<Record<string, string>>;
   readonly at: string;
-  /** A ship sent again for a corrected tracking number: Lengow takes it on an order already shipped (§11). */
-  readonly trackingCorrection?: boolean;
 }
 
 /** Lengow status now, read through the command's definition so a refreshed status table applies at once. */
@@ -72,7 +70,6 @@ export function actionTryEvents(
     actionType: input.actionType,
     definition: input.definition,
     lengowStatus: currentLengowStatus(state, input.definition),
-    statusGate: !input.trackingCorrection,
     order: {
       marketplaceCarrier: input.shopOrder.tracking?.carrier ?? null,
       shippingMethod: input.shopOrder.tracking?.method ?? null,

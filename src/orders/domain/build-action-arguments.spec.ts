@@ -172,13 +172,23 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
     expect(explicit.ok && explicit.actions[0]?.arguments.tracking_url).toBe('https://carrier.example/x');
   });
 
-  it('refuses the action in a Lengow status the definition does not allow', () => {
-    expect(failures(build({ lengowStatus: 'shipped' }))).toEqual([
-      'ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: shipped',
+  it('refuses a refund in a Lengow status the definition does not allow', () => {
+    const refund = { actionType: 'refund' as const, choices: { refund_reason: 'RETURN' } };
+    expect(failures(build({ ...refund, lengowStatus: 'refused' }))).toEqual([
+      'ACTION_NOT_ALLOWED_IN_STATUS: refund action not available for this order_state: refused',
     ]);
-    expect(failures(build({ lengowStatus: null }))).toEqual([
-      'ACTION_NOT_ALLOWED_IN_STATUS: ship action not available for this order_state: unknown',
+    expect(failures(build({ ...refund, lengowStatus: null }))).toEqual([
+      'ACTION_NOT_ALLOWED_IN_STATUS: refund action not available for this order_state: unknown',
     ]);
+    expect(build({ ...refund, lengowStatus: 'closed' }).ok).toBe(true);
+  });
+
+  it('leaves ship and cancel to Lengow whatever the status last polled, as the plugins do (§4)', () => {
+    // The definition allows both in waiting_shipment only; Lengow refuses what the marketplace does not take.
+    for (const lengowStatus of ['partial_refunded', 'accepted', null]) {
+      expect(failures(build({ lengowStatus }))).toEqual([]);
+      expect(failures(build({ actionType: 'cancel', lengowStatus }))).toEqual([]);
+    }
   });
 
   it('refuses an action the marketplace does not have', () => {

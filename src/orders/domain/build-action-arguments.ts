@@ -38,11 +38,6 @@ export interface BuildActionArgumentsInput {
   readonly actionType: ActionType;
   readonly definition: MarketplaceDefinition;
   readonly lengowStatus: LengowStatus | null;
-  /**
-   * Whether the action's status list is checked against `lengowStatus` (default true). Not for a ship sent again with a
-   * corrected tracking number: the order is shipped already, and the plugins send it for that very reason (§11).
-   */
-  readonly statusGate?: boolean;
   readonly order: ActionOrderContext;
   readonly shipment: ActionShipment | null;
   readonly carrierMapping: CarrierMappingView;
@@ -208,9 +203,12 @@ export function buildActionArguments(input: BuildActionArgumentsInput): BuiltAct
     const marketplace = input.definition.label.trim() || input.definition.code;
     return { ok: false, failures: [actionFailures.wholeOrderOnly(marketplace, input.actionType)] };
   }
-  // An empty status list is read as "no restriction": a definition without one must not block every action.
+  // Only a refund is checked against the action's status list, as the plugins do (§4): ship and cancel go to Lengow,
+  // which refuses a transition it does not allow. The engine's status is the one last polled, so a local check on them
+  // would refuse a ship Lengow takes (an order imported as partial_refunded with lines still to ship, a status that
+  // moved since the poll, a corrected tracking number on a shipped order). An empty list is read as "no restriction".
   if (
-    input.statusGate !== false &&
+    input.actionType === 'refund' &&
     action.status.length > 0 &&
     (input.lengowStatus === null || !action.status.includes(input.lengowStatus))
   ) {

@@ -62,8 +62,7 @@ export function decideRequestAction(
   }
   // Already where the action would take it: nothing to ask, but for a corrected tracking number on a shipped order.
   const reached = actionTargetReached(actionType, currentLengowStatus(state, data.definition));
-  const trackingCorrection = reached && correctsTracking(state, change);
-  if (reached && !trackingCorrection) return [];
+  if (reached && !correctsTracking(state, change)) return [];
 
   const scope: ActionScope =
     change.kind === 'line_refunded' ? { kind: 'lines', lines: change.lines } : { kind: 'order' };
@@ -84,7 +83,6 @@ export function decideRequestAction(
       carrierMapping: data.carrierMapping,
       choices: data.choices ?? {},
       at,
-      trackingCorrection,
     },
     shipment,
   );

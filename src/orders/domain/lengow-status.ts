@@ -16,13 +16,17 @@ export type LengowStatus =
   | 'partial_refunded'
   | (string & {});
 
-/** Statuses that finish the order's open actions and send errors (the plugins' "process state 2"). */
+/**
+ * Statuses that finish the order's open actions and send errors (the plugins' "process state 2", `refunding` included
+ * since PS 4.0.2: the refund is under way at the marketplace, nothing the engine sends can change it).
+ */
 export const FINISHING_LENGOW_STATUSES: readonly LengowStatus[] = [
   'shipped',
   'closed',
   'refused',
   'canceled',
   'refunded',
+  'refunding',
 ];
 
 /** Lines in these states are not part of the order any more: dropped from cart, totals and item counts. */

@@ -5,6 +5,7 @@ import { summariseOrder } from './order-summary.js';
 import type { OrderEvent } from './order-events.js';
 import { line, lookups, pkg, snapshot } from './testing/order-fixtures.js';
 import {
+  actionSent,
   historyOf,
   importedHistory,
   importFailure,
@@ -12,6 +13,7 @@ import {
   later,
   productsNotInShop,
   requestCancel,
+  requestRefund,
   requestShip,
   resend,
   retryStockDecrement,
@@ -21,6 +23,7 @@ import {
   shopOrderKey,
   shopOrdersCreated,
   spec,
+  STREAM,
   stockDecremented,
   stockDecrementFailed,
 } from './testing/order-scenario.js';
@@ -79,6 +82,31 @@ describe('summariseOrder', () => {
     const canceled = historyOf(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) }));
     expect(summary(canceled).progress).toBe('closed');
     expect(summary(importedHistory()).progress).toBe('in_progress');
+  });
+
+  it('closes the order and its sent refund once Lengow reports refunding (process state 2 since PS 4.0.2)', () => {
+    const refundAttempt = (line: string) => `${STREAM}:action:refund:1:try:1:line:${line}`;
+    const refundSent = historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      shopChange('chg-refund', { kind: 'refunded' }),
+      requestRefund('chg-refund', { choices: { refund_reason: 'RETURN' } }),
+      actionSent(refundAttempt('DM-1')),
+      actionSent(refundAttempt('DM-2'), '5002'),
+    );
+    expect(summary(refundSent)).toMatchObject({ actions: { refund: { status: 'waiting' } }, progress: 'in_progress' });
+    const refunding = [
+      ...refundSent,
+      ...spec
+        .given(refundSent)
+        .when(importOrder({ snapshot: snapshot({ marketplaceStatus: 'RefundPending' }), now: later(40) }))
+        .events(),
+    ];
+    expect(refunding.at(-1)).toMatchObject({
+      type: 'LengowStatusChanged',
+      data: { lengowStatus: 'refunding', finishing: true, closedKeys: [refundAttempt('DM-1'), refundAttempt('DM-2')] },
+    });
+    expect(summary(refunding)).toMatchObject({ actions: { refund: { status: 'done' } }, progress: 'closed' });
   });
 });
 
