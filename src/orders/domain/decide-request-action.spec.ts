@@ -2,6 +2,8 @@ import { DEFAULT_IMPORT_SETTINGS } from './import-settings.js';
 import { orderEvent } from './order-events.js';
 import { definition, snapshot } from './testing/order-fixtures.js';
 import {
+  actionOutcome,
+  actionSent,
   historyOf,
   importedHistory,
   importOrder,
@@ -121,6 +123,69 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
     expect(
       event?.type === 'ActionRequested' && [event.data.requestKey, event.data.actions[0]?.arguments.tracking_number],
     ).toEqual([`${STREAM}:action:ship:2`, 'RIGHT-1']);
+  });
+
+  describe('the same shop change reported twice', () => {
+    const shippedTwice = (...between: ReturnType<typeof actionSent>[]) =>
+      historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-ship', shipped('TRK1')),
+        requestShip(),
+        ...between,
+        shopChange('chg-ship-2', shipped('TRK1'), 'SO-1', later(20)),
+      );
+    const sent = [actionSent(shipAttempt('DM-1')), actionSent(shipAttempt('DM-2'), '5002')];
+
+    it('asks nothing while the first ship is waiting at Lengow', () => {
+      spec.given(shippedTwice()).when(requestShip('chg-ship-2')).thenNothingHappened();
+      spec
+        .given(shippedTwice(...sent))
+        .when(requestShip('chg-ship-2'))
+        .thenNothingHappened();
+    });
+
+    it('asks nothing once Lengow took the first one, although the status polled still says waiting_shipment', () => {
+      const confirmed = shippedTwice(
+        ...sent,
+        actionOutcome(shipAttempt('DM-1'), { kind: 'accepted' }),
+        actionOutcome(shipAttempt('DM-2'), { kind: 'accepted' }),
+      );
+      spec.given(confirmed).when(requestShip('chg-ship-2')).thenNothingHappened();
+    });
+
+    it('asks again after the first was refused: saving the shipment again is a new try', () => {
+      const refused = shippedTwice(
+        ...sent,
+        actionOutcome(shipAttempt('DM-1'), { kind: 'refused', errors: ['Invalid tracking number'] }),
+        actionOutcome(shipAttempt('DM-2'), { kind: 'refused', errors: ['Invalid tracking number'] }),
+      );
+      const [event] = spec.given(refused).when(requestShip('chg-ship-2')).events();
+      expect(event?.type === 'ActionRequested' && event.data.requestKey).toBe(`${STREAM}:action:ship:2`);
+    });
+
+    it('asks again for another tracking number while the first is waiting (a correction)', () => {
+      const history = historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-ship', shipped('TRK1')),
+        requestShip(),
+        shopChange('chg-ship-2', shipped('TRK2'), 'SO-1', later(20)),
+      );
+      const [event] = spec.given(history).when(requestShip('chg-ship-2')).events();
+      expect(event?.type === 'ActionRequested' && event.data.actions[0]?.arguments.tracking_number).toBe('TRK2');
+    });
+
+    it('asks nothing for a second cancel of the same shop order while the first is waiting', () => {
+      const history = historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-cancel', { kind: 'canceled' }),
+        requestCancel(),
+        shopChange('chg-cancel-2', { kind: 'canceled' }, 'SO-1', later(20)),
+      );
+      spec.given(history).when(requestCancel('chg-cancel-2')).thenNothingHappened();
+    });
   });
 
   it('asks nothing for the same tracking number saved again on a shipped order', () => {

@@ -1,4 +1,4 @@
-import { actionTargetReached } from './action-lifecycle.js';
+import { actionTargetReached, latestTry, tryOutcome } from './action-lifecycle.js';
 import type { ActionScope } from './action-events.js';
 import { actionTryEvents, currentLengowStatus, latestShipment, scopeLines } from './action-try-events.js';
 import { requireImported, requireText } from './command-guards.js';
@@ -63,6 +63,7 @@ export function decideRequestAction(
   // Already where the action would take it: nothing to ask, but for a corrected tracking number on a shipped order.
   const reached = actionTargetReached(actionType, currentLengowStatus(state, data.definition));
   if (reached && !correctsTracking(state, change)) return [];
+  if (repeatsPendingOrDoneRequest(state, actionType, change)) return [];
 
   const scope: ActionScope =
     change.kind === 'line_refunded' ? { kind: 'lines', lines: change.lines } : { kind: 'order' };
@@ -103,4 +104,32 @@ function correctsTracking(state: OrderState, change: ShopChange): boolean {
   if (!last) return false;
   const previous = state.shopChanges.find((candidate) => candidate.changeId === last.changeId);
   return previous?.kind === 'shipped' && previous.trackingNumber?.trim() !== change.trackingNumber.trim();
+}
+
+/**
+ * The same shop change reported again (an external shop saving the shipment twice, a cancel sent by two systems) while
+ * the action for the first one is still waiting at Lengow, or after Lengow took it. Asking again would post a second,
+ * identical action: Lengow's queue check holds it back while the first is queued, then it goes out once the first is
+ * processed and the marketplace refuses it ("not allowed for an order in status shipped"), leaving a "Not shipped" on
+ * an order that shipped. A line refund is never a repeat: refunding the same line twice is two refunds. After a
+ * failure the repeat is a new try, as the plugins send again whatever the merchant saves.
+ */
+function repeatsPendingOrDoneRequest(state: OrderState, actionType: ActionType, change: ShopChange): boolean {
+  if (change.kind === 'line_refunded') return false;
+  const last = state.actionRequests
+    .filter((request) => request.actionType === actionType && request.shopOrderId === change.shopOrderId)
+    .at(-1);
+  const lastTry = last && latestTry(last);
+  if (!last || !lastTry) return false;
+  const outcome = tryOutcome(lastTry);
+  if (outcome !== 'open' && outcome !== 'done') return false;
+  const previous = state.shopChanges.find((candidate) => candidate.changeId === last.changeId);
+  if (previous?.kind !== change.kind) return false;
+  if (previous.kind !== 'shipped' || change.kind !== 'shipped') return true;
+  const same = (a: string | null | undefined, b: string | null | undefined) => (a?.trim() ?? '') === (b?.trim() ?? '');
+  return (
+    previous.carrier?.id === change.carrier?.id &&
+    same(previous.trackingNumber, change.trackingNumber) &&
+    same(previous.returnTrackingNumber, change.returnTrackingNumber)
+  );
 }
