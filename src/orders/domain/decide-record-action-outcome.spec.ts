@@ -196,6 +196,35 @@ describe('RecordActionOutcome', () => {
       expect(event?.type === 'ActionRejected' && event.data.source).toBe('lengow');
     });
 
+    it("keeps an attempt blocked on the engine's credentials waiting past the retry budget, with capped backoff", () => {
+      const blocked = {
+        kind: 'send_failed' as const,
+        transient: false,
+        blocked: true,
+        message: 'token',
+        retryPolicy: policy,
+      };
+      const history = historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-ship', shipped()),
+        requestShip(),
+        ...Array.from({ length: 5 }, (_, index) => actionOutcome(shipAttempt('DM-1'), blocked, later(12 + index))),
+      );
+      expect(history.filter((event) => event.type === 'ActionRejected')).toEqual([]);
+      const [event] = spec
+        .given(history)
+        .when(actionOutcome(shipAttempt('DM-1'), blocked, later(20)))
+        .events();
+      expect(event).toMatchObject({
+        type: 'ActionSendFailed',
+        data: {
+          sendFailures: 6,
+          nextAttemptAt: new Date(Date.parse(later(20)) + policy.maxDelaySeconds * 1000).toISOString(),
+        },
+      });
+    });
+
     it('ignores a stale failure report for an attempt Lengow already has', () => {
       spec
         .given(shipSentHistory())

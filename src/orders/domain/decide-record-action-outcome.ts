@@ -32,7 +32,7 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
     if (attempt.status !== 'requested') return [];
     const message =
       typeof outcome.message === 'string' && outcome.message.trim() !== '' ? outcome.message.trim() : 'unknown error';
-    if (!outcome.transient)
+    if (!outcome.transient && outcome.blocked !== true)
       return [
         orderEvent('ActionRejected', {
           actionType,
@@ -43,7 +43,7 @@ export function decideRecordActionOutcome(command: RecordActionOutcome, state: O
         }),
       ];
     const sendFailures = attempt.sendFailures + 1;
-    if (sendFailures >= outcome.retryPolicy.maxAttempts) {
+    if (outcome.blocked !== true && sendFailures >= outcome.retryPolicy.maxAttempts) {
       return [
         orderEvent('ActionRejected', {
           actionType,

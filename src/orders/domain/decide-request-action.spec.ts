@@ -126,7 +126,7 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
   });
 
   describe('the same shop change reported twice', () => {
-    const shippedTwice = (...between: ReturnType<typeof actionSent>[]) =>
+    const shippedTwice = (...between: Parameters<typeof historyOf>) =>
       historyOf(
         importOrder(),
         shopOrdersCreated(),

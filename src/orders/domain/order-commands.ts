@@ -167,6 +167,11 @@ export type ActionOutcome =
   | {
       readonly kind: 'send_failed';
       readonly transient: boolean;
+      /**
+       * The engine, not the action, is what failed (Lengow refused its credentials): the attempt waits with backoff for
+       * as long as it takes, without using up its tries, instead of every action of that hour ending refused.
+       */
+      readonly blocked?: boolean;
       readonly message: string;
       readonly retryPolicy: RetryPolicy;
     };

@@ -148,6 +148,27 @@ describe('PostLengowAction', () => {
     expect((await engine.eventTypes(orderKey)).slice(-2)).toEqual(['ActionSendFailed', 'ActionSent']);
   });
 
+  it("keeps an action Lengow refused for the engine's credentials waiting, and posts it once they work again", async () => {
+    const { orderKey, command } = await shipRequested('CD-5007');
+    // 401 on the POST, and again with the refreshed token: the connector gives up with LengowAuthError.
+    sandbox.faults.add({ kind: 'unauthorized', route: ACTIONS_ROUTE, method: 'POST', count: 2 });
+    const failed = await engine.commands.execute(command);
+    expect(failed).toMatchObject({ kind: 'send_failed', transient: true });
+    expect(failed.kind === 'send_failed' && failed.message).toMatch(/^Lengow refused the engine's credentials \(/);
+    expect(await engine.eventTypes(orderKey)).not.toContain('ActionRejected');
+    const event = await engine.lastEvent<{ failure: { message: string }; nextAttemptAt: string; at: string }>(
+      orderKey,
+      'ActionSendFailed',
+    );
+    expect(event.data.failure.message).toMatch(/the action is sent once they work again$/);
+    expect(Date.parse(event.data.nextAttemptAt) - Date.parse(event.data.at)).toBe(60_000);
+
+    await engine.settle();
+    engine.clock.advance(61_000);
+    expect(await engine.reactions.pollActionResults()).toMatchObject({ resent: 1 });
+    expect(engine.actionsOf(orderKey)).toHaveLength(1);
+  });
+
   it('records a refused POST as permanent and never posts it again on its own', async () => {
     const { orderKey, command } = await shipRequested('CD-5005');
     sandbox.state.reset(); // Lengow no longer knows the order: 404

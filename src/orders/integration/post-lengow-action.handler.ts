@@ -3,7 +3,7 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LOGGER } from '../../app.tokens.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { LENGOW_API, type ActionRequest, type LengowApi, type SendActionResult } from '../../lengow/lengow-api.port.js';
-import { LengowError } from '../../lengow/lengow-errors.js';
+import { LengowAuthError, LengowError } from '../../lengow/lengow-errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import { REACTIONS_SETTINGS } from './reactions-settings.js';
@@ -71,7 +71,10 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
       sent = await this.send(state, attempt.attemptKey, actionRequest, firstTry);
     } catch (error) {
       if (!(error instanceof LengowError) && !(error instanceof SameActionStillQueued)) throw error;
-      const message = describeFailure(error);
+      const message =
+        error instanceof LengowAuthError
+          ? `Lengow refused the engine's credentials (${describeFailure(error)}): the action is sent once they work again`
+          : describeFailure(error);
       const code = error instanceof LengowError ? error.code : error.name;
       this.logger.warn({ attemptKey: attempt.attemptKey, code, err: message }, 'lengow action not sent');
       const { import: importSettings } = await this.settings.current();
@@ -85,6 +88,7 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
               outcome: {
                 kind: 'send_failed',
                 transient: error.transient,
+                blocked: error instanceof LengowAuthError,
                 message,
                 retryPolicy: importSettings.retryPolicy,
               },
@@ -94,7 +98,8 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
           followUpMetadata(command.metadata, `send_failed:${attempt.sendFailures + 1}`),
         ),
       );
-      return { kind: 'send_failed', transient: error.transient, message };
+      // Tried again later, either way: the caller's `transient` means "the poller posts it again".
+      return { kind: 'send_failed', transient: error.transient || error instanceof LengowAuthError, message };
     }
     await this.commandBus.execute(
       new ExecuteOrderCommand(
