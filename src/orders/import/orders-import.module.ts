@@ -46,6 +46,7 @@ class ImportSchedulerLifecycle implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly scheduler: ImportScheduler,
     private readonly importer: OrderImporter,
+    private readonly runs: ImportRunLog,
     @Inject(ORDERS_IMPORT_OPTIONS) private readonly options: OrdersImportModuleOptions,
   ) {}
 
@@ -56,6 +57,7 @@ class ImportSchedulerLifecycle implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     await this.scheduler.stop();
     await this.importer.stop();
+    this.runs.close();
   }
 }
 
@@ -82,9 +84,9 @@ export class OrdersImportModule {
         },
         {
           provide: ImportRunLog,
-          inject: [SQL_DATABASE],
-          useFactory: async (db: SqlDatabase) => {
-            const log = new ImportRunLog(db);
+          inject: [SQL_DATABASE, LOGGER],
+          useFactory: async (db: SqlDatabase, logger: Logger) => {
+            const log = new ImportRunLog(db, { logger: logger.child({ component: 'import-run-log' }) });
             await log.init();
             return log;
           },
