@@ -12,6 +12,7 @@ export type ActionFailureCode =
   | 'NO_DELIVERY_COUNTRY'
   | 'ORDER_LINE_REQUIRED'
   | 'WHOLE_ORDER_ONLY'
+  | 'WHOLE_LINE_ONLY'
   | 'LENGOW_REFUSED'
   | 'SEND_FAILED'
   | 'LENGOW_UNAVAILABLE'
@@ -25,7 +26,7 @@ export interface ActionFailure {
 export const ACTION_TOO_OLD_MESSAGE = 'order action is too old. Please retry the call';
 export const LENGOW_UNAVAILABLE_MESSAGE = "can't create action because Lengow API is unavailable. Please retry";
 
-const WHOLE_ORDER_WORDING: Readonly<Record<ActionType, readonly [string, string, string]>> = {
+const ACTION_WORDING: Readonly<Record<ActionType, readonly [string, string, string]>> = {
   ship: ['ships', 'a shipment', 'ship'],
   cancel: ['cancels', 'a cancellation', 'cancel'],
   refund: ['refunds', 'a refund', 'refund'],
@@ -48,10 +49,28 @@ export const actionFailures = {
   lineRequired: () => failure('ORDER_LINE_REQUIRED', 'order line is required but cannot be not found in order'),
   /** Not a plugin text: the plugins send the order-level action here, which acts on the whole order. */
   wholeOrderOnly: (marketplace: string, actionType: ActionType) => {
-    const [does, an, doIt] = WHOLE_ORDER_WORDING[actionType];
+    const [does, an, doIt] = ACTION_WORDING[actionType];
     return failure(
       'WHOLE_ORDER_ONLY',
       `${marketplace} ${does} whole orders only: ${an} of some lines cannot be sent; ${doIt} them in the marketplace's back office`,
+    );
+  },
+  /**
+   * Not a plugin text: the plugins send the line without quantity here, which the marketplace reads as the whole line.
+   * `ordered` is null when the line's ordered quantity is not known.
+   */
+  wholeLineOnly: (
+    marketplace: string,
+    actionType: ActionType,
+    line: string,
+    quantity: number,
+    ordered: number | null,
+  ) => {
+    const [does, an, doIt] = ACTION_WORDING[actionType];
+    const part = ordered === null ? `${quantity} item(s)` : `${quantity} of the ${ordered} item(s)`;
+    return failure(
+      'WHOLE_LINE_ONLY',
+      `${marketplace} ${does} whole lines only: ${an} of ${part} of line ${line} cannot be sent; ${doIt} them in the marketplace's back office`,
     );
   },
   refused: (message: string) => failure('LENGOW_REFUSED', message),

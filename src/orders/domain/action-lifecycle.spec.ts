@@ -83,6 +83,25 @@ describe('actionTargetReached', () => {
     expect(actionTargetReached('refund', 'refunding')).toBe(true);
     expect(actionTargetReached('refund', null)).toBe(false);
   });
+
+  it('given a whole-order refund, when Lengow shows partial_refunded, then its target is not reached', () => {
+    expect(actionTargetReached('refund', 'partial_refunded')).toBe(false);
+    expect(actionTargetReached('refund', 'partial_refunded', 'order')).toBe(false);
+  });
+
+  it('given a refund of some lines, when Lengow shows partial_refunded, refunded or refunding, then it is reached', () => {
+    expect(actionTargetReached('refund', 'partial_refunded', 'lines')).toBe(true);
+    expect(actionTargetReached('refund', 'refunded', 'lines')).toBe(true);
+    expect(actionTargetReached('refund', 'refunding', 'lines')).toBe(true);
+    expect(actionTargetReached('refund', 'shipped', 'lines')).toBe(false);
+    expect(actionTargetReached('refund', null, 'lines')).toBe(false);
+  });
+
+  it('gives ship and cancel no other target for a scope of some lines', () => {
+    expect(actionTargetReached('ship', 'partial_refunded', 'lines')).toBe(false);
+    expect(actionTargetReached('cancel', 'partial_refunded', 'lines')).toBe(false);
+    expect(actionTargetReached('ship', 'shipped', 'lines')).toBe(true);
+  });
 });
 
 describe('tryOutcome', () => {

@@ -1,3 +1,4 @@
+import type { ActionScope } from './action-events.js';
 import { addSeconds, parseInstant } from './instant.js';
 import type { LengowStatus } from './lengow-status.js';
 import type { ActionType } from './marketplace-definition.js';
@@ -58,8 +59,30 @@ const TARGET_STATUSES: Readonly<Record<ActionType, readonly LengowStatus[]>> = {
   refund: ['refunded', 'refunding'],
 };
 
-export function actionTargetReached(actionType: ActionType, lengowStatus: LengowStatus | null): boolean {
-  return lengowStatus !== null && TARGET_STATUSES[actionType].includes(lengowStatus);
+/** Reached by an action about some lines besides its whole-order targets: a refund of some lines, `partial_refunded`. */
+const LINE_TARGET_STATUSES: Readonly<Record<ActionType, readonly LengowStatus[]>> = {
+  ship: [],
+  cancel: [],
+  refund: ['partial_refunded'],
+};
+
+/**
+ * Whether the order already is where the action would take it. A refund about some lines (`scope` `lines`) also counts
+ * `partial_refunded`: the status does not say which lines, but once such a refund is sent it is enough not to declare
+ * it too old (sent again, it could refund twice). Deciding whether to ask for a new refund of some lines uses `order`,
+ * the default: `partial_refunded` may be another line's refund.
+ */
+export function actionTargetReached(
+  actionType: ActionType,
+  lengowStatus: LengowStatus | null,
+  scope: ActionScope['kind'] = 'order',
+): boolean {
+  if (lengowStatus === null) return false;
+  const targets =
+    scope === 'lines'
+      ? [...TARGET_STATUSES[actionType], ...LINE_TARGET_STATUSES[actionType]]
+      : TARGET_STATUSES[actionType];
+  return targets.includes(lengowStatus);
 }
 
 export type TryOutcome = 'open' | 'failed' | 'done' | 'closed';

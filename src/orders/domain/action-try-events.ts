@@ -33,6 +33,14 @@ export function scopeLines(shopOrder: ShopOrderRecord, scope: ActionScope): stri
   return shopOrder.lines.flatMap((line) => line.sourceLines.map((source) => source.marketplaceLineId));
 }
 
+/** Units ordered per marketplace line of the shop order. */
+function orderedQuantities(shopOrder: ShopOrderRecord): Record<string, number> {
+  const ordered: Record<string, number> = {};
+  for (const source of shopOrder.lines.flatMap((line) => line.sourceLines))
+    ordered[source.marketplaceLineId] = (ordered[source.marketplaceLineId] ?? 0) + source.quantity;
+  return ordered;
+}
+
 /** The latest shipment recorded for the shop order: what ship reports, and return data for refunds. */
 export function latestShipment(state: OrderState, shopOrderId: string): ActionShipment | null {
   const shipped = [...state.shopChanges]
@@ -77,6 +85,7 @@ export function actionTryEvents(
       shippingAmount: input.shopOrder.amounts.shipping,
       lines: input.lines,
       lineQuantities,
+      orderedQuantities: orderedQuantities(input.shopOrder),
     },
     shipment,
     carrierMapping: input.carrierMapping,

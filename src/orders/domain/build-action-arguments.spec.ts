@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseMarketplaces } from '../../lengow/marketplace-definition.js';
+import { toDomainMarketplaceDefinition } from '../lengow-mapping/to-domain-marketplace-definition.js';
 import { buildActionArguments, type BuildActionArgumentsInput } from './build-action-arguments.js';
-import type { ActionDefinition } from './marketplace-definition.js';
+import type { ActionDefinition, ArgumentDescription, MarketplaceDefinition } from './marketplace-definition.js';
 import { orderEvent } from './order-events.js';
 import { carrierMapping, colissimo, definition, homeCarrier, NOW, snapshot } from './testing/order-fixtures.js';
 import {
@@ -357,6 +361,279 @@ describe('RequestRefund: whole order or some lines (lengow-api.md §11)', () => 
         orderEvent('ActionRequested', {
           ...tryData({ kind: 'order' }),
           actions: [{ line: null, arguments: { refund_reason: 'RETURN' }, attemptKey: attempt(null) }],
+          at: later(11),
+        }),
+      ]);
+  });
+});
+
+/** A refund of some lines: `lines` maps each line to [refunded units, ordered units] (ordered null: not known). */
+function lineRefund(
+  definition: MarketplaceDefinition,
+  lengowStatus: string,
+  lines: Record<string, readonly [number, number | null]>,
+  choices: Record<string, string>,
+) {
+  const entries = Object.entries(lines);
+  return build({
+    actionType: 'refund',
+    definition,
+    lengowStatus,
+    choices,
+    order: {
+      ...order,
+      lines: entries.map(([line]) => line),
+      lineQuantities: Object.fromEntries(entries.map(([line, [refunded]]) => [line, refunded])),
+      orderedQuantities: Object.fromEntries(
+        entries.flatMap(([line, [, ordered]]) => (ordered === null ? [] : [[line, ordered]])),
+      ),
+    },
+  });
+}
+
+const SAMPLES_DIR =
+  process.env.LENGOW_SAMPLES_DIR ?? fileURLToPath(new URL('../../../../shared/lengow-samples/', import.meta.url));
+const samplesAvailable = existsSync(SAMPLES_DIR);
+if (!samplesAvailable)
+  console.warn(`SKIPPED line refund sample tests: ${SAMPLES_DIR} is absent (set LENGOW_SAMPLES_DIR)`);
+const describeSamples = samplesAvailable ? describe : describe.skip;
+
+function sampleDefinition(file: string, code: string): MarketplaceDefinition {
+  const parsed = parseMarketplaces(JSON.parse(readFileSync(`${SAMPLES_DIR}/${file}`, 'utf8')));
+  const found = parsed?.definitions.get(code);
+  if (!found) throw new Error(`${code} is not in ${file}`);
+  return toDomainMarketplaceDefinition(found);
+}
+
+describeSamples('Refund of some lines on the real definitions (lengow-samples, lengow-api.md §11)', () => {
+  // Cdiscount and Darty (PrestaShop fixtures): refund takes `reason_code` and an optional `line`, no quantity.
+  const CONNECTOR = 'lengow-plugin-prestashop-fixture-connector-marketplaces.json';
+  const cdiscount = () => sampleDefinition(CONNECTOR, 'cdiscount');
+  const darty = () => sampleDefinition(CONNECTOR, 'darty');
+  const reasonCode = { reason_code: 'DAMAGED' };
+
+  it('given Cdiscount (line, no quantity), when 1 of the 3 units of a line is refunded, then nothing is sent', () => {
+    expect(failures(lineRefund(cdiscount(), 'waiting_refund', { 'CD-1': [1, 3] }, reasonCode))).toEqual([
+      "WHOLE_LINE_ONLY: Cdiscount refunds whole lines only: a refund of 1 of the 3 item(s) of line CD-1 cannot be sent; refund them in the marketplace's back office",
+    ]);
+  });
+
+  it('given Cdiscount, when every unit of the line is refunded, then the line is sent without quantity', () => {
+    expect(lineRefund(cdiscount(), 'waiting_refund', { 'CD-1': [3, 3] }, reasonCode)).toEqual({
+      ok: true,
+      actions: [{ line: 'CD-1', arguments: { reason_code: 'DAMAGED', line: 'CD-1' } }],
+    });
+  });
+
+  it('given Darty, when one line is refunded whole and another in part, then the part is named, nothing sent', () => {
+    expect(failures(lineRefund(darty(), 'waiting_refund', { 'D-1': [2, 2], 'D-2': [1, 2] }, reasonCode))).toEqual([
+      "WHOLE_LINE_ONLY: Darty refunds whole lines only: a refund of 1 of the 2 item(s) of line D-2 cannot be sent; refund them in the marketplace's back office",
+    ]);
+  });
+
+  it("given Cdiscount, when the line's ordered quantity is not known, then the refund is not taken as whole", () => {
+    expect(failures(lineRefund(cdiscount(), 'waiting_refund', { 'CD-1': [1, null] }, reasonCode))).toEqual([
+      "WHOLE_LINE_ONLY: Cdiscount refunds whole lines only: a refund of 1 item(s) of line CD-1 cannot be sent; refund them in the marketplace's back office",
+    ]);
+  });
+
+  it('given Amazon FR (line, prices, no quantity), when part of a line is refunded, then nothing is sent', () => {
+    const amazon = sampleDefinition('lengow-plugin-prestashop-unit-marketplace-amazon-fr.json', 'amazon_fr');
+    expect(failures(lineRefund(amazon, 'shipped', { 'A-1': [1, 2] }, { reason: 'CustomerReturn' }))).toEqual([
+      "WHOLE_LINE_ONLY: Amazon FR refunds whole lines only: a refund of 1 of the 2 item(s) of line A-1 cannot be sent; refund them in the marketplace's back office",
+    ]);
+  });
+
+  describe('given Zalando (WooCommerce mock: optional `line` and `refund_quantity`)', () => {
+    const zalando = () => sampleDefinition('lengow-plugin-woocommerce-mock-marketplace-sample.json', 'zalando');
+
+    it('when 1 of 2 units is refunded, then refund_quantity carries it, whatever the merchant chose for it', () => {
+      const result = lineRefund(zalando(), 'shipped', { 'Z-1': [1, 2] }, { refund_quantity: '2' });
+      expect(result).toEqual({
+        ok: true,
+        actions: [{ line: 'Z-1', arguments: { refund_reason: '1', refund_quantity: '1', line: 'Z-1' } }],
+      });
+    });
+
+    it('when the whole order is refunded, then each line goes without refund_quantity', () => {
+      const result = build({ actionType: 'refund', definition: zalando(), lengowStatus: 'shipped' });
+      expect(result.ok && result.actions.map((action) => action.arguments)).toEqual([
+        { refund_reason: '1', line: 'DM-1' },
+        { refund_reason: '1', line: 'DM-2' },
+      ]);
+    });
+  });
+});
+
+describe('Quantity and refund mode of a refund of some lines', () => {
+  const plain = (): ArgumentDescription => ({
+    type: 'string',
+    validValues: {},
+    defaultValue: null,
+    acceptFreeValues: true,
+  });
+  const mode = (validValues: Record<string, string>, defaultValue: string): ArgumentDescription => ({
+    type: 'list',
+    validValues,
+    defaultValue,
+    acceptFreeValues: false,
+  });
+  /** The fixture's refund (`refund_reason`, optional `line`), with other arguments. */
+  function withRefund(
+    args: readonly string[],
+    optionalArgs: readonly string[],
+    more: Record<string, ArgumentDescription>,
+  ) {
+    const base = definition();
+    const refund = base.actions.refund!;
+    return definition({
+      actions: {
+        ...base.actions,
+        refund: {
+          ...refund,
+          args: ['refund_reason', ...args],
+          optionalArgs: ['line', ...optionalArgs],
+          argsDescription: { ...refund.argsDescription, ...more },
+        },
+      },
+    });
+  }
+  const reason = { refund_reason: 'RETURN' };
+  const argumentsOf = (result: ReturnType<typeof build>) =>
+    result.ok ? result.actions.map((a) => a.arguments) : failures(result);
+
+  it('given a refund argument of type quantity under another name, when a line is refunded, then it is filled', () => {
+    const returned = withRefund([], ['returned_units'], { returned_units: { ...plain(), type: 'quantity' } });
+    expect(argumentsOf(lineRefund(returned, 'shipped', { 'DM-1': [1, 2] }, reason))).toEqual([
+      { refund_reason: 'RETURN', returned_units: '1', line: 'DM-1' },
+    ]);
+  });
+
+  it('leaves ship alone: its shipped_quantity is no refunded quantity', () => {
+    const base = definition();
+    const ship = base.actions.ship!;
+    const shipping = definition({
+      actions: {
+        ...base.actions,
+        ship: {
+          ...ship,
+          optionalArgs: [...ship.optionalArgs, 'shipped_quantity'],
+          argsDescription: { ...ship.argsDescription, shipped_quantity: { ...plain(), type: 'quantity' } },
+        },
+      },
+    });
+    const result = build({ definition: shipping, choices: { shipped_quantity: '1' } });
+    expect(result.ok && result.actions[0]?.arguments.shipped_quantity).toBe('1');
+  });
+
+  describe('given refund_mode full (default) / partial, optional', () => {
+    const withMode = () =>
+      withRefund([], ['quantity', 'refund_mode'], {
+        quantity: { ...plain(), type: 'integer' },
+        refund_mode: mode({ full: 'Full refund', partial: 'Partial refund' }, 'full'),
+      });
+
+    it('when some lines are refunded and the merchant chose nothing, then the mode is partial', () => {
+      expect(argumentsOf(lineRefund(withMode(), 'shipped', { 'DM-1': [1, 2], 'DM-2': [1, 1] }, reason))).toEqual([
+        { refund_reason: 'RETURN', quantity: '1', refund_mode: 'partial', line: 'DM-1' },
+        { refund_reason: 'RETURN', quantity: '1', refund_mode: 'partial', line: 'DM-2' },
+      ]);
+    });
+
+    it('when the whole order is refunded, then the default mode stays', () => {
+      const result = build({ actionType: 'refund', definition: withMode(), lengowStatus: 'shipped', choices: reason });
+      expect(result.ok && result.actions.map((action) => action.arguments.refund_mode)).toEqual(['full', 'full']);
+    });
+
+    it('when the merchant chose a mode, then the choice wins, given by code or by label', () => {
+      for (const refund_mode of ['full', 'Full refund']) {
+        const result = lineRefund(withMode(), 'shipped', { 'DM-1': [1, 2] }, { ...reason, refund_mode });
+        expect(result.ok && result.actions[0]?.arguments.refund_mode).toBe('full');
+      }
+    });
+  });
+
+  it('given refund_mode with a partial value named by its label only, when lines are refunded, then its code goes', () => {
+    const required = withRefund(['refund_mode'], ['quantity'], {
+      quantity: { ...plain(), type: 'integer' },
+      refund_mode: mode({ T: 'Total', P: 'Partial' }, 'T'),
+    });
+    const result = lineRefund(required, 'shipped', { 'DM-1': [2, 2] }, reason);
+    expect(result.ok && result.actions[0]?.arguments.refund_mode).toBe('P');
+  });
+
+  it('given a refund_mode without a partial value, when some lines are refunded, then the default goes', () => {
+    const fullOnly = withRefund([], ['quantity', 'refund_mode'], {
+      refund_mode: mode({ full: 'Full refund' }, 'full'),
+    });
+    const result = lineRefund(fullOnly, 'shipped', { 'DM-1': [1, 2] }, reason);
+    expect(result.ok && result.actions[0]?.arguments.refund_mode).toBe('full');
+  });
+});
+
+describe('RequestRefund of part of a line (lengow-api.md §11)', () => {
+  /** `refund` takes `line` but no quantity, as Cdiscount and Darty in the samples. */
+  const withoutQuantity = (() => {
+    const base = definition();
+    return definition({
+      actions: { ...base.actions, refund: { ...base.actions.refund!, optionalArgs: ['line'] } },
+    });
+  })();
+  const delivered = (refund: ReturnType<typeof shopChange>) =>
+    historyOf(
+      importOrder(),
+      shopOrdersCreated(),
+      importOrder({ snapshot: snapshot({ marketplaceStatus: 'Delivered' }), now: later(5) }),
+      refund,
+    );
+  const base = (lines: { marketplaceLineId: string; quantity: number }[]) => ({
+    actionType: 'refund' as const,
+    requestKey: `${STREAM}:action:refund:1`,
+    sequence: 1,
+    tryKey: `${STREAM}:action:refund:1:try:1`,
+    tryNumber: 1,
+    shopOrderId: 'SO-1',
+    changeId: 'chg-refund',
+    scope: { kind: 'lines' as const, lines },
+    choices: { refund_reason: 'RETURN' },
+  });
+
+  it('rejects 1 of the 2 units of DM-1 on a marketplace without quantity (ordered quantity from the shop order)', () => {
+    const lines = [{ marketplaceLineId: 'DM-1', quantity: 1 }];
+    spec
+      .given(delivered(shopChange('chg-refund', { kind: 'line_refunded', lines })))
+      .when(requestRefund('chg-refund', { definition: withoutQuantity }))
+      .then([
+        orderEvent('ActionRejected', {
+          ...base(lines),
+          source: 'engine',
+          failures: [
+            {
+              code: 'WHOLE_LINE_ONLY',
+              message:
+                "Demo Market FR refunds whole lines only: a refund of 1 of the 2 item(s) of line DM-1 cannot be sent; refund them in the marketplace's back office",
+            },
+          ],
+          at: later(11),
+        }),
+      ]);
+  });
+
+  it('sends the whole of DM-2 (1 of 1) as its line, without quantity', () => {
+    const lines = [{ marketplaceLineId: 'DM-2', quantity: 1 }];
+    spec
+      .given(delivered(shopChange('chg-refund', { kind: 'line_refunded', lines })))
+      .when(requestRefund('chg-refund', { definition: withoutQuantity }))
+      .then([
+        orderEvent('ActionRequested', {
+          ...base(lines),
+          actions: [
+            {
+              line: 'DM-2',
+              arguments: { refund_reason: 'RETURN', line: 'DM-2' },
+              attemptKey: `${STREAM}:action:refund:1:try:1:line:DM-2`,
+            },
+          ],
           at: later(11),
         }),
       ]);

@@ -32,6 +32,11 @@ export interface ActionOrderContext {
    * order: its presence is what tells the two apart.
    */
   readonly lineQuantities: Readonly<Record<string, number>>;
+  /**
+   * Quantity ordered of each marketplace line of the shop order: what tells a refund of a whole line from a refund of
+   * part of it. A line missing here is not known to be refunded whole.
+   */
+  readonly orderedQuantities?: Readonly<Record<string, number>>;
 }
 
 export interface BuildActionArgumentsInput {
@@ -73,9 +78,31 @@ const RULED = new Set([
   'delivery_date',
   'return_carrier',
   'return_tracking_number',
-  'quantity',
   'line',
 ]);
+
+/**
+ * Arguments that carry a line's quantity: the plugins' `quantity`, and for a refund Zalando's `refund_quantity` or any
+ * argument the definition types as a quantity. Ship's `shipped_quantity` and cancel's `cancel_quantity` are not: the
+ * engine reports whole shipments and cancellations, and leaves them to the merchant's choices.
+ */
+function isQuantityArgument(actionType: ActionType, name: string, description: ArgumentDescription | undefined) {
+  if (name === 'quantity') return true;
+  return actionType === 'refund' && (name === 'refund_quantity' || description?.type === 'quantity');
+}
+
+function hasQuantityArgument(actionType: ActionType, action: ActionDefinition): boolean {
+  return [...action.args, ...action.optionalArgs].some((name) =>
+    isQuantityArgument(actionType, name, action.argsDescription[name]),
+  );
+}
+
+/** The code of a `refund_mode` value meaning a partial refund (`partial`, "Partial refund"), if the marketplace has one. */
+function partialMode(description: ArgumentDescription | undefined): string | undefined {
+  const partial = (text: string | undefined) => /^partial/i.test(text?.trim() ?? '');
+  const values = description?.validValues ?? {};
+  return Object.keys(values).find((code) => partial(code) || partial(values[code]));
+}
 
 const filled = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
@@ -110,6 +137,11 @@ function argumentResolver(input: BuildActionArgumentsInput) {
     description: ArgumentDescription | undefined,
   ): Resolved => {
     const fallback = required ? (description?.defaultValue ?? null) : null;
+    if (isQuantityArgument(input.actionType, name, description)) {
+      // Only the shop change says how many units go back: a choice or default could refund more than that.
+      const quantity = line === null ? undefined : order.lineQuantities[line];
+      return { value: quantity === undefined ? fallback : String(quantity) };
+    }
     if (!RULED.has(name) && filled(choices[name])) return { value: choices[name] };
     switch (name) {
       case 'carrier':
@@ -152,9 +184,10 @@ function argumentResolver(input: BuildActionArgumentsInput) {
       }
       case 'return_tracking_number':
         return { value: shipment?.returnTrackingNumber ?? fallback };
-      case 'quantity': {
-        const quantity = line === null ? undefined : order.lineQuantities[line];
-        return { value: quantity === undefined ? fallback : String(quantity) };
+      case 'refund_mode': {
+        // A refund of some lines sent with the definition's default ("full") may have the marketplace refund it all.
+        const partial = Object.keys(order.lineQuantities).length > 0 ? partialMode(description) : undefined;
+        return { value: partial ?? description?.defaultValue ?? null };
       }
       default:
         return { value: CHOSEN_OR_DEFAULT.has(name) ? (description?.defaultValue ?? null) : fallback };
@@ -187,6 +220,21 @@ function argumentsFor(line: string | null, action: ActionDefinition, resolve: Re
   return { failures, args };
 }
 
+const marketplaceName = (definition: MarketplaceDefinition) => definition.label.trim() || definition.code;
+
+/** Lines the action is about for part of their quantity only, when the marketplace takes no quantity for them. */
+function partlyActedLines(input: BuildActionArgumentsInput, action: ActionDefinition) {
+  const { lineQuantities, orderedQuantities, lines } = input.order;
+  if (Object.keys(lineQuantities).length === 0 || !acceptsLine(action)) return [];
+  if (hasQuantityArgument(input.actionType, action)) return [];
+  return lines.flatMap((line) => {
+    const quantity = lineQuantities[line];
+    const ordered = orderedQuantities?.[line] ?? null;
+    if (quantity === undefined || (ordered !== null && quantity >= ordered)) return [];
+    return [{ line, quantity, ordered }];
+  });
+}
+
 /**
  * Arguments of a ship/cancel/refund action for one shop order (lengow-api.md §10.2), checked against the marketplace
  * definition before anything is posted (§13 #8): if anything is wrong the result lists every reason and no call is made.
@@ -200,8 +248,22 @@ export function buildActionArguments(input: BuildActionArgumentsInput): BuiltAct
   // money the merchant did not mean to give back, and no way to take it back. The plugins send it; this refuses instead,
   // before anything else, as nothing the merchant fixes in the order would make it sendable.
   if (Object.keys(input.order.lineQuantities).length > 0 && !acceptsLine(action)) {
-    const marketplace = input.definition.label.trim() || input.definition.code;
-    return { ok: false, failures: [actionFailures.wholeOrderOnly(marketplace, input.actionType)] };
+    return {
+      ok: false,
+      failures: [actionFailures.wholeOrderOnly(marketplaceName(input.definition), input.actionType)],
+    };
+  }
+  // A line sent without quantity is the whole line at the marketplace: the same money given back by mistake, one line
+  // at a time. Refused before anything else for the same reason.
+  const partLines = partlyActedLines(input, action);
+  if (partLines.length > 0) {
+    const marketplace = marketplaceName(input.definition);
+    return {
+      ok: false,
+      failures: partLines.map(({ line, quantity, ordered }) =>
+        actionFailures.wholeLineOnly(marketplace, input.actionType, line, quantity, ordered),
+      ),
+    };
   }
   // Only a refund is checked against the action's status list, as the plugins do (§4): ship and cancel go to Lengow,
   // which refuses a transition it does not allow. The engine's status is the one last polled, so a local check on them

@@ -108,6 +108,27 @@ describe('summariseOrder', () => {
     });
     expect(summary(refunding)).toMatchObject({ actions: { refund: { status: 'done' } }, progress: 'closed' });
   });
+
+  it('given a line refund closed by refunding, when Lengow then says partial_refunded, then it is done', () => {
+    const refundAttempt = (line: string) => `${STREAM}:action:refund:1:try:1:line:${line}`;
+    const closedThenPartial = (refund: Parameters<typeof shopChange>[1], attempts: string[]) =>
+      historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-refund', refund),
+        requestRefund('chg-refund'),
+        ...attempts.map((line, index) => actionSent(refundAttempt(line), `500${index}`)),
+        importOrder({ snapshot: snapshot({ marketplaceStatus: 'RefundPending' }), now: later(40) }),
+        importOrder({ snapshot: snapshot({ marketplaceStatus: 'PartiallyRefunded' }), now: later(50) }),
+      );
+    const lines = closedThenPartial({ kind: 'line_refunded', lines: [{ marketplaceLineId: 'DM-1', quantity: 1 }] }, [
+      'DM-1',
+    ]);
+    expect(summary(lines).actions.refund).toEqual({ status: 'done' });
+    // A whole-order refund is not what partial_refunded shows.
+    const whole = closedThenPartial({ kind: 'refunded' }, ['DM-1', 'DM-2']);
+    expect(summary(whole).actions.refund).toEqual({ status: 'closed' });
+  });
 });
 
 describe('summariseOrder with actions', () => {

@@ -92,8 +92,11 @@ function summariseRequest(request: ActionRequest, lengowStatus: string | null): 
     case 'done':
       return { status: 'done' };
     case 'closed':
-      // Closed by a finishing status that is what the action asked for (e.g. cancel, then Lengow says canceled).
-      return actionTargetReached(request.actionType, lengowStatus) ? { status: 'done' } : { status: 'closed' };
+      // Closed by a finishing status that is what the action asked for (e.g. cancel, then Lengow says canceled; a
+      // refund of some lines closed by `refunding`, then Lengow says partial_refunded).
+      return actionTargetReached(request.actionType, lengowStatus, request.scope.kind)
+        ? { status: 'done' }
+        : { status: 'closed' };
     case 'failed': {
       const failures =
         last.engineRejection ??

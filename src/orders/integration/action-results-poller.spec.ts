@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
 import { ACTION_TOO_OLD_MESSAGE } from '../domain/action-failure.js';
 import type { OrderKey } from '../domain/order-key.js';
-import { MarkShopOrderShipped } from './mark-shop-order-commands.js';
+import { MarkShopOrderRefunded, MarkShopOrderShipped } from './mark-shop-order-commands.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from './testing/emulator-order.js';
 import { ReactionsEngine } from './testing/reactions-test-engine.js';
 
@@ -22,6 +22,35 @@ async function shipped(engine: ReactionsEngine, id: string): Promise<OrderKey> {
       { shopOrderId: String(shopOrder.id), carrier: 'Colissimo', trackingNumber: `TRK-${id}` },
       `ship-${id}`,
     ),
+  );
+  await engine.reactions.pollShopChanges();
+  await engine.settle();
+  expect(await engine.eventTypes(orderKey)).toContain('ActionSent');
+  return orderKey;
+}
+
+/**
+ * Imports a shipped order of two lines (one unit each), refunds one line whole, or the whole order, in the shop and
+ * lets the sagas post the refund: one action per line on Cdiscount, which takes `line` but no quantity.
+ */
+async function refunded(engine: ReactionsEngine, id: string, what: 'one line' | 'whole order'): Promise<OrderKey> {
+  const orderKey = await engine.importOrder(
+    emulatorOrder({
+      marketplaceOrderId: id,
+      marketplaceStatus: 'Shipped',
+      packages: [
+        [
+          { lineId: `${id}-1`, product: '101', quantity: 1, amount: 19.95 },
+          { lineId: `${id}-2`, product: '102', quantity: 1, amount: 20 },
+        ],
+      ],
+    }),
+  );
+  await engine.settle();
+  const [shopOrder] = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+  const lines = what === 'one line' ? [{ lineId: shopOrder.lines[0].id, quantity: 1 }] : undefined;
+  await engine.commands.execute(
+    new MarkShopOrderRefunded({ shopOrderId: String(shopOrder.id), lines }, `refund-${id}`),
   );
   await engine.reactions.pollShopChanges();
   await engine.settle();
@@ -114,5 +143,27 @@ describe('ActionResultsPoller, marketplace slow to answer', () => {
     expect(await engine.reactions.pollActionResults()).toMatchObject({ accepted: 1, timedOut: 0 });
     expect(await engine.eventTypes(orderKey)).toContain('ActionConfirmed');
     expect(await engine.eventTypes(orderKey)).not.toContain('ActionTimedOut');
+  });
+
+  it('given a line refund sent 3 days ago, when Lengow shows partial_refunded, then it is confirmed', async () => {
+    const orderKey = await refunded(engine, 'CD-6103', 'one line');
+    // One line of two: Cdiscount is told it is a partial refund, not its default "full".
+    expect(engine.actionsOf(orderKey).map(({ actionType, line, args }) => ({ actionType, line, args }))).toEqual([
+      { actionType: 'refund', line: 'CD-6103-1', args: { refund_reason: 'PRODUCT_RETURNED', refund_mode: 'partial' } },
+    ]);
+    engine.clock.advance(THREE_DAYS_MS + 60_000);
+    setEmulatorStatus(sandbox, orderKey, 'PartiallyRefunded', 'partial_refunded');
+    // Declared too old, the merchant would be told to retry, and the line refunded twice.
+    expect(await engine.reactions.pollActionResults()).toMatchObject({ accepted: 1, timedOut: 0 });
+    expect(await engine.eventTypes(orderKey)).toContain('ActionConfirmed');
+    expect(await engine.eventTypes(orderKey)).not.toContain('ActionTimedOut');
+  });
+
+  it('given a whole-order refund sent 3 days ago, when Lengow shows partial_refunded, then it timed out', async () => {
+    const orderKey = await refunded(engine, 'CD-6104', 'whole order');
+    engine.clock.advance(THREE_DAYS_MS + 60_000);
+    setEmulatorStatus(sandbox, orderKey, 'PartiallyRefunded', 'partial_refunded');
+    expect(await engine.reactions.pollActionResults()).toMatchObject({ accepted: 0, timedOut: 2 });
+    expect(await engine.eventTypes(orderKey)).not.toContain('ActionConfirmed');
   });
 });

@@ -9,7 +9,13 @@ import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
 import { deterministicId } from '../commands/order-event-ids.js';
 import { OrderStreamReader } from '../commands/order-stream-reader.js';
-import { ACTION_TIMEOUT_SECONDS, actionTargetReached, isActionTooOld } from '../domain/action-lifecycle.js';
+import type { ActionScope } from '../domain/action-events.js';
+import {
+  ACTION_TIMEOUT_SECONDS,
+  actionTargetReached,
+  findAttempt,
+  isActionTooOld,
+} from '../domain/action-lifecycle.js';
 import type { ActionOutcome } from '../domain/order-commands.js';
 import type { ActionType } from '../domain/marketplace-definition.js';
 import { lengowStatusOf } from '../domain/lengow-status.js';
@@ -128,13 +134,21 @@ export class ActionResultsPoller {
     if (!isActionTooOld(row.sentAt!, nowMs)) return null;
     const { state } = await this.orders.loadStream(row.stream);
     if (!state.orderKey) return null;
-    return (await this.marketplaceShowsEffect(state.orderKey, row.actionType as ActionType))
+    const scope = findAttempt(state, row.attemptKey)?.request.scope.kind ?? 'order';
+    return (await this.marketplaceShowsEffect(state.orderKey, row.actionType as ActionType, scope))
       ? { kind: 'accepted' }
       : { kind: 'timed_out' };
   }
 
-  /** The order as Lengow has it now: already shipped (canceled, refunded) means the action did its job. */
-  private async marketplaceShowsEffect(orderKey: OrderKey, actionType: ActionType): Promise<boolean> {
+  /**
+   * The order as Lengow has it now: already shipped (canceled, refunded; partially refunded for a refund of some lines)
+   * means the action did its job.
+   */
+  private async marketplaceShowsEffect(
+    orderKey: OrderKey,
+    actionType: ActionType,
+    scope: ActionScope['kind'],
+  ): Promise<boolean> {
     for await (const page of this.lengow.listOrders({
       marketplace: orderKey.marketplace,
       marketplaceOrderId: orderKey.marketplaceOrderId,
@@ -144,7 +158,7 @@ export class ActionResultsPoller {
         const { definition } = await this.context.load(orderKey.marketplace);
         const status =
           lengowStatusOf(definition.statusTable, parsed.order.marketplaceStatus) ?? parsed.order.lengowStatus ?? null;
-        return actionTargetReached(actionType, status);
+        return actionTargetReached(actionType, status, scope);
       }
       break;
     }
