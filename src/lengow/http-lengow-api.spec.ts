@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Agent, errors } from 'undici';
+import { SqliteDatabase } from '../database/sqlite-database.js';
 import { createLogger } from '../logging/logger.js';
 import { HttpLengowApi, type HttpLengowApiOptions } from './http-lengow-api.js';
 import type { OrdersPage, OrdersQuery } from './lengow-api.port.js';
@@ -16,6 +17,7 @@ import {
   LengowUnknownMarketplace,
 } from './lengow-errors.js';
 import type { LengowTransport } from './lengow-transport.js';
+import { SqlMarketplaceCatalogueStore, type MarketplaceCatalogueStore } from './marketplace-catalogue-store.js';
 import { undiciLengowTransport } from './undici-lengow-transport.js';
 
 /**
@@ -676,6 +678,71 @@ describe('marketplaces', () => {
     fake.on('GET /v3.0/marketplaces', () => ({ body: { ...MARKETPLACES, new_market: { orders: {} } } }));
     expect((await api.getMarketplace('new_market')).code).toBe('new_market');
     expect(fake.calls('GET /v3.0/marketplaces')).toHaveLength(2);
+  });
+});
+
+describe('marketplaces kept across restarts', () => {
+  let db: SqliteDatabase;
+  let store: SqlMarketplaceCatalogueStore;
+  beforeEach(() => {
+    db = new SqliteDatabase({ path: ':memory:' });
+    store = new SqlMarketplaceCatalogueStore(db);
+  });
+  afterEach(() => db.close());
+
+  it('a restarted connector serves the kept list for the rest of its TTL, without downloading it again', async () => {
+    const first = await client({ catalogueStore: store, marketplacesTtlMs: 3600_000 }).getMarketplaces();
+    expect(fake.calls('GET /v3.0/marketplaces')).toHaveLength(1);
+    fake.on('GET /v3.0/marketplaces', () => ({ status: 503 }));
+    now = new Date(now.getTime() + 1800_000);
+
+    const restarted = client({ catalogueStore: store, marketplacesTtlMs: 3600_000 });
+    const kept = await restarted.getMarketplaces();
+    expect(kept).toMatchObject({ stale: false, fetchedAt: first.fetchedAt });
+    expect((await restarted.getMarketplace('DEMO_MARKET_FR')).lengowStatusOf('ToShip')).toBe('waiting_shipment');
+    expect(fake.calls('GET /v3.0/marketplaces')).toHaveLength(1);
+  });
+
+  it('when Lengow is out right after a restart, the kept list is served stale instead of failing', async () => {
+    const first = await client({ catalogueStore: store }).getMarketplaces();
+    fake.on('GET /v3.0/marketplaces', () => ({ status: 503 }));
+    now = new Date(now.getTime() + 13 * 3600_000);
+
+    const restarted = client({ catalogueStore: store });
+    const stale = await restarted.getMarketplaces();
+    expect(stale).toMatchObject({ stale: true, fetchedAt: first.fetchedAt });
+    expect((await restarted.getMarketplace('demo_market_fr')).code).toBe('demo_market_fr');
+    // The refresh was tried (with its retries), then paused as for any stale copy.
+    expect(fake.calls('GET /v3.0/marketplaces')).toHaveLength(1 + 3);
+    // Without a kept list the same outage fails typed, as before.
+    await expect(client().getMarketplaces()).rejects.toBeInstanceOf(LengowUnavailable);
+  });
+
+  it('a later download replaces the kept list; an answer with nothing readable does not', async () => {
+    const api = client({ catalogueStore: store, marketplacesTtlMs: 1000 });
+    await api.getMarketplaces();
+    now = new Date(now.getTime() + 60_000);
+    fake.on('GET /v3.0/marketplaces', () => ({ body: { ...MARKETPLACES, new_market: { orders: {} } } }));
+    await api.getMarketplaces();
+    expect(Object.keys((await store.load(fake.url))!.body as object)).toEqual(['demo_market_fr', 'new_market']);
+
+    now = new Date(now.getTime() + 60_000);
+    fake.on('GET /v3.0/marketplaces', () => ({ body: { broken: 'not a definition' } }));
+    await api.getMarketplaces();
+    expect(fake.calls('GET /v3.0/marketplaces')).toHaveLength(3);
+    expect(Object.keys((await store.load(fake.url))!.body as object)).toEqual(['demo_market_fr', 'new_market']);
+  });
+
+  it('a store that cannot be read or written is only a missed fallback, and its errors are logged', async () => {
+    const broken: MarketplaceCatalogueStore = {
+      load: () => Promise.reject(new Error('database is locked')),
+      save: () => Promise.reject(new Error('database is locked')),
+    };
+    const catalog = await client({ catalogueStore: broken }).getMarketplaces();
+    expect(catalog.definitions.get('demo_market_fr')).toBeDefined();
+    const logged = logLines.join('');
+    expect(logged).toContain('stored lengow marketplaces could not be read');
+    expect(logged).toContain('lengow marketplaces could not be stored');
   });
 });
 

@@ -29,6 +29,7 @@ import {
   type UnavailableCause,
 } from './lengow-errors.js';
 import { LengowTransportTimeout, type LengowTransport } from './lengow-transport.js';
+import { catalogueSourceOf, type MarketplaceCatalogueStore } from './marketplace-catalogue-store.js';
 import { parseMarketplaces, type MarketplaceDefinition } from './marketplace-definition.js';
 import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
@@ -63,6 +64,11 @@ export interface HttpLengowApiOptions {
   marketplacesRetryAfterFailureMs?: number;
   /** An unknown code forces a refresh at most once per this interval per code; 5 min by default. */
   unknownMarketplaceRefreshIntervalMs?: number;
+  /**
+   * Keeps the last downloaded marketplace list across restarts: restored when the connector has none in memory, fresh
+   * for the rest of its TTL, and served stale when Lengow cannot be reached. Without it, memory only.
+   */
+  catalogueStore?: MarketplaceCatalogueStore;
   /** Page size of list calls, 1..100; 100 by default. */
   pageSize?: number;
   clock?: () => Date;
@@ -145,13 +151,16 @@ export class HttpLengowApi implements LengowApi {
 
   private catalog: { definitions: ReadonlyMap<string, MarketplaceDefinition>; fetchedAtMs: number } | null = null;
   private catalogRefresh: Promise<MarketplaceCatalog> | null = null;
+  private catalogRestore: Promise<void> | null = null;
   private catalogFailedAtMs: number | null = null;
+  private readonly catalogueSource: string;
   private readonly unknownRefreshedAt = new Map<string, number>();
 
   constructor(private readonly options: HttpLengowApiOptions) {
     if (!options.baseUrl) throw new LengowInvalidRequest('baseUrl is required');
     if (!options.accessToken || !options.secret) throw new LengowInvalidRequest('accessToken and secret are required');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.catalogueSource = catalogueSourceOf(this.baseUrl);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'lengow-api' });
     this.timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -252,6 +261,7 @@ export class HttpLengowApi implements LengowApi {
   // ---------------------------------------------------------------- marketplaces
 
   async getMarketplaces(): Promise<MarketplaceCatalog> {
+    if (!this.catalog) await this.restoreMarketplaces();
     const now = this.clock().getTime();
     const ttl = this.options.marketplacesTtlMs ?? 12 * 3600_000;
     if (this.catalog && now - this.catalog.fetchedAtMs < ttl) return this.catalogView(false);
@@ -290,6 +300,44 @@ export class HttpLengowApi implements LengowApi {
     return found;
   }
 
+  /**
+   * The list the store kept from an earlier download (by this process before a restart, or by another one), when
+   * there is none in memory: a Lengow outage right after a restart then still finds the definitions, as the plugins
+   * find their cached file. A store that cannot be read is only a missed fallback, never a failed call.
+   */
+  private restoreMarketplaces(): Promise<void> {
+    const store = this.options.catalogueStore;
+    if (!store) return Promise.resolve();
+    this.catalogRestore ??= (async () => {
+      try {
+        const stored = await store.load(this.catalogueSource);
+        const parsed = stored ? parseMarketplaces(stored.body) : null;
+        const fetchedAtMs = stored ? Date.parse(stored.fetchedAt) : NaN;
+        if (this.catalog || !parsed || parsed.definitions.size === 0 || !Number.isFinite(fetchedAtMs)) return;
+        this.catalog = { definitions: parsed.definitions, fetchedAtMs };
+        this.logger.info(
+          { fetchedAt: stored!.fetchedAt, marketplaces: parsed.definitions.size },
+          'lengow marketplaces restored from the last download',
+        );
+      } catch (error) {
+        this.logger.warn({ err: this.scrub(messageOf(error)) }, 'stored lengow marketplaces could not be read');
+      }
+    })().finally(() => {
+      this.catalogRestore = null;
+    });
+    return this.catalogRestore;
+  }
+
+  private async persistMarketplaces(body: unknown, fetchedAtMs: number): Promise<void> {
+    const store = this.options.catalogueStore;
+    if (!store) return;
+    try {
+      await store.save(this.catalogueSource, { body, fetchedAt: new Date(fetchedAtMs).toISOString() });
+    } catch (error) {
+      this.logger.warn({ err: this.scrub(messageOf(error)) }, 'lengow marketplaces could not be stored');
+    }
+  }
+
   private refreshMarketplaces(): Promise<MarketplaceCatalog> {
     this.catalogRefresh ??= this.downloadMarketplaces().finally(() => {
       this.catalogRefresh = null;
@@ -320,8 +368,11 @@ export class HttpLengowApi implements LengowApi {
         'lengow marketplace definitions partly unreadable',
       );
     }
-    this.catalog = { definitions: parsed.definitions, fetchedAtMs: this.clock().getTime() };
+    const fetchedAtMs = this.clock().getTime();
+    this.catalog = { definitions: parsed.definitions, fetchedAtMs };
     this.catalogFailedAtMs = null;
+    // An answer nothing could be read from must not replace the last good list kept for the next outage.
+    if (parsed.definitions.size > 0) await this.persistMarketplaces(response.body, fetchedAtMs);
     return this.catalogView(false);
   }
 
@@ -769,6 +820,10 @@ function apiMessageOf(body: unknown): string | null {
   if (typeof error === 'string') return error;
   if (typeof record.detail === 'string') return record.detail;
   return null;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
 }
 
 function codeOf(error: unknown): string {

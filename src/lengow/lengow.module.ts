@@ -1,9 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
+import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
 import type { Logger } from '../logging/logger.js';
 import { HttpLengowApi, type HttpLengowApiOptions } from './http-lengow-api.js';
 import { LENGOW_API, type LengowApi } from './lengow-api.port.js';
+import { SqlMarketplaceCatalogueStore } from './marketplace-catalogue-store.js';
 
 export interface LengowConnection {
   baseUrl: string;
@@ -24,7 +26,8 @@ export interface LengowModuleOptions extends LengowClientTuning {
 
 /**
  * Provides LENGOW_API: the HTTP connector, pointed at Lengow or at the emulator the boot started. Being global, it
- * shuts down after the modules that call Lengow, and only then closes the connector's pooled connections.
+ * shuts down after the modules that call Lengow, and only then closes the connector's pooled connections. With the
+ * engine's database (SQL_DATABASE) at hand, the marketplace list is kept there too, for restarts during an outage.
  */
 @Global()
 @Module({})
@@ -41,8 +44,8 @@ export class LengowModule implements OnApplicationShutdown {
       providers: [
         {
           provide: LENGOW_API,
-          inject: [APP_CONFIG, LOGGER],
-          useFactory: (config: AppConfig, logger: Logger) =>
+          inject: [APP_CONFIG, LOGGER, { token: SQL_DATABASE, optional: true }],
+          useFactory: (config: AppConfig, logger: Logger, db: SqlDatabase | undefined) =>
             new HttpLengowApi({
               baseUrl: connection?.baseUrl ?? config.LENGOW_API_URL,
               accessToken: connection?.accessToken ?? config.LENGOW_ACCESS_TOKEN ?? '',
@@ -50,6 +53,7 @@ export class LengowModule implements OnApplicationShutdown {
               logger: logger.child({ component: 'lengow' }),
               timeoutsMs: tuning.timeoutsMs,
               retry: tuning.retry,
+              ...(db ? { catalogueStore: new SqlMarketplaceCatalogueStore(db) } : {}),
             }),
         },
       ],

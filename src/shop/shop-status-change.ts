@@ -11,6 +11,10 @@ export interface RefundedLine {
   marketplaceLineIds: string[];
 }
 
+/**
+ * `reason`: what the merchant gave as the cancel or refund reason, null when none; the engine sends it to Lengow as the
+ * action's reason, so a code or a label of the marketplace's list (its default reason applies when null).
+ */
 export type ShopStatusChangePayload =
   | {
       kind: 'shipped';

@@ -45,7 +45,15 @@ export class MarkShopOrderShippedPayload extends MarkShopOrderShippedDto {
 export class MarkShopOrderCanceledPayload extends MarkShopOrderCanceledDto {
   @ApiProperty({ example: 'SO-000012', description: 'Taken from the URL over HTTP' })
   override shopOrderId: string;
-  @ApiPropertyOptional({ example: 'Out of stock' })
+  @ApiPropertyOptional({
+    example: 'CUSTOMER_REQUEST',
+    maxLength: 500,
+    description:
+      "Sent to Lengow as the cancel's `reason`: one of the marketplace's reason codes, or its label (Cdiscount: " +
+      'CUSTOMER_REQUEST or "Customer request"). Omitted: the marketplace\'s default reason. One the marketplace does ' +
+      'not list is refused before anything is sent (the cancel shows as not sent, saying why); re-send it with ' +
+      '`choices.reason`',
+  })
   override reason?: string;
 }
 
@@ -61,6 +69,14 @@ export class MarkShopOrderRefundedPayload extends MarkShopOrderRefundedDto {
   override shopOrderId: string;
   @ApiPropertyOptional({ type: [RefundLinePayload], description: 'Omitted: everything not refunded yet' })
   override lines?: RefundLinePayload[];
-  @ApiPropertyOptional({ example: 'Damaged on arrival' })
+  @ApiPropertyOptional({
+    example: 'DAMAGED',
+    maxLength: 500,
+    description:
+      "Sent to Lengow as the refund's reason (`refund_reason`, or `reason` on marketplaces that name it so): one of " +
+      "the marketplace's reason codes, or its label. Omitted: the marketplace's default reason. One the marketplace " +
+      'does not list is refused before anything is sent (the refund shows as not sent, saying why); re-send it with ' +
+      'the corrected choice',
+  })
   override reason?: string;
 }

@@ -42,6 +42,65 @@ describe('RecordShopStatusChange', () => {
       .then([orderEvent('ShopOrderRefunded', { changeId: 'chg-3', shopOrderId: 'SO-1', at: later(10) })]);
   });
 
+  it('records the merchant’s cancel or refund reason, trimmed, for the action to send', () => {
+    spec
+      .given(importedHistory())
+      .when(shopChange('chg-2', { kind: 'canceled', reason: ' CUSTOMER_REQUEST ' }))
+      .then([
+        orderEvent('ShopOrderCanceled', {
+          changeId: 'chg-2',
+          shopOrderId: 'SO-1',
+          at: later(10),
+          reason: 'CUSTOMER_REQUEST',
+        }),
+      ]);
+    spec
+      .given(importedHistory())
+      .when(shopChange('chg-3', { kind: 'refunded', reason: 'Damaged product' }))
+      .then([
+        orderEvent('ShopOrderRefunded', {
+          changeId: 'chg-3',
+          shopOrderId: 'SO-1',
+          at: later(10),
+          reason: 'Damaged product',
+        }),
+      ]);
+    spec
+      .given(importedHistory())
+      .when(
+        shopChange('chg-4', {
+          kind: 'line_refunded',
+          lines: [{ marketplaceLineId: 'DM-1', quantity: 1 }],
+          reason: 'DAMAGED',
+        }),
+      )
+      .then([
+        orderEvent('ShopOrderLineRefunded', {
+          changeId: 'chg-4',
+          shopOrderId: 'SO-1',
+          at: later(10),
+          reason: 'DAMAGED',
+          lines: [{ marketplaceLineId: 'DM-1', quantity: 1 }],
+        }),
+      ]);
+  });
+
+  it('records no reason when the merchant gave none (null or blank): the marketplace’s default applies', () => {
+    for (const reason of [null, '', '   ']) {
+      spec
+        .given(importedHistory())
+        .when(shopChange('chg-2', { kind: 'canceled', reason }))
+        .then([orderEvent('ShopOrderCanceled', { changeId: 'chg-2', shopOrderId: 'SO-1', at: later(10) })]);
+    }
+  });
+
+  it('refuses a reason that is not text', () => {
+    spec
+      .given(importedHistory())
+      .when(shopChange('chg-2', { kind: 'canceled', reason: 42 as unknown as string }))
+      .thenThrows('INVALID_COMMAND');
+  });
+
   it('records a partial refund of known lines within the ordered quantity', () => {
     spec
       .given(importedHistory())

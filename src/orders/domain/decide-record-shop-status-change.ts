@@ -52,6 +52,18 @@ function checkRefundedLines(state: OrderState, shopOrder: ShopOrderRecord, lines
 }
 
 /**
+ * The merchant's reason, trimmed; blank counts as none, so the marketplace's default reason applies. Any text is kept:
+ * whether the marketplace takes it is for the action's own checks against its definition to say, with the valid values.
+ */
+function merchantReason(change: { readonly reason?: unknown }): { reason?: string } {
+  const { reason } = change;
+  if (reason === undefined || reason === null) return {};
+  if (typeof reason !== 'string') throw new OrderDomainError('INVALID_COMMAND', 'reason must be a string');
+  const trimmed = reason.trim();
+  return trimmed === '' ? {} : { reason: trimmed };
+}
+
+/**
  * The merchant changed a shop order (shipped, canceled, refunded, refunded some lines). Each shop change is recorded
  * once by its id; replaced shop orders (technical error after a re-import) must not speak for the marketplace order.
  */
@@ -98,16 +110,19 @@ export function decideRecordShopStatusChange(command: RecordShopStatusChange, st
         }),
       ];
     case 'canceled':
-      return [orderEvent('ShopOrderCanceled', base)];
+      return [orderEvent('ShopOrderCanceled', { ...base, ...merchantReason(change) })];
     case 'refunded':
-      return [orderEvent('ShopOrderRefunded', base)];
-    case 'line_refunded':
+      return [orderEvent('ShopOrderRefunded', { ...base, ...merchantReason(change) })];
+    case 'line_refunded': {
+      const reason = merchantReason(change);
       checkRefundedLines(state, shopOrder, change.lines);
       return [
         orderEvent('ShopOrderLineRefunded', {
           ...base,
+          ...reason,
           lines: change.lines.map((line) => ({ marketplaceLineId: line.marketplaceLineId, quantity: line.quantity })),
         }),
       ];
+    }
   }
 }

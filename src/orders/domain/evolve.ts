@@ -273,11 +273,11 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'ShopOrderShipped':
       return shopChange(state, { kind: 'shipped', ...event.data });
     case 'ShopOrderCanceled':
-      return shopChange(state, { kind: 'canceled', ...event.data });
+      return shopChange(state, { kind: 'canceled', ...event.data, reason: event.data.reason ?? null });
     case 'ShopOrderRefunded':
-      return shopChange(state, { kind: 'refunded', ...event.data });
+      return shopChange(state, { kind: 'refunded', ...event.data, reason: event.data.reason ?? null });
     case 'ShopOrderLineRefunded':
-      return shopChange(state, { kind: 'line_refunded', ...event.data });
+      return shopChange(state, { kind: 'line_refunded', ...event.data, reason: event.data.reason ?? null });
     case 'ActionRequested':
       return addTry(state, event.data, requestedAttempts(event), null);
     case 'ActionRejected': {

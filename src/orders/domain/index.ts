@@ -32,6 +32,7 @@ export * from './product-candidates.js';
 export * from './product-not-in-shop.js';
 export * from './resolve-import-carrier.js';
 export * from './resolve-ship-carrier.js';
+export * from './shop-change-choices.js';
 export * from './shop-status-events.js';
 export * from './stock-decrement-failure.js';
 export * from './stock-shortfall.js';

@@ -114,11 +114,12 @@ export type RecordMerchantOrderIdsSent = Command<
 
 export type ResynchronizeOrder = Command<'ResynchronizeOrder', { readonly orderKey: OrderKey; readonly now: string }>;
 
+/** `reason`: what the merchant gave as the cancel or refund reason in the shop; absent, null or blank when none. */
 export type ShopStatusChange =
   | ({ readonly kind: 'shipped' } & ShopShipment)
-  | { readonly kind: 'canceled' }
-  | { readonly kind: 'refunded' }
-  | { readonly kind: 'line_refunded'; readonly lines: readonly RefundedLine[] };
+  | { readonly kind: 'canceled'; readonly reason?: string | null }
+  | { readonly kind: 'refunded'; readonly reason?: string | null }
+  | { readonly kind: 'line_refunded'; readonly lines: readonly RefundedLine[]; readonly reason?: string | null };
 
 export type RecordShopStatusChange = Command<
   'RecordShopStatusChange',

@@ -20,6 +20,8 @@ export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type:
  * - `OrderImportIgnored.facts`, `OrderImportFailed.facts`, `OrderImportPlanned.facts` (`OrderFacts`, order-facts.ts)
  * - `StockDecrementFailed.products`, with the code `PRODUCT_NOT_IN_SHOP`; such an event still has `shortfall` (empty)
  *   and its `message`, so an older deployment shows it as "stock not decremented" with the message, as it should.
+ * - `ShopOrderCanceled.reason`, `ShopOrderRefunded.reason`, `ShopOrderLineRefunded.reason` (the merchant's reason);
+ *   read as none when absent, so the action falls back on the marketplace's default reason, as before.
  */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = {
   OrderImportIgnored: 1,

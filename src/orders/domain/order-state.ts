@@ -85,11 +85,16 @@ interface ShopChangeBase {
   readonly at: string;
 }
 
+/** The merchant's cancel or refund reason; null when none was given (and on changes recorded before it was kept). */
+interface MerchantReason {
+  readonly reason: string | null;
+}
+
 export type ShopChange =
   | (ShopChangeBase & { readonly kind: 'shipped' } & ShopShipment)
-  | (ShopChangeBase & { readonly kind: 'canceled' })
-  | (ShopChangeBase & { readonly kind: 'refunded' })
-  | (ShopChangeBase & { readonly kind: 'line_refunded'; readonly lines: readonly RefundedLine[] });
+  | (ShopChangeBase & MerchantReason & { readonly kind: 'canceled' })
+  | (ShopChangeBase & MerchantReason & { readonly kind: 'refunded' })
+  | (ShopChangeBase & MerchantReason & { readonly kind: 'line_refunded'; readonly lines: readonly RefundedLine[] });
 
 export type AttemptStatus = 'requested' | 'sent' | 'confirmed' | 'rejected' | 'timed_out' | 'closed_by_status';
 

@@ -21,12 +21,21 @@ interface ShopChangeData {
   readonly at: string;
 }
 
+/**
+ * The merchant's reason for a cancel or refund, as the shop recorded it: the action's `reason` / `refund_reason` choice
+ * (lengow-api.md §10.2). Added after the first events were written, without a version bump (an added optional field):
+ * absent on those, and whenever the merchant gave none, which leaves the marketplace's default reason.
+ */
+interface MerchantReason {
+  readonly reason?: string;
+}
+
 export type ShopOrderShipped = DomainEvent<'ShopOrderShipped', ShopChangeData & ShopShipment>;
-export type ShopOrderCanceled = DomainEvent<'ShopOrderCanceled', ShopChangeData>;
-export type ShopOrderRefunded = DomainEvent<'ShopOrderRefunded', ShopChangeData>;
+export type ShopOrderCanceled = DomainEvent<'ShopOrderCanceled', ShopChangeData & MerchantReason>;
+export type ShopOrderRefunded = DomainEvent<'ShopOrderRefunded', ShopChangeData & MerchantReason>;
 export type ShopOrderLineRefunded = DomainEvent<
   'ShopOrderLineRefunded',
-  ShopChangeData & { readonly lines: readonly RefundedLine[] }
+  ShopChangeData & MerchantReason & { readonly lines: readonly RefundedLine[] }
 >;
 
 export type ShopStatusEvent = ShopOrderShipped | ShopOrderCanceled | ShopOrderRefunded | ShopOrderLineRefunded;

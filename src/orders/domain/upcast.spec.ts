@@ -122,6 +122,37 @@ describe('foldOrderEvents', () => {
     });
   });
 
+  it('reads cancel and refund changes stored before they kept the merchant’s reason, at the same version 1', () => {
+    const before = { changeId: 'chg-c', shopOrderId: 'SO-1', at: later(10) };
+    const stored = [
+      ...JSON.parse(JSON.stringify(importedHistory())),
+      { type: 'ShopOrderCanceled', schemaVersion: 1, data: before },
+      { type: 'ShopOrderRefunded', data: { ...before, changeId: 'chg-r' } },
+      {
+        type: 'ShopOrderLineRefunded',
+        schemaVersion: 1,
+        data: { ...before, changeId: 'chg-l', lines: [{ marketplaceLineId: 'DM-1', quantity: 1 }] },
+      },
+      {
+        type: 'ShopOrderCanceled',
+        schemaVersion: 1,
+        data: { ...before, changeId: 'chg-c2', reason: 'CUSTOMER_REQUEST' },
+      },
+    ];
+    expect(
+      foldOrderEvents(stored).shopChanges.map((change) => [
+        change.changeId,
+        change.kind,
+        'reason' in change && change.reason,
+      ]),
+    ).toEqual([
+      ['chg-c', 'canceled', null],
+      ['chg-r', 'refunded', null],
+      ['chg-l', 'line_refunded', null],
+      ['chg-c2', 'canceled', 'CUSTOMER_REQUEST'],
+    ]);
+  });
+
   it('rebuilds the same state from stored JSON as from the events, skipping what it cannot read', () => {
     const events = importedHistory();
     const stored = [...JSON.parse(JSON.stringify(events)), { type: 'Unknown', data: {} }];

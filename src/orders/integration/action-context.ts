@@ -13,7 +13,8 @@ export interface ActionContext {
 
 /**
  * What an action command needs besides the stream, read fresh for every request: the marketplace definition from
- * Lengow (the connector caches it) and the merchant's carrier mapping, so a fix made meanwhile applies at once.
+ * Lengow (the connector caches it, and keeps its last list in the database for a restart during an outage) and the
+ * merchant's carrier mapping, so a fix made meanwhile applies at once.
  */
 @Injectable()
 export class ActionContextLoader {

@@ -24,6 +24,7 @@ export interface MarkShopOrderShippedPayload {
 
 export interface MarkShopOrderCanceledPayload {
   readonly shopOrderId: string;
+  /** The cancel action's `reason` (a code or label of the marketplace's list); its default when omitted. */
   readonly reason?: string;
 }
 
@@ -31,6 +32,7 @@ export interface MarkShopOrderRefundedPayload {
   readonly shopOrderId: string;
   /** Shop order lines and units; omitted = everything not refunded yet. */
   readonly lines?: readonly { readonly lineId: number; readonly quantity: number }[];
+  /** The refund action's reason (`refund_reason`, or `reason` where the marketplace says so); default if omitted. */
   readonly reason?: string;
 }
 

@@ -123,4 +123,26 @@ describe('Merchant commands under an idempotency key', () => {
     });
     expect(shop.count('shipOrder') + shop.count('refundOrder') + shop.count('cancelOrder')).toBe(0);
   });
+
+  it('takes the merchant’s reason to the feed and the order, and refuses one not text, blank or too long', async () => {
+    for (const reason of [42, '   ', 'x'.repeat(501)]) {
+      const cancel = run(new MarkShopOrderCanceled({ shopOrderId, reason } as never, 'k-reason'));
+      await expect(cancel).rejects.toMatchObject({ code: 'ORDER_COMMAND_INVALID', field: 'payload.reason' });
+      const refund = run(new MarkShopOrderRefunded({ shopOrderId, reason } as never, 'k-reason'));
+      await expect(refund).rejects.toMatchObject({ code: 'ORDER_COMMAND_INVALID', field: 'payload.reason' });
+    }
+    expect(shop.count('refundOrder') + shop.count('cancelOrder')).toBe(0);
+
+    const door = { commandId: 'k-reason', actor: 'operator:ann' } as const;
+    await run(new MarkShopOrderCanceled({ shopOrderId, reason: 'CUSTOMER_REQUEST' }, 'k-reason', door));
+    expect((await feed()).map((change) => [change.kind, 'reason' in change && change.reason])).toEqual([
+      ['canceled', 'CUSTOMER_REQUEST'],
+    ]);
+    const [shopOrder] = await engine.shop.listOrdersFor('cdiscount', 'CD-8001');
+    const orderKey = { marketplace: 'cdiscount', marketplaceOrderId: 'CD-8001' };
+    expect(shopOrder.state).toBe('canceled');
+    expect((await engine.state(orderKey)).shopChanges).toEqual([
+      expect.objectContaining({ kind: 'canceled', reason: 'CUSTOMER_REQUEST' }),
+    ]);
+  });
 });

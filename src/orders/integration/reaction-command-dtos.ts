@@ -68,8 +68,21 @@ export class MarkShopOrderShippedDto extends ShopOrderTargetDto {
   @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date' }) shippedAt?: string;
 }
 
+/**
+ * The merchant's cancel or refund reason, which becomes the Lengow action's reason (lengow-api.md §10.2): a code or a
+ * label of the marketplace's list. Blank would only stand for "none", so it is refused rather than silently dropped;
+ * whether the marketplace lists it is checked against its definition when the action is built.
+ */
+const IsMerchantReason = () =>
+  applyDecorators(
+    IsOptional(),
+    IsString(text),
+    Matches(/\S/, { message: 'must not be blank' }),
+    MaxLength(500, { message: 'must be at most 500 characters' }),
+  );
+
 export class MarkShopOrderCanceledDto extends ShopOrderTargetDto {
-  @IsOptional() @IsString(text) @MaxLength(500, { message: 'must be at most 500 characters' }) reason?: string;
+  @IsMerchantReason() reason?: string;
 }
 
 export class RefundLineDto {
@@ -84,5 +97,5 @@ export class MarkShopOrderRefundedDto extends ShopOrderTargetDto {
   @ValidateNested({ each: true })
   @Type(() => RefundLineDto)
   lines?: RefundLineDto[];
-  @IsOptional() @IsString(text) @MaxLength(500, { message: 'must be at most 500 characters' }) reason?: string;
+  @IsMerchantReason() reason?: string;
 }

@@ -1,6 +1,6 @@
 /** How the order reactions run: clocks, retry pacing and the periodic pollers. */
 export interface OrdersReactionsOptions {
-  /** Start the periodic pollers (shop change feed, action results, import retries) at boot. */
+  /** Start the periodic pollers (shop change feed, action results, import and action request retries) at boot. */
   readonly pollers: boolean;
   /**
    * Start the follow-up index consumer at boot. Off in the operator CLI: one process keeps the index (the server), and
@@ -12,6 +12,8 @@ export interface OrdersReactionsOptions {
   readonly shopFeedIntervalMs: number;
   readonly actionResultsIntervalMs: number;
   readonly importRetryIntervalMs: number;
+  /** How often deferred action requests are looked at; each is tried again only once its own backoff is over. */
+  readonly actionRequestRetryIntervalMs: number;
   /** moi PATCH: tries per send (the plugins' 5) and the backoff between them (the plugins wait a flat 250 ms). */
   readonly moiRetry: { readonly attempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
   readonly sleep: (ms: number) => Promise<void>;
@@ -24,6 +26,7 @@ export const DEFAULT_ORDERS_REACTIONS_OPTIONS: OrdersReactionsOptions = {
   shopFeedIntervalMs: 2_000,
   actionResultsIntervalMs: 60_000,
   importRetryIntervalMs: 30_000,
+  actionRequestRetryIntervalMs: 15_000,
   moiRetry: { attempts: 5, initialDelayMs: 250, maxDelayMs: 4_000 },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

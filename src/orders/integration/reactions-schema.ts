@@ -43,6 +43,22 @@ const STATEMENTS = [
      attempts INTEGER NOT NULL,
      change_at TEXT NOT NULL,
      parked_at TEXT NOT NULL)`,
+  // Shop changes whose Lengow action could not be requested yet (the marketplace definition or the carrier mapping
+  // could not be read): what ActionRequestRetries asks again, and when.
+  `CREATE TABLE IF NOT EXISTS deferred_action_requests (
+     stream TEXT NOT NULL,
+     action_type TEXT NOT NULL,
+     change_id TEXT NOT NULL,
+     command_id TEXT NOT NULL,
+     correlation_id TEXT,
+     causation_id TEXT,
+     actor TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     first_deferred_at TEXT NOT NULL,
+     next_attempt_at TEXT NOT NULL,
+     PRIMARY KEY (stream, action_type, change_id))`,
+  `CREATE INDEX IF NOT EXISTS deferred_action_requests_due ON deferred_action_requests (next_attempt_at)`,
   // Idempotency keys of the merchant commands (ship, cancel, refund) the HTTP API forwards to the shop.
   `CREATE TABLE IF NOT EXISTS shop_command_keys (
      idempotency_key TEXT PRIMARY KEY,

@@ -70,7 +70,7 @@ export function toDomainShopChange(change: ShopStatusChange, state: OrderState):
         returnTrackingNumber: null,
       };
     case 'canceled':
-      return { kind: 'canceled' };
+      return { kind: 'canceled', reason: change.reason };
     case 'refunded': {
       // The refund that completes earlier partial ones covers only what was left: a whole-order refund would refund
       // the lines already refunded a second time on the marketplace.
@@ -78,10 +78,10 @@ export function toDomainShopChange(change: ShopStatusChange, state: OrderState):
         (known) => known.kind === 'line_refunded' && known.shopOrderId === shopOrderId,
       );
       return partly
-        ? { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change) }
-        : { kind: 'refunded' };
+        ? { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change), reason: change.reason }
+        : { kind: 'refunded', reason: change.reason };
     }
     case 'partially_refunded':
-      return { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change) };
+      return { kind: 'line_refunded', lines: marketplaceLines(state, shopOrderId, change), reason: change.reason };
   }
 }

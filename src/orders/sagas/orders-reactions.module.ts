@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { OrderStreamReader } from '../commands/order-stream-reader.js';
 import { OrderStreamsModule } from '../commands/order-streams.module.js';
@@ -8,6 +7,7 @@ import { ActionContextLoader } from '../integration/action-context.js';
 import { ActionResultsPoller } from '../integration/action-results-poller.js';
 import { ApplyLengowStatusToShopHandler } from '../integration/apply-lengow-status-to-shop.handler.js';
 import { CreateShopOrdersHandler } from '../integration/create-shop-orders.handler.js';
+import { ActionRequestRetrySweeper, DeferredActionRequests } from '../integration/deferred-action-requests.js';
 import { DecrementStockHandler } from '../integration/decrement-stock.handler.js';
 import { FollowUpIndex } from '../integration/follow-up-index.js';
 import { ImportRetrySweeper } from '../integration/import-retry-sweeper.js';
@@ -51,7 +51,7 @@ export class OrdersReactionsModule {
     };
     return {
       module: OrdersReactionsModule,
-      imports: [CqrsModule, OrderStreamsModule],
+      imports: [OrderStreamsModule],
       providers: [
         { provide: ORDERS_REACTIONS_OPTIONS, useValue: resolved },
         { provide: REACTIONS_SETTINGS, inject: [ModuleRef], useFactory: appOrderSettings },
@@ -75,6 +75,8 @@ export class OrdersReactionsModule {
         ShopChangeFeedPoller,
         ActionResultsPoller,
         ImportRetrySweeper,
+        DeferredActionRequests,
+        ActionRequestRetrySweeper,
         OrdersReactions,
         { provide: REACTIONS_PACE, useExisting: OrdersReactions },
         ShopOrderSagas,
@@ -82,7 +84,14 @@ export class OrdersReactionsModule {
         ShopChangeSagas,
         LengowActionSagas,
       ],
-      exports: [OrdersReactions, REACTIONS_PACE, ShopChangeFeedPoller, ActionResultsPoller, ImportRetrySweeper],
+      exports: [
+        OrdersReactions,
+        REACTIONS_PACE,
+        ShopChangeFeedPoller,
+        ActionResultsPoller,
+        ImportRetrySweeper,
+        DeferredActionRequests,
+      ],
     };
   }
 }

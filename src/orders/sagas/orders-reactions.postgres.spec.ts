@@ -9,7 +9,11 @@ import {
   freshSchemaName,
   POSTGRES_URL,
 } from '../../../test/support/services.js';
-import { MarkShopOrderRefunded, MarkShopOrderShipped } from '../integration/mark-shop-order-commands.js';
+import {
+  MarkShopOrderCanceled,
+  MarkShopOrderRefunded,
+  MarkShopOrderShipped,
+} from '../integration/mark-shop-order-commands.js';
 import { emulatorOrder } from '../integration/testing/emulator-order.js';
 import { PortFaults } from '../integration/testing/port-faults.js';
 import { ReactionsEngine } from '../integration/testing/reactions-test-engine.js';
@@ -93,5 +97,36 @@ describeWithService(postgres, 'OrdersReactionsModule on PostgreSQL (event store,
     await engine.settle();
     expect(await engine.eventTypes(failing)).toContain('OrderImported');
     expect(await db.query('SELECT stream FROM import_retries')).toEqual([]);
+  });
+
+  it('after a restart during a Lengow outage, requests the action from the list kept in PostgreSQL', async () => {
+    const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'PG-4' }));
+    await engine.settle();
+    const [shopOrder] = await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId);
+    const cancel = new MarkShopOrderCanceled({ shopOrderId: String(shopOrder.id), reason: 'PRICE_ERROR' }, 'pg-cancel');
+    await engine.close();
+
+    engine = await ReactionsEngine.start({ sandbox, database: { db, store } });
+    sandbox.faults.add({ kind: 'http_503', route: '/v3.0/marketplaces', probability: 1 });
+    try {
+      await engine.commands.execute(cancel);
+      await engine.reactions.pollShopChanges();
+      await engine.settle();
+    } finally {
+      sandbox.faults.clear();
+    }
+    const types = await engine.eventTypes(orderKey);
+    expect(types.slice(types.indexOf('ShopOrderCanceled'))).toEqual([
+      'ShopOrderCanceled',
+      'ActionRequested',
+      'ActionSent',
+      'ActionSent',
+    ]);
+    // One cancel per line, each with the merchant's reason.
+    expect(engine.actionsOf(orderKey).map((action) => [action.actionType, action.args])).toEqual([
+      ['cancel', { reason: 'PRICE_ERROR' }],
+      ['cancel', { reason: 'PRICE_ERROR' }],
+    ]);
+    expect(await engine.reactions.deferredActionRequests()).toEqual([]);
   });
 });

@@ -13,6 +13,12 @@ import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../event-s
 import { maxPosition } from '../../event-store/projections/position-ordinal.js';
 import type { Logger } from '../../logging/logger.js';
 import { ActionResultsPoller, type ActionResultsReport } from '../integration/action-results-poller.js';
+import {
+  ActionRequestRetrySweeper,
+  DeferredActionRequests,
+  type ActionRequestRetryReport,
+  type DeferredActionRequest,
+} from '../integration/deferred-action-requests.js';
 import { FollowUpIndex } from '../integration/follow-up-index.js';
 import { ImportRetrySweeper, type ImportRetryReport } from '../integration/import-retry-sweeper.js';
 import { PeriodicTask } from '../integration/periodic-task.js';
@@ -22,9 +28,9 @@ import { ShopChangeFeedPoller, type ShopFeedReport } from '../integration/shop-c
 
 /**
  * The reactions' moving parts besides the sagas: the follow-up index consumer (open action attempts, due import
- * retries; started at boot unless `followUpIndex: false`) and the three periodic pollers. Pollers run on their own
- * only with `pollers: true`; each also runs on demand (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`),
- * e.g. at the end of an import run or in tests.
+ * retries; started at boot unless `followUpIndex: false`) and the four periodic pollers. Pollers run on their own
+ * only with `pollers: true`; each also runs on demand (`pollShopChanges`, `pollActionResults`, `sweepImportRetries`,
+ * `retryActionRequests`), e.g. at the end of an import run or in tests.
  */
 @Injectable()
 export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +43,8 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
     readonly shopFeed: ShopChangeFeedPoller,
     readonly actionResults: ActionResultsPoller,
     readonly importRetries: ImportRetrySweeper,
+    readonly actionRequests: ActionRequestRetrySweeper,
+    private readonly deferred: DeferredActionRequests,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) db: SqlDatabase,
     @Inject(LOGGER) logger: Logger,
@@ -62,6 +70,12 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
       new PeriodicTask('shop-change-feed', options.shopFeedIntervalMs, () => shopFeed.pollNow(), logger),
       new PeriodicTask('action-results', options.actionResultsIntervalMs, () => actionResults.pollNow(), logger),
       new PeriodicTask('import-retries', options.importRetryIntervalMs, () => importRetries.sweepNow(), logger),
+      new PeriodicTask(
+        'action-requests',
+        options.actionRequestRetryIntervalMs,
+        () => actionRequests.sweepNow(),
+        logger,
+      ),
     ];
   }
 
@@ -93,6 +107,16 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
 
   sweepImportRetries(): Promise<ImportRetryReport> {
     return this.importRetries.sweepNow();
+  }
+
+  /** Asks again for the Lengow actions of shop changes deferred while their definition could not be read. */
+  retryActionRequests(): Promise<ActionRequestRetryReport> {
+    return this.actionRequests.sweepNow();
+  }
+
+  /** The shop changes still waiting for their Lengow action to be requested, with why and when next. */
+  deferredActionRequests(): Promise<DeferredActionRequest[]> {
+    return this.deferred.list();
   }
 
   /**

@@ -12,6 +12,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../event
 import { SqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
 import { HttpLengowApi } from '../../../lengow/http-lengow-api.js';
 import { LENGOW_API, type LengowApi } from '../../../lengow/lengow-api.port.js';
+import { SqlMarketplaceCatalogueStore } from '../../../lengow/marketplace-catalogue-store.js';
 import { silentLogger } from '../../../logging/logger.js';
 import { startSandbox, type Sandbox } from '../../../sandbox/sandbox-server.js';
 import { SettingsModule } from '../../../settings/settings.module.js';
@@ -116,6 +117,8 @@ export class ReactionsEngine {
       secret: SECRET,
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
       timeoutsMs: { token: 2000, orders: 3000, moi: 2000, actions: 2000, marketplaces: 2000 },
+      // As the app's LengowModule has it: an engine started again on the same database finds the last list there.
+      catalogueStore: new SqlMarketplaceCatalogueStore(db),
     });
 
     const ports = [
