@@ -40,6 +40,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.register(infrastructure),
+        // The one CQRS instance: global, so its bootstrap hook registers every handler before any module's hook starts
+        // the sagas. No feature module imports `CqrsModule` itself: that would give it buses of its own, registered
+        // later, and a restart with reactions pending would fail them with "No handler found".
         CqrsModule.forRoot(),
         CqrsInfrastructureModule.register({ autoStart: true, ...options.reactors }),
         LengowModule.register(options.lengow),

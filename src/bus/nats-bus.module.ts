@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 // Fills the shared command catalogue, so the bus knows every command even in a process without the HTTP API.
 import '../interfaces/catalogue/index.js';
 import { natsBusOptions, NATS_BUS_OPTIONS, type NatsBusOverrides } from './nats-bus-options.js';
@@ -15,7 +14,6 @@ export class NatsBusModule {
   static register(overrides: NatsBusOverrides = {}): DynamicModule {
     return {
       module: NatsBusModule,
-      imports: [CqrsModule],
       providers: [{ provide: NATS_BUS_OPTIONS, useValue: natsBusOptions(overrides) }, NatsBus],
       exports: [NatsBus],
     };

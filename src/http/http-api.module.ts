@@ -1,6 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -44,7 +43,7 @@ export class HttpApiModule implements OnModuleInit {
   static register(options: HttpApiOptions = {}): DynamicModule {
     return {
       module: HttpApiModule,
-      imports: [CqrsModule, MetricsModule],
+      imports: [MetricsModule],
       // The events and command routes first: static segments (`events`, `import`) before the `:marketplace` ones.
       controllers: [
         OrderEventsController,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
 import { EngineMetrics } from './engine-metrics.js';
 import { installHttpMetrics } from './install-http-metrics.js';
@@ -16,7 +15,6 @@ const HTTP_METRICS_HOOKS = Symbol('HTTP_METRICS_HOOKS');
  * app on the Fastify adapter with `CqrsModule.forRoot()`.
  */
 @Module({
-  imports: [CqrsModule],
   controllers: [MetricsController],
   providers: [
     EngineMetrics,

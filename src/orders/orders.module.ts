@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ExecuteOrderCommandHandler } from './commands/execute-order-command.handler.js';
 import { OrderCommandExecutor } from './commands/order-command-executor.js';
@@ -8,7 +7,7 @@ import { OrderStreamsModule } from './commands/order-streams.module.js';
 
 /** Order streams: the command handler every order command goes through. */
 @Module({
-  imports: [CqrsModule, OrderStreamsModule],
+  imports: [OrderStreamsModule],
   providers: [
     {
       provide: OrderCommandExecutor,

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { APP_CONFIG, LOGGER } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
@@ -33,7 +32,6 @@ function defaultIntervalSeconds(config: AppConfig | undefined): number {
  * `CqrsModule.forRoot()`. Import it plain, or through `register()` to tune the reader's cache.
  */
 @Module({
-  imports: [CqrsModule],
   providers: [
     {
       provide: OrderSettingsCache,

@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, LOGGER } from '../../app.tokens.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
@@ -73,7 +73,6 @@ export class OrdersImportModule {
   static register(options: OrdersImportModuleOptions = {}): DynamicModule {
     return {
       module: OrdersImportModule,
-      imports: [CqrsModule],
       providers: [
         { provide: ORDERS_IMPORT_OPTIONS, useValue: options },
         {
