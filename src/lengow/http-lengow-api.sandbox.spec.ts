@@ -207,6 +207,35 @@ describe('orders (emulator)', () => {
     expect(typed.some((order) => order.packages.length > 1)).toBe(true);
   });
 
+  it('serves every order of an updated_at window although orders already served are updated while it reads', async () => {
+    const api = client();
+    const served = new Map<string, number>();
+    let requests = 0;
+    for await (const page of api.listOrders({ ...WINDOW, ordering: 'updated_at' })) {
+      requests += 1;
+      for (const parsed of page.orders) {
+        if (!parsed.ok) throw new Error(parsed.reason);
+        const key = `${parsed.order.marketplace}|${parsed.order.marketplaceOrderId}`;
+        served.set(key, (served.get(key) ?? 0) + 1);
+      }
+      // As the engine's own actions do while it imports: five orders of each page change status, and move to the
+      // end of the listing. With page numbers, each move shifted the rest up one place and an order went unserved.
+      if (requests > 2) continue;
+      now = new Date(now.getTime() + 1000);
+      for (const parsed of page.orders.slice(0, 5)) {
+        if (!parsed.ok) continue;
+        const { marketplace, marketplaceOrderId, marketplaceStatus, lengowStatus } = parsed.order;
+        await admin(`/orders/${marketplace}/${encodeURIComponent(marketplaceOrderId)}/status`, {
+          marketplace_status: marketplaceStatus,
+          lengow_status: lengowStatus ?? 'waiting_shipment',
+        });
+      }
+    }
+    expect(served.size).toBe(230);
+    // The moved orders come again as their new version, at the end; nothing else is served twice.
+    expect([...served.values()].filter((times) => times > 1)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+  });
+
   it('fetches one order by marketplace and id', async () => {
     const api = client();
     const first = (await firstPage(api)).orders[0]!;

@@ -35,6 +35,7 @@ import { networkFailure, type NetworkFailure } from './network-failure.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { TokenSession, type Session } from './token-session.js';
+import { UpdatedAtCursor } from './updated-at-cursor.js';
 
 /** Total time allowed per call of each route (lengow-api.md §1, the plugins' values). */
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<LengowRoute, number>> = {
@@ -194,11 +195,17 @@ export class HttpLengowApi implements LengowApi {
     const oneOrder = query.marketplace !== undefined || query.marketplaceOrderId !== undefined;
     const params = oneOrder ? this.oneOrderParams(query) : this.windowParams(query);
     const pageSize = checkPageSize(query.pageSize ?? this.pageSize);
+    const cursor =
+      !oneOrder && query.ordering === 'updated_at' && params.updated_from !== undefined
+        ? new UpdatedAtCursor(params.updated_from)
+        : null;
     for (let page = 1; ; page += 1) {
       const pageParams = { ...params };
+      const at = cursor?.next() ?? { updatedFrom: null, page };
+      if (at.updatedFrom) pageParams.updated_from = formatApiDate(at.updatedFrom, 'updated_from');
       // The plugins fetch one order without paging; later pages are asked for only if the API announces them.
-      if (!oneOrder || page > 1) Object.assign(pageParams, { page: String(page), page_size: String(pageSize) });
-      const response = await this.listPage(page, {
+      if (!oneOrder || page > 1) Object.assign(pageParams, { page: String(at.page), page_size: String(pageSize) });
+      const response = await this.listPage(at.page, {
         route: 'orders',
         method: 'GET',
         path: '/v3.0/orders',
@@ -208,7 +215,8 @@ export class HttpLengowApi implements LengowApi {
       });
       if (!response) return;
       const envelope = this.envelope(response, 'orders');
-      const orders = envelope.results.map((raw) => parseOrder(raw));
+      const received = envelope.results.map((raw) => parseOrder(raw));
+      const orders = cursor ? cursor.take(received) : received;
       for (const parsed of orders) {
         if (!parsed.ok) {
           this.logger.warn(

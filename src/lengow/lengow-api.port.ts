@@ -34,9 +34,12 @@ export interface OrdersQuery {
 }
 
 export interface OrdersPage {
-  /** 1-based page number. */
+  /** 1-based number of the response in this read. */
   page: number;
-  /** The envelope's `count` (total matches, not this page's length; it can disagree with the results). */
+  /**
+   * The envelope's `count` (total matches, not this page's length; it can disagree with the results). A window read
+   * in `updated_at` order asks each page from the last `updated_at` served: there it counts what was left from that.
+   */
   count: number;
   hasNext: boolean;
   /**

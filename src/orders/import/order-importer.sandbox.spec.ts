@@ -329,13 +329,18 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
     it('dispatches a page only once the reactions caught up with the log as it was two pages earlier', async () => {
       const run = app.importer.runScheduled();
-      // Held at the third page: the first two pages' orders get decided, none of the third's.
-      for (let tries = 0; (await importVerdicts(store)).size < 2 * PAGE; tries++) {
+      // Held at the third page: the first two pages' orders get decided, none of the third's. The second page starts
+      // from the last updated_at of the first, so it may serve again an order or two of that second, dropped there.
+      for (let tries = 0; (await importVerdicts(store)).size < 2 * PAGE - 2; tries++) {
         if (tries > 500) throw new Error('the first two pages were not decided');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect((await importVerdicts(store)).size).toBe(2 * PAGE);
+      const held = (await importVerdicts(store)).size;
+      expect(held).toBeGreaterThanOrEqual(2 * PAGE - 2);
+      expect(held).toBeLessThanOrEqual(2 * PAGE);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await importVerdicts(store)).size).toBe(held);
       expect(waits).toEqual(['mark-1']);
 
       release();
@@ -343,9 +348,11 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
       expect(report).toMatchObject({ outcome: 'succeeded', counts: { received: ORDER_COUNT } });
       expect((await importVerdicts(store)).size).toBe(ORDER_COUNT);
-      // One mark per page; from the third page on, each waits for the mark of two pages before.
-      const pages = ORDER_COUNT / PAGE;
-      expect(marks).toHaveLength(pages);
+      // One mark per page (a page more when the overlaps add up to one); from the third on, each waits for the mark
+      // of two pages before.
+      const pages = marks.length;
+      expect(pages).toBeGreaterThanOrEqual(ORDER_COUNT / PAGE);
+      expect(pages).toBeLessThanOrEqual(ORDER_COUNT / PAGE + 1);
       expect(waits).toEqual(marks.slice(0, pages - 2));
     });
   });
@@ -961,10 +968,13 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       sandbox.faults.add({ kind: 'duplicate_across_pages', route: '/v3.0/orders', count: 1 });
       sandbox.faults.add({ kind: 'changing_delivery_id', route: '/v3.0/orders', count: 2 });
       const absorbed = await app.importer.runScheduled();
-      // The connector waits out the rate limit, retries the 5xx and renews the token; the repeat is seen once.
+      // The connector waits out the rate limit, retries the 5xx and renews the token. The shift of page numbers that
+      // repeats an order cannot reach a reader that starts each page from the last updated_at it was served: the
+      // fault never fires, and nothing comes twice.
       expect(absorbed).toMatchObject({ outcome: 'succeeded', error: null });
-      expect(absorbed.counts.duplicates).toBeGreaterThanOrEqual(1);
-      expect(absorbed.counts.received).toBe(ORDER_COUNT + absorbed.counts.duplicates);
+      expect(sandbox.faults.list().map((fault) => fault.kind)).toEqual(['duplicate_across_pages']);
+      expect(absorbed.counts.duplicates).toBe(0);
+      expect(absorbed.counts.received).toBe(ORDER_COUNT);
       expect(verdictProblems(await importVerdicts(harness.store))).toEqual([]);
 
       // Lengow's delivery ids moved since: nothing is decided again, nothing is duplicated.
