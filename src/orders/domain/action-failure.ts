@@ -34,6 +34,16 @@ const ACTION_WORDING: Readonly<Record<ActionType, readonly [string, string, stri
 
 const failure = (code: ActionFailureCode, message: string): ActionFailure => ({ code, message });
 
+/** Marketplaces list hundreds of carriers: beyond a dozen the message would drown the point. */
+const LISTED_VALID_CODES = 12;
+
+function validList(codes: readonly string[]): string {
+  if (codes.length === 0) return '';
+  const shown = codes.slice(0, LISTED_VALID_CODES).join(', ');
+  const more = codes.length - LISTED_VALID_CODES;
+  return ` (valid: ${shown}${more > 0 ? ` and ${more} more` : ''})`;
+}
+
 export const actionFailures = {
   notSupported: (actionType: ActionType) =>
     failure('ACTION_NOT_SUPPORTED', `marketplace actions ${actionType} are not present`),
@@ -43,8 +53,12 @@ export const actionFailures = {
       `${actionType} action not available for this order_state: ${status ?? 'unknown'}`,
     ),
   argumentRequired: (argument: string) => failure('ARGUMENT_REQUIRED', `can't send action: ${argument} is required`),
-  invalidValue: (argument: string, value: string) =>
-    failure('INVALID_ARGUMENT_VALUE', `can't send action: ${value} is not a valid value for ${argument}`),
+  /** Names the valid codes, so that the merchant can fix the value without the definition at hand (a few only). */
+  invalidValue: (argument: string, value: string, validCodes: readonly string[] = []) =>
+    failure(
+      'INVALID_ARGUMENT_VALUE',
+      `can't send action: ${value} is not a valid value for ${argument}${validList(validCodes)}`,
+    ),
   noDeliveryCountry: () => failure('NO_DELIVERY_COUNTRY', "can't find the delivery country in the order"),
   lineRequired: () => failure('ORDER_LINE_REQUIRED', 'order line is required but cannot be not found in order'),
   /** Not a plugin text: the plugins send the order-level action here, which acts on the whole order. */

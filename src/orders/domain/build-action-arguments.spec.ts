@@ -105,6 +105,24 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
     expect(result.ok && result.actions[0]?.arguments.carrier).toBe('DHL');
   });
 
+  it('names a dozen valid values at most when refusing one', () => {
+    const base = definition();
+    const carrier = base.actions.ship!.argsDescription.carrier!;
+    const many = Object.fromEntries(
+      Array.from({ length: 15 }, (_, index) => [`C${index + 1}`, `Carrier ${index + 1}`]),
+    );
+    const result = build({
+      definition: withShip({
+        argsDescription: { ...base.actions.ship!.argsDescription, carrier: { ...carrier, validValues: many } },
+      }),
+      shipment: { ...shipment, carrier: homeCarrier },
+      carrierMapping: carrierMapping({ defaults: [] }),
+    });
+    expect(failures(result)).toEqual([
+      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier (valid: C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12 and 3 more)",
+    ]);
+  });
+
   it('maps a carrier given by label to the code the marketplace expects', () => {
     const result = build({ order: { ...order, marketplaceCarrier: 'colissimo' } });
     expect(result.ok && result.actions[0]?.arguments.carrier).toBe('COLISSIMO');
@@ -116,7 +134,7 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       carrierMapping: carrierMapping({ defaults: [] }),
     });
     expect(failures(result)).toEqual([
-      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
+      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier (valid: COLISSIMO, DHL, Other)",
     ]);
   });
 
@@ -130,7 +148,7 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       carrierMapping: carrierMapping({ defaults: [] }),
     });
     expect(failures(bare)).toEqual([
-      "INVALID_ARGUMENT_VALUE: can't send action: LAPOSTE is not a valid value for carrier",
+      "INVALID_ARGUMENT_VALUE: can't send action: LAPOSTE is not a valid value for carrier (valid: COLISSIMO, DHL, Other)",
     ]);
   });
 
@@ -218,7 +236,7 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
 
   it('refuses a reason outside the valid values, and a missing one without default', () => {
     expect(failures(build({ actionType: 'cancel', choices: { reason: 'BORED' } }))).toEqual([
-      "INVALID_ARGUMENT_VALUE: can't send action: BORED is not a valid value for reason",
+      "INVALID_ARGUMENT_VALUE: can't send action: BORED is not a valid value for reason (valid: OUT_OF_STOCK, CUSTOMER_REQUEST)",
     ]);
     expect(failures(build({ actionType: 'refund', lengowStatus: 'shipped' }))).toEqual([
       "ARGUMENT_REQUIRED: can't send action: refund_reason is required",
@@ -267,7 +285,7 @@ describe('buildActionArguments (lengow-api.md §10.2)', () => {
       carrierMapping: carrierMapping({ defaults: [] }),
     });
     expect(failures(result)).toEqual([
-      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier",
+      "INVALID_ARGUMENT_VALUE: can't send action: My own van is not a valid value for carrier (valid: COLISSIMO, DHL, Other)",
       "ARGUMENT_REQUIRED: can't send action: tracking_number is required",
     ]);
   });

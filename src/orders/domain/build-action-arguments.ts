@@ -114,7 +114,7 @@ function checkValue(name: string, value: string, description: ArgumentDescriptio
     codes.find((candidate) => candidate === value) ??
     codes.find((candidate) => sameText(candidate, value)) ??
     codes.find((candidate) => sameText(description.validValues[candidate], value));
-  return code === undefined ? { failure: actionFailures.invalidValue(name, value) } : { value: code };
+  return code === undefined ? { failure: actionFailures.invalidValue(name, value, codes) } : { value: code };
 }
 
 function argumentResolver(input: BuildActionArgumentsInput) {

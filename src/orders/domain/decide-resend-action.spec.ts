@@ -137,6 +137,9 @@ describe('ResendAction', () => {
         latest.data.actionType,
         latest.data.failures.map((failure) => failure.message),
       ],
-    ).toEqual(['cancel', ["can't send action: BORED is not a valid value for reason"]]);
+    ).toEqual([
+      'cancel',
+      ["can't send action: BORED is not a valid value for reason (valid: OUT_OF_STOCK, CUSTOMER_REQUEST)"],
+    ]);
   });
 });

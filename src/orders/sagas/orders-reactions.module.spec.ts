@@ -153,7 +153,11 @@ describe('OrdersReactionsModule, ship actions that cannot be sent as they are', 
       'ActionRejected',
     );
     expect(rejected.data.failures).toEqual([
-      { code: 'INVALID_ARGUMENT_VALUE', message: "can't send action: My own van is not a valid value for carrier" },
+      {
+        code: 'INVALID_ARGUMENT_VALUE',
+        message:
+          "can't send action: My own van is not a valid value for carrier (valid: COL, CHR, DPD, GLS, MONDIAL_RELAY, RELAIS_COLIS, TNT, UPS)",
+      },
     ]);
     // Never re-sent on its own: polling changes nothing (a refusal leaves no open attempt to poll or post).
     await pollResults();
