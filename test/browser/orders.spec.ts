@@ -274,6 +274,24 @@ describeWithChromium('dashboard: orders', () => {
     expect(after.overview.importState).toBe('imported');
   }, 60_000);
 
+  it('sends the reason typed in the refund form with the refund, for Lengow', async () => {
+    const target = (await list('importState=imported&lengowStatus=waiting_shipment&limit=50')).items.find(
+      (row) => row.actionState === 'none' && row.shopOrderIds.length === 1,
+    )!;
+    const id = target.marketplaceOrderId;
+    await goTo(`#/orders?q=${encodeURIComponent(id)}`);
+    await rowOf(id).getByRole('link', { name: id }).click();
+    const refund = page.locator('form[data-shop="refund"]');
+    await refund.waitFor();
+    await refund.getByLabel('Reason (optional)').fill('Damaged product');
+    const [request] = await Promise.all([
+      page.waitForRequest((candidate) => candidate.method() === 'POST' && candidate.url().endsWith('/shop/refund')),
+      refund.getByRole('button', { name: 'Mark refunded' }).click(),
+    ]);
+    expect(request.postDataJSON()).toEqual({ shopOrderId: target.shopOrderIds[0], reason: 'Damaged product' });
+    await refund.locator('[data-outcome]').waitFor();
+  }, 60_000);
+
   it('takes a "Not shipped" order through a carrier fix and a re-send to shipped', async () => {
     const acme = await shopOf(engine).addCarrier({ name: 'Acme Express', trackingUrl: null });
     const candidates = (await list('marketplace=amazon_fr&importState=imported&lengowStatus=waiting_shipment&limit=50'))

@@ -448,7 +448,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       { 'aria-labelledby': titleId, dataset: { shop: kind }, novalidate: true },
       h('h3', { id: titleId }, label),
       shopOrderField(shopOrders),
-      kind === 'cancel' ? textField('reason', 'Reason (optional)') : null,
+      // Sent to Lengow as the marketplace's cancel or refund reason (its code or label); its default when empty.
+      textField('reason', 'Reason (optional)'),
       needsRole(h('button', { type: 'submit' }, label), 'operator', shopRoleNote),
       result,
     );
@@ -457,7 +458,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       const data = new FormData(form);
       const payload = { shopOrderId: String(data.get('shopOrderId')) };
       const reason = String(data.get('reason') ?? '').trim();
-      if (kind === 'cancel' && reason) payload.reason = reason;
+      if (reason) payload.reason = reason;
       submitShopChange(form, result, kind, payload);
     });
     return form;
