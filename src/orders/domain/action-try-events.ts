@@ -1,4 +1,5 @@
 import type { ActionScope, ActionTryData } from './action-events.js';
+import { latestTry, tryOutcome } from './action-lifecycle.js';
 import { buildActionArguments, type ActionShipment } from './build-action-arguments.js';
 import type { CarrierMappingView } from './carrier-mapping.js';
 import { idempotencyKeys } from './idempotency-keys.js';
@@ -41,6 +42,25 @@ function orderedQuantities(shopOrder: ShopOrderRecord): Record<string, number> {
   return ordered;
 }
 
+/** Lengow statuses an order leaves once the marketplace took its shipment. */
+const BEFORE_SHIPMENT = new Set(['new', 'waiting_acceptance', 'accepted', 'waiting_shipment']);
+
+/**
+ * The status an action is checked against: the one last polled, but `shipped` once Lengow confirmed a ship of the order
+ * since. A refund asked right after the ship went through would otherwise be refused against the status of the poll
+ * before it ("refund action not available for this order_state: waiting_shipment") until the next poll.
+ */
+function statusBeforeAction(state: OrderState, definition: MarketplaceDefinition): string | null {
+  const polled = currentLengowStatus(state, definition);
+  if (polled !== null && !BEFORE_SHIPMENT.has(polled)) return polled;
+  const shipConfirmed = state.actionRequests.some((request) => {
+    if (request.actionType !== 'ship') return false;
+    const last = latestTry(request);
+    return last !== undefined && tryOutcome(last) === 'done';
+  });
+  return shipConfirmed ? 'shipped' : polled;
+}
+
 /** The latest shipment recorded for the shop order: what ship reports, and return data for refunds. */
 export function latestShipment(state: OrderState, shopOrderId: string): ActionShipment | null {
   const shipped = [...state.shopChanges]
@@ -77,7 +97,7 @@ export function actionTryEvents(
   const built = buildActionArguments({
     actionType: input.actionType,
     definition: input.definition,
-    lengowStatus: currentLengowStatus(state, input.definition),
+    lengowStatus: statusBeforeAction(state, input.definition),
     order: {
       marketplaceCarrier: input.shopOrder.tracking?.carrier ?? null,
       shippingMethod: input.shopOrder.tracking?.method ?? null,

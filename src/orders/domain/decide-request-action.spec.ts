@@ -222,6 +222,45 @@ describe('RequestShip / RequestCancel / RequestRefund', () => {
     ]);
   });
 
+  describe('a refund right after Lengow took the ship, before the next poll', () => {
+    const base = definition();
+    const afterShipment = definition({
+      actions: { ...base.actions, refund: { ...base.actions.refund!, status: ['shipped', 'closed'] } },
+    });
+    const refundAfter = (...shipOutcomes: Parameters<typeof historyOf>) =>
+      historyOf(
+        importOrder(),
+        shopOrdersCreated(),
+        shopChange('chg-ship', shipped()),
+        requestShip(),
+        actionSent(shipAttempt('DM-1')),
+        actionSent(shipAttempt('DM-2'), '5002'),
+        ...shipOutcomes,
+        shopChange('chg-refund', { kind: 'refunded' }, 'SO-1', later(40)),
+      );
+    const refund = () =>
+      requestRefund('chg-refund', { definition: afterShipment, choices: { refund_reason: 'RETURN' }, now: later(41) });
+
+    it('is checked as shipped: the status polled (waiting_shipment) predates the confirmation', () => {
+      const confirmed = refundAfter(
+        actionOutcome(shipAttempt('DM-1'), { kind: 'accepted' }),
+        actionOutcome(shipAttempt('DM-2'), { kind: 'accepted' }),
+      );
+      const [event] = spec.given(confirmed).when(refund()).events();
+      expect(event?.type).toBe('ActionRequested');
+    });
+
+    it('is still refused while the ship waits at Lengow', () => {
+      const [event] = spec.given(refundAfter()).when(refund()).events();
+      expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([
+        {
+          code: 'ACTION_NOT_ALLOWED_IN_STATUS',
+          message: 'refund action not available for this order_state: waiting_shipment',
+        },
+      ]);
+    });
+  });
+
   it('requests one refund per refunded line, with its quantity', () => {
     const history = historyOf(
       importOrder(),
