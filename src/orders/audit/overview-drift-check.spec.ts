@@ -57,6 +57,29 @@ function driftCheckSuite(open: OpenReadSide): void {
     expect(progress.at(-1)!.phase).toBe('done');
   });
 
+  it('shows a key the stored fold lacks (written before the field existed) as absent, not as a null', async () => {
+    const t = await physical();
+    const [state] = await sides.db.query<{ fold: string }>(
+      `SELECT fold FROM ${t.order_overview_states} WHERE stream = $1`,
+      [stream('D-5-ship_waiting')],
+    );
+    const fold = JSON.parse(state!.fold);
+    delete fold.facts.customerName;
+    await sides.db.execute(`UPDATE ${t.order_overview_states} SET fold = $1 WHERE stream = $2`, [
+      JSON.stringify(fold),
+      stream('D-5-ship_waiting'),
+    ]);
+    const report = await check.run({ batchSize: 4 });
+    expect(report.differences.map(({ field, column, live, fresh }) => ({ field, column, live, fresh }))).toEqual([
+      {
+        field: 'fold',
+        column: 'order_overview_states.fold $.facts.customerName',
+        live: '(absent)',
+        fresh: 'Anne Martin',
+      },
+    ]);
+  });
+
   it('reports each injected difference with the live and the fresh value', async () => {
     const t = await physical();
     await sides.db.execute(`UPDATE ${t.order_overview} SET import_state = 'imported' WHERE stream = $1`, [

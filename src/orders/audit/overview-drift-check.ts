@@ -184,8 +184,8 @@ export class OverviewDriftCheck {
       differences.push({
         field: 'fold',
         column: `${OVERVIEW_TABLES.states}.fold ${foldDifference.path}`,
-        live: foldDifference.live ?? null,
-        fresh: foldDifference.fresh ?? null,
+        live: shown(foldDifference.live),
+        fresh: shown(foldDifference.fresh),
       });
     }
     return differences;
@@ -313,4 +313,11 @@ function parseJson(value: string | null): unknown {
 
 function positive(value: number | undefined, fallback: number): number {
   return Number.isInteger(value) && value! > 0 ? value! : fallback;
+}
+
+/** A key one side lacks reads as such: shown as null, it looked like no difference at all ("null" against "null"). */
+const ABSENT = '(absent)';
+
+function shown(value: unknown): unknown {
+  return value === undefined ? ABSENT : value;
 }

@@ -21,7 +21,11 @@ export const ORDER_OVERVIEW_PROJECTION = 'order-overview';
 /** 2: order date, customer, country and total of ignored and failed orders, from the order facts of import events. */
 /** 3: stock_state and stock_messages ("stock not decremented" after a shortfall). */
 /** 4: stock_failure_code (a shortfall, or products the shop catalogue no longer has: what the operator must fix). */
-export const ORDER_OVERVIEW_VERSION = 4;
+/**
+ * 5: `refunding` closes the order; shop changes carry the merchant's reason; a refund of some lines counts as done at
+ * `partial_refunded`.
+ */
+export const ORDER_OVERVIEW_VERSION = 5;
 export const ORDER_STREAM_PREFIX = 'order-';
 
 export interface OrderOverviewProjectionOptions {
