@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { BootError } from './boot/boot-error.js';
 import { startEngine } from './boot/start-engine.js';
+import { stopOnSignals } from './boot/stop-on-signals.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 
 /**
@@ -10,16 +11,7 @@ import { ConfigError, loadConfig } from './config/load-config.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const engine = await startEngine(config);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    engine.logger.info({ signal }, 'stopping');
-    await engine.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(engine);
 }
 
 main().catch((error: unknown) => {
