@@ -30,6 +30,16 @@ export async function classifyError(error: unknown): Promise<ClassifiedError> {
   if (error instanceof ConfigError || error instanceof BootError) {
     return { exitCode: ExitCode.failure, code: error.code, message: oneLine(error.message) };
   }
+  // Loaded like the HTTP mapping below, only once a command failed. These refusals are raised in the bus's own shape,
+  // which the HTTP mapping knows only by their status: their own code is kept here.
+  const reactions = await import('../interfaces/catalogue/reaction-commands.js');
+  if (
+    error instanceof reactions.UnknownReactionConsumer ||
+    error instanceof reactions.ParkedEventNotFound ||
+    error instanceof reactions.ParkedShopChangeNotFound
+  ) {
+    return { exitCode: ExitCode.refused, code: error.code, message: oneLine(error.message) };
+  }
   // The HTTP layer's mapping pulls in much of the engine; only a failing command pays for loading it.
   const { errorToProblem } = await import('../http/error-to-problem.js');
   const { problem, unexpected } = errorToProblem(error);

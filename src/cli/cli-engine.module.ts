@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Infrastructure } from '../boot/infrastructure.js';
 import { InfrastructureModule } from '../boot/infrastructure.module.js';
 import { CqrsInfrastructureModule } from '../cqrs/cqrs-infrastructure.module.js';
+import { REACTION_COMMAND_PROVIDERS } from '../interfaces/catalogue/reaction-command-handlers.js';
 import { LengowModule, type LengowConnection } from '../lengow/lengow.module.js';
 import { OrdersImportModule } from '../orders/import/orders-import.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
@@ -33,6 +34,8 @@ export class CliEngineModule {
         OrdersImportModule.register({ schedule: false }),
         OrdersReactionsModule.register({ pollers: false, followUpIndex: false }),
       ],
+      // The replay of parked work: the handlers hand it to this process's (stopped) consumers and shop feed poller.
+      providers: [...REACTION_COMMAND_PROVIDERS],
     };
   }
 }

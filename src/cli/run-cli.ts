@@ -7,6 +7,7 @@ import { sanitise } from './format-table.js';
 import { registerOrderReadCommands } from './commands/order-read-commands.js';
 import { registerOrderWriteCommands } from './commands/order-write-commands.js';
 import { registerProjectionCommands } from './commands/projection-commands.js';
+import { registerReactionCommands } from './commands/reaction-commands.js';
 import { registerSandboxCommands } from './commands/sandbox-commands.js';
 
 /**
@@ -36,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   registerOrderWriteCommands(program, context);
   registerOrderReadCommands(program, context);
   registerProjectionCommands(program, context);
+  registerReactionCommands(program, context);
   registerSandboxCommands(program, context);
 
   try {

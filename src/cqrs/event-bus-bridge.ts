@@ -55,6 +55,11 @@ export class EventBusBridge implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer?.stop();
   }
 
+  /** The consumer behind the bridge, for an operator to list and replay what it parked; absent before bootstrap. */
+  get checkpointedConsumer(): CheckpointedConsumer | undefined {
+    return this.consumer;
+  }
+
   waitUntilIdle(position?: GlobalPosition | null, timeoutMs = 30_000): Promise<void> {
     return this.consumer?.waitUntilCaughtUp(position, { timeoutMs }) ?? Promise.resolve();
   }

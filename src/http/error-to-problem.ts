@@ -5,6 +5,7 @@ import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.er
 import { EventStoreUnavailable } from '../event-store/postgres/event-store-unavailable.error.js';
 import { PayloadInvalid } from '../interfaces/catalogue/payload-invalid.error.js';
 import { ProjectionBusy, UnknownProjection } from '../interfaces/catalogue/projection-commands.js';
+import { ReactionNotFound } from '../interfaces/catalogue/reaction-commands.js';
 import { LengowError } from '../lengow/lengow-errors.js';
 import { StaleOrderRevision } from '../orders/commands/stale-order-revision.error.js';
 import { ImportCommandInvalid } from '../orders/import/commands/import-command-invalid.error.js';
@@ -197,6 +198,7 @@ export function errorToProblem(error: unknown): MappedProblem {
     return mapped(problemDetails(503, error.code, error.message, errors), { 'Retry-After': '10' });
   }
   if (error instanceof UnknownProjection) return mapped(problemDetails(404, error.code, error.message));
+  if (error instanceof ReactionNotFound) return mapped(problemDetails(404, error.code, error.message));
   if (error instanceof ProjectionBusy) return mapped(problemDetails(409, error.code, error.message));
   if (error instanceof ImportAlreadyRunning) {
     return mapped(problemDetails(409, error.code, error.message, undefined, { runningRunId: error.runningRunId }), {

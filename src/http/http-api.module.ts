@@ -5,12 +5,14 @@ import { APP_CONFIG } from '../app.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../database/sql-database.port.js';
 import { PROJECTION_COMMAND_HANDLERS } from '../interfaces/catalogue/index.js';
+import { REACTION_COMMAND_PROVIDERS } from '../interfaces/catalogue/reaction-command-handlers.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OrderChangeStream } from '../orders/http/order-change-stream.js';
 import { OrderCommandsController } from '../orders/http/order-commands.controller.js';
 import { OrderReadSide } from '../orders/http/order-read-side.js';
 import { OrdersController } from '../orders/http/orders.controller.js';
 import { ProjectionsController } from '../orders/http/projections.controller.js';
+import { ReactionsController } from '../orders/http/reactions.controller.js';
 import { ShopOrdersController } from '../orders/http/shop-orders.controller.js';
 import { OrderEventsController } from '../orders/http/order-events.controller.js';
 import { SettingsController } from '../settings/http/settings.controller.js';
@@ -50,6 +52,7 @@ export class HttpApiModule implements OnModuleInit {
         OrderCommandsController,
         OrdersController,
         ProjectionsController,
+        ReactionsController,
         ShopOrdersController,
         SettingsController,
         ShopCarriersController,
@@ -94,6 +97,8 @@ export class HttpApiModule implements OnModuleInit {
         OrderReadSide,
         // Until the read module offers them itself: the maintenance commands of the catalogue.
         ...PROJECTION_COMMAND_HANDLERS,
+        // The reactions' parked and deferred work: listed and replayed through the catalogue (HTTP, NATS).
+        ...REACTION_COMMAND_PROVIDERS,
         QueryValidationPipe,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -5,6 +5,11 @@ export interface ProjectionStatusSource {
   status(): readonly { name: string; lag: number | null; caughtUp: boolean; state: string }[];
 }
 
+/** What the waiting-reactions gauge reads at scrape time: rows waiting per kind; absent outside an engine. */
+export interface WaitingReactionsSource {
+  counts(): Promise<Readonly<Record<string, number>>>;
+}
+
 /**
  * Every metric the engine exposes at `/metrics`, on its own registry (never prom-client's global one, so two engines
  * in one process — tests — do not share or clash). Label values are bounded: route patterns, not URLs.
@@ -56,6 +61,7 @@ export class EngineMetrics {
   });
 
   private projectionSource: ProjectionStatusSource | null = null;
+  private waitingSource: WaitingReactionsSource | null = null;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -91,6 +97,33 @@ export class EngineMetrics {
           this.set({ projection: status.name }, status.state === 'running' || status.state === 'rebuilding' ? 1 : 0);
       },
     });
+    const waiting = () => this.waitingSource;
+    new Gauge({
+      name: 'lengow_sync_reactions_waiting',
+      help:
+        'Work the reactions could not finish on their own, by kind: parked_event (a consumer gave up on an event; ' +
+        'replay it), parked_shop_change (the shop feed could not record a change; replay it), ' +
+        'deferred_action_request (a Lengow action not built yet; retried by the engine with backoff)',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const source = waiting();
+        if (!source) return;
+        let counts: Readonly<Record<string, number>>;
+        try {
+          counts = await source.counts();
+        } catch {
+          // The database cannot be read now: no sample rather than a false 0, and the rest of the scrape still works.
+          return;
+        }
+        for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
+      },
+    });
+  }
+
+  watchWaitingReactions(source: WaitingReactionsSource | null): void {
+    this.waitingSource = source;
   }
 
   watchProjections(source: ProjectionStatusSource | null): void {

@@ -8,5 +8,8 @@ export * from './payload-invalid.error.js';
 export * from './projection-command-handlers.js';
 export * from './projection-commands.js';
 export * from './projection.catalogue.js';
+export * from './reaction-commands.js';
+export * from './reactions.catalogue.js';
 export * from './settings.catalogue.js';
 export * from './validate-payload.js';
+export * from './waiting-reactions.js';

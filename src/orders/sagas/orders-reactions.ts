@@ -191,6 +191,11 @@ export class OrdersReactions implements ReactionsPace, OnApplicationBootstrap, O
     return this.head;
   }
 
+  /** The follow-up index's consumer, for an operator to list and replay what it parked. */
+  get followUpIndexConsumer(): CheckpointedConsumer {
+    return this.indexConsumer;
+  }
+
   indexStatus() {
     return this.indexConsumer.status();
   }
