@@ -6,8 +6,13 @@ import type { SqlDatabase } from '../database/sql-database.port.js';
 import { SqliteDatabase } from '../database/sqlite-database.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
+import {
+  describeEventStoreDbUrl,
+  eventStoreDbSecretsOf,
+} from '../event-store/eventstoredb/validate-eventstoredb-url.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { scrubSecrets } from '../lengow/secret-scrubber.js';
 import type { Logger } from '../logging/logger.js';
 import type { OverviewWorkerData } from '../orders/projections/worker/overview-worker-protocol.js';
 import { BootError, describeConnectionString } from './boot-error.js';
@@ -207,9 +212,9 @@ async function openEventStoreDb(url: string, logger: Logger): Promise<EventStore
   const health = await store.health().catch((error: Error) => ({ ok: false, details: { error: error.message } }));
   if (!health.ok) {
     await store.close().catch(() => undefined);
-    throw new BootError(
-      `EventStoreDB at ${describeConnectionString(url)} is unreachable (${JSON.stringify(health.details ?? {})})`,
-    );
+    // The client's own text may quote the connection string or a host it made of the password.
+    const details = scrubSecrets(JSON.stringify(health.details ?? {}), eventStoreDbSecretsOf(url));
+    throw new BootError(`EventStoreDB at ${describeEventStoreDbUrl(url)} is unreachable (${details})`);
   }
   return store;
 }

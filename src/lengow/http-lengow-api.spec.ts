@@ -1062,6 +1062,57 @@ describe('merchant order ids (moi)', () => {
 });
 
 describe('secrets', () => {
+  const rejectedWith = (message: string) => ({ status: 400, body: { error: { code: 400, message } } });
+
+  it('are not cut in half by the length limit of an echoed message, which would leave a part unscrubbed', async () => {
+    const api = client();
+    await firstPage(api);
+    // 484 characters, then the token: the message is cut at 500, in the middle of it.
+    fake.then('GET /v3.0/orders', rejectedWith(`${'x'.repeat(484)}session-1-9c8b7a6d5e4f`));
+    fake.then('GET /v3.0/orders', rejectedWith(`${'x'.repeat(485)}${SECRET}`));
+    for (const error of [await caught(firstPage(api)), await caught(firstPage(api))]) {
+      expect(error.message).not.toMatch(/session-1|sec-a1b2/);
+      expect(error.message).toMatch(/x\[redacted\]$|x\[redac$/);
+    }
+  });
+
+  it('include every session token held lately, not only the current one', async () => {
+    const api = client({ tokenReuseSeconds: 1 });
+    await firstPage(api);
+    now = new Date(now.getTime() + 2000); // the next call gets a new token; the first is still valid at Lengow
+    await firstPage(api);
+    fake.then('GET /v3.0/orders', rejectedWith('bad request with token session-1-9c8b7a6d5e4f'));
+    const error = await caught(firstPage(api));
+    expect(error.message).toContain('bad request with token [redacted]');
+  });
+
+  it('are recognised when echoed encoded as sent on the wire, or in another case', async () => {
+    const api = client({ accessToken: 'tok LEAK+1/x', secret: 'sec/LEAK=2&y' });
+    fake.then('POST /access/get_token', (request) => ({
+      status: 401,
+      body: { error: { message: `Invalid: you sent ${request.body} and ${'TOK LEAK+1/X'}` } },
+    }));
+    const error = await caught(firstPage(api));
+    expect(error.message).not.toMatch(/LEAK/i);
+    expect(error.message).toContain('[redacted]');
+  });
+
+  it('are not kept nor shown from a marketplace list that echoes them', async () => {
+    const saved: unknown[] = [];
+    const api = client({
+      catalogueStore: { load: async () => null, save: async (_source, copy) => void saved.push(copy.body) },
+    });
+    fake.on('GET /v3.0/marketplaces', (request) => ({
+      body: {
+        demo_market_fr: { ...MARKETPLACES.demo_market_fr, name: `Demo ${String(request.headers.authorization)}` },
+      },
+    }));
+    const catalog = await api.getMarketplaces();
+    expect(catalog.definitions.get('demo_market_fr')?.name).toBe('Demo [redacted]');
+    expect(JSON.stringify(saved)).not.toContain('session-');
+    expect(JSON.stringify(saved)).toContain('Demo [redacted]');
+  });
+
   it('never reach the logs or the error messages, even when the API echoes them', async () => {
     const api = client();
     await firstPage(api);

@@ -362,7 +362,9 @@ export class HttpLengowApi implements LengowApi {
       auth: true,
       retryAmbiguous: true,
     });
-    const parsed = parseMarketplaces(response.body);
+    // Kept in the database and shown (labels, failure reasons): an echoed credential must not travel with it.
+    const body = this.scrubJson(response.body);
+    const parsed = parseMarketplaces(body);
     if (!parsed) {
       throw new LengowMalformedResponse(
         'marketplaces answer is not an object keyed by code',
@@ -380,7 +382,7 @@ export class HttpLengowApi implements LengowApi {
     this.catalog = { definitions: parsed.definitions, fetchedAtMs };
     this.catalogFailedAtMs = null;
     // An answer nothing could be read from must not replace the last good list kept for the next outage.
-    if (parsed.definitions.size > 0) await this.persistMarketplaces(response.body, fetchedAtMs);
+    if (parsed.definitions.size > 0) await this.persistMarketplaces(body, fetchedAtMs);
     return this.catalogView(false);
   }
 
@@ -806,11 +808,18 @@ export class HttpLengowApi implements LengowApi {
       return null;
     }
     const message = apiMessageOf(parsed);
-    return message === null ? null : this.scrub(message.slice(0, 500));
+    // Scrubbed before it is cut: cut first, a credential straddling the cut would survive in part.
+    return message === null ? null : this.scrub(message).slice(0, 500);
+  }
+
+  private scrubJson(body: unknown): unknown {
+    const text = JSON.stringify(body);
+    const scrubbed = this.scrub(text);
+    return scrubbed === text ? body : (JSON.parse(scrubbed) as unknown);
   }
 
   private scrub(text: string): string {
-    return scrubSecrets(text, [this.options.accessToken, this.options.secret, this.session.peekToken()]);
+    return scrubSecrets(text, [this.options.accessToken, this.options.secret, ...this.session.heldTokens()]);
   }
 }
 

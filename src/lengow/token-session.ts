@@ -11,9 +11,14 @@ export interface Session {
  * of a 3600 s lifetime), callers arriving while a fetch is in flight share that fetch, and a token reported as
  * refused is dropped only if it is still the current one, so a burst of 401s triggers one refresh, not one each.
  */
+/** Tokens remembered for scrubbing: a replaced token stays valid at Lengow for up to an hour, a few refreshes. */
+const REMEMBERED_TOKENS = 16;
+
 export class TokenSession {
   private current: Session | null = null;
   private pending: Promise<Session> | null = null;
+  /** Every token held lately, current or replaced: an answer to a request sent with an old one may echo it. */
+  private readonly held: string[] = [];
 
   constructor(
     private readonly fetchSession: () => Promise<Omit<Session, 'obtainedAt'>>,
@@ -29,6 +34,8 @@ export class TokenSession {
       this.pending = this.fetchSession()
         .then((session) => {
           this.current = { ...session, obtainedAt: startedAt };
+          if (!this.held.includes(session.token)) this.held.push(session.token);
+          if (this.held.length > REMEMBERED_TOKENS) this.held.shift();
           return this.current;
         })
         .finally(() => {
@@ -38,9 +45,9 @@ export class TokenSession {
     return this.pending;
   }
 
-  /** The current token without fetching one; for scrubbing text that might echo it. */
-  peekToken(): string | null {
-    return this.current?.token ?? null;
+  /** The tokens held lately, the current one included; for scrubbing text that might echo any of them. */
+  heldTokens(): readonly string[] {
+    return this.held;
   }
 
   /** Forgets `token` if it is still current: the server refused it. */

@@ -104,6 +104,20 @@ describe('engine boot on the embedded default', () => {
     await expect(failure).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
   });
 
+  it('refuses an unreachable EventStoreDB without echoing its password', async () => {
+    const config = loadConfig({
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTOREDB_URL: 'esdb://admin:p%40ss-LEAK@127.0.0.1:1?tls=false&defaultDeadline=500',
+      PORT: '0',
+      SANDBOX: 'on',
+      SANDBOX_PORT: '0',
+      SANDBOX_ORDERS: '20',
+    });
+    const failure = startEngine(config, silentLogger());
+    await expect(failure).rejects.toThrow(/^EventStoreDB at esdb:\/\/127\.0\.0\.1:1.* is unreachable/);
+    await expect(failure).rejects.toThrow(expect.objectContaining({ message: expect.not.stringMatching(/LEAK|p@ss/) }));
+  }, 30_000);
+
   it('reports a port already in use', async () => {
     const first = loadConfig({
       SQLITE_PATH: join(folder, 'one.sqlite'),

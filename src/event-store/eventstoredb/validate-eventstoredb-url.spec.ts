@@ -1,5 +1,10 @@
 import { InvalidEventStoreDbUrl } from './invalid-eventstoredb-url.error.js';
-import { redactEventStoreDbUrl, validateEventStoreDbUrl } from './validate-eventstoredb-url.js';
+import {
+  describeEventStoreDbUrl,
+  eventStoreDbSecretsOf,
+  redactEventStoreDbUrl,
+  validateEventStoreDbUrl,
+} from './validate-eventstoredb-url.js';
 
 function errorOf(input: unknown): InvalidEventStoreDbUrl {
   try {
@@ -70,5 +75,46 @@ describe('redactEventStoreDbUrl', () => {
       'esdb://admin:***@a:2113,b:2113?tls=true',
     );
     expect(redactEventStoreDbUrl('esdb://a:2113?tls=false')).toBe('esdb://a:2113?tls=false');
+  });
+
+  it('masks a password holding @, ? or /, and one with an empty user', () => {
+    expect(redactEventStoreDbUrl('esdb://admin:p@ss-LEAK@127.0.0.1:2113?tls=false')).toBe(
+      'esdb://admin:***@127.0.0.1:2113?tls=false',
+    );
+    expect(redactEventStoreDbUrl('esdb://admin:es?LEAK/x@127.0.0.1:2113?tls=false')).toBe(
+      'esdb://admin:***@127.0.0.1:2113?tls=false',
+    );
+    expect(redactEventStoreDbUrl('esdb://:es-LEAK@127.0.0.1:2113')).toBe('esdb://:***@127.0.0.1:2113');
+  });
+});
+
+describe('validateEventStoreDbUrl with a password holding URL delimiters', () => {
+  it('asks for it percent-encoded, never printing it as a host or an option', () => {
+    for (const url of [
+      'esdb://admin:es?LEAK=1@127.0.0.1:2113?tls=false',
+      'esdb://admin:p@ss-LEAK@127.0.0.1:2113?tsl=false',
+      'esdb://admin:a/LEAK@127.0.0.1:2113',
+    ]) {
+      const refused = errorOf(url);
+      expect(refused.message).toContain('percent-encode them');
+      expect(refused.message).not.toContain('LEAK');
+    }
+    expect(validateEventStoreDbUrl('esdb://admin:p%40ss%3F@127.0.0.1:2113?tls=false')).toBe(
+      'esdb://admin:p%40ss%3F@127.0.0.1:2113?tls=false',
+    );
+  });
+});
+
+describe('describeEventStoreDbUrl', () => {
+  it('gives scheme and hosts only', () => {
+    expect(describeEventStoreDbUrl('esdb://admin:secret@a:2113,b:2113?tls=false')).toBe('esdb://a:2113,b:2113');
+  });
+});
+
+describe('eventStoreDbSecretsOf', () => {
+  it('gives the password and the credentials to scrub, nothing without a password', () => {
+    expect(eventStoreDbSecretsOf('esdb://admin:p@ss@h:2113')).toEqual(['admin:p@ss', 'p@ss']);
+    expect(eventStoreDbSecretsOf('esdb://h:2113?tls=false')).toEqual([]);
+    expect(eventStoreDbSecretsOf('esdb://admin@h:2113')).toEqual([]);
   });
 });

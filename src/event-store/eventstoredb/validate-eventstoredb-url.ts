@@ -31,9 +31,41 @@ function flatKey(key: string): string {
   return key.trim().toLowerCase().replace(/[-_]/g, '');
 }
 
+/**
+ * `scheme://`, the credentials (`user:password`, null when none) and what follows them. Read up to the last `@`, so that
+ * a password holding `@`, `?` or `/` is never printed as a host or an option: the client would cut it at the first
+ * one and try to reach the rest as a host, so such a string is refused, asking for the password percent-encoded.
+ */
+function splitCredentials(url: string): { scheme: string; credentials: string | null; rest: string } {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  const afterScheme = url.slice(scheme.length);
+  const at = afterScheme.lastIndexOf('@');
+  return at === -1
+    ? { scheme, credentials: null, rest: afterScheme }
+    : { scheme, credentials: afterScheme.slice(0, at), rest: afterScheme.slice(at + 1) };
+}
+
 /** Masks the password of `scheme://user:password@hosts`, leaving everything else readable for diagnostics. */
 export function redactEventStoreDbUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/[^:@/?]+:)[^@]*@/i, '$1***@');
+  const { scheme, credentials, rest } = splitCredentials(url);
+  if (credentials === null) return url;
+  const colon = credentials.indexOf(':');
+  return `${scheme}${colon === -1 ? credentials : `${credentials.slice(0, colon)}:***`}@${rest}`;
+}
+
+/** `scheme://hosts`: where the engine connects, without credentials or options, for messages. */
+export function describeEventStoreDbUrl(url: string): string {
+  const { scheme, rest } = splitCredentials(url.trim());
+  const queryStart = rest.indexOf('?');
+  return `${scheme}${queryStart === -1 ? rest : rest.slice(0, queryStart)}`;
+}
+
+/** The password (and the whole credentials) of a connection string, to scrub from text the client produced. */
+export function eventStoreDbSecretsOf(url: string): string[] {
+  const { credentials } = splitCredentials(url.trim());
+  if (credentials === null) return [];
+  const colon = credentials.indexOf(':');
+  return colon === -1 ? [] : [credentials, credentials.slice(colon + 1)];
 }
 
 /**
@@ -59,10 +91,15 @@ export function validateEventStoreDbUrl(input: unknown): string {
       `${found === undefined ? 'no scheme' : `scheme "${found}://"`} is not supported; use esdb:// or esdb+discover://`,
     );
   }
-  const rest = url.slice(scheme.length);
+  const { credentials, rest } = splitCredentials(url);
+  if (credentials !== null && /[@/?#]/.test(credentials)) {
+    throw new InvalidEventStoreDbUrl(
+      redacted,
+      'the credentials hold @, /, ? or #: percent-encode them (%40, %2F, %3F, %23), as the client reads up to the first',
+    );
+  }
   const queryStart = rest.indexOf('?');
-  const authority = (queryStart === -1 ? rest : rest.slice(0, queryStart)).replace(/\/+$/, '');
-  const hosts = authority.slice(authority.lastIndexOf('@') + 1);
+  const hosts = (queryStart === -1 ? rest : rest.slice(0, queryStart)).replace(/\/+$/, '');
   if (hosts === '' || hosts.split(',').some((host) => host.trim() === '')) {
     throw new InvalidEventStoreDbUrl(redacted, 'no host given (expected host:port[,host:port…])');
   }
