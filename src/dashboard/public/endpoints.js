@@ -20,4 +20,7 @@ export const ENDPOINTS = {
   importSettings: '/api/settings/import',
   shopCarriers: '/api/shop/carriers',
   me: '/api/auth/me',
+  reactions: '/api/reactions',
+  replayParkedEvents: (consumer) => `/api/reactions/parked-events/${encodeURIComponent(consumer)}/replay`,
+  replayParkedShopChanges: '/api/reactions/parked-shop-changes/replay',
 };

@@ -1,5 +1,6 @@
 import { needsRole, onAccessChange, roleDenial, roleNote } from './access.js';
 import { ApiError, describeError, get, post } from './api.js';
+import { mountAttention } from './attention-view.js';
 import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
 import { alertNow, announce, h, replace, uid } from './dom.js';
@@ -146,10 +147,17 @@ export function mountOrdersList(container, { query }, { live }) {
     commandsNote,
   );
 
+  // What the engine's reactions could not finish on their own: shown only while something waits.
+  const attention = mountAttention({
+    live,
+    marketplaces: () => (counters?.byMarketplace ?? []).map((entry) => entry.marketplace),
+  });
+
   container.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Orders'), importButton),
     commandsNote,
     errorBanner,
+    attention.element,
     h('h2', { class: 'visually-hidden' }, 'Counters'),
     counterList,
     marketplaceLine,
@@ -762,6 +770,7 @@ export function mountOrdersList(container, { query }, { live }) {
   return {
     unmount() {
       unmounted = true;
+      attention.unmount();
       loadController?.abort();
       countersController?.abort();
       clearTimeout(counterTimer);
