@@ -237,18 +237,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
         'table',
         {},
         h('caption', { class: 'visually-hidden' }, `Events parked by ${consumer}`),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Event', 'Order or stream', 'Reason', 'Attempts', 'Parked at'].map((label) =>
-              h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : null }, label),
-            ),
-            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Replay')),
-          ),
-        ),
+        tableHead(['Event', 'Order or stream', 'Reason', 'Attempts', 'Parked at'], true),
         h(
           'tbody',
           {},
@@ -302,18 +291,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
         'table',
         {},
         h('caption', { class: 'visually-hidden' }, 'Shop changes parked'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Change', 'Order', 'Reason', 'Attempts', 'Parked at'].map((label) =>
-              h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : null }, label),
-            ),
-            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Replay')),
-          ),
-        ),
+        tableHead(['Change', 'Order', 'Reason', 'Attempts', 'Parked at'], true),
         h(
           'tbody',
           {},
@@ -375,17 +353,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
         'table',
         {},
         h('caption', { class: 'visually-hidden' }, 'Action requests waiting for Lengow'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Order or stream', 'Action', 'Reason', 'Attempts', 'Waiting since', 'Next attempt'].map((label) =>
-              h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : null }, label),
-            ),
-          ),
-        ),
+        tableHead(['Order or stream', 'Action', 'Reason', 'Attempts', 'Waiting since', 'Next attempt'], false),
         h(
           'tbody',
           {},
@@ -402,6 +370,20 @@ export function mountAttention({ live, marketplaces = () => [] }) {
             ),
           ),
         ),
+      ),
+    );
+  }
+
+  /** Column heads; the last, unlabelled on screen, holds the Replay buttons when the table has them. */
+  function tableHead(labels, withReplay) {
+    return h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        labels.map((label) => h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : null }, label)),
+        withReplay ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Replay')) : null,
       ),
     );
   }

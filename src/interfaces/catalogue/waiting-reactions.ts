@@ -1,6 +1,10 @@
 import type { SqlExecutor } from '../../database/sql-database.port.js';
 import { ParkedEvents, type ParkedEvent } from '../../event-store/consumers/parked-events.js';
-import type { ParkedShopChange } from '../../orders/integration/shop-change-feed-poller.js';
+import {
+  parkedShopChangeOf,
+  type ParkedShopChange,
+  type ParkedShopChangeRow,
+} from '../../orders/integration/shop-change-feed-poller.js';
 
 /** The three places reactions wait for an operator or for another try, as the metric's `kind` label names them. */
 export const WAITING_KINDS = ['parked_event', 'parked_shop_change', 'deferred_action_request'] as const;
@@ -66,8 +70,10 @@ export class WaitingReactionsReader {
     const parkedShopChanges =
       counts.parked_shop_change > 0
         ? (
-            await this.db.query<ShopParkedRow>(`SELECT * FROM shop_feed_parked ORDER BY change_id LIMIT $1`, [limit])
-          ).map(toParkedShopChange)
+            await this.db.query<ParkedShopChangeRow>(`SELECT * FROM shop_feed_parked ORDER BY change_id LIMIT $1`, [
+              limit,
+            ])
+          ).map(parkedShopChangeOf)
         : [];
     const deferredActionRequests =
       counts.deferred_action_request > 0
@@ -94,20 +100,6 @@ export class WaitingReactionsReader {
   }
 }
 
-interface ShopParkedRow {
-  change_id: number | string;
-  shop_order_id: number | string;
-  marketplace: string;
-  marketplace_order_id: string;
-  kind: string;
-  code: string | null;
-  reason: string;
-  retryable: number | string;
-  attempts: number | string;
-  change_at: string;
-  parked_at: string;
-}
-
 interface DeferredRow {
   stream: string;
   action_type: string;
@@ -118,22 +110,6 @@ interface DeferredRow {
   reason: string;
   first_deferred_at: string;
   next_attempt_at: string;
-}
-
-function toParkedShopChange(row: ShopParkedRow): ParkedShopChange {
-  return {
-    changeId: Number(row.change_id),
-    shopOrderId: Number(row.shop_order_id),
-    marketplace: row.marketplace,
-    marketplaceOrderId: row.marketplace_order_id,
-    kind: row.kind,
-    code: row.code,
-    reason: row.reason,
-    retryable: Number(row.retryable) === 1,
-    attempts: Number(row.attempts),
-    changeAt: row.change_at,
-    parkedAt: row.parked_at,
-  };
 }
 
 function toWaitingActionRequest(row: DeferredRow): WaitingActionRequest {

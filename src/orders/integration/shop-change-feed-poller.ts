@@ -49,7 +49,8 @@ export interface ParkedShopChange {
   parkedAt: string;
 }
 
-interface ParkedRow {
+/** A row of `shop_feed_parked` as either dialect returns it. */
+export interface ParkedShopChangeRow {
   change_id: number | string;
   shop_order_id: number | string;
   marketplace: string;
@@ -90,8 +91,8 @@ export class ShopChangeFeedPoller {
 
   async listParked(): Promise<ParkedShopChange[]> {
     await ensureReactionsSchema(this.db);
-    const rows = await this.db.query<ParkedRow>('SELECT * FROM shop_feed_parked ORDER BY change_id');
-    return rows.map(toParked);
+    const rows = await this.db.query<ParkedShopChangeRow>('SELECT * FROM shop_feed_parked ORDER BY change_id');
+    return rows.map(parkedShopChangeOf);
   }
 
   /** Tries parked changes again (one, or all), e.g. after an operator fixed the order; recorded ones leave the list. */
@@ -246,7 +247,7 @@ export class ShopChangeFeedPoller {
   }
 }
 
-function toParked(row: ParkedRow): ParkedShopChange {
+export function parkedShopChangeOf(row: ParkedShopChangeRow): ParkedShopChange {
   return {
     changeId: Number(row.change_id),
     shopOrderId: Number(row.shop_order_id),
