@@ -128,6 +128,23 @@ describeWithService(nats, 'the engine on NATS', () => {
     }
   });
 
+  it('lists what waits for an operator, and refuses a replay for a consumer that does not run here', async () => {
+    expect(await request('list-waiting-reactions', { payload: {} })).toMatchObject({
+      ok: true,
+      result: {
+        counts: { parked_event: 0, parked_shop_change: 0, deferred_action_request: 0 },
+        replayableConsumers: expect.arrayContaining(['saga:ShopOrderSagas']),
+      },
+    });
+    expect(await request('replay-parked-events', { payload: { consumer: 'saga:NoSuchSaga' } })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNKNOWN_REACTION_CONSUMER',
+        message: expect.stringMatching(/^no consumer saga:NoSuchSaga runs in this engine/),
+      },
+    });
+  });
+
   it('refuses rebuilds sent together with PROJECTION_BUSY, running one', async () => {
     const replies = await Promise.all(
       [1, 2, 3].map(() => request('rebuild-projection', { payload: { projection: 'order-overview' } })),
