@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../database/sql-database.port.js';
 import { ParkedEvents, type ParkedEvent } from '../../event-store/consumers/parked-events.js';
+import type { DeferredActionRequestRow } from '../../orders/integration/deferred-action-requests.js';
 import {
   parkedShopChangeOf,
   type ParkedShopChange,
@@ -78,7 +79,7 @@ export class WaitingReactionsReader {
     const deferredActionRequests =
       counts.deferred_action_request > 0
         ? (
-            await this.db.query<DeferredRow>(
+            await this.db.query<DeferredActionRequestRow>(
               `SELECT * FROM deferred_action_requests
                ORDER BY first_deferred_at, stream, action_type, change_id LIMIT $1`,
               [limit],
@@ -100,19 +101,7 @@ export class WaitingReactionsReader {
   }
 }
 
-interface DeferredRow {
-  stream: string;
-  action_type: string;
-  change_id: string;
-  correlation_id: string | null;
-  actor: string;
-  attempts: number | string;
-  reason: string;
-  first_deferred_at: string;
-  next_attempt_at: string;
-}
-
-function toWaitingActionRequest(row: DeferredRow): WaitingActionRequest {
+function toWaitingActionRequest(row: DeferredActionRequestRow): WaitingActionRequest {
   return {
     stream: row.stream,
     actionType: row.action_type,

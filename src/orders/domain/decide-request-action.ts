@@ -97,13 +97,17 @@ export function decideRequestAction(
  */
 function correctsTracking(state: OrderState, change: ShopChange): boolean {
   if (change.kind !== 'shipped' || !change.trackingNumber?.trim()) return false;
-  const reported = state.actionRequests.filter(
-    (request) => request.actionType === 'ship' && request.shopOrderId === change.shopOrderId,
-  );
-  const last = reported.at(-1);
-  if (!last) return false;
-  const previous = state.shopChanges.find((candidate) => candidate.changeId === last.changeId);
+  const previous = lastReported(state, 'ship', change.shopOrderId)?.change;
   return previous?.kind === 'shipped' && previous.trackingNumber?.trim() !== change.trackingNumber.trim();
+}
+
+/** The latest request of this type for the shop order, with the shop change it reported. */
+function lastReported(state: OrderState, actionType: ActionType, shopOrderId: string) {
+  const request = state.actionRequests
+    .filter((candidate) => candidate.actionType === actionType && candidate.shopOrderId === shopOrderId)
+    .at(-1);
+  if (!request) return undefined;
+  return { request, change: state.shopChanges.find((candidate) => candidate.changeId === request.changeId) };
 }
 
 /**
@@ -116,14 +120,12 @@ function correctsTracking(state: OrderState, change: ShopChange): boolean {
  */
 function repeatsPendingOrDoneRequest(state: OrderState, actionType: ActionType, change: ShopChange): boolean {
   if (change.kind === 'line_refunded') return false;
-  const last = state.actionRequests
-    .filter((request) => request.actionType === actionType && request.shopOrderId === change.shopOrderId)
-    .at(-1);
-  const lastTry = last && latestTry(last);
-  if (!last || !lastTry) return false;
+  const last = lastReported(state, actionType, change.shopOrderId);
+  const lastTry = last && latestTry(last.request);
+  if (!lastTry) return false;
   const outcome = tryOutcome(lastTry);
   if (outcome !== 'open' && outcome !== 'done') return false;
-  const previous = state.shopChanges.find((candidate) => candidate.changeId === last.changeId);
+  const previous = last.change;
   if (previous?.kind !== change.kind) return false;
   if (previous.kind !== 'shipped' || change.kind !== 'shipped') return true;
   const same = (a: string | null | undefined, b: string | null | undefined) => (a?.trim() ?? '') === (b?.trim() ?? '');

@@ -31,7 +31,8 @@ export interface DeferredActionRequest {
   readonly nextAttemptAt: string;
 }
 
-interface DeferredRow {
+/** A row of `deferred_action_requests` as either dialect returns it. */
+export interface DeferredActionRequestRow {
   stream: string;
   action_type: string;
   change_id: string;
@@ -71,7 +72,7 @@ export class DeferredActionRequests {
     const reason = describeFailure(error);
     const key = [command.stream, command.actionType, command.changeId];
     const deferred = await this.db.transaction(async (tx) => {
-      const [known] = await tx.query<DeferredRow>(`SELECT * FROM deferred_action_requests ${BY_KEY}`, key);
+      const [known] = await tx.query<DeferredActionRequestRow>(`SELECT * FROM deferred_action_requests ${BY_KEY}`, key);
       const attempts = known ? Number(known.attempts) + 1 : 1;
       const request: DeferredActionRequest = {
         stream: command.stream,
@@ -143,12 +144,15 @@ export class DeferredActionRequests {
   }
 
   private async rows(where: string, params: (string | number)[]): Promise<DeferredActionRequest[]> {
-    const rows = await this.db.query<DeferredRow>(`SELECT * FROM deferred_action_requests ${where}`, params);
+    const rows = await this.db.query<DeferredActionRequestRow>(
+      `SELECT * FROM deferred_action_requests ${where}`,
+      params,
+    );
     return rows.map(toDeferred);
   }
 }
 
-function toDeferred(row: DeferredRow): DeferredActionRequest {
+function toDeferred(row: DeferredActionRequestRow): DeferredActionRequest {
   return {
     stream: row.stream,
     actionType: row.action_type as ActionType,
