@@ -23,12 +23,15 @@ export function isMoney(value: unknown): boolean {
   return value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
 
 /**
  * Dates become ISO 8601 UTC strings: they travel in events as JSON, and a `Date` object would be serialised the same
  * way anyway. A timestamp without an offset is taken as UTC, which is what the API means by it (its timestamps end in
- * `Z`), rather than as the host's local time.
+ * `Z`), rather than as the host's local time; a bare date is that day's start in UTC. The instant is computed from the
+ * fields, never by `Date` parsing text, which rolls a day the month lacks into the next month (Feb 30 → Mar 2): such a
+ * date is handed back untouched, for the validator to refuse.
  */
 export function toIsoDate(value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -37,19 +40,33 @@ export function toIsoDate(value: unknown): unknown {
   if (text === '') return null;
   const match = ISO_DATE.exec(text);
   if (!match) return value;
-  const offset = match[1];
-  let candidate = text.replace(' ', 'T');
-  if (candidate.length > 10 && offset === undefined) candidate += 'Z';
-  // JavaScript rejects "+0200" and "+02"; the API and PHP's date('c') both use "+02:00", but be lenient on input.
-  else if (offset && /^[+-]\d{4}$/.test(offset))
-    candidate = `${candidate.slice(0, -5)}${offset.slice(0, 3)}:${offset.slice(3)}`;
-  else if (offset && /^[+-]\d{2}$/.test(offset)) candidate += ':00';
-  const date = new Date(candidate);
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone, sign, offsetH, offsetM] =
+    match;
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
+  // ISO 8601's 24:00 is the end of the day, and nothing past it.
+  const endOfDay = h === 24 && mi === 0 && s === 0 && /^0*$/.test(fraction);
+  const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > lastDay || (h > 23 && !endOfDay) || mi > 59 || s > 59) return value;
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const hours = Number(offsetH);
+    const minutes = Number(offsetM ?? '0');
+    if (hours > 23 || minutes > 59) return value;
+    offsetMinutes = (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offsetMinutes * 60_000);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
+const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Only what `toIsoDate` produces passes: a raw value it handed back (an impossible date) never reaches an event. */
 export function isIsoDateOrNull(value: unknown): boolean {
-  return value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)) && value.endsWith('Z'));
+  if (value === null) return true;
+  if (typeof value !== 'string' || !CANONICAL_DATE.test(value)) return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
 }
 
 /** Scalars become strings (ids are sometimes numbers); objects are left for the validator to reject. */

@@ -115,6 +115,24 @@ describe('importDecision', () => {
     });
   });
 
+  it('counts months to the end of a shorter month: on May 31 an order of Mar 1 is not yet 3 months old', () => {
+    // given now = 2025-05-31 (three months back is Feb 28, not "Feb 31" rolled over to Mar 3)
+    const onMay31 = (orderDate: string) =>
+      decide({ nowMs: Date.parse('2025-05-31T12:00:00Z'), snapshot: snapshot({ orderDate }) });
+    expect(onMay31('2025-03-01T08:00:00Z')).toMatchObject({ kind: 'import' });
+    expect(onMay31('2025-02-28T12:00:01Z')).toMatchObject({ kind: 'import' });
+    expect(onMay31('2025-02-28T12:00:00Z')).toMatchObject({ kind: 'ignore', code: 'TOO_OLD' });
+    // and in a leap year the cut is Feb 29
+    const onMay31Leap = (orderDate: string) =>
+      decide({ nowMs: Date.parse('2024-05-31T12:00:00Z'), snapshot: snapshot({ orderDate }) });
+    expect(onMay31Leap('2024-03-01T00:00:00Z')).toMatchObject({ kind: 'import' });
+    expect(onMay31Leap('2024-02-29T12:00:00Z')).toMatchObject({ kind: 'ignore', code: 'TOO_OLD' });
+    // an order of Nov 30 is 2 months 29 days old on Feb 28, and too old from Mar 1
+    const order = snapshot({ orderDate: '2024-11-30T10:00:00Z' });
+    expect(decide({ nowMs: Date.parse('2025-02-28T10:00:00Z'), snapshot: order })).toMatchObject({ kind: 'import' });
+    expect(decide({ nowMs: Date.parse('2025-03-01T10:00:00Z'), snapshot: order })).toMatchObject({ code: 'TOO_OLD' });
+  });
+
   it('ignores an order another connector already imported', () => {
     expect(decide({ snapshot: snapshot({ merchantOrderIds: ['PS-1042'] }) })).toMatchObject({
       code: 'ALREADY_IMPORTED_ELSEWHERE',

@@ -52,6 +52,24 @@ describe('import window', () => {
     expect(window(checkpoint)).toEqual({ from: hoursAgo(2), to: NOW });
   });
 
+  it('overlaps 2 real hours across a change to summer time, not 2 hours of a wall clock', () => {
+    // given the last run ended at 03:30 Paris time (+02:00) on 2025-03-30, one hour after clocks went from 02:00 to 03:00
+    const now = new Date('2025-03-30T03:45:00+02:00');
+    const checkpoint = { windowTo: new Date('2025-03-30T03:30:00+02:00'), configurationRevision: 'cfg-1' };
+    // when the next run starts, then it reads from 00:30 +01:00 (3 wall-clock hours earlier, 2 elapsed hours)
+    const next = incrementalImportWindow({ now, windowDays: 3, checkpoint, configurationRevision: 'cfg-1' });
+    expect(next).toEqual({ from: new Date('2025-03-30T00:30:00+01:00'), to: now });
+    expect(next.from.toISOString()).toBe('2025-03-29T23:30:00.000Z');
+  });
+
+  it('lets an operator ask explicit bounds wider than 10 days (a backfill), where days stay clamped', () => {
+    expect(requestedImportWindow({ from: daysAgo(30), to: daysAgo(5) }, NOW)).toEqual({
+      from: daysAgo(30),
+      to: daysAgo(5),
+    });
+    expect(requestedImportWindow({ days: 11 }, NOW)).toEqual({ from: daysAgo(10), to: NOW });
+  });
+
   it('gives an operator days back from now (clamped), explicit bounds, or nothing to use the incremental window', () => {
     expect(requestedImportWindow({ days: 5 }, NOW)).toEqual({ from: daysAgo(5), to: NOW });
     expect(requestedImportWindow({ days: 30 }, NOW)).toEqual({ from: daysAgo(10), to: NOW });
