@@ -1,4 +1,5 @@
 import { ShopError, type ShopProblem } from './shop-error.js';
+import { parseIsoInstant } from '../common/iso-instant.js';
 
 /**
  * Reads untrusted arguments field by field, collecting every problem with its path instead of stopping at the first,
@@ -88,12 +89,12 @@ export class InputChecker {
 
   isoDate(value: unknown, path: string): string {
     const text = this.text(value, path, { max: 40 });
-    const time = Date.parse(text);
-    if (text !== '' && Number.isNaN(time)) {
-      this.fail(path, 'must be an ISO 8601 date');
+    const time = parseIsoInstant(text, { dateOnly: true });
+    if (text !== '' && time === null) {
+      this.fail(path, 'must be an ISO 8601 date, or a timestamp with an offset');
       return text;
     }
-    return text === '' ? text : new Date(time).toISOString();
+    return text === '' || time === null ? text : new Date(time).toISOString();
   }
 
   /** Throws one ShopError listing every problem, if there is any. */

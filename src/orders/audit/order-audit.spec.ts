@@ -59,6 +59,9 @@ describe('OrderAudit.stateAt', () => {
 
   it('refuses a bad point or key with a typed error', async () => {
     await expect(audit.stateAt(KEY, { at: 'yesterday' })).rejects.toBeInstanceOf(InvalidOverviewQuery);
+    // Feb 30 would be read as Mar 2, and a time without offset in the host's zone: neither is the instant asked for.
+    await expect(audit.stateAt(KEY, { at: '2025-02-30T10:00:00Z' })).rejects.toBeInstanceOf(InvalidOverviewQuery);
+    await expect(audit.stateAt(KEY, { at: '2025-03-10T10:00:00' })).rejects.toBeInstanceOf(InvalidOverviewQuery);
     await expect(audit.stateAt(KEY, { revision: 1.5 })).rejects.toBeInstanceOf(InvalidOverviewQuery);
     await expect(audit.stateAt({ marketplace: '', marketplaceOrderId: 'x' }, { revision: 0 })).rejects.toBeInstanceOf(
       InvalidOverviewQuery,

@@ -10,6 +10,7 @@ import { overviewOf } from '../projections/overview-of.js';
 import { timelineEntry, type TimelineEntry } from '../projections/order-timeline.js';
 import { overviewChanges } from './field-difference.js';
 import { readOrderStream } from './read-order-stream.js';
+import { parseIsoInstant } from '../../common/iso-instant.js';
 
 export type OrderKeyInput = { marketplace: string; marketplaceOrderId: string };
 
@@ -121,8 +122,8 @@ function acceptor(point: AuditPoint): (revision: number, recordedAt: string) => 
     const revision = revisionOption('revision', point.revision)!;
     return (candidate) => candidate <= revision;
   }
-  const ms = point && typeof point.at === 'string' ? Date.parse(point.at) : Number.NaN;
-  if (Number.isNaN(ms)) throw new InvalidOverviewQuery('at', 'must be an ISO 8601 timestamp');
+  const ms = parseIsoInstant(point?.at);
+  if (ms === null) throw new InvalidOverviewQuery('at', 'must be an ISO 8601 timestamp with an offset');
   return (_revision, recordedAt) => Date.parse(recordedAt) <= ms;
 }
 

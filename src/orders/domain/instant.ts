@@ -1,3 +1,4 @@
+import { parseIsoInstant } from '../../common/iso-instant.js';
 import { OrderDomainError } from './order-domain-error.js';
 
 /**
@@ -5,34 +6,7 @@ import { OrderDomainError } from './order-domain-error.js';
  * place and turn a malformed timestamp into a typed error instead of a silent NaN that would poison comparisons.
  */
 
-// Date and time with an offset. `Date.parse` alone is not enough: it reads a time without offset in the host's zone
-// (so the same command would decide differently on another machine), and rolls impossible dates over (Feb 30 → Mar 2).
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
-
-/** Milliseconds of a date-time that carries its offset and exists on the calendar; null for anything else. */
-export function parseIsoInstant(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const match = ISO_INSTANT.exec(value);
-  if (!match) return null;
-  const [, year, month, day, hour, minute, second = '0', fraction = '', zone, sign, offsetHours, offsetMinutes] = match;
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  // ISO 8601 allows 24:00 for the end of a day, and only exactly 24:00.
-  const endOfDay = h === 24 && mi === 0 && s === 0 && /^0*$/.test(fraction);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || (h > 23 && !endOfDay) || mi > 59 || s > 59) return null;
-  let offset = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return null;
-    offset = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
-  }
-  const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s, millis) - offset * 60_000;
-  // Date.UTC maps years 0–99 to 1900–1999; such dates are not what anyone sent us.
-  return y < 100 || Number.isNaN(new Date(ms).getTime()) ? null : ms;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+export { parseIsoInstant } from '../../common/iso-instant.js';
 
 export function parseInstant(value: string, field = 'now'): number {
   const ms = parseIsoInstant(value);

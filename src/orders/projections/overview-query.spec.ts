@@ -24,9 +24,20 @@ describe('normaliseListQuery', () => {
       { field: 'sort', message: 'must be one of order_date, last_event_at, marketplace_order_id' },
       { field: 'limit', message: 'must be an integer from 1 to 500' },
       { field: 'importState', message: 'must be one of pending, imported, not_imported, ignored' },
-      { field: 'orderDateFrom', message: 'must be an ISO 8601 date or timestamp' },
+      { field: 'orderDateFrom', message: 'must be an ISO 8601 date, or a timestamp with an offset' },
       { field: 'search', message: 'at most 8 words' },
     ]);
+  });
+
+  it('refuses order dates the calendar lacks and timestamps without an offset, and reads the rest to UTC', () => {
+    for (const orderDateFrom of ['2025-02-30', '2025-02-30T00:00:00Z', '2025-03-10T10:00:00']) {
+      expect(problemsOf(() => normaliseListQuery({ orderDateFrom } as OverviewListQuery))).toEqual([
+        { field: 'orderDateFrom', message: 'must be an ISO 8601 date, or a timestamp with an offset' },
+      ]);
+    }
+    expect(
+      normaliseListQuery({ orderDateFrom: '2025-03-10T10:00:00+01:00' } as OverviewListQuery).filter.orderDateFrom,
+    ).toBe('2025-03-10T09:00:00.000Z');
   });
 
   it('keeps the first problem as the field and joins them all in the message', () => {

@@ -12,6 +12,7 @@ import {
   type StockStateValue,
 } from './order-overview.js';
 import { searchWords } from './search-terms.js';
+import { parseIsoInstant } from '../../common/iso-instant.js';
 
 export const OVERVIEW_SORTS = ['order_date', 'last_event_at', 'marketplace_order_id'] as const;
 export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
@@ -195,8 +196,8 @@ function textList(
 
 function instant(field: string, value: unknown, problems: OverviewQueryProblem[]): string | undefined {
   if (value === undefined) return undefined;
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isNaN(ms)) return new Date(ms).toISOString();
-  problems.push({ field, message: 'must be an ISO 8601 date or timestamp' });
+  const ms = parseIsoInstant(value, { dateOnly: true });
+  if (ms !== null) return new Date(ms).toISOString();
+  problems.push({ field, message: 'must be an ISO 8601 date, or a timestamp with an offset' });
   return undefined;
 }
