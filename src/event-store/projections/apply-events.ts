@@ -4,6 +4,7 @@ import { matchesFilter } from './matches-filter.js';
 import type { Projection, ProjectionTables } from './projection.js';
 import { ProjectionBatchError } from './projection-batch.error.js';
 import { ProjectionHandlerError } from './projection-handler.error.js';
+import { isTransientDatabaseError } from './transient-database-error.js';
 
 export interface ApplyEventsOptions {
   /**
@@ -17,7 +18,8 @@ export interface ApplyEventsOptions {
  * Applies the events the projection handles, in order, inside the caller's transaction: through `applyBatch` when the
  * projection has one, else (or with `eventByEvent`) event by event. A handler error is wrapped with its event so the
  * runner can tell it from an infrastructure error and record the poison event's position; an `applyBatch` error
- * names the whole batch (ProjectionBatchError) and the runner retries event by event to find the event.
+ * names the whole batch (ProjectionBatchError) and the runner retries event by event to find the event. A deadlock,
+ * a lost connection or the like is the database's doing: it is thrown as it is, and retried as infrastructure.
  */
 export async function applyEvents(
   projection: Projection,
@@ -32,6 +34,7 @@ export async function applyEvents(
     try {
       await projection.applyBatch(handled, tx, tables);
     } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
       throw new ProjectionBatchError(projection.name, handled, error);
     }
     return;
@@ -40,6 +43,7 @@ export async function applyEvents(
     try {
       await projection.apply(event, tx, tables);
     } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
       throw new ProjectionHandlerError(projection.name, event, error);
     }
   }

@@ -61,8 +61,8 @@ export class ProjectionBuild {
     const { row, tables } = await db.transaction(async (tx) => {
       const stale = await catalog.build(tx, projection.name);
       if (stale) {
-        await catalog.dropGeneration(tx, projection.name, stale.generation);
         await catalog.removeBuild(tx, projection.name);
+        await catalog.dropGeneration(tx, projection.name, stale.generation);
       }
       const generation = await catalog.nextGeneration(tx, projection.name);
       const tables = physicalTables(projection.tables, generation);
@@ -127,8 +127,6 @@ export class ProjectionBuild {
       try {
         await this.withInfraRetry(() =>
           db.transaction(async (tx) => {
-            await applyEvents(this.slot.projection, batch, tx, this.tables, { eventByEvent });
-            await hooks.beforeCheckpoint?.({ projection: name, phase: 'build', events: batch });
             await catalog.advanceBuild(tx, {
               name,
               generation: this.row.generation,
@@ -136,6 +134,8 @@ export class ProjectionBuild {
               position,
               processed: this.processed + batch.length,
             });
+            await applyEvents(this.slot.projection, batch, tx, this.tables, { eventByEvent });
+            await hooks.beforeCheckpoint?.({ projection: name, phase: 'build', events: batch });
           }),
         );
         this.position = position;
@@ -165,9 +165,7 @@ export class ProjectionBuild {
     const slot = this.slot;
     await this.withInfraRetry(() =>
       db.transaction(async (tx) => {
-        const previous = await catalog.tables(tx, slot.name, slot.generation);
-        await catalog.pointViews(tx, this.tables, Object.keys(previous));
-        await catalog.dropGeneration(tx, slot.name, slot.generation);
+        // The checkpoint before the DDL: another engine's batch holds it while it writes the tables dropped here.
         await catalog.switchGeneration(tx, {
           name: slot.name,
           expectedGeneration: slot.generation,
@@ -177,6 +175,9 @@ export class ProjectionBuild {
           position: this.position,
         });
         await catalog.removeBuild(tx, slot.name);
+        const previous = await catalog.tables(tx, slot.name, slot.generation);
+        await catalog.pointViews(tx, this.tables, Object.keys(previous));
+        await catalog.dropGeneration(tx, slot.name, slot.generation);
       }),
     );
     slot.adopt({

@@ -66,6 +66,15 @@ const SCHEMA = [
  *
  * Checkpoint writes are conditional on the position (and generation) the writer last saw: if another instance moved
  * the row, zero rows change and the transaction is rolled back with a CheckpointConflictError.
+ *
+ * Lock order. Every transaction that writes a projection's tables takes its guard row first: the checkpoint row for
+ * the live tables (batch, failure, switch), the build row for a rebuild's tables (its batches, discarding them). Two
+ * engines on one PostgreSQL database thus queue on that one row, and the second finds it moved and stands down before
+ * touching a table. Written last, as it once was, the two engines' batches could both be inside the tables: one
+ * resuming from an older checkpoint touches the streams in another order than the one ahead of it (each batch in the
+ * order streams first appear in it), and each then waited for a row the other held (PostgreSQL's "deadlock
+ * detected"). SQLite takes its write lock at BEGIN IMMEDIATE, before any statement, so its writers never hold one lock
+ * while waiting for another.
  */
 export class ProjectionCatalog {
   constructor(private readonly now: () => string = () => new Date().toISOString()) {}

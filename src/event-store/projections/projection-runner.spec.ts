@@ -75,6 +75,28 @@ describe('ProjectionRunner (SQLite read model, in-memory store double)', () => {
     expect(r.status()[0].state).toBe('running');
   });
 
+  it("retries a deadlock in a handler as the database's failure: it never counts against the event", async () => {
+    await appendSampleEvents(store, 30);
+    const victim = store.events[17];
+    let deadlocks = 0;
+    const projection = countingProjection({
+      name: 'counts',
+      prefix: 'c',
+      afterWrite: (event) => {
+        // More times than fastRetry's attempts: as a handler error, the event would be recorded as poison.
+        if (event.id === victim.id && deadlocks++ < 5) {
+          throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        }
+      },
+    });
+    const r = runner({ projections: [projection] });
+    await r.start();
+    await r.waitUntilCaughtUp();
+    expect(deadlocks).toBe(6);
+    expect(await readCounts(db, 'c')).toEqual(foldCounts(store.events));
+    expect(r.status()[0]).toMatchObject({ state: 'running', failedPosition: null });
+  });
+
   it('marks a projection failed on a poison event, keeps the events before it, and lets the others run', async () => {
     await appendSampleEvents(store, 30);
     const poison = store.events[13];

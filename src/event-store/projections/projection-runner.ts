@@ -64,7 +64,9 @@ const RESERVED_TABLES = new Set(['projection_checkpoints', 'projection_tables', 
  *
  * One runner per read-model database: checkpoint writes are conditional, so an overlapping second instance is
  * detected and stands down (state `superseded`); it stands by and takes the projection over when events wait behind a
- * checkpoint the other instance stopped moving (see ProjectionStandby). Rebuilds are not coordinated across processes.
+ * checkpoint the other instance stopped moving (see ProjectionStandby). Each batch writes the checkpoint row before the
+ * projection's tables, so two instances queue on that row instead of locking rows of the tables in two orders (see
+ * "Lock order" in ProjectionCatalog). Rebuilds are not coordinated across processes.
  */
 export class ProjectionRunner implements ReadModelRunner {
   private readonly catalog = new ProjectionCatalog();

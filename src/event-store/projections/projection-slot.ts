@@ -223,8 +223,9 @@ export class ProjectionSlot {
 
   private async discardBuild(build: BuildRow): Promise<void> {
     await this.ctx.db.transaction(async (tx) => {
-      await this.ctx.catalog.dropGeneration(tx, this.name, build.generation);
+      // The build row first, as the build's batches take it (see "Lock order" in ProjectionCatalog).
       await this.ctx.catalog.removeBuild(tx, this.name);
+      await this.ctx.catalog.dropGeneration(tx, this.name, build.generation);
     });
   }
 
@@ -299,9 +300,10 @@ export class ProjectionSlot {
     const expected = this.position;
     const position = batch[batch.length - 1].position;
     await this.ctx.db.transaction(async (tx) => {
+      // The checkpoint first: see "Lock order" in ProjectionCatalog.
+      await this.ctx.catalog.writeCheckpoint(tx, { name: this.name, generation: this.generation, expected, position });
       await applyEvents(this.projection, batch, tx, this.tables, { eventByEvent });
       await this.ctx.hooks.beforeCheckpoint?.({ projection: this.name, phase: 'live', events: batch });
-      await this.ctx.catalog.writeCheckpoint(tx, { name: this.name, generation: this.generation, expected, position });
     });
     this.position = position;
     this.eventsScanned += batch.length;
@@ -321,8 +323,6 @@ export class ProjectionSlot {
     const failure = { error: error.message, position: error.event.position };
     const write = (events: RecordedEvent[]) =>
       this.ctx.db.transaction(async (tx) => {
-        // Event by event, as the retries that found the poison event did.
-        await applyEvents(this.projection, events, tx, this.tables, { eventByEvent: true });
         const position = events.length > 0 ? events[events.length - 1].position : expected;
         await this.ctx.catalog.writeCheckpoint(tx, {
           name: this.name,
@@ -331,6 +331,8 @@ export class ProjectionSlot {
           position,
           failure,
         });
+        // Event by event, as the retries that found the poison event did.
+        await applyEvents(this.projection, events, tx, this.tables, { eventByEvent: true });
         return position;
       });
     try {

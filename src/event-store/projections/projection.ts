@@ -14,8 +14,9 @@ export type ProjectionTables<Base extends string = string> = Readonly<Record<Bas
  *
  * The runner applies a batch of events (through `applyBatch` when there is one, else `apply` per event) and stores
  * the checkpoint in one transaction, so a committed event is never applied twice by the runner itself. Handlers
- * should still be idempotent, because an operator may reset a checkpoint or two processes may briefly overlap (the
- * conditional checkpoint write then rolls the loser back, but only after its SQL ran). The pattern that makes a handler idempotent:
+ * should still be idempotent, because an operator may reset a checkpoint (two processes that overlap queue on the
+ * checkpoint row, which each batch writes first, so the loser is rolled back before its SQL runs). The pattern that
+ * makes a handler idempotent:
  *
  * - keep the stream revision of the last applied event on each row keyed by stream, and write only when the event is
  *   newer: `INSERT … ON CONFLICT (stream) DO UPDATE SET … WHERE t.last_revision < excluded.last_revision` — that SQL

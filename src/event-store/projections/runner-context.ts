@@ -7,8 +7,9 @@ import type { RetryPolicy } from './retry-policy.js';
 
 export interface ProjectionRunnerHooks {
   /**
-   * Fault injection for tests: runs inside each batch transaction after the events were applied and before the
-   * checkpoint write. Throwing rolls the batch back exactly like a crash before the commit would.
+   * Fault injection for tests: runs inside each batch transaction after the events were applied, the last step before
+   * the commit (the checkpoint row was written first, as the batch's lock). Throwing rolls the batch back, checkpoint
+   * included, exactly like a crash before the commit would.
    */
   beforeCheckpoint?(context: {
     projection: string;
