@@ -15,6 +15,11 @@ export interface NatsBusOptions {
   connectTimeoutMs: number;
   /** Pause between connection attempts while the server has never been reached (and after the client gave up). */
   reconnectDelayMs: number;
+  /**
+   * The claims of requests with a `commandId`: taken over by a retry once not renewed for `abandonAfterMs` (their
+   * process died), renewed every `heartbeatMs` while the command runs. The store's defaults (60 s, 20 s) otherwise.
+   */
+  commandIds?: { abandonAfterMs?: number; heartbeatMs?: number };
   events: {
     /** Publish integration events at all (a process serving only commands turns this off). */
     enabled: boolean;

@@ -65,7 +65,7 @@ export class NatsBus implements OnApplicationBootstrap, BeforeApplicationShutdow
       throw new BootError(`invalid NATS_URL: ${(error as Error).message}`);
     }
     const { options, logger } = this;
-    const idempotency = new IdempotencyStore(this.db);
+    const idempotency = new IdempotencyStore(this.db, options.commandIds);
     await idempotency.init();
     const connections = new NatsConnectionManager({
       server,

@@ -12,6 +12,18 @@ import { IdempotencyStore } from './idempotency-store.js';
 
 const response = { status: 200, headers: { etag: 'W/"3"' }, body: '{"ok":true}' };
 
+/** Waits (bounded) until the key's claim was renewed at `at`, i.e. a heartbeat ran after the clock moved. */
+async function waitForRow(db: SqlDatabase, key: string, at: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await db.query<{ created_at: number | string }>(
+      'SELECT created_at FROM http_idempotency_keys WHERE idempotency_key = $1',
+      [key],
+    );
+    if (Number(row?.created_at) === at) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function idempotencySuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>) {
   let db: SqlDatabase;
   let cleanup: () => Promise<void>;
@@ -56,6 +68,34 @@ function idempotencySuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => 
     now += 31_000;
     const [a, b] = await Promise.all([store.claim('k1', 'crashed', 'f1'), store.claim('k1', 'crashed', 'f1')]);
     expect([a.kind, b.kind].sort()).toEqual(['claimed', 'in_progress']);
+  });
+
+  it('does not hand over the claim of a request that is slow but alive, in this process or another', async () => {
+    // Another engine process on the same database, renewing its claims every 5 ms of real time.
+    const running = new IdempotencyStore(db, { now: () => now, abandonAfterMs: 30_000, heartbeatMs: 5 });
+    expect(await running.claim('bus:billing', 'import-1', 'f1')).toEqual({ kind: 'claimed' });
+    now += 31_000;
+    await waitForRow(db, 'import-1', now);
+    expect(await store.claim('bus:billing', 'import-1', 'f1')).toEqual({ kind: 'in_progress' });
+
+    await running.complete('bus:billing', 'import-1', response);
+    expect(await store.claim('bus:billing', 'import-1', 'f1')).toEqual({ kind: 'replay', response });
+  });
+
+  it('a request whose claim was taken over (its process frozen) can neither release nor complete it', async () => {
+    const frozen = new IdempotencyStore(db, { now: () => now, abandonAfterMs: 30_000, heartbeatMs: 3_600_000 });
+    expect(await frozen.claim('k1', 'released', 'f1')).toEqual({ kind: 'claimed' });
+    expect(await frozen.claim('k1', 'completed', 'f1')).toEqual({ kind: 'claimed' });
+    now += 31_000;
+    expect(await store.claim('k1', 'released', 'f1')).toEqual({ kind: 'claimed' });
+    expect(await store.claim('k1', 'completed', 'f1')).toEqual({ kind: 'claimed' });
+
+    await frozen.release('k1', 'released');
+    expect(await store.claim('k1', 'released', 'f1')).toEqual({ kind: 'in_progress' });
+    await frozen.complete('k1', 'completed', { ...response, body: '{"stale":true}' });
+    expect(await store.claim('k1', 'completed', 'f1')).toEqual({ kind: 'in_progress' });
+    await store.complete('k1', 'completed', response);
+    expect(await store.claim('k1', 'completed', 'f1')).toEqual({ kind: 'replay', response });
   });
 
   it('forgets keys older than the retention', async () => {

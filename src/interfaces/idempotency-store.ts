@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '../database/sql-database.port.js';
+import { RenewedClaims } from '../database/renewed-claims.js';
 
 /** A response as it went out, kept so a retried request gets it again byte for byte (a bus reply: status 0, no headers). */
 export interface StoredResponse {
@@ -18,6 +19,8 @@ export interface IdempotencyStoreOptions {
   readonly retentionMs?: number;
   /** A claim whose request never finished (crash) is taken over after this long; 60 s by default. */
   readonly abandonAfterMs?: number;
+  /** How often a claim is renewed while its request runs; a third of `abandonAfterMs` by default. */
+  readonly heartbeatMs?: number;
   readonly now?: () => number;
 }
 
@@ -38,12 +41,18 @@ interface Row {
  * key is scoped to who sent it (an API key, `bus:<client>`), so two callers cannot collide or read each other's answers.
  * Claiming is one conditional INSERT, so two racing requests with the same key cannot both run the command. Keys are
  * remembered for a day, which covers any sane client retry; older rows are swept at most once a minute.
+ *
+ * A claim is taken over once it looks abandoned, which must mean its process died, not that its command is slow (an
+ * import run lasts minutes): so the store renews the claims it holds while their requests run, and completes or
+ * releases a claim only while it is still its own, so a request that lost its claim cannot erase its successor's.
  */
 export class IdempotencyStore {
   private readonly retentionMs: number;
   private readonly abandonAfterMs: number;
+  private readonly heartbeatMs: number;
   private readonly now: () => number;
   private lastSweep = 0;
+  private readonly claims: RenewedClaims<number>;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -51,7 +60,9 @@ export class IdempotencyStore {
   ) {
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     this.abandonAfterMs = options.abandonAfterMs ?? 60_000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.abandonAfterMs / 3));
     this.now = options.now ?? Date.now;
+    this.claims = new RenewedClaims(this.heartbeatMs);
   }
 
   async init(): Promise<void> {
@@ -80,7 +91,7 @@ export class IdempotencyStore {
        ON CONFLICT (scope, idempotency_key) DO NOTHING`,
       [scope, key, fingerprint, now],
     );
-    if (inserted === 1) return { kind: 'claimed' };
+    if (inserted === 1) return this.hold(scope, key, now);
     const [row] = await this.db.query<Row>(
       `SELECT fingerprint, state, status, headers, body, created_at FROM ${TABLE} WHERE scope = $1 AND idempotency_key = $2`,
       [scope, key],
@@ -102,22 +113,44 @@ export class IdempotencyStore {
       `UPDATE ${TABLE} SET created_at = $1 WHERE scope = $2 AND idempotency_key = $3 AND state = 'pending' AND created_at = $4`,
       [now, scope, key, claimedAt],
     );
-    return taken === 1 ? { kind: 'claimed' } : { kind: 'in_progress' };
+    return taken === 1 ? this.hold(scope, key, now) : { kind: 'in_progress' };
   }
 
+  /** Keeps the answer for retries; nothing is written when the claim was taken over meanwhile (see the class). */
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    const claimedAt = await this.letGo(scope, key);
+    const values = [response.status, JSON.stringify(response.headers), response.body, scope, key];
     await this.db.execute(
-      `UPDATE ${TABLE} SET state = 'done', status = $1, headers = $2, body = $3 WHERE scope = $4 AND idempotency_key = $5`,
-      [response.status, JSON.stringify(response.headers), response.body, scope, key],
+      `UPDATE ${TABLE} SET state = 'done', status = $1, headers = $2, body = $3 WHERE scope = $4 AND idempotency_key = $5` +
+        (claimedAt === undefined ? '' : ` AND state = 'pending' AND created_at = $6`),
+      claimedAt === undefined ? values : [...values, claimedAt],
     );
   }
 
   /** Forgets an unfinished claim (the request failed on our side), so a retry runs the command again. */
   async release(scope: string, key: string): Promise<void> {
-    await this.db.execute(`DELETE FROM ${TABLE} WHERE scope = $1 AND idempotency_key = $2 AND state = 'pending'`, [
-      scope,
-      key,
-    ]);
+    const claimedAt = await this.letGo(scope, key);
+    await this.db.execute(
+      `DELETE FROM ${TABLE} WHERE scope = $1 AND idempotency_key = $2 AND state = 'pending'` +
+        (claimedAt === undefined ? '' : ' AND created_at = $3'),
+      claimedAt === undefined ? [scope, key] : [scope, key, claimedAt],
+    );
+  }
+
+  private hold(scope: string, key: string, claimedAt: number): IdempotencyClaim {
+    this.claims.hold(leaseId(scope, key), claimedAt, async (held) => {
+      const at = this.now();
+      const renewed = await this.db.execute(
+        `UPDATE ${TABLE} SET created_at = $1 WHERE scope = $2 AND idempotency_key = $3 AND state = 'pending' AND created_at = $4`,
+        [at, scope, key, held],
+      );
+      return renewed === 1 ? at : null;
+    });
+    return { kind: 'claimed' };
+  }
+
+  private letGo(scope: string, key: string): Promise<number | undefined> {
+    return this.claims.letGo(leaseId(scope, key));
   }
 
   private async sweep(now: number): Promise<void> {
@@ -125,4 +158,8 @@ export class IdempotencyStore {
     this.lastSweep = now;
     await this.db.execute(`DELETE FROM ${TABLE} WHERE created_at < $1`, [now - this.retentionMs]);
   }
+}
+
+function leaseId(scope: string, key: string): string {
+  return `${scope}\u0000${key}`;
 }

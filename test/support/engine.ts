@@ -19,7 +19,7 @@ import { SANDBOX_MARKETPLACE_CODES } from '../../src/sandbox/marketplaces.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.js';
 import { SetDefaultCarrier } from '../../src/settings/commands/settings-commands.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
-import { POSTGRES_URL } from './services.js';
+import { NATS_URL, POSTGRES_URL } from './services.js';
 
 /** Event codes of the manifest's reasons (the plugins' rules in the engine's terms). */
 export const IGNORE_CODES: Partial<Record<ImportReason, string>> = {
@@ -56,6 +56,10 @@ export interface TestEngineOptions {
   pollers?: boolean;
   /** Timeouts and retries of the Lengow connector (its production defaults otherwise). */
   lengow?: LengowClientTuning;
+  /** Serve the command bus on NATS_URL under this subject prefix (no integration events published). */
+  natsSubjectPrefix?: string;
+  /** The bus's commandId claims: how soon an unrenewed one is taken over, how often a running one is renewed. */
+  natsCommandIds?: { abandonAfterMs?: number; heartbeatMs?: number };
 }
 
 /** The whole engine (`startEngine`) as a test drives it: import by hand, wait for the reactions, read the outcome. */
@@ -89,6 +93,7 @@ export class TestEngine {
             SANDBOX_ORDERS: String(options.orders ?? 100),
             SANDBOX_SEED: String(options.seed),
           }),
+      ...(options.natsSubjectPrefix ? { NATS_URL } : {}),
     };
     const engine = await startEngine(loadConfig(env), {
       logger: silentLogger(),
@@ -97,6 +102,15 @@ export class TestEngine {
         reactions: { pollers: options.pollers ?? false },
         reactors: { pollIntervalMs: 20 },
         lengow: options.lengow,
+        ...(options.natsSubjectPrefix
+          ? {
+              nats: {
+                subjectPrefix: options.natsSubjectPrefix,
+                commandIds: options.natsCommandIds,
+                events: { enabled: false },
+              },
+            }
+          : {}),
       },
     });
     const harness = new TestEngine(engine, engine.sandbox, folder, options.postgresSchema);

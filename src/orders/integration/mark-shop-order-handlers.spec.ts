@@ -25,7 +25,13 @@ afterAll(() => sandbox.close());
 beforeEach(async () => {
   sandbox.state.reset();
   shop = new PortFaults<Shop>();
-  engine = await ReactionsEngine.start({ sandbox, sagas: false, wrapShop: (real) => shop.wrap(real) });
+  engine = await ReactionsEngine.start({
+    sandbox,
+    sagas: false,
+    wrapShop: (real) => shop.wrap(real),
+    // Claims renewed every few milliseconds of real time, so a test moving the engine's clock sees them renewed.
+    reactions: { shopCommandHeartbeatMs: 5 },
+  });
   const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-8001' }));
   await engine.createPlannedOrders(orderKey);
   shopOrderId = String((await engine.shop.listOrdersFor(orderKey.marketplace, orderKey.marketplaceOrderId))[0].id);
@@ -34,6 +40,17 @@ afterEach(() => engine.close());
 
 const feed = () => engine.shop.changesAfter(0, 1000);
 const run = (command: object): Promise<ShopCommandResult> => engine.commands.execute(command as MarkShopOrderShipped);
+/** Waits (bounded) until the open claim was renewed at least `ms` after the engine's start, by the engine's clock. */
+async function renewedAfter(ms: number): Promise<void> {
+  const threshold = engine.clock.now().getTime() - ms + 1;
+  for (let i = 0; i < 200; i++) {
+    const rows = await engine.db.query<{ started_at: string }>(
+      `SELECT started_at FROM shop_command_keys WHERE status = 'started'`,
+    );
+    if (rows.length > 0 && rows.every((row) => Date.parse(row.started_at) >= threshold)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 const refundedUnits = async () => (await engine.shop.getOrder(shopOrderId))!.lines.map((line) => line.refundedQuantity);
 
 describe('Merchant commands under an idempotency key', () => {
@@ -84,6 +101,25 @@ describe('Merchant commands under an idempotency key', () => {
     expect(await run(command)).toMatchObject({ replayed: true });
     expect(await refundedUnits()).toEqual([1, 0]);
     expect(shop.count('refundOrder')).toBe(1);
+  });
+
+  it('a retry never takes over from a call that is slow but alive, so a partial refund is made once', async () => {
+    const line = (await engine.shop.getOrder(shopOrderId))!.lines[0];
+    const command = new MarkShopOrderRefunded({ shopOrderId, lines: [{ lineId: line.id, quantity: 1 }] }, 'r-slow');
+    // The first call waits (for the feed's lock, a slow shop…) past the 30 s after which an unrenewed claim is stale.
+    const slow = shop.hold('refundOrder');
+    const first = run(command);
+    await slow.reached;
+    engine.clock.advance(31_000);
+    await renewedAfter(31_000);
+    // The client's retry, here or on another engine process sharing the database.
+    await expect(run(command)).rejects.toBeInstanceOf(ShopCommandInProgress);
+    slow.release();
+    expect(await first).toMatchObject({ replayed: false, changed: true, changeId: 1 });
+    expect(await run(command)).toMatchObject({ replayed: true, changeId: 1 });
+    expect(await refundedUnits()).toEqual([1, 0]);
+    expect(shop.count('refundOrder')).toBe(1);
+    expect(await feed()).toHaveLength(1);
   });
 
   it('after a crash before the shop was called, a late retry refunds once', async () => {

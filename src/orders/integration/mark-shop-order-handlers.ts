@@ -24,6 +24,9 @@ import { validateIdempotencyKey, validateReactionCommand } from './validate-reac
 
 type RefundedSoFar = Record<string, number>;
 
+/** A claim not renewed for this long is taken to be a crashed call's, and a retry may take it over. */
+const SHOP_COMMAND_STALE_AFTER_MS = 30_000;
+
 interface Step {
   readonly command: string;
   readonly request: object;
@@ -46,7 +49,7 @@ export class ShopCommandRunner {
     @Inject(ORDERS_REACTIONS_OPTIONS) options: OrdersReactionsOptions,
     private readonly feed: ShopChangeFeedPoller,
   ) {
-    this.keys = new ShopCommandKeys(db, options.clock);
+    this.keys = new ShopCommandKeys(db, options.clock, SHOP_COMMAND_STALE_AFTER_MS, options.shopCommandHeartbeatMs);
   }
 
   async run(key: string, step: Step): Promise<ShopCommandResult> {
@@ -58,22 +61,28 @@ export class ShopCommandRunner {
       async () => refundedSoFar(await this.shop.getOrder(step.shopOrderId)),
     );
     if (claim.kind === 'done') return { replayed: true, ...claim.result, order: await this.order(step.shopOrderId) };
-    if (claim.retryOfUnknown && step.alreadyDone?.(claim.before, await this.shop.getOrder(step.shopOrderId))) {
-      // The first try got through before its answer was lost: its change is already in the feed.
-      await this.keys.complete(key, { changed: true, changeId: null });
-      return { replayed: true, changed: true, changeId: null, order: await this.order(step.shopOrderId) };
-    }
-    let outcome: MerchantChangeResult<ShopOrder>;
     try {
-      outcome = step.origin ? await this.feed.applyMerchantChange(step.origin, step.act) : await step.act();
-    } catch (error) {
-      // Refused by the shop: nothing happened. Anything else leaves the claim open (outcome unknown) until it goes stale.
-      if (isShopError(error)) await this.keys.release(key);
-      throw error;
+      if (claim.retryOfUnknown && step.alreadyDone?.(claim.before, await this.shop.getOrder(step.shopOrderId))) {
+        // The first try got through before its answer was lost: its change is already in the feed.
+        await this.keys.complete(key, { changed: true, changeId: null });
+        return { replayed: true, changed: true, changeId: null, order: await this.order(step.shopOrderId) };
+      }
+      let outcome: MerchantChangeResult<ShopOrder>;
+      try {
+        outcome = step.origin ? await this.feed.applyMerchantChange(step.origin, step.act) : await step.act();
+      } catch (error) {
+        // Refused by the shop: nothing happened. Anything else leaves the claim open (outcome unknown) until it goes
+        // stale (abandoned below).
+        if (isShopError(error)) await this.keys.release(key);
+        throw error;
+      }
+      const result = { changed: outcome.changed, changeId: outcome.change?.id ?? null };
+      await this.keys.complete(key, result);
+      return { replayed: false, ...result, order: outcome.order };
+    } finally {
+      // Stops renewing a claim still held (no-op after complete or release), so only a live call keeps its key.
+      await this.keys.abandon(key);
     }
-    const result = { changed: outcome.changed, changeId: outcome.change?.id ?? null };
-    await this.keys.complete(key, result);
-    return { replayed: false, ...result, order: outcome.order };
   }
 
   private async order(id: string): Promise<ShopOrder> {

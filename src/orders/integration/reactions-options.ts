@@ -17,6 +17,11 @@ export interface OrdersReactionsOptions {
   /** moi PATCH: tries per send (the plugins' 5) and the backoff between them (the plugins wait a flat 250 ms). */
   readonly moiRetry: { readonly attempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * How often a merchant command (ship, cancel, refund) renews its idempotency key's claim while it runs, so a retry
+   * takes it over only from a call that died (not renewed for 30 s), never from a slow one. Real time.
+   */
+  readonly shopCommandHeartbeatMs: number;
 }
 
 export const DEFAULT_ORDERS_REACTIONS_OPTIONS: OrdersReactionsOptions = {
@@ -29,6 +34,7 @@ export const DEFAULT_ORDERS_REACTIONS_OPTIONS: OrdersReactionsOptions = {
   actionRequestRetryIntervalMs: 15_000,
   moiRetry: { attempts: 5, initialDelayMs: 250, maxDelayMs: 4_000 },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  shopCommandHeartbeatMs: 10_000,
 };
 
 export const ORDERS_REACTIONS_OPTIONS = Symbol('ORDERS_REACTIONS_OPTIONS');

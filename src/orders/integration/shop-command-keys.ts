@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RenewedClaims } from '../../database/renewed-claims.js';
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import { ensureReactionsSchema } from './reactions-schema.js';
 
@@ -54,13 +55,23 @@ function canonical(value: unknown): string {
  * HTTP retry of a partial refund would refund twice. A key is claimed before the shop call and closed with its result
  * after; a retry gets the stored result. A claim left open by a crash is taken over after `staleAfterMs`, handing the
  * caller what the first try saw (`before`) so it can tell whether the shop already did it.
+ *
+ * "Left open by a crash" must not mean "slow": a call waiting for the feed's lock or a slow shop would otherwise be
+ * taken over by a retry in this or another engine process while it still runs, and a partial refund made twice. So
+ * the claims held here are renewed every `heartbeatMs` until completed, released or abandoned (outcome unknown), and
+ * closed only while still this process's: one taken over (this process frozen past `staleAfterMs`) is left alone.
  */
 export class ShopCommandKeys {
+  private readonly claims: RenewedClaims<string>;
+
   constructor(
     private readonly db: SqlDatabase,
     private readonly clock: () => Date,
     private readonly staleAfterMs = 30_000,
-  ) {}
+    heartbeatMs = Math.max(1, Math.floor(staleAfterMs / 3)),
+  ) {
+    this.claims = new RenewedClaims(heartbeatMs);
+  }
 
   async claim<Result>(
     key: string,
@@ -74,27 +85,57 @@ export class ShopCommandKeys {
     const existing = await this.row(key);
     if (!existing) {
       const seen = await before();
+      const startedAt = this.clock().toISOString();
       const inserted = await this.db.execute(
         `INSERT INTO shop_command_keys (idempotency_key, command, fingerprint, shop_order_id, status, before_state,
            started_at) VALUES ($1, $2, $3, $4, 'started', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [key, command, fingerprint, shopOrderId, JSON.stringify(seen ?? null), this.clock().toISOString()],
+        [key, command, fingerprint, shopOrderId, JSON.stringify(seen ?? null), startedAt],
       );
-      if (inserted === 1) return { kind: 'claimed', before: seen, retryOfUnknown: false };
+      if (inserted === 1) return this.hold(key, startedAt, { kind: 'claimed', before: seen, retryOfUnknown: false });
       return this.claimExisting(key, fingerprint, (await this.row(key))!);
     }
     return this.claimExisting(key, fingerprint, existing);
   }
 
   async complete(key: string, result: unknown): Promise<void> {
+    const startedAt = await this.letGo(key);
+    const values = [JSON.stringify(result), this.clock().toISOString(), key];
     await this.db.execute(
-      `UPDATE shop_command_keys SET status = 'done', result = $1, finished_at = $2 WHERE idempotency_key = $3`,
-      [JSON.stringify(result), this.clock().toISOString(), key],
+      `UPDATE shop_command_keys SET status = 'done', result = $1, finished_at = $2 WHERE idempotency_key = $3` +
+        (startedAt === undefined ? '' : ` AND status = 'started' AND started_at = $4`),
+      startedAt === undefined ? values : [...values, startedAt],
     );
   }
 
   /** The shop refused: nothing happened, so the key is free again (a corrected request may use it). */
   async release(key: string): Promise<void> {
-    await this.db.execute(`DELETE FROM shop_command_keys WHERE idempotency_key = $1 AND status = 'started'`, [key]);
+    const startedAt = await this.letGo(key);
+    await this.db.execute(
+      `DELETE FROM shop_command_keys WHERE idempotency_key = $1 AND status = 'started'` +
+        (startedAt === undefined ? '' : ' AND started_at = $2'),
+      startedAt === undefined ? [key] : [key, startedAt],
+    );
+  }
+
+  /** The call ended without a known outcome: the claim stays open, unrenewed, for a retry to take over once stale. */
+  async abandon(key: string): Promise<void> {
+    await this.letGo(key);
+  }
+
+  private hold<Result>(key: string, startedAt: string, claim: KeyClaim<Result>): KeyClaim<Result> {
+    this.claims.hold(key, startedAt, async (held) => {
+      const at = this.clock().toISOString();
+      const renewed = await this.db.execute(
+        `UPDATE shop_command_keys SET started_at = $1 WHERE idempotency_key = $2 AND status = 'started' AND started_at = $3`,
+        [at, key, held],
+      );
+      return renewed === 1 ? at : null;
+    });
+    return claim;
+  }
+
+  private letGo(key: string): Promise<string | undefined> {
+    return this.claims.letGo(key);
   }
 
   private async claimExisting<Result>(key: string, fingerprint: string, row: KeyRow): Promise<KeyClaim<Result>> {
@@ -107,7 +148,11 @@ export class ShopCommandKeys {
       [now.toISOString(), key, row.started_at],
     );
     if (taken !== 1) throw new ShopCommandInProgress(key);
-    return { kind: 'claimed', before: JSON.parse(row.before_state) as unknown, retryOfUnknown: true };
+    return this.hold(key, now.toISOString(), {
+      kind: 'claimed',
+      before: JSON.parse(row.before_state) as unknown,
+      retryOfUnknown: true,
+    });
   }
 
   private async row(key: string): Promise<KeyRow | undefined> {

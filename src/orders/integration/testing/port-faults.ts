@@ -7,9 +7,12 @@ export class SimulatedCrash extends Error {
 }
 
 interface Fault {
-  readonly kind: 'crash_before' | 'crash_after' | 'fail';
+  readonly kind: 'crash_before' | 'crash_after' | 'fail' | 'hold';
   remaining: number;
   readonly error?: () => Error;
+  /** `hold`: the call goes through once this settles. */
+  readonly gate?: Promise<void>;
+  readonly reached?: () => void;
   /** Only calls whose arguments match. */
   readonly when?: (...args: never[]) => boolean;
 }
@@ -68,6 +71,19 @@ export class PortFaults<Port extends object> {
     });
   }
 
+  /**
+   * The next call waits before going through to the real port until `release()` (a call that is slow, not dead);
+   * `reached` settles when it starts waiting.
+   */
+  hold<K extends Method<Port>>(method: K): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+    this.add(method, { kind: 'hold', remaining: 1, gate, reached });
+    return { reached: reachedPromise, release };
+  }
+
   count(method: Method<Port>): number {
     return this.calls.get(method) ?? 0;
   }
@@ -86,6 +102,13 @@ export class PortFaults<Port extends object> {
       return real();
     }
     fault.remaining--;
+    if (fault.kind === 'hold') {
+      fault.reached!();
+      return fault.gate!.then(() => {
+        this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+        return real();
+      });
+    }
     if (fault.kind === 'crash_before') return Promise.reject(new SimulatedCrash(method, 'before'));
     if (fault.kind === 'fail') return Promise.reject(fault.error!());
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
