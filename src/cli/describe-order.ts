@@ -1,3 +1,4 @@
+import type { OrderWaitingActionRequest } from '../interfaces/catalogue/waiting-reactions.js';
 import type { OrderSummary } from '../orders/domain/order-summary.js';
 import type { OrderOverview } from '../orders/projections/order-overview.js';
 import { cell } from './format-table.js';
@@ -58,6 +59,25 @@ function describeImport(summary: OrderSummary): string {
     case 'not_seen':
       return 'not seen';
   }
+}
+
+/** The action requests the order waits on, one block each: what, since when, how often tried, why, what to do. */
+export function describeWaitingRequests(requests: readonly OrderWaitingActionRequest[]): string {
+  const blocks = requests.map((request) =>
+    formatPairs(
+      [
+        ['action', `${request.actionType} for ${request.changeId}`],
+        ['waiting since', request.firstDeferredAt],
+        ['attempts', String(request.attempts)],
+        ['next attempt', request.nextAttemptAt],
+        ['last reason', request.reason],
+        ['what to do', request.hint],
+      ].map(([label, value]) => [label, cell(value)]),
+      '    ',
+    ),
+  );
+  const count = requests.length === 1 ? '1 action request' : `${requests.length} action requests`;
+  return `  waiting for Lengow: ${count} (the engine asks again by itself)\n${blocks.join('\n')}`;
 }
 
 /** `label  value` lines, labels padded to one column. */

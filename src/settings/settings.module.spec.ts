@@ -1,4 +1,4 @@
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { InfrastructureModule } from '../boot/infrastructure.module.js';
@@ -8,12 +8,16 @@ import type { EventStore, ReadStreamOptions } from '../event-store/event-store.p
 import type { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { TempSqliteFolder } from '../event-store/sqlite/testing/temp-sqlite-folder.js';
 import { WrongExpectedRevision } from '../event-store/wrong-expected-revision.error.js';
+import { LENGOW_API, type LengowApi } from '../lengow/lengow-api.port.js';
+import { LengowUnknownMarketplace } from '../lengow/lengow-errors.js';
+import type { MarketplaceDefinition } from '../lengow/marketplace-definition.js';
 import { silentLogger } from '../logging/logger.js';
 import type { CommandMetadata } from '../orders/commands/command-metadata.js';
 import type { SettingsCommandResult } from './commands/settings-command-executor.js';
 import {
   ChangeImportSettings,
   MapCarrier,
+  MapShippingMethod,
   RecordMarketplaceSeen,
   SetDefaultCarrier,
   UnmapCarrier,
@@ -96,11 +100,24 @@ describe('SettingsModule', () => {
     store: EventStore,
     options?: SettingsModuleOptions,
     config: AppConfig = new AppConfig(),
+    lengow?: Pick<LengowApi, 'getMarketplaces' | 'getMarketplace'>,
   ): Promise<Engine> {
     const readModels = new SqliteDatabase({ path: ':memory:' });
+    // The app's connector is global (LengowModule): the settings handlers find it without importing it.
+    const connector: DynamicModule[] = lengow
+      ? [
+          {
+            module: class FakeLengowModule {},
+            global: true,
+            providers: [{ provide: LENGOW_API, useValue: lengow }],
+            exports: [LENGOW_API],
+          },
+        ]
+      : [];
     @Module({
       imports: [
         InfrastructureModule.register({ config, logger: silentLogger(), eventStore: store, readModels }),
+        ...connector,
         CqrsModule.forRoot(),
         // Plain import unless a test tunes the cache.
         options ? SettingsModule.register(options) : SettingsModule,
@@ -155,6 +172,54 @@ describe('SettingsModule', () => {
     const again = await engine.queries.execute(new GetOrderSettings());
     expect(again.parameters.importWindowDays).toBe(5);
     expect(again.history[0].data).toMatchObject({ changes: { importWindowDays: 5 } });
+  });
+
+  it("refuses a mapping for a marketplace missing from Lengow's list unless an order named it; removals stay open", async () => {
+    const listed = ['amazon_fr', 'cdiscount'];
+    const lengow = {
+      getMarketplaces: async () => ({
+        fetchedAt: '2025-06-01T08:00:00.000Z',
+        stale: false,
+        definitions: new Map(listed.map((code) => [code, { code } as unknown as MarketplaceDefinition])),
+      }),
+      getMarketplace: (code: string) => Promise.reject(new LengowUnknownMarketplace(code)),
+    };
+    const store = await openStore();
+    const engine = await boot(store, undefined, undefined, lengow);
+    const typo = { marketplace: 'amazon_frr', country: 'FR' };
+    for (const command of [
+      new MapCarrier({ ...typo, shopCarrier: colissimo, marketplaceCarrier: 'COLISSIMO' }, by()),
+      new MapShippingMethod({ ...typo, marketplaceMethod: 'Standard', shopCarrier: colissimo }, by()),
+      new SetDefaultCarrier({ ...typo, shipCarrier: 'COLISSIMO' }, by()),
+    ]) {
+      await expect(engine.send(command)).rejects.toMatchObject({
+        code: 'UNKNOWN_MARKETPLACE',
+        field: 'marketplace',
+        message: expect.stringMatching(
+          /^marketplace "amazon_frr" is not a Lengow marketplace: .* did you mean amazon_fr\?$/,
+        ),
+      });
+    }
+    expect(await store.readStream(ORDER_SETTINGS_STREAM)).toEqual([]);
+    // What only removes is not checked: a code stored before the check existed can still be cleaned up.
+    await engine.send(new SetDefaultCarrier({ ...typo, importCarrier: null, shipCarrier: null }, by()));
+    await engine.send(new UnmapCarrier({ ...typo, shopCarrierId: 'carrier-12' }, by()));
+
+    const mapped = await engine.send<SettingsCommandResult>(
+      new MapCarrier(
+        { marketplace: 'AMAZON_FR', country: 'FR', shopCarrier: colissimo, marketplaceCarrier: 'X' },
+        by(),
+      ),
+    );
+    expect(mapped.appended.map((event) => event.type)).toEqual(['CarrierMapped']);
+    // A marketplace the account's orders come from exists, even when the list leaves it out.
+    await engine.send(
+      new RecordMarketplaceSeen({ marketplace: 'private_mp', country: 'FR', source: 'order' }, by('saga:import')),
+    );
+    const seen = await engine.send<SettingsCommandResult>(
+      new SetDefaultCarrier({ marketplace: 'private_mp', country: 'FR', importCarrier: colissimo }, by()),
+    );
+    expect(seen.appended.map((event) => event.type)).toEqual(['DefaultCarrierSet']);
   });
 
   it('takes the default interval from IMPORT_INTERVAL until an event pins one', async () => {

@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import type { Logger } from '../logging/logger.js';
 import { SETTINGS_COMMAND_HANDLERS } from './commands/settings-command-handlers.js';
 import { SettingsCommandExecutor } from './commands/settings-command-executor.js';
+import { SettingsEdgeChecks } from './commands/settings-edge-checks.js';
 // Registers the bus classes of the settings events, so the EventBus bridge rehydrates them.
 import './events/settings-event-classes.js';
 import { OrderSettingsCache } from './order-settings-cache.js';
@@ -49,6 +50,7 @@ function defaultIntervalSeconds(config: AppConfig | undefined): number {
       inject: [EVENT_STORE, OrderSettingsCache],
       useFactory: (store: EventStore, cache: OrderSettingsCache) => new SettingsCommandExecutor(store, cache),
     },
+    SettingsEdgeChecks,
     ...SETTINGS_COMMAND_HANDLERS,
     GetOrderSettingsHandler,
   ],

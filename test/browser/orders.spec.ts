@@ -1,4 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
+import { LENGOW_API, type LengowApi } from '../../src/lengow/lengow-api.port.js';
+import { LengowUnavailable } from '../../src/lengow/lengow-errors.js';
+import { OrdersReactions } from '../../src/orders/sagas/orders-reactions.js';
 import {
   apiJson,
   describeWithChromium,
@@ -291,6 +295,62 @@ describeWithChromium('dashboard: orders', () => {
     expect(request.postDataJSON()).toEqual({ shopOrderId: target.shopOrderIds[0], reason: 'Damaged product' });
     await refund.locator('[data-outcome]').waitFor();
   }, 60_000);
+
+  it('shows on its order an action Lengow could not be asked for yet, with what to do, until it goes through', async () => {
+    // The last candidate: the refund story above took the first one, and the "Not shipped" story below an Amazon one.
+    const target = (await list('importState=imported&lengowStatus=waiting_shipment&limit=50')).items
+      .filter((row) => row.marketplace !== 'amazon_fr' && row.actionState === 'none' && row.shopOrderIds.length === 1)
+      .at(-1)!;
+    const id = target.marketplaceOrderId;
+    await goTo(`#/orders?q=${encodeURIComponent(id)}`);
+    await rowOf(id).getByRole('link', { name: id }).click();
+    const ship = page.locator('form[data-shop="ship"]');
+    await ship.waitFor();
+
+    // Lengow out: the ship is recorded on the order, but its action cannot be built without the marketplace's rules.
+    const lengow = engine.engine.app.get<LengowApi>(LENGOW_API, { strict: false }) as {
+      getMarketplace: LengowApi['getMarketplace'];
+    };
+    lengow.getMarketplace = () =>
+      Promise.reject(
+        new LengowUnavailable('lengow marketplaces: HTTP 503 after 4 attempts', 'marketplaces', 'server_error', 4, 503),
+      );
+    const why = page.locator('[data-why="deferred"]');
+    try {
+      await ship.getByLabel('Carrier').fill('Colissimo');
+      await ship.getByLabel('Tracking number').fill('6A00000000077');
+      await ship.getByRole('button', { name: 'Mark shipped' }).click();
+      await ship.locator('[data-outcome]').waitFor();
+      await expect(ship.locator('[data-outcome]').getAttribute('data-outcome')).resolves.toBe('ok');
+      // No event says it waits: the page reads the order again a few seconds after the shipment's event.
+      await why.waitFor({ timeout: 30_000 });
+    } finally {
+      delete (lengow as Partial<typeof lengow>).getMarketplace;
+    }
+    await expect(why.locator('h2').textContent()).resolves.toBe('Action waiting for Lengow');
+    const row = why.locator('tbody tr[data-action-type="ship"]');
+    await expect(row.locator('th').textContent()).resolves.toBe('Ship');
+    await expect(row.locator('td').nth(1).textContent()).resolves.toBe('1');
+    await expect(row.locator('td').nth(3).textContent()).resolves.toBe(
+      'lengow marketplaces: HTTP 503 after 4 attempts',
+    );
+    await expect(row.locator('time').first().getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
+    await expect(why.locator('[data-hint]').textContent()).resolves.toMatch(
+      /^Nothing to replay: the engine asks again by itself .* Lengow cannot be reached/,
+    );
+    await why.scrollIntoViewIfNeeded();
+    await shots.take(page, '06b-action-waiting-for-lengow');
+
+    // Lengow back and the request due: the engine's sweep requests the action, and the block goes away, live.
+    const db = engine.engine.app.get<SqlDatabase>(SQL_DATABASE, { strict: false });
+    await db.execute(`UPDATE deferred_action_requests SET next_attempt_at = $1 WHERE stream = $2`, [
+      new Date(Date.now() - 1000).toISOString(),
+      target.stream,
+    ]);
+    await engine.engine.app.get(OrdersReactions, { strict: false }).retryActionRequests();
+    await why.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.timeline > li[data-event-type="ActionRequested"]').waitFor();
+  }, 90_000);
 
   it('takes a "Not shipped" order through a carrier fix and a re-send to shipped', async () => {
     const acme = await shopOf(engine).addCarrier({ name: 'Acme Express', trackingUrl: null });

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { SettingsCommandExecutor } from '../../src/settings/commands/settings-command-executor.js';
 import {
   describeWithChromium,
   isFocused,
@@ -172,6 +173,53 @@ describeWithChromium('dashboard: order parameters page', () => {
       await expect(error.textContent()).resolves.toMatch(/ISO 3166 alpha-2/);
       await expect(error.getAttribute('role')).resolves.toBe('alert');
       await expect(defaults.getByLabel('Country').getAttribute('aria-invalid')).resolves.toBe('true');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('refuses a mapping for a marketplace Lengow does not list, saying what to do, and still removes its old one', async () => {
+    // A typo stored before the engine checked marketplaces: straight through the executor, as it was then.
+    await engine.engine.app.get(SettingsCommandExecutor, { strict: false }).execute(
+      {
+        type: 'MapCarrier',
+        data: {
+          marketplace: 'amazon_frr',
+          country: 'FR',
+          shopCarrier: { id: '1', name: 'Colissimo' },
+          marketplaceCarrier: 'COLISSIMO',
+        },
+      },
+      { commandId: 'typo-before-the-check', actor: 'operator:ann' },
+    );
+    const { page, context, errors } = await openDashboard(browser, engine.url, '#/settings');
+    try {
+      const section = page.locator('details[data-marketplace="amazon_frr"]');
+      await section.waitFor();
+      await section.evaluate((element) => element.setAttribute('open', ''));
+      const defaults = section.locator('form[data-form="default-carrier"]');
+      await defaults.getByLabel('Country').fill('FR');
+      await defaults.getByLabel('Ship: marketplace carrier code').fill('COLISSIMO');
+      await defaults.getByRole('button', { name: 'Set default carriers' }).click();
+      const error = section.locator('[data-outcome="error"]');
+      await error.waitFor();
+      await expect(error.getAttribute('role')).resolves.toBe('alert');
+      await expect(error.textContent()).resolves.toMatch(
+        /marketplace "amazon_frr" is not a Lengow marketplace: .*did you mean amazon_fr\?/,
+      );
+      await expect(error.locator('[data-hint="unknown-marketplace"]').textContent()).resolves.toBe(
+        'No order can come from amazon_frr: remove its mappings, and map the marketplace Lengow lists instead.',
+      );
+      await error.scrollIntoViewIfNeeded();
+      await shots.take(page, '04-unknown-marketplace');
+
+      // Removing is never refused: the typo's mapping goes away.
+      await section.getByRole('button', { name: 'Remove the Colissimo mapping for FR' }).click();
+      await section.locator('[data-outcome="ok"]').waitFor();
+      await expect(section.getByRole('button', { name: 'Remove the Colissimo mapping for FR' }).count()).resolves.toBe(
+        0,
+      );
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -4,6 +4,9 @@ import { runCaptured, startCliEnvironment, type CliEnvironment } from '../../src
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { OrderCommandExecutor } from '../../src/orders/commands/order-command-executor.js';
+import { DeferredActionRequests } from '../../src/orders/integration/deferred-action-requests.js';
+import { DEFAULT_ORDERS_REACTIONS_OPTIONS } from '../../src/orders/integration/reactions-options.js';
+import { RequestLengowAction } from '../../src/orders/integration/request-lengow-action.js';
 import type { OrderCommand } from '../../src/orders/domain/order-commands.js';
 import { importOrder, shipped, shopChange, shopOrdersCreated } from '../../src/orders/domain/testing/order-scenario.js';
 
@@ -98,6 +101,51 @@ describe('lengow-sync history, state and replay', () => {
     expect(run.stdout).toMatch(/^ {2}import\s+imported \(generation 1\)$/m);
     expect(run.stdout).toMatch(/^ {2}shop orders\s+SO-1$/m);
     expect(run.stdout).not.toMatch(/later event/);
+  });
+
+  it('state shows the action requests the order waits on, with what to do; a past state does not', async () => {
+    const stream = 'order-demo_market_fr-DM-2024-000123';
+    const deferredAt = new Date('2030-01-01T08:00:00.000Z');
+    const infrastructure = await openInfrastructure(loadConfig(environment.env), silentLogger());
+    const requests = new DeferredActionRequests(
+      infrastructure.readModels,
+      { ...DEFAULT_ORDERS_REACTIONS_OPTIONS, clock: () => deferredAt },
+      silentLogger(),
+    );
+    const request = new RequestLengowAction(stream, 'ship', 'chg-ship', { commandId: 'cmd-2', actor: 'system' });
+    try {
+      await requests.defer(request, new Error('lengow marketplaces: timeout'));
+      // A reason is the connector's text: a line break in it stays on the reason's line.
+      await requests.defer(request, new Error('lengow marketplaces: HTTP 503\nafter 4 attempts'));
+
+      const run = await runCaptured(['state', ORDER], environment.env);
+      expect(run.code).toBe(0);
+      const waiting = run.stdout.slice(run.stdout.indexOf('  waiting for Lengow:'));
+      expect(waiting).toMatch(/^ {2}waiting for Lengow: 1 action request \(the engine asks again by itself\)\n/);
+      expect(waiting).toMatch(/^ {4}action\s+ship for chg-ship$/m);
+      expect(waiting).toMatch(/^ {4}waiting since\s+2030-01-01T08:00:00.000Z$/m);
+      expect(waiting).toMatch(/^ {4}attempts\s+2$/m);
+      expect(waiting).toMatch(/^ {4}next attempt\s+2030-01-01T08:01:00.000Z$/m);
+      expect(waiting).toMatch(/^ {4}last reason\s+lengow marketplaces: HTTP 503 after 4 attempts$/m);
+      expect(waiting).toMatch(/^ {4}what to do\s+Nothing to replay: the engine asks again by itself/m);
+
+      const json = JSON.parse((await runCaptured(['state', ORDER, '--json'], environment.env)).stdout) as {
+        deferredActionRequests: unknown[];
+      };
+      expect(json.deferredActionRequests).toEqual([
+        expect.objectContaining({ actionType: 'ship', changeId: 'chg-ship', attempts: 2, hint: expect.any(String) }),
+      ]);
+      const past = await runCaptured(['state', ORDER, '--revision', '1'], environment.env);
+      expect(past.stdout).not.toMatch(/waiting for Lengow/);
+      const pastJson = JSON.parse(
+        (await runCaptured(['state', ORDER, '--revision', '1', '--json'], environment.env)).stdout,
+      );
+      expect(pastJson).not.toHaveProperty('deferredActionRequests');
+    } finally {
+      await requests.remove(request);
+      await infrastructure.close();
+    }
+    expect((await runCaptured(['state', ORDER], environment.env)).stdout).not.toMatch(/waiting for Lengow/);
   });
 
   it('state --revision 0 shows it before the shop order existed, and counts the later events', async () => {

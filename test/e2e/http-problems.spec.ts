@@ -93,6 +93,44 @@ describe('HTTP API: errors as application/problem+json', () => {
     expect(await (await send('GET', '/api/settings')).json()).toEqual(settingsBefore);
   });
 
+  it("refuses a marketplace missing from Lengow's list, naming the field, before anything is stored", async () => {
+    const settingsBefore = await (await send('GET', '/api/settings')).json();
+    const bodies: [string, string, object][] = [
+      ['PUT', '/api/settings/default-carriers', { marketplace: 'amazon_frr', country: 'FR', shipCarrier: 'Colissimo' }],
+      [
+        'PUT',
+        '/api/settings/carrier-mappings',
+        {
+          marketplace: 'amazon_frr',
+          country: 'FR',
+          shopCarrier: { id: '1', name: 'Colissimo' },
+          marketplaceCarrier: 'COLISSIMO',
+        },
+      ],
+      [
+        'PUT',
+        '/api/settings/shipping-method-mappings',
+        {
+          marketplace: 'amazon_frr',
+          country: 'FR',
+          marketplaceMethod: 'Standard',
+          shopCarrier: { id: '1', name: 'Colissimo' },
+        },
+      ],
+    ];
+    for (const [method, path, body] of bodies) {
+      const response = await send(method, path, JSON.stringify(body));
+      expect(response.status).toBe(422);
+      const problem = await problemOf(response);
+      expect(problem.code).toBe('UNKNOWN_MARKETPLACE');
+      expect(problem.detail).toMatch(
+        /^marketplace "amazon_frr" is not a Lengow marketplace: not in Lengow's marketplace list \(downloaded .*\) nor seen in an order; did you mean amazon_fr\?$/,
+      );
+      expect(problem.errors).toEqual([{ field: 'marketplace', message: problem.detail }]);
+    }
+    expect(await (await send('GET', '/api/settings')).json()).toEqual(settingsBefore);
+  });
+
   it('refuses a body that is not an object', async () => {
     const response = await send('PATCH', '/api/settings/import', '[1,2]');
     expect(response.status).toBe(400);

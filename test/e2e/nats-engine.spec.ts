@@ -112,6 +112,23 @@ describeWithService(nats, 'the engine on NATS', () => {
     });
   });
 
+  it("answers a mapping for a marketplace missing from Lengow's list with UNKNOWN_MARKETPLACE and the field", async () => {
+    const reply = await request('set-default-carrier', {
+      payload: { marketplace: 'cdiscountt', country: 'FR', shipCarrier: 'Colissimo' },
+      metadata: { actor: 'operator:ann' },
+    });
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'UNKNOWN_MARKETPLACE',
+        message: expect.stringMatching(
+          /^marketplace "cdiscountt" is not a Lengow marketplace: .*did you mean cdiscount\?$/,
+        ),
+        details: { field: 'marketplace' },
+      },
+    });
+  });
+
   it('answers the refusals HTTP maps with their own codes rather than INTERNAL', async () => {
     const badChoices = await request('resend-order-action', {
       payload: { marketplace: 'amazon_fr', marketplaceOrderId: 'never-seen', choices: { a: 1 } },

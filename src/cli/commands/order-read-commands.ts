@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { TimelineEntry } from '../../orders/projections/order-timeline.js';
 import { OrderTimeline, MAX_TIMELINE_PAGE } from '../../orders/projections/order-timeline.js';
+import { WaitingReactionsReader } from '../../interfaces/catalogue/waiting-reactions.js';
 import { OrderAudit, type AuditPoint } from '../../orders/audit/order-audit.js';
 import { OrderDomainError } from '../../orders/domain/order-domain-error.js';
 import type { OrderKey } from '../../orders/domain/order-key.js';
 import { orderStreamName } from '../../orders/domain/order-key.js';
 import type { CliContext } from '../cli-context.js';
-import { describeOrder, formatPairs } from '../describe-order.js';
+import { describeOrder, describeWaitingRequests, formatPairs } from '../describe-order.js';
 import { cell, formatTable, sanitise } from '../format-table.js';
 import { integerIn } from '../parse-integer.js';
 import { parseInstant } from '../parse-instant.js';
@@ -79,12 +80,22 @@ export function registerOrderReadCommands(program: Command, context: CliContext)
     .action(async (key: OrderKey, options: { at?: string; revision?: number }) => {
       const point: AuditPoint =
         options.at !== undefined ? { at: options.at } : { revision: options.revision ?? Number.MAX_SAFE_INTEGER };
-      const state = await context.withStores(({ infrastructure }) =>
-        new OrderAudit(infrastructure.eventStore).stateAt(key, point),
+      // What waits is only known now: shown with the order as it is, never with a past state it may not belong to.
+      const current = options.at === undefined && options.revision === undefined;
+      const [state, waiting] = await context.withStores(({ infrastructure }) =>
+        Promise.all([
+          new OrderAudit(infrastructure.eventStore).stateAt(key, point),
+          current
+            ? new WaitingReactionsReader(infrastructure.readModels).actionRequestsOf(
+                orderStreamName(key),
+                context.now(),
+              )
+            : undefined,
+        ]),
       );
       if (state.revision < 0 && state.laterEvents === 0) throw orderNotFound(key);
       if (context.json) {
-        context.printJson({ order: key, ...state });
+        context.printJson({ order: key, ...state, ...(waiting ? { deferredActionRequests: waiting } : {}) });
         return;
       }
       if (state.revision < 0) {
@@ -101,6 +112,7 @@ export function registerOrderReadCommands(program: Command, context: CliContext)
         `order ${sanitise(formatOrderKey(key))} at revision ${state.revision} (${state.recordedAt})${later}`,
       );
       context.print(formatPairs(describeOrder(state.summary, state.overview)));
+      if (waiting && waiting.length > 0) context.print(describeWaitingRequests(waiting));
     });
 
   program

@@ -1,8 +1,9 @@
 // How the order endpoints' answers map to what the order page shows.
 
 /**
- * `GET /api/orders/:marketplace/:id` answers `{ overview, revision, timeline: { entries, nextRevision } }`; the
- * overview is null while the read model has not caught up with a new order.
+ * `GET /api/orders/:marketplace/:id` answers `{ overview, revision, timeline: { entries, nextRevision },
+ * deferredActionRequests }`; the overview is null while the read model has not caught up with a new order. An engine
+ * older than the deferred requests on the order page sends none: nothing waits, as far as the page can tell.
  */
 export function orderFrom(body) {
   return {
@@ -10,6 +11,7 @@ export function orderFrom(body) {
     revision: typeof body?.revision === 'number' ? body.revision : -1,
     entries: body?.timeline?.entries ?? [],
     nextRevision: body?.timeline?.nextRevision ?? null,
+    deferredRequests: Array.isArray(body?.deferredActionRequests) ? body.deferredActionRequests : [],
   };
 }
 

@@ -4,7 +4,7 @@ import { renderBadges } from './badges.js';
 import { confirmAndRun } from './dialogs.js';
 import { announce, describedBy, disableFor, h, replace, uid } from './dom.js';
 import { ENDPOINTS } from './endpoints.js';
-import { formatDate, formatMoney, humanise, IMPORT_LABELS, rowBadges, rowStateText } from './format.js';
+import { formatCount, formatDate, formatMoney, humanise, IMPORT_LABELS, rowBadges, rowStateText } from './format.js';
 import { describeActor, eventsFrom, isFailureEvent, orderFrom } from './order-api.js';
 import { orderChangeOf, resendBody } from './orders-api.js';
 
@@ -13,6 +13,11 @@ import { orderChangeOf, resendBody } from './orders-api.js';
 // engine appends to its stream.
 
 const TIMELINE_PAGE = 50;
+/**
+ * A deferred action request is written after the shop change's event, once the engine gave up reaching Lengow (its
+ * retries take seconds), and writes no event of its own: the order is read once more this long after its last event.
+ */
+const SETTLE_MS = 6_000;
 
 /** Overview fields worth a line in the timeline; bookkeeping (revision, positions, dates) is left out. */
 const CHANGE_LABELS = {
@@ -71,12 +76,15 @@ function changeValue(field, value) {
 export function mountOrderPage(container, { marketplace, marketplaceOrderId }, { live, setTitle }) {
   let unmounted = false;
   let overview = null;
+  /** Action requests of this order waiting for another try (`deferredActionRequests`), longest waiting first. */
+  let deferredRequests = [];
   let revision = -1;
   let events = [];
   let olderFrom = null;
   /** revision → the overview fields that event changed (from the replay endpoint). */
   const changesByRevision = new Map();
   let reloadTimer = null;
+  let settleTimer = null;
   let catchUpTries = 0;
 
   const title = h('h1', {}, `Order ${marketplaceOrderId}`);
@@ -212,6 +220,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         ),
       );
     }
+    if (deferredRequests.length > 0) blocks.push(deferredBlock());
     replace(why, blocks);
     for (const button of actionsPanel.querySelectorAll('[data-command]')) {
       const primary =
@@ -221,6 +230,65 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       button.classList.toggle('primary', primary);
     }
     renderUnavailable(row);
+  }
+
+  /**
+   * The order's shop changes whose Lengow action the engine could not request yet: nothing on the order's stream
+   * says so (no event was recorded), so without this block the order looks as if nothing were to be sent.
+   */
+  function deferredBlock() {
+    const count = deferredRequests.length;
+    const hints = [...new Set(deferredRequests.map((request) => request.hint).filter(Boolean))];
+    return h(
+      'section',
+      { class: 'banner banner-warn', 'aria-labelledby': 'why-deferred', dataset: { why: 'deferred' } },
+      h(
+        'h2',
+        { id: 'why-deferred' },
+        count === 1 ? 'Action waiting for Lengow' : `${formatCount(count)} actions waiting for Lengow`,
+      ),
+      h(
+        'p',
+        {},
+        'The shop change is recorded, but its action could not be requested from Lengow yet, so nothing was sent.',
+      ),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'deferred-requests' },
+          h('caption', { class: 'visually-hidden' }, 'Action requests waiting for Lengow'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Action', 'Waiting since', 'Attempts', 'Next attempt', 'Last reason'].map((label) =>
+                h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : null }, label),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            deferredRequests.map((request) =>
+              h(
+                'tr',
+                { dataset: { deferredChange: request.changeId, actionType: request.actionType } },
+                h('th', { scope: 'row' }, humanise(request.actionType)),
+                h('td', {}, h('time', { datetime: request.firstDeferredAt }, formatDate(request.firstDeferredAt))),
+                h('td', { class: 'num' }, formatCount(request.attempts)),
+                h('td', {}, h('time', { datetime: request.nextAttemptAt }, formatDate(request.nextAttemptAt))),
+                h('td', { class: 'deferred-reason' }, request.reason),
+              ),
+            ),
+          ),
+        ),
+      ),
+      hints.map((hint) => h('p', { dataset: { hint: '' } }, hint)),
+    );
   }
 
   /**
@@ -711,7 +779,9 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       );
       if (unmounted) return;
       const before = overview;
+      const waitedBefore = deferredRequests.length;
       revision = body.revision;
+      deferredRequests = body.deferredRequests;
       // Keep the older pages the operator opened: the fresh first page replaces only what it covers.
       const fresh = eventsFrom(body.entries);
       const oldestFresh = fresh.at(-1)?.revision ?? Infinity;
@@ -743,6 +813,13 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
       const stockNews = { done: 'stock decremented', failed: 'stock not decremented' }[overview?.stockState];
       if (before && stockNews && before.stockState !== overview.stockState) {
         announce(`Order ${marketplaceOrderId}: ${stockNews}.`);
+      }
+      if (before && waitedBefore !== deferredRequests.length) {
+        announce(
+          deferredRequests.length > 0
+            ? `Order ${marketplaceOrderId}: ${formatCount(deferredRequests.length)} action request${deferredRequests.length === 1 ? '' : 's'} waiting for Lengow.`
+            : `Order ${marketplaceOrderId}: no action request waits for Lengow any more.`,
+        );
       }
     } catch (error) {
       if (unmounted) return;
@@ -783,6 +860,8 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
         (change.marketplace === marketplace && change.marketplaceOrderId === marketplaceOrderId))
     ) {
       scheduleReload();
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(load, SETTLE_MS);
     }
   });
   const unsubscribeState = live.onState((state, previous) => {
@@ -802,6 +881,7 @@ export function mountOrderPage(container, { marketplace, marketplaceOrderId }, {
     unmount() {
       unmounted = true;
       clearTimeout(reloadTimer);
+      clearTimeout(settleTimer);
       unsubscribe();
       unsubscribeState();
       unsubscribeAccess();

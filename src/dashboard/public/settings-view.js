@@ -818,7 +818,17 @@ export function mountSettings(container) {
               h('p', {}, 'Reload them, check the mappings, then apply your change again.'),
               h('button', { type: 'button', onclick: () => reloadKeeping(form) }, 'Reload settings'),
             ]
-          : h('p', {}, h('strong', {}, 'Not saved. '), describeError(error)),
+          : [
+              h('p', {}, h('strong', {}, 'Not saved. '), describeError(error)),
+              // A marketplace Lengow does not know was stored before the engine checked: its mappings match nothing.
+              error instanceof ApiError && error.code === 'UNKNOWN_MARKETPLACE'
+                ? h(
+                    'p',
+                    { dataset: { hint: 'unknown-marketplace' } },
+                    `No order can come from ${data.marketplace}: remove its mappings, and map the marketplace Lengow lists instead.`,
+                  )
+                : null,
+            ],
       );
       if (result) replace(result, message);
       else details?.append(message);

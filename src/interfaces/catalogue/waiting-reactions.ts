@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../database/sql-database.port.js';
 import { ParkedEvents, type ParkedEvent } from '../../event-store/consumers/parked-events.js';
 import type { DeferredActionRequestRow } from '../../orders/integration/deferred-action-requests.js';
+import { deferredRequestHint } from './deferred-request-hint.js';
 import {
   parkedShopChangeOf,
   type ParkedShopChange,
@@ -30,6 +31,11 @@ export interface WaitingActionRequest {
   readonly nextAttemptAt: string;
   readonly correlationId: string | null;
   readonly actor: string;
+}
+
+/** One of an order's deferred requests, as its own page shows it: with what the operator can do about it. */
+export interface OrderWaitingActionRequest extends WaitingActionRequest {
+  readonly hint: string;
 }
 
 export interface WaitingReactions {
@@ -87,6 +93,19 @@ export class WaitingReactionsReader {
           ).map(toWaitingActionRequest)
         : [];
     return { counts, parkedEvents, parkedShopChanges, deferredActionRequests };
+  }
+
+  /**
+   * The action requests one order stream waits on, longest waiting first: few per order (one per shop change at
+   * most), found through the table's primary key, which starts with the stream.
+   */
+  async actionRequestsOf(stream: string, now: Date): Promise<OrderWaitingActionRequest[]> {
+    if (!(await this.exists(TABLES.deferred_action_request))) return [];
+    const rows = await this.db.query<DeferredActionRequestRow>(
+      `SELECT * FROM deferred_action_requests WHERE stream = $1 ORDER BY first_deferred_at, action_type, change_id`,
+      [stream],
+    );
+    return rows.map(toWaitingActionRequest).map((request) => ({ ...request, hint: deferredRequestHint(request, now) }));
   }
 
   private async exists(table: string): Promise<boolean> {

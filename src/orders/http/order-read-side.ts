@@ -1,10 +1,16 @@
-import { Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import type { GlobalPosition } from '../../event-store/event-store.port.js';
 import { HttpProblem } from '../../http/http-problem.js';
+import {
+  WaitingReactionsReader,
+  type OrderWaitingActionRequest,
+} from '../../interfaces/catalogue/waiting-reactions.js';
 import { OrderAudit } from '../audit/order-audit.js';
 import { OverviewDriftCheck } from '../audit/overview-drift-check.js';
 import { ProjectionMaintenance } from '../audit/projection-maintenance.js';
+import { orderStreamName, type OrderKey } from '../domain/order-key.js';
 import { OrderTimeline } from '../projections/order-timeline.js';
 import { ORDER_OVERVIEW_PROJECTION } from '../projections/overview-projection.js';
 import { OverviewQueries } from '../projections/overview-queries.js';
@@ -18,7 +24,14 @@ import { OverviewQueries } from '../projections/overview-queries.js';
 export class OrderReadSide {
   private readonly found = new Map<Type, unknown>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  private readonly waiting: WaitingReactionsReader;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(SQL_DATABASE) db: SqlDatabase,
+  ) {
+    this.waiting = new WaitingReactionsReader(db);
+  }
 
   get overview(): OverviewQueries {
     return this.resolve(OverviewQueries);
@@ -34,6 +47,14 @@ export class OrderReadSide {
   }
   get driftCheck(): OverviewDriftCheck {
     return this.resolve(OverviewDriftCheck);
+  }
+
+  /**
+   * The shop changes of the order whose Lengow action waits to be requested (the reactions' table, not a projection:
+   * nothing recorded on the order says it waits), so its own page shows what `GET /api/reactions` lists.
+   */
+  waitingActionRequests(key: OrderKey, now = new Date()): Promise<OrderWaitingActionRequest[]> {
+    return this.waiting.actionRequestsOf(orderStreamName(key), now);
   }
 
   /** The overview projection's checkpoint: what the list reflects; a good `from` for the SSE stream. */

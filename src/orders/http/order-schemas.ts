@@ -62,12 +62,40 @@ export const OVERVIEW_PAGE_SCHEMA: SchemaObject = {
   },
 };
 
+const instant = (description: string): SchemaObject => ({ type: 'string', format: 'date-time', description });
+
+export const ORDER_DEFERRED_REQUEST_SCHEMA: SchemaObject = {
+  type: 'object',
+  description:
+    'A shop change whose Lengow action could not be requested yet (the marketplace definition or the carrier ' +
+    'mapping could not be read); the engine asks again by itself with backoff',
+  properties: {
+    stream: { type: 'string', example: 'order-amazon_fr-402-1234567-1234567' },
+    actionType: { type: 'string', enum: ['ship', 'cancel', 'refund'] },
+    changeId: { type: 'string', description: 'The shop change the action is for', example: 'shop-change:42' },
+    attempts: { type: 'integer', description: 'Tries so far' },
+    reason: { type: 'string', description: 'Why the last try could not request the action' },
+    firstDeferredAt: instant('First try: waiting since'),
+    nextAttemptAt: instant('When the engine asks again by itself'),
+    correlationId: { type: 'string', nullable: true },
+    actor: { type: 'string', description: 'Who made the shop change' },
+    hint: { type: 'string', description: 'What the operator can do about it' },
+  },
+};
+
 export const ORDER_DETAIL_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
     overview: { ...ORDER_OVERVIEW_SCHEMA, nullable: true, description: 'Null while the projection has not caught up' },
     revision: { type: 'integer', description: 'Stream revision (also the ETag, for If-Match on commands)' },
     timeline: TIMELINE_PAGE_SCHEMA,
+    deferredActionRequests: {
+      type: 'array',
+      items: ORDER_DEFERRED_REQUEST_SCHEMA,
+      description:
+        'Action requests of this order waiting for another try, longest waiting first (also in GET /api/reactions); ' +
+        'empty when none',
+    },
   },
 };
 

@@ -71,7 +71,9 @@ export class OrdersController {
 
   @Get(':marketplace/:marketplaceOrderId')
   @orderParams()
-  @ApiOperation({ summary: 'One order: its overview row and timeline (ETag: stream revision)' })
+  @ApiOperation({
+    summary: 'One order: its overview row, timeline and the action requests it waits on (ETag: stream revision)',
+  })
   @ApiOkResponse({ schema: ORDER_DETAIL_SCHEMA })
   async one(
     @Param('marketplace') marketplace: string,
@@ -80,14 +82,15 @@ export class OrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const key = orderKeyOf(marketplace, marketplaceOrderId);
-    const [overview, timeline, revision] = await Promise.all([
+    const [overview, timeline, revision, deferredActionRequests] = await Promise.all([
       this.readSide.overview.get(key),
       this.readSide.timeline.page(key, query),
       streamRevision(this.store, orderStreamName(key)),
+      this.readSide.waitingActionRequests(key),
     ]);
     if (revision < 0) throw notFound(key);
     reply.header('etag', revisionETag(revision));
-    return { overview, revision, timeline };
+    return { overview, revision, timeline, deferredActionRequests };
   }
 
   @Get(':marketplace/:marketplaceOrderId/timeline')

@@ -1,4 +1,3 @@
-import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ClassConstructor } from 'class-transformer';
 import type { SettingsCommand, SettingsCommandType } from '../domain/settings-commands.js';
@@ -22,26 +21,32 @@ import {
   UnmapCarrierDto,
   UnmapShippingMethodDto,
 } from './settings-dtos.js';
-import { SHOP, type Shop } from '../../shop/shop.port.js';
-import { requireShopCarriers, type NamedShopCarrier } from './require-shop-carriers.js';
+import type { NamedShopCarrier } from './require-shop-carriers.js';
+import { SettingsEdgeChecks } from './settings-edge-checks.js';
 import { validateOrThrow } from './validate-or-throw.js';
 import { SettingsInvalid } from './settings-invalid.error.js';
 
 type BusCommand = { readonly payload: unknown; readonly metadata: unknown; readonly options?: unknown };
 
-/** Shop carriers a command's (validated) data names; checked against the shop when there is one. */
-type ShopCarriersOf = (data: never) => NamedShopCarrier[];
+/** The marketplace and shop carriers a mapping command's (validated) data names, checked through the app's ports. */
+interface EdgeChecked {
+  readonly checks: SettingsEdgeChecks;
+  /** Undefined for a command that only removes: what a typo stored before the check must stay removable. */
+  readonly marketplaceOf?: (data: never) => string | undefined;
+  readonly carriersOf: (data: never) => NamedShopCarrier[];
+}
 
 /**
- * Shape checks (SettingsInvalid), the shop carriers it names (when the app has a shop), then the executor; the
- * domain checks the rules (SettingsDomainError).
+ * Shape checks (SettingsInvalid), then for a mapping the marketplace (Lengow's list, when the app has the connector)
+ * and the shop carriers it names (when the app has a shop), then the executor; the domain checks the rules
+ * (SettingsDomainError).
  */
 async function run(
   executor: SettingsCommandExecutor,
   type: SettingsCommandType,
   dto: ClassConstructor<object>,
   { payload, metadata, options }: BusCommand,
-  shop?: { shop: Shop | undefined; carriersOf: ShopCarriersOf },
+  edge?: EdgeChecked,
 ): Promise<SettingsCommandResult> {
   const data = validateOrThrow(dto, payload);
   const who = validateOrThrow(CommandMetadataDto, metadata, 'metadata');
@@ -51,7 +56,12 @@ async function run(
       { field: 'options.expectedRevision', message: 'options.expectedRevision must be a string' },
     ]);
   }
-  if (shop?.shop) await requireShopCarriers(shop.shop, shop.carriersOf(data as never));
+  if (edge) {
+    const marketplace = edge.marketplaceOf
+      ? edge.marketplaceOf(data as never)
+      : (data as { marketplace: string }).marketplace;
+    await edge.checks.require(marketplace, edge.carriersOf(data as never));
+  }
   return executor.execute({ type, data } as SettingsCommand, who, { expectedRevision });
 }
 
@@ -67,11 +77,11 @@ export class ChangeImportSettingsHandler implements ICommandHandler<ChangeImport
 export class MapCarrierHandler implements ICommandHandler<MapCarrier, SettingsCommandResult> {
   constructor(
     private readonly executor: SettingsCommandExecutor,
-    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+    private readonly checks: SettingsEdgeChecks,
   ) {}
   execute(command: MapCarrier) {
     return run(this.executor, 'MapCarrier', MapCarrierDto, command, {
-      shop: this.shop,
+      checks: this.checks,
       carriersOf: (data: MapCarrierDto) => [{ field: 'shopCarrier.id', id: data.shopCarrier.id }],
     });
   }
@@ -89,11 +99,11 @@ export class UnmapCarrierHandler implements ICommandHandler<UnmapCarrier, Settin
 export class MapShippingMethodHandler implements ICommandHandler<MapShippingMethod, SettingsCommandResult> {
   constructor(
     private readonly executor: SettingsCommandExecutor,
-    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+    private readonly checks: SettingsEdgeChecks,
   ) {}
   execute(command: MapShippingMethod) {
     return run(this.executor, 'MapShippingMethod', MapShippingMethodDto, command, {
-      shop: this.shop,
+      checks: this.checks,
       carriersOf: (data: MapShippingMethodDto) => [{ field: 'shopCarrier.id', id: data.shopCarrier.id }],
     });
   }
@@ -111,11 +121,13 @@ export class UnmapShippingMethodHandler implements ICommandHandler<UnmapShipping
 export class SetDefaultCarrierHandler implements ICommandHandler<SetDefaultCarrier, SettingsCommandResult> {
   constructor(
     private readonly executor: SettingsCommandExecutor,
-    @Optional() @Inject(SHOP) private readonly shop?: Shop,
+    private readonly checks: SettingsEdgeChecks,
   ) {}
   execute(command: SetDefaultCarrier) {
     return run(this.executor, 'SetDefaultCarrier', SetDefaultCarrierDto, command, {
-      shop: this.shop,
+      checks: this.checks,
+      marketplaceOf: (data: SetDefaultCarrierDto) =>
+        data.importCarrier || typeof data.shipCarrier === 'string' ? data.marketplace : undefined,
       carriersOf: (data: SetDefaultCarrierDto) =>
         data.importCarrier ? [{ field: 'importCarrier.id', id: data.importCarrier.id }] : [],
     });

@@ -117,7 +117,9 @@ export class SettingsController {
   @ApiBody({ type: MapCarrierPayload })
   @ApiOkResponse({ type: SettingsChangeResultSchema })
   @ApiUnprocessableEntityResponse({
-    description: 'Carrier code not accepted by the marketplace',
+    description:
+      'UNKNOWN_MARKETPLACE (not in Lengow’s marketplace list nor seen in an order), UNKNOWN_MARKETPLACE_CARRIER ' +
+      '(carrier code not accepted by the marketplace), UNKNOWN_SHOP_CARRIER, INVALID_SETTING; `errors` names the field',
     type: ProblemDetailsSchema,
   })
   mapCarrier(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -143,6 +145,12 @@ export class SettingsController {
   @ApiOperation({ summary: MAP_SHIPPING_METHOD.description, operationId: MAP_SHIPPING_METHOD.name })
   @ApiBody({ type: MapShippingMethodPayload })
   @ApiOkResponse({ type: SettingsChangeResultSchema })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'UNKNOWN_MARKETPLACE (not in Lengow’s marketplace list nor seen in an order), UNKNOWN_SHIPPING_METHOD, ' +
+      'UNKNOWN_SHOP_CARRIER, INVALID_SETTING; `errors` names the field',
+    type: ProblemDetailsSchema,
+  })
   mapShippingMethod(
     @Body() body: unknown,
     @Req() request: FastifyRequest,
@@ -174,6 +182,12 @@ export class SettingsController {
   @ApiOperation({ summary: SET_DEFAULT_CARRIER.description, operationId: SET_DEFAULT_CARRIER.name })
   @ApiBody({ type: SetDefaultCarrierPayload })
   @ApiOkResponse({ type: SettingsChangeResultSchema })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'UNKNOWN_MARKETPLACE (not in Lengow’s marketplace list nor seen in an order; not checked when only clearing), ' +
+      'UNKNOWN_MARKETPLACE_CARRIER, UNKNOWN_SHOP_CARRIER, INVALID_SETTING; `errors` names the field',
+    type: ProblemDetailsSchema,
+  })
   setDefaultCarrier(
     @Body() body: unknown,
     @Req() request: FastifyRequest,
