@@ -33,6 +33,11 @@ export function parseIsoInstant(value: unknown, options: IsoInstantOptions = {})
   return y < 100 || Number.isNaN(new Date(ms).getTime()) ? null : ms;
 }
 
+/** Whether the text has the shape of an ISO 8601 date(-time), whatever its values: to tell "no such day" from "not a date". */
+export function looksLikeIsoDate(value: unknown): boolean {
+  return typeof value === 'string' && ISO_INSTANT.test(value);
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

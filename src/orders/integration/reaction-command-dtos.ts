@@ -4,7 +4,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -17,6 +16,7 @@ import {
 import type { CommandMetadata } from '../commands/command-metadata.js';
 import type { Actor } from '../domain/event-metadata.js';
 import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
+import { IsIsoInstant } from '../../validation/is-iso-instant.js';
 
 const text = { message: 'must be a string' };
 const filled = { message: 'must not be empty' };
@@ -65,7 +65,7 @@ export class MarkShopOrderShippedDto extends ShopOrderTargetDto {
   trackingNumber: string;
   @IsOptional() @IsString(text) @MaxLength(1000, { message: 'must be at most 1000 characters' }) trackingUrl?: string;
   /** Defaults to now. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date' }) shippedAt?: string;
+  @IsOptional() @IsIsoInstant({ dateOnly: true }) shippedAt?: string;
 }
 
 /**

@@ -24,10 +24,10 @@ describe('requestedWindowOf (ImportOrdersNow payload)', () => {
 
   it('refuses a bound the calendar does not have instead of moving it into the next month', () => {
     expect(refusal({ from: '2025-02-30T00:00:00+01:00' })).toEqual([
-      { field: 'payload.from', message: 'from is not a real date' },
+      { field: 'payload.from', message: 'payload.from is not a real date: no such day or time (e.g. Feb 30, 25:00)' },
     ]);
     expect(refusal({ from: '2025-02-01T00:00:00Z', to: '2023-02-29T00:00:00Z' })).toEqual([
-      { field: 'payload.to', message: 'to is not a real date' },
+      { field: 'payload.to', message: 'payload.to is not a real date: no such day or time (e.g. Feb 30, 25:00)' },
     ]);
   });
 
