@@ -35,6 +35,9 @@ async function runWith(
 ): Promise<FaultRun> {
   const harness = await TestEngine.start({ seed: SEED, orders: ORDERS, lengow, postgresSchema });
   try {
+    // Starting the engine already fetched a token (its settings check reads the marketplace list): expired, the run
+    // has to fetch another, which is what a token fault needs to fire.
+    harness.sandbox!.expireTokens();
     for (const fault of faults) harness.sandbox!.faults.add(fault);
     const reports = await harness.importUntilSucceeded(6, 90_000);
     return {
