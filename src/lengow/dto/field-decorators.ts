@@ -4,7 +4,6 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -14,10 +13,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  identityProblem,
   isIsoDateOrNull,
   isMoney,
   toIsoDate,
   toMoney,
+  toIdentityText,
   toOptionalBoolean,
   toOptionalInteger,
   toOptionalString,
@@ -33,6 +34,7 @@ export const MESSAGES = {
   empty: 'is empty',
   notString: 'is not a string',
   notInteger: 'is not an integer',
+  tooLargeInteger: 'is an integer too large to be read exactly',
   negative: 'is negative',
   notBoolean: 'is not a boolean',
   notMoney: 'is not a decimal amount',
@@ -68,15 +70,49 @@ export const RequiredText = (): PropertyDecorator =>
     IsNotEmpty({ message: MESSAGES.empty }),
   );
 
+/**
+ * An integer JavaScript holds exactly. Past 2^53 a number is only the nearest one it can hold ("9007199254740993" reads
+ * as …992), so a quantity or an id that large would be silently another one. Named `isInt` like class-validator's rule,
+ * which `flattenErrors` reads as the decisive one.
+ */
+const IsExactInteger = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isInt',
+    validator: {
+      validate: (value) => Number.isSafeInteger(value),
+      defaultMessage: (args) => (Number.isInteger(args?.value) ? MESSAGES.tooLargeInteger : MESSAGES.notInteger),
+    },
+  });
+
 export const OptionalInteger = (): PropertyDecorator =>
-  compose(fromRaw(toOptionalInteger), IsOptional(), IsInt({ message: MESSAGES.notInteger }));
+  compose(fromRaw(toOptionalInteger), IsOptional(), IsExactInteger());
 
 export const RequiredInteger = (options: { min?: number } = {}): PropertyDecorator =>
   compose(
     fromRaw(toOptionalInteger),
     IsDefined({ message: MESSAGES.missing }),
-    IsInt({ message: MESSAGES.notInteger }),
+    IsExactInteger(),
     ...(options.min === undefined ? [] : [Min(options.min, { message: MESSAGES.negative })]),
+  );
+
+/**
+ * The order's identity (marketplace code, marketplace order id): the stream it lands on and what moi and actions send
+ * back to Lengow, so it is taken exactly or not at all. Beyond `maxLength` (what the operator commands accept) the
+ * order could never be named again; control characters (NUL among them) are no part of an id, and PostgreSQL refuses
+ * NUL in a stream name.
+ */
+export const IdentityText = (maxLength: number): PropertyDecorator =>
+  compose(
+    fromRaw(toIdentityText),
+    IsDefined({ message: MESSAGES.missing }),
+    IsNotEmpty({ message: MESSAGES.empty }),
+    ValidateBy({
+      name: 'isIdentity',
+      validator: {
+        validate: (value) => identityProblem(value, maxLength) === null,
+        defaultMessage: (args) => identityProblem(args?.value, maxLength) ?? MESSAGES.notString,
+      },
+    }),
   );
 
 export const OptionalBoolean = (): PropertyDecorator =>
@@ -158,10 +194,14 @@ export const NestedList = <T extends object>(
   compose(
     nested(type, (value) => {
       if (value === undefined || value === null) return options.required ? null : [];
-      if (!Array.isArray(value) || !options.shorthand) return value;
+      if (!Array.isArray(value)) return value;
       const reshape = options.shorthand;
       return value.map((item) => {
-        if (isPlainObject(item) || item instanceof type()) return item;
+        // class-transformer reads a list inside the list as a list of instances, which ValidateNested then walks
+        // into: a package or a line sent as a list passed as one with every field absent (or threw further on).
+        // Null is what the validator names as "is not an object", at the item's index.
+        if (Array.isArray(item)) return null;
+        if (!reshape || isPlainObject(item) || item instanceof type()) return item;
         const reshaped = reshape(item);
         return isPlainObject(reshaped) ? plainToInstance(type(), reshaped) : reshaped;
       });

@@ -76,6 +76,32 @@ export function toOptionalString(value: unknown): unknown {
   return value;
 }
 
+/**
+ * An identity is trimmed text; a number stands for its digits only while it is an exact integer (JSON numbers past
+ * 2^53 have already lost digits, and `1e+21` is no id). Anything else is left for the validator to name.
+ */
+export function toIdentityText(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : value;
+  return typeof value === 'string' ? value.trim() : value;
+}
+
+/** The operator commands' limits (`OrderReferenceDto`): an order they cannot name could never be re-imported. */
+export const MAX_MARKETPLACE_LENGTH = 100;
+export const MAX_ORDER_ID_LENGTH = 200;
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** What makes a value unusable as (part of) an order's identity, as a field message; null when it is usable. */
+export function identityProblem(value: unknown, maxLength: number): string | null {
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? 'is a number too large to be read exactly' : 'is not a string';
+  if (typeof value !== 'string') return 'is not a string';
+  if (value.length > maxLength) return `is longer than ${maxLength} characters`;
+  if (CONTROL_CHARACTER.test(value)) return 'contains control characters';
+  return null;
+}
+
 /** Integers sometimes arrive as digit strings. */
 export function toOptionalInteger(value: unknown): unknown {
   if (value === null || value === undefined) return null;

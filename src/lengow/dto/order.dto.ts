@@ -3,6 +3,7 @@ import { IsArray, IsString } from 'class-validator';
 import { AddressDto } from './address.dto.js';
 import { CurrencyDto } from './currency.dto.js';
 import {
+  IdentityText,
   IsoDate,
   MESSAGES,
   Money,
@@ -12,22 +13,21 @@ import {
   OptionalJsonObject,
   OptionalNested,
   OptionalText,
-  RequiredText,
 } from './field-decorators.js';
-import { toCurrency, toOrderType, toStringList } from './normalise.js';
+import { MAX_MARKETPLACE_LENGTH, MAX_ORDER_ID_LENGTH, toCurrency, toOrderType, toStringList } from './normalise.js';
 import { OrderTypeDto } from './order-type.dto.js';
 import { PackageDto } from './package.dto.js';
 import { PaymentDto } from './payment.dto.js';
 
 /**
  * One order of `GET /v3.0/orders`, as the API spells it. Only what makes the order unrepresentable is required:
- * its identity (marketplace, marketplace order id) and at least one package with a delivery id (lengow-api.md §9
+ * its identity (marketplace, marketplace order id: exact text an operator can name back) and at least one package with a delivery id (lengow-api.md §9
  * step 0). Everything the engine checks later (billing address, currency, `total_order == -1`, empty cart) stays
  * representable, as null or empty.
  */
 export class OrderDto {
-  @RequiredText() marketplace: string;
-  @RequiredText() marketplace_order_id: string;
+  @IdentityText(MAX_MARKETPLACE_LENGTH) marketplace: string;
+  @IdentityText(MAX_ORDER_ID_LENGTH) marketplace_order_id: string;
   @OptionalInteger() account_id: number | null;
   @OptionalText() marketplace_country_iso2: string | null;
   @OptionalText() marketplace_status: string | null;

@@ -250,6 +250,68 @@ describe('parseOrder', () => {
       },
     );
 
+    it.each([
+      [{ marketplace_order_id: 'DM-\u0000-1' }, 'marketplace_order_id contains control characters'],
+      [{ marketplace_order_id: 'DM-1\nDM-2' }, 'marketplace_order_id contains control characters'],
+      [{ marketplace_order_id: 'D'.repeat(201) }, 'marketplace_order_id is longer than 200 characters'],
+      [
+        { marketplace_order_id: 123456789012345678901 },
+        'marketplace_order_id is a number too large to be read exactly',
+      ],
+      [{ marketplace_order_id: 1.5 }, 'marketplace_order_id is not a string'],
+      [{ marketplace: 'm'.repeat(101) }, 'marketplace is longer than 100 characters'],
+      [{ marketplace: 'demo\u0007market' }, 'marketplace contains control characters'],
+    ])('an identity that cannot be taken exactly (%j) is refused, and not recorded under it', (overrides, reason) => {
+      const parsed = failure(parseOrder(order(overrides)));
+      expect(parsed.reason).toBe(reason);
+      const field = reason.split(' ')[0];
+      // The other half of the identity is still reported; the unusable half is not made up.
+      expect(parsed[field === 'marketplace' ? 'marketplace' : 'marketplaceOrderId']).toBeUndefined();
+    });
+
+    it('takes an identity at the operator commands’ limits, and a numeric id that is exact', () => {
+      const longest = ok(parseOrder(order({ marketplace: 'm'.repeat(100), marketplace_order_id: 'D'.repeat(200) })));
+      expect([longest.marketplace.length, longest.marketplaceOrderId.length]).toEqual([100, 200]);
+      expect(ok(parseOrder(order({ marketplace_order_id: 9007199254740991 }))).marketplaceOrderId).toBe(
+        '9007199254740991',
+      );
+      expect(ok(parseOrder(order({ marketplace_order_id: 'Zoë-🎉-1' }))).marketplaceOrderId).toBe('Zoë-🎉-1');
+    });
+
+    it.each([
+      [{ quantity: '9007199254740993' }, 'packages[0].cart[0].quantity is an integer too large to be read exactly'],
+      [{ quantity: 1e21 }, 'packages[0].cart[0].quantity is an integer too large to be read exactly'],
+      [{ quantity: 2.5 }, 'packages[0].cart[0].quantity is not an integer'],
+      [{ quantity: '2.0' }, 'packages[0].cart[0].quantity is not an integer'],
+      [{ quantity: 2, id: 1e21 }, 'packages[0].cart[0].id is an integer too large to be read exactly'],
+    ])('never rounds a line integer to another one (%j)', (line, reason) => {
+      const raw = order();
+      const [first] = raw.packages as { cart: Record<string, unknown>[] }[];
+      Object.assign(first.cart[0], line);
+      expect(failure(parseOrder(raw)).reason).toBe(reason);
+    });
+
+    it.each([
+      [[[]], 'packages[0] is not an object'],
+      [[[{ delivery: { id: 1 }, cart: [] }]], 'packages[0] is not an object'],
+    ])('a package sent as a list (%j) is not an object, said so', (packages, reason) => {
+      expect(failure(parseOrder(order({ packages }))).reason).toBe(reason);
+    });
+
+    it.each([[[]], [[{ marketplace_order_line_id: 'DM-1-1', quantity: 2, amount: '39.90' }]]])(
+      'a cart line sent as a list (%j) is not an object, rather than a line with every field absent',
+      (line) => {
+        const raw = order();
+        (raw.packages as { cart: unknown[] }[])[0].cart = [line];
+        expect(failure(parseOrder(raw)).reason).toBe('packages[0].cart[0] is not an object');
+      },
+    );
+
+    it('never rounds a delivery id to another one', () => {
+      const parsed = failure(parseOrder(order({ packages: [{ delivery: { id: '12345678901234567890' }, cart: [] }] })));
+      expect(parsed.reason).toBe('packages[0].delivery.id is an integer too large to be read exactly');
+    });
+
     it('carries no identity when the payload has none', () => {
       const parsed = failure(parseOrder({ packages: [] }));
       expect(parsed.marketplace).toBeUndefined();

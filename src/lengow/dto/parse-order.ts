@@ -7,6 +7,7 @@ import { readValidDto } from './compiled-dto-reader.js';
 import type { CurrencyDto } from './currency.dto.js';
 import type { DeliveryDto } from './delivery.dto.js';
 import { MESSAGES } from './field-decorators.js';
+import { identityProblem, MAX_MARKETPLACE_LENGTH, MAX_ORDER_ID_LENGTH, toIdentityText } from './normalise.js';
 import type {
   LengowAddress,
   LengowCartLine,
@@ -112,17 +113,20 @@ export function flattenErrors(errors: ValidationError[], parent = ''): ShapeProb
   return problems;
 }
 
+/**
+ * The identity of an order that is not formatted, when it is one the order can be recorded under: exactly as a valid
+ * order's would be read, else none (the payload is then counted and logged, never filed under a garbled name).
+ */
 function identityOf(raw: unknown): { marketplace?: string; marketplaceOrderId?: string } {
   if (raw === null || typeof raw !== 'object') return {};
   const record = raw as Record<string, unknown>;
   const identity: { marketplace?: string; marketplaceOrderId?: string } = {};
-  const marketplace = record.marketplace;
-  const orderId = record.marketplace_order_id;
-  if (typeof marketplace === 'string' && marketplace.trim() !== '')
-    identity.marketplace = marketplace.trim().toLowerCase();
-  if ((typeof orderId === 'string' && orderId.trim() !== '') || typeof orderId === 'number') {
-    identity.marketplaceOrderId = String(orderId).trim();
-  }
+  const marketplace = toIdentityText(record.marketplace);
+  const orderId = toIdentityText(record.marketplace_order_id);
+  if (typeof marketplace === 'string' && marketplace !== '' && !identityProblem(marketplace, MAX_MARKETPLACE_LENGTH))
+    identity.marketplace = marketplace.toLowerCase();
+  if (typeof orderId === 'string' && orderId !== '' && !identityProblem(orderId, MAX_ORDER_ID_LENGTH))
+    identity.marketplaceOrderId = orderId;
   return identity;
 }
 

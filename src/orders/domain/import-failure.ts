@@ -36,29 +36,43 @@ export type ImportFailureKind = 'permanent' | 'transient';
 
 const failure = (code: ImportFailureCode, message: string): ImportFailure => ({ code, message });
 
+const QUOTED_MAX = 100;
+
+/**
+ * A value from Lengow's payload, as a message quotes it: a 100 KB product id or currency would otherwise be copied
+ * into every failure event, log line and dashboard tooltip of the order.
+ */
+function quoted(value: string): string {
+  const text = String(value);
+  return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX)}… (${text.length} characters)`;
+}
+
 export const importFailures = {
   /** `reason` names the fields at fault, e.g. `packages[0].delivery.id is missing`. */
   notFormatted: (reason: string) => failure('ORDER_NOT_FORMATTED', `import order failed - Lengow error: ${reason}`),
   noPackage: () => failure('NO_PACKAGE', 'Lengow error: no package in the order'),
   noDeliveryAddress: () => failure('NO_DELIVERY_ADDRESS', 'Lengow error: no delivery address in the order'),
   noProducts: () => failure('NO_PRODUCTS', 'Lengow error: no products in the order'),
-  invalidLine: (lineId: string) =>
-    failure('INVALID_LINE', `Lengow error: line ${lineId} has an invalid quantity or amount`),
-  productNotFound: (id: string) => failure('PRODUCT_NOT_FOUND', `product ${id} could not be found`),
+  /** `problem` says which field and why, e.g. `quantity 0 is not a positive integer`. */
+  invalidLine: (lineId: string, problem: string) =>
+    failure('INVALID_LINE', `Lengow error: line ${quoted(lineId)} has an invalid quantity or amount: ${problem}`),
+  productNotFound: (id: string) => failure('PRODUCT_NOT_FOUND', `product ${quoted(id)} could not be found`),
   productIsParent: (id: string) =>
-    failure('PRODUCT_IS_PARENT', `product ${id} is a parent ID. Product variation is needed`),
+    failure('PRODUCT_IS_PARENT', `product ${quoted(id)} is a parent ID. Product variation is needed`),
   productNotAddable: (id: string) =>
     failure(
       'PRODUCT_NOT_ADDABLE',
-      `product ${id} could not be added to cart. Make sure it is available to order or that there is enough in stock`,
+      `product ${quoted(id)} could not be added to cart. Make sure it is available to order or that there is enough in stock`,
     ),
   invalidProductId: (id: string) =>
-    failure('INVALID_PRODUCT_ID', `cannot add product ${id} to cart (invalid ID format)`),
+    failure('INVALID_PRODUCT_ID', `cannot add product ${quoted(id)} to cart (invalid ID format)`),
   noCurrency: () => failure('NO_CURRENCY', 'Lengow error: no currency in the order'),
   currencyNotAvailable: (iso: string) =>
-    failure('CURRENCY_NOT_AVAILABLE', `the ${iso} currency is not available in your shop`),
+    failure('CURRENCY_NOT_AVAILABLE', `the ${quoted(iso)} currency is not available in your shop`),
   noExchangeRate: () => failure('NO_EXCHANGE_RATE', 'Lengow error: no exchange rates available for order prices'),
-  invalidAmounts: () => failure('INVALID_AMOUNTS', 'Lengow error: the order amounts are not valid'),
+  /** `problems` name the API fields, e.g. `total_order is missing`. */
+  invalidAmounts: (problems: readonly string[]) =>
+    failure('INVALID_AMOUNTS', `Lengow error: the order amounts are not valid: ${problems.join('; ')}`),
   noBillingAddress: () => failure('NO_BILLING_ADDRESS', 'Lengow error: no billing address in the order'),
   billingWithoutCountry: () =>
     failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),
@@ -69,7 +83,7 @@ export const importFailures = {
   noDefaultCarrier: (country: string, marketplaceLabel: string) =>
     failure(
       'NO_DEFAULT_CARRIER',
-      `You must select a default carrier for the country: ${country} and the marketplace: ${marketplaceLabel}`,
+      `You must select a default carrier for the country: ${quoted(country)} and the marketplace: ${marketplaceLabel}`,
     ),
 };
 

@@ -126,14 +126,38 @@ describe('validateOrder', () => {
     ]);
   });
 
-  it('reports lines with an impossible quantity or amount instead of crashing', () => {
+  it('reports lines with an impossible quantity or amount instead of crashing, saying which and why', () => {
     const order = snapshot({
-      packages: [pkg({ lines: [line({ quantity: 0 }), line({ lineId: 'DM-2', amount: Number.NaN })] })],
+      packages: [
+        pkg({
+          lines: [
+            line({ quantity: 0 }),
+            line({ lineId: 'DM-2', amount: Number.NaN }),
+            line({ lineId: 'DM-3', quantity: 1.5 }),
+            line({ lineId: 'DM-4', amount: -3 }),
+            line({ lineId: 'DM-5', amount: Number.POSITIVE_INFINITY }),
+            line({ lineId: 'DM-6', quantity: 2 ** 53 }),
+          ],
+        }),
+      ],
     });
     expect(messages(order)).toEqual([
-      'INVALID_LINE: Lengow error: line DM-1 has an invalid quantity or amount',
-      'INVALID_LINE: Lengow error: line DM-2 has an invalid quantity or amount',
+      'INVALID_LINE: Lengow error: line DM-1 has an invalid quantity or amount: quantity 0 is not a positive integer',
+      'INVALID_LINE: Lengow error: line DM-2 has an invalid quantity or amount: amount is missing',
+      'INVALID_LINE: Lengow error: line DM-3 has an invalid quantity or amount: quantity 1.5 is not a positive integer',
+      'INVALID_LINE: Lengow error: line DM-4 has an invalid quantity or amount: amount -3 is negative',
+      'INVALID_LINE: Lengow error: line DM-5 has an invalid quantity or amount: amount Infinity is not a finite number',
+      'INVALID_LINE: Lengow error: line DM-6 has an invalid quantity or amount: quantity 9007199254740992 is not a positive integer',
     ]);
+  });
+
+  it('quotes a huge id from Lengow shortened, so one order cannot bloat every message about it', () => {
+    const id = 'P'.repeat(100_000);
+    const [message] = messages(
+      snapshot({ packages: [pkg({ lines: [line({ merchantProductId: { id, field: 'id' } })] })] }),
+      { lookups: lookups({ products: {} }) },
+    );
+    expect(message).toBe(`PRODUCT_NOT_FOUND: product ${'P'.repeat(100)}… (100000 characters) could not be found`);
   });
 
   it('reports a missing currency and a currency the shop does not offer', () => {
@@ -149,9 +173,28 @@ describe('validateOrder', () => {
     ]);
   });
 
-  it('reports amounts that are not numbers instead of planning NaN totals', () => {
+  it('reports amounts that are not numbers instead of planning NaN totals, naming the fields', () => {
     expect(messages(snapshot({ amounts: { total: 10, tax: 0, shipping: Number.NaN, processingFee: 0 } }))).toEqual([
-      'INVALID_AMOUNTS: Lengow error: the order amounts are not valid',
+      'INVALID_AMOUNTS: Lengow error: the order amounts are not valid: shipping is missing',
+    ]);
+    expect(
+      messages(
+        snapshot({ amounts: { total: Number.NaN, tax: 0, shipping: 0, processingFee: Number.NEGATIVE_INFINITY } }),
+      ),
+    ).toEqual([
+      'INVALID_AMOUNTS: Lengow error: the order amounts are not valid: total_order is missing; processing_fee -Infinity is not a finite number',
+    ]);
+  });
+
+  it('refuses negative charges before planning them, rather than leave the shop to refuse the plan', () => {
+    expect(messages(snapshot({ amounts: { total: 10, tax: 0, shipping: -4.9, processingFee: -1 } }))).toEqual([
+      'INVALID_AMOUNTS: Lengow error: the order amounts are not valid: shipping -4.9 is negative; processing_fee -1 is negative',
+    ]);
+  });
+
+  it('reports an order without exchange rate once, whose charges Lengow sends as -1 too', () => {
+    expect(messages(snapshot({ amounts: { total: -1, tax: -1, shipping: -1, processingFee: -1 } }))).toEqual([
+      'NO_EXCHANGE_RATE: Lengow error: no exchange rates available for order prices',
     ]);
   });
 

@@ -56,14 +56,43 @@ export function isDroppedLine(line: SnapshotLine, definition: Pick<MarketplaceDe
   return status !== null && DROPPED_LINE_STATUSES.includes(status);
 }
 
+/** What is wrong with a line's quantity or amount, in the API's field names; null when both can be sold. */
+function lineProblem(line: SnapshotLine): string | null {
+  const { quantity, amount } = line;
+  if (!Number.isSafeInteger(quantity) || quantity <= 0) return `quantity ${String(quantity)} is not a positive integer`;
+  // The mapper reads an absent amount as NaN, so that it is reported rather than sold for free.
+  if (typeof amount !== 'number' || Number.isNaN(amount)) return 'amount is missing';
+  if (!Number.isFinite(amount)) return `amount ${String(amount)} is not a finite number`;
+  if (amount < 0) return `amount ${amount} is negative`;
+  return null;
+}
+
+/** The order-level amounts the plan uses, in the API's field names; empty when they can all be billed. */
+function amountProblems(amounts: MarketplaceOrderSnapshot['amounts'] | undefined): string[] {
+  if (!amounts || typeof amounts !== 'object') return ['total_order is missing'];
+  const problems: string[] = [];
+  const fields = [
+    ['total_order', amounts.total, false],
+    ['shipping', amounts.shipping, true],
+    ['processing_fee', amounts.processingFee, true],
+  ] as const;
+  for (const [field, value, charge] of fields) {
+    if (typeof value !== 'number' || Number.isNaN(value)) problems.push(`${field} is missing`);
+    else if (!Number.isFinite(value)) problems.push(`${field} ${String(value)} is not a finite number`);
+    // A negative charge would be billed as a discount. Without an exchange rate Lengow sends every amount as -1:
+    // that is reported once, as NO_EXCHANGE_RATE.
+    else if (charge && value < 0 && amounts.total !== -1) problems.push(`${field} ${value} is negative`);
+  }
+  return problems;
+}
+
 function lineFailure(
   line: SnapshotLine,
   lookups: ImportLookups,
   forceProduct: boolean,
 ): ImportFailure | ShopProductRef {
-  if (!Number.isInteger(line.quantity) || line.quantity <= 0 || !Number.isFinite(line.amount) || line.amount < 0) {
-    return importFailures.invalidLine(line.lineId);
-  }
+  const problem = lineProblem(line);
+  if (problem !== null) return importFailures.invalidLine(line.lineId, problem);
   if (productCandidates(line).length === 0) return importFailures.invalidProductId(line.lineId);
   const label = productLabel(line);
   const lookup = lookups.products[line.lineId] ?? { kind: 'not_found' };
@@ -105,10 +134,9 @@ export function validateOrder({
   if (blank(snapshot.currency)) report(importFailures.noCurrency());
   else if (!lookups.currencyAvailable)
     report(importFailures.currencyNotAvailable(String(snapshot.currency).trim().toUpperCase()));
-  const amounts = snapshot.amounts;
-  if (!amounts || ![amounts.total, amounts.shipping, amounts.processingFee].every((value) => Number.isFinite(value))) {
-    report(importFailures.invalidAmounts());
-  } else if (amounts.total === -1) report(importFailures.noExchangeRate());
+  const amountsWrong = amountProblems(snapshot.amounts);
+  if (amountsWrong.length > 0) report(importFailures.invalidAmounts(amountsWrong));
+  if (snapshot.amounts?.total === -1) report(importFailures.noExchangeRate());
 
   const validated: ValidatedPackage[] = [];
   let keptLines = 0;

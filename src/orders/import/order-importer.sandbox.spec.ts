@@ -829,8 +829,9 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       expect(run.counts.received).toBe(44);
       expect(run.counts.ignored.MARKETPLACE_UNKNOWN).toBe(2);
       expect(run.counts.notFormatted).toEqual({ recorded: 1, withoutIdentity: 1, notRecorded: 0 });
-      // The catalogue once for the run, one forced refresh for the unknown code, not one per order.
-      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(2);
+      // One forced refresh for the unknown code, not one per order (the list the settings' check downloaded when the
+      // harness set its default carriers serves the run otherwise).
+      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(1);
 
       const [ignored] = await harness.store.readStream('order-galaxy_market-GX-1');
       expect(ignored.data).toMatchObject({ code: 'MARKETPLACE_UNKNOWN' });
@@ -853,7 +854,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       const again = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('nf-again')));
       expect(again.counts.notFormatted.recorded).toBe(1);
       expect(again.counts.unchanged).toBe(42);
-      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(2);
+      expect(requests('GET /v3.0/marketplaces') - marketplaceCalls).toBe(1);
       expect(await harness.store.readStream(stream)).toHaveLength(1);
 
       // Lengow fixes the order: the next poll decides it afresh.
@@ -871,6 +872,66 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
         causationId: 'nf-fixed',
         correlationId: 'nf-fixed',
       });
+    });
+  });
+
+  describe('an order Lengow corrects after it failed', () => {
+    let harness: Harness;
+    const admin = (path: string, body?: unknown) =>
+      fetch(`${harness.sandbox.url}/_sandbox${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (response) => {
+        expect(response.status).toBeLessThan(300);
+        return response.json() as Promise<Record<string, unknown>>;
+      });
+
+    beforeAll(async () => {
+      harness = await openHarness(20);
+    }, 60_000);
+    afterAll(() => closeHarness(harness));
+
+    it('is decided afresh on the next poll, without a configuration change or an operator; an unchanged copy is not', async () => {
+      const { orders } = harness.sandbox.state;
+      let standard = 0;
+      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
+      const skeleton = orders.skeletonOf(standard);
+      const template = await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`);
+      const version = (changes: Record<string, unknown>): Record<string, unknown> => ({
+        ...structuredClone(template),
+        marketplace_order_id: 'FX-1',
+        updated_at: new Date().toISOString(),
+        ...changes,
+      });
+      await harness.app.importer.runScheduled();
+      const stream = `order-${skeleton.marketplace}-FX-1`;
+
+      // No exchange rate yet: a failure on Lengow's data, not on the shop's configuration.
+      await admin('/orders', version({ total_order: -1 }));
+      await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('fx-1')));
+      const [failed] = await harness.store.readStream(stream);
+      expect(failed.data).toMatchObject({ failures: [{ code: 'NO_EXCHANGE_RATE' }] });
+
+      // Read again as it was (the window's overlap, an operator's window): it waits, nothing is appended.
+      const again = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('fx-2')));
+      expect(again.counts.failedOrders).toBe(0);
+      expect(await harness.store.readStream(stream)).toHaveLength(1);
+      // Lengow moving the delivery id alone is no correction either.
+      const moved = version({ total_order: -1 });
+      (moved.packages as { delivery: { id: number } }[])[0].delivery.id += 1;
+      await admin('/orders', moved);
+      await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('fx-3')));
+      expect(await harness.store.readStream(stream)).toHaveLength(1);
+
+      // Lengow got the rate: the same configuration, and the order is planned.
+      await admin('/orders', version({}));
+      const fixed = await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('fx-4')));
+      expect(fixed.counts.planned).toBe(1);
+      expect((await harness.store.readStream(stream)).map((event) => event.type)).toEqual([
+        'OrderImportFailed',
+        'OrderImportPlanned',
+      ]);
     });
   });
 

@@ -27,6 +27,7 @@ import { OrderDomainError } from '../domain/order-domain-error.js';
 import { orderKeyOf, orderStreamName, type OrderKey } from '../domain/order-key.js';
 import { toMarketplaceOrderSnapshot } from '../lengow-mapping/to-marketplace-order-snapshot.js';
 import { configurationRevision } from './configuration-revision.js';
+import { orderDecisionRevision } from './order-decision-revision.js';
 import { ImportAlreadyRunning } from './import-already-running.error.js';
 import { ImportLookupsResolver, type ShopImportContext } from './import-lookups-resolver.js';
 import { emptyImportRunCounts, increment, type ImportRunCounts } from './import-run-counts.js';
@@ -313,7 +314,7 @@ export class OrderImporter {
           definition: known?.domain ?? null,
           lookups,
           settings: session.settings.import,
-          configurationRevision: session.configurationRevision,
+          configurationRevision: orderDecisionRevision(session.configurationRevision, snapshot),
           now: this.clock().toISOString(),
         },
       },
@@ -571,6 +572,7 @@ export class OrderImporter {
     if (known) this.reportSighting(session, snapshot.marketplace, order, known.domain.label);
 
     const now = () => this.clock().toISOString();
+    const revision = orderDecisionRevision(session.configurationRevision, snapshot);
     const importCommand = (lookups: ImportLookups): OrderCommand => ({
       type: 'ImportOrder',
       data: {
@@ -578,7 +580,7 @@ export class OrderImporter {
         definition: known?.domain ?? null,
         lookups,
         settings: session.settings.import,
-        configurationRevision: session.configurationRevision,
+        configurationRevision: revision,
         now: now(),
         trigger: session.trigger,
       },
@@ -595,7 +597,7 @@ export class OrderImporter {
         { runId: session.runId, orderKey, operation: error.operation, err: error.message },
         'shop unreachable while importing an order',
       );
-      return this.withoutShop(orderKey, snapshot, known.domain, session, metadata, importCommand, options);
+      return this.withoutShop(orderKey, snapshot, known.domain, session, revision, metadata, importCommand, options);
     }
     return this.tryOrderCommand(orderKey, importCommand(lookups), metadata, options);
   }
@@ -613,6 +615,7 @@ export class OrderImporter {
     snapshot: MarketplaceOrderSnapshot,
     definition: MarketplaceDefinition,
     session: ImportSession,
+    decidedOn: string,
     metadata: CommandMetadata,
     importCommand: (lookups: ImportLookups) => OrderCommand,
     options: ExecuteOptions,
@@ -629,7 +632,7 @@ export class OrderImporter {
         settings: session.settings.import,
         nowMs: now.getTime(),
         trigger: session.trigger,
-        configurationRevision: session.configurationRevision,
+        configurationRevision: decidedOn,
         retryAfterFix: false,
       });
       const command: OrderCommand =
@@ -642,7 +645,7 @@ export class OrderImporter {
                 kind: 'transient',
                 failures: [SHOP_UNAVAILABLE_FAILURE],
                 retryPolicy: session.settings.import.retryPolicy,
-                configurationRevision: session.configurationRevision,
+                configurationRevision: decidedOn,
                 // The order's facts go on the failure, so read models can show an order that was never planned.
                 snapshot,
                 definition,

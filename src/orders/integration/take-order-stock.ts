@@ -1,9 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { StockDecrementPlan } from '../domain/plan-shop-orders.js';
 import type { StockDecrementFailure } from '../domain/stock-decrement-failure.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import type { Shop } from '../../shop/shop.port.js';
 import { stockDecrementFailureOf } from './stock-decrement-failure-of.js';
 import { shopProductId } from './to-create-shop-orders-input.js';
+
+/** The shop's limit on idempotency keys (as for creations, `shopOrdersKey`). */
+const MAX_KEY_LENGTH = 200;
+
+/**
+ * The key the shop deduplicates the decrement on. An order id near Lengow's longest makes the plan's key (stream name
+ * + `:stock`) longer than the shop accepts, which it refused on every try; such a key is sent as its digest, the same
+ * on every try.
+ */
+export function shopStockKey(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `stock:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 export type TakenStock =
   | { readonly kind: 'decremented'; readonly applied: boolean }
@@ -23,7 +37,7 @@ export async function takeOrderStock(
   const { import: importSettings } = await settings.current();
   try {
     const movement = await shop.decrementStock(
-      plan.key,
+      shopStockKey(plan.key),
       plan.lines.map((line) => ({ productId: shopProductId(line.product), quantity: line.quantity })),
       { allowNegative: importSettings.forceProduct },
     );
