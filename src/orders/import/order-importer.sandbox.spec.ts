@@ -417,6 +417,13 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
       await expect(
         harness.app.commandBus.execute(new ImportOrdersNow({}, { commandId: 'x6', actor: 'root' as never })),
       ).rejects.toMatchObject({ field: 'metadata.actor' });
+      // A window starting tomorrow holds nothing yet: refused, not run as an empty "succeeded" run.
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+      const runsBefore = (await harness.app.runs.recent(50)).length;
+      await expect(
+        harness.app.commandBus.execute(new ImportOrdersNow({ from: tomorrow }, operator('x7'))),
+      ).rejects.toMatchObject({ code: 'IMPORT_COMMAND_INVALID', field: 'payload.from' });
+      expect((await harness.app.runs.recent(50)).length).toBe(runsBefore);
     });
 
     it('refuses to re-import an order it never saw, without asking Lengow', async () => {

@@ -28,6 +28,7 @@ import { orderKeyOf, orderStreamName, type OrderKey } from '../domain/order-key.
 import { toMarketplaceOrderSnapshot } from '../lengow-mapping/to-marketplace-order-snapshot.js';
 import { configurationRevision } from './configuration-revision.js';
 import { orderDecisionRevision } from './order-decision-revision.js';
+import { ImportCommandInvalid } from './commands/import-command-invalid.error.js';
 import { ImportAlreadyRunning } from './import-already-running.error.js';
 import { ImportLookupsResolver, type ShopImportContext } from './import-lookups-resolver.js';
 import { emptyImportRunCounts, increment, type ImportRunCounts } from './import-run-counts.js';
@@ -201,6 +202,14 @@ export class OrderImporter {
     metadata: Pick<CommandMetadata, 'actor'> & Partial<CommandMetadata>,
     kind: Exclude<ImportRunKind, 'one_order'> = 'window',
   ): Promise<ImportRunReport> {
+    // A window starting later than now is empty: said so, rather than run as a "succeeded" run that read nothing.
+    if (request.from && request.from.getTime() >= this.clock().getTime()) {
+      return Promise.reject(
+        new ImportCommandInvalid([
+          { field: 'payload.from', message: 'from is in the future: no order is updated then yet' },
+        ]),
+      );
+    }
     if (this.running) return Promise.reject(new ImportAlreadyRunning(this.running.runId));
     const runId = this.newRunId();
     const abort = new AbortController();
