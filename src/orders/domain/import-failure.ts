@@ -20,6 +20,8 @@ export type ImportFailureCode =
   | 'NO_BILLING_ADDRESS'
   | 'BILLING_WITHOUT_COUNTRY'
   | 'DELIVERY_WITHOUT_COUNTRY'
+  /** A country that is no ISO 3166-1 alpha-2 code ("FRA", "0"): no carrier, tax or shop country could match it. */
+  | 'INVALID_COUNTRY'
   | 'DELIVERY_COUNTRY_NOT_ACTIVE'
   | 'NO_DEFAULT_CARRIER'
   /** Reported by the shop or Lengow adapters (creation refused, unreachable…): free text from the port. */
@@ -78,6 +80,11 @@ export const importFailures = {
     failure('BILLING_WITHOUT_COUNTRY', "Lengow error: billing address doesn't contain the country"),
   deliveryWithoutCountry: () =>
     failure('DELIVERY_WITHOUT_COUNTRY', "Lengow error: delivery address doesn't contain the country"),
+  invalidCountry: (address: 'billing' | 'delivery', country: string) =>
+    failure(
+      'INVALID_COUNTRY',
+      `Lengow error: the ${address} address's country "${quoted(country)}" is not an ISO 3166-1 alpha-2 code`,
+    ),
   deliveryCountryNotActive: (name: string) =>
     failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),
   noDefaultCarrier: (country: string, marketplaceLabel: string) =>

@@ -224,6 +224,20 @@ describe('validateOrder', () => {
     ]);
   });
 
+  it('reports a country that is no ISO alpha-2 code, instead of asking for a default carrier for it', () => {
+    expect(
+      messages(
+        snapshot({
+          billingAddress: address({ countryIso2: '0' }),
+          packages: [pkg({ deliveryAddress: address({ countryIso2: 'FRA' }) })],
+        }),
+      ),
+    ).toEqual([
+      'INVALID_COUNTRY: Lengow error: the billing address\'s country "0" is not an ISO 3166-1 alpha-2 code',
+      'INVALID_COUNTRY: Lengow error: the delivery address\'s country "FRA" is not an ISO 3166-1 alpha-2 code',
+    ]);
+  });
+
   it('reports a delivery country that is disabled in the shop', () => {
     expect(
       messages(snapshot(), { lookups: lookups({ countries: { FR: { name: 'France', active: false } } }) }),

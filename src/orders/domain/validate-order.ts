@@ -130,6 +130,8 @@ export function validateOrder({
   if (packages.length === 0) report(importFailures.noPackage());
   if (billing === null) report(importFailures.noBillingAddress());
   else if (blank(billing.countryIso2)) report(importFailures.billingWithoutCountry());
+  else if (billing.countryIso2 !== null && !isCountryCode(billing.countryIso2))
+    report(importFailures.invalidCountry('billing', billing.countryIso2));
 
   if (blank(snapshot.currency)) report(importFailures.noCurrency());
   else if (!lookups.currencyAvailable)
@@ -159,6 +161,11 @@ export function validateOrder({
       report(importFailures.deliveryWithoutCountry());
       return;
     }
+    if (!isCountryCode(country)) {
+      // Else it would surface as "no default carrier for FRA" or a shop refusal, and be recorded as a country seen.
+      report(importFailures.invalidCountry('delivery', country));
+      return;
+    }
     const shopCountry = lookups.countries[country.trim().toUpperCase()];
     if (shopCountry && !shopCountry.active) report(importFailures.deliveryCountryNotActive(shopCountry.name));
     const carrier = resolveImportCarrier({
@@ -185,4 +192,11 @@ export function validateOrder({
 
   if (failures.length > 0 || billing === null) return { ok: false, failures, filledIn };
   return { ok: true, billing, packages: validated, filledIn };
+}
+
+const COUNTRY_CODE = /^[A-Za-z]{2}$/;
+
+/** Lengow's `common_country_iso_a2` is an ISO 3166-1 alpha-2 code; the mapping upper-cases it. */
+function isCountryCode(value: string): boolean {
+  return COUNTRY_CODE.test(value.trim());
 }

@@ -940,6 +940,25 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
         'OrderImportPlanned',
       ]);
     });
+
+    it('fails a delivery country that is no alpha-2 code as such, and does not flag it as a country seen', async () => {
+      const { orders } = harness.sandbox.state;
+      let standard = 0;
+      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
+      const skeleton = orders.skeletonOf(standard);
+      const order = structuredClone(await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`));
+      order.marketplace_order_id = 'CC-1';
+      order.updated_at = new Date().toISOString();
+      (order.packages as { delivery: { common_country_iso_a2: string } }[])[0].delivery.common_country_iso_a2 = 'FRA';
+      await admin('/orders', order);
+      await harness.app.commandBus.execute(new ImportOrdersNow({ days: 3 }, operator('cc-1')));
+      const [failed] = await harness.store.readStream(`order-${skeleton.marketplace}-CC-1`);
+      expect(failed.data).toMatchObject({ failures: [expect.objectContaining({ code: 'INVALID_COUNTRY' })] });
+      const settings = await harness.store.readStream('settings-order-parameters');
+      expect(settings.filter((e) => e.type === 'MarketplaceCountrySeen').map((e) => e.data.country)).not.toContain(
+        'FRA',
+      );
+    });
   });
 
   describe('a shop outage', () => {

@@ -779,7 +779,12 @@ export class OrderImporter {
    * only the notice, never the order.
    */
   private reportSighting(session: ImportSession, marketplace: string, order: LengowOrder, label: string): void {
-    const countries = new Set(order.packages.map((item) => item.delivery.countryIsoA2?.trim().toUpperCase() || null));
+    // A country that is no alpha-2 code fails the order (INVALID_COUNTRY); it is no country to flag for a mapping.
+    const countryOf = (code: string | null | undefined) => {
+      const country = code?.trim().toUpperCase() ?? '';
+      return /^[A-Z]{2}$/.test(country) ? country : null;
+    };
+    const countries = new Set(order.packages.map((item) => countryOf(item.delivery.countryIsoA2)));
     for (const country of countries) {
       const key = `${marketplace}\u0000${country ?? ''}`;
       if (session.sightings.has(key)) continue;
