@@ -85,6 +85,13 @@ export class AppConfig {
   @Matches(/^\d+(s|m|h)$/, { message: 'IMPORT_INTERVAL must look like 30s, 5m or 1h' })
   IMPORT_INTERVAL = '5m';
 
+  /**
+   * How long the engine's own bookkeeping is kept: import run history, the merchant commands' idempotency keys, the
+   * journal of action attempts handed to Lengow once closed. `<n>h` or `<n>d`, at least a day.
+   */
+  @Matches(/^\d+(h|d)$/, { message: 'HISTORY_RETENTION must look like 30d or 48h' })
+  HISTORY_RETENTION = '30d';
+
   @IsOptional()
   @Matches(/^nats:\/\//, { message: 'NATS_URL must be a nats:// URL' })
   NATS_URL?: string;
@@ -99,6 +106,11 @@ export class AppConfig {
   get sandboxEnabled(): boolean {
     if (this.SANDBOX === 'auto') return !(this.LENGOW_ACCESS_TOKEN && this.LENGOW_SECRET);
     return this.SANDBOX === 'on';
+  }
+
+  get historyRetentionMs(): number {
+    const unit = this.HISTORY_RETENTION.endsWith('d') ? 86_400_000 : 3_600_000;
+    return Number(this.HISTORY_RETENTION.slice(0, -1)) * unit;
   }
 
   get importIntervalMs(): number {
@@ -131,6 +143,7 @@ export const CONFIG_VARIABLES = [
   'SANDBOX_SEED',
   'SANDBOX_ORDERS',
   'IMPORT_INTERVAL',
+  'HISTORY_RETENTION',
   'NATS_URL',
   'API_KEYS',
 ] as const;

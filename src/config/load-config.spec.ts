@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(config.SQLITE_READ_MODELS_PATH).toBeUndefined();
     expect(config.sandboxEnabled).toBe(true);
     expect(config.importIntervalMs).toBe(300_000);
+    expect(config.historyRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ HISTORY_RETENTION: '36h' }).historyRetentionMs).toBe(36 * 3_600_000);
   });
 
   it('follows the event store for read models and turns the sandbox off with credentials', () => {
@@ -36,6 +38,8 @@ describe('loadConfig', () => {
     [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS'],
     [{ READ_MODELS_THREAD: 'both' }, 'READ_MODELS_THREAD'],
     [{ IMPORT_INTERVAL: 'often' }, 'IMPORT_INTERVAL'],
+    [{ HISTORY_RETENTION: '30' }, 'HISTORY_RETENTION'],
+    [{ HISTORY_RETENTION: '12h' }, 'HISTORY_RETENTION'],
     [{ API_KEYS: 'k1:root' }, 'API_KEYS'],
     [{ LENGOW_ACCESS_TOKEN: 'only-half' }, 'LENGOW_SECRET'],
     [{ SANDBOX: 'off' }, 'LENGOW_ACCESS_TOKEN'],

@@ -43,6 +43,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reason.startsWith(first.property) ? reason.slice(first.property.length).trim() : reason,
     );
   }
+  // Below a day, a merchant command retried after its HTTP Idempotency-Key was forgotten (a day) could run twice.
+  if (config.historyRetentionMs < 86_400_000) throw new ConfigError('HISTORY_RETENTION', 'must be at least 24h');
   if (config.EVENT_STORE === 'postgres' && !config.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres');
   }

@@ -64,8 +64,15 @@ export interface ImportRunLogOptions {
   readonly staleAfterMs?: number;
   /** The same for a run recorded by an engine that wrote no heartbeat (before the upgrade): from its start; 1 h. */
   readonly legacyStaleAfterMs?: number;
+  /** How long a finished run stays in the history, counted from its start; 30 days by default. */
+  readonly retentionMs?: number;
+  /** The engine's clock, which run starts are written with and the retention is counted on. */
+  readonly now?: () => number;
   readonly logger?: Pick<Logger, 'warn'>;
 }
+
+/** One run per import interval (and per operator import) would otherwise pile up for as long as the engine runs. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface Row {
   id: string;
@@ -109,12 +116,18 @@ export const INTERRUPTED_RUN_ERROR =
  * is closed as `interrupted`: at start-up, when a run starts and when the history is read. Runs of this log's own
  * owner are never closed by it (it knows they are alive). Should a live run be closed anyway (its process frozen for
  * minutes), its next heartbeat reopens it and its end overwrites the verdict: the history heals rather than lies.
+ *
+ * Finished runs older than `retentionMs` are deleted, at most once an hour, when a run starts; never the run the
+ * incremental window resumes from, however old (after a long outage it is still where the next run starts).
  */
 export class ImportRunLog {
   readonly owner: string;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
   private readonly legacyStaleAfterMs: number;
+  private readonly retentionMs: number;
+  private readonly now: () => number;
+  private lastPrune = Number.NEGATIVE_INFINITY;
   /** The runs this log started and has not finished: the ones its heartbeat keeps alive. */
   private readonly active = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -129,6 +142,8 @@ export class ImportRunLog {
     this.heartbeatMs = positive(options.heartbeatMs, 10_000);
     this.staleAfterMs = positive(options.staleAfterMs, 120_000);
     this.legacyStaleAfterMs = positive(options.legacyStaleAfterMs, 3_600_000);
+    this.retentionMs = positive(options.retentionMs, 30 * 86_400_000);
+    this.now = options.now ?? Date.now;
   }
 
   /** Creates the table, or brings an existing one up to date, then closes the runs left behind by dead processes. */
@@ -165,6 +180,7 @@ export class ImportRunLog {
 
   async start(run: ImportRunStart): Promise<void> {
     await this.closeInterruptedQuietly();
+    await this.pruneQuietly();
     await this.db.execute(
       `INSERT INTO import_runs (id, kind, actor, window_from, window_to, advances_checkpoint, configuration_revision,
          started_at, outcome, owner, heartbeat_at)
@@ -261,6 +277,28 @@ export class ImportRunLog {
     await this.closeInterruptedQuietly();
     const [row] = await this.db.query<Row>('SELECT * FROM import_runs WHERE id = $1', [id]);
     return row ? toRecord(row) : null;
+  }
+
+  /** Deletes the finished runs past the retention but the checkpoint's; returns how many. */
+  async prune(): Promise<number> {
+    this.lastPrune = this.now();
+    const before = new Date(this.lastPrune - this.retentionMs).toISOString();
+    return this.db.execute(
+      `DELETE FROM import_runs WHERE started_at < $1 AND outcome <> 'running'
+         AND id NOT IN (SELECT id FROM import_runs WHERE outcome = 'succeeded' AND advances_checkpoint = 1
+                          AND window_to IS NOT NULL ORDER BY window_to DESC LIMIT 1)`,
+      [before],
+    );
+  }
+
+  private async pruneQuietly(): Promise<void> {
+    if (this.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    try {
+      await this.prune();
+    } catch (error) {
+      // The history only grows a little longer; the next hour tries again.
+      this.options.logger?.warn({ err: (error as Error)?.message ?? String(error) }, 'old import runs not pruned');
+    }
   }
 
   private async beat(): Promise<void> {

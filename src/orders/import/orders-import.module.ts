@@ -83,9 +83,12 @@ export class OrdersImportModule {
         },
         {
           provide: ImportRunLog,
-          inject: [SQL_DATABASE, LOGGER],
-          useFactory: async (db: SqlDatabase, logger: Logger) => {
-            const log = new ImportRunLog(db, { logger: logger.child({ component: 'import-run-log' }) });
+          inject: [SQL_DATABASE, LOGGER, { token: APP_CONFIG, optional: true }],
+          useFactory: async (db: SqlDatabase, logger: Logger, config?: AppConfig) => {
+            const log = new ImportRunLog(db, {
+              logger: logger.child({ component: 'import-run-log' }),
+              retentionMs: config?.historyRetentionMs,
+            });
             await log.init();
             return log;
           },

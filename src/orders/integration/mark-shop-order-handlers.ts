@@ -1,5 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG } from '../../app.tokens.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { isShopError, ShopError } from '../../shop/shop-error.js';
 import type { ShopOrder } from '../../shop/shop-order.js';
@@ -48,8 +50,15 @@ export class ShopCommandRunner {
     @Inject(SQL_DATABASE) db: SqlDatabase,
     @Inject(ORDERS_REACTIONS_OPTIONS) options: OrdersReactionsOptions,
     private readonly feed: ShopChangeFeedPoller,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
-    this.keys = new ShopCommandKeys(db, options.clock, SHOP_COMMAND_STALE_AFTER_MS, options.shopCommandHeartbeatMs);
+    this.keys = new ShopCommandKeys(
+      db,
+      options.clock,
+      SHOP_COMMAND_STALE_AFTER_MS,
+      options.shopCommandHeartbeatMs,
+      config?.historyRetentionMs,
+    );
   }
 
   async run(key: string, step: Step): Promise<ShopCommandResult> {

@@ -1,6 +1,7 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LOGGER } from '../../app.tokens.js';
+import { APP_CONFIG, LOGGER } from '../../app.tokens.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { LENGOW_API, type ActionRequest, type LengowApi, type SendActionResult } from '../../lengow/lengow-api.port.js';
 import { LengowAuthError, LengowError } from '../../lengow/lengow-errors.js';
@@ -38,8 +39,9 @@ export class PostLengowActionHandler implements ICommandHandler<PostLengowAction
     @Inject(REACTIONS_SETTINGS) private readonly settings: OrderSettingsReader,
     @Inject(ORDERS_REACTIONS_OPTIONS) private readonly options: OrdersReactionsOptions,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
-    this.posts = new LengowActionPosts(db);
+    this.posts = new LengowActionPosts(db, config?.historyRetentionMs);
   }
 
   execute(command: PostLengowAction): Promise<PostLengowActionOutcome> {

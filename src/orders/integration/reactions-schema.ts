@@ -29,6 +29,7 @@ const STATEMENTS = [
   // When each action attempt was first handed to Lengow: a later try of the same attempt then adopts what that one
   // may have created (the POST's answer can be lost), instead of posting a second action.
   `CREATE TABLE IF NOT EXISTS lengow_action_posts (attempt_key TEXT PRIMARY KEY, started_at TEXT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS lengow_action_posts_by_age ON lengow_action_posts (started_at)`,
   // The shop change feed is not the event store: its own checkpoint, and the changes that could not be recorded.
   `CREATE TABLE IF NOT EXISTS shop_feed_checkpoints (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL, updated_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS shop_feed_parked (
@@ -70,6 +71,7 @@ const STATEMENTS = [
      result TEXT,
      started_at TEXT NOT NULL,
      finished_at TEXT)`,
+  `CREATE INDEX IF NOT EXISTS shop_command_keys_by_age ON shop_command_keys (started_at)`,
 ];
 
 const ready = new WeakMap<SqlDatabase, Promise<void>>();

@@ -81,6 +81,29 @@ function keysSuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise
       result: { changed: true, changeId: 9 },
     });
   });
+
+  it('forgets keys past the retention, so a key per command does not pile up for ever', async () => {
+    const DAY = 86_400_000;
+    const keys = new ShopCommandKeys(db, clock, 30_000, 3_600_000, 2 * DAY);
+    const count = async () =>
+      Number((await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM shop_command_keys'))[0].n);
+    await keys.claim('k-old', 'ship', { t: 1 }, '1', seen);
+    await keys.complete('k-old', { changed: true, changeId: 1 });
+    now += DAY;
+    await keys.claim('k-recent', 'ship', { t: 2 }, '1', seen);
+    await keys.complete('k-recent', { changed: true, changeId: 2 });
+    expect(await count()).toBe(2);
+
+    now += DAY + 60_000;
+    await keys.claim('k-new', 'ship', { t: 3 }, '1', seen);
+    await keys.complete('k-new', { changed: true, changeId: 3 });
+    expect(await count()).toBe(2);
+    // Still remembered within the retention: a retry gets the stored answer, not a second shipment.
+    expect(await keys.claim('k-recent', 'ship', { t: 2 }, '1', seen)).toEqual({
+      kind: 'done',
+      result: { changed: true, changeId: 2 },
+    });
+  });
 }
 
 describe('ShopCommandKeys on SQLite', () => {

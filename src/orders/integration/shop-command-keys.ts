@@ -23,6 +23,8 @@ export class ShopCommandInProgress extends Error {
   }
 }
 
+const PRUNE_EVERY_MS = 60_000;
+
 export type KeyClaim<Result> =
   /** Done before: the stored result. */
   | { readonly kind: 'done'; readonly result: Result }
@@ -60,15 +62,22 @@ function canonical(value: unknown): string {
  * taken over by a retry in this or another engine process while it still runs, and a partial refund made twice. So
  * the claims held here are renewed every `heartbeatMs` until completed, released or abandoned (outcome unknown), and
  * closed only while still this process's: one taken over (this process frozen past `staleAfterMs`) is left alone.
+ *
+ * A key is kept `retentionMs` from its claim (or its last renewal), then deleted, at most once a minute when a key
+ * is claimed: every command carries a key (a fresh one per request without `Idempotency-Key`), so the table would
+ * otherwise grow with every ship, cancel and refund ever sent. The retention must outlast the HTTP API's memory of
+ * the same key (a day), which the engine's configuration enforces.
  */
 export class ShopCommandKeys {
   private readonly claims: RenewedClaims<string>;
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: SqlDatabase,
     private readonly clock: () => Date,
     private readonly staleAfterMs = 30_000,
     heartbeatMs = Math.max(1, Math.floor(staleAfterMs / 3)),
+    private readonly retentionMs = 30 * 86_400_000,
   ) {
     this.claims = new RenewedClaims(heartbeatMs);
   }
@@ -81,6 +90,7 @@ export class ShopCommandKeys {
     before: () => Promise<unknown>,
   ): Promise<KeyClaim<Result>> {
     await ensureReactionsSchema(this.db);
+    await this.prune();
     const fingerprint = createHash('sha256').update(canonical({ command, request })).digest('hex');
     const existing = await this.row(key);
     if (!existing) {
@@ -120,6 +130,15 @@ export class ShopCommandKeys {
   /** The call ended without a known outcome: the claim stays open, unrenewed, for a retry to take over once stale. */
   async abandon(key: string): Promise<void> {
     await this.letGo(key);
+  }
+
+  private async prune(): Promise<void> {
+    const now = this.clock().getTime();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    await this.db.execute('DELETE FROM shop_command_keys WHERE started_at < $1', [
+      new Date(now - this.retentionMs).toISOString(),
+    ]);
   }
 
   private hold<Result>(key: string, startedAt: string, claim: KeyClaim<Result>): KeyClaim<Result> {

@@ -317,4 +317,37 @@ export function importRunLogSuite(open: OpenSharedRunDatabase): void {
     });
     expect(await log.checkpoint()).toMatchObject({ configurationRevision: 'rev-1' });
   });
+
+  it('forgets finished runs past the retention, but never the one the next window resumes from', async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    const at = (daysAgo: number) => new Date(now - daysAgo * DAY);
+    const writer = await engine(dbA, 'engine-a');
+    const finish = (id: string, daysAgo: number, outcome: 'succeeded' | 'failed') =>
+      writer.finish(id, { outcome, finishedAt: at(daysAgo), counts: emptyImportRunCounts(), error: null });
+    // The last successful window is 50 days old: every run since failed (Lengow refused the credentials for weeks).
+    await writer.start(run('checkpoint', at(50)));
+    await finish('checkpoint', 50, 'succeeded');
+    await writer.start(run('older-success', at(60)));
+    await finish('older-success', 60, 'succeeded');
+    await writer.start(run('old-failure', at(40)));
+    await finish('old-failure', 40, 'failed');
+    await writer.start(run('recent-failure', at(2)));
+    await finish('recent-failure', 2, 'failed');
+    await writer.start(run('old-but-running', at(45)));
+
+    // Another process starting its first run prunes, on its own clock.
+    const pruner = await engine(dbB, 'engine-b', { retentionMs: 30 * DAY, now: () => now });
+    await pruner.start(run('today'));
+
+    expect(await pruner.get('older-success')).toBeNull();
+    expect(await pruner.get('old-failure')).toBeNull();
+    expect(await pruner.get('checkpoint')).toMatchObject({ outcome: 'succeeded' });
+    expect(await pruner.get('recent-failure')).toMatchObject({ outcome: 'failed' });
+    expect(await pruner.get('old-but-running')).toMatchObject({ outcome: 'running' });
+    expect((await pruner.checkpoint())?.windowTo.toISOString()).toBe(at(50).toISOString());
+    expect((await pruner.recent()).map((r) => r.id).sort()).toEqual(
+      ['checkpoint', 'old-but-running', 'recent-failure', 'today'].sort(),
+    );
+  });
 }
