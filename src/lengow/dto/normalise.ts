@@ -4,6 +4,8 @@
  * instead of the transform throwing (a throw would lose the field path).
  */
 
+import { parseUtcTimestamp } from '../../common/iso-instant.js';
+
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** Lengow money is "decimal or string", and null where a marketplace does not report it. */
@@ -38,6 +40,8 @@ export function toIsoDate(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
   if (text === '') return null;
+  const utc = parseUtcTimestamp(text);
+  if (utc !== undefined) return new Date(utc).toISOString();
   const match = ISO_DATE.exec(text);
   if (!match) return value;
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone, sign, offsetH, offsetM] =
@@ -64,9 +68,7 @@ const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Only what `toIsoDate` produces passes: a raw value it handed back (an impossible date) never reaches an event. */
 export function isIsoDateOrNull(value: unknown): boolean {
   if (value === null) return true;
-  if (typeof value !== 'string' || !CANONICAL_DATE.test(value)) return false;
-  const ms = Date.parse(value);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
+  return typeof value === 'string' && CANONICAL_DATE.test(value) && parseUtcTimestamp(value) !== undefined;
 }
 
 /** Scalars become strings (ids are sometimes numbers); objects are left for the validator to reject. */

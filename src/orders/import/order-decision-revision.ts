@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { MarketplaceOrderSnapshot } from '../domain/marketplace-order-snapshot.js';
 
 /**
@@ -16,6 +16,7 @@ export function orderDecisionRevision(configurationRevision: string, snapshot: M
     ...snapshot,
     packages: snapshot.packages.map(({ deliveryId: _deliveryId, ...rest }) => rest),
   };
-  const digest = createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 16);
+  // One-shot `hash`: decided for every order of every run, and a third cheaper than a Hash object.
+  const digest = hash('sha256', JSON.stringify(material), 'hex').slice(0, 16);
   return `${configurationRevision}:order-${digest}`;
 }
