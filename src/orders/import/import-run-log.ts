@@ -244,6 +244,19 @@ export class ImportRunLog {
     return this.closing;
   }
 
+  /**
+   * A window run another engine process is running now (its heartbeat fresh), if any: the runs of this log's own owner
+   * are the importer's to know, and a one-order import does not hold the window.
+   */
+  async windowRunElsewhere(): Promise<string | null> {
+    const [row] = await this.db.query<{ id: string }>(
+      `SELECT id FROM import_runs WHERE outcome = 'running' AND kind <> 'one_order' AND owner IS NOT NULL
+         AND owner <> $1 AND heartbeat_at >= ${databaseNow(this.db.dialect, '$2')} ORDER BY started_at LIMIT 1`,
+      [this.owner, ago(this.db.dialect, this.staleAfterMs)],
+    );
+    return row?.id ?? null;
+  }
+
   /** Stops the heartbeat (the app is closing; its runs were stopped first). */
   close(): void {
     this.stopTimer();

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { OrderSettingsReader } from '../../settings/order-settings.port.js';
 import type { ImportRunReport } from './order-importer.js';
+import { ImportAlreadyRunning } from './import-already-running.error.js';
 
 export interface ScheduledImporter {
   readonly runningRunId: string | null;
@@ -80,6 +81,10 @@ export class ImportScheduler {
     } else {
       // Not awaited: the cadence does not depend on how long a run takes.
       this.importer.runScheduled().catch((error: unknown) => {
+        if (error instanceof ImportAlreadyRunning) {
+          this.logger.info({ runningRunId: error.runningRunId }, 'scheduled import skipped: ' + error.message);
+          return;
+        }
         this.logger.error({ err: (error as Error)?.message ?? String(error) }, 'scheduled import could not start');
       });
     }

@@ -194,8 +194,9 @@ export class OrderImporter {
 
   /**
    * One window run. With nothing asked, the incremental window (settings' days, resumed 2 h before the last successful
-   * run); otherwise the operator's window. Refused with `ImportAlreadyRunning` while another run of this process
-   * is going. Lengow errors end the run as failed (its window is read again by the next one); they are not thrown.
+   * run); otherwise the operator's window. Refused with `ImportAlreadyRunning` while another run of this process, or a
+   * window run of another engine process on the same database, is going. Lengow errors end the run as failed (its
+   * window is read again by the next one); they are not thrown.
    */
   runWindow(
     request: RequestedWindow,
@@ -365,6 +366,11 @@ export class OrderImporter {
     const counts = emptyImportRunCounts();
     const { runs, logger } = this.deps;
     const actor = metadata.actor;
+    // Two processes reading the same window would do no harm (the streams keep orders unique) but twice the work and
+    // twice Lengow's quota, as the plugins' in-progress lock avoids. Checked, not locked: two starting in the same
+    // instant both run, harmlessly. A history that cannot be read does not stop the import.
+    const elsewhere = await runs.windowRunElsewhere().catch(() => null);
+    if (elsewhere !== null) throw new ImportAlreadyRunning(elsewhere, true);
     let session: ImportSession | null = null;
     let window: ImportWindow | null = null;
     try {

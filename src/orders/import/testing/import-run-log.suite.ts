@@ -156,6 +156,28 @@ export function importRunLogSuite(open: OpenSharedRunDatabase): void {
     expect(await b.get('slow')).toMatchObject({ outcome: 'running', finishedAt: null, error: null });
   });
 
+  it('tells a window run of another live process, never its own, a one-order import or a dead process’s', async () => {
+    const a = await engine(dbA, 'engine-a');
+    const b = await engine(dbB, 'engine-b');
+    expect(await b.windowRunElsewhere()).toBeNull();
+    await a.start(run('window-a'));
+    expect(await b.windowRunElsewhere()).toBe('window-a');
+    expect(await a.windowRunElsewhere()).toBeNull();
+    await a.finish('window-a', {
+      outcome: 'succeeded',
+      finishedAt: new Date(),
+      counts: emptyImportRunCounts(),
+      error: null,
+    });
+    expect(await b.windowRunElsewhere()).toBeNull();
+    await a.start({ ...run('one'), kind: 'one_order', window: null, advancesCheckpoint: false });
+    expect(await b.windowRunElsewhere()).toBeNull();
+    await a.start(run('dying'));
+    a.close();
+    await backdateHeartbeat(dbA, 'dying', 10);
+    expect(await b.windowRunElsewhere()).toBeNull();
+  });
+
   it('never closes a run of its own process, however old its heartbeat', async () => {
     const a = await engine(dbA, 'engine-a');
     await a.start(run('mine'));
