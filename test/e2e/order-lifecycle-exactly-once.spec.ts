@@ -18,8 +18,10 @@ describeWithService(postgres, 'two whole engines on one PostgreSQL schema and on
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, seed: SEED, orderCount: ORDERS, actionProcessingDelayMs: 0 });
     schema = freshSchemaName('lifecycle');
-    a = await TestEngine.start({ seed: SEED, lengowUrl: sandbox.url, postgresSchema: schema });
-    b = await TestEngine.start({ seed: SEED, lengowUrl: sandbox.url, postgresSchema: schema });
+    // Side by side for real: uniqueness must not rest on one engine refusing to import while the other does.
+    const options = { seed: SEED, lengowUrl: sandbox.url, postgresSchema: schema, importsSideBySide: true };
+    a = await TestEngine.start(options);
+    b = await TestEngine.start(options);
   }, 120_000);
   afterAll(async () => {
     await a?.close();

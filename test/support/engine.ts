@@ -56,6 +56,8 @@ export interface TestEngineOptions {
   pollers?: boolean;
   /** Timeouts and retries of the Lengow connector (its production defaults otherwise). */
   lengow?: LengowClientTuning;
+  /** Window runs go even while another engine process runs one (the exactly-once tests' side-by-side imports). */
+  importsSideBySide?: boolean;
   /** Serve the command bus on NATS_URL under this subject prefix (no integration events published). */
   natsSubjectPrefix?: string;
   /** The bus's commandId claims: how soon an unrenewed one is taken over, how often a running one is renewed. */
@@ -98,7 +100,10 @@ export class TestEngine {
     const engine = await startEngine(loadConfig(env), {
       logger: silentLogger(),
       app: {
-        import: { schedule: false },
+        import: {
+          schedule: false,
+          ...(options.importsSideBySide ? { refuseWhileAnotherProcessImports: false } : {}),
+        },
         reactions: { pollers: options.pollers ?? false },
         reactors: { pollIntervalMs: 20 },
         lengow: options.lengow,

@@ -39,7 +39,9 @@ describeWithService(postgres, 'OrderImporter on PostgreSQL: two engines importin
     await db.init();
     const store = new PostgresEventStore(db);
     await store.init();
-    const app = await startImportTestApp({ store, db, lengowUrl: sandbox.url, importOptions: { concurrency: 12 } });
+    // Side by side for real: uniqueness must not rest on one engine refusing to import while the other does.
+    const importOptions = { concurrency: 12, refuseWhileAnotherProcessImports: false };
+    const app = await startImportTestApp({ store, db, lengowUrl: sandbox.url, importOptions });
     const engine = { db, store, app };
     engines.push(engine);
     return engine;
