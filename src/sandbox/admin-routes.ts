@@ -66,6 +66,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     actions: state.actionsJson(),
     moiCalls: state.moiCalls,
     requests: state.requestCountsJson(),
+    retention: state.retention(),
     faults: ctx.faults.list(),
     activeTokens: ctx.tokens.activeCount,
   }));

@@ -32,6 +32,12 @@ export interface SandboxOptions {
   generatedSpanHours?: number;
   /** The instant generated orders lead up to (now by default); fix it to get byte-identical orders across runs. */
   anchor?: Date;
+  /** A processed action is dropped this long after its answer (7 days by default). */
+  actionRetentionMs?: number;
+  /** At most this many processed actions are kept, the oldest dropped first (10 000 by default). */
+  maxProcessedActions?: number;
+  /** Only this many of the latest moi calls are kept for inspection (1 000 by default). */
+  maxMoiCalls?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -66,6 +72,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     actionSentPhaseMs: options.actionSentPhaseMs ?? 0,
     generatedSpanMs: (options.generatedSpanHours ?? 48) * 3600_000,
     anchor: options.anchor,
+    actionRetentionMs: options.actionRetentionMs,
+    maxProcessedActions: options.maxProcessedActions,
+    maxMoiCalls: options.maxMoiCalls,
   });
   const tokens = new TokenStore((options.tokenLifetimeSeconds ?? 3600) * 1000, () => now().getTime());
   const faults = new FaultInjector(options.seed ?? 1);

@@ -5,10 +5,20 @@ import { defaultMarketplaces, lengowStatusOf, type MarketplaceCatalogue } from '
 import { OrderStore, type JsonObject } from './order-store.js';
 
 /**
- * Everything the sandbox remembers for its lifetime: orders, marketplaces, actions, moi calls and request counts.
+ * Everything the sandbox remembers: orders, marketplaces, actions, moi calls and request counts.
  * Time comes from the injected clock, and queued actions are processed lazily whenever state is read, so a test with
  * a fake clock sees exactly the same transitions as a real run.
  */
+
+/**
+ * Processed actions stay listed this long after their answer: past the plugins' 3-day action timeout plus their 2 h
+ * security window, so a reader polling `updated_from` never misses a result it is still waiting for.
+ */
+export const DEFAULT_ACTION_RETENTION_MS = 7 * 24 * 3600_000;
+/** Keeps a load test from growing the heap without bound when it sends more actions than the retention would hold. */
+export const DEFAULT_MAX_PROCESSED_ACTIONS = 10_000;
+/** moi calls are only an inspection log: the recent ones are what a test or an operator looks at. */
+export const DEFAULT_MAX_MOI_CALLS = 1_000;
 
 export interface SandboxStateOptions {
   seed: number;
@@ -22,6 +32,20 @@ export interface SandboxStateOptions {
   generatedSpanMs: number;
   /** The instant generated orders lead up to; the start time by default. */
   anchor?: Date;
+  /** A processed action is dropped this long after its last change. */
+  actionRetentionMs?: number;
+  /** Beyond this many processed actions, the oldest are dropped first. Unprocessed actions are never dropped. */
+  maxProcessedActions?: number;
+  /** Only the most recent moi calls are kept. */
+  maxMoiCalls?: number;
+}
+
+export interface RetentionReport {
+  actionRetentionMs: number;
+  maxProcessedActions: number;
+  maxMoiCalls: number;
+  actionsDropped: number;
+  moiCallsDropped: number;
 }
 
 export interface MoiCall {
@@ -62,6 +86,11 @@ export class SandboxState {
   requestCounts = new Map<string, Map<number, number>>();
   private nextActionId = 100_001;
   private anchorMs = 0;
+  /** Earliest `updatedAtMs` among kept processed actions, so most reads know without a scan that none has expired. */
+  private oldestProcessedMs = Infinity;
+  private processedCount = 0;
+  private actionsDropped = 0;
+  private moiCallsDropped = 0;
 
   constructor(private options: SandboxStateOptions) {
     this.reset();
@@ -97,6 +126,32 @@ export class SandboxState {
     this.moiCalls = [];
     this.requestCounts = new Map();
     this.nextActionId = 100_001;
+    this.oldestProcessedMs = Infinity;
+    this.processedCount = 0;
+    this.actionsDropped = 0;
+    this.moiCallsDropped = 0;
+  }
+
+  retention(): RetentionReport {
+    return {
+      actionRetentionMs: this.actionRetentionMs,
+      maxProcessedActions: this.maxProcessedActions,
+      maxMoiCalls: this.maxMoiCalls,
+      actionsDropped: this.actionsDropped,
+      moiCallsDropped: this.moiCallsDropped,
+    };
+  }
+
+  private get actionRetentionMs(): number {
+    return this.options.actionRetentionMs ?? DEFAULT_ACTION_RETENTION_MS;
+  }
+
+  private get maxProcessedActions(): number {
+    return this.options.maxProcessedActions ?? DEFAULT_MAX_PROCESSED_ACTIONS;
+  }
+
+  private get maxMoiCalls(): number {
+    return this.options.maxMoiCalls ?? DEFAULT_MAX_MOI_CALLS;
   }
 
   manifest(): ImportCaseManifest {
@@ -190,12 +245,46 @@ export class SandboxState {
       }
     }
     if (steps.length > 0) this.pending = this.pending.filter((a) => !a.processed);
+    this.dropOldActions(now);
+  }
+
+  /**
+   * Forgets processed actions Lengow would no longer list, then the oldest processed ones beyond the cap. An action
+   * still queued or waiting for the marketplace is never dropped: its answer would be lost and the order left unmoved.
+   */
+  private dropOldActions(now: number): void {
+    const cutoff = now - this.actionRetentionMs;
+    if (this.oldestProcessedMs >= cutoff && this.processedCount <= this.maxProcessedActions) return;
+    let expired = 0;
+    for (const action of this.actions) if (action.processed && action.updatedAtMs < cutoff) expired++;
+    // Expired ones go anyway; only what is still over the cap after them costs unexpired actions, oldest id first.
+    let overCap = this.processedCount - expired - this.maxProcessedActions;
+    const kept: SandboxAction[] = [];
+    let oldest = Infinity;
+    for (const action of this.actions) {
+      if (action.processed) {
+        if (action.updatedAtMs < cutoff) continue;
+        if (overCap > 0) {
+          overCap--;
+          continue;
+        }
+        oldest = Math.min(oldest, action.updatedAtMs);
+      }
+      kept.push(action);
+    }
+    const dropped = this.actions.length - kept.length;
+    this.actionsDropped += dropped;
+    this.processedCount -= dropped;
+    this.oldestProcessedMs = oldest;
+    this.actions = kept;
   }
 
   private complete(action: SandboxAction, at: number): void {
     action.queued = false;
     action.processed = true;
     action.updatedAtMs = at;
+    this.processedCount++;
+    this.oldestProcessedMs = Math.min(this.oldestProcessedMs, at);
     const definition = this.marketplaces[action.marketplace.toLowerCase()];
     const actionDefinition = definition?.orders.actions[action.actionType];
     const stored = this.orders.find(action.marketplace, action.marketplaceOrderId);
@@ -231,6 +320,11 @@ export class SandboxState {
       merchant_order_id: [...call.merchant_order_id],
     });
     this.moiCalls.push({ at: new Date(this.nowMs()).toISOString(), ...call, found });
+    const excess = this.moiCalls.length - this.maxMoiCalls;
+    if (excess > 0) {
+      this.moiCalls.splice(0, excess);
+      this.moiCallsDropped += excess;
+    }
     return found;
   }
 

@@ -18,7 +18,11 @@ export class TokenStore {
   ) {}
 
   issue(accountId: number): IssuedToken {
-    const issued = { token: randomUUID(), accountId, expiresAtMs: this.now() + this.lifetimeMs };
+    const now = this.now();
+    // A client fetches a token about every lifetime for as long as it runs. Forgetting one a lifetime after it expired
+    // bounds the store, while a client still holding it is told "expired" rather than "invalid" for that long.
+    for (const [token, held] of this.tokens) if (held.expiresAtMs <= now - this.lifetimeMs) this.tokens.delete(token);
+    const issued = { token: randomUUID(), accountId, expiresAtMs: now + this.lifetimeMs };
     this.tokens.set(issued.token, issued);
     return issued;
   }
@@ -39,6 +43,11 @@ export class TokenStore {
       issued.expiresAtMs = at;
     }
     return count;
+  }
+
+  /** Tokens remembered, expired or not. */
+  get storedCount(): number {
+    return this.tokens.size;
   }
 
   get activeCount(): number {
