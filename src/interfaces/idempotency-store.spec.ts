@@ -1,13 +1,5 @@
-import { PostgresDatabase } from '../database/postgres-database.js';
+import { describeOnBothDatabases, type OpenedDatabase } from '../../test/support/on-both-databases.js';
 import type { SqlDatabase } from '../database/sql-database.port.js';
-import { SqliteDatabase } from '../database/sqlite-database.js';
-import {
-  checkPostgres,
-  describeWithService,
-  dropSchema,
-  freshSchemaName,
-  POSTGRES_URL,
-} from '../../test/support/services.js';
 import { IdempotencyStore } from './idempotency-store.js';
 
 const response = { status: 200, headers: { etag: 'W/"3"' }, body: '{"ok":true}' };
@@ -24,7 +16,7 @@ async function waitForRow(db: SqlDatabase, key: string, at: number): Promise<voi
   }
 }
 
-function idempotencySuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>) {
+function idempotencySuite(open: () => Promise<OpenedDatabase>) {
   let db: SqlDatabase;
   let cleanup: () => Promise<void>;
   let now: number;
@@ -106,24 +98,4 @@ function idempotencySuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => 
   });
 }
 
-describe('IdempotencyStore on SQLite', () => {
-  idempotencySuite(async () => {
-    const db = new SqliteDatabase({ path: ':memory:' });
-    return { db, cleanup: () => db.close() };
-  });
-});
-
-describeWithService(await checkPostgres(), 'IdempotencyStore on PostgreSQL', () => {
-  idempotencySuite(async () => {
-    const schema = freshSchemaName('idem');
-    const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
-    await db.init();
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        await dropSchema(schema);
-      },
-    };
-  });
-});
+describeOnBothDatabases('IdempotencyStore', 'idem', idempotencySuite);

@@ -1,19 +1,11 @@
-import { PostgresDatabase } from '../../database/postgres-database.js';
+import { describeOnBothDatabases, type OpenedDatabase } from '../../../test/support/on-both-databases.js';
 import type { SqlDatabase } from '../../database/sql-database.port.js';
-import { SqliteDatabase } from '../../database/sqlite-database.js';
-import {
-  checkPostgres,
-  describeWithService,
-  dropSchema,
-  freshSchemaName,
-  POSTGRES_URL,
-} from '../../../test/support/services.js';
 import { LengowActionPosts } from './lengow-action-posts.js';
 import { ensureReactionsSchema } from './reactions-schema.js';
 
 const DAY = 86_400_000;
 
-function postsSuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>) {
+function postsSuite(open: () => Promise<OpenedDatabase>) {
   let db: SqlDatabase;
   let cleanup: () => Promise<void>;
 
@@ -50,24 +42,4 @@ function postsSuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promis
   });
 }
 
-describe('LengowActionPosts on SQLite', () => {
-  postsSuite(async () => {
-    const db = new SqliteDatabase({ path: ':memory:' });
-    return { db, cleanup: () => db.close() };
-  });
-});
-
-describeWithService(await checkPostgres(), 'LengowActionPosts on PostgreSQL', () => {
-  postsSuite(async () => {
-    const schema = freshSchemaName('h6_posts');
-    const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
-    await db.init();
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        await dropSchema(schema);
-      },
-    };
-  });
-});
+describeOnBothDatabases('LengowActionPosts', 'action_posts', postsSuite);

@@ -1,18 +1,10 @@
-import { PostgresDatabase } from '../../database/postgres-database.js';
+import { describeOnBothDatabases, type OpenedDatabase } from '../../../test/support/on-both-databases.js';
 import type { SqlDatabase } from '../../database/sql-database.port.js';
-import { SqliteDatabase } from '../../database/sqlite-database.js';
-import {
-  checkPostgres,
-  describeWithService,
-  dropSchema,
-  freshSchemaName,
-  POSTGRES_URL,
-} from '../../../test/support/services.js';
 import { ShopCommandInProgress, ShopCommandKeys } from './shop-command-keys.js';
 
 const seen = () => Promise.resolve({ '1': 0 });
 
-function keysSuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>) {
+function keysSuite(open: () => Promise<OpenedDatabase>) {
   let db: SqlDatabase;
   let cleanup: () => Promise<void>;
   let now: number;
@@ -106,24 +98,4 @@ function keysSuite(open: () => Promise<{ db: SqlDatabase; cleanup: () => Promise
   });
 }
 
-describe('ShopCommandKeys on SQLite', () => {
-  keysSuite(async () => {
-    const db = new SqliteDatabase({ path: ':memory:' });
-    return { db, cleanup: () => db.close() };
-  });
-});
-
-describeWithService(await checkPostgres(), 'ShopCommandKeys on PostgreSQL', () => {
-  keysSuite(async () => {
-    const schema = freshSchemaName('h3_keys');
-    const db = new PostgresDatabase({ connectionString: POSTGRES_URL, schema });
-    await db.init();
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        await dropSchema(schema);
-      },
-    };
-  });
-});
+describeOnBothDatabases('ShopCommandKeys', 'shop_keys', keysSuite);
