@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox } from './sandbox-server.js';
+import { DEFAULT_MAX_MOI_CALLS } from './sandbox-state.js';
 
 const ANCHOR = Date.parse('2025-03-10T12:00:00Z');
 const HOUR = 3600_000;
@@ -126,12 +127,13 @@ describe('Lengow sandbox: bounded memory over a long run', () => {
     expect(state.retention).toMatchObject({ maxMoiCalls: 3, moiCallsDropped: 2 });
   });
 
-  it('caps moi calls at 1 000 by default', async () => {
+  it('keeps a whole backfill’s moi calls by default, and no more than the cap', async () => {
     const h = await harness({});
     sandbox = h.sandbox;
     for (let i = 0; i < 1005; i++) await h.moi(i % 50, `shop-${i}`);
-    expect(h.sandbox.state.moiCalls).toHaveLength(1000);
-    expect(h.sandbox.state.moiCalls[0]!.merchant_order_id).toEqual(['shop-5']);
+    expect(h.sandbox.state.moiCalls).toHaveLength(1005);
+    expect(h.sandbox.state.retention()).toMatchObject({ maxMoiCalls: DEFAULT_MAX_MOI_CALLS, moiCallsDropped: 0 });
+    expect(DEFAULT_MAX_MOI_CALLS).toBe(50_000);
   });
 
   it('counts requests by route pattern, so ids in paths and queries add no keys', async () => {

@@ -17,8 +17,11 @@ import { OrderStore, type JsonObject } from './order-store.js';
 export const DEFAULT_ACTION_RETENTION_MS = 7 * 24 * 3600_000;
 /** Keeps a load test from growing the heap without bound when it sends more actions than the retention would hold. */
 export const DEFAULT_MAX_PROCESSED_ACTIONS = 10_000;
-/** moi calls are only an inspection log: the recent ones are what a test or an operator looks at. */
-export const DEFAULT_MAX_MOI_CALLS = 1_000;
+/**
+ * moi calls are only an inspection log, but a whole backfill's are what a test or an operator checks (one per imported
+ * order: the benchmark's 20 000): a few MB at most.
+ */
+export const DEFAULT_MAX_MOI_CALLS = 50_000;
 
 export interface SandboxStateOptions {
   seed: number;
