@@ -2,7 +2,6 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
 import type { ExecuteOptions } from '../../commands/order-command-executor.js';
 import { orderCommandOptionsOf } from '../../commands/order-command-options.js';
-import { parseIsoInstant } from '../../domain/instant.js';
 import type { RequestedWindow } from '../import-window.js';
 import type { OrderImportResult } from '../order-import-result.js';
 import { OrderImporter, type ImportRunReport, type ResynchronizeResult } from '../order-importer.js';
@@ -33,16 +32,9 @@ export function requestedWindowOf(payload: unknown): RequestedWindow {
   if (dto.days !== undefined && (dto.from !== undefined || dto.to !== undefined)) {
     throw new ImportCommandInvalid([{ field: 'payload.days', message: 'days cannot be combined with from or to' }]);
   }
-  // Parsed field by field: `new Date` would move Feb 30 to Mar 2 and import a window nobody asked for.
-  const instant = (field: 'from' | 'to', text: string | undefined): Date | undefined => {
-    if (text === undefined) return undefined;
-    const ms = parseIsoInstant(text);
-    if (ms === null)
-      throw new ImportCommandInvalid([{ field: `payload.${field}`, message: `${field} is not a real date` }]);
-    return new Date(ms);
-  };
-  const from = instant('from', dto.from);
-  const to = instant('to', dto.to);
+  // The DTO's IsIsoInstant has refused days the calendar lacks and zone-less times: `new Date` reads these exactly.
+  const from = dto.from === undefined ? undefined : new Date(dto.from);
+  const to = dto.to === undefined ? undefined : new Date(dto.to);
   if (from && to && from.getTime() >= to.getTime())
     throw new ImportCommandInvalid([{ field: 'payload.from', message: 'from must be before to' }]);
   return { from, to, days: dto.days };
