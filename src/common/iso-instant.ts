@@ -2,10 +2,18 @@
 // would mean another instant on another machine), and rolls impossible dates over (Feb 30 → Mar 2).
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/i;
+// What Lengow's payloads may hold besides: a space for the `T`, an offset written `+0200` or `+02`, or none (UTC).
+const LENGOW_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
 
 export interface IsoInstantOptions {
   /** Also accept a bare date (`2025-03-10`), read as that day's start in UTC. */
   dateOnly?: boolean;
+  /**
+   * Read a date as Lengow may write it: a bare date, a space for the `T`, `+0200` or `+02`, and no offset meaning UTC
+   * (the API's timestamps end in `Z`). Not for what people type: there a time without offset means nothing certain.
+   */
+  lengow?: boolean;
 }
 
 /**
@@ -16,18 +24,19 @@ export function parseIsoInstant(value: unknown, options: IsoInstantOptions = {})
   if (typeof value !== 'string') return null;
   const utc = parseUtcTimestamp(value);
   if (utc !== undefined) return utc;
-  const match = ISO_INSTANT.exec(value);
+  const match = (options.lengow ? LENGOW_DATE : ISO_INSTANT).exec(value);
   if (!match) return null;
   const [, year, month, day, hour, minute, second = '0', fraction = '', zone, sign, offsetHours, offsetMinutes] = match;
-  if (hour === undefined && !options.dateOnly) return null;
+  if (hour === undefined && !options.dateOnly && !options.lengow) return null;
   const [y, mo, d, h, mi, s] = [year, month, day, hour ?? '0', minute ?? '0', second].map(Number);
   // ISO 8601 allows 24:00 for the end of a day, and only exactly 24:00.
   const endOfDay = h === 24 && mi === 0 && s === 0 && /^0*$/.test(fraction);
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || (h > 23 && !endOfDay) || mi > 59 || s > 59) return null;
   let offset = 0;
   if (zone !== undefined && zone.toUpperCase() !== 'Z') {
-    if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return null;
-    offset = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
+    const [hours, minutes] = [Number(offsetHours), Number(offsetMinutes ?? '0')];
+    if (hours > 23 || minutes > 59) return null;
+    offset = (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
   }
   const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
   const ms = Date.UTC(y, mo - 1, d, h, mi, s, millis) - offset * 60_000;

@@ -4,7 +4,7 @@
  * instead of the transform throwing (a throw would lose the field path).
  */
 
-import { parseUtcTimestamp } from '../../common/iso-instant.js';
+import { parseIsoInstant, parseUtcTimestamp } from '../../common/iso-instant.js';
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -25,42 +25,18 @@ export function isMoney(value: unknown): boolean {
   return value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
-
 /**
  * Dates become ISO 8601 UTC strings: they travel in events as JSON, and a `Date` object would be serialised the same
- * way anyway. A timestamp without an offset is taken as UTC, which is what the API means by it (its timestamps end in
- * `Z`), rather than as the host's local time; a bare date is that day's start in UTC. The instant is computed from the
- * fields, never by `Date` parsing text, which rolls a day the month lacks into the next month (Feb 30 → Mar 2): such a
- * date is handed back untouched, for the validator to refuse.
+ * way anyway. Read as Lengow writes them (`parseIsoInstant`'s `lengow` forms: no offset means UTC, a bare date is that
+ * day's start). A date the calendar lacks (Feb 30) is handed back untouched, for the validator to refuse.
  */
 export function toIsoDate(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') return value;
   const text = value.trim();
   if (text === '') return null;
-  const utc = parseUtcTimestamp(text);
-  if (utc !== undefined) return new Date(utc).toISOString();
-  const match = ISO_DATE.exec(text);
-  if (!match) return value;
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone, sign, offsetH, offsetM] =
-    match;
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  // ISO 8601's 24:00 is the end of the day, and nothing past it.
-  const endOfDay = h === 24 && mi === 0 && s === 0 && /^0*$/.test(fraction);
-  const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > lastDay || (h > 23 && !endOfDay) || mi > 59 || s > 59) return value;
-  let offsetMinutes = 0;
-  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
-    const hours = Number(offsetH);
-    const minutes = Number(offsetM ?? '0');
-    if (hours > 23 || minutes > 59) return value;
-    offsetMinutes = (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
-  }
-  const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offsetMinutes * 60_000);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  const ms = parseIsoInstant(text, { lengow: true });
+  return ms === null ? value : new Date(ms).toISOString();
 }
 
 const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
