@@ -71,17 +71,13 @@ export function registerReactionCommands(program: Command, context: CliContext):
       const result = await context.withSession({ lengow: true }, (session) =>
         dispatch<ReplayParkedEventsResult>(session, 'replay-parked-events', payload, context.metadata()),
       );
-      if (context.json) {
-        context.printJson(result);
-        return;
-      }
-      context.print(
-        formatTable(
-          ['EVENT', 'OUTCOME', 'REASON'],
-          result.outcomes.map((o) => [o.eventId, o.outcome, o.reason ?? '']),
-        ),
+      printReplay(
+        context,
+        result,
+        ['EVENT', 'OUTCOME', 'REASON'],
+        result.outcomes.map((o) => [o.eventId, o.outcome, o.reason ?? '']),
+        `${result.stillParked} event(s) of ${sanitise(result.consumer)} still parked`,
       );
-      context.print(`${result.stillParked} event(s) of ${sanitise(result.consumer)} still parked`);
     });
 
   reactions
@@ -95,17 +91,13 @@ export function registerReactionCommands(program: Command, context: CliContext):
       const result = await context.withSession({ lengow: true }, (session) =>
         dispatch<ReplayParkedShopChangesResult>(session, 'replay-parked-shop-changes', payload, context.metadata()),
       );
-      if (context.json) {
-        context.printJson(result);
-        return;
-      }
-      context.print(
-        formatTable(
-          ['CHANGE', 'OUTCOME'],
-          result.outcomes.map((o) => [o.changeId, o.outcome]),
-        ),
+      printReplay(
+        context,
+        result,
+        ['CHANGE', 'OUTCOME'],
+        result.outcomes.map((o) => [o.changeId, o.outcome]),
+        `${result.stillParked} shop change(s) still parked`,
       );
-      context.print(`${result.stillParked} shop change(s) still parked`);
     });
 }
 
@@ -167,4 +159,20 @@ function printWaiting(context: CliContext, waiting: WaitingReactions): void {
       ),
     );
   }
+}
+
+/** A replay's answer: as JSON, or a table of what became of each item and what is still parked. */
+function printReplay(
+  context: CliContext,
+  result: object,
+  heads: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  stillParked: string,
+): void {
+  if (context.json) {
+    context.printJson(result);
+    return;
+  }
+  context.print(formatTable(heads, rows));
+  context.print(stillParked);
 }

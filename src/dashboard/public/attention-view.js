@@ -182,6 +182,17 @@ export function mountAttention({ live, marketplaces = () => [] }) {
     return needsRole(button, 'operator', replayNote);
   }
 
+  /** One kind of waiting reaction: its heading, what it means and what to do, then its list. */
+  function attentionPart(part, heading, explanation, ...content) {
+    return h(
+      'div',
+      { class: 'attention-part', dataset: { part } },
+      heading,
+      h('p', { class: 'muted' }, explanation),
+      ...content,
+    );
+  }
+
   function parkedEventsPart() {
     if (waiting.parkedEvents.length === 0) return null;
     const known = knownMarketplaces();
@@ -190,16 +201,11 @@ export function mountAttention({ live, marketplaces = () => [] }) {
       if (!byConsumer.has(event.consumer)) byConsumer.set(event.consumer, []);
       byConsumer.get(event.consumer).push(event);
     }
-    return h(
-      'div',
-      { class: 'attention-part', dataset: { part: 'parked-events' } },
+    return attentionPart(
+      'parked-events',
       h('h3', {}, 'Reactions parked'),
-      h(
-        'p',
-        { class: 'muted' },
-        'A reaction gave up on these events after its retries. Fix the cause (the shop, Lengow, the settings), then ' +
-          'replay them: each is handled again as if it had just happened.',
-      ),
+      'A reaction gave up on these events after its retries. Fix the cause (the shop, Lengow, the settings), then ' +
+        'replay them: each is handled again as if it had just happened.',
       [...byConsumer.entries()].map(([consumer, events]) => consumerGroup(consumer, events, known)),
     );
   }
@@ -278,15 +284,10 @@ export function mountAttention({ live, marketplaces = () => [] }) {
             replayShopChanges(null),
           )
         : null;
-    return h(
-      'div',
-      { class: 'attention-part', dataset: { part: 'parked-shop-changes' } },
+    return attentionPart(
+      'parked-shop-changes',
       h('h3', { class: 'attention-group-head' }, h('span', {}, 'Shop changes parked'), all),
-      h(
-        'p',
-        { class: 'muted' },
-        'Status changes made in the shop that could not be recorded on their order. Fix the order, then replay.',
-      ),
+      'Status changes made in the shop that could not be recorded on their order. Fix the order, then replay.',
       h(
         'table',
         {},
@@ -339,16 +340,11 @@ export function mountAttention({ live, marketplaces = () => [] }) {
     const requests = waiting.deferredActionRequests;
     if (requests.length === 0) return null;
     const known = knownMarketplaces();
-    return h(
-      'div',
-      { class: 'attention-part', dataset: { part: 'deferred-action-requests' } },
+    return attentionPart(
+      'deferred-action-requests',
       h('h3', {}, 'Action requests waiting for Lengow'),
-      h(
-        'p',
-        { class: 'muted' },
-        'Actions the engine could not send to Lengow yet. It asks again by itself, with a growing delay: nothing to ' +
-          'replay, but the reason may need a fix.',
-      ),
+      'Actions the engine could not send to Lengow yet. It asks again by itself, with a growing delay: nothing to ' +
+        'replay, but the reason may need a fix.',
       h(
         'table',
         {},
