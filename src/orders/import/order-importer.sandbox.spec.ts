@@ -142,6 +142,25 @@ function sumOf(table: Record<string, number>): number {
   return Object.values(table).reduce((a, b) => a + b, 0);
 }
 
+/** The emulator's admin routes (`/_sandbox/…`): GET without a body, POST with one. */
+async function sandboxAdmin(harness: Harness, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${harness.sandbox.url}/_sandbox${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(response.status).toBeLessThan(300);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** The first generated order the rules import as it is: a template for orders a test makes up. */
+function standardSkeleton(harness: Harness) {
+  const { orders } = harness.sandbox.state;
+  let standard = 0;
+  while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
+  return orders.skeletonOf(standard);
+}
+
 describe('OrderImporter against the Lengow emulator (SQLite)', () => {
   describe('a clean backfill', () => {
     let harness: Harness;
@@ -793,15 +812,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
   describe('payloads the engine cannot take as they are', () => {
     let harness: Harness;
-    const admin = (path: string, body?: unknown) =>
-      fetch(`${harness.sandbox.url}/_sandbox${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (response) => {
-        expect(response.status).toBeLessThan(300);
-        return response.json() as Promise<Record<string, unknown>>;
-      });
+    const admin = (path: string, body?: unknown) => sandboxAdmin(harness, path, body);
     const requests = (route: string) => harness.sandbox.state.requestCountsJson()[route]?.total ?? 0;
 
     beforeAll(async () => {
@@ -810,10 +821,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     afterAll(() => closeHarness(harness));
 
     it('ignores unknown marketplaces after one refresh per run, records unreadable orders, counts the nameless', async () => {
-      const { orders } = harness.sandbox.state;
-      let standard = 0;
-      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
-      const skeleton = orders.skeletonOf(standard);
+      const skeleton = standardSkeleton(harness);
       const template = await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`);
       const now = new Date().toISOString();
       const copy = (changes: Record<string, unknown>): Record<string, unknown> => ({
@@ -884,15 +892,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
 
   describe('an order Lengow corrects after it failed', () => {
     let harness: Harness;
-    const admin = (path: string, body?: unknown) =>
-      fetch(`${harness.sandbox.url}/_sandbox${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (response) => {
-        expect(response.status).toBeLessThan(300);
-        return response.json() as Promise<Record<string, unknown>>;
-      });
+    const admin = (path: string, body?: unknown) => sandboxAdmin(harness, path, body);
 
     beforeAll(async () => {
       harness = await openHarness(20);
@@ -900,10 +900,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     afterAll(() => closeHarness(harness));
 
     it('is decided afresh on the next poll, without a configuration change or an operator; an unchanged copy is not', async () => {
-      const { orders } = harness.sandbox.state;
-      let standard = 0;
-      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
-      const skeleton = orders.skeletonOf(standard);
+      const skeleton = standardSkeleton(harness);
       const template = await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`);
       const version = (changes: Record<string, unknown>): Record<string, unknown> => ({
         ...structuredClone(template),
@@ -942,10 +939,7 @@ describe('OrderImporter against the Lengow emulator (SQLite)', () => {
     });
 
     it('fails a delivery country that is no alpha-2 code as such, and does not flag it as a country seen', async () => {
-      const { orders } = harness.sandbox.state;
-      let standard = 0;
-      while (orders.skeletonOf(standard).importCase !== 'standard') standard++;
-      const skeleton = orders.skeletonOf(standard);
+      const skeleton = standardSkeleton(harness);
       const order = structuredClone(await admin(`/orders/${skeleton.marketplace}/${skeleton.marketplaceOrderId}`));
       order.marketplace_order_id = 'CC-1';
       order.updated_at = new Date().toISOString();
