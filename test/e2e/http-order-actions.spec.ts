@@ -9,6 +9,7 @@ import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integratio
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../src/database/sql-database.port.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
+import { eventually } from '../support/eventually.js';
 
 interface Overview {
   marketplace: string;
@@ -20,16 +21,6 @@ interface Overview {
   stockMessages: string[];
   stockFailureCode: string | null;
   lengowStatus: string | null;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('HTTP API: shop order changes and action re-sends', () => {

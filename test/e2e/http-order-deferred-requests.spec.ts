@@ -8,6 +8,7 @@ import { LENGOW_API, type LengowApi } from '../../src/lengow/lengow-api.port.js'
 import { LengowUnavailable } from '../../src/lengow/lengow-errors.js';
 import { ORDERS_PROJECTION_RUNNER } from '../../src/orders/projections/orders-read.module.js';
 import { OrdersReactions } from '../../src/orders/sagas/orders-reactions.js';
+import { eventually } from '../support/eventually.js';
 
 interface Overview {
   marketplace: string;
@@ -31,16 +32,6 @@ interface OrderDetail {
   revision: number;
   timeline: { entries: { type: string }[] };
   deferredActionRequests: WaitingRequest[];
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('HTTP API: the action requests an order waits on, on its own page', () => {

@@ -1,6 +1,7 @@
 import { apiCaller, useHttpEngine } from '../../src/http/testing/http-engine-fixture.js';
 import { EMULATOR_MARKETPLACE, emulatorOrder } from '../../src/orders/integration/testing/emulator-order.js';
 import { SHOP, type Shop } from '../../src/shop/shop.port.js';
+import { eventually } from '../support/eventually.js';
 
 interface ParkedEventRow {
   consumer: string;
@@ -18,16 +19,6 @@ interface Waiting {
   parkedShopChanges: unknown[];
   deferredActionRequests: unknown[];
   replayableConsumers: string[];
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The value of `lengow_sync_reactions_waiting{kind}` in a scrape, or undefined when the sample is absent. */
