@@ -414,12 +414,25 @@ export function mountAttention({ live, marketplaces = () => [] }) {
     }
   }
 
+  /** Runs one replay with the panel busy; an answer that never came is said so, and focus stays where it was. */
+  async function runReplay(key, what, replay) {
+    setBusy(true);
+    try {
+      await replay();
+    } catch (error) {
+      await load();
+      showOutcome('failed', `Replay of ${what} could not run: ${describeError(error)}`);
+    } finally {
+      setBusy(false);
+      keepFocus(key);
+    }
+  }
+
   async function replayEvents(consumer, event) {
     const key = event ? `event:${consumer}:${event.eventId}` : `consumer:${consumer}`;
     const known = knownMarketplaces();
     const what = event ? `${event.type} of ${streamWords(event.stream, known)}` : `the events parked by ${consumer}`;
-    setBusy(true);
-    try {
+    await runReplay(key, what, async () => {
       const answer = await post(ENDPOINTS.replayParkedEvents(consumer), event ? { eventId: event.eventId } : {});
       const outcomes = Array.isArray(answer?.outcomes) ? answer.outcomes : [];
       const failed = outcomes.filter((item) => item.outcome === 'failed');
@@ -435,13 +448,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
         const count = event ? '' : ` (${formatCount(handled)} event${handled === 1 ? '' : 's'})`;
         showOutcome('handled', `Replay of ${what} handled${count}.`);
       }
-    } catch (error) {
-      await load();
-      showOutcome('failed', `Replay of ${what} could not run: ${describeError(error)}`);
-    } finally {
-      setBusy(false);
-      keepFocus(key);
-    }
+    });
   }
 
   async function replayShopChanges(change) {
@@ -449,8 +456,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
     const what = change
       ? `shop change ${change.changeId} (${change.kind}) of order ${change.marketplaceOrderId}`
       : 'the parked shop changes';
-    setBusy(true);
-    try {
+    await runReplay(key, what, async () => {
       const answer = await post(ENDPOINTS.replayParkedShopChanges, change ? { changeId: change.changeId } : {});
       const outcomes = Array.isArray(answer?.outcomes) ? answer.outcomes : [];
       await load();
@@ -472,13 +478,7 @@ export function mountAttention({ live, marketplaces = () => [] }) {
         const count = change ? '' : ` (${formatCount(recorded)} change${recorded === 1 ? '' : 's'})`;
         showOutcome('handled', `Replay of ${what} handled${count}: recorded on its order.`);
       }
-    } catch (error) {
-      await load();
-      showOutcome('failed', `Replay of ${what} could not run: ${describeError(error)}`);
-    } finally {
-      setBusy(false);
-      keepFocus(key);
-    }
+    });
   }
 
   // ---- when to read -------------------------------------------------------------------------------------------------
