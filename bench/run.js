@@ -31,7 +31,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_DATABASE_URL, dropLeftovers, probePostgres } from './lib/postgres.js';
-import { median } from './lib/measure.js';
+import { formatRate, median } from './lib/measure.js';
 import { formatRatio, renderTable } from './lib/report.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +81,11 @@ async function main() {
   const rows = [];
   const sizes = {};
   const failures = [];
-  const cleanup = () => rmSync(tmpDir, { recursive: true, force: true });
+  // BENCH_KEEP_FILES leaves the run's databases behind, to look at what a run wrote (its path is printed).
+  const cleanup = () =>
+    process.env.BENCH_KEEP_FILES
+      ? console.log(`bench: files kept in ${tmpDir}`)
+      : rmSync(tmpDir, { recursive: true, force: true });
   process.once('SIGINT', () => {
     cleanup();
     process.exit(130);
@@ -121,7 +125,7 @@ async function main() {
           rows.push(recorded);
           const vs = ratio === null ? '' : ` (${formatRatio(ratio)} ${row.baseline.label})`;
           console.log(
-            `  = ${row.figure}: ${Math.round(row.value)} ${row.unit}${vs}${met === false ? '  ← target missed' : ''}`,
+            `  = ${row.figure}: ${formatRate(row.value)} ${row.unit}${vs}${met === false ? '  ← target missed' : ''}`,
           );
         },
         skip(id, figure, reason) {

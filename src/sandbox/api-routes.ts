@@ -27,11 +27,14 @@ export interface ApiContext {
   credentials: { accessToken?: string; secret?: string };
   /** Fallback origin for `next`/`previous` links when a request carries no Host header. */
   origin: () => string;
+  /** Paging sessions a `duplicate_across_pages` fault shifted, remembered until their reader asks page 1 again. */
+  maxShiftedPagings?: number;
 }
 
 /** DRF caps page_size at the paginator's maximum rather than refusing it; the sandbox does the same. */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_MAX_SHIFTED_PAGINGS = 1000;
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -107,6 +110,15 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { state } = ctx;
   /** Paging sessions shifted by a `duplicate_across_pages` fault: query (without page) → first shifted page. */
   const shiftedPagings = new Map<string, number>();
+  const rememberShiftedPaging = (key: string, page: number) => {
+    shiftedPagings.set(key, page);
+    // Each window's query is a session of its own and a reader need not come back to page 1 of it: without a bound, a
+    // fault left on for days would keep one entry per window ever read. The oldest sessions are long finished.
+    for (const oldest of shiftedPagings.keys()) {
+      if (shiftedPagings.size <= (ctx.maxShiftedPagings ?? DEFAULT_MAX_SHIFTED_PAGINGS)) break;
+      shiftedPagings.delete(oldest);
+    }
+  };
   /** `changing_delivery_id`: how many times each order's delivery ids have been changed. */
   const deliveryGenerations = new Map<string, number>();
 
@@ -177,7 +189,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     else if (page > 1 && ctx.faults.has('duplicate_across_pages')) {
       const probe = state.orders.query(filter, 0, 0);
       if ((page - 1) * pageSize < probe.count && ctx.faults.take(['duplicate_across_pages'], 'GET', '/v3.0/orders')) {
-        shiftedPagings.set(pagingKey, page);
+        rememberShiftedPaging(pagingKey, page);
         shift = 1;
       }
     }

@@ -135,6 +135,25 @@ describe('Lengow sandbox: fault injection', () => {
     );
   });
 
+  it('remembers a bounded number of shifted paging sessions, forgetting the oldest first', async () => {
+    const bounded = await startSandbox({ seed: 31, orderCount: 250, anchor: ANCHOR, maxShiftedPagings: 3 });
+    try {
+      const auth = { headers: { Authorization: await tokenOf(bounded) } };
+      const count = async (path: string) =>
+        ((await (await fetch(`${bounded.url}${path}`, auth)).json()) as Envelope).count;
+      bounded.faults.add({ kind: 'duplicate_across_pages', count: 4 });
+      // Each window's query is a session of its own; none of their readers comes back to page 1.
+      const session = (n: number) =>
+        `/v3.0/orders?account_id=4242&page_size=40&updated_from=${new Date(Date.UTC(2020, 0, 1, 0, n)).toISOString()}`;
+      for (let n = 0; n < 4; n++) expect(await count(`${session(n)}&page=2`)).toBe(251);
+      expect(await count(`${session(3)}&page=3`)).toBe(251);
+      expect(await count(`${session(1)}&page=3`)).toBe(251);
+      expect(await count(`${session(0)}&page=3`)).toBe(250);
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it("changes an order's delivery ids on each of the next calls, then keeps the last ones", async () => {
     const first = ((await (await get('/v3.0/orders?account_id=4242&page_size=2')).json()) as Envelope).results;
     const [target, other] = first;

@@ -36,8 +36,10 @@ export interface SandboxOptions {
   actionRetentionMs?: number;
   /** At most this many processed actions are kept, the oldest dropped first (10 000 by default). */
   maxProcessedActions?: number;
-  /** Only this many of the latest moi calls are kept for inspection (1 000 by default). */
+  /** Only this many of the latest moi calls are kept for inspection (50 000 by default). */
   maxMoiCalls?: number;
+  /** At most this many paging sessions shifted by a `duplicate_across_pages` fault are remembered (1 000 by default). */
+  maxShiftedPagings?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -191,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     credentials: { accessToken: options.accessToken, secret: options.secret },
     origin: () => origin,
+    maxShiftedPagings: options.maxShiftedPagings,
   });
   registerAdminRoutes(app, { state, tokens, faults });
 
