@@ -26,21 +26,18 @@ describe('event ids', () => {
   });
 
   it('prepares appends: assigns and lower-cases ids, serialises data once, defaults to any', () => {
-    const [prepared] = prepareAppends([
-      {
-        stream: 's',
-        events: [
-          { id: 'A0A0A0A0-0000-4000-8000-000000000000', type: 'T', data: { a: 1 } },
-          { type: 'U', data: {} },
-        ],
-      },
-    ]);
+    const events = [
+      { id: 'A0A0A0A0-0000-4000-8000-000000000000', type: 'T', data: { a: 1 } },
+      { type: 'U', data: {} },
+    ];
+    const [prepared] = prepareAppends([{ stream: 's', events }]);
     expect(prepared.expectedRevision).toBe('any');
     expect(prepared.events[0]).toEqual({
       id: 'a0a0a0a0-0000-4000-8000-000000000000',
       type: 'T',
       data: '{"a":1}',
       metadata: '{}',
+      source: events[0],
     });
     expect(isEventId(prepared.events[1].id)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { nameBasedUuid } from '../common/name-based-uuid.js';
-import type { AppendResult, EventMetadata, ExpectedRevision, StreamAppend } from './event-store.port.js';
+import type { AppendResult, EventMetadata, EventToAppend, ExpectedRevision, StreamAppend } from './event-store.port.js';
 
 /*
  * Event ids, and the validation every adapter runs on an append before touching its database, so that all of them
@@ -69,6 +69,8 @@ export interface PreparedEvent {
   type: string;
   data: string;
   metadata: string;
+  /** The event as the caller handed it, which a store may give its readers instead of parsing `data` back. */
+  source: EventToAppend;
 }
 
 export interface PreparedAppend {
@@ -106,6 +108,7 @@ export function prepareAppends(appends: StreamAppend[]): PreparedAppend[] {
         type: event.type,
         data: serialise(stream, index, 'data', event.data),
         metadata: serialise(stream, index, 'metadata', event.metadata ?? {}),
+        source: event,
       };
     });
     return { stream, expectedRevision, events };

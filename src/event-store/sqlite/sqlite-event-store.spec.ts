@@ -108,9 +108,13 @@ describe('SqliteEventStore', () => {
   });
 
   it('decodes an event once for all its readers, hands it out frozen, forgets old ones, and keeps no replay', async () => {
-    const store = new SqliteEventStore(open());
+    const db = open();
+    const store = new SqliteEventStore(db);
     await store.init();
-    await store.append('order-1', [{ type: 'OrderImported', data: { lines: [{ sku: 'A', qty: 1 }] } }]);
+    // Written by another store on the connection: this one has to decode it.
+    await new SqliteEventStore(db).append('order-1', [
+      { type: 'OrderImported', data: { lines: [{ sku: 'A', qty: 1 }] } },
+    ]);
     const [first] = await store.readAll();
     const [again] = await store.readAll();
     const [fromStream] = await store.readStream('order-1');
@@ -127,24 +131,64 @@ describe('SqliteEventStore', () => {
         `order-${i + 2}`,
         Array.from({ length: 100 }, (_, n) => ({ type: 'Filler', data: { n } })),
       );
-    // A long read from SQLite (a replay, a catch-up) is decoded for its reader alone: nothing kept, nothing pushed out.
-    const replayed = await store.readAll({ maxCount: 1000 });
-    expect(replayed).toHaveLength(1000);
-    expect(replayed[0]).not.toBe(first);
-    expect(replayed[0]).toEqual(first);
-    expect(Object.isFrozen(replayed[500])).toBe(false);
-    expect((await store.readAll({ maxCount: 1000 }))[500]).not.toBe(replayed[500]);
-    expect((await store.readAll({ maxCount: 1 }))[0]).toBe(first);
-
-    // Past its capacity the oldest entries are decoded afresh: equal, no longer the same object.
-    for (let from = null as string | null; ;) {
-      const page = await store.readAll({ fromPosition: from, maxCount: 200 });
-      if (page.length === 0) break;
-      from = page[page.length - 1].position;
-    }
+    // The newest appends are kept as appended; past the capacity the oldest entries are decoded afresh: equal, no
+    // longer the same object.
     const [reread] = await store.readAll({ maxCount: 1 });
     expect(reread).not.toBe(first);
     expect(reread).toEqual(first);
+    const newest = (await store.readStream('order-42')).at(-1)!;
+    expect((await store.readStream('order-42')).at(-1)).toBe(newest);
+    expect(Object.isFrozen(newest)).toBe(true);
+
+    // A long read from SQLite (a replay, a catch-up) is decoded for its reader alone: nothing kept, nothing pushed out.
+    const replayed = await store.readAll({ maxCount: 1000 });
+    expect(replayed).toHaveLength(1000);
+    expect(Object.isFrozen(replayed[500])).toBe(false);
+    expect((await store.readAll({ maxCount: 1000 }))[500]).not.toBe(replayed[500]);
+    expect((await store.readStream('order-42')).at(-1)).toBe(newest);
+  });
+
+  it('hands readers an appended event as its appender built it when JSON would give it back unchanged', async () => {
+    const store = new SqliteEventStore(open());
+    await store.init();
+    const data = { lines: [{ sku: 'A', qty: 1, price: 12.5 }], note: null, gift: false };
+    const metadata = { actor: 'system', correlationId: 'c-1' };
+    await store.append('order-1', [{ type: 'OrderImported', data, metadata }]);
+    const [read] = await store.readAll();
+    expect(read.data).toBe(data);
+    expect(read.metadata).toBe(metadata);
+    // Frozen like any shared event: the appender can no longer change what readers see.
+    expect(Object.isFrozen(data.lines[0])).toBe(true);
+    expect(() => {
+      data.lines[0].qty = 2;
+    }).toThrow(TypeError);
+    // What a reader on another connection parses from the row is the same value.
+    const [fromRow] = await new SqliteEventStore(open()).readAll();
+    expect(fromRow.data).not.toBe(data);
+    expect(fromRow).toStrictEqual(read);
+  });
+
+  it.each([
+    ['an undefined field', { a: 1, b: undefined }],
+    ['a Date', { at: new Date('2026-01-02T03:04:05Z') }],
+    ['negative zero', { n: -0 }],
+    ['an array hole', { list: [1, , 3] }],
+    [
+      'a class instance',
+      {
+        value: new (class Money {
+          cents = 5;
+        })(),
+      },
+    ],
+  ])('parses an appended event back from its row when its data holds %s', async (_, data) => {
+    const store = new SqliteEventStore(open());
+    await store.init();
+    await store.append('order-1', [{ type: 'T', data: data as Record<string, unknown> }]);
+    const [read] = await store.readAll();
+    expect(read.data).not.toBe(data);
+    expect(read.data).toStrictEqual(JSON.parse(JSON.stringify(data)));
+    expect(Object.isFrozen(data)).toBe(false);
   });
 
   it('with shareDecodedEvents off, decodes every read afresh for its reader and keeps nothing', async () => {
