@@ -1,5 +1,8 @@
 import { ShopError, type ShopProblem } from './shop-error.js';
+import { SHOP_LIMITS } from './shop-limits.js';
 import { parseIsoInstant } from '../common/iso-instant.js';
+
+const MAX_TEXT: number = SHOP_LIMITS.maxText;
 
 /**
  * Reads untrusted arguments field by field, collecting every problem with its path instead of stopping at the first,
@@ -32,7 +35,7 @@ export class InputChecker {
   }
 
   /** A trimmed string; `required` also refuses the empty string. */
-  text(value: unknown, path: string, { required = true, max = 255 } = {}): string {
+  text(value: unknown, path: string, { required = true, max = MAX_TEXT } = {}): string {
     if (typeof value !== 'string') {
       this.fail(path, 'must be a string');
       return '';
@@ -44,7 +47,7 @@ export class InputChecker {
   }
 
   /** Absent, null or blank → null. */
-  optionalText(value: unknown, path: string, max = 255): string | null {
+  optionalText(value: unknown, path: string, max = MAX_TEXT): string | null {
     if (value === undefined || value === null) return null;
     const text = this.text(value, path, { required: false, max });
     return text === '' ? null : text;

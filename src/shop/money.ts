@@ -1,3 +1,5 @@
+import { SHOP_LIMITS } from './shop-limits.js';
+
 /**
  * The shop keeps every amount as an integer number of minor units (cents), so sums never drift the way binary
  * floating point does (0.1 + 0.2). These convert the API's decimal amounts exactly.
@@ -10,7 +12,7 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
  * shortest decimal form (`1.005` is 1.005, not 1.00499999…), so `toCents(1.005)` is 101 where `Math.round(1.005 * 100)`
  * gives 100. Returns null for anything that is not a finite decimal within the safe integer range.
  */
-export function toCents(amount: number | string, decimals = 2): number | null {
+export function toCents(amount: number | string, decimals: number = SHOP_LIMITS.moneyDecimals): number | null {
   let text: string;
   if (typeof amount === 'number') {
     if (!Number.isFinite(amount)) return null;
@@ -38,7 +40,7 @@ export function toCents(amount: number | string, decimals = 2): number | null {
 }
 
 /** Minor units → a decimal string with `decimals` places, e.g. 1234 → "12.34". */
-export function formatCents(cents: number, decimals = 2): string {
+export function formatCents(cents: number, decimals: number = SHOP_LIMITS.moneyDecimals): string {
   if (!Number.isSafeInteger(cents)) throw new RangeError(`not an integer amount of cents: ${cents}`);
   const negative = cents < 0;
   const digits = String(Math.abs(cents)).padStart(decimals + 1, '0');

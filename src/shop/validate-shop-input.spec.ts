@@ -1,4 +1,7 @@
-import { validateShipInput } from './validate-shop-input.js';
+import { ShopError } from './shop-error.js';
+import { SHOP_LIMITS } from './shop-limits.js';
+import type { CreateShopOrdersInput, ShopAddress, ShopOrderLineInput } from './shop-order.js';
+import { validateCreateOrders, validateShipInput, validateStockLines } from './validate-shop-input.js';
 
 const shipment = (shippedAt: string) => ({ trackingNumber: 'TRK-1', shippedAt });
 
@@ -14,5 +17,69 @@ describe('validateShipInput', () => {
         /shippedAt: must be an ISO 8601 date, or a timestamp with an offset/,
       );
     }
+  });
+});
+
+describe("the shop's own limits (SHOP_LIMITS), kept after the import checks the same figures", () => {
+  const address = (overrides: Partial<ShopAddress> = {}): ShopAddress => ({
+    firstName: 'Anne',
+    lastName: 'Martin',
+    line1: '12 rue des Lilas',
+    postcode: '69003',
+    city: 'Lyon',
+    countryIsoA2: 'FR',
+    ...overrides,
+  });
+  const order = (line: Partial<ShopOrderLineInput>, overrides: Partial<CreateShopOrdersInput> = {}) => ({
+    marketplace: 'cdiscount',
+    marketplaceOrderId: 'CD-1',
+    currency: 'EUR',
+    customer: { email: 'buyer@example.com', firstName: 'Anne', lastName: 'Martin' },
+    billingAddress: address(),
+    packages: [
+      {
+        deliveryAddress: address(),
+        lines: [{ productId: '101', quantity: 1, unitPriceCents: 100, marketplaceLineIds: ['CD-1-1'], ...line }],
+      },
+    ],
+    ...overrides,
+  });
+  const refusal = (run: () => unknown): string[] => {
+    try {
+      run();
+      return [];
+    } catch (error) {
+      if (!(error instanceof ShopError)) throw error;
+      return error.problems.map((problem) => problem.message);
+    }
+  };
+
+  it('given figures at the limits, when an order is created, then they are taken', () => {
+    const atLimits = order(
+      { quantity: SHOP_LIMITS.maxQuantity, unitPriceCents: 1, amountCents: SHOP_LIMITS.maxCents },
+      {
+        shippingCents: SHOP_LIMITS.maxCents,
+        billingAddress: address({
+          postcode: '1'.repeat(SHOP_LIMITS.maxPostcode),
+          city: 'C'.repeat(SHOP_LIMITS.maxText),
+        }),
+      },
+    );
+    expect(refusal(() => validateCreateOrders('key-1', atLimits))).toEqual([]);
+  });
+
+  it('given figures one past the limits, when an order is created or stock is taken, then each is refused by path', () => {
+    const past = order(
+      { quantity: SHOP_LIMITS.maxQuantity + 1, unitPriceCents: SHOP_LIMITS.maxCents + 1 },
+      { billingAddress: address({ postcode: '1'.repeat(SHOP_LIMITS.maxPostcode + 1) }) },
+    );
+    expect(refusal(() => validateCreateOrders('key-1', past))).toEqual([
+      `billingAddress.postcode: must be at most ${SHOP_LIMITS.maxPostcode} characters`,
+      `packages[0].lines[0].quantity: must be at most ${SHOP_LIMITS.maxQuantity}`,
+      `packages[0].lines[0].unitPriceCents: must be at most ${SHOP_LIMITS.maxCents}`,
+    ]);
+    expect(
+      refusal(() => validateStockLines('key-1', [{ productId: '101', quantity: SHOP_LIMITS.maxQuantity + 1 }])),
+    ).toEqual([`lines[0].quantity: must be at most ${SHOP_LIMITS.maxQuantity}`]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from './shop-order.js';
 import { formatShopProductId, parseShopProductId } from './shop-product-id.js';
 import type { ProductInput } from './shop-product.js';
+import { SHOP_LIMITS } from './shop-limits.js';
 import type { RefundOrderInput, ShipOrderInput } from './shop-status-change.js';
 import type { StockLine } from './shop-stock.js';
 
@@ -24,9 +25,7 @@ import type { StockLine } from './shop-stock.js';
 const CURRENCY = /^[A-Z]{3}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
-/** Quantities and cents far beyond any real order, but safe to sum without leaving the safe integer range. */
-const MAX_QUANTITY = 1_000_000;
-const MAX_CENTS = 1_000_000_000_000;
+const { maxQuantity: MAX_QUANTITY, maxCents: MAX_CENTS } = SHOP_LIMITS;
 
 export function checkKey(checker: InputChecker, key: unknown, path = 'key'): string {
   return checker.text(key, path, { max: 200 });
@@ -81,13 +80,13 @@ function checkAddress(checker: InputChecker, value: unknown, path: string): Shop
     line2: checker.optionalText(a.line2, `${path}.line2`),
     line3: checker.optionalText(a.line3, `${path}.line3`),
     // Several countries (Ireland before Eircode, Hong Kong…) have no postcode.
-    postcode: checker.text(a.postcode ?? '', `${path}.postcode`, { required: false, max: 20 }),
+    postcode: checker.text(a.postcode ?? '', `${path}.postcode`, { required: false, max: SHOP_LIMITS.maxPostcode }),
     city: checker.text(a.city, `${path}.city`),
     stateRegion: checker.optionalText(a.stateRegion, `${path}.stateRegion`),
     countryIsoA2: checkCountry(checker, a.countryIsoA2, `${path}.countryIsoA2`),
-    phone: checker.optionalText(a.phone, `${path}.phone`, 40),
+    phone: checker.optionalText(a.phone, `${path}.phone`, SHOP_LIMITS.maxPhone),
     email: checker.optionalText(a.email, `${path}.email`),
-    vatNumber: checker.optionalText(a.vatNumber, `${path}.vatNumber`, 40),
+    vatNumber: checker.optionalText(a.vatNumber, `${path}.vatNumber`, SHOP_LIMITS.maxVatNumber),
   };
 }
 
@@ -98,7 +97,7 @@ function checkCustomer(checker: InputChecker, value: unknown, path: string): Sho
     firstName: checker.text(c.firstName ?? '', `${path}.firstName`, { required: false }),
     lastName: checker.text(c.lastName, `${path}.lastName`),
     company: checker.optionalText(c.company, `${path}.company`),
-    phone: checker.optionalText(c.phone, `${path}.phone`, 40),
+    phone: checker.optionalText(c.phone, `${path}.phone`, SHOP_LIMITS.maxPhone),
     marketplaceCustomerId: checker.optionalText(c.marketplaceCustomerId, `${path}.marketplaceCustomerId`),
   };
 }

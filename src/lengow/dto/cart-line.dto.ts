@@ -24,8 +24,12 @@ export class CartLineDto {
   @OptionalText() marketplace_status: string | null;
   @OptionalText() lengow_status: string | null;
   @OptionalText() title: string | null;
+  /**
+   * Read as sent, however large: whether the shop can take it is the import rules' call (`validateOrder`, against the
+   * shop's limits), which names the line at fault, where an upper bound here would only make the order unreadable.
+   */
   @RequiredInteger({ min: 0 }) quantity: number;
-  /** Line total including tax; the unit price is amount / quantity. */
+  /** Line total including tax; the unit price is amount / quantity. Its size is judged the same way. */
   @Money() amount: number | null;
   @Money() original_amount: number | null;
   @Money() tax: number | null;

@@ -199,6 +199,104 @@ describe('ImportOrder', () => {
     });
   });
 
+  describe('data the shop could not take as Lengow sent it', () => {
+    const absurd = () =>
+      snapshot({
+        packages: [pkg({ lines: [line({ quantity: 1e12 }), line({ lineId: 'DM-2', quantity: 1, amount: 20 })] })],
+      });
+
+    it('given a line quantity past the shop limit, when imported, then a permanent failure names it and nothing is planned', () => {
+      spec
+        .given([])
+        .when(importOrder({ snapshot: absurd() }))
+        .then([
+          orderEvent('OrderImportFailed', {
+            orderKey: ORDER_KEY,
+            generation: 1,
+            kind: 'permanent',
+            failures: [
+              {
+                code: 'INVALID_LINE',
+                message:
+                  'Lengow error: line DM-1 has an invalid quantity or amount: quantity 1000000000000 is more than the shop takes (1000000)',
+              },
+            ],
+            attempt: 1,
+            nextAttemptAt: null,
+            parked: false,
+            configurationRevision: 'rev-1',
+            marketplaceStatus: 'ToShip',
+            lengowStatus: 'waiting_shipment',
+            filledIn: [],
+            facts: orderFacts(),
+            at: NOW,
+          }),
+        ]);
+    });
+
+    it('given that failure, when the same copy comes again, then nothing is appended; when Lengow corrects it, then it is planned', () => {
+      const failed = historyOf(importOrder({ snapshot: absurd() }));
+      spec
+        .given(failed)
+        .when(importOrder({ snapshot: absurd(), now: later(300) }))
+        .thenNothingHappened();
+      // The import wiring folds the order's own data into the revision: a corrected copy is a new one.
+      const [event] = spec
+        .given(failed)
+        .when(importOrder({ snapshot: snapshot(), configurationRevision: 'rev-2', now: later(300) }))
+        .events();
+      expect(event?.type).toBe('OrderImportPlanned');
+    });
+
+    it('given control characters in the buyer name and street, when imported, then the plan has them cleaned and the raw values recorded', () => {
+      const dirty = address({
+        lastName: 'Mar\u0000tin',
+        fullName: 'Anne\u0000 Mar\u0000tin',
+        firstLine: '12 rue des Lilas\u0007',
+      });
+      const [event] = spec
+        .given([])
+        .when(importOrder({ snapshot: snapshot({ billingAddress: dirty }) }))
+        .events();
+      expect(event?.type).toBe('OrderImportPlanned');
+      if (event?.type !== 'OrderImportPlanned') return;
+      expect(event.data.plan.customer.billingAddress).toMatchObject({
+        lastName: 'Martin',
+        fullName: 'Anne Martin',
+        firstLine: '12 rue des Lilas',
+      });
+      expect(event.data.plan.filledIn).toEqual([
+        { address: 'billing', field: 'lastName', value: 'Martin', raw: 'Mar\u0000tin' },
+        { address: 'billing', field: 'fullName', value: 'Anne Martin', raw: 'Anne\u0000 Mar\u0000tin' },
+        { address: 'billing', field: 'firstLine', value: '12 rue des Lilas', raw: '12 rue des Lilas\u0007' },
+      ]);
+      expect(event.data.facts?.customerName).toBe('Anne Martin');
+    });
+
+    it('given a delivery street of nothing but controls, when imported, then the failure quotes it and nothing is planned', () => {
+      const [event, ...rest] = spec
+        .given([])
+        .when(
+          importOrder({
+            snapshot: snapshot({ packages: [pkg({ deliveryAddress: address({ firstLine: '\u0000' }) })] }),
+          }),
+        )
+        .events();
+      expect(rest).toEqual([]);
+      expect(event?.type === 'OrderImportFailed' && event.data).toMatchObject({
+        kind: 'permanent',
+        failures: [
+          {
+            code: 'INVALID_ADDRESS',
+            message:
+              'Lengow error: the delivery address is not valid: first_line "\\u0000" is blank once stripped of control characters and lone surrogates',
+          },
+        ],
+        filledIn: [{ address: 'delivery:0', field: 'firstLine', value: '', raw: '\u0000' }],
+      });
+    });
+  });
+
   describe('later polls', () => {
     it('does nothing while the shop orders are being created', () => {
       spec

@@ -1,3 +1,5 @@
+import { visibleText } from './clean-text.js';
+
 /**
  * Why an import did not create anything. Messages are the plugins' English texts (lengow-api.md §9) so that merchants
  * who know the PrestaShop/Magento back office recognise them; codes are ours and stable.
@@ -22,6 +24,11 @@ export type ImportFailureCode =
   | 'DELIVERY_WITHOUT_COUNTRY'
   /** A country that is no ISO 3166-1 alpha-2 code ("FRA", "0"): no carrier, tax or shop country could match it. */
   | 'INVALID_COUNTRY'
+  /**
+   * An address the shop cannot store: a street or city missing (or nothing left of it once control characters are
+   * removed), or a field longer than the shop's column.
+   */
+  | 'INVALID_ADDRESS'
   | 'DELIVERY_COUNTRY_NOT_ACTIVE'
   | 'NO_DEFAULT_CARRIER'
   /** Reported by the shop or Lengow adapters (creation refused, unreachable…): free text from the port. */
@@ -42,11 +49,15 @@ const QUOTED_MAX = 100;
 
 /**
  * A value from Lengow's payload, as a message quotes it: a 100 KB product id or currency would otherwise be copied
- * into every failure event, log line and dashboard tooltip of the order.
+ * into every failure event, log line and dashboard tooltip of the order. Control characters are written as escapes:
+ * the message says what was sent, and PostgreSQL, which refuses NUL in text, can still hold it in the read models.
  */
-function quoted(value: string): string {
+export function quoted(value: string): string {
   const text = String(value);
-  return text.length <= QUOTED_MAX ? text : `${text.slice(0, QUOTED_MAX)}… (${text.length} characters)`;
+  if (text.length <= QUOTED_MAX) return visibleText(text);
+  // Not between the two halves of an emoji: the cut would leave half a character.
+  const end = /[\ud800-\udbff]/.test(text[QUOTED_MAX - 1] ?? '') ? QUOTED_MAX - 1 : QUOTED_MAX;
+  return `${visibleText(text.slice(0, end))}… (${text.length} characters)`;
 }
 
 export const importFailures = {
@@ -58,6 +69,12 @@ export const importFailures = {
   /** `problem` says which field and why, e.g. `quantity 0 is not a positive integer`. */
   invalidLine: (lineId: string, problem: string) =>
     failure('INVALID_LINE', `Lengow error: line ${quoted(lineId)} has an invalid quantity or amount: ${problem}`),
+  /** Lines each valid on their own that name one product: the merged shop line or stock movement would not be. */
+  invalidLines: (lineIds: readonly string[], product: string, problem: string) =>
+    failure(
+      'INVALID_LINE',
+      `Lengow error: lines ${lineIds.map(quoted).join(', ')} of product ${quoted(product)} add up to an invalid quantity or amount: ${problem}`,
+    ),
   productNotFound: (id: string) => failure('PRODUCT_NOT_FOUND', `product ${quoted(id)} could not be found`),
   productIsParent: (id: string) =>
     failure('PRODUCT_IS_PARENT', `product ${quoted(id)} is a parent ID. Product variation is needed`),
@@ -84,6 +101,12 @@ export const importFailures = {
     failure(
       'INVALID_COUNTRY',
       `Lengow error: the ${address} address's country "${quoted(country)}" is not an ISO 3166-1 alpha-2 code`,
+    ),
+  /** `problems` name the API fields, e.g. `city is missing`; with several packages, a delivery address says which. */
+  invalidAddress: (address: 'billing' | 'delivery', packageNumber: number | null, problems: readonly string[]) =>
+    failure(
+      'INVALID_ADDRESS',
+      `Lengow error: the ${address} address${packageNumber === null ? '' : ` of package ${packageNumber}`} is not valid: ${problems.join('; ')}`,
     ),
   deliveryCountryNotActive: (name: string) =>
     failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),

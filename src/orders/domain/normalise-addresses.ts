@@ -1,10 +1,16 @@
+import { cleanText, needsCleaning } from './clean-text.js';
 import type { MarketplaceOrderSnapshot, OrderAddress } from './marketplace-order-snapshot.js';
 
-/** A value the engine supplied because Lengow did not: kept in events so the merchant can see what was invented. */
+/**
+ * A value the engine supplied because Lengow did not, or cleaned because Lengow's could not be kept as sent: kept in
+ * events so the merchant can see what was invented or changed.
+ */
 export interface FilledInField {
   readonly address: 'billing' | `delivery:${number}`;
   readonly field: string;
   readonly value: string;
+  /** The value as Lengow sent it, when characters were removed from it (`cleanText`); absent for filled-in values. */
+  readonly raw?: string;
 }
 
 export interface NormalisedAddresses {
@@ -22,6 +28,48 @@ const FIELDS_FILLED_FOR_MARKETPLACE_SHIPPING = ['firstName', 'lastName', 'firstL
 
 const blank = (value: string | null | undefined) => typeof value !== 'string' || value.trim() === '';
 
+/** Every text field of an address but the country, which is a code: validated as sent, never cleaned into one. */
+const TEXT_FIELDS = [
+  'company',
+  'civility',
+  'email',
+  'firstName',
+  'lastName',
+  'fullName',
+  'firstLine',
+  'secondLine',
+  'complement',
+  'zipcode',
+  'city',
+  'stateRegion',
+  'phoneHome',
+  'phoneOffice',
+  'phoneMobile',
+  'vatNumber',
+] as const satisfies readonly (keyof OrderAddress)[];
+
+type MutableAddress = { -readonly [K in keyof OrderAddress]: OrderAddress[K] };
+
+/**
+ * The address with its text cleaned (`cleanText`): a value nothing is left of is absent, as if Lengow had sent none.
+ * Only removals are recorded, with the raw value: normalised whitespace changes nothing a reader could miss.
+ */
+function cleanAddress(
+  address: OrderAddress,
+  label: FilledInField['address'],
+  filledIn: FilledInField[],
+): MutableAddress {
+  const result: MutableAddress = { ...address };
+  for (const field of TEXT_FIELDS) {
+    const raw = address[field];
+    if (typeof raw !== 'string' || !needsCleaning(raw)) continue;
+    const cleaned = cleanText(raw);
+    result[field] = cleaned.value === '' ? null : cleaned.value;
+    if (cleaned.removed) filledIn.push({ address: label, field, value: cleaned.value, raw });
+  }
+  return result;
+}
+
 /** Marketplaces send `__` as a placeholder for unknown phones; the plugins strip it. */
 function cleanPhone(value: string | null): string | null {
   if (typeof value !== 'string') return null;
@@ -35,12 +83,10 @@ function normalise(
   shippedByMarketplace: boolean,
   filledIn: FilledInField[],
 ): OrderAddress {
-  const result: { -readonly [K in keyof OrderAddress]: OrderAddress[K] } = {
-    ...address,
-    phoneHome: cleanPhone(address.phoneHome),
-    phoneOffice: cleanPhone(address.phoneOffice),
-    phoneMobile: cleanPhone(address.phoneMobile),
-  };
+  const result = cleanAddress(address, label, filledIn);
+  result.phoneHome = cleanPhone(result.phoneHome);
+  result.phoneOffice = cleanPhone(result.phoneOffice);
+  result.phoneMobile = cleanPhone(result.phoneMobile);
   if (result.phoneHome === null && result.phoneOffice === null && result.phoneMobile === null) {
     result.phoneMobile = NO_PHONE;
     filledIn.push({ address: label, field: 'phoneMobile', value: NO_PHONE });
@@ -58,8 +104,11 @@ function normalise(
 
 /**
  * Deterministic address clean-up before validation (lengow-api.md §9, §13 #13): a missing billing address becomes a
- * copy of the first delivery address (plugin 4.2.0), phones lose placeholders and get `0000000000` when none is left,
- * and addresses of marketplace-shipped orders get "not provided" in empty mandatory fields. Everything filled is listed.
+ * copy of the first delivery address (plugin 4.2.0); text loses control characters and lone surrogates, its whitespace
+ * normalised (the plugins clean names and address lines before creating the customer and addresses; they strip more,
+ * PrestaShop's forbidden punctuation, which the engine's shop takes); phones lose placeholders and get `0000000000`
+ * when none is left, and addresses of marketplace-shipped orders get "not provided" in empty mandatory fields.
+ * Everything filled or cleaned is listed, a cleaned value with what Lengow sent.
  */
 export function normaliseAddresses(
   snapshot: Pick<MarketplaceOrderSnapshot, 'billingAddress' | 'packages'>,

@@ -1,3 +1,4 @@
+import { cleanText, needsCleaning } from './clean-text.js';
 import { isBusinessOrder } from './detect-business-order.js';
 import { toIso, tryParseInstant } from './instant.js';
 import {
@@ -86,8 +87,9 @@ function record(value: unknown): Record<string, unknown> | null {
     : null;
 }
 
+/** Cleaned as the plan's addresses are (`cleanText`): read models show the shop order's name, and can store it. */
 function text(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const trimmed = value.trim().replace(/\s+/g, ' ');
-  return trimmed === '' ? null : trimmed;
+  const cleaned = needsCleaning(value) ? cleanText(value).value : value;
+  return cleaned === '' ? null : cleaned;
 }

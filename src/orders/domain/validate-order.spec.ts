@@ -1,3 +1,4 @@
+import { SHOP_LIMITS } from '../../shop/shop-limits.js';
 import { DEFAULT_IMPORT_SETTINGS } from './import-settings.js';
 import type { MarketplaceOrderSnapshot } from './marketplace-order-snapshot.js';
 import { validateOrder, type ValidateOrderInput } from './validate-order.js';
@@ -275,5 +276,163 @@ describe('validateOrder', () => {
       'PRODUCT_NOT_FOUND: product REF-2002 could not be found',
       'NO_DEFAULT_CARRIER: You must select a default carrier for the country: FR and the marketplace: Demo Market FR',
     ]);
+  });
+
+  describe('figures past what the shop stores (SHOP_LIMITS, which the shop itself enforces too)', () => {
+    const found = (productId: string) => ({
+      kind: 'found' as const,
+      product: { productId, variantId: null },
+      matchedBy: 'merchant_id' as const,
+      available: true,
+    });
+
+    it('given a line quantity past the shop limit, when validated, then that line is refused, naming the quantity', () => {
+      const order = snapshot({ packages: [pkg({ lines: [line({ quantity: 1e12 }), line({ lineId: 'DM-2' })] })] });
+      expect(messages(order)).toEqual([
+        'INVALID_LINE: Lengow error: line DM-1 has an invalid quantity or amount: quantity 1000000000000 is more than the shop takes (1000000)',
+      ]);
+      const atTheLimit = snapshot({ packages: [pkg({ lines: [line({ quantity: SHOP_LIMITS.maxQuantity })] })] });
+      expect(validate(atTheLimit).ok).toBe(true);
+    });
+
+    it('given a line amount too large, when validated, then the line says which and why; one finer than a cent is taken', () => {
+      const order = snapshot({
+        packages: [
+          pkg({
+            lines: [line({ amount: 1e16 }), line({ lineId: 'DM-2', amount: 12.345 })],
+          }),
+        ],
+      });
+      expect(messages(order)).toEqual([
+        'INVALID_LINE: Lengow error: line DM-1 has an invalid quantity or amount: amount 10000000000000000 is more than the shop can store (10000000000)',
+      ]);
+    });
+
+    it('given the largest amount the shop stores, or binary noise past the cent, when validated, then the line is taken', () => {
+      const order = snapshot({
+        packages: [
+          pkg({
+            lines: [line({ amount: 10_000_000_000 }), line({ lineId: 'DM-2', amount: 0.1 + 0.2 + 19.69 })],
+          }),
+        ],
+      });
+      expect(messages(order)).toEqual([]);
+    });
+
+    it('given charges too large and an absurd total, when validated, then INVALID_AMOUNTS names each; a fraction of a cent is taken', () => {
+      const order = snapshot({ amounts: { total: 1e21, tax: 0, shipping: 1e16, processingFee: 0.005 } });
+      expect(messages(order)).toEqual([
+        'INVALID_AMOUNTS: Lengow error: the order amounts are not valid: total_order 1e+21 is more than the shop can store (10000000000); shipping 10000000000000000 is more than the shop can store (10000000000)',
+      ]);
+    });
+
+    it('given amounts with more decimals than a cent, when validated, then they are taken: the shop rounds them', () => {
+      expect(messages(snapshot({ amounts: { total: 64.805, tax: 0, shipping: 4.995, processingFee: 0.005 } }))).toEqual(
+        [],
+      );
+    });
+
+    it('given lines of one product that add up past the limit, when validated, then they are refused together', () => {
+      const order = snapshot({
+        packages: [
+          pkg({
+            lines: [line({ quantity: 600_000, amount: 6e9 }), line({ lineId: 'DM-2', quantity: 600_000, amount: 6e9 })],
+          }),
+        ],
+      });
+      const sameProduct = lookups({ products: { 'DM-1': found('1001'), 'DM-2': found('1001') } });
+      expect(messages(order, { lookups: sameProduct })).toEqual([
+        'INVALID_LINE: Lengow error: lines DM-1, DM-2 of product 1001_3 add up to an invalid quantity or amount: quantity 1200000 is more than the shop takes (1000000); amount 12000000000 is more than the shop can store (10000000000)',
+      ]);
+    });
+
+    it('given one marketplace line listed in two packages, when validated, then it counts once, as the plan counts it', () => {
+      const big = line({ quantity: 600_000, amount: 100 });
+      const order = snapshot({
+        packages: [pkg({ lines: [big] }), pkg({ deliveryId: '9003', lines: [big] })],
+      });
+      expect(messages(order, { lookups: lookups({ products: { 'DM-1': found('1001') } }) })).toEqual([]);
+    });
+  });
+
+  describe('addresses the shop cannot store', () => {
+    it('given a delivery city of nothing but control characters, when validated, then INVALID_ADDRESS quotes what was sent', () => {
+      const order = snapshot({ packages: [pkg({ deliveryAddress: address({ city: '\u0000\u0007 ' }) })] });
+      const result = validate(order);
+      expect(result.ok).toBe(false);
+      expect(messages(order)).toEqual([
+        'INVALID_ADDRESS: Lengow error: the delivery address is not valid: city "\\u0000\\u0007 " is blank once stripped of control characters and lone surrogates',
+      ]);
+      expect(result.filledIn).toContainEqual({ address: 'delivery:0', field: 'city', value: '', raw: '\u0000\u0007 ' });
+    });
+
+    it('given addresses without street or city, when validated, then each says which field, and which package', () => {
+      const order = snapshot({
+        billingAddress: address({ firstLine: ' ', city: null }),
+        packages: [pkg(), pkg({ deliveryId: '9003', deliveryAddress: address({ firstLine: null }) })],
+      });
+      expect(messages(order)).toEqual([
+        'INVALID_ADDRESS: Lengow error: the billing address is not valid: first_line is missing; city is missing',
+        'INVALID_ADDRESS: Lengow error: the delivery address of package 2 is not valid: first_line is missing',
+      ]);
+    });
+
+    it('given only a second line or complement, when validated, then it stands in for the street', () => {
+      expect(messages(snapshot({ billingAddress: address({ firstLine: null, complement: 'Bât. B' }) }))).toEqual([]);
+    });
+
+    it('given fields longer than the shop columns, when validated, then each is named with its length', () => {
+      const order = snapshot({
+        billingAddress: address({
+          city: 'C'.repeat(256),
+          zipcode: '1'.repeat(21),
+          phoneMobile: '+33 6'.padEnd(41, '0'),
+          phoneHome: 'x'.repeat(500),
+        }),
+      });
+      expect(messages(order)).toEqual([
+        `INVALID_ADDRESS: Lengow error: the billing address is not valid: zipcode "${'1'.repeat(21)}" is longer than the shop stores (20 characters); city "${'C'.repeat(100)}… (256 characters)" is longer than the shop stores (255 characters); phone_mobile "+33 6${'0'.repeat(36)}" is longer than the shop stores (40 characters)`,
+      ]);
+    });
+
+    it('given a long full name, when validated, then it is refused only where it stands in for the last name', () => {
+      const fullName = 'N'.repeat(300);
+      expect(messages(snapshot({ billingAddress: address({ fullName }) }))).toEqual([]);
+      expect(messages(snapshot({ billingAddress: address({ fullName, lastName: null }) }))).toEqual([
+        `INVALID_ADDRESS: Lengow error: the billing address is not valid: full_name "${'N'.repeat(100)}… (300 characters)" is longer than the shop stores (255 characters)`,
+      ]);
+    });
+
+    it('given names with emoji and controls, when validated, then the order passes with emoji kept and controls gone', () => {
+      const result = validate(
+        snapshot({ billingAddress: address({ firstName: 'Zoë 🎉', lastName: 'Mar\u0000tin 👨‍👩‍👧' }) }),
+      );
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.billing).toMatchObject({ firstName: 'Zoë 🎉', lastName: 'Martin 👨‍👩‍👧' });
+      expect(result.filledIn).toContainEqual({
+        address: 'billing',
+        field: 'lastName',
+        value: 'Martin 👨‍👩‍👧',
+        raw: 'Mar\u0000tin 👨‍👩‍👧',
+      });
+    });
+  });
+
+  it('quotes values from Lengow with their control characters escaped, so that any store can keep the reason', () => {
+    const [message] = messages(
+      snapshot({ packages: [pkg({ lines: [line({ merchantProductId: { id: 'SKU\u0000-9', field: 'id' } })] })] }),
+      { lookups: lookups({ products: {} }) },
+    );
+    expect(message).toBe('PRODUCT_NOT_FOUND: product SKU\\u0000-9 could not be found');
+  });
+
+  it('cuts a long quoted value before an emoji rather than through it', () => {
+    const id = `${'P'.repeat(99)}😀${'P'.repeat(10)}`;
+    const [message] = messages(
+      snapshot({ packages: [pkg({ lines: [line({ merchantProductId: { id, field: 'id' } })] })] }),
+      { lookups: lookups({ products: {} }) },
+    );
+    expect(message).toBe(`PRODUCT_NOT_FOUND: product ${'P'.repeat(99)}… (111 characters) could not be found`);
   });
 });
