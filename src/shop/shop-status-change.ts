@@ -28,7 +28,24 @@ export type ShopStatusChangePayload =
   | { kind: 'canceled'; reason: string | null }
   | { kind: 'refunded' | 'partially_refunded'; reason: string | null; lines: RefundedLine[] };
 
-/** One entry of the shop change feed; ids only grow, and an entry is visible only once every lower id is. */
+/**
+ * Who made a change through the engine: the command that asked the shop for it. The shop keeps it with the change so
+ * that whichever engine process records the change names that command's actor and keeps its correlation, not only the
+ * process that made the call. Identities only, never credentials: an API key travels as `api-key:<key id>`.
+ */
+export interface ShopChangeOrigin {
+  /** `operator:<name>`, `api-key:<key id>`, `bus:<client>`… */
+  actor: string;
+  commandId: string;
+  /** Null when the command had none (the command id then starts the chain). */
+  correlationId: string | null;
+  causationId: string | null;
+}
+
+/**
+ * One entry of the shop change feed; ids only grow, and an entry is visible only once every lower id is. `origin` is
+ * null when the merchant made the change in the shop directly, or when the shop cannot keep one (see ShopChangeFeed).
+ */
 export type ShopStatusChange = {
   id: number;
   orderId: number;
@@ -38,6 +55,7 @@ export type ShopStatusChange = {
   fromState: ShopOrderState;
   toState: ShopOrderState;
   at: string;
+  origin: ShopChangeOrigin | null;
 } & ShopStatusChangePayload;
 
 export interface ShipOrderInput {

@@ -10,7 +10,13 @@ import type {
   ShopStateDetails,
 } from './shop-order.js';
 import type { LookupStrategy, ProductInput, ProductLookupResult, ProductQuery, ShopProduct } from './shop-product.js';
-import type { MerchantChangeResult, RefundOrderInput, ShipOrderInput, ShopStatusChange } from './shop-status-change.js';
+import type {
+  MerchantChangeResult,
+  RefundOrderInput,
+  ShipOrderInput,
+  ShopChangeOrigin,
+  ShopStatusChange,
+} from './shop-status-change.js';
 import type { DecrementStockOptions, StockLine, StockMovement } from './shop-stock.js';
 
 /**
@@ -73,17 +79,40 @@ export interface ShopStock {
   restoreStock(key: string, lines: StockLine[]): Promise<StockMovement>;
 }
 
-/** What the merchant does in the shop; each change is recorded and appended to the change feed. */
+/**
+ * What the merchant does in the shop; each change is recorded and appended to the change feed. `origin` is given when
+ * the engine makes the change on behalf of a command (HTTP, NATS, CLI, dashboard): a shop that can, keeps it with the
+ * feed entry, atomically with the change, and returns it on the entry (here and from `changesAfter`). A call that
+ * changes nothing keeps nothing. Malformed, it is refused with INVALID_SHOP_INPUT like any other argument.
+ */
 export interface ShopMerchantActions {
-  shipOrder(orderId: number | string, input: ShipOrderInput): Promise<MerchantChangeResult<ShopOrder>>;
-  cancelOrder(orderId: number | string, reason?: string | null): Promise<MerchantChangeResult<ShopOrder>>;
-  refundOrder(orderId: number | string, input?: RefundOrderInput): Promise<MerchantChangeResult<ShopOrder>>;
+  shipOrder(
+    orderId: number | string,
+    input: ShipOrderInput,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>>;
+  cancelOrder(
+    orderId: number | string,
+    reason?: string | null,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>>;
+  refundOrder(
+    orderId: number | string,
+    input?: RefundOrderInput,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>>;
 }
 
 export interface ShopChangeFeed {
   /**
    * Changes with an id greater than `afterId`, oldest first, at most `limit` (1…1000). Ids grow with commit order,
    * so a consumer that stores the last id it handled never skips a change.
+   *
+   * Each entry carries the origin its merchant action was given, or null. A shop that cannot store one (a real shop
+   * with no room for it) ignores the argument and answers null, which stays correct but coarser: an engine process
+   * that reads such a change in its feed before the commanding process has recorded it records it as the engine's
+   * own (actor `system`, a correlation of its own), as it does for a change the merchant made in the shop directly.
+   * Within one process the feed poller's lock still lets the command record first; across processes nothing does.
    */
   changesAfter(afterId: number, limit: number): Promise<ShopStatusChange[]>;
 }

@@ -13,7 +13,7 @@ import {
 import { formatShopProductId, parseShopProductId } from './shop-product-id.js';
 import type { ProductInput } from './shop-product.js';
 import { SHOP_LIMITS } from './shop-limits.js';
-import type { RefundOrderInput, ShipOrderInput } from './shop-status-change.js';
+import type { RefundOrderInput, ShipOrderInput, ShopChangeOrigin } from './shop-status-change.js';
 import type { StockLine } from './shop-stock.js';
 
 /**
@@ -285,6 +285,29 @@ export function validateReason(reason: unknown, required: boolean): string | nul
   const text = required ? checker.text(reason, 'reason', { max: 500 }) : checker.optionalText(reason, 'reason', 500);
   checker.done();
   return text;
+}
+
+/**
+ * The origin of a merchant change made through the engine; absent or null → null. Only its four fields are kept, so
+ * nothing else handed with them reaches the table. Each is bounded like any shop text (the doors give at most 200
+ * characters) and free of control characters, as it ends up in event metadata.
+ */
+export function validateChangeOrigin(origin: unknown): ShopChangeOrigin | null {
+  if (origin === undefined || origin === null) return null;
+  const checker = new InputChecker();
+  const o = checker.object(origin, 'origin') ?? {};
+  const checked: ShopChangeOrigin = {
+    actor: checker.text(o.actor, 'origin.actor'),
+    commandId: checker.text(o.commandId, 'origin.commandId'),
+    correlationId: checker.optionalText(o.correlationId, 'origin.correlationId'),
+    causationId: checker.optionalText(o.causationId, 'origin.causationId'),
+  };
+  for (const [field, value] of Object.entries(checked)) {
+    if (typeof value === 'string' && CONTROL.test(value))
+      checker.fail(`origin.${field}`, 'must not contain control characters');
+  }
+  checker.done();
+  return checked;
 }
 
 function checkSeedItem(

@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import { isShopError, ShopError } from '../../shop/shop-error.js';
 import type { ShopOrder } from '../../shop/shop-order.js';
-import type { MerchantChangeResult } from '../../shop/shop-status-change.js';
+import type { MerchantChangeResult, ShopChangeOrigin } from '../../shop/shop-status-change.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import type { CommandMetadata } from '../commands/command-metadata.js';
 import {
@@ -35,7 +35,8 @@ interface Step {
   readonly shopOrderId: string;
   /** Whether the shop already did it, judged from what the first try saw and the order now (null: unknown). */
   readonly alreadyDone?: (before: unknown, now: ShopOrder | null) => boolean;
-  readonly act: () => Promise<MerchantChangeResult<ShopOrder>>;
+  /** `origin`: what the shop keeps with the change of who asked for it; absent for a command without metadata. */
+  readonly act: (origin?: ShopChangeOrigin) => Promise<MerchantChangeResult<ShopOrder>>;
   /** The command's metadata, which the order events recording the change then carry. */
   readonly origin?: CommandMetadata;
 }
@@ -126,14 +127,18 @@ export class MarkShopOrderShippedHandler implements ICommandHandler<MarkShopOrde
       // Without a date of its own, a retry must still match the first request: the default date is not part of it.
       request: { ...payload },
       shopOrderId: payload.shopOrderId,
-      act: () =>
-        this.shop.shipOrder(payload.shopOrderId, {
-          carrierId: carrier && NUMERIC.test(carrier) ? Number(carrier) : null,
-          carrierName: carrier && !NUMERIC.test(carrier) ? carrier : null,
-          trackingNumber: payload.trackingNumber,
-          trackingUrl: payload.trackingUrl ?? null,
-          shippedAt,
-        }),
+      act: (origin) =>
+        this.shop.shipOrder(
+          payload.shopOrderId,
+          {
+            carrierId: carrier && NUMERIC.test(carrier) ? Number(carrier) : null,
+            carrierName: carrier && !NUMERIC.test(carrier) ? carrier : null,
+            trackingNumber: payload.trackingNumber,
+            trackingUrl: payload.trackingUrl ?? null,
+            shippedAt,
+          },
+          origin,
+        ),
     });
   }
 }
@@ -153,7 +158,7 @@ export class MarkShopOrderCanceledHandler implements ICommandHandler<MarkShopOrd
       origin: command.metadata,
       request: { ...payload },
       shopOrderId: payload.shopOrderId,
-      act: () => this.shop.cancelOrder(payload.shopOrderId, payload.reason ?? null),
+      act: (origin) => this.shop.cancelOrder(payload.shopOrderId, payload.reason ?? null, origin),
     });
   }
 }
@@ -184,7 +189,7 @@ export class MarkShopOrderRefundedHandler implements ICommandHandler<MarkShopOrd
           return current >= (seen[String(line.lineId)] ?? 0) + line.quantity;
         });
       },
-      act: () => this.shop.refundOrder(payload.shopOrderId, { lines, reason: payload.reason ?? null }),
+      act: (origin) => this.shop.refundOrder(payload.shopOrderId, { lines, reason: payload.reason ?? null }, origin),
     });
   }
 }

@@ -117,6 +117,37 @@ describe('ShopChangeFeedPoller', () => {
     expect((await engine.eventTypes(orderKey)).slice(-1)).toEqual(['ShopOrderShipped']);
   });
 
+  it('a change a command made before its order stream could take it keeps the command’s actor once replayed', async () => {
+    const orderKey = await engine.importOrder(emulatorOrder({ marketplaceOrderId: 'CD-7008' }));
+    const input = await toCreateInputOf(orderKey);
+    const created = await engine.shop.createOrders(input.key, input.input);
+    const door = { commandId: 'nats-ship-7008', correlationId: 'erp-order-7008', actor: 'bus:erp' } as const;
+    // The command's own record is refused (the stream does not know the shop order yet): only the feed can record it.
+    await engine.commands.execute(
+      new MarkShopOrderShipped({ shopOrderId: String(created.orders[0].id), trackingNumber: 'TRK-8' }, 'k-8', door),
+    );
+    expect(await engine.reactions.pollShopChanges()).toMatchObject({ recorded: 0, parked: 1 });
+
+    await engine.createPlannedOrders(orderKey);
+    expect(await engine.reactions.pollShopChanges()).toMatchObject({ replayed: 1 });
+    const shipped = await engine.lastEvent(orderKey, 'ShopOrderShipped');
+    expect(shipped.metadata).toMatchObject({
+      actor: 'bus:erp',
+      correlationId: 'erp-order-7008',
+      causationId: 'nats-ship-7008',
+    });
+  });
+
+  it('records a change whose kept origin names no actor the engine writes as the engine’s own', async () => {
+    const { orderKey, shopOrderId } = await importedOrder('CD-7009');
+    const origin = { actor: 'root', commandId: 'c-1', correlationId: 'x-1', causationId: null };
+    await engine.shop.shipOrder(shopOrderId, { trackingNumber: 'TRK-9', shippedAt: '2025-06-01T10:00:00Z' }, origin);
+    expect(await engine.reactions.pollShopChanges()).toMatchObject({ recorded: 1 });
+    const shipped = await engine.lastEvent(orderKey, 'ShopOrderShipped');
+    expect(shipped.metadata.actor).toBe('system');
+    expect(shipped.metadata.correlationId).not.toBe('x-1');
+  });
+
   it('parks a change of an order the engine never saw, with the reason, and does not stop there', async () => {
     const { orderKey, shopOrderId } = await importedOrder('CD-7006');
     const stranger = await engine.shop.createOrders('outside-the-engine', {
@@ -142,9 +173,13 @@ describe('ShopChangeFeedPoller', () => {
   });
 });
 
-async function toInputOf(orderKey: OrderKey) {
+async function toCreateInputOf(orderKey: OrderKey) {
   const planned = await engine.planned(orderKey);
   const input = toCreateShopOrdersInput(orderKey, planned.data.plan, (carrier) => Number(carrier.id));
   if (!input.ok) throw new Error(input.reasons.join('; '));
-  return input.input;
+  return input;
+}
+
+async function toInputOf(orderKey: OrderKey) {
+  return (await toCreateInputOf(orderKey)).input;
 }

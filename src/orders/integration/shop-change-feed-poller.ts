@@ -5,7 +5,7 @@ import { AsyncMutex } from '../../database/async-mutex.js';
 import { SQL_DATABASE, type SqlDatabase } from '../../database/sql-database.port.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ShopOrder } from '../../shop/shop-order.js';
-import type { MerchantChangeResult, ShopStatusChange } from '../../shop/shop-status-change.js';
+import type { MerchantChangeResult, ShopChangeOrigin, ShopStatusChange } from '../../shop/shop-status-change.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import type { CommandMetadata } from '../commands/command-metadata.js';
 import { ExecuteOrderCommand } from '../commands/execute-order-command.js';
@@ -16,6 +16,7 @@ import { orderKeyOf } from '../domain/order-key.js';
 import { describeFailure } from './describe-failure.js';
 import { ORDERS_REACTIONS_OPTIONS, type OrdersReactionsOptions } from './reactions-options.js';
 import { ensureReactionsSchema } from './reactions-schema.js';
+import { commandOfOrigin, shopChangeOriginOf } from './shop-change-origin.js';
 import { toDomainShopChange } from './to-domain-shop-change.js';
 
 const CHECKPOINT = 'shop-change-feed';
@@ -67,9 +68,10 @@ export interface ParkedShopChangeRow {
 /**
  * Consumes the shop's change feed (what the merchant shipped, canceled, refunded) into the order streams as
  * `RecordShopStatusChange`, from its own checkpoint (the feed is not the event store). Delivery is at least once: the
- * command id derives from the change id, so a change handled twice is recorded once. A change the domain refuses (an
- * order the engine does not know, a shop order replaced by a re-import) is parked with the reason, never lost, and the
- * feed goes on.
+ * command id derives from the change id, so a change handled twice is recorded once. A change made through an engine
+ * command is recorded with that command's actor and correlation, kept by the shop with the change; one made in the shop
+ * directly is the engine's own (`system`). A change the domain refuses (an order the engine does not know, a shop
+ * order replaced by a re-import) is parked with the reason, never lost, and the feed goes on.
  */
 @Injectable()
 export class ShopChangeFeedPoller {
@@ -141,20 +143,25 @@ export class ShopChangeFeedPoller {
   }
 
   /**
-   * Makes a merchant change asked of the engine (`act`: the shop call of a ship, cancel or refund command) and records
-   * it at once with that command's metadata, so its events name who asked and keep the caller's correlation. Under
-   * the feed's lock: a poll in between would record the change first, as the engine's own. The later poll finds it
-   * recorded (same command id) and appends nothing; a change this cannot record now is left to that poll.
+   * Makes a merchant change asked of the engine (`act`: the shop call of a ship, cancel or refund command, handed the
+   * origin for the shop to keep with the change) and records it at once. Whoever records the change first, this call
+   * or the feed poll of any engine process sharing the shop, takes the actor and correlation from that kept origin, so
+   * the events name who asked either way; the later one finds the change recorded (same command id) and appends
+   * nothing. A change this cannot record now is left to the feed.
+   *
+   * The feed's lock is kept for a shop that cannot keep the origin (see ShopChangeFeed): there, only this call knows
+   * who asked, and the lock stops this process's poll from recording the change first as the engine's own (another
+   * process's poll still can). With a shop that keeps it, both records are the same and the lock changes nothing.
    */
   applyMerchantChange(
-    origin: CommandMetadata,
-    act: () => Promise<MerchantChangeResult<ShopOrder>>,
+    metadata: CommandMetadata,
+    act: (origin: ShopChangeOrigin) => Promise<MerchantChangeResult<ShopOrder>>,
   ): Promise<MerchantChangeResult<ShopOrder>> {
     return this.mutex.runExclusive(async () => {
-      const outcome = await act();
+      const outcome = await act(shopChangeOriginOf(metadata));
       if (outcome.change) {
         const change = outcome.change;
-        await this.record(change, origin).catch((error: unknown) =>
+        await this.record(change, metadata).catch((error: unknown) =>
           // The shop did it: the caller must hear so even when the record has to wait for the feed.
           this.logger.warn({ changeId: change.id, err: describeFailure(error) }, 'shop change left to the feed'),
         );
@@ -174,11 +181,16 @@ export class ShopChangeFeedPoller {
     }
   }
 
-  /** The command id derives from the change id whoever records it, so the change is recorded once. */
-  private async record(change: ShopStatusChange, origin?: CommandMetadata): Promise<void> {
+  /**
+   * The command id derives from the change id whoever records it, so the change is recorded once. The metadata comes
+   * from the origin the shop kept with the change, the same for every recorder; `asked` (the command that made the
+   * change, when this process did) stands in only where the shop kept none.
+   */
+  private async record(change: ShopStatusChange, asked?: CommandMetadata): Promise<void> {
     const orderKey = orderKeyOf(change.marketplace, change.marketplaceOrderId);
     const { state } = await this.orders.load(orderKey);
     const commandId = deterministicId(`shop-change-feed:${change.id}`);
+    const origin = this.keptOrigin(change) ?? asked;
     const metadata: CommandMetadata = origin
       ? {
           commandId,
@@ -202,6 +214,15 @@ export class ShopChangeFeedPoller {
         metadata,
       ),
     );
+  }
+
+  private keptOrigin(change: ShopStatusChange): CommandMetadata | null {
+    if (!change.origin) return null;
+    const command = commandOfOrigin(change.origin);
+    // The change id only: what the shop holds is not the engine's to echo into logs.
+    if (!command)
+      this.logger.warn({ changeId: change.id }, 'shop change origin ignored: not an actor the engine writes');
+    return command;
   }
 
   private async park(change: ShopStatusChange, error: OrderDomainError): Promise<void> {

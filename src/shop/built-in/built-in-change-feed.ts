@@ -1,7 +1,7 @@
 import type { SqlDatabase } from '../../database/sql-database.port.js';
 import { InputChecker } from '../input-checker.js';
 import { shopOrderReference, type ShopOrderState } from '../shop-order.js';
-import type { ShopStatusChange, ShopStatusChangeKind } from '../shop-status-change.js';
+import type { ShopChangeOrigin, ShopStatusChange, ShopStatusChangeKind } from '../shop-status-change.js';
 
 interface ChangeRow {
   id: number;
@@ -11,6 +11,8 @@ interface ChangeRow {
   to_state: ShopOrderState;
   payload: string;
   at: string;
+  /** JSON; null for a change made in the shop directly, and for every change written before the column existed. */
+  origin: string | null;
   marketplace: string;
   marketplace_order_id: string;
 }
@@ -25,7 +27,8 @@ export class BuiltInChangeFeed {
     checker.integer(limit, 'limit', { min: 1, max: 1000 });
     checker.done();
     const rows = await this.db.query<ChangeRow>(
-      `SELECT c.id, c.order_id, c.kind, c.from_state, c.to_state, c.payload, c.at, o.marketplace, o.marketplace_order_id
+      `SELECT c.id, c.order_id, c.kind, c.from_state, c.to_state, c.payload, c.at, c.origin, o.marketplace,
+         o.marketplace_order_id
        FROM shop_status_changes c JOIN shop_orders o ON o.id = c.order_id
        WHERE c.id > $1 ORDER BY c.id LIMIT $2`,
       [afterId, limit],
@@ -41,6 +44,7 @@ export class BuiltInChangeFeed {
           fromState: row.from_state,
           toState: row.to_state,
           at: row.at,
+          origin: row.origin === null ? null : (JSON.parse(row.origin) as ShopChangeOrigin),
           kind: row.kind,
           ...(JSON.parse(row.payload) as object),
         }) as ShopStatusChange,

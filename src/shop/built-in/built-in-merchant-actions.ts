@@ -8,10 +8,16 @@ import type {
   RefundedLine,
   RefundOrderInput,
   ShipOrderInput,
+  ShopChangeOrigin,
   ShopStatusChange,
   ShopStatusChangePayload,
 } from '../shop-status-change.js';
-import { validateReason, validateRefundInput, validateShipInput } from '../validate-shop-input.js';
+import {
+  validateChangeOrigin,
+  validateReason,
+  validateRefundInput,
+  validateShipInput,
+} from '../validate-shop-input.js';
 import { appendHistory } from './built-in-orders.js';
 import { type CarrierRow, currentCarrier, toShopCarrier } from './carrier-rows.js';
 import { lockOrder, orderIdOf } from './lock-order.js';
@@ -25,7 +31,8 @@ type Outcome = MerchantChangeResult<ShopOrder>;
 
 /**
  * What the merchant does in the shop (ship, cancel, refund). Each change updates the order and appends one entry to
- * `shop_status_changes` in the same transaction; the engine consumes that feed to send Lengow actions.
+ * `shop_status_changes` in the same transaction, with the origin the engine gave (none for a change made in the shop
+ * directly); the engine consumes that feed to send Lengow actions.
  */
 export class BuiltInMerchantActions {
   constructor(
@@ -33,10 +40,15 @@ export class BuiltInMerchantActions {
     private readonly now: () => string,
   ) {}
 
-  async shipOrder(rawOrderId: number | string, rawInput: ShipOrderInput): Promise<Outcome> {
+  async shipOrder(
+    rawOrderId: number | string,
+    rawInput: ShipOrderInput,
+    rawOrigin?: ShopChangeOrigin | null,
+  ): Promise<Outcome> {
     const orderId = orderIdOf(rawOrderId);
     const input = validateShipInput(rawInput);
-    return this.change(orderId, async (tx, order) => {
+    const origin = validateChangeOrigin(rawOrigin);
+    return this.change(orderId, origin, async (tx, order) => {
       refuseUnless(order, MERCHANT_SHIPPABLE, 'shipped');
       const carrier = await resolveCarrier(tx, input, order);
       const carrierName = carrier?.name ?? input.carrierName ?? null;
@@ -72,10 +84,15 @@ export class BuiltInMerchantActions {
     });
   }
 
-  async cancelOrder(rawOrderId: number | string, rawReason?: string | null): Promise<Outcome> {
+  async cancelOrder(
+    rawOrderId: number | string,
+    rawReason?: string | null,
+    rawOrigin?: ShopChangeOrigin | null,
+  ): Promise<Outcome> {
     const orderId = orderIdOf(rawOrderId);
     const reason = validateReason(rawReason, false);
-    return this.change(orderId, async (tx, order) => {
+    const origin = validateChangeOrigin(rawOrigin);
+    return this.change(orderId, origin, async (tx, order) => {
       if (order.state === 'canceled') return null;
       refuseUnless(order, MERCHANT_CANCELABLE, 'canceled');
       await tx.execute(`UPDATE shop_orders SET state = 'canceled', updated_at = $1 WHERE id = $2`, [
@@ -86,10 +103,15 @@ export class BuiltInMerchantActions {
     });
   }
 
-  async refundOrder(rawOrderId: number | string, rawInput?: RefundOrderInput): Promise<Outcome> {
+  async refundOrder(
+    rawOrderId: number | string,
+    rawInput?: RefundOrderInput,
+    rawOrigin?: ShopChangeOrigin | null,
+  ): Promise<Outcome> {
     const orderId = orderIdOf(rawOrderId);
     const input = validateRefundInput(rawInput);
-    return this.change(orderId, async (tx, order) => {
+    const origin = validateChangeOrigin(rawOrigin);
+    return this.change(orderId, origin, async (tx, order) => {
       if (order.state === 'refunded' && input.lines === undefined) return null;
       refuseUnless(order, MERCHANT_REFUNDABLE, input.lines ? 'partially_refunded' : 'refunded');
       const lines = (
@@ -157,6 +179,7 @@ export class BuiltInMerchantActions {
    */
   private async change(
     orderId: number,
+    origin: ShopChangeOrigin | null,
     apply: (
       tx: SqlExecutor,
       order: OrderRow,
@@ -174,10 +197,11 @@ export class BuiltInMerchantActions {
         const at = this.now();
         const { kind, ...payload } = applied.payload;
         await appendHistory(tx, orderId, order.state, applied.to, 'merchant', payload, at);
+        // In the entry's own row and transaction: no reader of the feed can see the change without its origin.
         const [row] = await tx.query<{ id: number }>(
-          `INSERT INTO shop_status_changes (order_id, kind, from_state, to_state, payload, at)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [orderId, kind, order.state, applied.to, JSON.stringify(payload), at],
+          `INSERT INTO shop_status_changes (order_id, kind, from_state, to_state, payload, at, origin)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [orderId, kind, order.state, applied.to, JSON.stringify(payload), at, origin && JSON.stringify(origin)],
         );
         change = {
           id: Number(row.id),
@@ -188,6 +212,7 @@ export class BuiltInMerchantActions {
           fromState: order.state,
           toState: applied.to,
           at,
+          origin,
           ...applied.payload,
         };
       }

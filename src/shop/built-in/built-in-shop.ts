@@ -15,6 +15,7 @@ import type {
   MerchantChangeResult,
   RefundOrderInput,
   ShipOrderInput,
+  ShopChangeOrigin,
   ShopStatusChange,
 } from '../shop-status-change.js';
 import type { DecrementStockOptions, StockLine, StockMovement } from '../shop-stock.js';
@@ -26,7 +27,7 @@ import { BuiltInMerchantActions } from './built-in-merchant-actions.js';
 import { BuiltInOrders } from './built-in-orders.js';
 import { BuiltInStock } from './built-in-stock.js';
 import { DEFAULT_COUNTRIES, DEFAULT_CURRENCIES } from './default-countries.js';
-import { shopSchema } from './shop-schema.js';
+import { addMissingColumns, shopSchema } from './shop-schema.js';
 import { bool, serialise } from './sql-helpers.js';
 
 export interface BuiltInShopOptions {
@@ -76,6 +77,7 @@ export class BuiltInShop implements Shop {
       // Two processes booting together would otherwise race on CREATE TABLE IF NOT EXISTS in PostgreSQL's catalogue.
       await serialise(tx, 'shop_schema');
       for (const statement of shopSchema(tx.dialect)) await tx.execute(statement);
+      await addMissingColumns(tx);
       for (const code of this.currencies) {
         await tx.execute(
           'INSERT INTO shop_currencies (iso_a3, enabled) VALUES ($1, 1) ON CONFLICT (iso_a3) DO NOTHING',
@@ -151,16 +153,28 @@ export class BuiltInShop implements Shop {
     return this.stock.restoreStock(key, lines);
   }
 
-  shipOrder(orderId: number | string, input: ShipOrderInput): Promise<MerchantChangeResult<ShopOrder>> {
-    return this.merchant.shipOrder(orderId, input);
+  shipOrder(
+    orderId: number | string,
+    input: ShipOrderInput,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>> {
+    return this.merchant.shipOrder(orderId, input, origin);
   }
 
-  cancelOrder(orderId: number | string, reason?: string | null): Promise<MerchantChangeResult<ShopOrder>> {
-    return this.merchant.cancelOrder(orderId, reason);
+  cancelOrder(
+    orderId: number | string,
+    reason?: string | null,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>> {
+    return this.merchant.cancelOrder(orderId, reason, origin);
   }
 
-  refundOrder(orderId: number | string, input?: RefundOrderInput): Promise<MerchantChangeResult<ShopOrder>> {
-    return this.merchant.refundOrder(orderId, input);
+  refundOrder(
+    orderId: number | string,
+    input?: RefundOrderInput,
+    origin?: ShopChangeOrigin | null,
+  ): Promise<MerchantChangeResult<ShopOrder>> {
+    return this.merchant.refundOrder(orderId, input, origin);
   }
 
   changesAfter(afterId: number, limit: number): Promise<ShopStatusChange[]> {

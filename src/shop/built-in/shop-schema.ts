@@ -1,4 +1,4 @@
-import type { SqlDialect } from '../../database/sql-database.port.js';
+import type { SqlDialect, SqlExecutor } from '../../database/sql-database.port.js';
 
 /**
  * The built-in shop's tables, created idempotently. One text serves both dialects except for generated ids.
@@ -118,6 +118,7 @@ export function shopSchema(dialect: SqlDialect): string[] {
       at TEXT NOT NULL,
       PRIMARY KEY (kind, idempotency_key)
     )`,
+    // origin: JSON of the ShopChangeOrigin the change was made with, null for a change made in the shop directly.
     `CREATE TABLE IF NOT EXISTS shop_status_changes (
       id ${id},
       order_id ${big} NOT NULL REFERENCES shop_orders (id),
@@ -125,7 +126,41 @@ export function shopSchema(dialect: SqlDialect): string[] {
       from_state TEXT NOT NULL,
       to_state TEXT NOT NULL,
       payload TEXT NOT NULL,
-      at TEXT NOT NULL
+      at TEXT NOT NULL,
+      origin TEXT
     )`,
   ];
+}
+
+/**
+ * Columns that came after their table's first release. CREATE TABLE IF NOT EXISTS leaves an existing table as it was,
+ * so `addMissingColumns` adds these to a database created by an earlier version. Nullable with no default: rows
+ * written before read as "not known", and an engine of the earlier version still running beside this one (its inserts
+ * name their columns) keeps working.
+ */
+const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'shop_status_changes', column: 'origin', type: 'TEXT' },
+];
+
+/** Run inside the schema transaction, under its lock, after `shopSchema`'s statements. */
+export async function addMissingColumns(tx: SqlExecutor): Promise<void> {
+  for (const table of new Set(ADDED_COLUMNS.map((added) => added.table))) {
+    const present = new Set(await columnsOf(tx, table));
+    for (const added of ADDED_COLUMNS) {
+      if (added.table === table && !present.has(added.column))
+        await tx.execute(`ALTER TABLE ${table} ADD COLUMN ${added.column} ${added.type}`);
+    }
+  }
+}
+
+async function columnsOf(tx: SqlExecutor, table: string): Promise<string[]> {
+  const rows =
+    tx.dialect === 'postgres'
+      ? await tx.query<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = $1`,
+          [table],
+        )
+      : await tx.query<{ name: string }>('SELECT name FROM pragma_table_info($1)', [table]);
+  return rows.map((row) => row.name);
 }
