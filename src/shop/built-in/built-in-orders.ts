@@ -16,7 +16,7 @@ import {
 import { validateCreateOrders, validateReason } from '../validate-shop-input.js';
 import { currentCarrier } from './carrier-rows.js';
 import { fingerprint } from './fingerprint.js';
-import { loadCatalogueIndex } from './load-catalogue-index.js';
+import { loadCatalogueByShopId } from './load-catalogue-index.js';
 import { lockOrder, orderIdOf } from './lock-order.js';
 import { readOrders } from './read-orders.js';
 import { bool, padded, placeholders } from './sql-helpers.js';
@@ -270,7 +270,7 @@ async function checkReferences(
   });
 
   const productIds = input.packages.flatMap((p) => p.lines.map((l) => l.productId));
-  const index = await loadCatalogueIndex(tx, productIds);
+  const index = await loadCatalogueByShopId(tx, productIds);
   const productNames = new Map<string, string>();
   input.packages.forEach((pkg, i) =>
     pkg.lines.forEach((line, j) => {

@@ -5,7 +5,7 @@ import type { DecrementStockOptions, StockLine, StockMovement, StockMovementLine
 import { StockShortfall, type StockShortfallLine } from '../stock-shortfall.js';
 import { validateStockLines } from '../validate-shop-input.js';
 import { fingerprint } from './fingerprint.js';
-import { loadCatalogueIndex } from './load-catalogue-index.js';
+import { loadCatalogueByShopId } from './load-catalogue-index.js';
 
 type MovementKind = StockMovement['kind'];
 
@@ -94,7 +94,7 @@ async function replay(tx: SqlExecutor, kind: MovementKind, key: string, digest: 
 }
 
 async function checkProducts(tx: SqlExecutor, lines: StockLine[]): Promise<void> {
-  const index = await loadCatalogueIndex(
+  const index = await loadCatalogueByShopId(
     tx,
     lines.map((l) => l.productId),
   );

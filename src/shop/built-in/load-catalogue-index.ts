@@ -39,3 +39,46 @@ export async function loadCatalogueIndex(exec: SqlExecutor, rawValues: Iterable<
   }
   return new CatalogueIndex([...rows.values()]);
 }
+
+/**
+ * The products named by shop id (`1001_3`, `1001`), for the shop's own checks, which only ever resolve `'id'`: each
+ * named row, its parent (a variant is active only if its parent is), and the whole family only of a named parent (to
+ * tell a simple product from a parent that needs a variant). The index answers `resolve('id', …)` for the named ids
+ * exactly as one over whole families would, with one or two rows per line instead of every variant of each family:
+ * the creation and stock checks ask this of every imported order, and whole families made up most of their cost.
+ * Other lookups need `loadCatalogueIndex`.
+ */
+export async function loadCatalogueByShopId(exec: SqlExecutor, shopIds: Iterable<string>): Promise<CatalogueIndex> {
+  const products = new Set<number>();
+  const attributes = new Set<number>();
+  const parents = new Set<number>();
+  for (const shopId of shopIds) {
+    const parsed = parseShopProductId(shopId);
+    if (!parsed) continue;
+    products.add(parsed.productId);
+    if (parsed.attributeId > 0) attributes.add(parsed.attributeId);
+    else parents.add(parsed.productId);
+  }
+  const rows = new Map<string, CatalogueRow>();
+  for (const batch of chunks([...products]).map(padded)) {
+    const params: SqlParam[] = [...batch];
+    const attributeList = padded([...attributes]);
+    const parentList = padded([...parents]);
+    const wanted = ['attribute_id = 0'];
+    if (attributeList.length > 0) {
+      wanted.push(`attribute_id IN (${placeholders(attributeList.length, params.length + 1)})`);
+      params.push(...attributeList);
+    }
+    if (parentList.length > 0) {
+      wanted.push(`product_id IN (${placeholders(parentList.length, params.length + 1)})`);
+      params.push(...parentList);
+    }
+    const found = await exec.query<CatalogueRow>(
+      `SELECT ${CATALOGUE_COLUMNS} FROM shop_products
+       WHERE product_id IN (${placeholders(batch.length)}) AND (${wanted.join(' OR ')})`,
+      params,
+    );
+    for (const row of found) rows.set(row.shop_id, row);
+  }
+  return new CatalogueIndex([...rows.values()]);
+}
