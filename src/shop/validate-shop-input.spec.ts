@@ -82,4 +82,55 @@ describe("the shop's own limits (SHOP_LIMITS), kept after the import checks the 
       refusal(() => validateStockLines('key-1', [{ productId: '101', quantity: SHOP_LIMITS.maxQuantity + 1 }])),
     ).toEqual([`lines[0].quantity: must be at most ${SHOP_LIMITS.maxQuantity}`]);
   });
+
+  it('given lines of one product adding up to exactly the limit, when stock is taken, then they are merged into one movement', () => {
+    const half = SHOP_LIMITS.maxQuantity / 2;
+    expect(
+      validateStockLines('key-1', [
+        { productId: '101', quantity: half },
+        { productId: '202', quantity: SHOP_LIMITS.maxQuantity },
+        { productId: '101', quantity: half },
+      ]).lines,
+    ).toEqual([
+      { productId: '101', quantity: SHOP_LIMITS.maxQuantity },
+      { productId: '202', quantity: SHOP_LIMITS.maxQuantity },
+    ]);
+  });
+
+  it('given lines of one product each within the limit but adding up past it, when stock is taken, then the sum is refused', () => {
+    const lines = [
+      { productId: '101_3', quantity: SHOP_LIMITS.maxQuantity },
+      { productId: '202', quantity: 1 },
+      { productId: '101_3', quantity: 1 },
+    ];
+    expect(refusal(() => validateStockLines('key-1', lines))).toEqual([
+      `lines: lines[0], lines[2] of product 101_3 add up to ${SHOP_LIMITS.maxQuantity + 1}: must be at most ${SHOP_LIMITS.maxQuantity}`,
+    ]);
+  });
+
+  it('given a line past the limit among lines of its product, when stock is taken, then only that line is refused', () => {
+    const lines = [
+      { productId: '101', quantity: SHOP_LIMITS.maxQuantity + 1 },
+      { productId: '101', quantity: 1 },
+    ];
+    expect(refusal(() => validateStockLines('key-1', lines))).toEqual([
+      `lines[0].quantity: must be at most ${SHOP_LIMITS.maxQuantity}`,
+    ]);
+  });
+
+  it('given a relay id of the column length, or one with a control character, when an order is created, then the first is taken', () => {
+    const withRelay = (relayId: string) => {
+      const input = order({});
+      return { ...input, packages: [{ ...input.packages[0], relayId }] };
+    };
+    expect(refusal(() => validateCreateOrders('key-1', withRelay(` ${'R'.repeat(SHOP_LIMITS.maxText)}\n`)))).toEqual(
+      [],
+    );
+    expect(refusal(() => validateCreateOrders('key-1', withRelay('RL\u00001')))).toEqual([
+      'packages[0].relayId: must not contain control characters',
+    ]);
+    expect(refusal(() => validateCreateOrders('key-1', withRelay('R'.repeat(SHOP_LIMITS.maxText + 1))))).toEqual([
+      `packages[0].relayId: must be at most ${SHOP_LIMITS.maxText} characters`,
+    ]);
+  });
 });

@@ -121,6 +121,13 @@ function checkOrderLine(checker: InputChecker, value: unknown, path: string): Sh
   };
 }
 
+/** Kept in a text column of its own, where PostgreSQL refuses NUL, and handed to the carrier as written. */
+function checkRelayId(checker: InputChecker, value: unknown, path: string): string | null {
+  const relayId = checker.optionalText(value, path);
+  if (relayId !== null && CONTROL.test(relayId)) checker.fail(path, 'must not contain control characters');
+  return relayId;
+}
+
 function checkPackage(checker: InputChecker, value: unknown, path: string): ShopPackageInput {
   const p = checker.object(value, path) ?? {};
   return {
@@ -128,7 +135,7 @@ function checkPackage(checker: InputChecker, value: unknown, path: string): Shop
     deliveryId: checker.optionalText(p.deliveryId, `${path}.deliveryId`),
     deliveryAddress: checkAddress(checker, p.deliveryAddress, `${path}.deliveryAddress`),
     carrierId: checker.optionalInteger(p.carrierId, `${path}.carrierId`, { min: 1 }),
-    relayId: checker.optionalText(p.relayId, `${path}.relayId`),
+    relayId: checkRelayId(checker, p.relayId, `${path}.relayId`),
     lines: checker
       .array(p.lines, `${path}.lines`, { min: 1, max: 1000 })
       .map((line, i) => checkOrderLine(checker, line, `${path}.lines[${i}]`)),
@@ -160,20 +167,33 @@ export function validateCreateOrders(key: unknown, input: unknown): { key: strin
 }
 
 /** Lines naming the same product are summed, and the result sorted by id so that concurrent stock updates lock rows in
- * one order (no deadlock between two decrements touching the same products). */
+ * one order (no deadlock between two decrements touching the same products). The sum is one movement of the product,
+ * held to the same limit as a line: lines each within it could otherwise move any number of units. */
 export function validateStockLines(key: unknown, lines: unknown): { key: string; lines: StockLine[] } {
   const checker = new InputChecker();
   const checkedKey = checkKey(checker, key);
-  const merged = new Map<string, number>();
+  const merged = new Map<string, { quantity: number; lines: number[]; linesValid: boolean }>();
   checker.array(lines, 'lines', { min: 1, max: 1000 }).forEach((value, i) => {
     const l = checker.object(value, `lines[${i}]`) ?? {};
     const productId = checkProductId(checker, l.productId, `lines[${i}].productId`);
     const quantity = checker.integer(l.quantity, `lines[${i}].quantity`, { min: 1, max: MAX_QUANTITY });
-    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+    const entry = merged.get(productId) ?? { quantity: 0, lines: [], linesValid: true };
+    entry.quantity += quantity;
+    entry.lines.push(i);
+    entry.linesValid &&= quantity <= MAX_QUANTITY;
+    merged.set(productId, entry);
   });
+  for (const [productId, entry] of merged) {
+    // A line past the limit is refused on its own path already; its sum would only say it again.
+    if (entry.quantity > MAX_QUANTITY && entry.linesValid)
+      checker.fail(
+        'lines',
+        `${entry.lines.map((i) => `lines[${i}]`).join(', ')} of product ${productId} add up to ${entry.quantity}: must be at most ${MAX_QUANTITY}`,
+      );
+  }
   checker.done();
   const sorted = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { key: checkedKey, lines: sorted.map(([productId, quantity]) => ({ productId, quantity })) };
+  return { key: checkedKey, lines: sorted.map(([productId, { quantity }]) => ({ productId, quantity })) };
 }
 
 export function validateProductInput(input: unknown): Required<Pick<ProductInput, 'id' | 'name'>> & ProductInput {

@@ -157,6 +157,72 @@ function refusals(start: () => Promise<TestEngine>, stop: (harness: TestEngine) 
     expect(shopOrder.billingAddress).toMatchObject({ firstName: 'Zoë', lastName: 'Martin 👩‍🔬' });
     expect(shopOrder.deliveryAddress.city).toBe(city);
   });
+
+  it("ignores an order with Lengow's values escaped and bounded in the reason, which the overview stores and shows", async () => {
+    const status = `To\u0000Ship${'x'.repeat(200)}`;
+    const shownStatus = `To\\u0000Ship${'x'.repeat(93)}… (207 characters)`;
+    const statusStream = await lengowSends('STATUS-NUL-1', (order) => {
+      order.marketplace_status = status;
+    });
+    const [ignored, ...afterIgnored] = await eventsOf(statusStream);
+    expect(afterIgnored).toEqual([]);
+    const reason = `current order's status [${shownStatus}] makes it unavailable to import for marketplace ${String(template.marketplace)}`;
+    expect(ignored.type).toBe('OrderImportIgnored');
+    expect(ignored.data).toMatchObject({ code: 'STATUS_NOT_IMPORTABLE', message: reason, marketplaceStatus: status });
+    expect(await overviewOf('STATUS-NUL-1')).toMatchObject({
+      importState: 'ignored',
+      importIgnoreCode: 'STATUS_NOT_IMPORTABLE',
+      importMessages: [reason],
+      marketplaceStatus: shownStatus,
+    });
+
+    const elsewhereStream = await lengowSends('MOI-NUL-1', (order) => {
+      order.merchant_order_id = ['SHOP-\u00001', 'SHOP-2'];
+    });
+    const [elsewhere] = await eventsOf(elsewhereStream);
+    const elsewhereReason = 'already imported in the shop with the order ID SHOP-\\u00001, SHOP-2';
+    expect(elsewhere.data).toMatchObject({ code: 'ALREADY_IMPORTED_ELSEWHERE', message: elsewhereReason });
+    expect((await overviewOf('MOI-NUL-1'))?.importMessages).toEqual([elsewhereReason]);
+    expect(await shopOrdersOf('STATUS-NUL-1')).toEqual([]);
+    expect(await shopOrdersOf('MOI-NUL-1')).toEqual([]);
+  });
+
+  it('refuses ids the shop could not store before planning, naming each, and imports them at the limit', async () => {
+    const { maxText } = SHOP_LIMITS;
+    const withIds = (customerId: string, lineId: string, relayId: string) => (order: LengowOrder) => {
+      order.marketplace_customer_id = customerId;
+      order.packages[0].cart[0].marketplace_order_line_id = lineId;
+      const [tracking] = order.packages[0].delivery.trackings as Record<string, unknown>[];
+      tracking.relay = { id: relayId, name: 'Relais test' };
+    };
+    expect((template.packages[0].delivery.trackings as unknown[]).length).toBeGreaterThan(0);
+    const stream = await lengowSends('IDS-1', withIds('C'.repeat(maxText + 1), 'L'.repeat(maxText + 1), 'RL\u00001'));
+
+    const [failed, ...after] = await eventsOf(stream);
+    expect(after).toEqual([]);
+    expect(failed.data).toMatchObject({
+      kind: 'permanent',
+      failures: [
+        {
+          code: 'INVALID_LINE',
+          message: `Lengow error: line ${'L'.repeat(100)}… (256 characters) has an invalid id: marketplace_order_line_id is longer than the shop stores (255 characters)`,
+        },
+        {
+          code: 'INVALID_IDS',
+          message: `Lengow error: the order's ids are not valid: marketplace_customer_id "${'C'.repeat(100)}… (256 characters)" is longer than the shop stores (255 characters); packages[0].delivery.trackings[0].relay.id "RL\\u00001" contains control characters`,
+        },
+      ],
+    });
+    expect(await shopOrdersOf('IDS-1')).toEqual([]);
+
+    await lengowSends('IDS-1', withIds('C'.repeat(maxText), 'L'.repeat(maxText), 'RL-1'));
+    const types = (await eventsOf(stream)).map((event) => event.type);
+    expect(types.slice(0, 3)).toEqual(['OrderImportFailed', 'OrderImportPlanned', 'OrderImported']);
+    const [shopOrder] = await shopOrdersOf('IDS-1');
+    expect(shopOrder.relayId).toBe('RL-1');
+    expect(shopOrder.customer.marketplaceCustomerId).toBe('C'.repeat(maxText));
+    expect(shopOrder.lines.flatMap((shopLine) => shopLine.marketplaceLineIds)).toContain('L'.repeat(maxText));
+  });
 }
 
 describe('orders the shop cannot take as Lengow sent them, on the whole engine (SQLite)', () => {

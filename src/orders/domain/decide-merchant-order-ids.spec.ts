@@ -49,6 +49,20 @@ describe('merchant order ids (moi)', () => {
     expect(events.map((event) => event.type)).toEqual(['MerchantOrderIdsSent']);
   });
 
+  it("given Lengow's answer with NUL, when a moi fails, then the message is escaped, and the same answer again is no news", () => {
+    const failed = moiOutcome(`${STREAM}:moi:1`, { kind: 'failed', message: 'Pas\u0000 trouvé.' });
+    spec
+      .given(importedHistory())
+      .when(failed)
+      .then([
+        orderEvent('MerchantOrderIdsFailed', { key: `${STREAM}:moi:1`, message: 'Pas\\u0000 trouvé.', at: later(2) }),
+      ]);
+    spec
+      .given(historyOf(importOrder(), shopOrdersCreated(), failed))
+      .when(failed)
+      .thenNothingHappened();
+  });
+
   it('ignores outcomes after success, and refuses unknown requests', () => {
     const sent = moiOutcome(`${STREAM}:moi:1`, { kind: 'sent' });
     spec

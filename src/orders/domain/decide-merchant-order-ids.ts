@@ -1,5 +1,6 @@
 import { requireImported, requireText } from './command-guards.js';
 import { idempotencyKeys } from './idempotency-keys.js';
+import { lengowText } from './import-failure.js';
 import { parseInstant, toIso } from './instant.js';
 import type { RecordMerchantOrderIdsSent, ResynchronizeOrder } from './order-commands.js';
 import { OrderDomainError } from './order-domain-error.js';
@@ -22,7 +23,8 @@ export function decideRecordMerchantOrderIdsSent(command: RecordMerchantOrderIds
     );
   if (request.status === 'sent') return [];
   if (data.outcome.kind === 'failed') {
-    const message = requireText(data.outcome.message, 'message');
+    // Lengow's answer to the PATCH may be in it; compared as stored, so an unchanged failure is still no news.
+    const message = lengowText(requireText(data.outcome.message, 'message'));
     if (request.status === 'failed' && request.message === message) return [];
     return [orderEvent('MerchantOrderIdsFailed', { key: request.key, message, at })];
   }

@@ -47,6 +47,20 @@ describe('RecordActionOutcome', () => {
       ]);
   });
 
+  it("given Lengow's refusal text with NUL and past a page long, when recorded, then it is kept escaped and bounded", () => {
+    const text = `Invalid\u0000 tracking ${'n'.repeat(1200)}`;
+    const [event] = spec
+      .given(shipSentHistory())
+      .when(actionOutcome(shipAttempt('DM-1'), { kind: 'refused', errors: [text] }))
+      .events();
+    expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([
+      {
+        code: 'LENGOW_REFUSED',
+        message: `Invalid\\u0000 tracking ${'n'.repeat(1000 - 'Invalid\u0000 tracking '.length)}… (${text.length} characters)`,
+      },
+    ]);
+  });
+
   it('gives a refusal without message a readable reason', () => {
     const [event] = spec
       .given(shipSentHistory())
@@ -194,6 +208,23 @@ describe('RecordActionOutcome', () => {
         )
         .events();
       expect(event?.type === 'ActionRejected' && event.data.source).toBe('lengow');
+    });
+
+    it("given a permanent failure whose text carries Lengow's answer with a control character, when recorded, then it is escaped", () => {
+      const [event] = spec
+        .given(shipRequestedHistory())
+        .when(
+          actionOutcome(shipAttempt('DM-1'), {
+            kind: 'send_failed',
+            transient: false,
+            message: 'can\'t create action: {"detail":"bad\u001b[31m"}',
+            retryPolicy: policy,
+          }),
+        )
+        .events();
+      expect(event?.type === 'ActionRejected' && event.data.failures).toEqual([
+        { code: 'SEND_FAILED', message: 'can\'t create action: {"detail":"bad\\u001b[31m"}' },
+      ]);
     });
 
     it("keeps an attempt blocked on the engine's credentials waiting past the retry budget, with capped backoff", () => {

@@ -140,6 +140,39 @@ describe('importDecision', () => {
     });
   });
 
+  describe("Lengow's values in a reason, which the order's events and the overview store", () => {
+    it('given a marketplace status with NUL and long past reason, when ignored, then the reason quotes it escaped and bounded', () => {
+      const status = `\u0000Ship${'x'.repeat(150)}`;
+      expect(decide({ snapshot: snapshot({ marketplaceStatus: status }) })).toMatchObject({
+        code: 'STATUS_NOT_IMPORTABLE',
+        message: `current order's status [\\u0000Ship${'x'.repeat(95)}… (155 characters)] makes it unavailable to import for marketplace demo_market_fr`,
+      });
+    });
+
+    it('given merchant order ids with control characters and many of them, when ignored, then five are quoted and the rest counted', () => {
+      const ids = ['PS-\u00001042', 'PS-1043\u001b', 'PS-3', 'PS-4', 'P'.repeat(101), 'PS-6', 'PS-7'];
+      expect(decide({ snapshot: snapshot({ merchantOrderIds: ids }) })).toMatchObject({
+        code: 'ALREADY_IMPORTED_ELSEWHERE',
+        message: `already imported in the shop with the order ID PS-\\u00001042, PS-1043\\u001b, PS-3, PS-4, ${'P'.repeat(100)}… (101 characters) and 2 more`,
+      });
+    });
+
+    it('given five merchant order ids, when ignored, then all are listed', () => {
+      const ids = ['PS-1', 'PS-2', 'PS-3', 'PS-4', 'PS-5'];
+      expect(decide({ snapshot: snapshot({ merchantOrderIds: ids }) })).toMatchObject({
+        message: 'already imported in the shop with the order ID PS-1, PS-2, PS-3, PS-4, PS-5',
+      });
+    });
+
+    it('given a marketplace name with a control character, when the marketplace ships the order, then the reason escapes it', () => {
+      const fba = snapshot({ orderTypes: [{ type: 'is_delivered_by_marketplace', label: 'AFN' }] });
+      expect(decide({ snapshot: fba, definition: definition({ label: 'Demo\u0007 Market' }) })).toMatchObject({
+        code: 'SHIPPED_BY_MARKETPLACE',
+        message: 'order shipped by Demo\\u0007 Market',
+      });
+    });
+  });
+
   it('lets an operator import what a poll ignores as anonymized or old', () => {
     expect(
       decide({ trigger: 'operator', snapshot: snapshot({ anonymized: true, orderDate: '2020-01-01T00:00:00Z' }) }),

@@ -1,4 +1,5 @@
 import type { ImportIgnoreCode, ImportTrigger } from './import-events.js';
+import { quoted } from './import-failure.js';
 import type { ImportSettings } from './import-settings.js';
 import { subtractMonths, tryParseInstant } from './instant.js';
 import { lengowStatusOf, type LengowStatus } from './lengow-status.js';
@@ -39,6 +40,19 @@ export interface ImportDecisionInput {
   readonly retryAfterFix: boolean;
 }
 
+/** Enough to find the shop order another connector made; the rest is counted, so a long list cannot swell the reason. */
+const LISTED_ELSEWHERE_IDS = 5;
+
+/**
+ * The merchant order ids already on the order, as a reason lists them. They are Lengow's values, quoted like any
+ * (control characters escaped, each bounded): the reason is stored in the order's events and the overview.
+ */
+function elsewhereIds(ids: readonly string[]): string {
+  const listed = ids.slice(0, LISTED_ELSEWHERE_IDS).map((id) => quoted(id));
+  const more = ids.length - LISTED_ELSEWHERE_IDS;
+  return more > 0 ? `${listed.join(', ')} and ${more} more` : listed.join(', ');
+}
+
 const ignore = (code: ImportIgnoreCode, message: string, lengowStatus: LengowStatus | null): ImportDecision => ({
   kind: 'ignore',
   code,
@@ -71,7 +85,7 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   if (definition === null)
     return ignore(
       'MARKETPLACE_UNKNOWN',
-      `Lengow error: ${snapshot.marketplace} does not feature in the marketplace list`,
+      `Lengow error: ${quoted(snapshot.marketplace)} does not feature in the marketplace list`,
       null,
     );
 
@@ -92,7 +106,7 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
     if (elsewhere.length > 0)
       return ignore(
         'ALREADY_IMPORTED_ELSEWHERE',
-        `already imported in the shop with the order ID ${elsewhere.join(', ')}`,
+        `already imported in the shop with the order ID ${elsewhereIds(elsewhere)}`,
         lengowStatus,
       );
   }
@@ -100,7 +114,7 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
   if (lengowStatus === null || !settings.importableStatuses.includes(lengowStatus)) {
     return ignore(
       'STATUS_NOT_IMPORTABLE',
-      `current order's status [${snapshot.marketplaceStatus}] makes it unavailable to import for marketplace ${snapshot.marketplace}`,
+      `current order's status [${quoted(snapshot.marketplaceStatus)}] makes it unavailable to import for marketplace ${quoted(snapshot.marketplace)}`,
       lengowStatus,
     );
   }
@@ -121,7 +135,7 @@ export function importDecision(input: ImportDecisionInput): ImportDecision {
 
   const shippedByMarketplace = isShippedByMarketplace(snapshot);
   if (shippedByMarketplace && !settings.createShippedByMarketplace)
-    return ignore('SHIPPED_BY_MARKETPLACE', `order shipped by ${definition.label}`, lengowStatus);
+    return ignore('SHIPPED_BY_MARKETPLACE', `order shipped by ${quoted(definition.label)}`, lengowStatus);
   return {
     kind: 'import',
     lengowStatus,

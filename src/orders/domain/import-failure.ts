@@ -29,6 +29,11 @@ export type ImportFailureCode =
    * removed), or a field longer than the shop's column.
    */
   | 'INVALID_ADDRESS'
+  /**
+   * An id the shop cannot store as sent: `marketplace_customer_id` or a relay id longer than its column, a relay id with
+   * control characters. A line's id is the line's failure (`INVALID_LINE`).
+   */
+  | 'INVALID_IDS'
   | 'DELIVERY_COUNTRY_NOT_ACTIVE'
   | 'NO_DEFAULT_CARRIER'
   /** Reported by the shop or Lengow adapters (creation refused, unreachable…): free text from the port. */
@@ -46,6 +51,8 @@ export type ImportFailureKind = 'permanent' | 'transient';
 const failure = (code: ImportFailureCode, message: string): ImportFailure => ({ code, message });
 
 const QUOTED_MAX = 100;
+/** A whole text from Lengow is the point of its message: more room than a quoted value, still bounded. */
+const LENGOW_TEXT_MAX = 1000;
 
 /**
  * A value from Lengow's payload, as a message quotes it: a 100 KB product id or currency would otherwise be copied
@@ -53,11 +60,23 @@ const QUOTED_MAX = 100;
  * the message says what was sent, and PostgreSQL, which refuses NUL in text, can still hold it in the read models.
  */
 export function quoted(value: string): string {
+  return bounded(value, QUOTED_MAX);
+}
+
+function bounded(value: string, max: number): string {
   const text = String(value);
-  if (text.length <= QUOTED_MAX) return visibleText(text);
+  if (text.length <= max) return visibleText(text);
   // Not between the two halves of an emoji: the cut would leave half a character.
-  const end = /[\ud800-\udbff]/.test(text[QUOTED_MAX - 1] ?? '') ? QUOTED_MAX - 1 : QUOTED_MAX;
+  const end = /[\ud800-\udbff]/.test(text[max - 1] ?? '') ? max - 1 : max;
   return `${visibleText(text.slice(0, end))}… (${text.length} characters)`;
+}
+
+/**
+ * A message Lengow wrote (a marketplace's refusal of an action, an API error it answered with), kept as the message
+ * of a failure: escaped and bounded as a quoted value is, for the same stores.
+ */
+export function lengowText(text: string): string {
+  return bounded(text, LENGOW_TEXT_MAX);
 }
 
 export const importFailures = {
@@ -69,6 +88,12 @@ export const importFailures = {
   /** `problem` says which field and why, e.g. `quantity 0 is not a positive integer`. */
   invalidLine: (lineId: string, problem: string) =>
     failure('INVALID_LINE', `Lengow error: line ${quoted(lineId)} has an invalid quantity or amount: ${problem}`),
+  /** The shop keeps the line's id with the shop order line, in a column no longer than `max`. */
+  invalidLineId: (lineId: string, max: number) =>
+    failure(
+      'INVALID_LINE',
+      `Lengow error: line ${quoted(lineId)} has an invalid id: marketplace_order_line_id is longer than the shop stores (${max} characters)`,
+    ),
   /** Lines each valid on their own that name one product: the merged shop line or stock movement would not be. */
   invalidLines: (lineIds: readonly string[], product: string, problem: string) =>
     failure(
@@ -108,12 +133,15 @@ export const importFailures = {
       'INVALID_ADDRESS',
       `Lengow error: the ${address} address${packageNumber === null ? '' : ` of package ${packageNumber}`} is not valid: ${problems.join('; ')}`,
     ),
+  /** `problems` name the API fields, e.g. `marketplace_customer_id "…" is longer than the shop stores (255 characters)`. */
+  invalidIds: (problems: readonly string[]) =>
+    failure('INVALID_IDS', `Lengow error: the order's ids are not valid: ${problems.join('; ')}`),
   deliveryCountryNotActive: (name: string) =>
     failure('DELIVERY_COUNTRY_NOT_ACTIVE', `the country ${name} in the delivery address is not active`),
   noDefaultCarrier: (country: string, marketplaceLabel: string) =>
     failure(
       'NO_DEFAULT_CARRIER',
-      `You must select a default carrier for the country: ${quoted(country)} and the marketplace: ${marketplaceLabel}`,
+      `You must select a default carrier for the country: ${quoted(country)} and the marketplace: ${quoted(marketplaceLabel)}`,
     ),
 };
 

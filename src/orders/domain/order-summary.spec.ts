@@ -77,6 +77,16 @@ describe('summariseOrder', () => {
     });
   });
 
+  it('given a marketplace status with NUL, when summarised, then the status is shown escaped and bounded, as the reason quotes it', () => {
+    const status = `To\u0000Ship${'x'.repeat(200)}`;
+    const shown = summary(historyOf(importOrder({ snapshot: snapshot({ marketplaceStatus: status }) })));
+    expect(shown.marketplaceStatus).toBe(`To\\u0000Ship${'x'.repeat(93)}… (207 characters)`);
+    expect(shown.import).toMatchObject({
+      status: 'ignored',
+      reason: `current order's status [${shown.marketplaceStatus}] makes it unavailable to import for marketplace demo_market_fr`,
+    });
+  });
+
   it('shows an open action as waiting, and the order closed once Lengow reports a finishing status', () => {
     expect(summary(shipRequestedHistory()).actions.ship).toEqual({ status: 'waiting', since: later(11) });
     const canceled = historyOf(importOrder({ snapshot: snapshot({ marketplaceStatus: 'Cancelled' }) }));

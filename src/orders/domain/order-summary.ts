@@ -1,5 +1,6 @@
 import { actionTargetReached, latestRequests, latestTry, tryOutcome } from './action-lifecycle.js';
 import type { ImportIgnoreCode } from './import-events.js';
+import { quoted } from './import-failure.js';
 import { isFinishingStatus } from './lengow-status.js';
 import { ACTION_TYPES, type ActionType } from './marketplace-definition.js';
 import { activeShopOrders, type ActionRequest, type OrderState } from './order-state.js';
@@ -120,6 +121,13 @@ function summariseAction(requests: readonly ActionRequest[], lengowStatus: strin
   return summaries.length > 0 ? { status: 'closed' } : { status: 'none' };
 }
 
+/**
+ * A status as Lengow sent it, for display: the state keeps it raw (status changes compare it with the next copy), but
+ * the overview stores it in a text column, which PostgreSQL refuses with a NUL in it, and a dashboard shows it. Escaped
+ * and bounded as the reasons quote it, so the row and the ignore reason show the same value.
+ */
+const shownStatus = (status: string | null): string | null => (typeof status === 'string' ? quoted(status) : status);
+
 /** What the order overview shows for one order, derived from its state only. */
 export function summariseOrder(state: OrderState): OrderSummary {
   const actions = Object.fromEntries(
@@ -133,8 +141,8 @@ export function summariseOrder(state: OrderState): OrderSummary {
     stock: summariseStock(state),
     actions,
     shopOrderIds: activeShopOrders(state).map((order) => order.shopOrderId),
-    marketplaceStatus: state.marketplaceStatus,
-    lengowStatus: state.lengowStatus,
+    marketplaceStatus: shownStatus(state.marketplaceStatus),
+    lengowStatus: shownStatus(state.lengowStatus),
     progress: closed ? 'closed' : 'in_progress',
   };
 }

@@ -147,6 +147,20 @@ describe('planShopOrders', () => {
     });
   });
 
+  it('given a repeated line whose id has a control character, when planned, then the note quotes the id escaped', () => {
+    const lineId = 'DM-1\u001b';
+    const order = snapshot({
+      amounts: { total: 44.8, tax: 0, shipping: 4.9, processingFee: 0 },
+      packages: [pkg({ lines: [line({ lineId })] }), pkg({ deliveryId: '9005', lines: [line({ lineId })] })],
+    });
+    const result = plan(order, {}, lookups({ products: { [lineId]: lookups().products['DM-1']! } }));
+    expect(result.filledIn).toContainEqual({
+      address: 'delivery:1',
+      field: 'line',
+      value: 'line DM-1\\u001b dropped: already planned in package 0 (delivery 9002)',
+    });
+  });
+
   it('plans one stock decrement per order, summed per product', () => {
     const result = plan(twoPackages(), {}, lookupsWithThirdLine());
     expect(result.stockDecrement).toEqual({

@@ -1,6 +1,7 @@
 import type { ShopCarrier } from './carrier-mapping.js';
 import { isBusinessOrder } from './detect-business-order.js';
 import { idempotencyKeys } from './idempotency-keys.js';
+import { quoted } from './import-failure.js';
 import type { ShopProductRef } from './import-lookups.js';
 import type { ImportSettings } from './import-settings.js';
 import type { LengowStatus } from './lengow-status.js';
@@ -135,7 +136,7 @@ function dropRepeatedLines(packages: readonly ValidatedPackage[]): {
       notes.push({
         address: `delivery:${item.packageIndex}`,
         field: 'line',
-        value: `line ${line.lineId} dropped: already planned in package ${first.packageIndex} (delivery ${first.deliveryId})`,
+        value: `line ${quoted(line.lineId)} dropped: already planned in package ${first.packageIndex} (delivery ${first.deliveryId})`,
       });
       return false;
     }),

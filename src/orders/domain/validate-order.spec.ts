@@ -419,6 +419,54 @@ describe('validateOrder', () => {
     });
   });
 
+  describe('ids the shop cannot store as sent', () => {
+    const max = SHOP_LIMITS.maxText;
+    const relay = (relayId: string) => ({ carrier: 'COLISSIMO', method: 'Standard', number: null, relayId });
+    const withLineId = (lineId: string) =>
+      lookups({ products: { ...lookups().products, [lineId]: lookups().products['DM-1']! } });
+
+    it('given a customer id, relay id and line id of exactly the column length, padded, when validated, then they are taken', () => {
+      const lineId = `  ${'L'.repeat(max)} `;
+      const order = snapshot({
+        marketplaceCustomerId: ` ${'C'.repeat(max)}\t`,
+        packages: [pkg({ tracking: relay(`${'R'.repeat(max)}\n`), lines: [line({ lineId })] })],
+      });
+      expect(messages(order, { lookups: withLineId(lineId) })).toEqual([]);
+    });
+
+    it('given a customer id and a relay id one character longer than the column, when validated, then INVALID_IDS names each with its package', () => {
+      const order = snapshot({
+        marketplaceCustomerId: 'C'.repeat(max + 1),
+        packages: [pkg(), pkg({ deliveryId: '9003', tracking: relay('R'.repeat(max + 1)) })],
+      });
+      expect(messages(order)).toEqual([
+        `INVALID_IDS: Lengow error: the order's ids are not valid: marketplace_customer_id "${'C'.repeat(100)}… (256 characters)" is longer than the shop stores (255 characters); packages[1].delivery.trackings[0].relay.id "${'R'.repeat(100)}… (256 characters)" is longer than the shop stores (255 characters)`,
+      ]);
+    });
+
+    it('given a relay id with a control character inside, when validated, then it is refused, escaped; around it, it is padding', () => {
+      expect(messages(snapshot({ packages: [pkg({ tracking: relay('RL\u00001') })] }))).toEqual([
+        `INVALID_IDS: Lengow error: the order's ids are not valid: packages[0].delivery.trackings[0].relay.id "RL\\u00001" contains control characters`,
+      ]);
+      expect(messages(snapshot({ packages: [pkg({ tracking: relay('\r\nRL-1\n') })] }))).toEqual([]);
+    });
+
+    it('given a marketplace line id longer than the column, when validated, then INVALID_LINE names the line and the field', () => {
+      const lineId = 'L'.repeat(max + 1);
+      const order = snapshot({ packages: [pkg({ lines: [line({ lineId })] })] });
+      expect(messages(order, { lookups: withLineId(lineId) })).toEqual([
+        `INVALID_LINE: Lengow error: line ${'L'.repeat(100)}… (256 characters) has an invalid id: marketplace_order_line_id is longer than the shop stores (255 characters)`,
+      ]);
+    });
+
+    it('given a long line id on a canceled line, when validated, then it is not refused: the shop never gets that line', () => {
+      const order = snapshot({
+        packages: [pkg({ lines: [line(), line({ lineId: 'L'.repeat(max + 1), marketplaceStatus: 'Cancelled' })] })],
+      });
+      expect(messages(order)).toEqual([]);
+    });
+  });
+
   it('quotes values from Lengow with their control characters escaped, so that any store can keep the reason', () => {
     const [message] = messages(
       snapshot({ packages: [pkg({ lines: [line({ merchantProductId: { id: 'SKU\u0000-9', field: 'id' } })] })] }),

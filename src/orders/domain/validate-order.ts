@@ -211,7 +211,32 @@ function checkLength(address: OrderAddress, field: keyof OrderAddress, max: numb
   const value = address[field];
   // Normalised values are trimmed already, as the shop trims before measuring.
   if (typeof value === 'string' && value.length > max)
-    problems.push(`${API_FIELD[field]} "${quoted(value)}" is longer than the shop stores (${max} characters)`);
+    problems.push(longerProblem(API_FIELD[field] ?? field, value, max));
+}
+
+const longerProblem = (field: string, value: string, max: number) =>
+  `${field} "${quoted(value)}" is longer than the shop stores (${max} characters)`;
+
+/**
+ * Ids are not cleaned (they go back to Lengow, and to the carrier, as sent): measured as the shop measures them, once
+ * trimmed. The untrimmed length alone settles nearly every id.
+ */
+const pastTextColumn = (value: string) =>
+  value.length > SHOP_LIMITS.maxText && value.trim().length > SHOP_LIMITS.maxText;
+
+/**
+ * What the shop refuses in a relay id (`validate-shop-input.ts`): it keeps the id in a text column of its own, where
+ * PostgreSQL refuses NUL, unlike names and addresses, which are cleaned.
+ */
+const SHOP_CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** What keeps the shop from storing `trackings[0].relay.id`; null when nothing does. */
+function relayProblem(relayId: string): string | null {
+  if (pastTextColumn(relayId)) return longerProblem('relay.id', relayId, SHOP_LIMITS.maxText);
+  // The shop trims first: a line break around the id is padding, not part of it.
+  if (SHOP_CONTROL.test(relayId) && SHOP_CONTROL.test(relayId.trim()))
+    return `relay.id "${quoted(relayId)}" contains control characters`;
+  return null;
 }
 
 function lineFailure(
@@ -272,6 +297,12 @@ export function validateOrder({
   if (amountsWrong.length > 0) report(importFailures.invalidAmounts(amountsWrong));
   if (snapshot.amounts?.total === -1) report(importFailures.noExchangeRate());
 
+  // marketplace_customer_id and the relay ids: ids the shop stores on the customer and the shop orders, as sent.
+  const idsWrong: string[] = [];
+  const customerId = snapshot.marketplaceCustomerId;
+  if (typeof customerId === 'string' && pastTextColumn(customerId))
+    idsWrong.push(longerProblem('marketplace_customer_id', customerId, SHOP_LIMITS.maxText));
+
   const validated: ValidatedPackage[] = [];
   const resolved: ValidatedLine[] = [];
   let orderQuantity = 0;
@@ -283,6 +314,8 @@ export function validateOrder({
     for (const line of Array.isArray(item?.lines) ? item.lines : []) {
       if (isDroppedLine(line, definition)) continue;
       keptLines += 1;
+      if (typeof line.lineId === 'string' && pastTextColumn(line.lineId))
+        report(importFailures.invalidLineId(line.lineId, SHOP_LIMITS.maxText));
       const outcome = lineFailure(line, lookups, settings.forceProduct);
       if ('code' in outcome) report(outcome);
       else {
@@ -293,6 +326,10 @@ export function validateOrder({
         orderAmount += line.amount;
       }
     }
+    const relayId = item?.tracking?.relayId;
+    const relayWrong = typeof relayId === 'string' ? relayProblem(relayId) : null;
+    // Named with its package, as the API nests it: packages[1].delivery.trackings[0].relay.id.
+    if (relayWrong !== null) idsWrong.push(`packages[${packageIndex}].delivery.trackings[0].${relayWrong}`);
     if (blank(item?.deliveryId) || delivery === null) {
       report(importFailures.noDeliveryAddress());
       return;
@@ -332,6 +369,7 @@ export function validateOrder({
       lines,
     });
   });
+  if (idsWrong.length > 0) report(importFailures.invalidIds(idsWrong));
   if (orderQuantity > SHOP_LIMITS.maxQuantity || orderAmount > SHOP_MAX_AMOUNT)
     for (const failure of productTotalFailures(resolved)) report(failure);
   if (packages.length > 0 && keptLines === 0) report(importFailures.noProducts());

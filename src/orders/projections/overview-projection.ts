@@ -25,7 +25,8 @@ export const ORDER_OVERVIEW_PROJECTION = 'order-overview';
  * 5: `refunding` closes the order; shop changes carry the merchant's reason; a refund of some lines counts as done at
  * `partial_refunded`.
  */
-export const ORDER_OVERVIEW_VERSION = 5;
+/** 6: Lengow's statuses shown with control characters escaped and bounded (PostgreSQL text refuses NUL). */
+export const ORDER_OVERVIEW_VERSION = 6;
 export const ORDER_STREAM_PREFIX = 'order-';
 
 export interface OrderOverviewProjectionOptions {
