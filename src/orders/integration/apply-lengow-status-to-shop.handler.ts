@@ -7,6 +7,7 @@ import { isShopError } from '../../shop/shop-error.js';
 import type { ShopOrderState } from '../../shop/shop-order.js';
 import { SHOP, type Shop } from '../../shop/shop.port.js';
 import type { OrderKey } from '../domain/order-key.js';
+import { quoted } from '../domain/import-failure.js';
 import { activeShopOrders } from '../domain/order-state.js';
 import { ApplyLengowStatusToShop, type AppliedShopState } from './apply-lengow-status-to-shop.js';
 import { describeFailure } from './describe-failure.js';
@@ -19,6 +20,15 @@ const MOVES: Readonly<Record<string, { readonly from: readonly ShopOrderState[];
   canceled: { from: ['awaiting_shipment', 'shipped'], to: 'canceled' },
   refused: { from: ['awaiting_shipment', 'shipped'], to: 'canceled' },
 };
+
+/**
+ * The shop state change's reason. The marketplace status is the marketplace's own text, quoted as the order's messages
+ * quote Lengow's values (control characters escaped, bounded): the shop refuses a reason past its length or with control
+ * characters, and a refused state change would be retried for nothing.
+ */
+export function lengowStatusReason(lengowStatus: string, marketplaceStatus: string): string {
+  return `Lengow status ${lengowStatus} (marketplace status ${quoted(marketplaceStatus)})`;
+}
 
 /**
  * Moves the order's current shop orders to the state Lengow reports. The shop keeps engine-set states out of its change
@@ -44,7 +54,7 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
     for (const record of activeShopOrders(state)) {
       const order = await this.shop.getOrder(record.shopOrderId);
       if (!order || !move.from.includes(order.state)) continue;
-      const reason = `Lengow status ${command.lengowStatus} (marketplace status ${command.marketplaceStatus})`;
+      const reason = lengowStatusReason(command.lengowStatus, command.marketplaceStatus);
       let details: Parameters<Shop['setOrderState']>[2] = { reason, lengowStatus: command.lengowStatus };
       if (move.to === 'shipped') {
         trackings ??= await this.lengowTrackings(state.orderKey);
