@@ -45,8 +45,9 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
   ) {}
 
   async execute(command: ApplyLengowStatusToShop): Promise<{ readonly applied: readonly AppliedShopState[] }> {
-    const move = command.lengowStatus === null ? undefined : MOVES[command.lengowStatus];
-    if (!move) return { applied: [] };
+    const { lengowStatus } = command;
+    const move = lengowStatus === null ? undefined : MOVES[lengowStatus];
+    if (!move || lengowStatus === null) return { applied: [] };
     const { state } = await this.orders.loadStream(command.stream);
     if (!state.orderKey) return { applied: [] };
     const applied: AppliedShopState[] = [];
@@ -54,8 +55,8 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
     for (const record of activeShopOrders(state)) {
       const order = await this.shop.getOrder(record.shopOrderId);
       if (!order || !move.from.includes(order.state)) continue;
-      const reason = lengowStatusReason(command.lengowStatus, command.marketplaceStatus);
-      let details: Parameters<Shop['setOrderState']>[2] = { reason, lengowStatus: command.lengowStatus };
+      const reason = lengowStatusReason(lengowStatus, command.marketplaceStatus);
+      let details: Parameters<Shop['setOrderState']>[2] = { reason, lengowStatus };
       if (move.to === 'shipped') {
         trackings ??= await this.lengowTrackings(state.orderKey);
         const number = trackings.get(record.packageIndex) ?? record.tracking?.number ?? null;
