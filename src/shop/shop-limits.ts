@@ -24,3 +24,9 @@ export const SHOP_LIMITS = {
 
 /** `maxCents` in major units: the largest amount an order may carry into the shop. */
 export const SHOP_MAX_AMOUNT = SHOP_LIMITS.maxCents / 10 ** SHOP_LIMITS.moneyDecimals;
+
+/**
+ * Control characters the shop refuses in the texts it keeps as sent (tracking numbers, relay ids, change origins):
+ * PostgreSQL text refuses NUL, and none of them means anything on a label.
+ */
+export const SHOP_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;

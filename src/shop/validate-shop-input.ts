@@ -12,7 +12,7 @@ import {
 } from './shop-order.js';
 import { formatShopProductId, parseShopProductId } from './shop-product-id.js';
 import type { ProductInput } from './shop-product.js';
-import { SHOP_LIMITS } from './shop-limits.js';
+import { SHOP_CONTROL_CHARACTERS, SHOP_LIMITS } from './shop-limits.js';
 import type { RefundOrderInput, ShipOrderInput, ShopChangeOrigin } from './shop-status-change.js';
 import type { StockLine } from './shop-stock.js';
 
@@ -24,7 +24,6 @@ import type { StockLine } from './shop-stock.js';
 
 const CURRENCY = /^[A-Z]{3}$/;
 const COUNTRY = /^[A-Z]{2}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const { maxQuantity: MAX_QUANTITY, maxCents: MAX_CENTS } = SHOP_LIMITS;
 
 export function checkKey(checker: InputChecker, key: unknown, path = 'key'): string {
@@ -124,7 +123,8 @@ function checkOrderLine(checker: InputChecker, value: unknown, path: string): Sh
 /** Kept in a text column of its own, where PostgreSQL refuses NUL, and handed to the carrier as written. */
 function checkRelayId(checker: InputChecker, value: unknown, path: string): string | null {
   const relayId = checker.optionalText(value, path);
-  if (relayId !== null && CONTROL.test(relayId)) checker.fail(path, 'must not contain control characters');
+  if (relayId !== null && SHOP_CONTROL_CHARACTERS.test(relayId))
+    checker.fail(path, 'must not contain control characters');
   return relayId;
 }
 
@@ -277,7 +277,8 @@ export function validateShipInput(input: unknown): ShipOrderInput {
     shippedAt: checker.isoDate(s.shippedAt, 'shippedAt'),
   };
   // A tracking number goes to the marketplace and the buyer as typed: a control character in it is a slip, never data.
-  if (CONTROL.test(checked.trackingNumber)) checker.fail('trackingNumber', 'must not contain control characters');
+  if (SHOP_CONTROL_CHARACTERS.test(checked.trackingNumber))
+    checker.fail('trackingNumber', 'must not contain control characters');
   checker.done();
   return checked;
 }
@@ -323,7 +324,7 @@ export function validateChangeOrigin(origin: unknown): ShopChangeOrigin | null {
     causationId: checker.optionalText(o.causationId, 'origin.causationId'),
   };
   for (const [field, value] of Object.entries(checked)) {
-    if (typeof value === 'string' && CONTROL.test(value))
+    if (typeof value === 'string' && SHOP_CONTROL_CHARACTERS.test(value))
       checker.fail(`origin.${field}`, 'must not contain control characters');
   }
   checker.done();

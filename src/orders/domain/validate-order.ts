@@ -1,4 +1,4 @@
-import { SHOP_LIMITS, SHOP_MAX_AMOUNT } from '../../shop/shop-limits.js';
+import { SHOP_CONTROL_CHARACTERS, SHOP_LIMITS, SHOP_MAX_AMOUNT } from '../../shop/shop-limits.js';
 import type { ShopCarrier } from './carrier-mapping.js';
 import { importFailures, quoted, type ImportFailure } from './import-failure.js';
 import type { ImportLookups, ShopProductRef } from './import-lookups.js';
@@ -225,16 +225,13 @@ const pastTextColumn = (value: string) =>
   value.length > SHOP_LIMITS.maxText && value.trim().length > SHOP_LIMITS.maxText;
 
 /**
- * What the shop refuses in a relay id (`validate-shop-input.ts`): it keeps the id in a text column of its own, where
- * PostgreSQL refuses NUL, unlike names and addresses, which are cleaned.
+ * What keeps the shop from storing `trackings[0].relay.id`; null when nothing does. Unlike names and addresses, which
+ * are cleaned, the id is kept as sent, in a text column of the shop's own: it refuses control characters there.
  */
-const SHOP_CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** What keeps the shop from storing `trackings[0].relay.id`; null when nothing does. */
 function relayProblem(relayId: string): string | null {
   if (pastTextColumn(relayId)) return longerProblem('relay.id', relayId, SHOP_LIMITS.maxText);
   // The shop trims first: a line break around the id is padding, not part of it.
-  if (SHOP_CONTROL.test(relayId) && SHOP_CONTROL.test(relayId.trim()))
+  if (SHOP_CONTROL_CHARACTERS.test(relayId) && SHOP_CONTROL_CHARACTERS.test(relayId.trim()))
     return `relay.id "${quoted(relayId)}" contains control characters`;
   return null;
 }

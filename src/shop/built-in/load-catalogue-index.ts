@@ -59,11 +59,11 @@ export async function loadCatalogueByShopId(exec: SqlExecutor, shopIds: Iterable
     if (parsed.attributeId > 0) attributes.add(parsed.attributeId);
     else parents.add(parsed.productId);
   }
+  const attributeList = padded([...attributes]);
+  const parentList = padded([...parents]);
   const rows = new Map<string, CatalogueRow>();
   for (const batch of chunks([...products]).map(padded)) {
     const params: SqlParam[] = [...batch];
-    const attributeList = padded([...attributes]);
-    const parentList = padded([...parents]);
     const wanted = ['attribute_id = 0'];
     if (attributeList.length > 0) {
       wanted.push(`attribute_id IN (${placeholders(attributeList.length, params.length + 1)})`);
