@@ -1,6 +1,7 @@
 import { ShopError } from './shop-error.js';
 import { SHOP_LIMITS } from './shop-limits.js';
-import type { CreateShopOrdersInput, ShopAddress, ShopOrderLineInput } from './shop-order.js';
+import type { CreateShopOrdersInput, ShopOrderLineInput } from './shop-order.js';
+import { shopAddress } from './testing/shop-address.js';
 import { validateCreateOrders, validateShipInput, validateStockLines } from './validate-shop-input.js';
 
 const shipment = (shippedAt: string) => ({ trackingNumber: 'TRK-1', shippedAt });
@@ -21,15 +22,7 @@ describe('validateShipInput', () => {
 });
 
 describe("the shop's own limits (SHOP_LIMITS), kept after the import checks the same figures", () => {
-  const address = (overrides: Partial<ShopAddress> = {}): ShopAddress => ({
-    firstName: 'Anne',
-    lastName: 'Martin',
-    line1: '12 rue des Lilas',
-    postcode: '69003',
-    city: 'Lyon',
-    countryIsoA2: 'FR',
-    ...overrides,
-  });
+  const address = shopAddress;
   const order = (line: Partial<ShopOrderLineInput>, overrides: Partial<CreateShopOrdersInput> = {}) => ({
     marketplace: 'cdiscount',
     marketplaceOrderId: 'CD-1',

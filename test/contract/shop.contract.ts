@@ -2,6 +2,7 @@ import type { CatalogueSeed } from '../../src/shop/catalogue-seed.js';
 import { ShopError, type ShopErrorCode } from '../../src/shop/shop-error.js';
 import type { CreateShopOrdersInput, ShopAddress, ShopPackageInput } from '../../src/shop/shop-order.js';
 import type { Shop } from '../../src/shop/shop.port.js';
+import { shopAddress } from '../../src/shop/testing/shop-address.js';
 import { StockShortfall } from '../../src/shop/stock-shortfall.js';
 
 export interface ShopUnderTest {
@@ -50,16 +51,8 @@ export const CONTRACT_CATALOGUE: CatalogueSeed = {
   ],
 };
 
-const address = (overrides: Partial<ShopAddress> = {}): ShopAddress => ({
-  firstName: 'Anne',
-  lastName: 'Martin',
-  line1: '12 rue des Lilas',
-  postcode: '69003',
-  city: 'Lyon',
-  countryIsoA2: 'FR',
-  phone: '+33600000000',
-  ...overrides,
-});
+const address = (overrides: Partial<ShopAddress> = {}): ShopAddress =>
+  shopAddress({ phone: '+33600000000', ...overrides });
 
 const pkg = (overrides: Partial<ShopPackageInput> = {}): ShopPackageInput => ({
   deliveryId: '9002',

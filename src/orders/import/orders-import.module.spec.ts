@@ -1,3 +1,4 @@
+import { eventually } from '../../../test/support/eventually.js';
 import { SqliteDatabase } from '../../database/sqlite-database.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.js';
@@ -6,16 +7,6 @@ import { ImportAlreadyRunning } from './import-already-running.error.js';
 import type { ImportRunRecord } from './import-run-log.js';
 import { ImportScheduler } from './import-scheduler.js';
 import { orderEventCount, startImportTestApp } from './testing/import-test-app.js';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('OrdersImportModule', () => {
   let sandbox: Sandbox;
@@ -44,7 +35,7 @@ describe('OrdersImportModule', () => {
       importOptions: { schedule: true, initialDelayMs: 50 },
     });
     expect(app.app.get(ImportScheduler).started).toBe(true);
-    const running = await waitFor(
+    const running = await eventually(
       async () => (await app.runs.recent(1)).find((run) => run.outcome === 'running'),
       'the scheduled run to start',
     );
@@ -53,7 +44,7 @@ describe('OrdersImportModule', () => {
       app.commandBus.execute(new ImportOrdersNow({}, { commandId: 'now-1', actor: 'operator:ann' })),
     ).rejects.toBeInstanceOf(ImportAlreadyRunning);
 
-    const finished: ImportRunRecord = await waitFor(async () => {
+    const finished: ImportRunRecord = await eventually(async () => {
       const run = await app.runs.get(running.id);
       return run && run.outcome !== 'running' ? run : undefined;
     }, 'the scheduled run to finish');
@@ -69,7 +60,7 @@ describe('OrdersImportModule', () => {
     sandbox.faults.add({ kind: 'slow', route: '/v3.0/orders', count: 3, delayMs: 300 });
     const app = await startImportTestApp({ store, db, lengowUrl: sandbox.url, importOptions: { pageSize: 20 } });
     const run = app.importer.runScheduled();
-    await waitFor(async () => (await app.runs.recent(1)).find((r) => r.outcome === 'running'), 'the run to start');
+    await eventually(async () => (await app.runs.recent(1)).find((r) => r.outcome === 'running'), 'the run to start');
     await app.close();
     const report = await run;
     expect(report.outcome).toBe('aborted');

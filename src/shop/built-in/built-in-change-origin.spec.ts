@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../../database/sql-database.port.js';
 import { ShopError } from '../shop-error.js';
 import type { CreateShopOrdersInput } from '../shop-order.js';
 import type { ShopChangeOrigin } from '../shop-status-change.js';
+import { shopAddress } from '../testing/shop-address.js';
 import { BuiltInShop } from './built-in-shop.js';
 import { shopSchema } from './shop-schema.js';
 
@@ -16,14 +17,7 @@ const ANN: ShopChangeOrigin = {
 };
 
 function orderInput(marketplaceOrderId: string): CreateShopOrdersInput {
-  const address = {
-    firstName: 'Anne',
-    lastName: 'Martin',
-    line1: '12 rue des Lilas',
-    postcode: '69003',
-    city: 'Lyon',
-    countryIsoA2: 'FR',
-  };
+  const address = shopAddress();
   return {
     marketplace: 'demo_market_fr',
     marketplaceOrderId,
