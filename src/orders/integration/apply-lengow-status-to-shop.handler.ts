@@ -46,8 +46,9 @@ export class ApplyLengowStatusToShopHandler implements ICommandHandler<ApplyLeng
 
   async execute(command: ApplyLengowStatusToShop): Promise<{ readonly applied: readonly AppliedShopState[] }> {
     const { lengowStatus } = command;
-    const move = lengowStatus === null ? undefined : MOVES[lengowStatus];
-    if (!move || lengowStatus === null) return { applied: [] };
+    if (lengowStatus === null) return { applied: [] };
+    const move = MOVES[lengowStatus];
+    if (!move) return { applied: [] };
     const { state } = await this.orders.loadStream(command.stream);
     if (!state.orderKey) return { applied: [] };
     const applied: AppliedShopState[] = [];
