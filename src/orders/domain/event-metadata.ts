@@ -1,8 +1,16 @@
 /**
- * Metadata the wiring stores next to every order event (the event store's `metadata`). Types and a pure helper only:
+ * Metadata the wiring stores next to every order event (the event store's `metadata`). Types and pure helpers only:
  * ids come from the caller, never generated here.
  */
 export type Actor = 'system' | `operator:${string}` | `api-key:${string}` | `saga:${string}` | `bus:${string}`;
+
+/** An `Actor` as text: what the command doors accept and what a stored actor must be to be trusted. */
+export const ACTOR_PATTERN = /^(system|(operator|api-key|saga|bus):\S.*)$/;
+export const ACTOR_PATTERN_MESSAGE = 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>';
+
+export function isActor(value: string): value is Actor {
+  return ACTOR_PATTERN.test(value);
+}
 
 export interface OrderEventMetadata {
   /** Id of the first message of the whole chain (the poll, the HTTP request…). */

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { CommandMetadata } from '../commands/command-metadata.js';
-import type { Actor } from '../domain/event-metadata.js';
+import { ACTOR_PATTERN, ACTOR_PATTERN_MESSAGE, type Actor } from '../domain/event-metadata.js';
 import { ACTION_TYPES, type ActionType } from '../domain/marketplace-definition.js';
 import { IsIsoInstant } from '../../validation/is-iso-instant.js';
 
@@ -32,9 +32,7 @@ export class ReactionCommandMetadataDto implements CommandMetadata {
   @IsString(text) @IsNotEmpty(filled) @MaxLength(200, { message: 'must be at most 200 characters' }) commandId: string;
   @IsOptional() @IsString(text) correlationId?: string;
   @IsOptional() @IsString(text) causationId?: string;
-  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
-  })
+  @Matches(ACTOR_PATTERN, { message: ACTOR_PATTERN_MESSAGE })
   actor: Actor;
 }
 

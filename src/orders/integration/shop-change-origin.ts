@@ -1,6 +1,6 @@
 import type { ShopChangeOrigin } from '../../shop/shop-status-change.js';
 import type { CommandMetadata } from '../commands/command-metadata.js';
-import type { Actor } from '../domain/event-metadata.js';
+import { isActor } from '../domain/event-metadata.js';
 
 /**
  * What the shop keeps of a command that asks it for a change. Built field by field from the metadata, so nothing else a
@@ -15,19 +15,16 @@ export function shopChangeOriginOf(metadata: CommandMetadata): ShopChangeOrigin 
   };
 }
 
-/** The actors the engine writes, as the command DTOs accept them. */
-const ACTOR = /^(system|(operator|api-key|saga|bus):\S.*)$/;
-
 /**
  * The command a stored origin stands for. Null when its actor is none the engine writes: the shop's table is outside
  * the engine's control, and an event's actor must stay one the timeline and the audit understand.
  */
 export function commandOfOrigin(origin: ShopChangeOrigin): CommandMetadata | null {
-  if (!ACTOR.test(origin.actor)) return null;
+  if (!isActor(origin.actor)) return null;
   return {
     commandId: origin.commandId,
     ...(origin.correlationId === null ? {} : { correlationId: origin.correlationId }),
     ...(origin.causationId === null ? {} : { causationId: origin.causationId }),
-    actor: origin.actor as Actor,
+    actor: origin.actor,
   };
 }

@@ -1,5 +1,5 @@
 import { IsNotEmpty, Matches } from 'class-validator';
-import type { Actor } from '../../orders/domain/event-metadata.js';
+import { ACTOR_PATTERN, ACTOR_PATTERN_MESSAGE, type Actor } from '../../orders/domain/event-metadata.js';
 import type { CommandMetadata } from '../../orders/commands/command-metadata.js';
 import { OptionalText, Text } from './settings-dto-decorators.js';
 
@@ -8,8 +8,6 @@ export class CommandMetadataDto implements CommandMetadata {
   @Text() @IsNotEmpty({ message: 'must not be empty' }) commandId: string;
   @OptionalText() correlationId?: string;
   @OptionalText() causationId?: string;
-  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
-  })
+  @Matches(ACTOR_PATTERN, { message: ACTOR_PATTERN_MESSAGE })
   actor: Actor;
 }

@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { CommandMetadata } from '../../commands/command-metadata.js';
-import type { Actor } from '../../domain/event-metadata.js';
+import { ACTOR_PATTERN, ACTOR_PATTERN_MESSAGE, type Actor } from '../../domain/event-metadata.js';
 
 /** Who sent an import command: checked like the payload, since it becomes the "who" of every event appended. */
 export class ImportCommandMetadataDto implements CommandMetadata {
@@ -17,8 +17,6 @@ export class ImportCommandMetadataDto implements CommandMetadata {
   @IsString({ message: 'must be a string' })
   causationId?: string;
 
-  @Matches(/^(system|(operator|api-key|saga|bus):\S.*)$/, {
-    message: 'must be system, operator:<name>, api-key:<id>, saga:<name> or bus:<client>',
-  })
+  @Matches(ACTOR_PATTERN, { message: ACTOR_PATTERN_MESSAGE })
   actor: Actor;
 }
